@@ -1,0 +1,78 @@
+"""Collector storage: batches in SQLite (WAL mode), deduplicated by (session, seq).
+
+Rules: stores what the validator accepted, exactly once per (session, seq); reads return events in
+sequence order. One connection per call keeps it safe across server threads.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS batches (
+    session TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    received_at REAL NOT NULL,
+    event_count INTEGER NOT NULL,
+    body_bytes INTEGER NOT NULL,
+    first_ts REAL,
+    last_ts REAL,
+    events TEXT NOT NULL,
+    PRIMARY KEY (session, seq)
+);
+"""
+
+
+class Store:
+    """SQLite-backed batch store."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10)
+        db.execute("PRAGMA busy_timeout=10000")
+        return db
+
+    def add(self, session: str, seq: int, events: list[dict[str, Any]], body_bytes: int) -> bool:
+        """Store a batch; False when (session, seq) was already stored (a retry)."""
+        stamps = [e["timestamp"] for e in events]
+        with self._connect() as db:
+            cur = db.execute(
+                "INSERT OR IGNORE INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (session, seq, time.time(), len(events), body_bytes, min(stamps, default=None),
+                 max(stamps, default=None), json.dumps(events, separators=(",", ":"))),
+            )
+            return cur.rowcount == 1
+
+    def sessions(self) -> list[dict[str, Any]]:
+        """One summary row per session, newest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT session, COUNT(*), SUM(event_count), SUM(body_bytes), MIN(first_ts), MAX(last_ts), "
+                "MIN(received_at) FROM batches GROUP BY session ORDER BY MIN(received_at) DESC"
+            ).fetchall()
+        return [
+            {"session": s, "batches": b, "events": e, "bytes": n, "start": first, "end": last}
+            for s, b, e, n, first, last, _ in rows
+        ]
+
+    def events(self, session: str) -> list[dict[str, Any]]:
+        """All events of a session, in batch sequence order."""
+        with self._connect() as db:
+            rows = db.execute("SELECT events FROM batches WHERE session = ? ORDER BY seq", (session,)).fetchall()
+        out: list[dict[str, Any]] = []
+        for (blob,) in rows:
+            out.extend(json.loads(blob))
+        return out
+
+    def batch_count(self, session: str) -> int:
+        with self._connect() as db:
+            return db.execute("SELECT COUNT(*) FROM batches WHERE session = ?", (session,)).fetchone()[0]

@@ -1,0 +1,37 @@
+"""Run the demo: python -m examples.demo (builds nothing; run `python build.py` first, or ./dev demo)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from .servers import start_servers
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Veil demo: checkout page + collector on loopback")
+    parser.add_argument("--site-port", type=int, default=8701)
+    parser.add_argument("--collector-port", type=int, default=8700)
+    parser.add_argument("--db", type=Path, default=ROOT / "demo-collector.sqlite3")
+    args = parser.parse_args()
+    dist = ROOT / "dist"
+    if not (dist / "veil.js").exists():
+        raise SystemExit("dist/ is missing: run `python build.py` (./dev demo does it for you)")
+    servers = start_servers(dist, args.db, args.site_port, args.collector_port)
+    print(f"Demo page:      {servers.site_url}/")
+    print(f"Collector:      {servers.endpoint}")
+    print(f"Sessions:       {servers.collector_url}/v1/sessions")
+    print(f"Session events: {servers.collector_url}/v1/sessions/<session>/events")
+    print("Fill in the form, then watch the masked batches arrive. Ctrl-C stops.", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        servers.stop()
+
+
+if __name__ == "__main__":
+    main()

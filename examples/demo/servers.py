@@ -1,0 +1,100 @@
+"""The demo's two servers, also used by the browser tests: a site serving the demo page and dist/
+under /static/veil/, and the collector on its own origin (so CORS is exercised for real).
+
+Rules: loopback only; both run in one background thread each, and stop when asked.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from examples.collector.app import CollectorSettings, create_app
+
+DEMO_DIR = Path(__file__).resolve().parent
+DEMO_TOKEN = "demo-client-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _ThreadedServer:
+    def __init__(self, app, port: int) -> None:
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+
+
+def site_app(dist: Path, endpoint: str, token: str, extra_dirs: dict[str, Path] | None = None) -> Starlette:
+    """The demo site: / is the checkout page, /static/veil/ is dist/, plus any extra static dirs."""
+    page = (DEMO_DIR / "index.html").read_text().replace("__VEIL_ENDPOINT__", endpoint).replace("__VEIL_TOKEN__", token)
+
+    async def index(request: Request) -> HTMLResponse:
+        return HTMLResponse(page)
+
+    routes = [Route("/", index), Mount("/static/veil", StaticFiles(directory=dist))]
+    for prefix, directory in (extra_dirs or {}).items():
+        routes.append(Mount(prefix, StaticFiles(directory=directory, html=True)))
+    return Starlette(routes=routes)
+
+
+@dataclass
+class DemoServers:
+    site_url: str
+    collector_url: str
+    collector_app: Starlette
+    _servers: tuple[_ThreadedServer, ...]
+
+    @property
+    def endpoint(self) -> str:
+        return self.collector_url + "/v1/batches"
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.stop()
+
+
+def start_servers(
+    dist: Path,
+    db_path: Path,
+    site_port: int = 0,
+    collector_port: int = 0,
+    extra_dirs: dict[str, Path] | None = None,
+) -> DemoServers:
+    """Start the collector and the demo site on loopback; port 0 picks free ports."""
+    site_port = site_port or free_port()
+    collector_port = collector_port or free_port()
+    site_url = f"http://127.0.0.1:{site_port}"
+    collector_url = f"http://127.0.0.1:{collector_port}"
+    collector = create_app(CollectorSettings(db_path=db_path, client_token=DEMO_TOKEN, allowed_origins=(site_url,)))
+    servers = (
+        _ThreadedServer(collector, collector_port),
+        _ThreadedServer(site_app(dist, collector_url + "/v1/batches", DEMO_TOKEN, extra_dirs), site_port),
+    )
+    for server in servers:
+        server.start()
+    return DemoServers(site_url, collector_url, collector, servers)

@@ -1,0 +1,38 @@
+"""The bridge: the only module that touches Pyodide. The worker calls these functions.
+
+Rules: strings in, strings or a JS Uint8Array out; no logic beyond conversion. Everything it
+calls is ``veil.api``, which is tested under CPython.
+"""
+
+from __future__ import annotations
+
+from .api import Core
+
+_core = Core()
+
+
+def configure(config_json: str) -> str:
+    return _core.configure(config_json)
+
+
+def gate(facts_json: str) -> str:
+    return _core.gate(facts_json)
+
+
+def start(session: str) -> str:
+    return _core.start(session)
+
+
+def stop() -> None:
+    _core.stop()
+
+
+def observe(events_json: str) -> str:
+    return _core.observe(events_json)
+
+
+def take_batch():  # -> JS Uint8Array | None
+    from pyodide.ffi import to_js  # imported here so the module still loads under CPython for docs
+
+    batch = _core.take_batch()
+    return None if batch is None else to_js(batch)

@@ -1,0 +1,146 @@
+"""Config: one pure function turns the page's raw config into a frozen ``Config``.
+
+Rules: every key is checked here and nowhere else; an unknown key or a value of the wrong shape
+raises ``ConfigError`` naming the key and what was expected. JS-only values arrive already
+described by the shim (a RegExp as ``{"regexp": source, "flags": flags}``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from .levels import Level
+
+CONSENT_MODES = ("opt-in", "not-required")
+DEFAULT_PRIVACY_LEVELS = ("mask", "mask-user-input", "allow")
+
+
+class ConfigError(ValueError):
+    """A config key is missing, unknown or holds the wrong kind of value."""
+
+    def __init__(self, key: str, expected: str) -> None:
+        super().__init__(f"Veil config: `{key}` {expected}")
+        self.key = key
+        self.expected = expected
+
+
+@dataclass(frozen=True)
+class UrlPattern:
+    """An ``excludeUrls`` entry: a path prefix with ``*`` wildcards, or a JS RegExp source."""
+
+    pattern: str
+    is_regexp: bool = False
+    flags: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    endpoint: str
+    client_token: str | None = None
+    consent: str = "opt-in"
+    default_privacy: Level = Level.MASK
+    allow_selectors: tuple[str, ...] = ()
+    mask_selectors: tuple[str, ...] = ()
+    block_selectors: tuple[str, ...] = ()
+    exclude_urls: tuple[UrlPattern, ...] = ()
+    sample_rate: float = 100.0
+    respect_do_not_track: bool = True
+
+
+def _selectors(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(s, str) and s.strip() for s in value):
+        raise ConfigError(key, "must be an array of non-empty CSS selector strings")
+    return tuple(s.strip() for s in value)
+
+
+def _url_patterns(value: Any) -> tuple[UrlPattern, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError("excludeUrls", "must be an array of path strings or RegExps")
+    patterns = []
+    for entry in value:
+        if isinstance(entry, str) and entry:
+            patterns.append(UrlPattern(entry))
+        elif (
+            isinstance(entry, Mapping)
+            and set(entry) == {"regexp", "flags"}
+            and isinstance(entry["regexp"], str)
+            and isinstance(entry["flags"], str)
+        ):
+            patterns.append(UrlPattern(entry["regexp"], is_regexp=True, flags=entry["flags"]))
+        else:
+            raise ConfigError("excludeUrls", "must be an array of path strings or RegExps")
+    return tuple(patterns)
+
+
+def _endpoint(value: Any) -> str:
+    expected = "is required: an absolute http(s) URL or a path starting with /"
+    if not isinstance(value, str) or not value:
+        raise ConfigError("endpoint", expected)
+    if value.startswith("/") and not value.startswith("//"):
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError("endpoint", expected)
+    return value
+
+
+def _sample_rate(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= 100:
+        raise ConfigError("sampleRate", "must be a number from 0 to 100")
+    return float(value)
+
+
+def _one_of(key: str, value: Any, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ConfigError(key, "must be one of " + ", ".join(f'"{c}"' for c in choices))
+    return value
+
+
+def _bool(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(key, "must be true or false")
+    return value
+
+
+def _token(value: Any) -> str | None:
+    if value is None:
+        return None
+    # The token travels in an HTTP header: printable ASCII only, so it cannot split the header.
+    if not isinstance(value, str) or not value or not all(0x21 <= ord(c) <= 0x7E for c in value):
+        raise ConfigError("clientToken", "must be a non-empty string of printable ASCII without spaces")
+    return value
+
+
+_PARSERS = {
+    "endpoint": ("endpoint", _endpoint),
+    "clientToken": ("client_token", _token),
+    "consent": ("consent", lambda v: _one_of("consent", v, CONSENT_MODES)),
+    "defaultPrivacy": ("default_privacy", lambda v: Level(_one_of("defaultPrivacy", v, DEFAULT_PRIVACY_LEVELS))),
+    "allowSelectors": ("allow_selectors", lambda v: _selectors("allowSelectors", v)),
+    "maskSelectors": ("mask_selectors", lambda v: _selectors("maskSelectors", v)),
+    "blockSelectors": ("block_selectors", lambda v: _selectors("blockSelectors", v)),
+    "excludeUrls": ("exclude_urls", _url_patterns),
+    "sampleRate": ("sample_rate", _sample_rate),
+    "respectDoNotTrack": ("respect_do_not_track", lambda v: _bool("respectDoNotTrack", v)),
+}
+
+CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)
+
+
+def normalize_config(raw: Any) -> Config:
+    """Validate the page's config object and return it frozen; raise ConfigError on any fault."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError("config", "must be an object")
+    for key in raw:
+        if key not in _PARSERS:
+            raise ConfigError(str(key), "is not a Veil config key (known keys: " + ", ".join(CONFIG_KEYS) + ")")
+    if "endpoint" not in raw:
+        raise ConfigError("endpoint", "is required: an absolute http(s) URL or a path starting with /")
+    fields = {}
+    for key, value in raw.items():
+        field, parse = _PARSERS[key]
+        fields[field] = parse(value)
+    return Config(**fields)

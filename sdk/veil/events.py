@@ -1,0 +1,237 @@
+"""Masking of one raw rrweb event from the shim into the event that may leave the page.
+
+Rules: every event is rebuilt from an allowlist of keys, so nothing the core does not know passes
+through. Node content goes through ``tree`` and ``masking``; the node table gives each id its level.
+An event the core cannot judge (unknown type or source, an id it has never seen) is dropped, not
+forwarded. Raises ``Rejected`` for a dropped event; the recorder counts it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .config import Config
+from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_forced_secret, resolve_level
+from .masking import input_value_for_level, mask_attribute, text_for_level
+from .nodes import NodeTable
+from .rrweb import EventType, NodeType, Source
+from .tree import mask_tree
+from .urls import scrub_url
+
+_LEVEL_ATTRIBUTES = frozenset({"data-veil", "class", "type", "autocomplete"})
+
+
+class Rejected(ValueError):
+    """This event cannot be recorded safely and is dropped."""
+
+
+class NeedsSnapshot(Exception):
+    """Masking rules for part of the page changed: a fresh full snapshot must follow."""
+
+    def __init__(self, masked: dict[str, Any] | None) -> None:
+        super().__init__("level change")
+        self.masked = masked
+
+
+def _num(value: Any) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise Rejected("expected a number")
+    return value
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Rejected("expected an integer id")
+    return value
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise Rejected("expected an object")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Rejected("expected a list")
+    return value
+
+
+class EventMasker:
+    """Masks raw events in order, keeping the node table in step with the page."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.table = NodeTable()
+        self.has_snapshot = False
+
+    def reset(self) -> None:
+        self.table.clear()
+        self.has_snapshot = False
+
+    def mask(self, raw: Any) -> dict[str, Any]:
+        """The masked copy of one raw event; raises Rejected or NeedsSnapshot."""
+        event = _map(raw)
+        kind = event.get("type")
+        timestamp = _num(event.get("timestamp"))
+        data = _map(event.get("data", {}))
+        if kind == EventType.META:
+            href = data.get("href")
+            out = {
+                "href": scrub_url(href) if isinstance(href, str) else "",
+                "width": _num(data.get("width")),
+                "height": _num(data.get("height")),
+            }
+        elif kind == EventType.FULL_SNAPSHOT:
+            out = self._full_snapshot(data)
+        elif kind == EventType.INCREMENTAL_SNAPSHOT:
+            if not self.has_snapshot:
+                raise Rejected("incremental event before a full snapshot")
+            out = self._incremental(data)
+        elif kind in (EventType.DOM_CONTENT_LOADED, EventType.LOAD):
+            out = {}
+        else:
+            raise Rejected(f"event type {kind!r} is not recorded")
+        return {"type": int(kind), "data": out, "timestamp": timestamp}
+
+    def _full_snapshot(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        self.table.clear()
+        node = _map(data.get("node"))
+        if node.get("type") != NodeType.DOCUMENT:
+            raise Rejected("full snapshot root is not a document")
+        masked = mask_tree(node, None, self.config.default_privacy, None, self.table)
+        offset = _map(data.get("initialOffset", {"top": 0, "left": 0}))
+        self.has_snapshot = True
+        return {"node": masked, "initialOffset": {"top": _num(offset.get("top", 0)), "left": _num(offset.get("left", 0))}}
+
+    def _incremental(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        source = data.get("source")
+        if source == Source.MUTATION:
+            return self._mutation(data)
+        if source == Source.INPUT:
+            return self._input(data)
+        if source in (Source.MOUSE_MOVE, Source.TOUCH_MOVE, Source.DRAG):
+            positions = [
+                {
+                    "x": _num(p.get("x")),
+                    "y": _num(p.get("y")),
+                    "id": _int(p.get("id")),
+                    "timeOffset": _num(p.get("timeOffset")),
+                }
+                for p in map(_map, _list(data.get("positions")))
+            ]
+            return {"source": int(source), "positions": positions}
+        if source == Source.MOUSE_INTERACTION:
+            out: dict[str, Any] = {
+                "source": int(source),
+                "type": _int(data.get("type")),
+                "id": _int(data.get("id")),
+            }
+            for key in ("x", "y"):
+                if key in data:
+                    out[key] = _num(data[key])
+            if data.get("pointerType") in (0, 1, 2):
+                out["pointerType"] = data["pointerType"]
+            return out
+        if source == Source.SCROLL:
+            return {"source": int(source), "id": _int(data.get("id")), "x": _num(data.get("x")), "y": _num(data.get("y"))}
+        if source == Source.VIEWPORT_RESIZE:
+            return {"source": int(source), "width": _num(data.get("width")), "height": _num(data.get("height"))}
+        raise Rejected(f"incremental source {source!r} is not recorded")
+
+    def _input(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        node_id = _int(data.get("id"))
+        info = self.table.get(node_id)
+        if info is None or info.level is Level.BLOCK:
+            raise Rejected("input on an unknown or blocked node")
+        text = data.get("text")
+        text = text if isinstance(text, str) else ""
+        checked = data.get("isChecked") is True and info.level is Level.ALLOW and not info.secret
+        return {
+            "source": int(Source.INPUT),
+            "id": node_id,
+            "text": input_value_for_level(text, info.level, info.secret),
+            "isChecked": checked,
+        }
+
+    def _mutation(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        table = self.table
+        removes = []
+        for item in map(_map, _list(data.get("removes"))):
+            node_id, parent_id = _int(item.get("id")), _int(item.get("parentId"))
+            if node_id in table and parent_id in table:
+                removes.append({"parentId": parent_id, "id": node_id})
+            table.remove(node_id)
+        adds = []
+        for item in map(_map, _list(data.get("adds"))):
+            parent_id = _int(item.get("parentId"))
+            parent = table.get(parent_id)
+            if parent is None or parent.level is Level.BLOCK:
+                continue  # nothing is recorded under block, or under a node the replay never had
+            next_id = item.get("nextId")
+            node = mask_tree(_map(item.get("node")), parent_id, parent.level, parent.tag, table)
+            adds.append({"parentId": parent_id, "nextId": next_id if isinstance(next_id, int) else None, "node": node})
+        texts = []
+        for item in map(_map, _list(data.get("texts"))):
+            node_id = _int(item.get("id"))
+            info = table.get(node_id)
+            if info is None or info.level is Level.BLOCK:
+                continue
+            parent = table.get(info.parent) if info.parent is not None else None
+            value = item.get("value")
+            texts.append(
+                {
+                    "id": node_id,
+                    "value": None if value is None else text_for_level(str(value), info.level, parent.tag if parent else None),
+                }
+            )
+        attributes, level_changed = self._attribute_mutations(data)
+        masked = {
+            "source": int(Source.MUTATION),
+            "texts": texts,
+            "attributes": attributes,
+            "removes": removes,
+            "adds": adds,
+        }
+        if level_changed:
+            raise NeedsSnapshot(masked)
+        return masked
+
+    def _attribute_mutations(self, data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], bool]:
+        out = []
+        level_changed = False
+        for item in map(_map, _list(data.get("attributes"))):
+            node_id = _int(item.get("id"))
+            info = self.table.get(node_id)
+            if info is None or info.tag is None or info.level is Level.BLOCK:
+                continue
+            changed = _map(item.get("attributes"))
+            parent = self.table.get(info.parent) if info.parent is not None else None
+            parent_level = parent.level if parent else self.config.default_privacy
+            if _LEVEL_ATTRIBUTES.intersection(k.lower() for k in changed) or MATCH_FLAGS_KEY in item:
+                flags = item.get(MATCH_FLAGS_KEY) or ()
+                current = item.get("current")
+                current = current if isinstance(current, Mapping) else changed
+                new_level = resolve_level(parent_level, element_overrides(current, flags))
+                if is_forced_secret(info.tag, current):
+                    info.secret = True
+                if new_level is not info.level:
+                    level_changed = True
+                    # Until the new snapshot lands, judge this change by the stricter of both levels.
+                    info.level = max(info.level, new_level, key=lambda lv: lv.rank)
+                    if info.level is Level.BLOCK:
+                        continue
+            masked_attrs: dict[str, Any] = {}
+            for name, value in changed.items():
+                if value is None:
+                    if mask_attribute(info.tag, name, "", changed, info.level, info.secret) is not None or name.lower() in ("value", "checked", "selected"):
+                        masked_attrs[name] = None
+                    continue
+                masked_value = mask_attribute(info.tag, name, value, changed, info.level, info.secret)
+                if masked_value is not None:
+                    masked_attrs[name] = masked_value
+            if masked_attrs:
+                out.append({"id": node_id, "attributes": masked_attrs})
+        return out, level_changed

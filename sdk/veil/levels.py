@@ -1,0 +1,89 @@
+"""Privacy levels and the one reduce function that decides a node's level.
+
+Rules: a node takes its own override, else its parent's level; where several overrides match, the
+most restrictive wins; ``block`` is never lowered by a descendant. An override value Veil does not
+know counts as ``mask`` (fail closed). Forced secrets (password, hidden, one-time-code, card and
+*-password autocomplete fields) are decided here too, whatever the level.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Iterable, Mapping
+
+
+class Level(str, Enum):
+    ALLOW = "allow"
+    MASK_USER_INPUT = "mask-user-input"
+    MASK = "mask"
+    BLOCK = "block"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Level.ALLOW: 0, Level.MASK_USER_INPUT: 1, Level.MASK: 2, Level.BLOCK: 3}
+
+_CLASS_OVERRIDES = {
+    "veil-allow": Level.ALLOW,
+    "veil-mask-user-input": Level.MASK_USER_INPUT,
+    "veil-mask": Level.MASK,
+    "veil-block": Level.BLOCK,
+}
+
+# Attribute that carries the shim's selector match flags; stripped before anything is emitted.
+MATCH_FLAGS_KEY = "veilMatch"
+
+
+def most_restrictive(levels: Iterable[Level]) -> Level:
+    """The most restrictive of the given levels (ALLOW when there are none)."""
+    return max(levels, key=lambda level: level.rank, default=Level.ALLOW)
+
+
+def resolve_level(parent: Level, overrides: Iterable[Level]) -> Level:
+    """The one reduce step: own overrides (most restrictive wins) else the parent's; block sticks."""
+    if parent is Level.BLOCK:
+        return Level.BLOCK
+    own = list(overrides)
+    return most_restrictive(own) if own else parent
+
+
+def element_overrides(attributes: Mapping[str, object], match_flags: Iterable[str] = ()) -> list[Level]:
+    """Every override an element carries: data-veil, veil-* classes and the shim's selector matches."""
+    found: list[Level] = []
+    marker = attributes.get("data-veil")
+    if isinstance(marker, str):
+        try:
+            found.append(Level(marker.strip().lower()))
+        except ValueError:
+            found.append(Level.MASK)
+    elif marker is not None:
+        found.append(Level.MASK)
+    classes = attributes.get("class")
+    if isinstance(classes, str):
+        found.extend(_CLASS_OVERRIDES[c] for c in classes.split() if c in _CLASS_OVERRIDES)
+    for flag in match_flags:
+        try:
+            found.append(Level(flag))
+        except ValueError:
+            found.append(Level.MASK)
+    return found
+
+
+_SECRET_INPUT_TYPES = frozenset({"password", "hidden"})
+
+
+def is_forced_secret(tag: str, attributes: Mapping[str, object]) -> bool:
+    """True for fields whose value is never recorded, not even its length, at any level."""
+    if tag not in ("input", "textarea", "select"):
+        return False
+    input_type = attributes.get("type")
+    if tag == "input" and isinstance(input_type, str) and input_type.strip().lower() in _SECRET_INPUT_TYPES:
+        return True
+    autocomplete = attributes.get("autocomplete")
+    if isinstance(autocomplete, str):
+        for token in autocomplete.lower().split():
+            if token.startswith("cc-") or token == "one-time-code" or token.endswith("-password"):
+                return True
+    return False

@@ -1,0 +1,153 @@
+"""The text masker and the attribute predicate: what of a node's content may leave at a level.
+
+Rules: this is the only place that decides what a text, an attribute or an input value becomes.
+Text under ``mask`` keeps its whitespace and length, every other character becomes ``*``. Input
+values under ``mask`` and ``mask-user-input`` become a fixed-length mask (length is a leak), and
+forced secrets do so at every level. Attributes are judged by an allowlist: a name Veil does not
+know is treated as content and masked; event handlers and nonces never leave. URLs are always
+scrubbed. A ``block`` node keeps no attribute at all except its placeholder size.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Mapping
+
+from .levels import Level
+from .urls import scrub_srcset, scrub_url
+
+MASKED_VALUE = "*" * 8
+_NON_WHITESPACE = re.compile(r"\S")
+
+
+def mask_text(text: str) -> str:
+    """Replace every non-whitespace character with ``*``; whitespace and length are kept."""
+    return _NON_WHITESPACE.sub("*", text)
+
+
+def text_for_level(text: str, level: Level, parent_tag: str | None) -> str:
+    """What a text node under an element with ``parent_tag`` at ``level`` records."""
+    if parent_tag == "script" or level is Level.BLOCK:
+        return ""
+    if parent_tag == "style":
+        return text
+    if level is Level.MASK:
+        return mask_text(text)
+    return text
+
+
+def input_value_for_level(value: str, level: Level, secret: bool) -> str:
+    """What a form field's value records: a fixed-length mask unless allowed and not a secret."""
+    if not value:
+        return ""
+    if secret or level is not Level.ALLOW:
+        return MASKED_VALUE
+    return value
+
+
+class Rule(Enum):
+    KEEP = "keep"  # structure and presentation: needed to replay, carries no content
+    URL = "url"  # scrubbed at every level
+    SRCSET = "srcset"
+    CONTENT = "content"  # author content: masked under mask
+    USER_INPUT = "user-input"  # what the visitor typed or chose: masked under mask and mask-user-input
+    DROP = "drop"  # never recorded
+
+
+_KEEP = frozenset(
+    """
+    class id style type rel width height role for tabindex disabled readonly required multiple hidden
+    lang dir name charset media sizes colspan rowspan span align valign target method enctype
+    autocomplete inputmode maxlength minlength min max step size cols rows wrap open draggable
+    contenteditable spellcheck autofocus novalidate loading decoding crossorigin referrerpolicy as
+    async defer nomodule integrity http-equiv scope headers start reversed list form accept capture
+    bgcolor border cellpadding cellspacing frameborder allowfullscreen sandbox allow playsinline
+    controls autoplay muted loop preload kind srclang shape coords usemap ismap translate slot part
+    is enterkeyhint popover popovertarget popovertargetaction inert xmlns xmlns:xlink xml:space
+    viewbox preserveaspectratio d fill stroke stroke-width stroke-linecap stroke-linejoin
+    stroke-dasharray stroke-dashoffset stroke-miterlimit stroke-opacity fill-opacity fill-rule
+    clip-rule clip-path mask opacity transform points cx cy r rx ry x y x1 x2 y1 y2 dx dy
+    gradientunits gradienttransform patternunits patterncontentunits offset stop-color stop-opacity
+    font-size font-family font-weight text-anchor dominant-baseline marker-start marker-mid
+    marker-end version focusable color visibility display overflow filter
+    aria-hidden aria-expanded aria-checked aria-selected aria-disabled aria-controls
+    aria-labelledby aria-describedby aria-live aria-haspopup aria-current aria-invalid
+    aria-required aria-level aria-pressed aria-modal aria-atomic aria-busy aria-orientation
+    aria-owns aria-posinset aria-setsize aria-sort aria-valuemax aria-valuemin aria-multiselectable
+    aria-autocomplete aria-activedescendant aria-colcount aria-colindex aria-rowcount aria-rowindex
+    aria-readonly aria-relevant aria-multiline aria-errormessage aria-details aria-flowto
+    _csstext rr_width rr_height rr_scrollleft rr_scrolltop rr_mediastate rr_mediacurrenttime
+    rr_mediaplaybackrate rr_mediamuted rr_medialoop rr_mediavolume rr_open_mode
+    """.split()
+)
+_URL = frozenset("href src action formaction poster cite background data xlink:href manifest longdesc rr_src".split())
+_SRCSET = frozenset({"srcset", "imagesrcset"})
+_DROP = frozenset({"nonce", "rr_dataurl", "ping"})
+_FORM_FIELDS = frozenset({"input", "textarea", "select"})
+_META_STRUCTURAL_NAMES = frozenset({"viewport"})
+
+
+def attribute_rule(tag: str, name: str, attributes: Mapping[str, object]) -> Rule:
+    """The attribute predicate: how ``name`` on a ``tag`` element is treated."""
+    key = name.lower()
+    if key.startswith("on") or key in _DROP:
+        return Rule.DROP
+    if key in ("checked", "selected"):
+        return Rule.USER_INPUT
+    if key == "value":
+        return Rule.USER_INPUT if tag in _FORM_FIELDS else Rule.CONTENT
+    if key in _URL:
+        return Rule.URL
+    if key in _SRCSET:
+        return Rule.SRCSET
+    if tag == "meta" and key == "content":
+        meta_name = attributes.get("name")
+        if isinstance(meta_name, str) and meta_name.lower() in _META_STRUCTURAL_NAMES:
+            return Rule.KEEP
+        return Rule.CONTENT
+    if key in _KEEP:
+        return Rule.KEEP
+    return Rule.CONTENT
+
+
+def mask_attributes(tag: str, attributes: Mapping[str, object], level: Level, secret: bool) -> dict[str, object]:
+    """The attributes an element at ``level`` may record, each masked as its rule says."""
+    if level is Level.BLOCK:
+        return {k: attributes[k] for k in ("rr_width", "rr_height") if isinstance(attributes.get(k), str)}
+    out: dict[str, object] = {}
+    for name, value in attributes.items():
+        masked = mask_attribute(tag, name, value, attributes, level, secret)
+        if masked is not None:
+            out[name] = masked
+    return out
+
+
+def mask_attribute(
+    tag: str, name: str, value: object, attributes: Mapping[str, object], level: Level, secret: bool
+) -> object | None:
+    """One attribute's recorded value, or None to leave it out (also used for attribute mutations)."""
+    if level is Level.BLOCK:
+        return None
+    rule = attribute_rule(tag, name, attributes)
+    if rule is Rule.DROP:
+        return None
+    if value is None:
+        return None  # an attribute removal; the caller records it as such
+    if isinstance(value, bool) or (isinstance(value, (int, float)) and rule is Rule.KEEP):
+        if rule is Rule.USER_INPUT and (secret or level is not Level.ALLOW):
+            return None
+        return value
+    text = value if isinstance(value, str) else str(value)
+    if rule is Rule.KEEP:
+        return text
+    if rule is Rule.URL:
+        return scrub_url(text)
+    if rule is Rule.SRCSET:
+        return scrub_srcset(text)
+    if rule is Rule.USER_INPUT:
+        if name.lower() in ("checked", "selected"):
+            return None if (secret or level is not Level.ALLOW) else text
+        return input_value_for_level(text, level, secret)
+    # Rule.CONTENT
+    return mask_text(text) if level is Level.MASK else text

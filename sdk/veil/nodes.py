@@ -1,0 +1,60 @@
+"""The node table: what the core remembers about each recorded node, keyed by rrweb id.
+
+Rules: holds levels and facts derived from masked input, never page content. A node that was ever a
+forced secret stays one (the show-password toggle). Removing a node forgets its whole subtree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .levels import Level
+
+
+@dataclass
+class NodeInfo:
+    level: Level
+    tag: str | None  # None for non-element nodes
+    parent: int | None
+    secret: bool = False
+    children: set[int] = field(default_factory=set)
+
+
+class NodeTable:
+    """Per-id facts for the current recording; reset by every full snapshot."""
+
+    def __init__(self) -> None:
+        self._nodes: dict[int, NodeInfo] = {}
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._nodes
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def get(self, node_id: object) -> NodeInfo | None:
+        return self._nodes.get(node_id)  # type: ignore[arg-type]
+
+    def clear(self) -> None:
+        self._nodes.clear()
+
+    def add(self, node_id: int, info: NodeInfo) -> None:
+        old = self._nodes.get(node_id)
+        if old is not None:
+            info.secret = info.secret or old.secret
+            self.remove(node_id)
+        self._nodes[node_id] = info
+        if info.parent is not None and info.parent in self._nodes:
+            self._nodes[info.parent].children.add(node_id)
+
+    def remove(self, node_id: int) -> None:
+        info = self._nodes.get(node_id)
+        if info is None:
+            return
+        if info.parent is not None and info.parent in self._nodes:
+            self._nodes[info.parent].children.discard(node_id)
+        stack = [node_id]
+        while stack:
+            gone = self._nodes.pop(stack.pop(), None)
+            if gone is not None:
+                stack.extend(gone.children)

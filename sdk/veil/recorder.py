@@ -1,0 +1,80 @@
+"""The recorder state machine: observations in, masked events and actions out (sans-I/O).
+
+Rules: the recorder never reads a clock, the DOM or the network. ``observe`` masks raw events in
+order; an event that fails masking is dropped and counted (fail closed), never queued raw.
+Actions tell the host what to do next: ``snapshot`` (take a fresh full snapshot) and ``flush``
+(a batch is ready). Stopping drops everything unsent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .batch import BatchQueue
+from .config import Config
+from .events import EventMasker, NeedsSnapshot, Rejected
+from .rrweb import EventType
+
+FLUSH_AT_BYTES = 512 * 1024
+
+
+@dataclass
+class Counters:
+    observed: int = 0
+    emitted: int = 0
+    dropped: int = 0
+
+
+class Recorder:
+    """One recording of one page: masks what the shim observed and queues it for sending."""
+
+    def __init__(self, config: Config, session: str, flush_at_bytes: int = FLUSH_AT_BYTES) -> None:
+        self.config = config
+        self.masker = EventMasker(config)
+        self.queue = BatchQueue(session)
+        self.counters = Counters()
+        self.flush_at_bytes = flush_at_bytes
+        self.recording = False
+
+    def start(self) -> None:
+        """Begin a recording; the next observation must be a meta event and a full snapshot."""
+        self.masker.reset()
+        self.recording = True
+
+    def stop(self) -> None:
+        """Withdraw: forget the page and drop everything not yet sent."""
+        self.recording = False
+        self.masker.reset()
+        self.queue.clear()
+
+    def observe(self, raw_events: list[Any]) -> dict[str, Any]:
+        """Mask and queue raw events; return {"actions": [...], "snapshots": n} for the host."""
+        actions: list[str] = []
+        snapshots = 0
+        if not self.recording:
+            return {"actions": actions, "snapshots": 0}
+        for raw in raw_events:
+            self.counters.observed += 1
+            try:
+                masked = self.masker.mask(raw)
+            except NeedsSnapshot as change:
+                masked = change.masked and {"type": int(EventType.INCREMENTAL_SNAPSHOT), "data": change.masked, "timestamp": raw["timestamp"]}
+                if "snapshot" not in actions:
+                    actions.append("snapshot")
+            except Exception:  # noqa: BLE001 - fail closed: any fault drops the event
+                self.counters.dropped += 1
+                continue
+            if masked is None:
+                continue
+            if masked["type"] == EventType.FULL_SNAPSHOT:
+                snapshots += 1
+            self.queue.push(masked)
+            self.counters.emitted += 1
+        if self.queue.pending_bytes >= self.flush_at_bytes:
+            actions.append("flush")
+        return {"actions": actions, "snapshots": snapshots}
+
+    def take_batch(self) -> bytes | None:
+        """The next gzipped batch of masked events, or None."""
+        return self.queue.take()

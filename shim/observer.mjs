@@ -1,0 +1,360 @@
+/*
+ * veil-observer.mjs: the DOM observer. Loaded only after the Python gate said yes.
+ *
+ * Rules: it reads the page and produces raw rrweb-shaped events (full snapshot via rrweb-snapshot,
+ * mutations, input values, clicks, pointer moves, scroll, viewport) that go only to the worker
+ * through `post`, never to the network. It makes no privacy decision: selector matches are shipped
+ * as flags (`veilMatch`) for Python to judge; the one thing it skips is reading inside elements
+ * that already match a block selector (rrweb-snapshot's own blockSelector), which only ever
+ * reduces what is read. Every listener catches its own errors.
+ */
+import { Mirror, snapshot, serializeNodeWithId, transformAttribute } from "./vendor/rrweb-snapshot/rrweb-snapshot.js";
+
+const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4 };
+const Source = { Mutation: 0, MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5 };
+const LEVEL_ATTRIBUTES = ["data-veil", "class", "type", "autocomplete"];
+const MOVE_SAMPLE_MS = 50;
+const MOVE_EMIT_MS = 500;
+const SCROLL_THROTTLE_MS = 100;
+const RESIZE_THROTTLE_MS = 200;
+
+export function createObserver(options) {
+  const { post, delayMs, onError } = options;
+  const blockSelector = ['[data-veil="block" i]', ".veil-block"].concat(options.blockSelectors).join(", ");
+  const allowSelector = options.allowSelectors.join(", ");
+  const maskSelector = options.maskSelectors.join(", ");
+  const mirror = new Mirror();
+  let buffer = [];
+  let timer = 0;
+  let inFlight = Promise.resolve();
+  let observer = null;
+  let running = false;
+  let moves = [];
+  let lastMoveSample = 0;
+  let moveTimer = 0;
+  const throttles = new Map();
+  const listeners = [];
+  let freshlySerialized = new Set();
+
+  function guard(fn) {
+    return function (...args) {
+      try {
+        return fn.apply(this, args);
+      } catch (err) {
+        onError(err);
+      }
+    };
+  }
+
+  function matchFlags(el) {
+    const flags = [];
+    if (allowSelector && el.matches(allowSelector)) flags.push("allow");
+    if (maskSelector && el.matches(maskSelector)) flags.push("mask");
+    if (el.matches(blockSelector)) flags.push("block");
+    return flags;
+  }
+
+  function onSerialize(n) {
+    freshlySerialized.add(n);
+    if (n.nodeType !== Node.ELEMENT_NODE) return;
+    const flags = matchFlags(n);
+    if (flags.length) mirror.getMeta(n).veilMatch = flags;
+  }
+
+  const serializeOptions = () => ({
+    doc: document,
+    mirror,
+    blockClass: "rr-block",
+    blockSelector,
+    maskTextClass: "rr-mask",
+    maskTextSelector: null,
+    skipChild: false,
+    inlineStylesheet: true,
+    maskInputOptions: { password: true },
+    slimDOMOptions: {},
+    dataURLOptions: {},
+    inlineImages: false,
+    recordCanvas: false,
+    preserveWhiteSpace: true,
+    onSerialize,
+    newlyAddedElement: true,
+    keepIframeSrcFn: () => false,
+  });
+
+  function emit(event, urgent) {
+    buffer.push(event);
+    if (urgent) return drain();
+    if (!timer) timer = setTimeout(drain, delayMs);
+    return inFlight;
+  }
+
+  // Hand everything observed so far to the worker; resolves with the worker's answer.
+  function drain() {
+    clearTimeout(timer);
+    timer = 0;
+    if (observer) processMutations(observer.takeRecords());
+    if (!buffer.length) return inFlight;
+    const events = buffer;
+    buffer = [];
+    inFlight = inFlight.catch(() => {}).then(() => post(events));
+    return inFlight;
+  }
+
+  function nodeId(n) {
+    return n ? mirror.getId(n) : -1;
+  }
+
+  function takeFullSnapshot() {
+    if (observer) processMutations(observer.takeRecords());
+    mirror.reset();
+    freshlySerialized = new Set();
+    emit({ type: EventType.Meta, data: { href: location.href, width: innerWidth, height: innerHeight }, timestamp: Date.now() });
+    const node = snapshot(document, {
+      mirror,
+      blockClass: "rr-block",
+      blockSelector,
+      inlineStylesheet: true,
+      maskAllInputs: false,
+      slimDOM: false,
+      recordCanvas: false,
+      inlineImages: false,
+      onSerialize,
+    });
+    freshlySerialized = new Set();
+    if (!node) throw new Error("snapshot failed");
+    return emit(
+      {
+        type: EventType.FullSnapshot,
+        data: { node, initialOffset: { left: window.scrollX, top: window.scrollY } },
+        timestamp: Date.now(),
+      },
+      true,
+    );
+  }
+
+  function isTopmost(n, added) {
+    for (let p = n.parentNode; p; p = p.parentNode) if (added.has(p)) return false;
+    return true;
+  }
+
+  function parentIdOf(n) {
+    const parent = n.parentNode;
+    if (!parent) return -1;
+    return nodeId(parent instanceof ShadowRoot ? parent.host : parent);
+  }
+
+  function nextIdOf(n) {
+    for (let s = n.nextSibling; s; s = s.nextSibling) {
+      const id = nodeId(s);
+      if (id > 0) return id;
+    }
+    return null;
+  }
+
+  function processMutations(records) {
+    if (!records.length) return;
+    const added = new Set();
+    const removed = [];
+    const texts = new Set();
+    const attrs = new Map();
+    for (const r of records) {
+      if (r.type === "childList") {
+        r.addedNodes.forEach((n) => added.add(n));
+        r.removedNodes.forEach((n) => removed.push([r.target, n]));
+      } else if (r.type === "characterData") {
+        texts.add(r.target);
+      } else if (r.type === "attributes") {
+        if (!attrs.has(r.target)) attrs.set(r.target, new Set());
+        attrs.get(r.target).add(r.attributeName);
+      }
+    }
+    const removes = [];
+    const seenRemoves = new Set();
+    for (const [parent, n] of removed) {
+      const id = nodeId(n);
+      const parentId = nodeId(parent instanceof ShadowRoot ? parent.host : parent);
+      if (id > 0 && parentId > 0 && !seenRemoves.has(id)) {
+        seenRemoves.add(id);
+        removes.push({ parentId, id });
+      }
+    }
+    freshlySerialized = new Set();
+    const candidates = [...added].filter((n) => n.isConnected);
+    const addedSet = new Set(candidates);
+    const topmost = candidates.filter((n) => isTopmost(n, addedSet));
+    // Reverse document order: each node's next sibling is serialized before it.
+    topmost.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? 1 : -1));
+    const adds = [];
+    for (const n of topmost) {
+      const parentId = parentIdOf(n);
+      if (parentId <= 0) continue;
+      const parentEl = n.parentNode instanceof ShadowRoot ? n.parentNode.host : n.parentNode;
+      if (parentEl.nodeType === Node.ELEMENT_NODE && parentEl.closest(blockSelector)) continue;
+      const node = serializeNodeWithId(n, serializeOptions());
+      if (node) adds.push({ parentId, nextId: nextIdOf(n), node });
+    }
+    const textChanges = [];
+    for (const n of texts) {
+      const id = nodeId(n);
+      if (id > 0 && n.isConnected && !freshlySerialized.has(n)) textChanges.push({ id, value: n.textContent });
+    }
+    const attributeChanges = [];
+    for (const [el, names] of attrs) {
+      const id = nodeId(el);
+      if (id <= 0 || !el.isConnected || freshlySerialized.has(el)) continue;
+      const tagName = el.tagName.toLowerCase();
+      const attributes = {};
+      for (const name of names) {
+        const value = el.getAttribute(name);
+        attributes[name] = value === null ? null : transformAttribute(document, tagName, name.toLowerCase(), value);
+      }
+      const current = {};
+      for (const name of LEVEL_ATTRIBUTES) current[name] = el.getAttribute(name);
+      attributeChanges.push({ id, attributes, current, veilMatch: matchFlags(el) });
+    }
+    for (const [, n] of removed) if (!n.isConnected && mirror.hasNode(n)) mirror.removeNodeFromMap(n);
+    freshlySerialized = new Set();
+    if (adds.length || removes.length || textChanges.length || attributeChanges.length) {
+      buffer.push({
+        type: EventType.IncrementalSnapshot,
+        data: { source: Source.Mutation, texts: textChanges, attributes: attributeChanges, removes, adds },
+        timestamp: Date.now(),
+      });
+    }
+  }
+
+  function listen(target, type, fn, opts) {
+    const handler = guard(fn);
+    target.addEventListener(type, handler, opts || { capture: true, passive: true });
+    listeners.push([target, type, handler, opts || { capture: true, passive: true }]);
+  }
+
+  function throttled(key, ms, fn) {
+    const now = Date.now();
+    const last = throttles.get(key) || { at: 0, timer: 0 };
+    clearTimeout(last.timer);
+    if (now - last.at >= ms) {
+      throttles.set(key, { at: now, timer: 0 });
+      fn();
+    } else {
+      const timer = setTimeout(guard(() => {
+        throttles.set(key, { at: Date.now(), timer: 0 });
+        fn();
+      }), ms - (now - last.at));
+      throttles.set(key, { at: last.at, timer });
+    }
+  }
+
+  function emitMoves() {
+    moveTimer = 0;
+    if (!moves.length) return;
+    const timestamp = Date.now();
+    const positions = moves.map((p) => ({ x: p.x, y: p.y, id: p.id, timeOffset: p.at - timestamp }));
+    moves = [];
+    emit({ type: EventType.IncrementalSnapshot, data: { source: Source.MouseMove, positions }, timestamp });
+  }
+
+  function targetOf(e) {
+    const path = e.composedPath ? e.composedPath() : [];
+    return path.length ? path[0] : e.target;
+  }
+
+  function onInput(e) {
+    const el = targetOf(e);
+    if (!el || !el.tagName) return;
+    const tag = el.tagName.toLowerCase();
+    if (tag !== "input" && tag !== "textarea" && tag !== "select") return;
+    const id = nodeId(el);
+    if (id <= 0) return;
+    emit({
+      type: EventType.IncrementalSnapshot,
+      data: { source: Source.Input, id, text: el.value, isChecked: !!el.checked, userTriggered: e.isTrusted },
+      timestamp: Date.now(),
+    });
+  }
+
+  function start() {
+    running = true;
+    const result = takeFullSnapshot();
+    observer = new MutationObserver(guard((records) => {
+      processMutations(records);
+      if (buffer.length && !timer) timer = setTimeout(drain, delayMs);
+    }));
+    observer.observe(document, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      characterData: true,
+    });
+    listen(document, "input", onInput);
+    listen(document, "change", onInput);
+    listen(document, "click", (e) => {
+      emit({
+        type: EventType.IncrementalSnapshot,
+        data: { source: Source.MouseInteraction, type: 2, id: nodeId(targetOf(e)), x: e.clientX, y: e.clientY },
+        timestamp: Date.now(),
+      });
+    });
+    listen(document, "mousemove", (e) => {
+      const now = Date.now();
+      if (now - lastMoveSample < MOVE_SAMPLE_MS) return;
+      lastMoveSample = now;
+      moves.push({ x: e.clientX, y: e.clientY, id: nodeId(targetOf(e)), at: now });
+      if (!moveTimer) moveTimer = setTimeout(guard(emitMoves), MOVE_EMIT_MS);
+    });
+    listen(document, "scroll", (e) => {
+      const target = e.target;
+      throttled(target, SCROLL_THROTTLE_MS, () => {
+        const isDoc = target === document || target === document.documentElement;
+        const el = isDoc ? document.scrollingElement || document.documentElement : target;
+        const id = nodeId(isDoc ? document : target);
+        if (id <= 0) return;
+        emit({
+          type: EventType.IncrementalSnapshot,
+          data: { source: Source.Scroll, id, x: el.scrollLeft, y: el.scrollTop },
+          timestamp: Date.now(),
+        });
+      });
+    });
+    listen(window, "resize", () => {
+      throttled(window, RESIZE_THROTTLE_MS, () => {
+        emit({
+          type: EventType.IncrementalSnapshot,
+          data: { source: Source.ViewportResize, width: innerWidth, height: innerHeight },
+          timestamp: Date.now(),
+        });
+      });
+    }, { passive: true });
+    return result;
+  }
+
+  function stop() {
+    running = false;
+    if (observer) observer.disconnect();
+    observer = null;
+    listeners.forEach(([target, type, handler, opts]) => target.removeEventListener(type, handler, opts));
+    listeners.length = 0;
+    clearTimeout(timer);
+    clearTimeout(moveTimer);
+    throttles.forEach((t) => clearTimeout(t.timer));
+    buffer = [];
+    moves = [];
+    mirror.reset();
+  }
+
+  return {
+    start,
+    stop,
+    snapshot: () => {
+      if (running) takeFullSnapshot();
+    },
+    drain: () => {
+      if (moveTimer) {
+        clearTimeout(moveTimer);
+        emitMoves();
+      }
+      return drain();
+    },
+    pending: () => buffer.length > 0 || moves.length > 0,
+  };
+}
