@@ -59,6 +59,28 @@ def _list(value: Any) -> list[Any]:
     return value
 
 
+def flatten_add(parent_id: int, next_id: int | None, node: dict[str, Any]) -> list[dict[str, Any]]:
+    """One rrweb add per node, parents first and each sibling after its next sibling.
+
+    rrweb's Replayer builds an added node without its children (skipChild), so a subtree must
+    travel as one add per node, each naming its parent and next sibling.
+    """
+    out: list[dict[str, Any]] = []
+    stack: list[tuple[int, int | None, dict[str, Any]]] = [(parent_id, next_id, node)]
+    while stack:
+        p_id, n_id, current = stack.pop()
+        children = current.get("childNodes")
+        if children:
+            current = {**current, "childNodes": []}
+        out.append({"parentId": p_id, "nextId": n_id, "node": current})
+        if children:
+            # Popped last-first: a sibling is added before the one in front of it.
+            for i, child in enumerate(children):
+                following = children[i + 1]["id"] if i + 1 < len(children) else None
+                stack.append((current["id"], following, child))
+    return out
+
+
 class EventMasker:
     """Masks raw events in order, keeping the node table in step with the page."""
 
@@ -172,7 +194,7 @@ class EventMasker:
                 continue  # nothing is recorded under block, or under a node the replay never had
             next_id = item.get("nextId")
             node = mask_tree(_map(item.get("node")), parent_id, parent.level, parent.tag, table)
-            adds.append({"parentId": parent_id, "nextId": next_id if isinstance(next_id, int) else None, "node": node})
+            adds.extend(flatten_add(parent_id, next_id if isinstance(next_id, int) else None, node))
         texts = []
         for item in map(_map, _list(data.get("texts"))):
             node_id = _int(item.get("id"))

@@ -18,7 +18,9 @@ from .levels import Level
 from .urls import scrub_srcset, scrub_url
 
 MASKED_VALUE = "*" * 8
-_NON_WHITESPACE = re.compile(r"\S")
+# Whitespace as JavaScript's \s defines it, so "whitespace kept" means the same on both sides.
+WHITESPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_NON_WHITESPACE = re.compile("[^" + WHITESPACE + "]")
 
 
 def mask_text(text: str) -> str:
@@ -57,7 +59,7 @@ class Rule(Enum):
 
 _KEEP = frozenset(
     """
-    class id style type rel width height role for tabindex disabled readonly required multiple hidden
+    data-veil class id style type rel width height role for tabindex disabled readonly required multiple hidden
     lang dir name charset media sizes colspan rowspan span align valign target method enctype
     autocomplete inputmode maxlength minlength min max step size cols rows wrap open draggable
     contenteditable spellcheck autofocus novalidate loading decoding crossorigin referrerpolicy as

@@ -1,0 +1,145 @@
+"""Shared fixtures for browser tests: one build, one pair of servers, one Chromium for the session.
+
+The build goes into a temporary directory and is served under /static/veil/, so every test also
+proves dist/ is relocatable. Each test gets a fresh browser context.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PEER_FIXTURES = ROOT.parent / "shared" / "peer-fixtures" / "rrweb"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BOOT_TIMEOUT_MS = 60_000
+
+
+def _load_build_module():
+    spec = importlib.util.spec_from_file_location("veil_build", ROOT / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory) -> Path:
+    return _load_build_module().build(tmp_path_factory.mktemp("relocated") / "veil-dist")
+
+
+@pytest.fixture(scope="session")
+def servers(dist, tmp_path_factory):
+    from examples.demo.servers import start_servers
+
+    assets = tmp_path_factory.mktemp("assets")
+    shutil.copy2(Path(__file__).parent / "assets" / "replay.html", assets / "replay.html")
+    shutil.copy2(ROOT / "node_modules" / "rrweb" / "dist" / "rrweb.umd.cjs", assets / "rrweb.umd.js")
+    extra = {"/test-assets": assets}
+    if PEER_FIXTURES.exists():
+        extra["/peer"] = PEER_FIXTURES
+    running = start_servers(dist, tmp_path_factory.mktemp("db") / "collector.sqlite3", extra_dirs=extra)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Capture:
+    """Everything the page sent to the collector, as raw bytes and as decoded batches."""
+
+    endpoint: str
+    requests: list[str] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def on_request(self, request) -> None:
+        self.requests.append(request.url)
+        if request.method == "POST" and request.url == self.endpoint:
+            body = request.post_data_buffer
+            if body is not None:
+                self.bodies.append(body)
+
+    def batches(self) -> list[dict[str, Any]]:
+        return [json.loads(gzip.decompress(body)) for body in self.bodies]
+
+    def events(self) -> list[dict[str, Any]]:
+        return [event for batch in self.batches() for event in batch["events"]]
+
+    def wire_text(self) -> str:
+        """Every byte that left, decompressed, as one string to search for secrets."""
+        return "\n".join(gzip.decompress(body).decode("utf-8") for body in self.bodies)
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context()
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def capture(context, servers) -> Capture:
+    cap = Capture(endpoint=servers.endpoint)
+    context.on("request", cap.on_request)
+    return cap
+
+
+@pytest.fixture
+def page(context, capture):
+    pg = context.new_page()
+    pg.on("pageerror", lambda err: capture.page_errors.append(str(err)))
+    return pg
+
+
+def wait_recording(page) -> None:
+    page.wait_for_function("window.Veil && Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
+
+
+def inject_veil(page, servers, config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Add Veil to a page that was not written for it, init and start it; returns start()'s result."""
+    page.add_script_tag(url=servers.site_url + "/static/veil/veil.js")
+    cfg = {"endpoint": servers.endpoint, "clientToken": "demo-client-token", **(config or {})}
+    page.evaluate("cfg => Veil.init(cfg)", cfg)
+    return page.evaluate("() => Veil.start()")
+
+
+def replay(context, servers, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Play events to the end in rrweb's Replayer, in a fresh page; returns warnings, html, text."""
+    viewer = context.new_page()
+    errors: list[str] = []
+    viewer.on("pageerror", lambda err: errors.append(str(err)))
+    viewer.goto(servers.site_url + "/test-assets/replay.html")
+    result = viewer.evaluate("events => window.replayEvents(events)", events)
+    result["errors"] = errors
+    viewer.close()
+    return result

@@ -1,0 +1,51 @@
+"""Builders of rrweb-snapshot-shaped nodes and raw events for the unit and property tests."""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import Any
+
+_ids = count(1000)
+
+
+def text(value: str, node_id: int | None = None) -> dict[str, Any]:
+    return {"type": 3, "id": node_id or next(_ids), "textContent": value}
+
+
+def el(tag: str, attrs: dict[str, Any] | None = None, *children: dict[str, Any], node_id: int | None = None, **extra: Any) -> dict[str, Any]:
+    return {"type": 2, "id": node_id or next(_ids), "tagName": tag, "attributes": attrs or {}, "childNodes": list(children), **extra}
+
+
+def document(*body_children: dict[str, Any], head: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
+    return {
+        "type": 0,
+        "id": 1,
+        "childNodes": [
+            {"type": 1, "id": 2, "name": "html", "publicId": "", "systemId": ""},
+            el("html", {}, el("head", {}, *head, node_id=4), el("body", {}, *body_children, node_id=5), node_id=3),
+        ],
+    }
+
+
+def meta(href: str = "https://shop.example/checkout", ts: int = 1) -> dict[str, Any]:
+    return {"type": 4, "data": {"href": href, "width": 800, "height": 600}, "timestamp": ts}
+
+
+def full(node: dict[str, Any], ts: int = 2) -> dict[str, Any]:
+    return {"type": 2, "data": {"node": node, "initialOffset": {"top": 0, "left": 0}}, "timestamp": ts}
+
+
+def mutation(ts: int = 3, **data: Any) -> dict[str, Any]:
+    body = {"source": 0, "texts": [], "attributes": [], "removes": [], "adds": []}
+    body.update(data)
+    return {"type": 3, "data": body, "timestamp": ts}
+
+
+def input_event(node_id: int, value: str, checked: bool = False, ts: int = 4) -> dict[str, Any]:
+    return {"type": 3, "data": {"source": 5, "id": node_id, "text": value, "isChecked": checked}, "timestamp": ts}
+
+
+def walk(node: dict[str, Any]):
+    yield node
+    for child in node.get("childNodes", []):
+        yield from walk(child)

@@ -1,0 +1,94 @@
+"""The example collector, in process: what it accepts, stores once, and refuses with a clear 4xx."""
+
+import gzip
+import json
+
+import pytest
+from starlette.testclient import TestClient
+
+from examples.collector.app import CollectorSettings, create_app
+
+TOKEN = "tok_123"
+ORIGIN = "http://site.example"
+
+
+@pytest.fixture
+def client(tmp_path):
+    app = create_app(CollectorSettings(db_path=tmp_path / "c.sqlite3", client_token=TOKEN, allowed_origins=(ORIGIN,),
+                                       max_body_bytes=64 * 1024, max_decompressed_bytes=256 * 1024))
+    return TestClient(app)
+
+
+def batch(session="abcdef0123456789", seq=0, events=None):
+    events = events or [{"type": 4, "data": {"href": "/", "width": 1, "height": 1}, "timestamp": 1}]
+    return gzip.compress(json.dumps({"session": session, "seq": seq, "events": events}).encode())
+
+
+def post(client, body, token=TOKEN, encoding="gzip"):
+    headers = {"Content-Type": "application/json", "Content-Encoding": encoding, "X-Veil-Token": token}
+    return client.post("/v1/batches", content=body, headers=headers)
+
+
+def test_accepts_stores_and_serves_back(client):
+    assert post(client, batch()).json() == {"ok": True, "duplicate": False}
+    assert post(client, batch(seq=1)).status_code == 200
+    sessions = client.get("/v1/sessions").json()
+    assert sessions[0]["session"] == "abcdef0123456789" and sessions[0]["batches"] == 2
+    assert len(client.get("/v1/sessions/abcdef0123456789/events").json()) == 2
+
+
+def test_a_retried_batch_is_stored_once(client):
+    post(client, batch())
+    assert post(client, batch()).json() == {"ok": True, "duplicate": True}
+    assert client.app.state.store.batch_count("abcdef0123456789") == 1
+
+
+def test_wrong_or_missing_token_is_refused(client):
+    assert post(client, batch(), token="nope").status_code == 401
+    assert client.post("/v1/batches", content=batch(), headers={"Content-Encoding": "gzip"}).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        (b"not gzip at all", 400),
+        (gzip.compress(b"not json"), 400),
+        (gzip.compress(b"[1, 2]"), 422),
+        (gzip.compress(json.dumps({"session": "short", "seq": 0, "events": [{}]}).encode()), 422),
+        (gzip.compress(json.dumps({"session": "abcdef0123456789", "seq": -1, "events": []}).encode()), 422),
+        (batch(events=[{"type": 42, "data": {}, "timestamp": 1}]), 422),
+        (batch(events=[{"type": 2, "data": {}, "timestamp": "yesterday"}]), 422),
+        (gzip.compress(json.dumps({"session": "abcdef0123456789", "seq": 0, "events": [], "evil": 1}).encode()), 422),
+    ],
+)
+def test_malformed_bodies_get_a_clear_4xx(client, body, status):
+    response = post(client, body)
+    assert response.status_code == status
+    assert response.json()["error"]
+    assert client.get("/healthz").status_code == 200
+
+
+def test_uncompressed_body_is_refused(client):
+    assert post(client, b"{}", encoding="identity").status_code == 415
+
+
+def test_oversized_body_is_refused(client):
+    assert post(client, b"\0" * (65 * 1024)).status_code == 413
+
+
+def test_gzip_bomb_is_refused_without_inflating_it(client):
+    bomb = gzip.compress(b"[" + b" " * (50 * 1024 * 1024) + b"]")
+    assert len(bomb) < 64 * 1024
+    response = post(client, bomb)
+    assert response.status_code == 413
+    assert "decompressed" in response.json()["error"]
+
+
+def test_cors_preflight_is_limited_to_configured_origins(client):
+    headers = {"Origin": ORIGIN, "Access-Control-Request-Method": "POST",
+               "Access-Control-Request-Headers": "content-type,content-encoding,x-veil-token"}
+    ok = client.options("/v1/batches", headers=headers)
+    assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == ORIGIN
+    bad = client.options("/v1/batches", headers={**headers, "Origin": "http://evil.example"})
+    assert bad.status_code == 400
+    assert "access-control-allow-origin" not in bad.headers

@@ -1,0 +1,72 @@
+import pytest
+
+from veil.config import CONFIG_KEYS, ConfigError, UrlPattern, normalize_config
+from veil.levels import Level
+
+
+def test_minimal_config_gets_the_documented_defaults():
+    config = normalize_config({"endpoint": "https://collect.example/v1/batches"})
+    assert config.consent == "opt-in"
+    assert config.default_privacy is Level.MASK
+    assert config.sample_rate == 100
+    assert config.respect_do_not_track is True
+    assert config.client_token is None
+
+
+def test_full_config_is_normalized():
+    config = normalize_config(
+        {
+            "endpoint": "/collect",
+            "clientToken": "pk_live_123",
+            "consent": "not-required",
+            "defaultPrivacy": "mask-user-input",
+            "allowSelectors": [".public"],
+            "maskSelectors": [" .private "],
+            "blockSelectors": ["#card"],
+            "excludeUrls": ["/admin", {"regexp": "^https://x/", "flags": "i"}],
+            "sampleRate": 12.5,
+            "respectDoNotTrack": False,
+        }
+    )
+    assert config.mask_selectors == (".private",)
+    assert config.exclude_urls == (UrlPattern("/admin"), UrlPattern("^https://x/", True, "i"))
+    assert config.default_privacy is Level.MASK_USER_INPUT
+
+
+@pytest.mark.parametrize(
+    "raw, key",
+    [
+        ({}, "endpoint"),
+        ({"endpoint": "ftp://x"}, "endpoint"),
+        ({"endpoint": "//evil.example/x"}, "endpoint"),
+        ({"endpoint": "/c", "endpiont": 1}, "endpiont"),
+        ({"endpoint": "/c", "consent": "yes"}, "consent"),
+        ({"endpoint": "/c", "defaultPrivacy": "block"}, "defaultPrivacy"),
+        ({"endpoint": "/c", "sampleRate": 101}, "sampleRate"),
+        ({"endpoint": "/c", "sampleRate": True}, "sampleRate"),
+        ({"endpoint": "/c", "sampleRate": "50"}, "sampleRate"),
+        ({"endpoint": "/c", "respectDoNotTrack": "false"}, "respectDoNotTrack"),
+        ({"endpoint": "/c", "allowSelectors": ".a"}, "allowSelectors"),
+        ({"endpoint": "/c", "blockSelectors": [""]}, "blockSelectors"),
+        ({"endpoint": "/c", "excludeUrls": [{"function": True}]}, "excludeUrls"),
+        ({"endpoint": "/c", "clientToken": "has space"}, "clientToken"),
+        ({"endpoint": "/c", "clientToken": "line\nbreak"}, "clientToken"),
+    ],
+)
+def test_bad_config_names_the_key(raw, key):
+    with pytest.raises(ConfigError) as err:
+        normalize_config(raw)
+    assert err.value.key == key
+    assert f"`{key}`" in str(err.value)
+
+
+def test_non_object_config_is_rejected():
+    with pytest.raises(ConfigError):
+        normalize_config(["endpoint"])
+
+
+def test_config_keys_are_the_pinned_public_names():
+    assert set(CONFIG_KEYS) == {
+        "endpoint", "clientToken", "consent", "defaultPrivacy", "allowSelectors", "maskSelectors",
+        "blockSelectors", "excludeUrls", "sampleRate", "respectDoNotTrack",
+    }

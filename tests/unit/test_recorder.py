@@ -1,0 +1,172 @@
+"""The recorder state machine, driven with raw events as the shim sends them."""
+
+import gzip
+import json
+
+from tests.helpers import document, el, full, input_event, meta, mutation, text, walk
+from veil.config import normalize_config
+from veil.masking import MASKED_VALUE
+from veil.recorder import Recorder
+
+
+def make(**config):
+    recorder = Recorder(normalize_config({"endpoint": "/c", **config}), session="s" * 32)
+    recorder.start()
+    return recorder
+
+
+def sent(recorder):
+    batch = recorder.take_batch()
+    assert batch is not None
+    return json.loads(gzip.decompress(batch))
+
+
+def page():
+    return document(
+        el("h1", {"title": "Hello Ada"}, text("Welcome back, Ada", node_id=11), node_id=10),
+        el("input", {"type": "email", "value": "ada@example.com", "placeholder": "you@mail"}, node_id=12),
+        el("input", {"type": "password", "value": "hunter2"}, node_id=13),
+        el("div", {"data-veil": "block", "class": "ssn", "rr_width": "10px", "rr_height": "5px"}, text("123-45-6789"), node_id=14),
+        el("p", {"data-veil": "allow"}, text("Public footer", node_id=16), node_id=15),
+    )
+
+
+def test_full_snapshot_is_masked_and_framed_as_a_batch():
+    recorder = make()
+    result = recorder.observe([meta("https://x.example/a?email=ada@example.com"), full(page())])
+    assert result == {"actions": [], "snapshots": 1}
+    batch = sent(recorder)
+    assert batch["session"] == "s" * 32 and batch["seq"] == 0
+    raw = json.dumps(batch)
+    for secret in ("Ada", "ada@example.com", "hunter2", "123-45-6789", "you@mail", "ssn"):
+        assert secret not in raw
+    assert "Public footer" in raw
+    nodes = {n["id"]: n for n in walk(batch["events"][1]["data"]["node"])}
+    assert nodes[11]["textContent"] == "******* ***** ***"
+    assert nodes[12]["attributes"]["value"] == MASKED_VALUE
+    assert nodes[14] == {"id": 14, "type": 2, "tagName": "div", "attributes": {"rr_width": "10px", "rr_height": "5px"}, "childNodes": []}
+    assert batch["events"][0]["data"]["href"] == "https://x.example/a?email=***"
+
+
+def test_sequence_numbers_increase_and_empty_queue_gives_nothing():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    assert sent(recorder)["seq"] == 0
+    assert recorder.take_batch() is None
+    recorder.observe([input_event(12, "x")])
+    assert sent(recorder)["seq"] == 1
+
+
+def test_input_values_are_masked_by_the_field_level():
+    recorder = make(defaultPrivacy="allow")
+    recorder.observe([meta(), full(page()), input_event(12, "typed by ada"), input_event(13, "hunter3")])
+    events = sent(recorder)["events"]
+    assert events[2]["data"]["text"] == "typed by ada"
+    assert events[3]["data"]["text"] == MASKED_VALUE
+
+
+def test_mutations_are_masked_like_the_snapshot():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    sent(recorder)
+    recorder.observe(
+        [
+            mutation(
+                adds=[{"parentId": 5, "nextId": None, "node": el("span", {"aria-label": "Ada's card"}, text("Card 4111"), node_id=30)}],
+                texts=[{"id": 11, "value": "Goodbye Ada"}, {"id": 16, "value": "Still public"}],
+                attributes=[{"id": 10, "attributes": {"title": "Ada", "class": "big"}, "current": {"class": "big"}, "veilMatch": []}],
+            )
+        ]
+    )
+    data = sent(recorder)["events"][0]["data"]
+    assert data["adds"][0]["node"]["attributes"] == {"aria-label": "***** ****"}
+    assert data["adds"][0]["node"]["childNodes"] == []
+    assert data["adds"][1] == {"parentId": 30, "nextId": None, "node": {"id": data["adds"][1]["node"]["id"], "type": 3, "textContent": "**** ****"}}
+    assert data["texts"] == [{"id": 11, "value": "******* ***"}, {"id": 16, "value": "Still public"}]
+    assert data["attributes"] == [{"id": 10, "attributes": {"title": "***", "class": "big"}}]
+
+
+def test_nothing_is_recorded_under_block_through_mutations():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    sent(recorder)
+    recorder.observe([mutation(adds=[{"parentId": 14, "nextId": None, "node": text("987-65-4321")}], attributes=[{"id": 14, "attributes": {"title": "x"}}])])
+    data = sent(recorder)["events"][0]["data"]
+    assert data["adds"] == [] and data["attributes"] == []
+
+
+def test_removes_forget_the_subtree():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    recorder.observe([mutation(removes=[{"parentId": 5, "id": 10}]), input_event(11, "x")])
+    events = sent(recorder)["events"]
+    assert events[2]["data"]["removes"] == [{"parentId": 5, "id": 10}]
+    assert len(events) == 3  # the input on a removed node was dropped
+    assert recorder.counters.dropped == 1
+
+
+def test_level_change_by_attribute_asks_for_a_new_snapshot():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    result = recorder.observe([mutation(attributes=[{"id": 15, "attributes": {"data-veil": None}, "current": {"data-veil": None}, "veilMatch": []}])])
+    assert result["actions"] == ["snapshot"]
+
+
+def test_show_password_toggle_keeps_the_field_secret():
+    recorder = make(defaultPrivacy="allow")
+    recorder.observe([meta(), full(page())])
+    recorder.observe(
+        [
+            mutation(attributes=[{"id": 13, "attributes": {"type": "text"}, "current": {"type": "text"}, "veilMatch": []}]),
+            input_event(13, "hunter2"),
+        ]
+    )
+    assert "hunter2" not in json.dumps(sent(recorder))
+
+
+def test_malformed_events_are_dropped_and_counted_never_forwarded():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    sent(recorder)
+    recorder.observe([{"type": 3, "data": {"source": 11, "payload": ["console secret"]}, "timestamp": 5}, {"type": 99}, "junk", {"type": 5, "data": {"tag": "x", "payload": "secret"}, "timestamp": 1}])
+    assert recorder.take_batch() is None
+    assert recorder.counters.dropped == 4
+
+
+def test_incremental_events_before_a_snapshot_are_dropped():
+    recorder = make()
+    recorder.observe([input_event(12, "ada")])
+    assert recorder.take_batch() is None
+
+
+def test_stop_drops_unsent_data_and_ignores_later_observations():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    recorder.stop()
+    assert recorder.take_batch() is None
+    recorder.observe([meta(), full(page())])
+    assert recorder.take_batch() is None
+
+
+def test_flush_is_requested_when_the_queue_is_large():
+    recorder = Recorder(normalize_config({"endpoint": "/c"}), session="s" * 32, flush_at_bytes=100)
+    recorder.start()
+    assert recorder.observe([meta(), full(page())])["actions"] == ["flush"]
+
+
+def test_unknown_node_keys_never_leave():
+    node = document(el("div", {}, node_id=40, secretKey="Ada"))
+    recorder = make()
+    recorder.observe([meta(), full(node)])
+    assert "secretKey" not in json.dumps(sent(recorder))
+
+
+def test_added_subtrees_travel_as_one_add_per_node_in_replayable_order():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    sent(recorder)
+    subtree = el("ul", {}, el("li", {}, text("a", node_id=52), node_id=51), el("li", {}, node_id=53), node_id=50)
+    recorder.observe([mutation(adds=[{"parentId": 5, "nextId": 10, "node": subtree}])])
+    adds = sent(recorder)["events"][0]["data"]["adds"]
+    assert [(a["parentId"], a["nextId"], a["node"]["id"]) for a in adds] == [(5, 10, 50), (50, None, 53), (50, 53, 51), (51, None, 52)]
+    assert all(a["node"].get("childNodes", []) == [] for a in adds)
