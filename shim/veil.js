@@ -27,6 +27,7 @@
     requests: new Map(),
     nextRequest: 1,
     flushTimer: 0,
+    standby: null,
     dirty: false,
     starting: null,
     generation: 0,
@@ -161,6 +162,7 @@
       if (generation !== state.generation) return result;
       state.dirty = true;
       state.counters.dropped = result.dropped;
+      state.standby = result.standby || null;
       result.actions.forEach(function (action) {
         if (action === "snapshot" && state.observer) state.observer.snapshot();
         if (action === "flush") flush(false).catch(countError);
@@ -172,6 +174,7 @@
   function flush(keepalive) {
     if (state.status !== "recording" || !state.worker) return Promise.resolve({ sent: false, reason: "not-recording" });
     var generation = state.generation;
+    state.standby = null; // this flush sends those events; never send them twice under one seq
     var drained = state.observer ? state.observer.drain() : Promise.resolve();
     return drained.then(function () {
       return call("flush");
@@ -182,12 +185,24 @@
     });
   }
 
+  // The page may be gone before the worker could answer: send the standby batch now,
+  // synchronously, then let the worker consume it and flush whatever came after.
+  function sendStandby() {
+    var standby = state.standby;
+    state.standby = null;
+    if (!standby || state.status !== "recording") return;
+    send(standby.bytes, true);
+    call("commit", { info: standby.info }).then(function () {
+      return flush(true);
+    }).catch(countError);
+  }
+
   function onHidden() {
-    if (document.visibilityState === "hidden") flush(true).catch(countError);
+    if (document.visibilityState === "hidden") sendStandby();
   }
 
   function onPageHide() {
-    flush(true).catch(countError);
+    sendStandby();
   }
 
   function beginRecording() {
@@ -224,6 +239,7 @@
         }, FLUSH_INTERVAL_MS);
         document.addEventListener("visibilitychange", onHidden);
         window.addEventListener("pagehide", onPageHide);
+        flush(false).catch(countError); // the full snapshot leaves at once, not with the timer
         return { recording: true };
       });
     });
@@ -232,6 +248,7 @@
   function endRecording() {
     state.generation += 1;
     clearInterval(state.flushTimer);
+    state.standby = null;
     document.removeEventListener("visibilitychange", onHidden);
     window.removeEventListener("pagehide", onPageHide);
     if (state.observer) {

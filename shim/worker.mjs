@@ -30,8 +30,15 @@ function handle(type, payload) {
       return JSON.parse(bridge.gate(JSON.stringify(payload.facts)));
     case "start":
       return JSON.parse(bridge.start(payload.session));
-    case "observe":
-      return JSON.parse(bridge.observe(JSON.stringify(payload.events)));
+    case "observe": {
+      const result = JSON.parse(bridge.observe(JSON.stringify(payload.events)));
+      // A ready-to-send copy of the pending batch, for the page to send synchronously on pagehide.
+      const standby = bridge.standby();
+      if (standby) result.standby = { info: JSON.parse(standby[0]), bytes: standby[1] };
+      return result;
+    }
+    case "commit":
+      return JSON.parse(bridge.commit_standby(JSON.stringify(payload.info)));
     case "flush": {
       const batch = bridge.take_batch();
       return batch == null ? null : batch;
@@ -52,7 +59,8 @@ self.onmessage = (e) => {
   queue = queue.then(async () => {
     try {
       const result = type === "init" ? await boot(payload.config) : handle(type, payload);
-      const transfer = result instanceof Uint8Array ? [result.buffer] : [];
+      const bytes = result instanceof Uint8Array ? result : result && result.standby && result.standby.bytes;
+      const transfer = bytes ? [bytes.buffer] : [];
       self.postMessage({ id, ok: true, result }, transfer);
     } catch (err) {
       self.postMessage({ id, ok: false, error: String((err && err.message) || err) });

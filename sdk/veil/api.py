@@ -80,6 +80,27 @@ class Core:
         result["dropped"] = self.recorder.counters.dropped
         return _dump(result)
 
+    def standby(self) -> tuple[str, bytes] | None:
+        """A ready-to-send copy of the next batch: ('{"seq", "count"}', bytes), or None."""
+        if self.recorder is None:
+            return None
+        peeked = self.recorder.standby_batch()
+        if peeked is None:
+            return None
+        seq, count, data = peeked
+        return _dump({"seq": seq, "count": count}), data
+
+    def commit_standby(self, info_json: str) -> str:
+        """Consume a standby batch the host sent; return {"ok": bool}."""
+        if self.recorder is None:
+            return _dump({"ok": False})
+        try:
+            info = json.loads(info_json)
+            ok = self.recorder.commit_standby(int(info["seq"]), int(info["count"]))
+        except (ValueError, KeyError, TypeError):
+            ok = False
+        return _dump({"ok": ok})
+
     def take_batch(self) -> bytes | None:
         """The next gzipped batch, or None."""
         return self.recorder.take_batch() if self.recorder is not None else None

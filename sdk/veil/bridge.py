@@ -31,8 +31,19 @@ def observe(events_json: str) -> str:
     return _core.observe(events_json)
 
 
+def commit_standby(info_json: str) -> str:
+    return _core.commit_standby(info_json)
+
+
 def take_batch():  # -> JS Uint8Array | None
     from pyodide.ffi import to_js  # imported here so the module still loads under CPython for docs
 
     batch = _core.take_batch()
     return None if batch is None else to_js(batch)
+
+
+def standby():  # -> JS [info JSON, Uint8Array] | None
+    from pyodide.ffi import to_js
+
+    ready = _core.standby()
+    return None if ready is None else to_js([ready[0], ready[1]])

@@ -78,3 +78,11 @@ class Recorder:
     def take_batch(self) -> bytes | None:
         """The next gzipped batch of masked events, or None."""
         return self.queue.take()
+
+    def standby_batch(self) -> tuple[int, int, bytes] | None:
+        """The next batch without consuming it (seq, event count, bytes); see ``BatchQueue.peek``."""
+        return self.queue.peek() if self.recording else None
+
+    def commit_standby(self, seq: int, count: int) -> bool:
+        """The host sent a standby batch: consume it."""
+        return self.queue.commit(seq, count)

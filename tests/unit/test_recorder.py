@@ -170,3 +170,23 @@ def test_added_subtrees_travel_as_one_add_per_node_in_replayable_order():
     adds = sent(recorder)["events"][0]["data"]["adds"]
     assert [(a["parentId"], a["nextId"], a["node"]["id"]) for a in adds] == [(5, 10, 50), (50, None, 53), (50, 53, 51), (51, None, 52)]
     assert all(a["node"].get("childNodes", []) == [] for a in adds)
+
+
+def test_standby_batch_is_the_next_batch_and_commit_consumes_it():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    seq, count, data = recorder.standby_batch()
+    assert (seq, count) == (0, 2)
+    recorder.observe([input_event(12, "more")])
+    assert recorder.commit_standby(seq, count)
+    assert json.loads(gzip.decompress(data))["seq"] == 0
+    rest = sent(recorder)
+    assert rest["seq"] == 1 and len(rest["events"]) == 1
+
+
+def test_stale_standby_commit_is_refused():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    seq, count, _ = recorder.standby_batch()
+    sent(recorder)
+    assert not recorder.commit_standby(seq, count)
