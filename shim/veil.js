@@ -28,6 +28,7 @@
     nextRequest: 1,
     flushTimer: 0,
     standby: null,
+    inflight: new Set(),
     dirty: false,
     starting: null,
     generation: 0,
@@ -134,7 +135,21 @@
     }).join("");
   }
 
+  // Every POST not yet settled, so flush() can resolve only once all of them have.
   function send(bytes, keepalive) {
+    var sending = post(bytes, keepalive);
+    state.inflight.add(sending);
+    sending.then(function () {
+      state.inflight.delete(sending);
+    });
+    return sending;
+  }
+
+  function settled() {
+    return Promise.all(Array.from(state.inflight));
+  }
+
+  function post(bytes, keepalive) {
     var headers = { "Content-Type": "application/json", "Content-Encoding": "gzip" };
     if (state.config.clientToken) headers["X-Veil-Token"] = state.config.clientToken;
     return fetch(state.config.endpoint, {
@@ -182,6 +197,10 @@
       state.dirty = false;
       if (!bytes || generation !== state.generation) return { sent: false, reason: "empty" };
       return send(bytes, keepalive);
+    }).then(function (result) {
+      return settled().then(function () {
+        return result;
+      });
     });
   }
 

@@ -30,6 +30,9 @@ _CLASS_OVERRIDES = {
     "veil-mask-user-input": Level.MASK_USER_INPUT,
     "veil-mask": Level.MASK,
     "veil-block": Level.BLOCK,
+    # rrweb's own markup, so pages already annotated for rrweb keep their meaning under Veil.
+    "rr-mask": Level.MASK,
+    "rr-block": Level.BLOCK,
 }
 
 # Attribute that carries the shim's selector match flags; stripped before anything is emitted.
