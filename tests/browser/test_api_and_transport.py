@@ -114,3 +114,26 @@ def test_veil_boots_in_a_module_worker_not_on_the_main_thread(page, servers):
     assert [w.url for w in page.workers if w.url.endswith("veil-worker.mjs")]
     assert page.evaluate("typeof window.loadPyodide") == "undefined"
     assert page.evaluate("typeof window.pyodide") == "undefined"
+
+
+def test_start_after_stop_begins_a_new_recording_with_a_fresh_snapshot(page, servers, capture):
+    page.goto(servers.site_url + "/")
+    wait_recording(page)
+    page.evaluate("() => Veil.flush()")
+    page.evaluate("() => Veil.stop()")
+    assert page.evaluate("() => Veil.start()") == {"recording": True}
+    page.evaluate("() => Veil.flush()")
+    assert [e["type"] for e in capture.events()].count(2) == 2
+
+
+def test_scroll_resize_and_pointer_are_recorded(page, servers, capture):
+    page.goto(servers.site_url + "/")
+    wait_recording(page)
+    page.set_viewport_size({"width": 600, "height": 400})
+    page.mouse.move(10, 10)
+    page.mouse.move(200, 150, steps=5)
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(700)
+    page.evaluate("() => Veil.flush()")
+    sources = {e["data"]["source"] for e in capture.events() if e["type"] == 3}
+    assert {1, 3, 4} <= sources, sources
