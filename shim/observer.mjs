@@ -6,13 +6,26 @@
  * through `post`, never to the network. It makes no privacy decision: selector matches are shipped
  * as flags (`veilMatch`) for Python to judge; the one thing it skips is reading inside elements
  * that already match a block selector (rrweb-snapshot's own blockSelector), which only ever
- * reduces what is read. Every listener catches its own errors.
+ * reduces what is read. Every listener catches its own errors, and every prototype or history
+ * method it wraps is restored by stop(). Node ids stay stable across the full snapshots of one
+ * recording (the mirror is reset only by start()), so the core's per-node memory stays valid.
  */
 import { Mirror, snapshot, serializeNodeWithId, transformAttribute } from "./vendor/rrweb-snapshot/rrweb-snapshot.js";
 
 const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4 };
 const Source = { Mutation: 0, MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5 };
 const LEVEL_ATTRIBUTES = ["data-veil", "class", "type", "autocomplete"];
+const MEDIA_TAGS = new Set(["img", "picture", "source", "track", "video", "audio", "canvas", "object", "embed", "image"]);
+const OBSERVE_OPTIONS = { childList: true, subtree: true, attributes: true, characterData: true };
+// Setters that change what a field shows without an input event (React controlled inputs, scripts).
+const VALUE_SETTERS = [
+  ["HTMLInputElement", "value"],
+  ["HTMLInputElement", "checked"],
+  ["HTMLTextAreaElement", "value"],
+  ["HTMLSelectElement", "value"],
+  ["HTMLSelectElement", "selectedIndex"],
+  ["HTMLOptionElement", "selected"],
+];
 const MOVE_SAMPLE_MS = 50;
 const MOVE_EMIT_MS = 500;
 const SCROLL_THROTTLE_MS = 100;
@@ -23,6 +36,10 @@ export function createObserver(options) {
   const blockSelector = ['[data-veil="block" i]', ".veil-block"].concat(options.blockSelectors).join(", ");
   const allowSelector = options.allowSelectors.join(", ");
   const maskSelector = options.maskSelectors.join(", ");
+  const userSelectors = options.allowSelectors.concat(options.maskSelectors, options.blockSelectors).join(", ");
+  const flagged = new Set(); // elements whose last shipped selector flags were non-empty
+  const observedRoots = new Set(); // shadow roots and iframe documents watched besides document
+  const restores = [];
   const mirror = new Mirror();
   let buffer = [];
   let timer = 0;
@@ -57,8 +74,38 @@ export function createObserver(options) {
   function onSerialize(n) {
     freshlySerialized.add(n);
     if (n.nodeType !== Node.ELEMENT_NODE) return;
+    const meta = mirror.getMeta(n);
     const flags = matchFlags(n);
-    if (flags.length) mirror.getMeta(n).veilMatch = flags;
+    if (flags.length) {
+      meta.veilMatch = flags;
+      flagged.add(n);
+    }
+    if (MEDIA_TAGS.has(n.localName)) {
+      const rect = n.getBoundingClientRect();
+      meta.veilSize = [Math.round(rect.width), Math.round(rect.height)];
+    }
+    if (n.shadowRoot) watchRoot(n.shadowRoot);
+  }
+
+  function watchRoot(root) {
+    if (observedRoots.has(root)) return;
+    observedRoots.add(root);
+    if (observer) observer.observe(root, OBSERVE_OPTIONS);
+    listenDocument(root);
+  }
+
+  // An iframe's document, serialized by rrweb-snapshot once it has loaded: attach it like rrweb.
+  function onIframeLoad(iframe, serialized) {
+    if (!running) return;
+    const parentId = nodeId(iframe);
+    if (parentId <= 0) return;
+    buffer.push({
+      type: EventType.IncrementalSnapshot,
+      data: { source: Source.Mutation, adds: [{ parentId, nextId: null, node: serialized }], removes: [], texts: [], attributes: [], isAttachIframe: true },
+      timestamp: Date.now(),
+    });
+    if (!timer) timer = setTimeout(drain, delayMs);
+    if (iframe.contentDocument) watchRoot(iframe.contentDocument);
   }
 
   const serializeOptions = () => ({
@@ -77,6 +124,7 @@ export function createObserver(options) {
     recordCanvas: false,
     preserveWhiteSpace: true,
     onSerialize,
+    onIframeLoad,
     newlyAddedElement: true,
     keepIframeSrcFn: () => false,
   });
@@ -106,9 +154,8 @@ export function createObserver(options) {
 
   function takeFullSnapshot() {
     if (observer) processMutations(observer.takeRecords());
-    mirror.reset();
     freshlySerialized = new Set();
-    emit({ type: EventType.Meta, data: { href: location.href, width: innerWidth, height: innerHeight }, timestamp: Date.now() });
+    emitMeta();
     const node = snapshot(document, {
       mirror,
       blockClass: "rr-block",
@@ -119,6 +166,7 @@ export function createObserver(options) {
       recordCanvas: false,
       inlineImages: false,
       onSerialize,
+      onIframeLoad,
     });
     freshlySerialized = new Set();
     if (!node) throw new Error("snapshot failed");
@@ -149,6 +197,35 @@ export function createObserver(options) {
       if (id > 0) return id;
     }
     return null;
+  }
+
+  function rememberFlags(el, flags) {
+    const meta = mirror.getMeta(el);
+    if (meta) meta.veilMatch = flags;
+    if (flags.length) flagged.add(el);
+    else flagged.delete(el);
+  }
+
+  // A selector such as ".private p" can start or stop matching a descendant when an ancestor's
+  // attributes change: ship the new flags of every recorded descendant whose match changed.
+  function descendantFlagChanges(el) {
+    const candidates = new Set(el.querySelectorAll(userSelectors));
+    flagged.forEach((d) => {
+      if (d !== el && el.contains(d)) candidates.add(d);
+    });
+    const changes = [];
+    for (const d of candidates) {
+      const id = nodeId(d);
+      if (id <= 0 || d === el) continue;
+      const before = (mirror.getMeta(d).veilMatch || []).join();
+      const flags = matchFlags(d);
+      if (flags.join() === before) continue;
+      rememberFlags(d, flags);
+      const current = {};
+      for (const name of LEVEL_ATTRIBUTES) current[name] = d.getAttribute(name);
+      changes.push({ id, attributes: {}, current, veilMatch: flags });
+    }
+    return changes;
   }
 
   function processMutations(records) {
@@ -210,9 +287,19 @@ export function createObserver(options) {
       }
       const current = {};
       for (const name of LEVEL_ATTRIBUTES) current[name] = el.getAttribute(name);
-      attributeChanges.push({ id, attributes, current, veilMatch: matchFlags(el) });
+      const veilMatch = matchFlags(el);
+      rememberFlags(el, veilMatch);
+      attributeChanges.push({ id, attributes, current, veilMatch });
+      if (userSelectors) attributeChanges.push(...descendantFlagChanges(el));
     }
-    for (const [, n] of removed) if (!n.isConnected && mirror.hasNode(n)) mirror.removeNodeFromMap(n);
+    for (const [, n] of removed) {
+      if (!n.isConnected && mirror.hasNode(n)) {
+        mirror.removeNodeFromMap(n);
+        flagged.forEach((d) => {
+          if (!d.isConnected) flagged.delete(d);
+        });
+      }
+    }
     freshlySerialized = new Set();
     if (adds.length || removes.length || textChanges.length || attributeChanges.length) {
       buffer.push({
@@ -259,35 +346,79 @@ export function createObserver(options) {
     return path.length ? path[0] : e.target;
   }
 
-  function onInput(e) {
-    const el = targetOf(e);
-    if (!el || !el.tagName) return;
-    const tag = el.tagName.toLowerCase();
-    if (tag !== "input" && tag !== "textarea" && tag !== "select") return;
+  function emitInput(el, userTriggered) {
+    if (!el || !el.localName) return;
+    if (el.localName === "option") el = el.closest("select");
+    if (!el || !["input", "textarea", "select"].includes(el.localName)) return;
     const id = nodeId(el);
     if (id <= 0) return;
     emit({
       type: EventType.IncrementalSnapshot,
-      data: { source: Source.Input, id, text: el.value, isChecked: !!el.checked, userTriggered: e.isTrusted },
+      data: { source: Source.Input, id, text: el.value, isChecked: !!el.checked, userTriggered },
       timestamp: Date.now(),
     });
   }
 
+  function onInput(e) {
+    emitInput(targetOf(e), e.isTrusted);
+  }
+
+  function hookValueSetters() {
+    for (const [className, prop] of VALUE_SETTERS) {
+      const proto = window[className] && window[className].prototype;
+      const descriptor = proto && Object.getOwnPropertyDescriptor(proto, prop);
+      if (!descriptor || !descriptor.set) continue;
+      const wrapped = Object.assign({}, descriptor, {
+        set(value) {
+          descriptor.set.call(this, value);
+          if (running) guard(emitInput)(this, false);
+        },
+      });
+      Object.defineProperty(proto, prop, wrapped);
+      restores.push(() => Object.defineProperty(proto, prop, descriptor));
+    }
+  }
+
+  function emitMeta() {
+    emit({ type: EventType.Meta, data: { href: location.href, width: innerWidth, height: innerHeight }, timestamp: Date.now() });
+  }
+
+  // SPA navigation: the new URL goes to the core (which scrubs it) as a meta event.
+  function hookHistory() {
+    for (const name of ["pushState", "replaceState"]) {
+      const original = history[name];
+      history[name] = function (...args) {
+        const result = original.apply(this, args);
+        if (running) guard(emitMeta)();
+        return result;
+      };
+      restores.push(() => {
+        history[name] = original;
+      });
+    }
+    listen(window, "popstate", emitMeta, { passive: true });
+    listen(window, "hashchange", emitMeta, { passive: true });
+  }
+
+  // "input" is composed and reaches the document from inside a shadow root; "change" is not.
+  function listenDocument(root) {
+    if (!(root instanceof ShadowRoot)) listen(root, "input", onInput);
+    listen(root, "change", onInput);
+  }
+
   function start() {
     running = true;
+    mirror.reset();
     const result = takeFullSnapshot();
     observer = new MutationObserver(guard((records) => {
       processMutations(records);
       if (buffer.length && !timer) timer = setTimeout(drain, delayMs);
     }));
-    observer.observe(document, {
-      childList: true,
-      subtree: true,
-      attributes: true,
-      characterData: true,
-    });
-    listen(document, "input", onInput);
-    listen(document, "change", onInput);
+    observer.observe(document, OBSERVE_OPTIONS);
+    observedRoots.forEach((root) => observer.observe(root, OBSERVE_OPTIONS));
+    listenDocument(document);
+    hookValueSetters();
+    hookHistory();
     listen(document, "click", (e) => {
       emit({
         type: EventType.IncrementalSnapshot,
@@ -334,6 +465,9 @@ export function createObserver(options) {
     observer = null;
     listeners.forEach(([target, type, handler, opts]) => target.removeEventListener(type, handler, opts));
     listeners.length = 0;
+    restores.splice(0).forEach((restore) => guard(restore)());
+    observedRoots.clear();
+    flagged.clear();
     clearTimeout(timer);
     clearTimeout(moveTimer);
     throttles.forEach((t) => clearTimeout(t.timer));

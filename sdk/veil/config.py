@@ -48,6 +48,7 @@ class Config:
     exclude_urls: tuple[UrlPattern, ...] = ()
     sample_rate: float = 100.0
     respect_do_not_track: bool = True
+    scrub_patterns: bool = True
 
 
 def _selectors(key: str, value: Any) -> tuple[str, ...]:
@@ -125,6 +126,7 @@ _PARSERS = {
     "excludeUrls": ("exclude_urls", _url_patterns),
     "sampleRate": ("sample_rate", _sample_rate),
     "respectDoNotTrack": ("respect_do_not_track", lambda v: _bool("respectDoNotTrack", v)),
+    "scrubPatterns": ("scrub_patterns", lambda v: _bool("scrubPatterns", v)),
 }
 
 CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)

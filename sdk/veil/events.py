@@ -65,6 +65,8 @@ def flatten_add(parent_id: int, next_id: int | None, node: dict[str, Any]) -> li
     rrweb's Replayer builds an added node without its children (skipChild), so a subtree must
     travel as one add per node, each naming its parent and next sibling.
     """
+    if node.get("type") == NodeType.DOCUMENT:
+        return [{"parentId": parent_id, "nextId": next_id, "node": node}]  # an iframe's document: built whole
     out: list[dict[str, Any]] = []
     stack: list[tuple[int, int | None, dict[str, Any]]] = [(parent_id, next_id, node)]
     while stack:
@@ -90,8 +92,12 @@ class EventMasker:
         self.has_snapshot = False
 
     def reset(self) -> None:
-        self.table.clear()
+        self.table.clear(forget_secrets=True)
         self.has_snapshot = False
+
+    @property
+    def scrub(self) -> bool:
+        return self.config.scrub_patterns
 
     def mask(self, raw: Any) -> dict[str, Any]:
         """The masked copy of one raw event; raises Rejected or NeedsSnapshot."""
@@ -123,7 +129,7 @@ class EventMasker:
         node = _map(data.get("node"))
         if node.get("type") != NodeType.DOCUMENT:
             raise Rejected("full snapshot root is not a document")
-        masked = mask_tree(node, None, self.config.default_privacy, None, self.table)
+        masked = mask_tree(node, None, self.config.default_privacy, None, self.table, self.scrub)
         offset = _map(data.get("initialOffset", {"top": 0, "left": 0}))
         self.has_snapshot = True
         return {"node": masked, "initialOffset": {"top": _num(offset.get("top", 0)), "left": _num(offset.get("left", 0))}}
@@ -174,7 +180,7 @@ class EventMasker:
         return {
             "source": int(Source.INPUT),
             "id": node_id,
-            "text": input_value_for_level(text, info.level, info.secret),
+            "text": input_value_for_level(text, info.level, info.secret, self.scrub),
             "isChecked": checked,
         }
 
@@ -193,7 +199,7 @@ class EventMasker:
             if parent is None or parent.level is Level.BLOCK:
                 continue  # nothing is recorded under block, or under a node the replay never had
             next_id = item.get("nextId")
-            node = mask_tree(_map(item.get("node")), parent_id, parent.level, parent.tag, table)
+            node = mask_tree(_map(item.get("node")), parent_id, parent.level, parent.tag, table, self.scrub)
             adds.extend(flatten_add(parent_id, next_id if isinstance(next_id, int) else None, node))
         texts = []
         for item in map(_map, _list(data.get("texts"))):
@@ -203,12 +209,12 @@ class EventMasker:
                 continue
             parent = table.get(info.parent) if info.parent is not None else None
             value = item.get("value")
-            texts.append(
-                {
-                    "id": node_id,
-                    "value": None if value is None else text_for_level(str(value), info.level, parent.tag if parent else None),
-                }
-            )
+            masked_value = None
+            if value is not None:
+                masked_value = text_for_level(
+                    str(value), info.level, parent.tag if parent else None, self.scrub, bool(parent and parent.secret)
+                )
+            texts.append({"id": node_id, "value": masked_value})
         attributes, level_changed = self._attribute_mutations(data)
         masked = {
             "source": int(Source.MUTATION),
@@ -217,6 +223,8 @@ class EventMasker:
             "removes": removes,
             "adds": adds,
         }
+        if data.get("isAttachIframe") is True:
+            masked["isAttachIframe"] = True
         if level_changed:
             raise NeedsSnapshot(masked)
         return masked
@@ -237,8 +245,10 @@ class EventMasker:
                 current = item.get("current")
                 current = current if isinstance(current, Mapping) else changed
                 new_level = resolve_level(parent_level, element_overrides(current, flags))
-                if is_forced_secret(info.tag, current):
-                    info.secret = True
+                if is_forced_secret(info.tag, current) and not info.secret:
+                    # Its value may already be in the replay in clear: re-snapshot it masked.
+                    self.table.mark_secret(node_id)
+                    level_changed = True
                 if new_level is not info.level:
                     level_changed = True
                     # Until the new snapshot lands, judge this change by the stricter of both levels.
@@ -251,7 +261,7 @@ class EventMasker:
                     if mask_attribute(info.tag, name, "", changed, info.level, info.secret) is not None or name.lower() in ("value", "checked", "selected"):
                         masked_attrs[name] = None
                     continue
-                masked_value = mask_attribute(info.tag, name, value, changed, info.level, info.secret)
+                masked_value = mask_attribute(info.tag, name, value, changed, info.level, info.secret, self.scrub)
                 if masked_value is not None:
                     masked_attrs[name] = masked_value
             if masked_attrs:

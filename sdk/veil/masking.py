@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Mapping
 
 from .levels import Level
+from .pii import scrub_pii
 from .urls import scrub_srcset, scrub_url
 
 MASKED_VALUE = "*" * 8
@@ -28,24 +29,32 @@ def mask_text(text: str) -> str:
     return _NON_WHITESPACE.sub("*", text)
 
 
-def text_for_level(text: str, level: Level, parent_tag: str | None) -> str:
+def clear_text(text: str, scrub: bool) -> str:
+    """Text recorded in clear (allow, or static text under mask-user-input): PII still masked."""
+    return scrub_pii(text) if scrub else text
+
+
+def text_for_level(text: str, level: Level, parent_tag: str | None, scrub: bool = True, secret: bool = False) -> str:
     """What a text node under an element with ``parent_tag`` at ``level`` records."""
     if parent_tag == "script" or level is Level.BLOCK:
         return ""
     if parent_tag == "style":
         return text
+    if parent_tag == "textarea":
+        # A textarea's text is its initial value: user input, not static text.
+        return input_value_for_level(text, level, secret, scrub)
     if level is Level.MASK:
         return mask_text(text)
-    return text
+    return clear_text(text, scrub)
 
 
-def input_value_for_level(value: str, level: Level, secret: bool) -> str:
+def input_value_for_level(value: str, level: Level, secret: bool, scrub: bool = True) -> str:
     """What a form field's value records: a fixed-length mask unless allowed and not a secret."""
     if not value:
         return ""
     if secret or level is not Level.ALLOW:
         return MASKED_VALUE
-    return value
+    return clear_text(value, scrub)
 
 
 class Rule(Enum):
@@ -87,6 +96,8 @@ _URL = frozenset("href src action formaction poster cite background data xlink:h
 _SRCSET = frozenset({"srcset", "imagesrcset"})
 _DROP = frozenset({"nonce", "rr_dataurl", "ping"})
 _FORM_FIELDS = frozenset({"input", "textarea", "select"})
+# Elements whose content is the resource they load: under mask they keep no URL, only their size.
+MEDIA_TAGS = frozenset({"img", "picture", "source", "track", "video", "audio", "canvas", "object", "embed", "image"})
 _META_STRUCTURAL_NAMES = frozenset({"viewport"})
 
 
@@ -113,20 +124,42 @@ def attribute_rule(tag: str, name: str, attributes: Mapping[str, object]) -> Rul
     return Rule.CONTENT
 
 
-def mask_attributes(tag: str, attributes: Mapping[str, object], level: Level, secret: bool) -> dict[str, object]:
+def placeholder_size(size: object) -> dict[str, str]:
+    """rr_width/rr_height for a placeholder, from the shim's measured [width, height]."""
+    if (
+        isinstance(size, list)
+        and len(size) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1e6 for v in size)
+    ):
+        return {"rr_width": f"{size[0]}px", "rr_height": f"{size[1]}px"}
+    return {}
+
+
+def mask_attributes(
+    tag: str, attributes: Mapping[str, object], level: Level, secret: bool, scrub: bool = True, size: object = None
+) -> dict[str, object]:
     """The attributes an element at ``level`` may record, each masked as its rule says."""
     if level is Level.BLOCK:
-        return {k: attributes[k] for k in ("rr_width", "rr_height") if isinstance(attributes.get(k), str)}
+        kept = {k: attributes[k] for k in ("rr_width", "rr_height") if isinstance(attributes.get(k), str)}
+        return kept or placeholder_size(size)
     out: dict[str, object] = {}
     for name, value in attributes.items():
-        masked = mask_attribute(tag, name, value, attributes, level, secret)
+        masked = mask_attribute(tag, name, value, attributes, level, secret, scrub)
         if masked is not None:
             out[name] = masked
+    if tag in MEDIA_TAGS and level is Level.MASK:
+        out.update(placeholder_size(size))
     return out
 
 
 def mask_attribute(
-    tag: str, name: str, value: object, attributes: Mapping[str, object], level: Level, secret: bool
+    tag: str,
+    name: str,
+    value: object,
+    attributes: Mapping[str, object],
+    level: Level,
+    secret: bool,
+    scrub: bool = True,
 ) -> object | None:
     """One attribute's recorded value, or None to leave it out (also used for attribute mutations)."""
     if level is Level.BLOCK:
@@ -134,11 +167,15 @@ def mask_attribute(
     rule = attribute_rule(tag, name, attributes)
     if rule is Rule.DROP:
         return None
+    if tag in MEDIA_TAGS and level is Level.MASK and (rule in (Rule.URL, Rule.SRCSET) or name.lower() == "rr_dataurl"):
+        return None  # the media itself is content: a sized placeholder replaces it
     if value is None:
         return None  # an attribute removal; the caller records it as such
     if isinstance(value, bool) or (isinstance(value, (int, float)) and rule is Rule.KEEP):
         if rule is Rule.USER_INPUT and (secret or level is not Level.ALLOW):
             return None
+        if rule is Rule.CONTENT and level is Level.MASK:
+            return mask_text(str(value))
         return value
     text = value if isinstance(value, str) else str(value)
     if rule is Rule.KEEP:
@@ -150,6 +187,6 @@ def mask_attribute(
     if rule is Rule.USER_INPUT:
         if name.lower() in ("checked", "selected"):
             return None if (secret or level is not Level.ALLOW) else text
-        return input_value_for_level(text, level, secret)
+        return input_value_for_level(text, level, secret, scrub)
     # Rule.CONTENT
-    return mask_text(text) if level is Level.MASK else text
+    return mask_text(text) if level is Level.MASK else clear_text(text, scrub)

@@ -1,7 +1,8 @@
 """The node table: what the core remembers about each recorded node, keyed by rrweb id.
 
 Rules: holds levels and facts derived from masked input, never page content. A node that was ever a
-forced secret stays one (the show-password toggle). Removing a node forgets its whole subtree.
+forced secret stays one for the whole recording, across full snapshots (the show-password toggle);
+the shim keeps ids stable between snapshots of one recording. Removing a node forgets its subtree.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class NodeTable:
 
     def __init__(self) -> None:
         self._nodes: dict[int, NodeInfo] = {}
+        self._ever_secret: set[int] = set()
 
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._nodes
@@ -35,14 +37,26 @@ class NodeTable:
     def get(self, node_id: object) -> NodeInfo | None:
         return self._nodes.get(node_id)  # type: ignore[arg-type]
 
-    def clear(self) -> None:
+    def clear(self, forget_secrets: bool = False) -> None:
+        """Forget every node; with ``forget_secrets`` also which ids were ever secret (a new recording)."""
         self._nodes.clear()
+        if forget_secrets:
+            self._ever_secret.clear()
+
+    def mark_secret(self, node_id: int) -> None:
+        info = self._nodes.get(node_id)
+        if info is not None:
+            info.secret = True
+        self._ever_secret.add(node_id)
 
     def add(self, node_id: int, info: NodeInfo) -> None:
         old = self._nodes.get(node_id)
         if old is not None:
-            info.secret = info.secret or old.secret
             self.remove(node_id)
+        if info.secret:
+            self._ever_secret.add(node_id)
+        elif node_id in self._ever_secret:
+            info.secret = True
         self._nodes[node_id] = info
         if info.parent is not None and info.parent in self._nodes:
             self._nodes[info.parent].children.add(node_id)

@@ -12,11 +12,13 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_forced_secret, resolve_level
-from .masking import mask_attributes, mask_text, text_for_level
+from .masking import clear_text, mask_attributes, mask_text, text_for_level
 from .nodes import NodeInfo, NodeTable
 from .rrweb import NodeType
 
 _COMMON_KEYS = ("rootId", "isShadow")
+# The shim's measured [width, height] of a media element, for its placeholder; never emitted itself.
+SIZE_KEY = "veilSize"
 
 
 class MalformedNode(ValueError):
@@ -38,7 +40,12 @@ def _copy_common(src: Mapping[str, Any], dst: dict[str, Any]) -> None:
 
 
 def mask_tree(
-    root: Mapping[str, Any], parent_id: int | None, parent_level: Level, parent_tag: str | None, table: NodeTable
+    root: Mapping[str, Any],
+    parent_id: int | None,
+    parent_level: Level,
+    parent_tag: str | None,
+    table: NodeTable,
+    scrub: bool = True,
 ) -> dict[str, Any]:
     """Return the masked copy of a serialized subtree whose parent has the given id, level and tag."""
     out_root: dict[str, Any] = {}
@@ -66,7 +73,7 @@ def mask_tree(
             table.add(node_id, NodeInfo(level=level, tag=tag, parent=p_id, secret=secret))
             secret = table.get(node_id).secret  # type: ignore[union-attr]
             dst["tagName"] = tag
-            dst["attributes"] = mask_attributes(tag, attributes, level, secret)
+            dst["attributes"] = mask_attributes(tag, attributes, level, secret, scrub, src.get(SIZE_KEY))
             dst["childNodes"] = []
             for key in ("isSVG", "isCustom", "isShadowHost"):
                 if src.get(key) is True and (level is not Level.BLOCK or key == "isSVG"):
@@ -88,10 +95,11 @@ def mask_tree(
             text = src.get("textContent")
             text = text if isinstance(text, str) else ""
             if node_type == NodeType.TEXT:
-                dst["textContent"] = text_for_level(text, p_level, p_tag)
+                parent = table.get(p_id)
+                dst["textContent"] = text_for_level(text, p_level, p_tag, scrub, bool(parent and parent.secret))
             elif node_type == NodeType.COMMENT:
                 # Comments are never needed to replay, and may carry server-side data.
-                dst["textContent"] = "" if p_level is not Level.ALLOW else text
+                dst["textContent"] = clear_text(text, scrub) if p_level is Level.ALLOW else ""
             else:
                 dst["textContent"] = ""
         else:

@@ -2,13 +2,15 @@
 
 Rules: mailto:, tel: and sms: URLs are masked whole; credentials are removed; query values and the
 fragment are masked with query keys kept; path segments that look like an email address or carry
-a long run of digits are masked; javascript: and data: URLs keep nothing but their scheme.
+a long run of digits or any PII pattern (``pii``) are masked; javascript: and data: URLs keep nothing but their scheme.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from .pii import contains_pii
 
 MASK = "***"
 _WHOLE_MASK_SCHEMES = ("mailto:", "tel:", "sms:", "callto:")
@@ -19,7 +21,7 @@ _LONG_DIGITS = re.compile(r"\d{5,}")
 def _scrub_path(path: str) -> str:
     segments = path.split("/")
     return "/".join(
-        MASK if _EMAIL_LIKE.search(seg) or _LONG_DIGITS.search(seg) or "%40" in seg.lower() else seg
+        MASK if _EMAIL_LIKE.search(seg) or _LONG_DIGITS.search(seg) or "%40" in seg.lower() or contains_pii(unquote(seg)) else seg
         for seg in segments
     )
 
