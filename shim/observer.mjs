@@ -12,7 +12,7 @@
  */
 import { Mirror, snapshot, serializeNodeWithId, transformAttribute } from "./vendor/rrweb-snapshot/rrweb-snapshot.js";
 
-const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4 };
+const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5 };
 const Source = { Mutation: 0, MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5 };
 const LEVEL_ATTRIBUTES = ["data-veil", "class", "type", "autocomplete"];
 const MEDIA_TAGS = new Set(["img", "picture", "source", "track", "video", "audio", "canvas", "object", "embed", "image"]);
@@ -130,6 +130,8 @@ export function createObserver(options) {
   });
 
   function emit(event, urgent) {
+    // Changes the page made before this event come first, so the timeline keeps its order.
+    if (observer) processMutations(observer.takeRecords());
     buffer.push(event);
     if (urgent) return drain();
     if (!timer) timer = setTimeout(drain, delayMs);
@@ -383,21 +385,26 @@ export function createObserver(options) {
     emit({ type: EventType.Meta, data: { href: location.href, width: innerWidth, height: innerHeight }, timestamp: Date.now() });
   }
 
-  // SPA navigation: the new URL goes to the core (which scrubs it) as a meta event.
+  // SPA navigation: the new URL goes to the core (which scrubs it) as a custom event, because
+  // rrweb's Replayer treats a meta event in mid-recording as the start of a new page.
+  function emitNavigation() {
+    emit({ type: EventType.Custom, data: { tag: "veil:navigation", payload: { href: location.href } }, timestamp: Date.now() });
+  }
+
   function hookHistory() {
     for (const name of ["pushState", "replaceState"]) {
       const original = history[name];
       history[name] = function (...args) {
         const result = original.apply(this, args);
-        if (running) guard(emitMeta)();
+        if (running) guard(emitNavigation)();
         return result;
       };
       restores.push(() => {
         history[name] = original;
       });
     }
-    listen(window, "popstate", emitMeta, { passive: true });
-    listen(window, "hashchange", emitMeta, { passive: true });
+    listen(window, "popstate", emitNavigation, { passive: true });
+    listen(window, "hashchange", emitNavigation, { passive: true });
   }
 
   // "input" is composed and reaches the document from inside a shadow root; "change" is not.

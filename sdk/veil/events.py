@@ -18,6 +18,9 @@ from .rrweb import EventType, NodeType, Source
 from .tree import mask_tree
 from .urls import scrub_url
 
+# SPA navigation (pushState, replaceState, popstate, hashchange): a custom event, because rrweb's
+# Replayer takes a meta event in mid-recording for the start of a new page.
+NAVIGATION_TAG = "veil:navigation"
 _LEVEL_ATTRIBUTES = frozenset({"data-veil", "class", "type", "autocomplete"})
 
 
@@ -120,9 +123,20 @@ class EventMasker:
             out = self._incremental(data)
         elif kind in (EventType.DOM_CONTENT_LOADED, EventType.LOAD):
             out = {}
+        elif kind == EventType.CUSTOM:
+            out = self._custom(data)
         else:
             raise Rejected(f"event type {kind!r} is not recorded")
         return {"type": int(kind), "data": out, "timestamp": timestamp}
+
+    def _custom(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Only Veil's own custom events pass; anything else a page could emit is dropped."""
+        tag = data.get("tag")
+        payload = _map(data.get("payload"))
+        if tag == NAVIGATION_TAG:
+            href = payload.get("href")
+            return {"tag": NAVIGATION_TAG, "payload": {"href": scrub_url(href) if isinstance(href, str) else ""}}
+        raise Rejected(f"custom event {tag!r} is not recorded")
 
     def _full_snapshot(self, data: Mapping[str, Any]) -> dict[str, Any]:
         self.table.clear()

@@ -53,7 +53,8 @@ def servers(dist, tmp_path_factory):
     from examples.demo.servers import start_servers
 
     assets = tmp_path_factory.mktemp("assets")
-    shutil.copy2(Path(__file__).parent / "assets" / "replay.html", assets / "replay.html")
+    for asset in (Path(__file__).parent / "assets").iterdir():
+        shutil.copy2(asset, assets / asset.name)
     shutil.copy2(ROOT / "node_modules" / "rrweb" / "dist" / "rrweb.umd.cjs", assets / "rrweb.umd.js")
     extra = {"/test-assets": assets}
     if PEER_FIXTURES.exists():
