@@ -249,7 +249,7 @@ class EventMasker:
         for item in map(_map, _list(data.get("attributes"))):
             node_id = _int(item.get("id"))
             info = self.table.get(node_id)
-            if info is None or info.tag is None or info.level is Level.BLOCK:
+            if info is None or info.tag is None:
                 continue
             changed = _map(item.get("attributes"))
             parent = self.table.get(info.parent) if info.parent is not None else None
@@ -267,8 +267,8 @@ class EventMasker:
                     level_changed = True
                     # Until the new snapshot lands, judge this change by the stricter of both levels.
                     info.level = max(info.level, new_level, key=lambda lv: lv.rank)
-                    if info.level is Level.BLOCK:
-                        continue
+            if info.level is Level.BLOCK:
+                continue
             masked_attrs: dict[str, Any] = {}
             for name, value in changed.items():
                 if value is None:

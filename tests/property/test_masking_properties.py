@@ -118,3 +118,38 @@ def test_allow_only_trees_keep_their_text(tree):
     masked = mask_tree(tree, None, Level.ALLOW, None, NodeTable())
     original_text = [n["textContent"] for n in walk(tree) if n["type"] == 3]
     assert [n["textContent"] for n in walk(masked) if n["type"] == 3] == original_text
+
+
+from veil.pii import luhn_ok, scrub_pii  # noqa: E402
+
+emails = st.from_regex(r"[a-z][a-z0-9._]{0,10}@[a-z]{2,10}\.(com|org|example)", fullmatch=True)
+filler = st.text(alphabet="abc XYZ,;!", max_size=12)
+
+
+@given(filler, emails, filler)
+def test_no_email_survives_the_scrubber(before, email, after):
+    assert email not in scrub_pii(f"{before} {email} {after}")
+
+
+@st.composite
+def card_numbers(draw):
+    body = draw(st.lists(st.integers(0, 9), min_size=15, max_size=15))
+    digits = "".join(map(str, body))
+    check = next(d for d in "0123456789" if luhn_ok(digits + d))
+    number = digits + check
+    sep = draw(st.sampled_from(["", " ", "-"]))
+    return sep.join(number[i:i + 4] for i in range(0, 16, 4))
+
+
+@given(filler, card_numbers(), filler)
+def test_no_luhn_valid_card_number_survives_the_scrubber(before, card, after):
+    out = scrub_pii(f"{before} {card} {after}")
+    assert card not in out
+    assert len(out) == len(f"{before} {card} {after}")
+
+
+@given(st.text())
+def test_scrubbing_keeps_length_and_is_idempotent(value):
+    once = scrub_pii(value)
+    assert len(once) == len(value)
+    assert scrub_pii(once) == once

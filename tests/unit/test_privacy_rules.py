@@ -137,3 +137,10 @@ def test_input_in_an_allow_region_under_mask_default_is_recorded():
     page = document(el("div", {"data-veil": "allow"}, el("input", {"type": "search"}, node_id=11), node_id=10))
     recorder = record([meta(), full(page), input_event(11, "tents")])
     assert batch_events(recorder)[2]["data"]["text"] == "tents"
+
+
+def test_unblocking_an_element_asks_for_a_snapshot():
+    page = document(el("div", {"data-veil": "block"}, text("Ada"), node_id=10))
+    recorder = record([meta(), full(page)])
+    result = recorder.observe([mutation(attributes=[{"id": 10, "attributes": {"data-veil": "allow"}, "current": {"data-veil": "allow"}, "veilMatch": []}])])
+    assert result["actions"] == ["snapshot"]
