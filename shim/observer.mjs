@@ -13,8 +13,9 @@
 import { Mirror, snapshot, serializeNodeWithId, transformAttribute } from "./vendor/rrweb-snapshot/rrweb-snapshot.js";
 
 const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5 };
-const Source = { Mutation: 0, MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5 };
-const LEVEL_ATTRIBUTES = ["data-veil", "class", "type", "autocomplete"];
+const Source = { Mutation: 0, MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5, TouchMove: 6 };
+const Interaction = { Click: 2, ContextMenu: 3, DblClick: 4, Focus: 5, Blur: 6, TouchStart: 7, TouchEnd: 9, TouchCancel: 10 };
+const LEVEL_ATTRIBUTES = ["data-veil", "class", "type", "autocomplete", "contenteditable"];
 const MEDIA_TAGS = new Set(["img", "picture", "source", "track", "video", "audio", "canvas", "object", "embed", "image"]);
 const OBSERVE_OPTIONS = { childList: true, subtree: true, attributes: true, characterData: true };
 // Setters that change what a field shows without an input event (React controlled inputs, scripts).
@@ -48,6 +49,7 @@ export function createObserver(options) {
   let running = false;
   let moves = [];
   let lastMoveSample = 0;
+  let trailingMove = null;
   let moveTimer = 0;
   const throttles = new Map();
   const listeners = [];
@@ -336,16 +338,84 @@ export function createObserver(options) {
 
   function emitMoves() {
     moveTimer = 0;
+    if (trailingMove) moves.push(trailingMove);
+    trailingMove = null;
     if (!moves.length) return;
     const timestamp = Date.now();
-    const positions = moves.map((p) => ({ x: p.x, y: p.y, id: p.id, timeOffset: p.at - timestamp }));
+    for (const source of [Source.MouseMove, Source.TouchMove]) {
+      const positions = moves
+        .filter((p) => p.source === source)
+        .map((p) => ({ x: p.x, y: p.y, id: p.id, timeOffset: p.at - timestamp }));
+      if (positions.length) emit({ type: EventType.IncrementalSnapshot, data: { source, positions }, timestamp });
+    }
     moves = [];
-    emit({ type: EventType.IncrementalSnapshot, data: { source: Source.MouseMove, positions }, timestamp });
   }
 
   function targetOf(e) {
     const path = e.composedPath ? e.composedPath() : [];
     return path.length ? path[0] : e.target;
+  }
+
+  // The id of the node itself or, inside a blocked element, of the nearest recorded ancestor.
+  function recordedIdOf(n) {
+    for (let node = n; node; node = node.parentNode || node.host) {
+      const id = nodeId(node);
+      if (id > 0) return id;
+    }
+    return -1;
+  }
+
+  function interaction(type, e, x, y) {
+    emit({
+      type: EventType.IncrementalSnapshot,
+      data: { source: Source.MouseInteraction, type, id: recordedIdOf(targetOf(e)), x, y },
+      timestamp: Date.now(),
+    });
+  }
+
+  const ACTIONABLE = "button, a, summary, label, select, [role=button], [role=link], [role=menuitem], [role=tab], input[type=submit], input[type=button], input[type=reset], input[type=checkbox], input[type=radio]";
+
+  // What was clicked, named as a person would (the core masks the name by the element's level).
+  function emitAction(e) {
+    const target = targetOf(e);
+    const el = target && target.closest ? target.closest(ACTIONABLE) || target : null;
+    if (!el || nodeId(el) <= 0) return;
+    const inputName = el.localName === "input" && /^(submit|button|reset)$/.test(el.type) ? el.value : "";
+    const name = (el.getAttribute("aria-label") || inputName || el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 100);
+    emit({ type: EventType.Custom, data: { tag: "veil:action", payload: { id: nodeId(el), name } }, timestamp: Date.now() });
+  }
+
+  // The raw key goes only to the worker; the core keeps named keys and turns the rest into "*".
+  function onKeyDown(e) {
+    emit({
+      type: EventType.Custom,
+      data: {
+        tag: "veil:key",
+        payload: { key: e.key, id: recordedIdOf(targetOf(e)), alt: e.altKey, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey },
+      },
+      timestamp: Date.now(),
+    });
+  }
+
+  function onTouch(type) {
+    return (e) => {
+      const touch = (e.changedTouches && e.changedTouches[0]) || {};
+      interaction(type, e, touch.clientX, touch.clientY);
+    };
+  }
+
+  // Positions every MOVE_SAMPLE_MS at most, and always the last one (where the gesture ended).
+  function samplePointer(source, e, x, y) {
+    const now = Date.now();
+    const position = { source, x, y, id: recordedIdOf(targetOf(e)), at: now };
+    if (now - lastMoveSample < MOVE_SAMPLE_MS) {
+      trailingMove = position;
+    } else {
+      lastMoveSample = now;
+      trailingMove = null;
+      moves.push(position);
+    }
+    if (!moveTimer) moveTimer = setTimeout(guard(emitMoves), MOVE_EMIT_MS);
   }
 
   function emitInput(el, userTriggered) {
@@ -427,18 +497,25 @@ export function createObserver(options) {
     hookValueSetters();
     hookHistory();
     listen(document, "click", (e) => {
-      emit({
-        type: EventType.IncrementalSnapshot,
-        data: { source: Source.MouseInteraction, type: 2, id: nodeId(targetOf(e)), x: e.clientX, y: e.clientY },
-        timestamp: Date.now(),
-      });
+      interaction(Interaction.Click, e, e.clientX, e.clientY);
+      emitAction(e);
     });
-    listen(document, "mousemove", (e) => {
-      const now = Date.now();
-      if (now - lastMoveSample < MOVE_SAMPLE_MS) return;
-      lastMoveSample = now;
-      moves.push({ x: e.clientX, y: e.clientY, id: nodeId(targetOf(e)), at: now });
-      if (!moveTimer) moveTimer = setTimeout(guard(emitMoves), MOVE_EMIT_MS);
+    listen(document, "dblclick", (e) => interaction(Interaction.DblClick, e, e.clientX, e.clientY));
+    listen(document, "contextmenu", (e) => interaction(Interaction.ContextMenu, e, e.clientX, e.clientY));
+    listen(document, "focus", (e) => {
+      if (targetOf(e) !== window) interaction(Interaction.Focus, e);
+    });
+    listen(document, "blur", (e) => {
+      if (targetOf(e) !== window) interaction(Interaction.Blur, e);
+    });
+    listen(document, "touchstart", onTouch(Interaction.TouchStart));
+    listen(document, "touchend", onTouch(Interaction.TouchEnd));
+    listen(document, "touchcancel", onTouch(Interaction.TouchCancel));
+    listen(document, "keydown", onKeyDown);
+    listen(document, "mousemove", (e) => samplePointer(Source.MouseMove, e, e.clientX, e.clientY));
+    listen(document, "touchmove", (e) => {
+      const touch = e.touches && e.touches[0];
+      if (touch) samplePointer(Source.TouchMove, e, touch.clientX, touch.clientY);
     });
     listen(document, "scroll", (e) => {
       const target = e.target;
@@ -480,6 +557,7 @@ export function createObserver(options) {
     throttles.forEach((t) => clearTimeout(t.timer));
     buffer = [];
     moves = [];
+    trailingMove = null;
     mirror.reset();
   }
 
@@ -496,6 +574,6 @@ export function createObserver(options) {
       }
       return drain();
     },
-    pending: () => buffer.length > 0 || moves.length > 0,
+    pending: () => buffer.length > 0 || moves.length > 0 || trailingMove !== null,
   };
 }

@@ -16,33 +16,44 @@ class BatchQueue:
     def __init__(self, session: str) -> None:
         self.session = session
         self.seq = 0
-        self._events: list[str] = []
+        # A coalesced-away event leaves None in its slot, so peeked counts stay valid.
+        self._events: list[str | None] = []
         self._bytes = 0
+        self._latest: dict[object, int] = {}
 
     @property
     def pending_bytes(self) -> int:
         return self._bytes
 
     def __len__(self) -> int:
-        return len(self._events)
+        return sum(1 for e in self._events if e is not None)
 
-    def push(self, event: dict) -> None:
+    def push(self, event: dict, coalesce_key: object = None) -> None:
+        """Queue a masked event; a pending event with the same ``coalesce_key`` is superseded."""
         encoded = json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+        if coalesce_key is not None:
+            previous = self._latest.get(coalesce_key)
+            if previous is not None and self._events[previous] is not None:
+                self._bytes -= len(self._events[previous])  # type: ignore[arg-type]
+                self._events[previous] = None
+            self._latest[coalesce_key] = len(self._events)
         self._events.append(encoded)
         self._bytes += len(encoded)
 
     def clear(self) -> None:
         self._events.clear()
+        self._latest.clear()
         self._bytes = 0
 
-    def _encode(self, events: list[str]) -> bytes:
+    def _encode(self, events: list[str | None]) -> bytes:
         head = json.dumps({"session": self.session, "seq": self.seq}, separators=(",", ":"))
-        body = head[:-1] + ',"events":[' + ",".join(events) + "]}"
+        body = head[:-1] + ',"events":[' + ",".join(e for e in events if e is not None) + "]}"
         return gzip.compress(body.encode("utf-8"), compresslevel=6, mtime=0)
 
     def take(self) -> bytes | None:
         """The next gzipped batch, or None when nothing is pending."""
-        if not self._events:
+        if not any(e is not None for e in self._events):
+            self.clear()
             return None
         batch = self._encode(self._events)
         self.seq += 1
@@ -55,7 +66,7 @@ class BatchQueue:
         The host keeps it ready to send synchronously when the page is hidden or unloads, where
         there is no time to ask the worker; ``commit`` then consumes what was sent.
         """
-        if not self._events:
+        if not any(e is not None for e in self._events):
             return None
         return self.seq, len(self._events), self._encode(self._events)
 
@@ -64,6 +75,7 @@ class BatchQueue:
         if seq != self.seq or count > len(self._events):
             return False
         sent, self._events = self._events[:count], self._events[count:]
-        self._bytes -= sum(len(e) for e in sent)
+        self._bytes -= sum(len(e) for e in sent if e is not None)
+        self._latest = {key: i - count for key, i in self._latest.items() if i >= count}
         self.seq += 1
         return True

@@ -49,6 +49,7 @@ class Config:
     sample_rate: float = 100.0
     respect_do_not_track: bool = True
     scrub_patterns: bool = True
+    mouse_move_sample_ms: float = 100.0
 
 
 def _selectors(key: str, value: Any) -> tuple[str, ...]:
@@ -94,6 +95,12 @@ def _sample_rate(value: Any) -> float:
     return float(value)
 
 
+def _sample_ms(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= 10_000:
+        raise ConfigError("mouseMoveSampleMs", "must be a number of milliseconds from 0 to 10000")
+    return float(value)
+
+
 def _one_of(key: str, value: Any, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ConfigError(key, "must be one of " + ", ".join(f'"{c}"' for c in choices))
@@ -127,6 +134,7 @@ _PARSERS = {
     "sampleRate": ("sample_rate", _sample_rate),
     "respectDoNotTrack": ("respect_do_not_track", lambda v: _bool("respectDoNotTrack", v)),
     "scrubPatterns": ("scrub_patterns", lambda v: _bool("scrubPatterns", v)),
+    "mouseMoveSampleMs": ("mouse_move_sample_ms", _sample_ms),
 }
 
 CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from . import interactions
 from .config import Config
-from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_forced_secret, resolve_level
+from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_editable, is_forced_secret, resolve_level
 from .masking import input_value_for_level, mask_attribute, text_for_level
 from .nodes import NodeTable
 from .rrweb import EventType, NodeType, Source
@@ -21,7 +22,7 @@ from .urls import scrub_url
 # SPA navigation (pushState, replaceState, popstate, hashchange): a custom event, because rrweb's
 # Replayer takes a meta event in mid-recording for the start of a new page.
 NAVIGATION_TAG = "veil:navigation"
-_LEVEL_ATTRIBUTES = frozenset({"data-veil", "class", "type", "autocomplete"})
+_LEVEL_ATTRIBUTES = frozenset({"data-veil", "class", "type", "autocomplete", "contenteditable"})
 
 
 class Rejected(ValueError):
@@ -93,6 +94,10 @@ class EventMasker:
         self.config = config
         self.table = NodeTable()
         self.has_snapshot = False
+        self.thinners = {
+            source: interactions.PointerThinner(config.mouse_move_sample_ms)
+            for source in (Source.MOUSE_MOVE, Source.TOUCH_MOVE, Source.DRAG)
+        }
 
     def reset(self) -> None:
         self.table.clear(forget_secrets=True)
@@ -102,11 +107,15 @@ class EventMasker:
     def scrub(self) -> bool:
         return self.config.scrub_patterns
 
-    def mask(self, raw: Any) -> dict[str, Any]:
-        """The masked copy of one raw event; raises Rejected or NeedsSnapshot."""
+    def mask(self, raw: Any) -> dict[str, Any] | None:
+        """The masked copy of one raw event, or None when it is deliberately not recorded.
+
+        Raises Rejected (a fault: counted) or NeedsSnapshot.
+        """
         event = _map(raw)
         kind = event.get("type")
         timestamp = _num(event.get("timestamp"))
+        self._timestamp = timestamp
         data = _map(event.get("data", {}))
         if kind == EventType.META:
             href = data.get("href")
@@ -124,19 +133,29 @@ class EventMasker:
         elif kind in (EventType.DOM_CONTENT_LOADED, EventType.LOAD):
             out = {}
         elif kind == EventType.CUSTOM:
+            if not self.has_snapshot:
+                raise Rejected("custom event before a full snapshot")
             out = self._custom(data)
         else:
             raise Rejected(f"event type {kind!r} is not recorded")
+        if out is None:
+            return None
         return {"type": int(kind), "data": out, "timestamp": timestamp}
 
-    def _custom(self, data: Mapping[str, Any]) -> dict[str, Any]:
+    def _custom(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
         """Only Veil's own custom events pass; anything else a page could emit is dropped."""
         tag = data.get("tag")
-        payload = _map(data.get("payload"))
+        payload = dict(_map(data.get("payload")))
         if tag == NAVIGATION_TAG:
             href = payload.get("href")
             return {"tag": NAVIGATION_TAG, "payload": {"href": scrub_url(href) if isinstance(href, str) else ""}}
-        raise Rejected(f"custom event {tag!r} is not recorded")
+        if tag == interactions.KEY_TAG:
+            masked = interactions.keystroke(payload, self.table)
+        elif tag == interactions.ACTION_TAG:
+            masked = interactions.action(payload, self.table, self.scrub)
+        else:
+            raise Rejected(f"custom event {tag!r} is not recorded")
+        return None if masked is None else {"tag": tag, "payload": masked}
 
     def _full_snapshot(self, data: Mapping[str, Any]) -> dict[str, Any]:
         self.table.clear()
@@ -148,7 +167,12 @@ class EventMasker:
         self.has_snapshot = True
         return {"node": masked, "initialOffset": {"top": _num(offset.get("top", 0)), "left": _num(offset.get("left", 0))}}
 
-    def _incremental(self, data: Mapping[str, Any]) -> dict[str, Any]:
+    def _known_id(self, value: Any) -> int:
+        """An event's target id, or -1 when the replay never had that node (inside a block)."""
+        node_id = _int(value)
+        return node_id if node_id in self.table else -1
+
+    def _incremental(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
         source = data.get("source")
         if source == Source.MUTATION:
             return self._mutation(data)
@@ -159,17 +183,21 @@ class EventMasker:
                 {
                     "x": _num(p.get("x")),
                     "y": _num(p.get("y")),
-                    "id": _int(p.get("id")),
+                    "id": self._known_id(p.get("id")),
                     "timeOffset": _num(p.get("timeOffset")),
                 }
                 for p in map(_map, _list(data.get("positions")))
             ]
-            return {"source": int(source), "positions": positions}
+            kept = self.thinners[Source(source)].thin(positions, self._timestamp)
+            return {"source": int(source), "positions": kept} if kept else None
         if source == Source.MOUSE_INTERACTION:
+            interaction = _int(data.get("type"))
+            if not 0 <= interaction <= 10:
+                raise Rejected("unknown mouse interaction")
             out: dict[str, Any] = {
                 "source": int(source),
-                "type": _int(data.get("type")),
-                "id": _int(data.get("id")),
+                "type": interaction,
+                "id": self._known_id(data.get("id")),
             }
             for key in ("x", "y"):
                 if key in data:
@@ -178,7 +206,10 @@ class EventMasker:
                 out["pointerType"] = data["pointerType"]
             return out
         if source == Source.SCROLL:
-            return {"source": int(source), "id": _int(data.get("id")), "x": _num(data.get("x")), "y": _num(data.get("y"))}
+            node_id = self._known_id(data.get("id"))
+            if node_id == -1:
+                return None  # scrolling inside a block: the replay has nothing to scroll
+            return {"source": int(source), "id": node_id, "x": _num(data.get("x")), "y": _num(data.get("y"))}
         if source == Source.VIEWPORT_RESIZE:
             return {"source": int(source), "width": _num(data.get("width")), "height": _num(data.get("height"))}
         raise Rejected(f"incremental source {source!r} is not recorded")
@@ -258,7 +289,7 @@ class EventMasker:
                 flags = item.get(MATCH_FLAGS_KEY) or ()
                 current = item.get("current")
                 current = current if isinstance(current, Mapping) else changed
-                new_level = resolve_level(parent_level, element_overrides(current, flags))
+                new_level = resolve_level(parent_level, element_overrides(current, flags), is_editable(current))
                 if is_forced_secret(info.tag, current) and not info.secret:
                     # Its value may already be in the replay in clear: re-snapshot it masked.
                     self.table.mark_secret(node_id)

@@ -44,12 +44,25 @@ def most_restrictive(levels: Iterable[Level]) -> Level:
     return max(levels, key=lambda level: level.rank, default=Level.ALLOW)
 
 
-def resolve_level(parent: Level, overrides: Iterable[Level]) -> Level:
-    """The one reduce step: own overrides (most restrictive wins) else the parent's; block sticks."""
+def resolve_level(parent: Level, overrides: Iterable[Level], editable: bool = False) -> Level:
+    """The one reduce step: own overrides (most restrictive wins) else the parent's; block sticks.
+
+    Everything inside an editable element (contenteditable) was typed by the visitor, so
+    ``mask-user-input`` there means ``mask``.
+    """
     if parent is Level.BLOCK:
         return Level.BLOCK
     own = list(overrides)
-    return most_restrictive(own) if own else parent
+    level = most_restrictive(own) if own else parent
+    if editable and level is Level.MASK_USER_INPUT:
+        return Level.MASK
+    return level
+
+
+def is_editable(attributes: Mapping[str, object]) -> bool:
+    """True for an element whose content the visitor can edit (contenteditable)."""
+    value = attributes.get("contenteditable")
+    return isinstance(value, str) and value.strip().lower() != "false"
 
 
 def element_overrides(attributes: Mapping[str, object], match_flags: Iterable[str] = ()) -> list[Level]:

@@ -61,6 +61,19 @@ class NodeTable:
         if info.parent is not None and info.parent in self._nodes:
             self._nodes[info.parent].children.add(node_id)
 
+    def subtree_level(self, node_id: int) -> Level:
+        """The most restrictive level of a node and everything recorded under it."""
+        info = self._nodes.get(node_id)
+        if info is None:
+            return Level.BLOCK
+        level, stack = info.level, list(info.children)
+        while stack and level is not Level.BLOCK:
+            child = self._nodes.get(stack.pop())
+            if child is not None:
+                level = max(level, child.level, key=lambda lv: lv.rank)
+                stack.extend(child.children)
+        return level
+
     def remove(self, node_id: int) -> None:
         info = self._nodes.get(node_id)
         if info is None:

@@ -14,7 +14,7 @@ from typing import Any
 from .batch import BatchQueue
 from .config import Config
 from .events import EventMasker, NeedsSnapshot, Rejected
-from .rrweb import EventType
+from .rrweb import EventType, Source
 
 FLUSH_AT_BYTES = 512 * 1024
 
@@ -24,6 +24,14 @@ class Counters:
     observed: int = 0
     emitted: int = 0
     dropped: int = 0
+
+
+def _coalesce_key(event: dict[str, Any]) -> tuple[str, int] | None:
+    """Input events replace the field's previous pending value: a typed word is one event."""
+    data = event["data"]
+    if event["type"] == EventType.INCREMENTAL_SNAPSHOT and data.get("source") == Source.INPUT:
+        return ("input", data["id"])
+    return None
 
 
 class Recorder:
@@ -69,7 +77,7 @@ class Recorder:
                 continue
             if masked["type"] == EventType.FULL_SNAPSHOT:
                 snapshots += 1
-            self.queue.push(masked)
+            self.queue.push(masked, coalesce_key=_coalesce_key(masked))
             self.counters.emitted += 1
         if self.queue.pending_bytes >= self.flush_at_bytes:
             actions.append("flush")

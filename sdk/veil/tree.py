@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_forced_secret, resolve_level
+from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_editable, is_forced_secret, resolve_level
 from .masking import clear_text, mask_attributes, mask_text, text_for_level
 from .nodes import NodeInfo, NodeTable
 from .rrweb import NodeType
@@ -68,7 +68,7 @@ def mask_tree(
                 raise MalformedNode("element without tagName or attributes")
             tag = tag.lower()
             flags = src.get(MATCH_FLAGS_KEY) or ()
-            level = resolve_level(p_level, element_overrides(attributes, flags))
+            level = resolve_level(p_level, element_overrides(attributes, flags), is_editable(attributes))
             secret = is_forced_secret(tag, attributes)
             table.add(node_id, NodeInfo(level=level, tag=tag, parent=p_id, secret=secret))
             secret = table.get(node_id).secret  # type: ignore[union-attr]

@@ -68,5 +68,5 @@ def test_non_object_config_is_rejected():
 def test_config_keys_are_the_pinned_public_names():
     assert set(CONFIG_KEYS) == {
         "endpoint", "clientToken", "consent", "defaultPrivacy", "allowSelectors", "maskSelectors",
-        "blockSelectors", "excludeUrls", "sampleRate", "respectDoNotTrack", "scrubPatterns",
+        "blockSelectors", "excludeUrls", "sampleRate", "respectDoNotTrack", "scrubPatterns", "mouseMoveSampleMs",
     }
