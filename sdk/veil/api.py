@@ -1,8 +1,9 @@
 """The core's string-level API: JSON text in, JSON text or gzip bytes out.
 
 Rules: this is what the bridge calls, and it must behave identically under CPython (tests) and
-Pyodide (the worker). It owns one config, one gate decision and at most one recorder. It never
-raises to the caller: faults come back as values.
+Pyodide (the worker). It owns one config, the session and at most one recorder. It never raises to
+the caller: faults come back as values. Every decision the shim acts on (start by itself, record
+or not, pause, resume, rotate the session) is made here.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import json
 import secrets
 from typing import Any
 
-from .config import ConfigError, normalize_config
-from .gate import decide
+from . import gate, session
+from .config import Config, ConfigError, normalize_config
 from .recorder import Recorder
 
 
@@ -20,50 +21,94 @@ def _dump(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
+def _load_object(text: str) -> dict[str, Any]:
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise ValueError("expected an object")
+    return value
+
+
+def _draw() -> float:
+    """A uniform draw in [0, 100) from the platform's CSPRNG, for sampling."""
+    return secrets.randbelow(1_000_000) / 10_000
+
+
 class Core:
-    """Config, gate and recorder for one page, driven by the shim through strings."""
+    """Config, gate, session and recorder for one page, driven by the shim through strings."""
 
     def __init__(self) -> None:
-        self.config = None
+        self.config: Config | None = None
         self.recorder: Recorder | None = None
+        self.session: session.Session | None = None
 
     def configure(self, config_json: str) -> str:
-        """Validate the config; return {"ok": true} or {"ok": false, "key", "message"}."""
+        """Validate the config; return {"ok": true, ...what the shim must know} or the error."""
         try:
             self.config = normalize_config(json.loads(config_json))
         except ConfigError as err:
             return _dump({"ok": False, "key": err.key, "message": str(err)})
         except ValueError:
             return _dump({"ok": False, "key": "config", "message": "Veil config: `config` must be JSON-serializable"})
-        return _dump({"ok": True, "consent": self.config.consent})
+        return _dump({"ok": True, "consent": self.config.consent, "persistConsent": self.config.persist_consent,
+                      "beforeSend": self.config.before_send})
+
+    def autostart(self, facts_json: str) -> str:
+        """Should recording start without Veil.start()? {"start": bool}."""
+        try:
+            facts = _load_object(facts_json)
+        except ValueError:
+            facts = {}
+        return _dump({"start": self.config is not None and gate.autostart(self.config, facts)})
 
     def gate(self, facts_json: str, sample_draw: float | None = None) -> str:
-        """Decide whether to record; return {"record": bool, "reason": str|null}."""
+        """Decide whether to record: {"record", "reason", "session"}; "session" is what to store."""
         if self.config is None:
-            return _dump({"record": False, "reason": "not-configured"})
+            return _dump({"record": False, "reason": "not-configured", "session": None})
         try:
-            facts = json.loads(facts_json)
-            if not isinstance(facts, dict):
-                raise ValueError("facts must be an object")
-        except ValueError:
-            return _dump({"record": False, "reason": "bad-facts"})
-        draw = sample_draw if sample_draw is not None else secrets.randbelow(10_000) / 100
-        decision = decide(self.config, facts, draw)
-        return _dump({"record": decision.record, "reason": decision.reason})
+            facts = _load_object(facts_json)
+            now = float(facts.get("now", 0))
+        except (ValueError, TypeError):
+            return _dump({"record": False, "reason": "bad-facts", "session": None})
+        first = gate.precheck(self.config, facts)
+        if not first.record:
+            status = "paused" if first.reason == "excluded-url" else "declined"
+            return _dump({"record": False, "reason": first.reason, "status": status, "session": None})
+        draw = sample_draw if sample_draw is not None else _draw()
+        self.session, _ = session.resolve(facts.get("storedSession"), now, self.config.sample_rate, draw)
+        decision = gate.decide(self.config, facts, self.session.sampled)
+        return _dump({"record": decision.record, "reason": decision.reason,
+                      "status": "recording" if decision.record else "declined", "session": self.session.to_json()})
 
-    def start(self, session: str) -> str:
-        """Begin a recording for ``session``; the shim sends the snapshot next."""
-        if self.config is None:
+    def start(self) -> str:
+        """Begin a recording in the session the gate resolved; the shim sends the snapshot next."""
+        if self.config is None or self.session is None or not self.session.sampled:
             return _dump({"ok": False})
-        if self.recorder is None or self.recorder.queue.session != session:
-            self.recorder = Recorder(self.config, session)
+        if self.recorder is None or self.recorder.queue.session != self.session.id:
+            self.recorder = Recorder(self.config, self.session.id)
         self.recorder.start()
-        return _dump({"ok": True})
+        return _dump({"ok": True, "session": self.session.id})
 
     def stop(self) -> None:
         """Stop recording and drop everything unsent."""
         if self.recorder is not None:
             self.recorder.stop()
+
+    def navigate(self, href: str) -> str:
+        """The URL changed while paused on an excluded page: {"action": "resume"|"none"}."""
+        if self.config is None or self.recorder is None or not self.recorder.recording:
+            return _dump({"action": "none"})
+        if self.recorder.paused and not gate.is_excluded(self.config, href):
+            self.recorder.resume()
+            return _dump({"action": "resume"})
+        return _dump({"action": "none"})
+
+    def tick(self, now: float, active: bool, sample_draw: float | None = None) -> str:
+        """Keep the session alive: {"rotate": bool, "record": bool, "session": ...}."""
+        if self.config is None or self.session is None:
+            return _dump({"rotate": False, "record": False, "session": None})
+        draw = sample_draw if sample_draw is not None else _draw()
+        self.session, rotated = session.touch(self.session, now, active, self.config.sample_rate, draw)
+        return _dump({"rotate": rotated, "record": self.session.sampled, "session": self.session.to_json()})
 
     def observe(self, events_json: str) -> str:
         """Mask raw events; return {"actions": [...], "snapshots": n, "dropped": n}."""

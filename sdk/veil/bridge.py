@@ -19,8 +19,20 @@ def gate(facts_json: str) -> str:
     return _core.gate(facts_json)
 
 
-def start(session: str) -> str:
-    return _core.start(session)
+def autostart(facts_json: str) -> str:
+    return _core.autostart(facts_json)
+
+
+def start() -> str:
+    return _core.start()
+
+
+def navigate(href: str) -> str:
+    return _core.navigate(href)
+
+
+def tick(now: float, active: bool) -> str:
+    return _core.tick(now, active)
 
 
 def stop() -> None:

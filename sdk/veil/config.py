@@ -14,7 +14,10 @@ from urllib.parse import urlsplit
 
 from .levels import Level
 
-CONSENT_MODES = ("opt-in", "not-required")
+CONSENT_MODES = ("opt-in", "not-required", "tcf")
+# TCF v2 purposes a session replay needs by default: store/access on a device (1), measure
+# content performance (8), develop and improve services (10).
+DEFAULT_TCF_PURPOSES = (1, 8, 10)
 DEFAULT_PRIVACY_LEVELS = ("mask", "mask-user-input", "allow")
 
 
@@ -50,6 +53,9 @@ class Config:
     respect_do_not_track: bool = True
     scrub_patterns: bool = True
     mouse_move_sample_ms: float = 100.0
+    persist_consent: bool = False
+    before_send: bool = False  # the hook itself stays in JS; the core only knows it is there
+    tcf_purposes: tuple[int, ...] = DEFAULT_TCF_PURPOSES
 
 
 def _selectors(key: str, value: Any) -> tuple[str, ...]:
@@ -101,6 +107,24 @@ def _sample_ms(value: Any) -> float:
     return float(value)
 
 
+def _function(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, Mapping) and dict(value) == {"function": True}:
+        return True
+    raise ConfigError("beforeSend", "must be a function (events) => events | null")
+
+
+def _purposes(value: Any) -> tuple[int, ...]:
+    if (
+        not isinstance(value, (list, tuple))
+        or not value
+        or not all(isinstance(p, int) and not isinstance(p, bool) and 1 <= p <= 11 for p in value)
+    ):
+        raise ConfigError("tcfPurposes", "must be a non-empty array of TCF purpose ids (integers 1-11)")
+    return tuple(sorted(set(value)))
+
+
 def _one_of(key: str, value: Any, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ConfigError(key, "must be one of " + ", ".join(f'"{c}"' for c in choices))
@@ -135,6 +159,9 @@ _PARSERS = {
     "respectDoNotTrack": ("respect_do_not_track", lambda v: _bool("respectDoNotTrack", v)),
     "scrubPatterns": ("scrub_patterns", lambda v: _bool("scrubPatterns", v)),
     "mouseMoveSampleMs": ("mouse_move_sample_ms", _sample_ms),
+    "persistConsent": ("persist_consent", lambda v: _bool("persistConsent", v)),
+    "beforeSend": ("before_send", _function),
+    "tcfPurposes": ("tcf_purposes", _purposes),
 }
 
 CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from . import interactions
 from .config import Config
+from .gate import is_excluded
 from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_editable, is_forced_secret, resolve_level
 from .masking import input_value_for_level, mask_attribute, text_for_level
 from .nodes import NodeTable
@@ -27,6 +28,10 @@ _LEVEL_ATTRIBUTES = frozenset({"data-veil", "class", "type", "autocomplete", "co
 
 class Rejected(ValueError):
     """This event cannot be recorded safely and is dropped."""
+
+
+class Excluded(Exception):
+    """The page navigated to an excluded URL: nothing more is recorded until it leaves."""
 
 
 class NeedsSnapshot(Exception):
@@ -148,7 +153,9 @@ class EventMasker:
         payload = dict(_map(data.get("payload")))
         if tag == NAVIGATION_TAG:
             href = payload.get("href")
-            return {"tag": NAVIGATION_TAG, "payload": {"href": scrub_url(href) if isinstance(href, str) else ""}}
+            if not isinstance(href, str) or is_excluded(self.config, href):
+                raise Excluded()
+            return {"tag": NAVIGATION_TAG, "payload": {"href": scrub_url(href)}}
         if tag == interactions.KEY_TAG:
             masked = interactions.keystroke(payload, self.table)
         elif tag == interactions.ACTION_TAG:

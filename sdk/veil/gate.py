@@ -1,7 +1,8 @@
-"""The gate: decides, from facts the shim reports, whether recording may begin.
+"""The gate: decides, from facts the shim reports, whether recording may begin or go on.
 
-Rules: pure; asks for nothing but booleans and the page URL, and is consulted before any DOM is
-read. The first "no" wins, in this order: Do-Not-Track/GPC, excluded URL, sampling.
+Rules: pure; consulted before any DOM is read. Facts are booleans, the page URL, the stored
+consent marker and a summary of the IAB TCF v2 consent. The first "no" wins, in this order:
+Do-Not-Track/GPC, TCF consent (consent: "tcf"), excluded URL, sampling.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from .config import Config, UrlPattern
+
+STORED_CONSENT = "granted"
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,47 @@ def is_excluded(config: Config, url: str) -> bool:
     return any(_pattern_matches(p, url) for p in config.exclude_urls)
 
 
-def decide(config: Config, facts: Mapping[str, Any], sample_draw: float) -> Decision:
-    """May this page view be recorded? ``sample_draw`` is uniform in [0, 100)."""
-    if config.respect_do_not_track and (facts.get("doNotTrack") in ("1", "yes") or facts.get("globalPrivacyControl") is True):
+def do_not_track(config: Config, facts: Mapping[str, Any]) -> bool:
+    """The visitor asked not to be tracked (DNT or Global Privacy Control) and the site respects it."""
+    return config.respect_do_not_track and (
+        facts.get("doNotTrack") in ("1", "yes") or facts.get("globalPrivacyControl") is True
+    )
+
+
+def tcf_allows(config: Config, tcf: Any) -> bool:
+    """IAB TCF v2: GDPR does not apply, or every required purpose has the visitor's consent."""
+    if not isinstance(tcf, Mapping):
+        return False  # no CMP answer: fail closed
+    if tcf.get("gdprApplies") is False:
+        return True
+    consents = tcf.get("purposeConsents")
+    if not isinstance(consents, Mapping):
+        return False
+    return all(consents.get(str(p)) is True for p in config.tcf_purposes)
+
+
+def autostart(config: Config, facts: Mapping[str, Any]) -> bool:
+    """Should recording start without Veil.start(): consent not required, remembered, or up to the CMP."""
+    if config.consent in ("not-required", "tcf"):
+        return True
+    return config.persist_consent and facts.get("storedConsent") == STORED_CONSENT
+
+
+def precheck(config: Config, facts: Mapping[str, Any]) -> Decision:
+    """Everything but sampling: checked before a session is even looked up."""
+    if do_not_track(config, facts):
         return Decision(False, "do-not-track")
+    if config.consent == "tcf" and not tcf_allows(config, facts.get("tcf")):
+        return Decision(False, "tcf-consent")
     href = facts.get("href")
-    if isinstance(href, str) and is_excluded(config, href):
+    if not isinstance(href, str) or is_excluded(config, href):
         return Decision(False, "excluded-url")
-    if not sample_draw < config.sample_rate:
-        return Decision(False, "sampled-out")
     return Decision(True)
+
+
+def decide(config: Config, facts: Mapping[str, Any], sampled: bool) -> Decision:
+    """May this page view be recorded, given whether its session was sampled in?"""
+    first = precheck(config, facts)
+    if not first.record:
+        return first
+    return Decision(True) if sampled else Decision(False, "sampled-out")

@@ -2,8 +2,10 @@
 
 Rules: the recorder never reads a clock, the DOM or the network. ``observe`` masks raw events in
 order; an event that fails masking is dropped and counted (fail closed), never queued raw.
-Actions tell the host what to do next: ``snapshot`` (take a fresh full snapshot) and ``flush``
-(a batch is ready). Stopping drops everything unsent.
+Actions tell the host what to do next: ``snapshot`` (take a fresh full snapshot), ``flush`` (a
+batch is ready) and ``pause`` (the page navigated to an excluded URL: everything after that
+navigation is dropped until ``resume``, which expects a fresh full snapshot). Stopping drops
+everything unsent.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from .batch import BatchQueue
 from .config import Config
-from .events import EventMasker, NeedsSnapshot, Rejected
+from .events import EventMasker, Excluded, NeedsSnapshot, Rejected
 from .rrweb import EventType, Source
 
 FLUSH_AT_BYTES = 512 * 1024
@@ -44,11 +46,18 @@ class Recorder:
         self.counters = Counters()
         self.flush_at_bytes = flush_at_bytes
         self.recording = False
+        self.paused = False
 
     def start(self) -> None:
         """Begin a recording; the next observation must be a meta event and a full snapshot."""
         self.masker.reset()
         self.recording = True
+        self.paused = False
+
+    def resume(self) -> None:
+        """Leave an excluded URL: record again from the next full snapshot."""
+        self.masker.reset()
+        self.paused = False
 
     def stop(self) -> None:
         """Withdraw: forget the page and drop everything not yet sent."""
@@ -60,12 +69,16 @@ class Recorder:
         """Mask and queue raw events; return {"actions": [...], "snapshots": n} for the host."""
         actions: list[str] = []
         snapshots = 0
-        if not self.recording:
+        if not self.recording or self.paused:
             return {"actions": actions, "snapshots": 0}
         for raw in raw_events:
             self.counters.observed += 1
             try:
                 masked = self.masker.mask(raw)
+            except Excluded:
+                self.paused = True
+                actions.append("pause")
+                break  # nothing observed on an excluded page is recorded
             except NeedsSnapshot as change:
                 masked = change.masked and {"type": int(EventType.INCREMENTAL_SNAPSHOT), "data": change.masked, "timestamp": raw["timestamp"]}
                 if "snapshot" not in actions:

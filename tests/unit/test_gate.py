@@ -1,25 +1,30 @@
 from veil.config import normalize_config
-from veil.gate import decide, is_excluded
+from veil.gate import autostart, decide, is_excluded, precheck, tcf_allows
 
 
 def config(**kw):
     return normalize_config({"endpoint": "/c", **kw})
 
 
+HREF = {"href": "https://x/"}
+
+
 def test_records_by_default():
-    assert decide(config(), {"href": "https://x/"}, 50).record
+    assert decide(config(), HREF, sampled=True).record
 
 
 def test_do_not_track_and_gpc_decline():
-    assert decide(config(), {"doNotTrack": "1"}, 0).reason == "do-not-track"
-    assert decide(config(), {"globalPrivacyControl": True}, 0).reason == "do-not-track"
-    assert decide(config(respectDoNotTrack=False), {"doNotTrack": "1"}, 0).record
+    assert decide(config(), {**HREF, "doNotTrack": "1"}, True).reason == "do-not-track"
+    assert decide(config(), {**HREF, "globalPrivacyControl": True}, True).reason == "do-not-track"
+    assert decide(config(respectDoNotTrack=False), {**HREF, "doNotTrack": "1"}, True).record
 
 
-def test_sampling():
-    assert decide(config(sampleRate=0), {}, 0).reason == "sampled-out"
-    assert decide(config(sampleRate=50), {}, 49.99).record
-    assert not decide(config(sampleRate=50), {}, 50).record
+def test_sampled_out_sessions_are_declined():
+    assert decide(config(), HREF, sampled=False).reason == "sampled-out"
+
+
+def test_a_missing_url_is_treated_as_excluded():
+    assert precheck(config(), {}).reason == "excluded-url"
 
 
 def test_excluded_urls_by_prefix_wildcard_and_regexp():
@@ -28,4 +33,22 @@ def test_excluded_urls_by_prefix_wildcard_and_regexp():
     assert is_excluded(cfg, "https://x/u/42/settings")
     assert is_excluded(cfg, "https://x/CHECKOUT")
     assert not is_excluded(cfg, "https://x/shop")
-    assert decide(cfg, {"href": "https://x/admin"}, 0).reason == "excluded-url"
+    assert decide(cfg, {"href": "https://x/admin"}, True).reason == "excluded-url"
+
+
+def test_tcf_requires_every_configured_purpose():
+    cfg = config(consent="tcf")
+    granted = {"gdprApplies": True, "purposeConsents": {"1": True, "8": True, "10": True}}
+    assert tcf_allows(cfg, granted)
+    assert not tcf_allows(cfg, {"gdprApplies": True, "purposeConsents": {"1": True, "8": True}})
+    assert tcf_allows(cfg, {"gdprApplies": False})
+    assert not tcf_allows(cfg, None)
+    assert decide(cfg, {**HREF, "tcf": {"gdprApplies": True, "purposeConsents": {}}}, True).reason == "tcf-consent"
+    assert tcf_allows(config(consent="tcf", tcfPurposes=[1]), {"gdprApplies": True, "purposeConsents": {"1": True}})
+
+
+def test_autostart():
+    assert autostart(config(consent="not-required"), {})
+    assert autostart(config(consent="tcf"), {})
+    assert not autostart(config(), {"storedConsent": "granted"})
+    assert autostart(config(persistConsent=True), {"storedConsent": "granted"})

@@ -1,0 +1,65 @@
+"""Sessions: which recording session a page view belongs to, and whether that session is sampled.
+
+Rules: pure; the shim hands in what it stored (tab-scoped sessionStorage), the time and nothing
+else, and stores what comes back. A session is a random 128-bit id; it ends after 30 minutes
+without activity or 4 hours in all, and the sampling decision is drawn once, when it starts. No
+user identity is ever part of it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import asdict, dataclass
+from typing import Any
+
+IDLE_MS = 30 * 60 * 1000
+MAX_MS = 4 * 60 * 60 * 1000
+_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    started: float
+    lastActive: float  # noqa: N815 - the stored JSON's own key
+    sampled: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def new_session_id() -> str:
+    """128 random bits as 32 hex characters (crypto.getRandomValues under Pyodide)."""
+    return secrets.token_hex(16)
+
+
+def parse_stored(raw: Any) -> Session | None:
+    """The stored session, or None if absent or not exactly what Veil stores."""
+    if not isinstance(raw, dict) or set(raw) != {"id", "started", "lastActive", "sampled"}:
+        return None
+    sid, started, last, sampled = raw["id"], raw["started"], raw["lastActive"], raw["sampled"]
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (started, last))
+    if not (isinstance(sid, str) and _ID.match(sid) and numbers and isinstance(sampled, bool) and started <= last):
+        return None
+    return Session(sid, float(started), float(last), sampled)
+
+
+def expired(session: Session, now: float) -> bool:
+    """True after 30 minutes without activity or 4 hours in all (or a clock that went backwards)."""
+    return now - session.lastActive >= IDLE_MS or now - session.started >= MAX_MS or now < session.started
+
+
+def resolve(stored: Any, now: float, sample_rate: float, sample_draw: float) -> tuple[Session, bool]:
+    """The session to record under, and whether it is new (sampling is drawn only then)."""
+    current = parse_stored(stored)
+    if current is not None and not expired(current, now):
+        return Session(current.id, current.started, now, current.sampled), False
+    return Session(new_session_id(), now, now, sample_draw < sample_rate), True
+
+
+def touch(session: Session, now: float, active: bool, sample_rate: float, sample_draw: float) -> tuple[Session, bool]:
+    """Advance a running session: (session, rotated). Rotation starts a new one with a new draw."""
+    if expired(session, now):
+        return Session(new_session_id(), now, now, sample_draw < sample_rate), True
+    return (Session(session.id, session.started, now, session.sampled) if active else session), False
