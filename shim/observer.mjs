@@ -378,7 +378,7 @@ export function createObserver(options) {
   // What was clicked, named as a person would (the core masks the name by the element's level).
   function emitAction(e) {
     const target = targetOf(e);
-    const el = target && target.closest ? target.closest(ACTIONABLE) || target : null;
+    const el = target && target.closest ? target.closest(ACTIONABLE) : null;
     if (!el || nodeId(el) <= 0) return;
     const inputName = el.localName === "input" && /^(submit|button|reset)$/.test(el.type) ? el.value : "";
     const name = (el.getAttribute("aria-label") || inputName || el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 100);

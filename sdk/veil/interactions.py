@@ -5,7 +5,8 @@ arrows, Home, End, PageUp, PageDown); every other key becomes ``*``; ``code`` an
 never read. In a forced-secret field a keystroke carries no key identity and no modifiers; in a
 blocked region (or on a node the replay does not have) nothing but the fact it happened. Pointer
 paths keep the start and end of each gesture plus one position per sampling interval. An action
-name (the text of what was clicked) follows the most restrictive level inside the clicked element.
+name (the text of what was clicked) follows the most restrictive level inside the clicked element;
+a form field's name is treated as what was typed into it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .levels import Level
-from .masking import clear_text, mask_text
+from .masking import clear_text, input_value_for_level, mask_text
 from .nodes import NodeTable
 
 NAMED_KEYS = frozenset(
@@ -64,6 +65,8 @@ def action(payload: dict[str, Any], table: NodeTable, scrub: bool) -> dict[str, 
     info = table.get(node_id)
     if level is Level.BLOCK or (info is not None and info.secret):
         name = ""
+    elif info is not None and info.tag in ("input", "textarea", "select"):
+        name = input_value_for_level(name, level, False, scrub)  # a field's text is what was typed
     elif level is Level.MASK:
         name = mask_text(name)
     else:

@@ -146,3 +146,9 @@ def test_interactions_on_unknown_nodes_keep_only_position():
 def test_secret_input_values_stay_fixed_length():
     events = sent(record([meta(), full(page()), input_event(11, "correct horse battery staple")], defaultPrivacy="allow"))
     assert events[2]["data"]["text"] == MASKED_VALUE
+
+
+def test_action_names_of_form_fields_are_user_input():
+    field = document(el("textarea", {}, text("Dear Ada"), node_id=20), el("input", {"type": "checkbox"}, node_id=21))
+    events = sent(record([meta(), full(field), action(20, "Dear Ada"), action(21, "I agree")], defaultPrivacy="mask-user-input"))
+    assert [e["data"]["payload"]["name"] for e in events[2:]] == [MASKED_VALUE, MASKED_VALUE]
