@@ -6,8 +6,8 @@
  * through `post`, never to the network. It makes no privacy decision: selector matches are shipped
  * as flags (`veilMatch`) for Python to judge; the one thing it skips is reading inside elements
  * that already match a block selector (rrweb-snapshot's own blockSelector), which only ever
- * reduces what is read. Every listener catches its own errors, and every prototype or history
- * method it wraps is restored by stop(). Node ids stay stable across the full snapshots of one
+ * reduces what is read. Every listener catches its own errors, and every prototype setter it
+ * wraps is restored by stop(). Node ids stay stable across the full snapshots of one
  * recording (the mirror is reset only by start()), so the core's per-node memory stays valid.
  */
 import { Mirror, snapshot, serializeNodeWithId, transformAttribute } from "./vendor/rrweb-snapshot/rrweb-snapshot.js";
@@ -455,26 +455,11 @@ export function createObserver(options) {
     emit({ type: EventType.Meta, data: { href: location.href, width: innerWidth, height: innerHeight }, timestamp: Date.now() });
   }
 
-  // SPA navigation: the new URL goes to the core (which scrubs it) as a custom event, because
-  // rrweb's Replayer treats a meta event in mid-recording as the start of a new page.
-  function emitNavigation() {
-    emit({ type: EventType.Custom, data: { tag: "veil:navigation", payload: { href: location.href } }, timestamp: Date.now() });
-  }
-
-  function hookHistory() {
-    for (const name of ["pushState", "replaceState"]) {
-      const original = history[name];
-      history[name] = function (...args) {
-        const result = original.apply(this, args);
-        if (running) guard(emitNavigation)();
-        return result;
-      };
-      restores.push(() => {
-        history[name] = original;
-      });
-    }
-    listen(window, "popstate", emitNavigation, { passive: true });
-    listen(window, "hashchange", emitNavigation, { passive: true });
+  // SPA navigation (reported by veil.js): the new URL goes to the core, which scrubs it or, for an
+  // excluded URL, pauses. A custom event, because rrweb's Replayer takes a meta event in
+  // mid-recording for the start of a new page.
+  function navigated() {
+    emit({ type: EventType.Custom, data: { tag: "veil:navigation", payload: { href: location.href } }, timestamp: Date.now() }, true);
   }
 
   // "input" is composed and reaches the document from inside a shadow root; "change" is not.
@@ -495,7 +480,6 @@ export function createObserver(options) {
     observedRoots.forEach((root) => observer.observe(root, OBSERVE_OPTIONS));
     listenDocument(document);
     hookValueSetters();
-    hookHistory();
     listen(document, "click", (e) => {
       interaction(Interaction.Click, e, e.clientX, e.clientY);
       emitAction(e);
@@ -564,6 +548,7 @@ export function createObserver(options) {
   return {
     start,
     stop,
+    navigated: guard(navigated),
     snapshot: () => {
       if (running) takeFullSnapshot();
     },

@@ -2,10 +2,12 @@
  * veil.js: Veil's public API, loader and transport (a classic script; defines window.Veil).
  *
  * Rules: this file observes nothing itself and decides nothing about privacy. It boots the
- * worker (Pyodide + the veil wheel), asks the Python gate before any DOM is read, loads the
- * observer only after the gate says yes, and sends only the gzipped batches the Python core
- * returns. Every file it loads is a sibling of this script's own URL. Errors inside Veil are
- * caught and counted; they never reach the host page except as rejected API promises.
+ * worker (Pyodide + the veil wheel), reports facts (Do-Not-Track, GPC, the URL, what it stored,
+ * the CMP's answer) to the Python gate, loads the observer only after the gate said yes, carries
+ * out what the core decides (start, pause, rotate the session), and sends only the gzipped
+ * batches the core returns. Every file it loads is a sibling of this script's own URL. Errors
+ * inside Veil are caught and counted; they never reach the host page except as rejected API
+ * promises.
  */
 (function () {
   "use strict";
@@ -15,24 +17,27 @@
   var BASE = new URL(".", currentScript && currentScript.src ? currentScript.src : location.href).href;
   var FLUSH_INTERVAL_MS = 5000;
   var OBSERVE_DELAY_MS = 100;
+  var CONSENT_KEY = "veil:consent"; // localStorage, only with persistConsent
+  var SESSION_KEY = "veil:session"; // sessionStorage: tab-scoped
 
   var state = {
     status: "idle",
-    config: null,
-    consent: "opt-in",
+    config: null, // the page's config object, for what stays in JS (endpoint, token, hooks)
+    core: null, // what the core said about the config: consent, persistConsent, beforeSend
     worker: null,
     ready: null,
     observer: null,
-    session: null,
     requests: new Map(),
     nextRequest: 1,
     flushTimer: 0,
     standby: null,
     inflight: new Set(),
     dirty: false,
-    starting: null,
+    queue: Promise.resolve(), // start/stop/consent changes run one at a time, in order
     generation: 0,
-    counters: { errors: 0, batchesSent: 0, batchesFailed: 0, dropped: 0 },
+    tcf: null,
+    navigationHooks: [],
+    counters: { errors: 0, batchesSent: 0, batchesFailed: 0, dropped: 0, beforeSendDropped: 0 },
   };
 
   function countError() {
@@ -86,6 +91,13 @@
     state.requests.clear();
   }
 
+  // Run fn after every earlier start/stop/consent change has settled.
+  function serially(fn) {
+    var next = state.queue.then(fn, fn);
+    state.queue = next.catch(function () {});
+    return next;
+  }
+
   function afterLoad() {
     if (document.readyState === "complete") return Promise.resolve();
     return new Promise(function (resolve) {
@@ -108,6 +120,37 @@
     });
   }
 
+  // First-party storage: any failure (privacy mode, quota, sandbox) reads as "nothing stored".
+  function readStored(storage, key) {
+    try {
+      var raw = window[storage].getItem(key);
+      return raw === null ? null : JSON.parse(raw);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function writeStored(storage, key, value) {
+    try {
+      if (value === null) window[storage].removeItem(key);
+      else window[storage].setItem(key, JSON.stringify(value));
+    } catch (e) {
+      countError();
+    }
+  }
+
+  function facts() {
+    return {
+      doNotTrack: navigator.doNotTrack || window.doNotTrack || null,
+      globalPrivacyControl: navigator.globalPrivacyControl === true,
+      href: location.href,
+      now: Date.now(),
+      storedConsent: readStored("localStorage", CONSENT_KEY),
+      storedSession: readStored("sessionStorage", SESSION_KEY),
+      tcf: state.tcf,
+    };
+  }
+
   function boot(rawConfig) {
     var described = describe(rawConfig);
     return afterLoad().then(function () {
@@ -123,21 +166,16 @@
       if (!result.ok) throw configError(result.key, result.message);
       checkSelectors(rawConfig);
       state.config = rawConfig;
-      state.consent = result.consent;
+      state.core = result;
     });
   }
 
-  function newSessionId() {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) {
-      return (b < 16 ? "0" : "") + b.toString(16);
-    }).join("");
-  }
+  // ---- transport ---------------------------------------------------------------------------
 
-  // Every POST not yet settled, so flush() can resolve only once all of them have.
   function send(bytes, keepalive) {
-    var sending = post(bytes, keepalive);
+    var sending = (state.core.beforeSend ? applyBeforeSend(bytes) : Promise.resolve(bytes)).then(function (body) {
+      return body ? post(body, keepalive) : { sent: false, reason: "before-send" };
+    });
     state.inflight.add(sending);
     sending.then(function () {
       state.inflight.delete(sending);
@@ -147,6 +185,34 @@
 
   function settled() {
     return Promise.all(Array.from(state.inflight));
+  }
+
+  function pipe(bytes, stream) {
+    return new Response(new Blob([bytes]).stream().pipeThrough(stream)).arrayBuffer();
+  }
+
+  // The site's hook sees the masked events only; it may change them or drop the batch.
+  function applyBeforeSend(bytes) {
+    return pipe(bytes, new DecompressionStream("gzip")).then(function (raw) {
+      var batch = JSON.parse(new TextDecoder().decode(raw));
+      var events;
+      try {
+        events = state.config.beforeSend(batch.events);
+      } catch (e) {
+        events = null;
+        countError();
+      }
+      if (!Array.isArray(events) || !events.length) {
+        state.counters.beforeSendDropped += 1;
+        return null;
+      }
+      batch.events = events;
+      return pipe(new TextEncoder().encode(JSON.stringify(batch)), new CompressionStream("gzip"));
+    }).catch(function () {
+      state.counters.beforeSendDropped += 1;
+      countError();
+      return null;
+    });
   }
 
   function post(bytes, keepalive) {
@@ -181,13 +247,16 @@
       result.actions.forEach(function (action) {
         if (action === "snapshot" && state.observer) state.observer.snapshot();
         if (action === "flush") flush(false).catch(countError);
+        if (action === "pause") serially(pauseRecording).catch(countError);
       });
       return result;
     });
   }
 
   function flush(keepalive) {
-    if (state.status !== "recording" || !state.worker) return Promise.resolve({ sent: false, reason: "not-recording" });
+    if (!state.worker || !state.core || (state.status !== "recording" && state.status !== "paused")) {
+      return Promise.resolve({ sent: false, reason: "not-recording" });
+    }
     var generation = state.generation;
     state.standby = null; // this flush sends those events; never send them twice under one seq
     var drained = state.observer ? state.observer.drain() : Promise.resolve();
@@ -205,11 +274,16 @@
   }
 
   // The page may be gone before the worker could answer: send the standby batch now,
-  // synchronously, then let the worker consume it and flush whatever came after.
+  // synchronously, then let the worker consume it and flush whatever came after. With a
+  // beforeSend hook there is no synchronous path (the hook needs the events decompressed).
   function sendStandby() {
     var standby = state.standby;
     state.standby = null;
-    if (!standby || state.status !== "recording") return;
+    if (state.status !== "recording") return;
+    if (!standby || state.core.beforeSend) {
+      flush(true).catch(countError);
+      return;
+    }
     send(standby.bytes, true);
     call("commit", { info: standby.info }).then(function () {
       return flush(true);
@@ -224,21 +298,58 @@
     sendStandby();
   }
 
+  // ---- navigation (SPA) --------------------------------------------------------------------
+
+  function onNavigation() {
+    if (state.observer) state.observer.navigated(); // the core scrubs it, or pauses on an excluded URL
+    else if (state.status === "paused") serially(beginRecording).catch(countError); // left an excluded URL?
+  }
+
+  function hookNavigation() {
+    if (state.navigationHooks.length) return;
+    ["pushState", "replaceState"].forEach(function (name) {
+      var original = history[name];
+      history[name] = function () {
+        var result = original.apply(this, arguments);
+        try {
+          onNavigation();
+        } catch (e) {
+          countError();
+        }
+        return result;
+      };
+      state.navigationHooks.push(function () {
+        history[name] = original;
+      });
+    });
+    ["popstate", "hashchange"].forEach(function (type) {
+      window.addEventListener(type, onNavigation);
+      state.navigationHooks.push(function () {
+        window.removeEventListener(type, onNavigation);
+      });
+    });
+  }
+
+  function unhookNavigation() {
+    state.navigationHooks.splice(0).forEach(function (restore) {
+      restore();
+    });
+  }
+
+  // ---- recording lifecycle -----------------------------------------------------------------
+
   function beginRecording() {
-    return call("gate", {
-      facts: {
-        doNotTrack: navigator.doNotTrack || window.doNotTrack || null,
-        globalPrivacyControl: navigator.globalPrivacyControl === true,
-        href: location.href,
-      },
-    }).then(function (decision) {
+    if (state.status === "recording") return Promise.resolve({ recording: true });
+    return call("gate", { facts: facts() }).then(function (decision) {
+      if (decision.session) writeStored("sessionStorage", SESSION_KEY, decision.session);
       if (!decision.record) {
-        state.status = "declined";
+        endRecording();
+        state.status = decision.status;
+        if (decision.status === "paused") hookNavigation(); // resume when the visitor leaves
         return { recording: false, reason: decision.reason };
       }
-      state.session = state.session || newSessionId();
       state.generation += 1;
-      return call("start", { session: state.session }).then(function () {
+      return call("start").then(function () {
         return import(new URL("veil-observer.mjs", BASE).href);
       }).then(function (mod) {
         state.observer = mod.createObserver({
@@ -253,23 +364,38 @@
       }).then(function (result) {
         if (!result || !result.snapshots) throw new Error("Veil: the first snapshot could not be masked");
         state.status = "recording";
-        state.flushTimer = setInterval(function () {
-          if (state.dirty || (state.observer && state.observer.pending())) flush(false).catch(countError);
-        }, FLUSH_INTERVAL_MS);
+        clearInterval(state.flushTimer);
+        state.flushTimer = setInterval(tick, FLUSH_INTERVAL_MS);
         document.addEventListener("visibilitychange", onHidden);
         window.addEventListener("pagehide", onPageHide);
+        hookNavigation();
         flush(false).catch(countError); // the full snapshot leaves at once, not with the timer
         return { recording: true };
       });
     });
   }
 
-  function endRecording() {
+  // Every few seconds: send what is new, and let the core keep (or rotate) the session.
+  function tick() {
+    var active = state.dirty || (state.observer && state.observer.pending());
+    if (active) flush(false).catch(countError);
+    call("tick", { now: Date.now(), active: !!active }).then(function (result) {
+      if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
+      if (result.rotate) {
+        serially(function () {
+          return flush(false).then(function () {
+            endRecording();
+            state.status = "idle";
+            return beginRecording();
+          });
+        }).catch(countError);
+      }
+    }).catch(countError);
+  }
+
+  function stopObserving() {
     state.generation += 1;
-    clearInterval(state.flushTimer);
     state.standby = null;
-    document.removeEventListener("visibilitychange", onHidden);
-    window.removeEventListener("pagehide", onPageHide);
     if (state.observer) {
       try {
         state.observer.stop();
@@ -280,6 +406,52 @@
     }
   }
 
+  function endRecording() {
+    stopObserving();
+    clearInterval(state.flushTimer);
+    document.removeEventListener("visibilitychange", onHidden);
+    window.removeEventListener("pagehide", onPageHide);
+  }
+
+  // The core dropped everything after a navigation to an excluded URL: stop reading the page.
+  function pauseRecording() {
+    if (state.status !== "recording") return;
+    stopObserving();
+    state.status = "paused";
+  }
+
+  function withdraw(status) {
+    endRecording();
+    unhookNavigation();
+    state.status = status;
+    return state.worker ? call("stop") : undefined;
+  }
+
+  // ---- IAB TCF v2 --------------------------------------------------------------------------
+
+  function listenToCmp() {
+    if (typeof window.__tcfapi !== "function") return;
+    try {
+      window.__tcfapi("addEventListener", 2, function (tcData, success) {
+        if (!success || !tcData) return;
+        state.tcf = {
+          gdprApplies: tcData.gdprApplies,
+          purposeConsents: (tcData.purpose && tcData.purpose.consents) || {},
+        };
+        serially(function () {
+          if (state.status === "stopped") return undefined; // Veil.stop() outranks the CMP
+          return call("gate", { facts: facts() }).then(function (decision) {
+            if (!decision.record && state.status === "recording") return withdraw("declined");
+            if (decision.record && state.status !== "recording") return beginRecording();
+            return undefined;
+          });
+        }).catch(countError);
+      });
+    } catch (e) {
+      countError();
+    }
+  }
+
   var Veil = {
     get status() {
       return state.status;
@@ -287,7 +459,7 @@
     get version() {
       return "0.1.0";
     },
-    /** Validate the config and boot the runtime; with consent "not-required", start recording. */
+    /** Validate the config and boot the runtime; start by itself when the core says consent allows. */
     init: function (config) {
       if (state.ready) return Promise.reject(new Error("Veil.init: already called"));
       if (!config || typeof config !== "object" || Array.isArray(config)) {
@@ -304,35 +476,41 @@
         throw err;
       });
       return state.ready.then(function () {
-        if (state.consent === "not-required") return Veil.start().then(function () {});
+        if (state.core.consent === "tcf") listenToCmp();
+        return call("autostart", { facts: facts() });
+      }).then(function (auto) {
+        if (auto.start) {
+          return serially(beginRecording).then(function () {}, function (err) {
+            countError();
+            return withdraw("idle");
+          });
+        }
+        return undefined;
       });
     },
     /** Grant consent; resolves once the first full snapshot is masked, or says why not. */
     start: function () {
       if (!state.ready) return Promise.reject(new Error("Veil.start: call Veil.init(config) first"));
-      if (state.starting) return state.starting;
-      state.starting = state.ready.then(function () {
-        if (state.status === "recording") return { recording: true };
-        return beginRecording();
-      }).catch(function (err) {
+      return state.ready.then(function () {
+        return serially(beginRecording);
+      }).then(function (result) {
+        if (state.core.persistConsent && state.core.consent === "opt-in") {
+          writeStored("localStorage", CONSENT_KEY, "granted");
+        }
+        return result;
+      }, function (err) {
         countError();
-        endRecording();
-        if (state.worker) call("stop").catch(countError);
-        state.status = "idle";
+        withdraw("idle");
         throw err;
-      }).finally(function () {
-        state.starting = null;
       });
-      return state.starting;
     },
-    /** Withdraw consent: stop observing and drop everything not yet sent. */
+    /** Withdraw consent: stop observing at once and drop everything not yet sent. */
     stop: function () {
+      if (state.core && state.core.persistConsent) writeStored("localStorage", CONSENT_KEY, null);
       if (!state.ready) return Promise.resolve();
-      var wasStarting = state.starting || Promise.resolve();
-      return wasStarting.catch(function () {}).then(function () {
-        endRecording();
-        state.status = "stopped";
-        return state.worker ? call("stop") : undefined;
+      stopObserving(); // at once, not after whatever is queued
+      return serially(function () {
+        return withdraw("stopped");
       }).then(function () {});
     },
     /** Mask, batch and send everything observed so far; resolves when the POST is done. */

@@ -26,10 +26,14 @@ async function boot(configJson) {
 
 function handle(type, payload) {
   switch (type) {
+    case "autostart":
+      return JSON.parse(bridge.autostart(JSON.stringify(payload.facts)));
     case "gate":
       return JSON.parse(bridge.gate(JSON.stringify(payload.facts)));
     case "start":
-      return JSON.parse(bridge.start(payload.session));
+      return JSON.parse(bridge.start());
+    case "tick":
+      return JSON.parse(bridge.tick(payload.now, payload.active));
     case "observe": {
       const result = JSON.parse(bridge.observe(JSON.stringify(payload.events)));
       // A ready-to-send copy of the pending batch, for the page to send synchronously on pagehide.

@@ -3,7 +3,8 @@
 Rules: this is what the bridge calls, and it must behave identically under CPython (tests) and
 Pyodide (the worker). It owns one config, the session and at most one recorder. It never raises to
 the caller: faults come back as values. Every decision the shim acts on (start by itself, record
-or not, pause, resume, rotate the session) is made here.
+or not, pause on an excluded URL, rotate the session) is made here; leaving an excluded URL is a
+new gate decision followed by ``start``.
 """
 
 from __future__ import annotations
@@ -92,15 +93,6 @@ class Core:
         """Stop recording and drop everything unsent."""
         if self.recorder is not None:
             self.recorder.stop()
-
-    def navigate(self, href: str) -> str:
-        """The URL changed while paused on an excluded page: {"action": "resume"|"none"}."""
-        if self.config is None or self.recorder is None or not self.recorder.recording:
-            return _dump({"action": "none"})
-        if self.recorder.paused and not gate.is_excluded(self.config, href):
-            self.recorder.resume()
-            return _dump({"action": "resume"})
-        return _dump({"action": "none"})
 
     def tick(self, now: float, active: bool, sample_draw: float | None = None) -> str:
         """Keep the session alive: {"rotate": bool, "record": bool, "session": ...}."""

@@ -27,10 +27,6 @@ def start() -> str:
     return _core.start()
 
 
-def navigate(href: str) -> str:
-    return _core.navigate(href)
-
-
 def tick(now: float, active: bool) -> str:
     return _core.tick(now, active)
 

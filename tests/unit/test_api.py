@@ -76,17 +76,21 @@ def test_declined_gates_store_no_session():
     assert configured(excludeUrls=["/"]).gate(json.dumps({"href": "https://x/", "now": NOW})).count('"session":null') == 1
 
 
-def test_navigation_to_an_excluded_url_pauses_and_leaving_resumes():
+def test_navigation_to_an_excluded_url_pauses_and_leaving_resumes_with_a_fresh_snapshot():
     core = configured(excludeUrls=["/account"])
-    gate(core)
+    stored = gate(core)["session"]
     core.start()
     core.observe(json.dumps([meta(), full(document())]))
     nav = {"type": 5, "data": {"tag": "veil:navigation", "payload": {"href": "https://x/account/ada"}}, "timestamp": 5}
     after = {"type": 3, "data": {"source": 5, "id": 5, "text": "x", "isChecked": False}, "timestamp": 6}
     assert json.loads(core.observe(json.dumps([nav, after])))["actions"] == ["pause"]
     assert "account" not in gzip.decompress(core.take_batch()).decode()
-    assert json.loads(core.navigate("https://x/account/settings"))["action"] == "none"
-    assert json.loads(core.navigate("https://x/shop"))["action"] == "resume"
+    assert gate(core, href="https://x/account/settings")["reason"] == "excluded-url"
+    assert gate(core, href="https://x/shop", storedSession=stored)["record"] is True
+    core.start()
+    core.observe(json.dumps([meta("https://x/shop"), full(document(el("p", {}, text("back"))))]))
+    batch = json.loads(gzip.decompress(core.take_batch()))
+    assert batch["seq"] == 1 and [e["type"] for e in batch["events"]] == [4, 2]
 
 
 def test_tick_rotates_after_30_idle_minutes():
