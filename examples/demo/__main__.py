@@ -22,6 +22,7 @@ def main() -> None:
         raise SystemExit("dist/ is missing: run `python build.py` (./dev demo does it for you)")
     servers = start_servers(dist, args.db, args.site_port, args.collector_port)
     print(f"Demo page:      {servers.site_url}/")
+    print(f"Consent banner: {servers.site_url}/consent/")
     print(f"Collector:      {servers.endpoint}")
     print(f"Sessions:       {servers.collector_url}/v1/sessions")
     print(f"Session events: {servers.collector_url}/v1/sessions/<session>/events")

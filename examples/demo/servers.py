@@ -49,14 +49,26 @@ class _ThreadedServer:
         self.thread.join(timeout=5)
 
 
+CONSENT_DIR = DEMO_DIR.parent / "consent"
+
+
+def _page(path: Path, endpoint: str, token: str):
+    html = path.read_text().replace("__VEIL_ENDPOINT__", endpoint).replace("__VEIL_TOKEN__", token)
+
+    async def serve(request: Request) -> HTMLResponse:
+        return HTMLResponse(html)
+
+    return serve
+
+
 def site_app(dist: Path, endpoint: str, token: str, extra_dirs: dict[str, Path] | None = None) -> Starlette:
-    """The demo site: / is the checkout page, /static/veil/ is dist/, plus any extra static dirs."""
-    page = (DEMO_DIR / "index.html").read_text().replace("__VEIL_ENDPOINT__", endpoint).replace("__VEIL_TOKEN__", token)
-
-    async def index(request: Request) -> HTMLResponse:
-        return HTMLResponse(page)
-
-    routes = [Route("/", index), Mount("/static/veil", StaticFiles(directory=dist))]
+    """The demo site: / is the checkout page, /consent/ the consent-banner example, /static/veil/ is dist/."""
+    routes = [
+        Route("/", _page(DEMO_DIR / "index.html", endpoint, token)),
+        Route("/consent/", _page(CONSENT_DIR / "index.html", endpoint, token)),
+        Mount("/consent", StaticFiles(directory=CONSENT_DIR)),
+        Mount("/static/veil", StaticFiles(directory=dist)),
+    ]
     for prefix, directory in (extra_dirs or {}).items():
         routes.append(Mount(prefix, StaticFiles(directory=directory, html=True)))
     return Starlette(routes=routes)
