@@ -31,7 +31,6 @@
     nextRequest: 1,
     flushTimer: 0,
     standby: null,
-    inflight: new Set(),
     dirty: false,
     queue: Promise.resolve(), // start/stop/consent changes run one at a time, in order
     generation: 0,
@@ -171,20 +170,120 @@
   }
 
   // ---- transport ---------------------------------------------------------------------------
+  // Batches wait in a bounded outbox and are POSTed in order, one at a time. Network errors, 5xx
+  // and 429 are retried with exponential backoff and jitter (or after Retry-After); other 4xx
+  // answers drop the batch. When the outbox outgrows maxQueueBytes the oldest batches are
+  // dropped, and the next batch tells the collector how many. Retries keep the batch's seq, so
+  // the collector's (session, seq) deduplication makes delivery exactly-once.
 
-  function send(bytes, keepalive) {
-    var sending = (state.core.beforeSend ? applyBeforeSend(bytes) : Promise.resolve(bytes)).then(function (body) {
-      return body ? post(body, keepalive) : { sent: false, reason: "before-send" };
+  var RETRY_BASE_MS = 1000;
+  var RETRY_CAP_MS = 30000;
+  var RETRY_AFTER_CAP_MS = 300000;
+  var KEEPALIVE_BUDGET = 60 * 1024; // browsers allow 64 KiB of keepalive bodies in flight, in all
+
+  var outbox = { items: [], bytes: 0, dropped: 0, retryTimer: 0, pumping: null, offline: !navigator.onLine };
+
+  function enqueue(bytes) {
+    var item = { bytes: bytes, attempts: 0 };
+    var firstAttempt = new Promise(function (resolve) {
+      item.settle = resolve;
     });
-    state.inflight.add(sending);
-    sending.then(function () {
-      state.inflight.delete(sending);
-    });
-    return sending;
+    outbox.items.push(item);
+    outbox.bytes += bytes.byteLength;
+    while (outbox.bytes > state.core.maxQueueBytes && outbox.items.length > 1) {
+      var oldest = outbox.items.shift();
+      outbox.bytes -= oldest.bytes.byteLength;
+      outbox.dropped += 1;
+      if (oldest.settle) oldest.settle({ sent: false, reason: "queue-full" });
+    }
+    pump();
+    return firstAttempt;
   }
 
-  function settled() {
-    return Promise.all(Array.from(state.inflight));
+  function removeItem(item) {
+    var i = outbox.items.indexOf(item);
+    if (i >= 0) {
+      outbox.items.splice(i, 1);
+      outbox.bytes -= item.bytes.byteLength;
+    }
+  }
+
+  function retryDelay(item, response) {
+    var header = response && response.headers.get("Retry-After");
+    if (header) {
+      var seconds = Number(header);
+      var ms = isNaN(seconds) ? Date.parse(header) - Date.now() : seconds * 1000;
+      if (!isNaN(ms)) return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
+    }
+    var ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * Math.pow(2, item.attempts - 1));
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+
+  function pump() {
+    if (outbox.pumping || outbox.retryTimer || outbox.offline) return outbox.pumping || Promise.resolve();
+    outbox.pumping = (function next() {
+      var item = outbox.items[0];
+      if (!item || outbox.offline) return Promise.resolve();
+      return post(item.bytes, false).then(function (result) {
+        var retryable = result.error !== undefined || result.status === 429 || result.status >= 500;
+        if (item.settle) item.settle(result);
+        item.settle = null;
+        if (!retryable) {
+          if (!result.sent) state.counters.batchesFailed += 1;
+          removeItem(item);
+          return next();
+        }
+        item.attempts += 1;
+        outbox.retryTimer = setTimeout(function () {
+          outbox.retryTimer = 0;
+          pump();
+        }, retryDelay(item, result.response));
+        return undefined;
+      });
+    })().catch(countError).then(function () {
+      outbox.pumping = null;
+    });
+    return outbox.pumping;
+  }
+
+  function onOffline() {
+    outbox.offline = true;
+  }
+
+  function onOnline() {
+    outbox.offline = false;
+    clearTimeout(outbox.retryTimer);
+    outbox.retryTimer = 0;
+    pump();
+  }
+
+  function post(bytes, keepalive) {
+    var headers = { "Content-Type": "application/json", "Content-Encoding": "gzip" };
+    if (state.config.clientToken) headers["X-Veil-Token"] = state.config.clientToken;
+    return fetch(state.config.endpoint, {
+      method: "POST",
+      body: bytes,
+      headers: headers,
+      keepalive: !!keepalive,
+      // Cookies go only to a same-origin endpoint (an authenticating proxy), never to a third party.
+      credentials: "same-origin",
+      mode: "cors",
+      cache: "no-store",
+      referrerPolicy: "no-referrer",
+    }).then(function (response) {
+      if (response.ok) state.counters.batchesSent += 1;
+      return { sent: response.ok, status: response.status, response: response };
+    }, function (err) {
+      return { sent: false, error: String(err && err.message) };
+    });
+  }
+
+  function publicResult(result) {
+    var out = { sent: !!result.sent };
+    ["status", "reason", "error"].forEach(function (k) {
+      if (result[k] !== undefined) out[k] = result[k];
+    });
+    return out;
   }
 
   function pipe(bytes, stream) {
@@ -215,28 +314,6 @@
     });
   }
 
-  function post(bytes, keepalive) {
-    var headers = { "Content-Type": "application/json", "Content-Encoding": "gzip" };
-    if (state.config.clientToken) headers["X-Veil-Token"] = state.config.clientToken;
-    return fetch(state.config.endpoint, {
-      method: "POST",
-      body: bytes,
-      headers: headers,
-      keepalive: !!keepalive,
-      credentials: "omit",
-      mode: "cors",
-      cache: "no-store",
-      referrerPolicy: "no-referrer",
-    }).then(function (response) {
-      if (response.ok) state.counters.batchesSent += 1;
-      else state.counters.batchesFailed += 1;
-      return { sent: response.ok, status: response.status };
-    }, function (err) {
-      state.counters.batchesFailed += 1;
-      return { sent: false, error: String(err && err.message) };
-    });
-  }
-
   function postObservations(events) {
     var generation = state.generation;
     return call("observe", { events: events }).then(function (result) {
@@ -246,47 +323,76 @@
       state.standby = result.standby || null;
       result.actions.forEach(function (action) {
         if (action === "snapshot" && state.observer) state.observer.snapshot();
-        if (action === "flush") flush(false).catch(countError);
+        if (action === "flush") flush().catch(countError);
         if (action === "pause") serially(pauseRecording).catch(countError);
       });
       return result;
     });
   }
 
-  function flush(keepalive) {
+  // Ask the core for the next batch and queue it; resolves with its first delivery attempt.
+  function flush() {
     if (!state.worker || !state.core || (state.status !== "recording" && state.status !== "paused")) {
       return Promise.resolve({ sent: false, reason: "not-recording" });
     }
     var generation = state.generation;
     state.standby = null; // this flush sends those events; never send them twice under one seq
     var drained = state.observer ? state.observer.drain() : Promise.resolve();
+    var dropped = outbox.dropped;
     return drained.then(function () {
-      return call("flush");
+      return call("flush", { dropped: dropped });
     }).then(function (bytes) {
       state.dirty = false;
       if (!bytes || generation !== state.generation) return { sent: false, reason: "empty" };
-      return send(bytes, keepalive);
+      outbox.dropped -= dropped;
+      return state.core.beforeSend ? applyBeforeSend(bytes) : bytes;
+    }).then(function (body) {
+      if (body === null) return { sent: false, reason: "before-send" };
+      if (body.sent !== undefined) return body;
+      return enqueue(body);
     }).then(function (result) {
-      return settled().then(function () {
-        return result;
+      // Also wait for the batches queued before this one, so "flushed" means handed over.
+      return (outbox.pumping || Promise.resolve()).then(function () {
+        return publicResult(result);
       });
     });
   }
 
-  // The page may be gone before the worker could answer: send the standby batch now,
-  // synchronously, then let the worker consume it and flush whatever came after. With a
-  // beforeSend hook there is no synchronous path (the hook needs the events decompressed).
+  // An unloading page cannot wait for the worker or for retries: send what is queued and the
+  // standby chunks the worker prepared, with keepalive, within the browser's budget. If the page
+  // survives (back/forward cache), failures go back to the outbox and the worker consumes the
+  // chunks it knows were handed over. With beforeSend there is no synchronous path.
   function sendStandby() {
     var standby = state.standby;
     state.standby = null;
     if (state.status !== "recording") return;
+    var budget = KEEPALIVE_BUDGET;
+    outbox.items.slice().forEach(function (item) {
+      if (item.bytes.byteLength > budget) return;
+      budget -= item.bytes.byteLength;
+      post(item.bytes, true).then(function (result) {
+        if (result.sent || (result.status >= 400 && result.status < 500 && result.status !== 429)) removeItem(item);
+      });
+    });
     if (!standby || state.core.beforeSend) {
-      flush(true).catch(countError);
+      flush().catch(countError);
       return;
     }
-    send(standby.bytes, true);
-    call("commit", { info: standby.info }).then(function () {
-      return flush(true);
+    var handed = [];
+    standby.chunks.forEach(function (chunk, i) {
+      if (handed.length !== i || chunk.byteLength > budget) return; // keep seq order: stop at the first that does not fit
+      budget -= chunk.byteLength;
+      handed.push(standby.info.chunks[i]);
+      post(chunk, true).then(function (result) {
+        if (!result.sent && (result.error !== undefined || result.status === 429 || result.status >= 500)) enqueue(chunk);
+      });
+    });
+    if (!handed.length) {
+      flush().catch(countError);
+      return;
+    }
+    call("commit", { info: { chunks: handed } }).then(function () {
+      return flush();
     }).catch(countError);
   }
 
@@ -368,8 +474,10 @@
         state.flushTimer = setInterval(tick, FLUSH_INTERVAL_MS);
         document.addEventListener("visibilitychange", onHidden);
         window.addEventListener("pagehide", onPageHide);
+        window.addEventListener("offline", onOffline);
+        window.addEventListener("online", onOnline);
         hookNavigation();
-        flush(false).catch(countError); // the full snapshot leaves at once, not with the timer
+        flush().catch(countError); // the full snapshot leaves at once, not with the timer
         return { recording: true };
       });
     });
@@ -378,12 +486,12 @@
   // Every few seconds: send what is new, and let the core keep (or rotate) the session.
   function tick() {
     var active = state.dirty || (state.observer && state.observer.pending());
-    if (active) flush(false).catch(countError);
+    if (active) flush().catch(countError);
     call("tick", { now: Date.now(), active: !!active }).then(function (result) {
       if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
       if (result.rotate) {
         serially(function () {
-          return flush(false).then(function () {
+          return flush().then(function () {
             endRecording();
             state.status = "idle";
             return beginRecording();
@@ -411,6 +519,8 @@
     clearInterval(state.flushTimer);
     document.removeEventListener("visibilitychange", onHidden);
     window.removeEventListener("pagehide", onPageHide);
+    window.removeEventListener("offline", onOffline);
+    window.removeEventListener("online", onOnline);
   }
 
   // The core dropped everything after a navigation to an excluded URL: stop reading the page.
@@ -423,6 +533,12 @@
   function withdraw(status) {
     endRecording();
     unhookNavigation();
+    clearTimeout(outbox.retryTimer); // nothing unsent leaves after consent is withdrawn
+    outbox.retryTimer = 0;
+    outbox.items.splice(0).forEach(function (item) {
+      if (item.settle) item.settle({ sent: false, reason: "stopped" });
+    });
+    outbox.bytes = 0;
     state.status = status;
     return state.worker ? call("stop") : undefined;
   }
@@ -515,14 +631,14 @@
     },
     /** Mask, batch and send everything observed so far; resolves when the POST is done. */
     flush: function () {
-      return flush(false).catch(function (err) {
+      return flush().catch(function (err) {
         countError();
         return { sent: false, error: String(err && err.message) };
       });
     },
-    /** Counters for diagnostics: errors caught, batches sent and failed, events dropped. */
+    /** Counters for diagnostics: errors caught, batches sent, failed and queued, events dropped. */
     stats: function () {
-      return Object.assign({}, state.counters);
+      return Object.assign({}, state.counters, { queuedBatches: outbox.items.length, queueDropped: outbox.dropped });
     },
   };
 

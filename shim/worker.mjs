@@ -38,13 +38,13 @@ function handle(type, payload) {
       const result = JSON.parse(bridge.observe(JSON.stringify(payload.events)));
       // A ready-to-send copy of the pending batch, for the page to send synchronously on pagehide.
       const standby = bridge.standby();
-      if (standby) result.standby = { info: JSON.parse(standby[0]), bytes: standby[1] };
+      if (standby) result.standby = { info: JSON.parse(standby[0]), chunks: standby[1] };
       return result;
     }
     case "commit":
       return JSON.parse(bridge.commit_standby(JSON.stringify(payload.info)));
     case "flush": {
-      const batch = bridge.take_batch();
+      const batch = bridge.take_batch(payload ? payload.dropped || 0 : 0);
       return batch == null ? null : batch;
     }
     case "stop":
@@ -63,8 +63,8 @@ self.onmessage = (e) => {
   queue = queue.then(async () => {
     try {
       const result = type === "init" ? await boot(payload.config) : handle(type, payload);
-      const bytes = result instanceof Uint8Array ? result : result && result.standby && result.standby.bytes;
-      const transfer = bytes ? [bytes.buffer] : [];
+      const transfer = result instanceof Uint8Array ? [result.buffer]
+        : result && result.standby ? result.standby.chunks.map((c) => c.buffer) : [];
       self.postMessage({ id, ok: true, result }, transfer);
     } catch (err) {
       self.postMessage({ id, ok: false, error: String((err && err.message) || err) });

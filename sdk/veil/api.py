@@ -18,6 +18,10 @@ from .config import Config, ConfigError, normalize_config
 from .recorder import Recorder
 
 
+# Browsers give an unloading page 64 KiB of keepalive requests in all; leave room for headers.
+KEEPALIVE_CHUNK_BYTES = 48 * 1024
+
+
 def _dump(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
@@ -51,7 +55,7 @@ class Core:
         except ValueError:
             return _dump({"ok": False, "key": "config", "message": "Veil config: `config` must be JSON-serializable"})
         return _dump({"ok": True, "consent": self.config.consent, "persistConsent": self.config.persist_consent,
-                      "beforeSend": self.config.before_send})
+                      "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes})
 
     def autostart(self, facts_json: str) -> str:
         """Should recording start without Veil.start()? {"start": bool}."""
@@ -117,27 +121,28 @@ class Core:
         result["dropped"] = self.recorder.counters.dropped
         return _dump(result)
 
-    def standby(self) -> tuple[str, bytes] | None:
-        """A ready-to-send copy of the next batch: ('{"seq", "count"}', bytes), or None."""
+    def standby(self) -> tuple[str, list[bytes]] | None:
+        """Ready-to-send copies of the pending events, cut to fit an unloading page's keepalive
+        budget: ('{"chunks": [{"seq", "count"}, ...]}', [bytes, ...]), or None."""
         if self.recorder is None:
             return None
-        peeked = self.recorder.standby_batch()
-        if peeked is None:
+        chunks = self.recorder.standby_chunks(KEEPALIVE_CHUNK_BYTES)
+        if not chunks:
             return None
-        seq, count, data = peeked
-        return _dump({"seq": seq, "count": count}), data
+        info = {"chunks": [{"seq": seq, "count": count} for seq, count, _ in chunks]}
+        return _dump(info), [data for _, _, data in chunks]
 
     def commit_standby(self, info_json: str) -> str:
-        """Consume a standby batch the host sent; return {"ok": bool}."""
+        """Consume the standby chunks the host sent, in order; return {"ok": bool}."""
         if self.recorder is None:
             return _dump({"ok": False})
         try:
-            info = json.loads(info_json)
-            ok = self.recorder.commit_standby(int(info["seq"]), int(info["count"]))
+            chunks = json.loads(info_json)["chunks"]
+            ok = all(self.recorder.commit_standby(int(c["seq"]), int(c["count"])) for c in chunks)
         except (ValueError, KeyError, TypeError):
             ok = False
         return _dump({"ok": ok})
 
-    def take_batch(self) -> bytes | None:
-        """The next gzipped batch, or None."""
-        return self.recorder.take_batch() if self.recorder is not None else None
+    def take_batch(self, dropped: int = 0) -> bytes | None:
+        """The next gzipped batch, or None; ``dropped`` counts batches the host had to discard."""
+        return self.recorder.take_batch(dropped) if self.recorder is not None else None

@@ -45,17 +45,24 @@ class BatchQueue:
         self._latest.clear()
         self._bytes = 0
 
-    def _encode(self, events: list[str | None]) -> bytes:
-        head = json.dumps({"session": self.session, "seq": self.seq}, separators=(",", ":"))
+    def _encode(self, events: list[str | None], seq: int | None = None, dropped: int = 0) -> bytes:
+        frame: dict[str, object] = {"session": self.session, "seq": self.seq if seq is None else seq}
+        if dropped:
+            frame["dropped"] = dropped
+        head = json.dumps(frame, separators=(",", ":"))
         body = head[:-1] + ',"events":[' + ",".join(e for e in events if e is not None) + "]}"
         return gzip.compress(body.encode("utf-8"), compresslevel=6, mtime=0)
 
-    def take(self) -> bytes | None:
-        """The next gzipped batch, or None when nothing is pending."""
+    def take(self, dropped: int = 0) -> bytes | None:
+        """The next gzipped batch, or None when nothing is pending.
+
+        ``dropped`` is how many batches the host's bounded queue had to discard; it travels in
+        this batch so the collector knows the recording has a gap.
+        """
         if not any(e is not None for e in self._events):
             self.clear()
             return None
-        batch = self._encode(self._events)
+        batch = self._encode(self._events, dropped=dropped)
         self.seq += 1
         self.clear()
         return batch
@@ -69,6 +76,34 @@ class BatchQueue:
         if not any(e is not None for e in self._events):
             return None
         return self.seq, len(self._events), self._encode(self._events)
+
+    def peek_chunks(self, max_bytes: int) -> list[tuple[int, int, bytes]]:
+        """The pending events as consecutive batches of at most ``max_bytes`` gzipped each
+        (a single event larger than that is a chunk of its own): [(seq, count, bytes), ...].
+
+        A browser lets an unloading page send only 64 KiB in keepalive requests, in all.
+        """
+        chunks: list[tuple[int, int, bytes]] = []
+        spans = [(0, len(self._events))] if any(e is not None for e in self._events) else []
+        carry = 0  # coalesced-away slots before the first chunk: they belong to it
+        while spans:
+            start, end = spans.pop(0)
+            real = sum(1 for e in self._events[start:end] if e is not None)
+            if real == 0:
+                if chunks:
+                    seq, count, data = chunks[-1]
+                    chunks[-1] = (seq, count + end - start, data)
+                else:
+                    carry += end - start
+                continue
+            data = self._encode(self._events[start:end], seq=self.seq + len(chunks))
+            if len(data) > max_bytes and real > 1:
+                middle = (start + end) // 2
+                spans[:0] = [(start, middle), (middle, end)]
+                continue
+            chunks.append((self.seq + len(chunks), end - start + carry, data))
+            carry = 0
+        return chunks
 
     def commit(self, seq: int, count: int) -> bool:
         """Consume the first ``count`` events as batch ``seq``, sent from a peek; False if stale."""

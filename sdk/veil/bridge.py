@@ -43,14 +43,14 @@ def commit_standby(info_json: str) -> str:
     return _core.commit_standby(info_json)
 
 
-def take_batch():  # -> JS Uint8Array | None
+def take_batch(dropped: int = 0):  # -> JS Uint8Array | None
     from pyodide.ffi import to_js  # imported here so the module still loads under CPython for docs
 
-    batch = _core.take_batch()
+    batch = _core.take_batch(int(dropped))
     return None if batch is None else to_js(batch)
 
 
-def standby():  # -> JS [info JSON, Uint8Array] | None
+def standby():  # -> JS [info JSON, [Uint8Array, ...]] | None
     from pyodide.ffi import to_js
 
     ready = _core.standby()

@@ -56,6 +56,7 @@ class Config:
     persist_consent: bool = False
     before_send: bool = False  # the hook itself stays in JS; the core only knows it is there
     tcf_purposes: tuple[int, ...] = DEFAULT_TCF_PURPOSES
+    max_queue_bytes: int = 4 * 1024 * 1024
 
 
 def _selectors(key: str, value: Any) -> tuple[str, ...]:
@@ -125,6 +126,12 @@ def _purposes(value: Any) -> tuple[int, ...]:
     return tuple(sorted(set(value)))
 
 
+def _queue_bytes(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 64 * 1024 <= value <= 64 * 1024 * 1024:
+        raise ConfigError("maxQueueBytes", "must be an integer number of bytes from 65536 to 67108864")
+    return value
+
+
 def _one_of(key: str, value: Any, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ConfigError(key, "must be one of " + ", ".join(f'"{c}"' for c in choices))
@@ -162,6 +169,7 @@ _PARSERS = {
     "persistConsent": ("persist_consent", lambda v: _bool("persistConsent", v)),
     "beforeSend": ("before_send", _function),
     "tcfPurposes": ("tcf_purposes", _purposes),
+    "maxQueueBytes": ("max_queue_bytes", _queue_bytes),
 }
 
 CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)

@@ -96,13 +96,17 @@ class Recorder:
             actions.append("flush")
         return {"actions": actions, "snapshots": snapshots}
 
-    def take_batch(self) -> bytes | None:
-        """The next gzipped batch of masked events, or None."""
-        return self.queue.take()
+    def take_batch(self, dropped: int = 0) -> bytes | None:
+        """The next gzipped batch of masked events, or None; ``dropped`` is reported in it."""
+        return self.queue.take(dropped)
 
     def standby_batch(self) -> tuple[int, int, bytes] | None:
         """The next batch without consuming it (seq, event count, bytes); see ``BatchQueue.peek``."""
         return self.queue.peek() if self.recording else None
+
+    def standby_chunks(self, max_bytes: int) -> list[tuple[int, int, bytes]]:
+        """The pending events as keepalive-sized batches, not consumed; see ``BatchQueue.peek_chunks``."""
+        return self.queue.peek_chunks(max_bytes) if self.recording else []
 
     def commit_standby(self, seq: int, count: int) -> bool:
         """The host sent a standby batch: consume it."""

@@ -190,3 +190,28 @@ def test_stale_standby_commit_is_refused():
     seq, count, _ = recorder.standby_batch()
     sent(recorder)
     assert not recorder.commit_standby(seq, count)
+
+
+def test_standby_chunks_fit_the_keepalive_budget_and_commit_in_order():
+    import random
+
+    rnd = random.Random(1)
+    recorder = make(defaultPrivacy="allow")
+    recorder.observe([meta(), full(page())])
+    noisy = [mutation(ts=10 + i, texts=[{"id": 16, "value": "".join(rnd.choice("abcdefghijklmnop") for _ in range(3000))}]) for i in range(40)]
+    recorder.observe(noisy)
+    chunks = recorder.standby_chunks(16 * 1024)
+    assert len(chunks) > 1
+    assert all(len(data) <= 16 * 1024 for _, _, data in chunks)
+    assert [seq for seq, _, _ in chunks] == list(range(len(chunks)))
+    decoded = [json.loads(gzip.decompress(data)) for _, _, data in chunks]
+    assert sum(len(b["events"]) for b in decoded) == 42
+    for seq, count, _ in chunks:
+        assert recorder.commit_standby(seq, count)
+    assert recorder.take_batch() is None
+
+
+def test_dropped_batches_are_reported_in_the_next_batch():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    assert json.loads(gzip.decompress(recorder.take_batch(dropped=3)))["dropped"] == 3
