@@ -196,6 +196,11 @@
       outbox.dropped += 1;
       if (oldest.settle) oldest.settle({ sent: false, reason: "queue-full" });
     }
+    if (outbox.retryTimer || outbox.offline) {
+      // Waiting out a backoff or offline: say so now rather than after the wait.
+      item.settle({ sent: false, reason: outbox.offline ? "offline" : "queued-for-retry" });
+      item.settle = null;
+    }
     pump();
     return firstAttempt;
   }

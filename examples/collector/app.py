@@ -1,19 +1,23 @@
 """The example collector: receives Veil batches, checks them, stores them, serves them back.
 
 Rules: the body is read with a hard size limit before anything else, decompressed under a second
-limit, validated, then stored once per (session, seq). Requests carrying the wrong client token are
-refused. CORS is limited to the configured origins. Nothing a client sends is executed or echoed.
+limit, validated, scrubbed once more for PII (defence in depth: anything the browser should have
+masked and did not is masked here and counted), then stored once per (session, seq). Requests
+carrying the wrong client token are refused; each client (token and address) is rate-limited.
+CORS is limited to the configured origins. Nothing a client sends is executed or echoed.
 
 Routes:
   POST /v1/batches                    gzip JSON batch; header X-Veil-Token when a token is set
   GET  /v1/sessions                   session summaries
   GET  /v1/sessions/{session}/events  every event of a session, in order
+  GET  /v1/stats                      totals: batches, events, PII strings masked here
   GET  /healthz                       liveness
 """
 
 from __future__ import annotations
 
 import hmac
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +28,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from .ratelimit import RateLimiter
+from .scrub import scrub_events
 from .storage import Store
 from .validate import SESSION_PATTERN, InvalidBatch, gunzip_limited, parse_batch
 
@@ -35,6 +41,8 @@ class CollectorSettings:
     allowed_origins: tuple[str, ...] = ()
     max_body_bytes: int = 2 * 1024 * 1024
     max_decompressed_bytes: int = 16 * 1024 * 1024
+    rate_per_second: float = 20.0  # sustained batches per client
+    rate_burst: int = 60
     extra_routes: list = field(default_factory=list)
 
 
@@ -57,22 +65,30 @@ async def _read_limited(request: Request, limit: int) -> bytes:
 def create_app(settings: CollectorSettings) -> Starlette:
     """An ASGI app for the given settings; ``app.state.store`` is its Store."""
     store = Store(settings.db_path)
+    limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
 
     async def ingest(request: Request) -> JSONResponse:
+        given = request.headers.get("x-veil-token", "")
         if settings.client_token is not None:
-            given = request.headers.get("x-veil-token", "")
             if not hmac.compare_digest(given.encode(), settings.client_token.encode()):
                 return _error(401, "missing or wrong X-Veil-Token")
+        client = (given, request.client.host if request.client else "")
+        wait = limiter.acquire(client)
+        if wait > 0:
+            response = _error(429, "too many batches from this client")
+            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            return response
         if request.headers.get("content-encoding", "").lower() != "gzip":
             return _error(415, "body must be gzip (Content-Encoding: gzip)")
         try:
             body = await _read_limited(request, settings.max_body_bytes)
-            session, seq, events = parse_batch(gunzip_limited(body, settings.max_decompressed_bytes))
+            session, seq, events, dropped = parse_batch(gunzip_limited(body, settings.max_decompressed_bytes))
         except InvalidBatch as err:
             return _error(err.status, err.message)
         except ClientDisconnect:
             return _error(400, "client disconnected")
-        stored = store.add(session, seq, events, len(body))
+        events, masked = scrub_events(events)
+        stored = store.add(session, seq, events, len(body), pii_masked=masked, dropped=dropped)
         return JSONResponse({"ok": True, "duplicate": not stored})
 
     async def sessions(request: Request) -> JSONResponse:
@@ -87,10 +103,14 @@ def create_app(settings: CollectorSettings) -> Starlette:
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"ok": True})
 
+    async def stats(request: Request) -> JSONResponse:
+        return JSONResponse(store.totals())
+
     routes = [
         Route("/v1/batches", ingest, methods=["POST"]),
         Route("/v1/sessions", sessions, methods=["GET"]),
         Route("/v1/sessions/{session}/events", session_events, methods=["GET"]),
+        Route("/v1/stats", stats, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         *settings.extra_routes,
     ]
@@ -100,6 +120,7 @@ def create_app(settings: CollectorSettings) -> Starlette:
             allow_origins=list(settings.allowed_origins),
             allow_methods=["POST"],
             allow_headers=["content-type", "content-encoding", "x-veil-token"],
+            expose_headers=["Retry-After"],
             max_age=600,
         )
     ]

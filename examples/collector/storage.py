@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS batches (
     first_ts REAL,
     last_ts REAL,
     events TEXT NOT NULL,
+    pii_masked INTEGER NOT NULL DEFAULT 0,
+    dropped INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (session, seq)
 );
 """
@@ -41,16 +43,26 @@ class Store:
         db.execute("PRAGMA busy_timeout=10000")
         return db
 
-    def add(self, session: str, seq: int, events: list[dict[str, Any]], body_bytes: int) -> bool:
+    def add(self, session: str, seq: int, events: list[dict[str, Any]], body_bytes: int, pii_masked: int = 0,
+            dropped: int = 0) -> bool:
         """Store a batch; False when (session, seq) was already stored (a retry)."""
         stamps = [e["timestamp"] for e in events]
         with self._connect() as db:
             cur = db.execute(
-                "INSERT OR IGNORE INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (session, seq, time.time(), len(events), body_bytes, min(stamps, default=None),
-                 max(stamps, default=None), json.dumps(events, separators=(",", ":"))),
+                 max(stamps, default=None), json.dumps(events, separators=(",", ":")), pii_masked, dropped),
             )
             return cur.rowcount == 1
+
+    def totals(self) -> dict[str, int]:
+        """Totals over everything stored."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(event_count), 0), COALESCE(SUM(pii_masked), 0), "
+                "COALESCE(SUM(dropped), 0), COUNT(DISTINCT session) FROM batches"
+            ).fetchone()
+        return {"batches": row[0], "events": row[1], "piiMasked": row[2], "droppedBatches": row[3], "sessions": row[4]}
 
     def sessions(self) -> list[dict[str, Any]]:
         """One summary row per session, newest first."""
@@ -72,6 +84,11 @@ class Store:
         for (blob,) in rows:
             out.extend(json.loads(blob))
         return out
+
+    def seqs(self, session: str) -> list[int]:
+        """The stored batch numbers of a session, in order."""
+        with self._connect() as db:
+            return [r[0] for r in db.execute("SELECT seq FROM batches WHERE session = ? ORDER BY seq", (session,))]
 
     def batch_count(self, session: str) -> int:
         with self._connect() as db:

@@ -39,8 +39,8 @@ def gunzip_limited(body: bytes, max_bytes: int) -> bytes:
     return out
 
 
-def parse_batch(raw: bytes) -> tuple[str, int, list[dict[str, Any]]]:
-    """Parse and check ``{"session", "seq", "events"}``; return its three parts."""
+def parse_batch(raw: bytes) -> tuple[str, int, list[dict[str, Any]], int]:
+    """Parse and check ``{"session", "seq", "events", "dropped"?}``; return its four parts."""
     try:
         batch = json.loads(raw)
     except (UnicodeDecodeError, ValueError):
@@ -55,6 +55,9 @@ def parse_batch(raw: bytes) -> tuple[str, int, list[dict[str, Any]]]:
         raise InvalidBatch(422, "`session` must be 8-64 characters of [A-Za-z0-9_-]")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise InvalidBatch(422, "`seq` must be a non-negative integer")
+    dropped = batch.get("dropped", 0)
+    if not isinstance(dropped, int) or isinstance(dropped, bool) or dropped < 0:
+        raise InvalidBatch(422, "`dropped` must be a non-negative integer")
     if not isinstance(events, list) or not events or len(events) > MAX_EVENTS_PER_BATCH:
         raise InvalidBatch(422, f"`events` must be a list of 1 to {MAX_EVENTS_PER_BATCH} events")
     for i, event in enumerate(events):
@@ -67,4 +70,4 @@ def parse_batch(raw: bytes) -> tuple[str, int, list[dict[str, Any]]]:
             raise InvalidBatch(422, f"events[{i}].timestamp must be a number")
         if not isinstance(event.get("data"), dict):
             raise InvalidBatch(422, f"events[{i}].data must be an object")
-    return session, seq, events
+    return session, seq, events, dropped

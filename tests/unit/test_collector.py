@@ -92,3 +92,31 @@ def test_cors_preflight_is_limited_to_configured_origins(client):
     bad = client.options("/v1/batches", headers={**headers, "Origin": "http://evil.example"})
     assert bad.status_code == 400
     assert "access-control-allow-origin" not in bad.headers
+
+
+def test_each_client_is_rate_limited_with_retry_after(tmp_path):
+    app = create_app(CollectorSettings(db_path=tmp_path / "r.sqlite3", client_token=TOKEN, rate_per_second=1, rate_burst=2))
+    client = TestClient(app)
+    assert [post(client, batch(seq=i)).status_code for i in range(2)] == [200, 200]
+    limited = post(client, batch(seq=2))
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    assert client.get("/healthz").status_code == 200
+
+
+def test_pii_that_slipped_past_the_browser_is_masked_and_counted(client):
+    leaky = [{"type": 3, "data": {"source": 0, "texts": [{"id": 5, "value": "mail ada@example.com"}], "attributes": [
+        {"id": 6, "attributes": {"class": "sk_live_abcdefghijklmnop0123456789abcd", "title": "card 4111 1111 1111 1111"}}],
+        "removes": [], "adds": []}, "timestamp": 1}]
+    assert post(client, batch(events=leaky)).status_code == 200
+    stored = client.get("/v1/sessions/abcdef0123456789/events").json()
+    text = str(stored)
+    assert "ada@example.com" not in text and "4111 1111 1111 1111" not in text
+    assert "sk_live_abcdefghijklmnop0123456789abcd" in text, "class names are markup, left alone"
+    assert client.get("/v1/stats").json()["piiMasked"] == 2
+
+
+def test_dropped_count_is_recorded(client):
+    body = gzip.compress(json.dumps({"session": "abcdef0123456789", "seq": 0, "dropped": 4,
+                                     "events": [{"type": 4, "data": {}, "timestamp": 1}]}).encode())
+    assert post(client, body).status_code == 200
+    assert client.get("/v1/stats").json()["droppedBatches"] == 4
