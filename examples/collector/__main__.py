@@ -1,4 +1,5 @@
-"""Run the collector: python -m examples.collector [--port 8700] [--db FILE] [--token T] [--origin URL ...]"""
+"""Run the collector: python -m examples.collector [--port 8700] [--db FILE] [--token T] [--origin URL ...]
+[--operator-token T]"""
 
 from __future__ import annotations
 
@@ -16,8 +17,12 @@ def main() -> None:
     parser.add_argument("--db", default="veil-collector.sqlite3")
     parser.add_argument("--token", default=None, help="client token required in X-Veil-Token")
     parser.add_argument("--origin", action="append", default=[], help="allowed CORS origin (repeatable)")
+    parser.add_argument("--operator-token", default=None, help="required to read sessions and use /viewer/")
     args = parser.parse_args()
-    settings = CollectorSettings(db_path=args.db, client_token=args.token, allowed_origins=tuple(args.origin))
+    if args.operator_token is None:
+        print("warning: no --operator-token: recorded sessions can be read by anyone who reaches this server")
+    settings = CollectorSettings(db_path=args.db, client_token=args.token, allowed_origins=tuple(args.origin),
+                                 operator_token=args.operator_token)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
 
 

@@ -8,8 +8,9 @@ CORS is limited to the configured origins. Nothing a client sends is executed or
 
 Routes:
   POST /v1/batches                    gzip JSON batch; header X-Veil-Token when a token is set
-  GET  /v1/sessions                   session summaries
-  GET  /v1/sessions/{session}/events  every event of a session, in order
+  GET  /v1/sessions                   session summaries        (operator token required)
+  GET  /v1/sessions/{session}/events  every event, in order    (operator token required)
+  GET  /viewer/                       the replay viewer (data needs the operator token)
   GET  /v1/stats                      totals: batches, events, PII strings masked here
   GET  /healthz                       liveness
 """
@@ -30,6 +31,7 @@ from starlette.routing import Route
 
 from .ratelimit import RateLimiter
 from .scrub import scrub_events
+from .viewer import viewer_routes
 from .storage import Store
 from .validate import SESSION_PATTERN, InvalidBatch, gunzip_limited, parse_batch
 
@@ -41,6 +43,7 @@ class CollectorSettings:
     allowed_origins: tuple[str, ...] = ()
     max_body_bytes: int = 2 * 1024 * 1024
     max_decompressed_bytes: int = 16 * 1024 * 1024
+    operator_token: str | None = None  # required (Bearer) to read sessions; None leaves them open (tests)
     rate_per_second: float = 20.0  # sustained batches per client
     rate_burst: int = 60
     extra_routes: list = field(default_factory=list)
@@ -91,10 +94,20 @@ def create_app(settings: CollectorSettings) -> Starlette:
         stored = store.add(session, seq, events, len(body), pii_masked=masked, dropped=dropped)
         return JSONResponse({"ok": True, "duplicate": not stored})
 
+    def operator(request: Request) -> bool:
+        if settings.operator_token is None:
+            return True
+        given = request.headers.get("authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {settings.operator_token}".encode())
+
     async def sessions(request: Request) -> JSONResponse:
+        if not operator(request):
+            return _error(401, "operator token required")
         return JSONResponse(store.sessions())
 
     async def session_events(request: Request) -> JSONResponse:
+        if not operator(request):
+            return _error(401, "operator token required")
         session = request.path_params["session"]
         if not SESSION_PATTERN.match(session):
             return _error(404, "no such session")
@@ -112,6 +125,7 @@ def create_app(settings: CollectorSettings) -> Starlette:
         Route("/v1/sessions/{session}/events", session_events, methods=["GET"]),
         Route("/v1/stats", stats, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        *viewer_routes(),
         *settings.extra_routes,
     ]
     middleware = [

@@ -23,10 +23,19 @@ CREATE TABLE IF NOT EXISTS batches (
     last_ts REAL,
     events TEXT NOT NULL,
     pii_masked INTEGER NOT NULL DEFAULT 0,
+    pages INTEGER NOT NULL DEFAULT 0,
     dropped INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (session, seq)
 );
 """
+
+
+def _pages(events: list[dict[str, Any]]) -> int:
+    """Page views in a batch: full page loads (meta events) and SPA navigations."""
+    return sum(
+        1 for e in events
+        if e.get("type") == 4 or (e.get("type") == 5 and isinstance(e.get("data"), dict) and e["data"].get("tag") == "veil:navigation")
+    )
 
 
 class Store:
@@ -37,6 +46,11 @@ class Store:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            # A database made by an earlier version lacks the newer counters: add them.
+            present = {row[1] for row in db.execute("PRAGMA table_info(batches)")}
+            for column in ("pii_masked", "pages", "dropped"):
+                if column not in present:
+                    db.execute(f"ALTER TABLE batches ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
@@ -49,9 +63,11 @@ class Store:
         stamps = [e["timestamp"] for e in events]
         with self._connect() as db:
             cur = db.execute(
-                "INSERT OR IGNORE INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO batches (session, seq, received_at, event_count, body_bytes, first_ts, "
+                "last_ts, events, pii_masked, pages, dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (session, seq, time.time(), len(events), body_bytes, min(stamps, default=None),
-                 max(stamps, default=None), json.dumps(events, separators=(",", ":")), pii_masked, dropped),
+                 max(stamps, default=None), json.dumps(events, separators=(",", ":")), pii_masked, _pages(events),
+                 dropped),
             )
             return cur.rowcount == 1
 
@@ -69,11 +85,12 @@ class Store:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT session, COUNT(*), SUM(event_count), SUM(body_bytes), MIN(first_ts), MAX(last_ts), "
-                "MIN(received_at) FROM batches GROUP BY session ORDER BY MIN(received_at) DESC"
+                "SUM(pages), MAX(received_at) FROM batches GROUP BY session ORDER BY MAX(received_at) DESC"
             ).fetchall()
         return [
-            {"session": s, "batches": b, "events": e, "bytes": n, "start": first, "end": last}
-            for s, b, e, n, first, last, _ in rows
+            {"session": s, "batches": b, "events": e, "bytes": n, "start": first, "end": last,
+             "durationMs": (last - first) if first is not None and last is not None else 0, "pages": pages}
+            for s, b, e, n, first, last, pages, _ in rows
         ]
 
     def events(self, session: str) -> list[dict[str, Any]]:

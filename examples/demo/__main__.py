@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import secrets
 import time
 from pathlib import Path
 
@@ -20,13 +21,14 @@ def main() -> None:
     dist = ROOT / "dist"
     if not (dist / "veil.js").exists():
         raise SystemExit("dist/ is missing: run `python build.py` (./dev demo does it for you)")
-    servers = start_servers(dist, args.db, args.site_port, args.collector_port)
+    operator = secrets.token_urlsafe(18)
+    servers = start_servers(dist, args.db, args.site_port, args.collector_port, operator_token=operator)
     print(f"Demo page:      {servers.site_url}/")
+    print(f"Replay viewer:  {servers.collector_url}/viewer/#token={operator}")
     print(f"Consent banner: {servers.site_url}/consent/")
     print(f"Collector:      {servers.endpoint}")
-    print(f"Sessions:       {servers.collector_url}/v1/sessions")
-    print(f"Session events: {servers.collector_url}/v1/sessions/<session>/events")
-    print("Fill in the form, then watch the masked batches arrive. Ctrl-C stops.", flush=True)
+    print(f"Operator token: {operator}  (the viewer and GET /v1/sessions need it)")
+    print("Fill in the demo form, then open the viewer: your masked session plays within seconds. Ctrl-C stops.", flush=True)
     try:
         while True:
             time.sleep(3600)

@@ -96,13 +96,15 @@ def start_servers(
     site_port: int = 0,
     collector_port: int = 0,
     extra_dirs: dict[str, Path] | None = None,
+    operator_token: str | None = None,
 ) -> DemoServers:
     """Start the collector and the demo site on loopback; port 0 picks free ports."""
     site_port = site_port or free_port()
     collector_port = collector_port or free_port()
     site_url = f"http://127.0.0.1:{site_port}"
     collector_url = f"http://127.0.0.1:{collector_port}"
-    collector = create_app(CollectorSettings(db_path=db_path, client_token=DEMO_TOKEN, allowed_origins=(site_url,)))
+    collector = create_app(CollectorSettings(db_path=db_path, client_token=DEMO_TOKEN, allowed_origins=(site_url,),
+                                             operator_token=operator_token))
     servers = (
         _ThreadedServer(collector, collector_port),
         _ThreadedServer(site_app(dist, collector_url + "/v1/batches", DEMO_TOKEN, extra_dirs), site_port),

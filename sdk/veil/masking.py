@@ -5,7 +5,8 @@ Text under ``mask`` keeps its whitespace and length, every other character becom
 values under ``mask`` and ``mask-user-input`` become a fixed-length mask (length is a leak), and
 forced secrets do so at every level. Attributes are judged by an allowlist: a name Veil does not
 know is treated as content and masked; event handlers and nonces never leave. URLs are always
-scrubbed. A ``block`` node keeps no attribute at all except its placeholder size.
+scrubbed. A ``block`` node keeps no attribute at all except its placeholder size and the
+``veil-placeholder`` class.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .pii import scrub_pii
 from .urls import scrub_srcset, scrub_url
 
 MASKED_VALUE = "*" * 8
+# Marks block and media placeholders, so a viewer can show them as visibly masked boxes.
+PLACEHOLDER_CLASS = "veil-placeholder"
 # Whitespace as JavaScript's \s defines it, so "whitespace kept" means the same on both sides.
 WHITESPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 _NON_WHITESPACE = re.compile("[^" + WHITESPACE + "]")
@@ -141,7 +144,7 @@ def mask_attributes(
     """The attributes an element at ``level`` may record, each masked as its rule says."""
     if level is Level.BLOCK:
         kept = {k: attributes[k] for k in ("rr_width", "rr_height") if isinstance(attributes.get(k), str)}
-        return kept or placeholder_size(size)
+        return {"class": PLACEHOLDER_CLASS, **(kept or placeholder_size(size))}
     out: dict[str, object] = {}
     for name, value in attributes.items():
         masked = mask_attribute(tag, name, value, attributes, level, secret, scrub)
@@ -149,6 +152,9 @@ def mask_attributes(
             out[name] = masked
     if tag in MEDIA_TAGS and level is Level.MASK:
         out.update(placeholder_size(size))
+        classes = out.get("class") if isinstance(out.get("class"), str) else ""
+        if PLACEHOLDER_CLASS not in classes.split():
+            out["class"] = f"{classes} {PLACEHOLDER_CLASS}".strip()
     return out
 
 

@@ -28,6 +28,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 BOOT_TIMEOUT_MS = 60_000
+OPERATOR_TOKEN = "operator-test-token"
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 def _load_build_module():
@@ -59,7 +61,8 @@ def servers(dist, tmp_path_factory):
     extra = {"/test-assets": assets}
     if PEER_FIXTURES.exists():
         extra["/peer"] = PEER_FIXTURES
-    running = start_servers(dist, tmp_path_factory.mktemp("db") / "collector.sqlite3", extra_dirs=extra)
+    running = start_servers(dist, tmp_path_factory.mktemp("db") / "collector.sqlite3", extra_dirs=extra,
+                            operator_token=OPERATOR_TOKEN)
     yield running
     running.stop()
 

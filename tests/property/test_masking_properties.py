@@ -80,7 +80,8 @@ def test_nothing_under_block_is_emitted(tree, default):
     for n in walk(masked):
         if n["type"] == 2 and model[n["id"]] == "block":
             assert n["childNodes"] == []
-            assert set(n["attributes"]) <= {"rr_width", "rr_height"}
+            assert set(n["attributes"]) <= {"rr_width", "rr_height", "class"}
+            assert n["attributes"].get("class", "veil-placeholder") == "veil-placeholder"
 
 
 @settings(max_examples=200, deadline=None)

@@ -68,7 +68,7 @@ def test_urls_are_scrubbed_at_every_level():
 
 def test_block_keeps_only_the_placeholder_size():
     attrs = {"class": "secret-widget", "id": "ssn", "rr_width": "10px", "rr_height": "20px", "title": "x"}
-    assert mask_attributes("div", attrs, Level.BLOCK, False) == {"rr_width": "10px", "rr_height": "20px"}
+    assert mask_attributes("div", attrs, Level.BLOCK, False) == {"class": "veil-placeholder", "rr_width": "10px", "rr_height": "20px"}
 
 
 def test_meta_content_is_content_except_viewport():

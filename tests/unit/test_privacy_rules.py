@@ -34,11 +34,11 @@ def test_images_and_media_become_sized_placeholders_under_mask():
         el("object", {"data": "/doc.pdf"}, node_id=14), el("embed", {"src": "/x.swf"}, node_id=15),
     )
     nodes = nodes_of(batch_events(record([meta(), full(page)])))
-    assert nodes[10]["attributes"] == {"alt": "***", "class": "avatar", "rr_width": "40px", "rr_height": "30px"}
-    assert nodes[11]["attributes"] == {"rr_width": "320px", "rr_height": "240px"}
-    assert nodes[12]["attributes"] == {}
-    assert nodes[13]["attributes"] == {"rr_width": "10px", "rr_height": "10px"}
-    assert nodes[14]["attributes"] == {} and nodes[15]["attributes"] == {}
+    assert nodes[10]["attributes"] == {"alt": "***", "class": "avatar veil-placeholder", "rr_width": "40px", "rr_height": "30px"}
+    assert nodes[11]["attributes"] == {"class": "veil-placeholder", "rr_width": "320px", "rr_height": "240px"}
+    assert nodes[12]["attributes"] == {"class": "veil-placeholder"}
+    assert nodes[13]["attributes"] == {"class": "veil-placeholder", "rr_width": "10px", "rr_height": "10px"}
+    assert nodes[14]["attributes"] == {"class": "veil-placeholder"} and nodes[15]["attributes"] == {"class": "veil-placeholder"}
 
 
 def test_images_are_recorded_with_scrubbed_urls_under_allow():
@@ -118,7 +118,7 @@ def test_block_placeholder_carries_no_id_class_or_children_whatever_the_default(
     page = document(el("section", {"class": "veil-block profile", "id": "ada"}, text("Ada"), node_id=10, veilSize=[5, 6]))
     for level in ("mask", "mask-user-input", "allow"):
         node = nodes_of(batch_events(record([meta(), full(page)], defaultPrivacy=level)))[10]
-        assert node["attributes"] == {"rr_width": "5px", "rr_height": "6px"} and node["childNodes"] == []
+        assert node["attributes"] == {"class": "veil-placeholder", "rr_width": "5px", "rr_height": "6px"} and node["childNodes"] == []
 
 
 def test_iframe_document_is_attached_whole_and_masked():

@@ -44,7 +44,7 @@ def test_full_snapshot_is_masked_and_framed_as_a_batch():
     nodes = {n["id"]: n for n in walk(batch["events"][1]["data"]["node"])}
     assert nodes[11]["textContent"] == "******* ***** ***"
     assert nodes[12]["attributes"]["value"] == MASKED_VALUE
-    assert nodes[14] == {"id": 14, "type": 2, "tagName": "div", "attributes": {"rr_width": "10px", "rr_height": "5px"}, "childNodes": []}
+    assert nodes[14] == {"id": 14, "type": 2, "tagName": "div", "attributes": {"class": "veil-placeholder", "rr_width": "10px", "rr_height": "5px"}, "childNodes": []}
     assert batch["events"][0]["data"]["href"] == "https://x.example/a?email=***"
 
 
