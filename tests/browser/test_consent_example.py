@@ -26,7 +26,7 @@ def test_accept_records_a_reload_remembers_and_withdraw_stops(page, servers, cap
     assert page.is_hidden("#banner")
     page.click("#withdraw")
     page.wait_for_function("Veil.status === 'stopped'")
-    assert page.is_visible("#banner")
+    page.wait_for_selector("#banner:not([hidden])", timeout=5_000)
     sent = len(collector_requests(capture, servers))
     page.fill("#search", "tent")
     page.wait_for_timeout(300)
