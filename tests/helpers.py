@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from itertools import count
 from typing import Any
+
+from veil.config import normalize_config
+from veil.recorder import Recorder
 
 _ids = count(1000)
 
@@ -49,3 +54,17 @@ def walk(node: dict[str, Any]):
     yield node
     for child in node.get("childNodes", []):
         yield from walk(child)
+
+
+def record(events: list[dict[str, Any]], **config: Any) -> Recorder:
+    """A started recorder (endpoint /c plus ``config``) that has observed ``events``."""
+    recorder = Recorder(normalize_config({"endpoint": "/c", **config}), session="s" * 32)
+    recorder.start()
+    recorder.observe(events)
+    return recorder
+
+
+def sent_events(recorder: Recorder) -> list[dict[str, Any]]:
+    """The events of the recorder's next batch (empty when nothing is pending)."""
+    batch = recorder.take_batch()
+    return json.loads(gzip.decompress(batch))["events"] if batch else []

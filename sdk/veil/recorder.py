@@ -15,7 +15,7 @@ from typing import Any
 
 from .batch import BatchQueue
 from .config import Config
-from .events import EventMasker, Excluded, NeedsSnapshot, Rejected
+from .events import EventMasker, Excluded, NeedsSnapshot
 from .rrweb import EventType, Source
 
 FLUSH_AT_BYTES = 512 * 1024

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import BOOT_TIMEOUT_MS, wait_recording
+from tests.browser.conftest import wait_recording
 
 BLANK = "/test-assets/replay.html"  # any page of the site without Veil on it
 

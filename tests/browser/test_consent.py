@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import time
 
 from tests.browser.conftest import BOOT_TIMEOUT_MS
 

@@ -1,27 +1,15 @@
 """Interaction capture: key redaction, action names, pointer thinning, input coalescing."""
 
-import gzip
 import json
 
 import pytest
 
-from tests.helpers import document, el, full, input_event, meta, text
+from tests.helpers import record, sent_events as sent, document, el, full, input_event, meta, text
 from veil.config import ConfigError, normalize_config
 from veil.interactions import ACTION_TAG, KEY_TAG, PointerThinner, redact_key
 from veil.masking import MASKED_VALUE
-from veil.recorder import Recorder
 
 
-def record(events, **config):
-    recorder = Recorder(normalize_config({"endpoint": "/c", **config}), session="s" * 32)
-    recorder.start()
-    recorder.observe(events)
-    return recorder
-
-
-def sent(recorder):
-    batch = recorder.take_batch()
-    return json.loads(gzip.decompress(batch))["events"] if batch else []
 
 
 def key(key_value, node_id, ts=5, **mods):

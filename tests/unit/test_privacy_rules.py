@@ -1,25 +1,12 @@
 """One test per privacy rule added with the full engine (leak classes across snapshot and mutations)."""
 
-import gzip
 import json
 
-from tests.helpers import document, el, full, input_event, meta, mutation, text, walk
-from veil.config import normalize_config
+from tests.helpers import record, sent_events as batch_events, document, el, full, input_event, meta, mutation, text, walk
 from veil.events import NAVIGATION_TAG
 from veil.masking import MASKED_VALUE
-from veil.recorder import Recorder
 
 
-def record(events, **config):
-    recorder = Recorder(normalize_config({"endpoint": "/c", **config}), session="s" * 32)
-    recorder.start()
-    recorder.observe(events)
-    return recorder
-
-
-def batch_events(recorder):
-    batch = recorder.take_batch()
-    return json.loads(gzip.decompress(batch))["events"] if batch else []
 
 
 def nodes_of(events):
