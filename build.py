@@ -132,6 +132,8 @@ def build(out: Path) -> Path:
     shutil.copy2(rrweb_snapshot, out / "vendor" / "rrweb-snapshot" / RRWEB_SNAPSHOT_FILE)
     shutil.copy2(ROOT / "shim" / "vendor" / "rrweb-snapshot" / "LICENSE", out / "vendor" / "rrweb-snapshot" / "LICENSE")
     shutil.copy2(ROOT / "shim" / "veil.js", out / "veil.js")
+    shutil.copy2(ROOT / "shim" / "veil.mjs", out / "veil.mjs")
+    shutil.copy2(ROOT / "shim" / "veil.d.ts", out / "veil.d.ts")
     shutil.copy2(ROOT / "shim" / "observer.mjs", out / "veil-observer.mjs")
     worker = (ROOT / "shim" / "worker.mjs").read_text()
     worker = worker.replace("__MICROPIP_WHEEL__", MICROPIP_WHEEL).replace("__VEIL_WHEEL__", veil_wheel.name)

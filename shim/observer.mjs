@@ -32,6 +32,23 @@ const MOVE_EMIT_MS = 500;
 const SCROLL_THROTTLE_MS = 100;
 const RESIZE_THROTTLE_MS = 200;
 
+// For Veil.explain(): an element's tag, the attributes the core's reduce reads (class reduced to
+// Veil's and rrweb's own markers), and its selector matches. No text, no other attribute.
+export function describeForExplain(el, config) {
+  const attributes = {};
+  for (const name of LEVEL_ATTRIBUTES) {
+    let value = el.getAttribute(name);
+    if (name === "class" && value) value = value.split(/\s+/).filter((c) => /^(veil|rr)-/.test(c)).join(" ");
+    if (value !== null) attributes[name] = value;
+  }
+  const flags = [];
+  const match = (list) => list && list.length && el.matches(list.join(", "));
+  if (match(config.allowSelectors)) flags.push("allow");
+  if (match(config.maskSelectors)) flags.push("mask");
+  if (match(config.blockSelectors)) flags.push("block");
+  return { tag: el.localName, attributes, veilMatch: flags };
+}
+
 export function createObserver(options) {
   const { post, delayMs, onError } = options;
   const blockSelector = ['[data-veil="block" i]', ".veil-block"].concat(options.blockSelectors).join(", ");

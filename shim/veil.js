@@ -14,7 +14,9 @@
   if (window.Veil) return;
 
   var currentScript = document.currentScript;
-  var BASE = new URL(".", currentScript && currentScript.src ? currentScript.src : location.href).href;
+  // veil.mjs (the module entry) hands over its own base URL: a module has no currentScript.
+  var BASE = globalThis.__veilBase ||
+    new URL(".", currentScript && currentScript.src ? currentScript.src : location.href).href;
   var FLUSH_INTERVAL_MS = 5000;
   var OBSERVE_DELAY_MS = 100;
   var CONSENT_KEY = "veil:consent"; // localStorage, only with persistConsent
@@ -39,8 +41,29 @@
     counters: { errors: 0, batchesSent: 0, batchesFailed: 0, dropped: 0, beforeSendDropped: 0 },
   };
 
-  function countError() {
+  var errorListeners = [];
+
+  // Every error inside Veil ends here: counted, reported to Veil.on("error") listeners, and
+  // never rethrown into the page.
+  function countError(err, where) {
     state.counters.errors += 1;
+    var report = { message: String((err && err.message) || err || "error").slice(0, 300), where: where || "internal" };
+    debug("error in", report.where + ":", report.message);
+    errorListeners.slice().forEach(function (listener) {
+      try {
+        listener(report);
+      } catch (e) {
+        // a listener's own bug must not become Veil's or the page's
+      }
+    });
+  }
+
+  // debug: true prints Veil's decisions: never page content, only levels, reasons, sizes, statuses.
+  function debug() {
+    if (!state.config || state.config.debug !== true) return;
+    var args = Array.prototype.slice.call(arguments);
+    args.unshift("[veil]");
+    console.info.apply(console, args);
   }
 
   function configError(key, message) {
@@ -157,8 +180,9 @@
       state.worker = worker;
       worker.onmessage = onWorkerMessage;
       worker.onerror = function (e) {
-        countError();
-        failAll("Veil: the worker failed to load" + (e && e.message ? ": " + e.message : ""));
+        var message = "Veil: the worker failed" + (e && e.message ? ": " + e.message : "");
+        if (state.core) countError(new Error(message), "worker"); // during init, init's rejection reports it
+        failAll(message);
       };
       return call("init", { config: JSON.stringify(described) });
     }).then(function (result) {
@@ -166,6 +190,7 @@
       checkSelectors(rawConfig);
       state.config = rawConfig;
       state.core = result;
+      debug("runtime ready; consent mode", result.consent);
     });
   }
 
@@ -231,6 +256,8 @@
       if (!item || outbox.offline) return Promise.resolve();
       return post(item.bytes, false).then(function (result) {
         var retryable = result.error !== undefined || result.status === 429 || result.status >= 500;
+        debug("delivery:", result.sent ? "ok" : "failed", result.status || result.error || "", retryable ? "(will retry)" : "");
+        if (!result.sent) countError(new Error("delivery failed: " + (result.status || result.error)), "transport");
         if (item.settle) item.settle(result);
         item.settle = null;
         if (!retryable) {
@@ -329,7 +356,10 @@
       result.actions.forEach(function (action) {
         if (action === "snapshot" && state.observer) state.observer.snapshot();
         if (action === "flush") flush().catch(countError);
-        if (action === "pause") serially(pauseRecording).catch(countError);
+        if (action === "pause") {
+          debug("navigated to an excluded URL: paused");
+          serially(pauseRecording).catch(countError);
+        }
       });
       return result;
     });
@@ -349,6 +379,7 @@
     }).then(function (bytes) {
       state.dirty = false;
       if (!bytes || generation !== state.generation) return { sent: false, reason: "empty" };
+      debug("batch of", bytes.byteLength, "bytes (gzip) queued");
       outbox.dropped -= dropped;
       return state.core.beforeSend ? applyBeforeSend(bytes) : bytes;
     }).then(function (body) {
@@ -452,6 +483,7 @@
   function beginRecording() {
     if (state.status === "recording") return Promise.resolve({ recording: true });
     return call("gate", { facts: facts() }).then(function (decision) {
+      debug("gate:", decision.record ? "record" : "do not record (" + decision.reason + ")");
       if (decision.session) writeStored("sessionStorage", SESSION_KEY, decision.session);
       if (!decision.record) {
         endRecording();
@@ -594,6 +626,7 @@
         if (state.worker) state.worker.terminate();
         state.worker = null;
         state.ready = null;
+        countError(err, err.name === "VeilConfigError" ? "config" : "worker");
         throw err;
       });
       return state.ready.then(function () {
@@ -640,6 +673,32 @@
         countError();
         return { sent: false, error: String(err && err.message) };
       });
+    },
+    /** The privacy level the core gives an element, and why (for developers; nothing is sent). */
+    explain: function (element) {
+      if (!state.ready) return Promise.reject(new Error("Veil.explain: call Veil.init(config) first"));
+      if (!(element instanceof Element)) return Promise.reject(new TypeError("Veil.explain: expected an Element"));
+      return state.ready.then(function () {
+        return import(new URL("veil-observer.mjs", BASE).href);
+      }).then(function (mod) {
+        var chain = [];
+        for (var el = element; el; el = el.parentElement || (el.getRootNode && el.getRootNode().host) || null) {
+          chain.unshift(mod.describeForExplain(el, state.config));
+        }
+        return call("explain", { chain: chain });
+      }).then(function (explanation) {
+        debug("explain:", explanation.level + (explanation.secret ? " (forced secret)" : ""), explanation.reasons.join("; "));
+        return explanation;
+      });
+    },
+    /** Listen for errors caught inside Veil; returns a function that removes the listener. */
+    on: function (event, listener) {
+      if (event !== "error" || typeof listener !== "function") throw new TypeError('Veil.on: expected ("error", function)');
+      errorListeners.push(listener);
+      return function () {
+        var i = errorListeners.indexOf(listener);
+        if (i >= 0) errorListeners.splice(i, 1);
+      };
     },
     /** Counters for diagnostics: errors caught, batches sent, failed and queued, events dropped. */
     stats: function () {

@@ -32,6 +32,8 @@ function handle(type, payload) {
       return JSON.parse(bridge.gate(JSON.stringify(payload.facts)));
     case "start":
       return JSON.parse(bridge.start());
+    case "explain":
+      return JSON.parse(bridge.explain(JSON.stringify(payload.chain)));
     case "tick":
       return JSON.parse(bridge.tick(payload.now, payload.active));
     case "observe": {

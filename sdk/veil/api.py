@@ -13,7 +13,7 @@ import json
 import secrets
 from typing import Any
 
-from . import gate, session
+from . import gate, levels, session
 from .config import Config, ConfigError, normalize_config
 from .recorder import Recorder
 
@@ -55,7 +55,7 @@ class Core:
         except ValueError:
             return _dump({"ok": False, "key": "config", "message": "Veil config: `config` must be JSON-serializable"})
         return _dump({"ok": True, "consent": self.config.consent, "persistConsent": self.config.persist_consent,
-                      "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes})
+                      "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes, "debug": self.config.debug})
 
     def autostart(self, facts_json: str) -> str:
         """Should recording start without Veil.start()? {"start": bool}."""
@@ -97,6 +97,18 @@ class Core:
         """Stop recording and drop everything unsent."""
         if self.recorder is not None:
             self.recorder.stop()
+
+    def explain(self, chain_json: str) -> str:
+        """The level an element gets and why, from its chain of ancestors (Veil.explain)."""
+        if self.config is None:
+            return _dump({"level": "block", "secret": False, "reasons": ["not configured"]})
+        try:
+            chain = json.loads(chain_json)
+            if not isinstance(chain, list):
+                raise ValueError("expected a list")
+        except ValueError:
+            return _dump({"level": "block", "secret": False, "reasons": ["unreadable element"]})
+        return _dump(levels.explain_chain(self.config.default_privacy, [c for c in chain if isinstance(c, dict)]))
 
     def tick(self, now: float, active: bool, sample_draw: float | None = None) -> str:
         """Keep the session alive: {"rotate": bool, "record": bool, "session": ...}."""

@@ -27,6 +27,10 @@ def start() -> str:
     return _core.start()
 
 
+def explain(chain_json: str) -> str:
+    return _core.explain(chain_json)
+
+
 def tick(now: float, active: bool) -> str:
     return _core.tick(now, active)
 

@@ -57,6 +57,7 @@ class Config:
     before_send: bool = False  # the hook itself stays in JS; the core only knows it is there
     tcf_purposes: tuple[int, ...] = DEFAULT_TCF_PURPOSES
     max_queue_bytes: int = 4 * 1024 * 1024
+    debug: bool = False
 
 
 def _selectors(key: str, value: Any) -> tuple[str, ...]:
@@ -170,6 +171,7 @@ _PARSERS = {
     "beforeSend": ("before_send", _function),
     "tcfPurposes": ("tcf_purposes", _purposes),
     "maxQueueBytes": ("max_queue_bytes", _queue_bytes),
+    "debug": ("debug", lambda v: _bool("debug", v)),
 }
 
 CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)

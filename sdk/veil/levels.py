@@ -103,3 +103,29 @@ def is_forced_secret(tag: str, attributes: Mapping[str, object]) -> bool:
             if token.startswith("cc-") or token == "one-time-code" or token.endswith("-password"):
                 return True
     return False
+
+
+def explain_chain(default: Level, chain: list[Mapping[str, object]]) -> dict[str, object]:
+    """Why an element has its level: ``chain`` runs from the outermost element down to it, each
+    entry ``{"tag", "attributes", "veilMatch"}``. The reasons name tags and Veil's own markers only."""
+    level = default
+    reasons = [f"default level {default.value}"]
+    secret = False
+    for entry in chain:
+        tag = str(entry.get("tag", "?"))
+        attributes = entry.get("attributes") if isinstance(entry.get("attributes"), Mapping) else {}
+        flags = entry.get("veilMatch") if isinstance(entry.get("veilMatch"), list) else []
+        overrides = element_overrides(attributes, flags)  # type: ignore[arg-type]
+        editable = is_editable(attributes)  # type: ignore[arg-type]
+        new = resolve_level(level, overrides, editable)
+        if new is not level or overrides:
+            why = ", ".join(o.value for o in overrides) or "contenteditable"
+            if level is Level.BLOCK:
+                reasons.append(f"<{tag}> inside a blocked element stays block")
+            else:
+                reasons.append(f"<{tag}> override {why} -> {new.value}")
+        level = new
+        if is_forced_secret(tag, attributes):  # type: ignore[arg-type]
+            secret = True
+            reasons.append(f"<{tag}> is a forced secret (password, hidden, card or one-time-code field)")
+    return {"level": level.value, "secret": secret, "reasons": reasons}

@@ -91,3 +91,16 @@ def test_micropip_hash_mismatch_is_refused(tmp_path, monkeypatch):
     with pytest.raises(build.BuildError, match="sha256"):
         build.fetch_micropip()
     assert not (wheel_dir / build.MICROPIP_WHEEL).exists()
+
+
+@needs_npm
+def test_readme_snippet_carries_the_manifest_integrity_of_veil_js(dist):
+    manifest = json.loads((dist / "manifest.json").read_text())
+    readme = (ROOT / "README.md").read_text()
+    found = re.findall(r'integrity="(sha384-[^"]+)"', readme)
+    assert found == [manifest["files"]["veil.js"]["sha384"]], "update the README snippet's integrity from dist/manifest.json"
+
+
+@needs_npm
+def test_dist_carries_the_module_entry_and_types(dist):
+    assert (dist / "veil.mjs").is_file() and (dist / "veil.d.ts").is_file()

@@ -69,5 +69,5 @@ def test_config_keys_are_the_pinned_public_names():
     assert set(CONFIG_KEYS) == {
         "endpoint", "clientToken", "consent", "defaultPrivacy", "allowSelectors", "maskSelectors",
         "blockSelectors", "excludeUrls", "sampleRate", "respectDoNotTrack", "scrubPatterns", "mouseMoveSampleMs",
-        "persistConsent", "beforeSend", "tcfPurposes", "maxQueueBytes",
+        "persistConsent", "beforeSend", "tcfPurposes", "maxQueueBytes", "debug",
     }

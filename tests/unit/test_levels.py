@@ -54,3 +54,27 @@ def test_forced_secrets(tag, attrs):
 @pytest.mark.parametrize("tag, attrs", [("input", {"type": "email"}), ("input", {"autocomplete": "name"}), ("div", {"type": "password"})])
 def test_ordinary_fields_are_not_secrets(tag, attrs):
     assert not is_forced_secret(tag, attrs)
+
+
+def test_explain_names_each_override_and_forced_secrets_without_content():
+    from veil.levels import explain_chain
+
+    chain = [
+        {"tag": "section", "attributes": {"data-veil": "allow", "class": "profile"}, "veilMatch": []},
+        {"tag": "form", "attributes": {}, "veilMatch": ["mask"]},
+        {"tag": "input", "attributes": {"type": "password"}, "veilMatch": []},
+    ]
+    out = explain_chain(Level.MASK, chain)
+    assert out["level"] == "mask" and out["secret"] is True
+    assert out["reasons"][0] == "default level mask"
+    assert "<section> override allow -> allow" in out["reasons"]
+    assert "<form> override mask -> mask" in out["reasons"]
+    assert "profile" not in str(out)
+
+
+def test_explain_inside_block():
+    from veil.levels import explain_chain
+
+    out = explain_chain(Level.MASK, [{"tag": "div", "attributes": {"class": "veil-block"}}, {"tag": "p", "attributes": {"data-veil": "allow"}}])
+    assert out["level"] == "block"
+    assert "<p> inside a blocked element stays block" in out["reasons"]

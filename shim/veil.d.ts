@@ -1,0 +1,103 @@
+// Types for Veil's public API (dist/veil.js, which defines window.Veil, and dist/veil.mjs).
+// tests/unit/test_types.py fails when this file and the code drift apart.
+
+export type PrivacyLevel = "mask" | "mask-user-input" | "allow";
+export type VeilStatus = "idle" | "loading" | "recording" | "paused" | "stopped" | "declined";
+
+/** An rrweb 2.x event after Veil masked it. */
+export interface MaskedEvent {
+  type: number;
+  data: Record<string, unknown>;
+  timestamp: number;
+}
+
+export interface VeilConfig {
+  /** Where batches are POSTed: an absolute http(s) URL or a path starting with "/". */
+  endpoint: string;
+  /** Sent as the X-Veil-Token header. Printable ASCII, no spaces. */
+  clientToken?: string;
+  /** "opt-in" (default): nothing before Veil.start(). "tcf": follow the page's IAB TCF v2 CMP. */
+  consent?: "opt-in" | "not-required" | "tcf";
+  /** Level of every node without an override (default "mask"). */
+  defaultPrivacy?: PrivacyLevel;
+  allowSelectors?: string[];
+  maskSelectors?: string[];
+  blockSelectors?: string[];
+  /** Path prefixes (with * wildcards) or RegExps; matching pages are not recorded. */
+  excludeUrls?: Array<string | RegExp>;
+  /** Percentage of sessions recorded, 0-100 (default 100). */
+  sampleRate?: number;
+  /** Honour Do-Not-Track and Global Privacy Control (default true). */
+  respectDoNotTrack?: boolean;
+  /** Mask PII patterns in text recorded in clear (default true). */
+  scrubPatterns?: boolean;
+  /** Pointer path sampling in ms; 0 keeps only gesture starts and ends (default 100). */
+  mouseMoveSampleMs?: number;
+  /** Remember an accepted opt-in consent in localStorage (default false). */
+  persistConsent?: boolean;
+  /** Sees each batch's masked events; return them (possibly changed), or null/[] to drop the batch. */
+  beforeSend?: (events: MaskedEvent[]) => MaskedEvent[] | null | undefined;
+  /** TCF purposes that must all have consent (default [1, 8, 10]). */
+  tcfPurposes?: number[];
+  /** Bound of the outbox of batches waiting for delivery, in bytes (default 4 MiB). */
+  maxQueueBytes?: number;
+  /** Print Veil's decisions (never page content) to the console (default false). */
+  debug?: boolean;
+}
+
+export interface StartResult {
+  recording: boolean;
+  reason?: "do-not-track" | "tcf-consent" | "excluded-url" | "sampled-out";
+}
+
+export interface FlushResult {
+  sent: boolean;
+  status?: number;
+  reason?: string;
+  error?: string;
+}
+
+export interface VeilStats {
+  errors: number;
+  batchesSent: number;
+  batchesFailed: number;
+  dropped: number;
+  beforeSendDropped: number;
+  queuedBatches: number;
+  queueDropped: number;
+}
+
+export interface Explanation {
+  level: PrivacyLevel | "block";
+  /** A forced secret: masked to a fixed length at every level. */
+  secret: boolean;
+  /** Why, from the document down to the element: which override set which level. */
+  reasons: string[];
+}
+
+export interface VeilError {
+  message: string;
+  /** Where inside Veil it happened: "worker", "observer", "transport", "config", "hook", ... */
+  where: string;
+}
+
+export interface VeilApi {
+  init(config: VeilConfig): Promise<void>;
+  start(): Promise<StartResult>;
+  stop(): Promise<void>;
+  flush(): Promise<FlushResult>;
+  stats(): VeilStats;
+  explain(element: Element): Promise<Explanation>;
+  on(event: "error", listener: (error: VeilError) => void): () => void;
+  readonly status: VeilStatus;
+  readonly version: string;
+}
+
+declare const Veil: VeilApi;
+export default Veil;
+
+declare global {
+  interface Window {
+    Veil: VeilApi;
+  }
+}

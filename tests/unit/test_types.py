@@ -1,0 +1,30 @@
+"""dist/veil.d.ts must describe the code: every config key the core accepts, every API member."""
+
+import re
+from pathlib import Path
+
+from veil.config import CONFIG_KEYS
+
+ROOT = Path(__file__).resolve().parents[2]
+DTS = (ROOT / "shim" / "veil.d.ts").read_text()
+JS = (ROOT / "shim" / "veil.js").read_text()
+
+
+def interface(name: str) -> set[str]:
+    body = re.search(r"export interface " + name + r" \{(.*?)\n\}", DTS, re.S).group(1)
+    return set(re.findall(r"^\s+(?:readonly\s+)?(\w+)\??[(:]", body, re.M))
+
+
+def test_config_type_lists_exactly_the_keys_the_core_accepts():
+    assert interface("VeilConfig") == set(CONFIG_KEYS)
+
+
+def test_api_type_lists_exactly_the_members_of_window_veil():
+    block = JS[JS.index("var Veil = {"):JS.index("Object.defineProperty(window, \"Veil\"")]
+    members = set(re.findall(r"^    (\w+): function", block, re.M)) | set(re.findall(r"^    get (\w+)\(\)", block, re.M))
+    assert interface("VeilApi") == members
+
+
+def test_stats_type_lists_the_counters():
+    counters = set(re.findall(r"(\w+): 0", JS[JS.index("counters: {"):JS.index("counters: {") + 200]))
+    assert interface("VeilStats") == counters | {"queuedBatches", "queueDropped"}
