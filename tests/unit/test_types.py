@@ -28,3 +28,17 @@ def test_api_type_lists_exactly_the_members_of_window_veil():
 def test_stats_type_lists_the_counters():
     counters = set(re.findall(r"(\w+): 0", JS[JS.index("counters: {"):JS.index("counters: {") + 200]))
     assert interface("VeilStats") == counters | {"queuedBatches", "queueDropped"}
+
+
+def test_a_typescript_project_type_checks_against_veil_d_ts():
+    import shutil
+    import subprocess
+
+    import pytest
+
+    tsc = ROOT / "node_modules" / ".bin" / "tsc"
+    if not tsc.exists() or shutil.which("node") is None:
+        pytest.skip("run `npm ci` first")
+    result = subprocess.run([str(tsc), "-p", str(ROOT / "examples" / "typescript" / "tsconfig.json")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
