@@ -365,8 +365,18 @@
     });
   }
 
-  // Ask the core for the next batch and queue it; resolves with its first delivery attempt.
+  // Flushes run one after another, so a flush resolves only after every earlier one (whose batch
+  // may still be in beforeSend) has handed its batch over.
+  var flushChain = Promise.resolve();
+
   function flush() {
+    var run = flushChain.then(flushOnce, flushOnce);
+    flushChain = run.catch(function () {});
+    return run;
+  }
+
+  // Ask the core for the next batch and queue it; resolves with its first delivery attempt.
+  function flushOnce() {
     if (!state.worker || !state.core || (state.status !== "recording" && state.status !== "paused")) {
       return Promise.resolve({ sent: false, reason: "not-recording" });
     }

@@ -150,3 +150,17 @@ def test_proxy_lets_signed_in_users_through_and_never_reveals_the_real_token(bro
     finally:
         for s in servers_up:
             s.stop()
+
+
+def test_offline_holds_batches_and_online_sends_them(context, page, servers, capture):
+    start_recording(page, servers, servers.endpoint)
+    page.evaluate("() => Veil.flush()")
+    sent_before = len(capture.bodies)
+    context.set_offline(True)
+    page.evaluate("() => document.body.append('while offline')")
+    assert page.evaluate("() => Veil.flush()")["reason"] == "offline"
+    assert page.evaluate("Veil.stats().queuedBatches") == 1
+    assert len(capture.bodies) == sent_before
+    context.set_offline(False)
+    page.wait_for_function("() => Veil.stats().queuedBatches === 0", timeout=10_000)
+    assert len(capture.bodies) == sent_before + 1
