@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build.py: {err}", file=sys.stderr)
         return 1
     total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    print(f"built {out} ({total / 1e6:.1f} MB)")
+    integrity = json.loads((out / "manifest.json").read_text())["files"]["veil.js"]["sha384"]
+    print(f"built {out} ({total / 1e6:.1f} MB); veil.js integrity {integrity} (the README snippet carries it)")
     return 0
 
 

@@ -177,7 +177,7 @@ export function createObserver(options) {
     if (observer) processMutations(observer.takeRecords());
     freshlySerialized = new Set();
     emitMeta();
-    const node = snapshot(document, {
+    const node = timed("veil:snapshot", () => snapshot(document, {
       mirror,
       blockClass: "rr-block",
       blockSelector,
@@ -188,7 +188,7 @@ export function createObserver(options) {
       inlineImages: false,
       onSerialize,
       onIframeLoad,
-    });
+    }));
     freshlySerialized = new Set();
     if (!node) throw new Error("snapshot failed");
     return emit(
@@ -249,8 +249,24 @@ export function createObserver(options) {
     return changes;
   }
 
+  // Under debug, each slice of main-thread work is a User Timing measure (veil:snapshot,
+  // veil:mutations), so its cost can be read off the page.
+  function timed(name, fn) {
+    if (!options.measure) return fn();
+    const start = performance.now();
+    try {
+      return fn();
+    } finally {
+      performance.measure(name, { start, end: performance.now() });
+    }
+  }
+
   function processMutations(records) {
     if (!records.length) return;
+    timed("veil:mutations", () => serializeMutations(records));
+  }
+
+  function serializeMutations(records) {
     const added = new Set();
     const removed = [];
     const texts = new Set();
