@@ -25,15 +25,19 @@ _VISIBLE = 3  # rrweb NodeType.Text
 
 
 class VeilCapture:
-    """Every Veil batch one page sent, as raw bytes and decoded."""
+    """Every Veil batch the pages of one browser context sent, as raw bytes and decoded.
 
-    def __init__(self, page: Any, endpoint_contains: str = "") -> None:
+    ``page`` is the page ``flush()`` talks to; batches are captured from its whole context (or
+    from ``context`` when given), so pages opened later are covered too.
+    """
+
+    def __init__(self, page: Any = None, endpoint_contains: str = "", context: Any = None) -> None:
         self.page = page
         self.endpoint_contains = endpoint_contains
         self.bodies: list[bytes] = []
-        page.context.on("request", self._on_request)
+        (context if context is not None else page.context).on("request", self.on_request)
 
-    def _on_request(self, request: Any) -> None:
+    def on_request(self, request: Any) -> None:
         if request.method != "POST" or self.endpoint_contains not in request.url:
             return
         if (request.headers.get("content-encoding") or "").lower() != "gzip":

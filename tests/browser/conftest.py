@@ -6,15 +6,14 @@ proves dist/ is relocatable. Each test gets a fresh browser context.
 
 from __future__ import annotations
 
-import gzip
 import importlib.util
-import json
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from veil.testing import VeilCapture
 
 ROOT = Path(__file__).resolve().parents[2]
 PEER_FIXTURES = ROOT.parent / "shared" / "peer-fixtures" / "rrweb"
@@ -77,31 +76,20 @@ def browser():
         chromium.close()
 
 
-@dataclass
-class Capture:
-    """Everything the page sent to the collector, as raw bytes and as decoded batches."""
+class Capture(VeilCapture):
+    """What the page sent to the collector (veil.testing's capture), plus every URL the context
+    requested and the page's own errors."""
 
-    endpoint: str
-    requests: list[str] = field(default_factory=list)
-    bodies: list[bytes] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-
-    def on_request(self, request) -> None:
-        self.requests.append(request.url)
-        if request.method == "POST" and request.url == self.endpoint:
-            body = request.post_data_buffer
-            if body is not None:
-                self.bodies.append(body)
-
-    def batches(self) -> list[dict[str, Any]]:
-        return [json.loads(gzip.decompress(body)) for body in self.bodies]
-
-    def events(self) -> list[dict[str, Any]]:
-        return [event for batch in self.batches() for event in batch["events"]]
+    def __init__(self, context: Any, endpoint: str) -> None:
+        super().__init__(endpoint_contains=endpoint, context=context)
+        self.endpoint = endpoint
+        self.requests: list[str] = []
+        self.page_errors: list[str] = []
+        context.on("request", lambda request: self.requests.append(request.url))
 
     def wire_text(self) -> str:
         """Every byte that left, decompressed, as one string to search for secrets."""
-        return "\n".join(gzip.decompress(body).decode("utf-8") for body in self.bodies)
+        return self.sent_text()
 
 
 @pytest.fixture
@@ -113,9 +101,7 @@ def context(browser):
 
 @pytest.fixture
 def capture(context, servers) -> Capture:
-    cap = Capture(endpoint=servers.endpoint)
-    context.on("request", cap.on_request)
-    return cap
+    return Capture(context, servers.endpoint)
 
 
 @pytest.fixture
