@@ -94,7 +94,11 @@ export function createObserver(options) {
     freshlySerialized.add(n);
     if (n.nodeType !== Node.ELEMENT_NODE) return;
     const meta = mirror.getMeta(n);
-    const flags = matchFlags(n);
+    const flags = [];
+    if (allowSelector && n.matches(allowSelector)) flags.push("allow");
+    if (maskSelector && n.matches(maskSelector)) flags.push("mask");
+    // rrweb-snapshot already matched blockSelector: a blocked element keeps only its class and size.
+    if (meta.attributes && meta.attributes.rr_width !== undefined) flags.push("block");
     if (flags.length) {
       meta.veilMatch = flags;
       flagged.add(n);

@@ -18,7 +18,7 @@
   var BASE = globalThis.__veilBase ||
     new URL(".", currentScript && currentScript.src ? currentScript.src : location.href).href;
   var FLUSH_INTERVAL_MS = 5000;
-  var OBSERVE_DELAY_MS = 100;
+  var OBSERVE_DELAY_MS = 50; // how long observations gather before the worker masks them
   var CONSENT_KEY = "veil:consent"; // localStorage, only with persistConsent
   var SESSION_KEY = "veil:session"; // sessionStorage: tab-scoped
 
