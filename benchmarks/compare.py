@@ -7,6 +7,8 @@ Veil (default config, debug on for its User Timing measures) and rrweb 2.2.2's r
 maskAllInputs and maskTextSelector "*") record the same page in a fresh browser context. Measured:
   snapshot_ms   start() to the first masked full snapshot (Veil; runtime boot excluded) or the
                 synchronous record() call (rrweb)
+  serialize_ms / python_mask_ms  for Veil's first snapshot: rrweb-snapshot's serialization on the
+                main thread, and Python's masking of it in the worker
   boot_ms       Veil's runtime boot (Veil.init), cold cache; boot_warm_ms a second page load
   longest_ms    the longest main-thread task during recording (PerformanceObserver longtask)
   tbt_ms        total blocking time: the sum over long tasks of (duration - 50 ms)
@@ -101,13 +103,17 @@ def run_veil(browser, servers, url: str, mutate: bool) -> dict:
     tasks = page.evaluate("window.__longtasks")
     slices = page.evaluate("() => performance.getEntriesByType('measure').filter(m => m.name === 'veil:snapshot' || m.name === 'veil:mutations').map(m => m.duration)")
     latency = page.evaluate("() => performance.getEntriesByName('veil:mask-latency').map(m => m.duration)")
+    # The first hand-over is the full snapshot: rrweb-snapshot's serialization vs Python's masking.
+    serialize = page.evaluate("() => (performance.getEntriesByName('veil:snapshot')[0] || {duration: 0}).duration")
+    python_mask = page.evaluate("() => (performance.getEntriesByName('veil:worker-mask')[0] || {duration: 0}).duration")
     page.goto(url)  # the same context: an HTTP-cached dist/
     page.add_script_tag(url=servers.site_url + "/static/veil/veil.js")
     warm = page.evaluate("""cfg => { const t = performance.now(); return Veil.init(cfg).then(() => performance.now() - t); }""",
                          {"endpoint": servers.endpoint, "clientToken": DEMO_TOKEN})
     context.close()
     longest, blocking = tbt(tasks)
-    return {"snapshot_ms": snapshot, "boot_ms": boot, "boot_warm_ms": warm, "longest_ms": longest, "tbt_ms": blocking,
+    return {"snapshot_ms": snapshot, "serialize_ms": serialize, "python_mask_ms": python_mask,
+            "boot_ms": boot, "boot_warm_ms": warm, "longest_ms": longest, "tbt_ms": blocking,
             "slice_max_ms": max(slices, default=0.0), "latency_p50_ms": percentile(latency, 50) if mutate else None,
             "latency_p95_ms": percentile(latency, 95) if mutate else None, "wire_bytes": sum(len(b) for b in bodies)}
 
@@ -172,13 +178,13 @@ def main() -> None:
     def f(v):
         return "-" if v is None else f"{v:,.0f}"
 
-    print("| page | recorder | snapshot ms | longest task ms | TBT ms | Veil slice max ms | latency p50/p95 ms | wire bytes | boot ms cold/warm |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| page | recorder | snapshot ms | serialize / Python mask ms | longest task ms | TBT ms | Veil slice max ms | latency p50/p95 ms | wire bytes | boot ms cold/warm |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         v, w = r["veil"], r["rrweb"]
         lat = "-" if v["latency_p50_ms"] is None else f"{v['latency_p50_ms']:.0f}/{v['latency_p95_ms']:.0f}"
-        print(f"| {r['page']} | Veil | {f(v['snapshot_ms'])} | {f(v['longest_ms'])} | {f(v['tbt_ms'])} | {f(v['slice_max_ms'])} | {lat} | {f(v['wire_bytes'])} | {f(v['boot_ms'])}/{f(v['boot_warm_ms'])} |")
-        print(f"| {r['page']} | rrweb record | {f(w['snapshot_ms'])} | {f(w['longest_ms'])} | {f(w['tbt_ms'])} | - | - | {f(w['wire_bytes'])} | - |")
+        print(f"| {r['page']} | Veil | {f(v['snapshot_ms'])} | {f(v['serialize_ms'])} / {f(v['python_mask_ms'])} | {f(v['longest_ms'])} | {f(v['tbt_ms'])} | {f(v['slice_max_ms'])} | {lat} | {f(v['wire_bytes'])} | {f(v['boot_ms'])}/{f(v['boot_warm_ms'])} |")
+        print(f"| {r['page']} | rrweb record | {f(w['snapshot_ms'])} | - | {f(w['longest_ms'])} | {f(w['tbt_ms'])} | - | - | {f(w['wire_bytes'])} | - |")
     machine = {"python": platform.python_version(), "machine": platform.machine(), "processor": platform.processor()}
     args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
     print(f"\nJSON: {args.json}")

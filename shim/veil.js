@@ -347,7 +347,8 @@
   }
 
   // Under debug, User Timing measures show Veil's cost: veil:mask-latency runs from the oldest
-  // observation in a hand-over to the masked result coming back from the worker.
+  // observation in a hand-over to the masked result coming back from the worker;
+  // veil:worker-mask lasts as long as Python's masking of that hand-over took in the worker.
   function measure(name, startEpochMs) {
     if (!state.config || state.config.debug !== true) return;
     try {
@@ -362,6 +363,7 @@
     var oldest = events.length ? events[0].timestamp : Date.now();
     return call("observe", { events: events }).then(function (result) {
       measure("veil:mask-latency", oldest);
+      measure("veil:worker-mask", Date.now() - result.maskMs);
       if (generation !== state.generation) return result;
       state.dirty = true;
       state.counters.dropped = result.dropped;

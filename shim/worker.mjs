@@ -37,7 +37,9 @@ function handle(type, payload) {
     case "tick":
       return JSON.parse(bridge.tick(payload.now, payload.active));
     case "observe": {
+      const started = performance.now();
       const result = JSON.parse(bridge.observe(JSON.stringify(payload.events)));
+      result.maskMs = performance.now() - started; // Python's masking time, for debug's measures
       // A ready-to-send copy of the pending batch, for the page to send synchronously on pagehide.
       const standby = bridge.standby();
       if (standby) result.standby = { info: JSON.parse(standby[0]), chunks: standby[1] };
