@@ -82,11 +82,12 @@ export function createObserver(options) {
     };
   }
 
-  function matchFlags(el) {
+  // ``blocked`` may be known already (rrweb-snapshot blocked the element), saving a match.
+  function matchFlags(el, blocked = el.matches(blockSelector)) {
     const flags = [];
     if (allowSelector && el.matches(allowSelector)) flags.push("allow");
     if (maskSelector && el.matches(maskSelector)) flags.push("mask");
-    if (el.matches(blockSelector)) flags.push("block");
+    if (blocked) flags.push("block");
     return flags;
   }
 
@@ -94,11 +95,8 @@ export function createObserver(options) {
     freshlySerialized.add(n);
     if (n.nodeType !== Node.ELEMENT_NODE) return;
     const meta = mirror.getMeta(n);
-    const flags = [];
-    if (allowSelector && n.matches(allowSelector)) flags.push("allow");
-    if (maskSelector && n.matches(maskSelector)) flags.push("mask");
     // rrweb-snapshot already matched blockSelector: a blocked element keeps only its class and size.
-    if (meta.attributes && meta.attributes.rr_width !== undefined) flags.push("block");
+    const flags = matchFlags(n, meta.attributes !== undefined && meta.attributes.rr_width !== undefined);
     if (flags.length) {
       meta.veilMatch = flags;
       flagged.add(n);

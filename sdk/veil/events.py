@@ -13,7 +13,7 @@ from typing import Any, Mapping
 from . import interactions
 from .config import Config
 from .gate import is_excluded
-from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_editable, is_forced_secret, resolve_level
+from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_editable, is_forced_secret, most_restrictive, resolve_level
 from .masking import input_value_for_level, mask_attribute, text_for_level
 from .nodes import NodeTable
 from .rrweb import EventType, NodeType, Source
@@ -120,7 +120,6 @@ class EventMasker:
         event = _map(raw)
         kind = event.get("type")
         timestamp = _num(event.get("timestamp"))
-        self._timestamp = timestamp
         data = _map(event.get("data", {}))
         if kind == EventType.META:
             href = data.get("href")
@@ -134,7 +133,7 @@ class EventMasker:
         elif kind == EventType.INCREMENTAL_SNAPSHOT:
             if not self.has_snapshot:
                 raise Rejected("incremental event before a full snapshot")
-            out = self._incremental(data)
+            out = self._incremental(data, timestamp)
         elif kind in (EventType.DOM_CONTENT_LOADED, EventType.LOAD):
             out = {}
         elif kind == EventType.CUSTOM:
@@ -179,7 +178,7 @@ class EventMasker:
         node_id = _int(value)
         return node_id if node_id in self.table else -1
 
-    def _incremental(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+    def _incremental(self, data: Mapping[str, Any], timestamp: float) -> dict[str, Any] | None:
         source = data.get("source")
         if source == Source.MUTATION:
             return self._mutation(data)
@@ -195,7 +194,7 @@ class EventMasker:
                 }
                 for p in map(_map, _list(data.get("positions")))
             ]
-            kept = self.thinners[Source(source)].thin(positions, self._timestamp)
+            kept = self.thinners[Source(source)].thin(positions, timestamp)
             return {"source": int(source), "positions": kept} if kept else None
         if source == Source.MOUSE_INTERACTION:
             interaction = _int(data.get("type"))
@@ -304,7 +303,7 @@ class EventMasker:
                 if new_level is not info.level:
                     level_changed = True
                     # Until the new snapshot lands, judge this change by the stricter of both levels.
-                    info.level = max(info.level, new_level, key=lambda lv: lv.rank)
+                    info.level = most_restrictive((info.level, new_level))
             if info.level is Level.BLOCK:
                 continue
             masked_attrs: dict[str, Any] = {}

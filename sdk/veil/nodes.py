@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .levels import Level
+from .levels import Level, most_restrictive
 
 
 @dataclass
@@ -70,7 +70,7 @@ class NodeTable:
         while stack and level is not Level.BLOCK:
             child = self._nodes.get(stack.pop())
             if child is not None:
-                level = max(level, child.level, key=lambda lv: lv.rank)
+                level = most_restrictive((level, child.level))
                 stack.extend(child.children)
         return level
 
