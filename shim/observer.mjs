@@ -167,7 +167,9 @@ export function createObserver(options) {
     if (!buffer.length) return inFlight;
     const events = buffer;
     buffer = [];
-    inFlight = inFlight.catch(() => {}).then(() => post(events));
+    // Encoded here, in bounded hand-overs, so the worker receives one string and clones nothing.
+    const json = JSON.stringify(events);
+    inFlight = inFlight.catch(() => {}).then(() => post(json, events[0].timestamp));
     return inFlight;
   }
 

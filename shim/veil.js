@@ -358,10 +358,11 @@
     }
   }
 
-  function postObservations(events) {
+  // ``eventsJson`` is the observer's hand-over, already a JSON string (cheap to pass to the
+  // worker); ``oldest`` is the epoch time of its first observation.
+  function postObservations(eventsJson, oldest) {
     var generation = state.generation;
-    var oldest = events.length ? events[0].timestamp : Date.now();
-    return call("observe", { events: events }).then(function (result) {
+    return call("observe", { events: eventsJson }).then(function (result) {
       measure("veil:mask-latency", oldest);
       measure("veil:worker-mask", Date.now() - result.maskMs);
       if (generation !== state.generation) return result;
