@@ -59,6 +59,21 @@ def resolve_level(parent: Level, overrides: Iterable[Level], editable: bool = Fa
     return level
 
 
+def element_level(parent: Level, attributes: Mapping[str, object], match_flags: Iterable[str] | None = None) -> Level:
+    """An element's level: ``resolve_level`` over its overrides, with a shortcut for the common
+    element that carries no marker at all (no data-veil, no veil-/rr- class, no selector match,
+    no contenteditable), which simply takes its parent's level."""
+    classes = attributes.get("class")
+    if (
+        not match_flags
+        and "data-veil" not in attributes
+        and "contenteditable" not in attributes
+        and (not isinstance(classes, str) or ("veil-" not in classes and "rr-" not in classes))
+    ):
+        return parent
+    return resolve_level(parent, element_overrides(attributes, match_flags or ()), is_editable(attributes))
+
+
 def is_editable(attributes: Mapping[str, object]) -> bool:
     """True for an element whose content the visitor can edit (contenteditable)."""
     value = attributes.get("contenteditable")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 from typing import Mapping
 
 from .levels import Level
@@ -106,6 +107,17 @@ _META_STRUCTURAL_NAMES = frozenset({"viewport"})
 
 def attribute_rule(tag: str, name: str, attributes: Mapping[str, object]) -> Rule:
     """The attribute predicate: how ``name`` on a ``tag`` element is treated."""
+    if tag == "meta" and name.lower() == "content":
+        meta_name = attributes.get("name")
+        if isinstance(meta_name, str) and meta_name.lower() in _META_STRUCTURAL_NAMES:
+            return Rule.KEEP
+        return Rule.CONTENT
+    return _name_rule(tag, name)
+
+
+@lru_cache(maxsize=4096)
+def _name_rule(tag: str, name: str) -> Rule:
+    """The rule for every (tag, name) pair whose treatment does not depend on other attributes."""
     key = name.lower()
     if key.startswith("on") or key in _DROP:
         return Rule.DROP
@@ -117,11 +129,6 @@ def attribute_rule(tag: str, name: str, attributes: Mapping[str, object]) -> Rul
         return Rule.URL
     if key in _SRCSET:
         return Rule.SRCSET
-    if tag == "meta" and key == "content":
-        meta_name = attributes.get("name")
-        if isinstance(meta_name, str) and meta_name.lower() in _META_STRUCTURAL_NAMES:
-            return Rule.KEEP
-        return Rule.CONTENT
     if key in _KEEP:
         return Rule.KEEP
     return Rule.CONTENT
@@ -146,6 +153,8 @@ def mask_attributes(
         kept = {k: attributes[k] for k in ("rr_width", "rr_height") if isinstance(attributes.get(k), str)}
         return {"class": PLACEHOLDER_CLASS, **(kept or placeholder_size(size))}
     out: dict[str, object] = {}
+    if not attributes and tag not in MEDIA_TAGS:
+        return out
     for name, value in attributes.items():
         masked = mask_attribute(tag, name, value, attributes, level, secret, scrub)
         if masked is not None:

@@ -7,18 +7,19 @@ the shim keeps ids stable between snapshots of one recording. Removing a node fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .levels import Level, most_restrictive
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeInfo:
     level: Level
     tag: str | None  # None for non-element nodes
     parent: int | None
     secret: bool = False
-    children: set[int] = field(default_factory=set)
+    # Created on the first child: most nodes (text) never have one, and a snapshot makes thousands.
+    children: set[int] | None = None
 
 
 class NodeTable:
@@ -50,38 +51,43 @@ class NodeTable:
         self._ever_secret.add(node_id)
 
     def add(self, node_id: int, info: NodeInfo) -> None:
-        old = self._nodes.get(node_id)
-        if old is not None:
+        nodes = self._nodes
+        if node_id in nodes:
             self.remove(node_id)
         if info.secret:
             self._ever_secret.add(node_id)
         elif node_id in self._ever_secret:
             info.secret = True
-        self._nodes[node_id] = info
-        if info.parent is not None and info.parent in self._nodes:
-            self._nodes[info.parent].children.add(node_id)
+        nodes[node_id] = info
+        parent = nodes.get(info.parent) if info.parent is not None else None
+        if parent is not None:
+            if parent.children is None:
+                parent.children = {node_id}
+            else:
+                parent.children.add(node_id)
 
     def subtree_level(self, node_id: int) -> Level:
         """The most restrictive level of a node and everything recorded under it."""
         info = self._nodes.get(node_id)
         if info is None:
             return Level.BLOCK
-        level, stack = info.level, list(info.children)
+        level, stack = info.level, list(info.children or ())
         while stack and level is not Level.BLOCK:
             child = self._nodes.get(stack.pop())
             if child is not None:
                 level = most_restrictive((level, child.level))
-                stack.extend(child.children)
+                stack.extend(child.children or ())
         return level
 
     def remove(self, node_id: int) -> None:
         info = self._nodes.get(node_id)
         if info is None:
             return
-        if info.parent is not None and info.parent in self._nodes:
-            self._nodes[info.parent].children.discard(node_id)
+        parent = self._nodes.get(info.parent) if info.parent is not None else None
+        if parent is not None and parent.children is not None:
+            parent.children.discard(node_id)
         stack = [node_id]
         while stack:
             gone = self._nodes.pop(stack.pop(), None)
-            if gone is not None:
+            if gone is not None and gone.children:
                 stack.extend(gone.children)

@@ -1,46 +1,105 @@
-"""Masking of rrweb-snapshot serialized node trees (full snapshots and added subtrees).
+"""Masking of rrweb-snapshot serialized nodes: whole subtrees (added nodes, one-piece snapshots)
+and full snapshots that arrive in parts (the shim's time-sliced walk).
 
-Rules: one iterative walk (deep pages must not hit Python's recursion limit). Each node's level
-comes from ``levels.resolve_level``; text and attributes go through ``masking`` only. Output nodes
-are built from an allowlist of keys per node type, so a key the core does not know never leaves.
-A block node becomes an empty placeholder: no text, no attribute values, no children. Every node
-emitted is entered in the node table.
+Rules: one function, ``mask_node``, masks every node whatever the shape it came in, in a single
+pass: its level comes from ``levels.element_level`` (the one reduce) and its parent's level, its
+text and attributes go through ``masking`` only. Output nodes are built from an allowlist of keys
+per node type, so a key the core does not know never leaves. A block node becomes an empty
+placeholder: no text, no attribute values, no children; anything sent as its child is dropped.
+Walks are iterative (deep pages must not hit Python's recursion limit). Every node emitted is
+entered in the node table.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
-from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_editable, is_forced_secret, resolve_level
+from .levels import MATCH_FLAGS_KEY, Level, element_level, is_forced_secret
 from .masking import clear_text, mask_attributes, mask_text, text_for_level
 from .nodes import NodeInfo, NodeTable
 from .rrweb import NodeType
 
-_COMMON_KEYS = ("rootId", "isShadow")
 # The shim's measured [width, height] of a media element, for its placeholder; never emitted itself.
 SIZE_KEY = "veilSize"
+# In a snapshot part, the id of the node's parent (absent or null for the document).
+PARENT_KEY = "parentId"
+_ELEMENT_FLAGS = ("isSVG", "isCustom", "isShadowHost")
+# Plain values for the hot path (enum attribute lookups cost on every node).
+_ELEMENT, _TEXT, _CDATA, _COMMENT = int(NodeType.ELEMENT), int(NodeType.TEXT), int(NodeType.CDATA), int(NodeType.COMMENT)
+_DOCUMENT, _DOCUMENT_TYPE = int(NodeType.DOCUMENT), int(NodeType.DOCUMENT_TYPE)
+_BLOCK, _ALLOW = Level.BLOCK, Level.ALLOW
+_DOCTYPE_KEYS = ("name", "publicId", "systemId")
 
 
 class MalformedNode(ValueError):
     """A serialized node that does not have rrweb-snapshot's shape."""
 
 
-def _require_id(node: Mapping[str, Any]) -> int:
-    node_id = node.get("id")
-    if not isinstance(node_id, int) or isinstance(node_id, bool):
+def mask_node(
+    src: Any, p_id: int | None, p_level: Level, p_tag: str | None, p_secret: bool, table: NodeTable, scrub: bool
+) -> tuple[dict[str, Any], Level, str | None]:
+    """The masked copy of one serialized node, without its children, entered in ``table``.
+
+    Returns it with the level and tag its children inherit (``Level.BLOCK``: it takes none).
+    """
+    if type(src) is not dict:
+        raise MalformedNode("node is not an object")
+    node_id = src.get("id")
+    if type(node_id) is not int:
         raise MalformedNode("node without an integer id")
-    return node_id
-
-
-def _copy_common(src: Mapping[str, Any], dst: dict[str, Any]) -> None:
-    for key in _COMMON_KEYS:
-        value = src.get(key)
-        if isinstance(value, (bool, int)) and value is not None:
-            dst[key] = value
+    node_type = src.get("type")
+    dst: dict[str, Any] = {"id": node_id, "type": node_type}
+    root_id = src.get("rootId")
+    if type(root_id) is int:
+        dst["rootId"] = root_id
+    if src.get("isShadow") is True:
+        dst["isShadow"] = True
+    if node_type == _ELEMENT:
+        tag = src.get("tagName")
+        attributes = src.get("attributes")
+        if type(tag) is not str or type(attributes) is not dict:
+            raise MalformedNode("element without tagName or attributes")
+        tag = tag.lower()
+        level = element_level(p_level, attributes, src.get(MATCH_FLAGS_KEY))
+        info = NodeInfo(level, tag, p_id, is_forced_secret(tag, attributes))
+        table.add(node_id, info)  # may make it a secret: once a secret, always one
+        dst["tagName"] = tag
+        dst["attributes"] = mask_attributes(tag, attributes, level, info.secret, scrub, src.get(SIZE_KEY))
+        dst["childNodes"] = []
+        for key in _ELEMENT_FLAGS:
+            if src.get(key) is True and (level is not _BLOCK or key == "isSVG"):
+                dst[key] = True
+        return dst, level, tag
+    if node_type == _TEXT or node_type == _COMMENT or node_type == _CDATA:
+        table.add(node_id, NodeInfo(p_level, None, p_id))
+        text = src.get("textContent")
+        if type(text) is not str:
+            text = ""
+        if node_type == _TEXT:
+            dst["textContent"] = text_for_level(text, p_level, p_tag, scrub, p_secret)
+        elif node_type == _COMMENT:
+            # Comments are never needed to replay, and may carry server-side data.
+            dst["textContent"] = clear_text(text, scrub) if p_level is _ALLOW else ""
+        else:
+            dst["textContent"] = ""
+        return dst, _BLOCK, None
+    if node_type == _DOCUMENT:
+        table.add(node_id, NodeInfo(p_level, None, p_id))
+        dst["childNodes"] = []
+        if src.get("compatMode") in ("BackCompat", "CSS1Compat"):
+            dst["compatMode"] = src["compatMode"]
+        return dst, p_level, None
+    if node_type == _DOCUMENT_TYPE:
+        table.add(node_id, NodeInfo(p_level, None, p_id))
+        for key in _DOCTYPE_KEYS:
+            value = src.get(key)
+            dst[key] = value if type(value) is str else ""
+        return dst, _BLOCK, None
+    raise MalformedNode(f"unknown node type {node_type!r}")
 
 
 def mask_tree(
-    root: Mapping[str, Any],
+    root: Any,
     parent_id: int | None,
     parent_level: Level,
     parent_tag: str | None,
@@ -48,80 +107,77 @@ def mask_tree(
     scrub: bool = True,
 ) -> dict[str, Any]:
     """Return the masked copy of a serialized subtree whose parent has the given id, level and tag."""
-    out_root: dict[str, Any] = {}
-    stack: list[tuple[Mapping[str, Any], dict[str, Any], int | None, Level, str | None]] = [
-        (root, out_root, parent_id, parent_level, parent_tag)
+    parent = table.get(parent_id)
+    parent_secret = bool(parent and parent.secret)
+    out_root: dict[str, Any] | None = None
+    stack: list[tuple[Any, dict[str, Any] | None, int | None, Level, str | None, bool]] = [
+        (root, None, parent_id, parent_level, parent_tag, parent_secret)
     ]
     while stack:
-        src, dst, p_id, p_level, p_tag = stack.pop()
-        if not isinstance(src, Mapping):
-            raise MalformedNode("node is not an object")
-        node_id = _require_id(src)
-        node_type = src.get("type")
-        dst["id"] = node_id
-        dst["type"] = node_type
-        _copy_common(src, dst)
-        if node_type == NodeType.ELEMENT:
-            tag = src.get("tagName")
-            attributes = src.get("attributes")
-            if not isinstance(tag, str) or not isinstance(attributes, Mapping):
-                raise MalformedNode("element without tagName or attributes")
-            tag = tag.lower()
-            flags = src.get(MATCH_FLAGS_KEY) or ()
-            level = resolve_level(p_level, element_overrides(attributes, flags), is_editable(attributes))
-            secret = is_forced_secret(tag, attributes)
-            table.add(node_id, NodeInfo(level=level, tag=tag, parent=p_id, secret=secret))
-            secret = table.get(node_id).secret  # type: ignore[union-attr]
-            dst["tagName"] = tag
-            dst["attributes"] = mask_attributes(tag, attributes, level, secret, scrub, src.get(SIZE_KEY))
-            dst["childNodes"] = []
-            for key in ("isSVG", "isCustom", "isShadowHost"):
-                if src.get(key) is True and (level is not Level.BLOCK or key == "isSVG"):
-                    dst[key] = True
-            if level is not Level.BLOCK:
-                _push_children(src, dst, node_id, level, tag, stack)
-        elif node_type == NodeType.DOCUMENT:
-            table.add(node_id, NodeInfo(level=p_level, tag=None, parent=p_id))
-            dst["childNodes"] = []
-            if src.get("compatMode") in ("BackCompat", "CSS1Compat"):
-                dst["compatMode"] = src["compatMode"]
-            _push_children(src, dst, node_id, p_level, None, stack)
-        elif node_type == NodeType.DOCUMENT_TYPE:
-            table.add(node_id, NodeInfo(level=p_level, tag=None, parent=p_id))
-            for key in ("name", "publicId", "systemId"):
-                dst[key] = src.get(key) if isinstance(src.get(key), str) else ""
-        elif node_type in (NodeType.TEXT, NodeType.CDATA, NodeType.COMMENT):
-            table.add(node_id, NodeInfo(level=p_level, tag=None, parent=p_id))
-            text = src.get("textContent")
-            text = text if isinstance(text, str) else ""
-            if node_type == NodeType.TEXT:
-                parent = table.get(p_id)
-                dst["textContent"] = text_for_level(text, p_level, p_tag, scrub, bool(parent and parent.secret))
-            elif node_type == NodeType.COMMENT:
-                # Comments are never needed to replay, and may carry server-side data.
-                dst["textContent"] = clear_text(text, scrub) if p_level is Level.ALLOW else ""
-            else:
-                dst["textContent"] = ""
+        src, out_parent, p_id, p_level, p_tag, p_secret = stack.pop()
+        dst, level, tag = mask_node(src, p_id, p_level, p_tag, p_secret, table, scrub)
+        if out_parent is None:
+            out_root = dst
         else:
-            raise MalformedNode(f"unknown node type {node_type!r}")
+            out_parent["childNodes"].append(dst)
+        if level is _BLOCK or "childNodes" not in dst:
+            continue
+        children = src.get("childNodes")
+        if not children:
+            continue
+        if type(children) is not list:
+            raise MalformedNode("childNodes is not a list")
+        secret = table.get(dst["id"]).secret  # type: ignore[union-attr]
+        node_id = dst["id"]
+        # Pushed last-first so that they are masked, and appended, in document order.
+        for child in reversed(children):
+            stack.append((child, dst, node_id, level, tag, secret))
+    assert out_root is not None
     return out_root
 
 
-def _push_children(
-    src: Mapping[str, Any],
-    dst: dict[str, Any],
-    node_id: int,
-    level: Level,
-    tag: str | None,
-    stack: list[tuple[Mapping[str, Any], dict[str, Any], int | None, Level, str | None]],
-) -> None:
-    children = src.get("childNodes") or []
-    if not isinstance(children, list):
-        raise MalformedNode("childNodes is not a list")
-    for child in children:
-        out_child: dict[str, Any] = {}
-        dst["childNodes"].append(out_child)
-        stack.append((child, out_child, node_id, level, tag))
+class SnapshotAssembler:
+    """A full snapshot arriving in parts: flat lists of serialized nodes in document order, each
+    naming its parent in ``parentId``; the first node is the document. Each part is masked as it
+    arrives; ``root`` is the masked document tree once every part is in."""
+
+    def __init__(self, default_level: Level, table: NodeTable, scrub: bool) -> None:
+        self.default_level = default_level
+        self.table = table
+        self.scrub = scrub
+        self.root: dict[str, Any] | None = None
+        # Masked nodes that take children, with the level and tag their children inherit.
+        self._open: dict[int, tuple[dict[str, Any], Level, str | None, bool]] = {}
+        self._unrecorded: set[Any] = set()
+
+    def add(self, nodes: Any) -> None:
+        if type(nodes) is not list:
+            raise MalformedNode("a snapshot part is not a list")
+        table, scrub, open_nodes = self.table, self.scrub, self._open
+        for src in nodes:
+            if type(src) is not dict:
+                raise MalformedNode("node is not an object")
+            if self.root is None:
+                if src.get("type") != NodeType.DOCUMENT or src.get(PARENT_KEY) is not None:
+                    raise MalformedNode("a snapshot's first node is not its document")
+                dst, level, tag = mask_node(src, None, self.default_level, None, False, table, scrub)
+                self.root = dst
+                open_nodes[dst["id"]] = (dst, level, tag, False)
+                continue
+            parent = open_nodes.get(src.get(PARENT_KEY))  # type: ignore[arg-type]
+            if parent is None:
+                if src.get(PARENT_KEY) in table or src.get(PARENT_KEY) in self._unrecorded:
+                    # Inside a block (or under a text node): never recorded, nor is anything under it.
+                    self._unrecorded.add(src.get("id"))
+                    continue
+                raise MalformedNode("a snapshot node's parent came before it in no part")
+            if src.get("id") in table:
+                raise MalformedNode("a node appears twice in one snapshot")
+            out_parent, p_level, p_tag, p_secret = parent
+            dst, level, tag = mask_node(src, src[PARENT_KEY], p_level, p_tag, p_secret, table, scrub)
+            out_parent["childNodes"].append(dst)
+            if level is not Level.BLOCK and "childNodes" in dst:
+                open_nodes[dst["id"]] = (dst, level, tag, table.get(dst["id"]).secret)  # type: ignore[union-attr]
 
 
-__all__ = ["MalformedNode", "mask_tree", "mask_text"]
+__all__ = ["MalformedNode", "SnapshotAssembler", "mask_node", "mask_text", "mask_tree"]
