@@ -40,6 +40,20 @@ def full(node: dict[str, Any], ts: int = 2) -> dict[str, Any]:
     return {"type": 2, "data": {"node": node, "initialOffset": {"top": 0, "left": 0}}, "timestamp": ts}
 
 
+def parts(node: dict[str, Any], size: int = 3, ts: int = 2) -> list[dict[str, Any]]:
+    """A full snapshot as the shim's time-sliced walk sends it: flat parts of ``size`` nodes."""
+    flat, stack = [], [(node, None)]
+    while stack:
+        current, parent = stack.pop()
+        flat.append({**{k: v for k, v in current.items() if k != "childNodes"}, "parentId": parent})
+        stack.extend((child, current["id"]) for child in reversed(current.get("childNodes", [])))
+    chunks = [flat[i : i + size] for i in range(0, len(flat), size)]
+    return [
+        {"type": 2, "data": {"part": chunk, "done": i == len(chunks) - 1, "initialOffset": {"top": 0, "left": 0}}, "timestamp": ts}
+        for i, chunk in enumerate(chunks)
+    ]
+
+
 def mutation(ts: int = 3, **data: Any) -> dict[str, Any]:
     body = {"source": 0, "texts": [], "attributes": [], "removes": [], "adds": []}
     body.update(data)

@@ -17,13 +17,17 @@ from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_editable, is_f
 from .masking import input_value_for_level, mask_attribute, text_for_level
 from .nodes import NodeTable
 from .rrweb import EventType, NodeType, Source
-from .tree import mask_tree
+from .tree import SnapshotAssembler, mask_tree
 from .urls import scrub_url
 
 # SPA navigation (pushState, replaceState, popstate, hashchange): a custom event, because rrweb's
 # Replayer takes a meta event in mid-recording for the start of a new page.
 NAVIGATION_TAG = "veil:navigation"
 _LEVEL_ATTRIBUTES = frozenset({"data-veil", "class", "type", "autocomplete", "contenteditable"})
+
+
+# How many broken time-sliced snapshots in a row are retried before the core stops asking.
+MAX_SNAPSHOT_RETRIES = 3
 
 
 class Rejected(ValueError):
@@ -37,9 +41,10 @@ class Excluded(Exception):
 class NeedsSnapshot(Exception):
     """Masking rules for part of the page changed: a fresh full snapshot must follow."""
 
-    def __init__(self, masked: dict[str, Any] | None) -> None:
+    def __init__(self, masked: dict[str, Any] | None, fault: bool = False) -> None:
         super().__init__("level change")
         self.masked = masked
+        self.fault = fault  # the event itself failed masking (counted as dropped)
 
 
 def _num(value: Any) -> float | int:
@@ -99,6 +104,9 @@ class EventMasker:
         self.config = config
         self.table = NodeTable()
         self.has_snapshot = False
+        self._assembler: SnapshotAssembler | None = None  # a time-sliced snapshot in progress
+        self._snapshot_broken = False
+        self._broken_snapshots = 0  # in a row: a page whose snapshot always fails is not retried forever
         self.thinners = {
             source: interactions.PointerThinner(config.mouse_move_sample_ms)
             for source in (Source.MOUSE_MOVE, Source.TOUCH_MOVE, Source.DRAG)
@@ -107,6 +115,8 @@ class EventMasker:
     def reset(self) -> None:
         self.table.clear(forget_secrets=True)
         self.has_snapshot = False
+        self._assembler = None
+        self._snapshot_broken = False
 
     @property
     def scrub(self) -> bool:
@@ -163,15 +173,62 @@ class EventMasker:
             raise Rejected(f"custom event {tag!r} is not recorded")
         return None if masked is None else {"tag": tag, "payload": masked}
 
-    def _full_snapshot(self, data: Mapping[str, Any]) -> dict[str, Any]:
+    def _full_snapshot(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        if "part" in data:
+            return self._snapshot_part(data)
+        self._assembler = None
+        self.has_snapshot = False
         self.table.clear()
         node = _map(data.get("node"))
         if node.get("type") != NodeType.DOCUMENT:
             raise Rejected("full snapshot root is not a document")
         masked = mask_tree(node, None, self.config.default_privacy, None, self.table, self.scrub)
-        offset = _map(data.get("initialOffset", {"top": 0, "left": 0}))
         self.has_snapshot = True
-        return {"node": masked, "initialOffset": {"top": _num(offset.get("top", 0)), "left": _num(offset.get("left", 0))}}
+        return {"node": masked, "initialOffset": self._offset(data)}
+
+    def _offset(self, data: Mapping[str, Any]) -> dict[str, float | int]:
+        offset = _map(data.get("initialOffset", {"top": 0, "left": 0}))
+        return {"top": _num(offset.get("top", 0)), "left": _num(offset.get("left", 0))}
+
+    def _snapshot_part(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        """One part of a time-sliced snapshot: masked now, emitted whole with the last part.
+
+        The first part (it starts with the document) begins a new snapshot. A part that fails
+        leaves the snapshot broken: nothing of it is emitted, and its last part asks for a new one.
+        """
+        part = _list(data.get("part"))
+        starts = bool(part) and isinstance(part[0], dict) and part[0].get("type") == NodeType.DOCUMENT
+        if starts:
+            self.table.clear()
+            self.has_snapshot = False
+            self._snapshot_broken = False
+            self._assembler = SnapshotAssembler(self.config.default_privacy, self.table, self.scrub)
+        assembler = self._assembler
+        done = data.get("done") is True
+        fault = False
+        try:
+            if assembler is None and not self._snapshot_broken:
+                raise Rejected("a snapshot part without its beginning")
+            if assembler is not None:  # else the rest of a broken snapshot: ignored, counted once
+                assembler.add(part)
+        except Exception:
+            self._assembler = None
+            self._snapshot_broken = True
+            if not done:
+                raise
+            fault = True
+        if not done:
+            return None
+        self._assembler = None
+        if self._snapshot_broken or assembler is None or assembler.root is None:
+            self._snapshot_broken = False
+            self._broken_snapshots += 1
+            if self._broken_snapshots > MAX_SNAPSHOT_RETRIES:
+                raise Rejected("snapshots of this page keep failing")
+            raise NeedsSnapshot(None, fault=fault)
+        self._broken_snapshots = 0
+        self.has_snapshot = True
+        return {"node": assembler.root, "initialOffset": self._offset(data)}
 
     def _known_id(self, value: Any) -> int:
         """An event's target id, or -1 when the replay never had that node (inside a block)."""

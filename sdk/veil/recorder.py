@@ -80,6 +80,8 @@ class Recorder:
                 actions.append("pause")
                 break  # nothing observed on an excluded page is recorded
             except NeedsSnapshot as change:
+                if change.fault:
+                    self.counters.dropped += 1
                 masked = change.masked and {"type": int(EventType.INCREMENTAL_SNAPSHOT), "data": change.masked, "timestamp": raw["timestamp"]}
                 if "snapshot" not in actions:
                     actions.append("snapshot")

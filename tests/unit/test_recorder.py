@@ -3,7 +3,7 @@
 import gzip
 import json
 
-from tests.helpers import document, el, full, input_event, meta, mutation, text, walk
+from tests.helpers import document, el, full, input_event, meta, mutation, parts, text, walk
 from veil.config import normalize_config
 from veil.masking import MASKED_VALUE
 from veil.recorder import Recorder
@@ -215,3 +215,56 @@ def test_dropped_batches_are_reported_in_the_next_batch():
     recorder = make()
     recorder.observe([meta(), full(page())])
     assert json.loads(gzip.decompress(recorder.take_batch(dropped=3)))["dropped"] == 3
+
+
+# ---- full snapshots in parts (the shim's time-sliced walk) ---------------------------------------
+
+
+def test_a_snapshot_in_parts_is_emitted_once_whole_with_its_last_part():
+    whole = make()
+    whole.observe([meta(), full(page())])
+    sliced = make()
+    snapshot_parts = parts(page(), size=2)
+    results = [sliced.observe([part]) for part in [meta(), *snapshot_parts]]
+    assert [r["snapshots"] for r in results] == [0] * len(snapshot_parts) + [1]
+    assert sent(sliced)["events"] == sent(whole)["events"]
+
+
+def test_a_part_that_fails_drops_the_whole_snapshot_and_asks_for_a_new_one():
+    recorder = make()
+    broken = parts(page(), size=2)
+    broken[1]["data"]["part"][0]["type"] = 99  # a node rrweb-snapshot never makes
+    results = [recorder.observe([part]) for part in [meta(), *broken]]
+    assert results[-1]["actions"] == ["snapshot"] and all(r["snapshots"] == 0 for r in results)
+    assert recorder.counters.dropped == 1
+    events = sent(recorder)["events"]
+    assert [e["type"] for e in events] == [4]  # the meta event only: no partial snapshot leaves
+    # Nothing can attach to a snapshot that never was: incremental events are dropped until one is.
+    recorder.observe([input_event(12, "x")])
+    assert recorder.counters.dropped == 2
+    recorder.observe(parts(page()))
+    assert [e["type"] for e in sent(recorder)["events"]] == [2]
+
+
+def test_a_page_whose_snapshots_keep_failing_is_not_asked_again_forever():
+    recorder = make()
+    asked = 0
+    for _ in range(6):
+        broken = parts(page(), size=50)
+        broken[0]["data"]["part"][3]["type"] = 99
+        asked += recorder.observe(broken)["actions"].count("snapshot")
+    assert asked == 3
+
+
+def test_a_snapshot_part_cannot_carry_a_node_twice_or_an_orphan():
+    for mangle in ("duplicate", "orphan"):
+        recorder = make()
+        snapshot_parts = parts(page(), size=100)
+        nodes = snapshot_parts[0]["data"]["part"]
+        if mangle == "duplicate":
+            nodes.append(dict(nodes[-1]))
+        else:
+            nodes.append({"type": 3, "id": 999, "textContent": "Ada", "parentId": 12345})
+        result = recorder.observe([meta(), *snapshot_parts])
+        assert result["snapshots"] == 0 and result["actions"] == ["snapshot"]
+        assert "Ada" not in json.dumps(sent(recorder))
