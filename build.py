@@ -1,38 +1,54 @@
-"""Build dist/: a self-contained, relocatable Veil (every file it loads sits beside veil.js).
+"""Build dist/: a self-contained, relocatable Veil (every file it loads sits under veil.js's directory).
 
-Rules: reads shim/, sdk/ and node_modules/ (run `npm ci` first), downloads only the pinned micropip
-wheel from PyPI (sha256-checked, cached in .cache/), and writes dist/ from scratch with a
-manifest.json listing every file with its size and sha384 (for Subresource Integrity).
+Rules: reads shim/, sdk/, node_modules/ (run `npm ci` first) and stdlib-modules.txt; downloads
+nothing; writes dist/ from scratch:
+
+  veil.js, veil.mjs, veil.d.ts, manifest.json   entry files: fixed names, revalidated (no-cache)
+  pyodide-<hash12>/   Pyodide's loader and wasm, and a slim python_stdlib.zip (only the modules
+                      listed in stdlib-modules.txt)
+  runtime-<hash12>/   veil-worker.mjs, veil-observer.mjs, vendor/rrweb-snapshot/, python/<veil wheel>
+
+A <hash12> is the start of the SHA-256 of its directory's content, so any change gives a new name
+and both directories can be cached for ever (immutable). veil.js and the worker get the names
+templated in. Compressible files get precompressed .br and .gz siblings (deterministic; cached in
+.cache/compressed/ by content hash, since brotli's best level takes a while on the wasm), and
+manifest.json lists every served file with its size, gzip and brotli sizes and sha384 (for SRI).
+
 Usage: python build.py [--out DIR]
+       python build.py --trace-stdlib   boot Pyodide under Node with the full stdlib, drive the
+                                        core, and rewrite stdlib-modules.txt with what it imported
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import gzip
 import hashlib
 import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-MICROPIP_VERSION = "0.11.1"
-MICROPIP_WHEEL = f"micropip-{MICROPIP_VERSION}-py3-none-any.whl"
-MICROPIP_SHA256 = "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3"
 PYODIDE_VERSION = "314.0.7"
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+# Pyodide's files the worker loads; the stdlib zip is written slim, and the lock file is not
+# shipped: Veil loads no Pyodide package, so the worker hands loadPyodide a lock listing none.
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+STDLIB_ZIP = "python_stdlib.zip"
+STDLIB_LIST = ROOT / "stdlib-modules.txt"
 RRWEB_SNAPSHOT_FILE = "rrweb-snapshot.js"
+ENTRY_FILES = ("veil.js", "veil.mjs", "veil.d.ts", "manifest.json")
+# Files a browser loads that compress: they get .br and .gz siblings when that saves >= 10%.
+COMPRESSIBLE = (".js", ".mjs", ".wasm", ".zip", ".json")
+SIBLINGS = {"br": ".br", "gzip": ".gz"}
 
 
 class BuildError(RuntimeError):
     pass
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def veil_version() -> str:
@@ -40,24 +56,6 @@ def veil_version() -> str:
         if line.startswith("__version__"):
             return line.split("=", 1)[1].strip().strip("\"'")
     raise BuildError("sdk/veil/__init__.py has no __version__")
-
-
-def fetch_micropip() -> Path:
-    """The pinned micropip wheel, downloaded once into .cache/ and checked against its sha256."""
-    cache = ROOT / ".cache" / "wheels"
-    wheel = cache / MICROPIP_WHEEL
-    if not wheel.exists():
-        cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-             "--python-version", "3.14", f"micropip=={MICROPIP_VERSION}", "-d", str(cache)],
-            check=True,
-        )
-    digest = sha256(wheel)
-    if digest != MICROPIP_SHA256:
-        wheel.unlink()
-        raise BuildError(f"{MICROPIP_WHEEL}: sha256 {digest} is not the pinned {MICROPIP_SHA256}")
-    return wheel
 
 
 def build_veil_wheel(out_dir: Path) -> Path:
@@ -76,6 +74,7 @@ def build_veil_wheel(out_dir: Path) -> Path:
         record_lines.append(f"{arcname},sha256={digest},{len(data)}")
     record_lines.append(f"{dist_info}/RECORD,,")
     files.append((f"{dist_info}/RECORD", ("\n".join(record_lines) + "\n").encode()))
+    out_dir.mkdir(parents=True, exist_ok=True)
     wheel = out_dir / name
     with zipfile.ZipFile(wheel, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for arcname, data in files:
@@ -105,55 +104,390 @@ def pyodide_dir() -> Path:
     return src
 
 
-def write_manifest(out: Path) -> None:
+def empty_lock(pyodide: Path) -> str:
+    """pyodide-lock.json without its packages: all loadPyodide needs when no package is loaded."""
+    info = json.loads((pyodide / "pyodide-lock.json").read_text())["info"]
+    return json.dumps({"info": info, "packages": {}}, separators=(",", ":"), sort_keys=True)
+
+
+# --- the slim stdlib -----------------------------------------------------------------------------
+
+def stdlib_modules(path: Path | None = None) -> list[str]:
+    """The module names in stdlib-modules.txt (one a line; # starts a comment)."""
+    names = (line.split("#", 1)[0].strip() for line in (path or STDLIB_LIST).read_text().splitlines())
+    return [name for name in names if name]
+
+
+def slim_stdlib(full: Path, modules: list[str], out: Path, compression: int = zipfile.ZIP_STORED) -> None:
+    """Write a python_stdlib.zip holding only ``modules`` (and their parent packages) from ``full``,
+    as .py like Pyodide's own. Entries are stored uncompressed by default: the whole file then
+    compresses (brotli, gzip) smaller than a zip of deflated entries, and zipimport reads them
+    without inflating."""
+    with zipfile.ZipFile(full) as src:
+        names = set(src.namelist())
+        keep: set[str] = set()
+        for module in modules:
+            parts = module.split(".")
+            for i in range(1, len(parts)):
+                parent = "/".join(parts[:i]) + "/__init__.py"
+                if parent in names:
+                    keep.add(parent)
+            base = "/".join(parts)
+            for candidate in (base + ".py", base + "/__init__.py"):
+                if candidate in names:
+                    keep.add(candidate)
+                    break
+            else:
+                raise BuildError(f"{module} (stdlib-modules.txt) is not in Pyodide's {STDLIB_ZIP}")
+        dirs = set()
+        for name in keep:
+            parts = name.split("/")[:-1]
+            dirs.update("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+        with zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():  # Pyodide's own order, names, dates and modes
+                if info.filename in keep or info.filename in dirs:
+                    copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                    copy.external_attr = info.external_attr
+                    copy.compress_type = zipfile.ZIP_STORED if info.is_dir() else compression
+                    dst.writestr(copy, src.read(info.filename))
+
+
+# Runs under Node: boots Pyodide (node_modules/pyodide, full stdlib) and runs the Python file
+# argv[3] on the zip argv[4], writing argv[5]: Python 3.14's own ast does the work.
+NODE_MINIFY = r"""
+import { readFileSync, writeFileSync } from "node:fs";
+const [indexDir, lock, script, src, dst] = process.argv.slice(1);
+const { loadPyodide } = await import(indexDir + "/pyodide.mjs");
+const pyodide = await loadPyodide({ indexURL: indexDir + "/", fullStdLib: false, lockFileContents: readFileSync(lock, "utf8") });
+pyodide.FS.writeFile("/tmp/in.zip", readFileSync(src));
+pyodide.runPython(readFileSync(script, "utf8"));
+writeFileSync(dst, pyodide.FS.readFile("/tmp/out.zip"));
+"""
+
+# What `python -OO` does to the bytecode, done to the source: docstrings go (the stdlib supports
+# -OO), and ast.unparse drops comments and layout. Each result must parse back to the same tree.
+# Pyodide's own packages keep their source verbatim (they read docstrings).
+MINIFY = r"""
+import ast, zipfile
+
+VERBATIM = ("_pyodide/", "pyodide/")
+
+def without_docstrings(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                node.body = body[1:] or [ast.Pass()]
+    return tree
+
+with zipfile.ZipFile("/tmp/in.zip") as src, zipfile.ZipFile("/tmp/out.zip", "w") as dst:
+    for info in src.infolist():
+        data = src.read(info)
+        if info.filename.endswith(".py") and not info.filename.startswith(VERBATIM):
+            tree = without_docstrings(ast.parse(data, info.filename))
+            text = ast.unparse(tree) + "\n"
+            if ast.dump(ast.parse(text, info.filename)) != ast.dump(tree):
+                raise RuntimeError(f"{info.filename}: the minified source does not parse to the same tree")
+            data = text.encode()
+        dst.writestr(info, data)
+"""
+
+
+def minify_stdlib(src: Path, dst: Path) -> None:
+    """``src`` with its .py sources minified (see MINIFY), run by Pyodide under Node; cached in
+    .cache/minified/ by the hash of the input and of the script."""
+    key = hashlib.sha256(src.read_bytes() + MINIFY.encode() + NODE_MINIFY.encode()).hexdigest()
+    cached = ROOT / ".cache" / "minified" / f"{key}.zip"
+    if not cached.exists():
+        node = shutil.which("node")
+        if node is None:
+            raise BuildError("node is missing (it minifies the stdlib with Pyodide's own Python)")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            lock = Path(tmp) / "lock.json"
+            lock.write_text(empty_lock(pyodide_dir()))
+            script = Path(tmp) / "minify.py"
+            script.write_text(MINIFY)
+            out = Path(tmp) / "out.zip"
+            done = subprocess.run([node, "--input-type=module", "-e", NODE_MINIFY, str(pyodide_dir().resolve()),
+                                   str(lock), str(script), str(src.resolve()), str(out)], capture_output=True, text=True)
+            if done.returncode != 0:
+                raise BuildError(f"minifying the stdlib failed:\n{done.stdout}\n{done.stderr}")
+            shutil.copyfile(out, cached)
+    shutil.copyfile(cached, dst)
+
+
+# --- content hashes, precompression, manifest ----------------------------------------------------
+
+def tree_hash(directory: Path) -> str:
+    """The first 12 hex digits of a SHA-256 over every file's relative path and content."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        digest.update(f"{path.relative_to(directory).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()[:12]
+
+
+def compressed(data: bytes) -> dict[str, bytes]:
+    """{"br": ..., "gzip": ...} of ``data`` at the best levels (deterministic), cached in
+    .cache/compressed/ by content hash: brotli's best level takes a while on the wasm."""
+    try:
+        import brotli
+    except ImportError as err:
+        raise BuildError("brotli is missing: pip install -e '.[build]'") from err
+    cache = ROOT / ".cache" / "compressed"
+    key = hashlib.sha256(data).hexdigest()
+    out = {}
+    for encoding, suffix in SIBLINGS.items():
+        cached = cache / f"{key}{suffix}"
+        if cached.exists():
+            out[encoding] = cached.read_bytes()
+            continue
+        if encoding == "br":
+            packed = brotli.compress(data, quality=11, lgwin=24)
+        else:
+            packed = gzip.compress(data, compresslevel=9, mtime=0)
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = cache / f"{key}{suffix}.{id(data)}.tmp"
+        tmp.write_bytes(packed)
+        tmp.replace(cached)
+        out[encoding] = packed
+    return out
+
+
+def precompress_and_manifest(out: Path, directories: dict[str, str]) -> None:
+    """Write .br/.gz siblings where they pay, then manifest.json: every served file (siblings are
+    not listed; "encodings" says which exist) with its size, gzip and brotli sizes, and sha384."""
     files = {}
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         rel = path.relative_to(out).as_posix()
+        if rel == "manifest.json":
+            continue
         data = path.read_bytes()
-        files[rel] = {"size": len(data), "sha384": "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()}
-    manifest = {"name": "veil", "version": veil_version(), "pyodide": PYODIDE_VERSION, "files": files}
+        packed = compressed(data)
+        entry = {"size": len(data), "gzip": len(packed["gzip"]), "br": len(packed["br"]),
+                 "sha384": "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode(), "encodings": []}
+        if path.suffix in COMPRESSIBLE and len(data) >= 1024:
+            for encoding, suffix in SIBLINGS.items():
+                if len(packed[encoding]) <= 0.9 * len(data):
+                    path.with_name(path.name + suffix).write_bytes(packed[encoding])
+                    entry["encodings"].append(encoding)
+        files[rel] = entry
+    manifest = {"name": "veil", "version": veil_version(), "pyodide": PYODIDE_VERSION,
+                "directories": directories, "files": files}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
-def build(out: Path) -> Path:
-    """Write a fresh dist/ into ``out`` and return it."""
+# --- the build -----------------------------------------------------------------------------------
+
+def build(out: Path, stdlib: list[str] | None = None) -> Path:
+    """Write a fresh dist/ into ``out`` and return it. ``stdlib``: the slim zip's modules (default:
+    stdlib-modules.txt)."""
     pyodide = pyodide_dir()
-    micropip = fetch_micropip()
     rrweb_snapshot = check_vendored_rrweb_snapshot()
+    modules = stdlib_modules() if stdlib is None else stdlib
     if out.exists():
         shutil.rmtree(out)
-    (out / "pyodide").mkdir(parents=True)
-    (out / "python").mkdir()
-    (out / "vendor" / "rrweb-snapshot").mkdir(parents=True)
+    out.mkdir(parents=True)
+
+    staging = out / "pyodide-staging"
+    staging.mkdir()
     for name in PYODIDE_FILES:
-        shutil.copy2(pyodide / name, out / "pyodide" / name)
-    shutil.copy2(micropip, out / "python" / MICROPIP_WHEEL)
-    veil_wheel = build_veil_wheel(out / "python")
-    shutil.copy2(rrweb_snapshot, out / "vendor" / "rrweb-snapshot" / RRWEB_SNAPSHOT_FILE)
-    shutil.copy2(ROOT / "shim" / "vendor" / "rrweb-snapshot" / "LICENSE", out / "vendor" / "rrweb-snapshot" / "LICENSE")
-    shutil.copy2(ROOT / "shim" / "veil.js", out / "veil.js")
+        shutil.copy2(pyodide / name, staging / name)
+    slim_stdlib(pyodide / STDLIB_ZIP, modules, out / "stdlib-unminified.zip")
+    minify_stdlib(out / "stdlib-unminified.zip", staging / STDLIB_ZIP)
+    (out / "stdlib-unminified.zip").unlink()
+    pyodide_name = f"pyodide-{tree_hash(staging)}"
+    staging.rename(out / pyodide_name)
+
+    staging = out / "runtime-staging"
+    (staging / "vendor" / "rrweb-snapshot").mkdir(parents=True)
+    veil_wheel = build_veil_wheel(staging / "python")
+    shutil.copy2(rrweb_snapshot, staging / "vendor" / "rrweb-snapshot" / RRWEB_SNAPSHOT_FILE)
+    shutil.copy2(ROOT / "shim" / "vendor" / "rrweb-snapshot" / "LICENSE", staging / "vendor" / "rrweb-snapshot" / "LICENSE")
+    shutil.copy2(ROOT / "shim" / "observer.mjs", staging / "veil-observer.mjs")
+    worker = (ROOT / "shim" / "worker.mjs").read_text()
+    worker = (worker.replace("__VEIL_PYODIDE__", pyodide_name).replace("__VEIL_WHEEL__", veil_wheel.name)
+              .replace('"__VEIL_LOCK__"', json.dumps(empty_lock(pyodide))))
+    (staging / "veil-worker.mjs").write_text(worker)
+    runtime_name = f"runtime-{tree_hash(staging)}"
+    staging.rename(out / runtime_name)
+
+    (out / "veil.js").write_text((ROOT / "shim" / "veil.js").read_text().replace("__VEIL_RUNTIME__", runtime_name))
     shutil.copy2(ROOT / "shim" / "veil.mjs", out / "veil.mjs")
     shutil.copy2(ROOT / "shim" / "veil.d.ts", out / "veil.d.ts")
-    shutil.copy2(ROOT / "shim" / "observer.mjs", out / "veil-observer.mjs")
-    worker = (ROOT / "shim" / "worker.mjs").read_text()
-    worker = worker.replace("__MICROPIP_WHEEL__", MICROPIP_WHEEL).replace("__VEIL_WHEEL__", veil_wheel.name)
-    (out / "veil-worker.mjs").write_text(worker)
-    write_manifest(out)
+    for rel in ("veil.js", f"{runtime_name}/veil-worker.mjs"):
+        if "__VEIL_" in (out / rel).read_text():
+            raise BuildError(f"{rel} still holds a __VEIL_…__ placeholder")
+    precompress_and_manifest(out, {"pyodide": pyodide_name, "runtime": runtime_name})
     return out
+
+
+# --- which stdlib modules the runtime imports ----------------------------------------------------
+
+# Runs under Node: boots Pyodide from argv[1] (a directory with pyodide.mjs and a stdlib zip) the
+# way veil-worker.mjs does, installs the wheel argv[2], and runs the Python file argv[4].
+NODE_DRIVER = r"""
+import { readFileSync } from "node:fs";
+const [indexDir, wheel, lock, exercise] = process.argv.slice(1);
+const { loadPyodide } = await import(indexDir + "/pyodide.mjs");
+const pyodide = await loadPyodide({ indexURL: indexDir + "/", fullStdLib: false, lockFileContents: readFileSync(lock, "utf8") });
+await pyodide.loadPackage(wheel, { messageCallback: () => {} });
+console.log(pyodide.runPython(readFileSync(exercise, "utf8")));
+"""
+
+# Drives the core through veil.bridge over every kind of event and call the worker relays, then
+# answers the stdlib modules loaded from the zip, as JSON.
+EXERCISE = r"""
+import importlib, json, os, sys
+import veil, veil.bridge as b
+for name in sorted(os.listdir(os.path.dirname(veil.__file__))):
+    if name.endswith(".py") and name not in ("__init__.py", "testing.py"):
+        importlib.import_module("veil." + name[:-3])
+
+def t(value, i):
+    return {"type": 3, "id": i, "textContent": value}
+
+def e(tag, attrs, i, *children):
+    return {"type": 2, "id": i, "tagName": tag, "attributes": attrs, "childNodes": list(children)}
+
+body = e("body", {}, 5,
+    e("p", {"class": "greeting"}, 10, t("Hello Ada Lovelace, ada@example.com, 4111 1111 1111 1111, +44 20 7946 0958", 11)),
+    e("input", {"id": "q", "value": "secret query", "type": "text"}, 12),
+    e("input", {"type": "password", "value": "hunter2"}, 13),
+    e("div", {"data-veil": "block"}, 14, t("blocked", 15)),
+    e("button", {"data-veil": "allow"}, 16, t("Pay now", 17)),
+    e("a", {"href": "https://shop.example/order?token=abc&email=a@b.c#x", "title": "Ada"}, 18, t("order", 19)),
+    e("img", {"src": "https://shop.example/a.png?u=1", "alt": "Ada", "rr_width": "10px", "rr_height": "10px"}, 20),
+    e("div", {"contenteditable": "true", "style": "color: red; background: url(https://x/y.png)"}, 21, t("Dear Ada", 22)),
+    e("textarea", {}, 23, t("notes", 24)),
+    e("select", {}, 25, e("option", {"value": "1", "selected": True}, 26, t("One", 27))),
+    e("style", {}, 28, t("p { color: red }", 29)),
+    e("iframe", {"src": "https://other.example/"}, 30),
+    e("video", {"src": "https://x/v.mp4"}, 31),
+    e("svg", {"viewBox": "0 0 1 1"}, 32, e("title", {}, 33, t("Ada", 34))),
+)
+doc = {"type": 0, "id": 1, "childNodes": [
+    {"type": 1, "id": 2, "name": "html", "publicId": "", "systemId": ""},
+    e("html", {"lang": "en"}, 3, e("head", {}, 4, e("title", {}, 6, t("Checkout for Ada", 7))), body)]}
+config = {"endpoint": "/c", "clientToken": "pk_test", "consent": "not-required",
+          "excludeUrls": ["/account", {"regexp": "^/admin", "flags": "i"}],
+          "maskSelectors": [".greeting"], "blockSelectors": ["iframe"], "allowSelectors": ["button"],
+          "sampleRate": 100, "mouseMoveSampleMs": 50, "maxQueueBytes": 1048576, "debug": True}
+now = 1800000000000
+checks = [
+    json.loads(b.configure(json.dumps(config)))["ok"],
+    json.loads(b.autostart(json.dumps({"storedConsent": None})))["start"],
+    json.loads(b.gate(json.dumps({"href": "https://shop.example/checkout?email=a@b.c", "now": now})))["record"],
+    json.loads(b.start())["ok"],
+]
+events = [
+    {"type": 4, "data": {"href": "https://shop.example/checkout?email=a@b.c", "width": 800, "height": 600}, "timestamp": 1},
+    {"type": 2, "data": {"node": doc, "initialOffset": {"top": 0, "left": 0}}, "timestamp": 2},
+    {"type": 3, "data": {"source": 0, "texts": [{"id": 11, "value": "Bob bob@example.com"}],
+                         "attributes": [{"id": 18, "attributes": {"href": "/x?email=a@b.c", "style": {"color": "red"}}}],
+                         "removes": [{"parentId": 5, "id": 14}],
+                         "adds": [{"parentId": 5, "nextId": None, "node": e("span", {"data-veil": "mask"}, 40, t("Ada", 41))}]},
+     "timestamp": 3},
+    {"type": 3, "data": {"source": 5, "id": 12, "text": "typed secret", "isChecked": False}, "timestamp": 4},
+    {"type": 3, "data": {"source": 5, "id": 13, "text": "hunter3", "isChecked": False}, "timestamp": 5},
+    {"type": 5, "data": {"tag": "veil:key", "payload": {"key": "a", "id": 12, "code": "KeyA", "keyCode": 65}}, "timestamp": 6},
+    {"type": 5, "data": {"tag": "veil:key", "payload": {"key": "Enter", "id": 12, "shiftKey": True}}, "timestamp": 7},
+    {"type": 5, "data": {"tag": "veil:action", "payload": {"id": 16, "name": "Pay now"}}, "timestamp": 8},
+    {"type": 3, "data": {"source": 2, "type": 2, "id": 16, "x": 5, "y": 6}, "timestamp": 9},
+    {"type": 3, "data": {"source": 1, "positions": [{"x": i, "y": i, "id": 5, "timeOffset": i * 20 - 400} for i in range(20)]},
+     "timestamp": 10},
+    {"type": 3, "data": {"source": 3, "id": 5, "x": 0, "y": 10}, "timestamp": 11},
+    {"type": 3, "data": {"source": 4, "width": 1024, "height": 768}, "timestamp": 12},
+    {"type": 3, "data": {"source": 7, "type": 1, "id": 31, "currentTime": 1.5}, "timestamp": 13},
+    {"type": 3, "data": {"source": 13, "id": 21, "styles": [{"property": "color", "value": "blue"}]}, "timestamp": 14},
+    {"type": 5, "data": {"tag": "something", "payload": {"a": 1}}, "timestamp": 15},
+    {"type": 4, "data": {"href": "https://shop.example/account/settings", "width": 800, "height": 600}, "timestamp": 16},
+]
+result = json.loads(b.observe(json.dumps(events)))
+checks.append(result["snapshots"] == 1)
+b.observe("{not json")
+b.explain(json.dumps([{"tag": "div", "attributes": {"data-veil": "mask"}, "veilMatch": []},
+                      {"tag": "input", "attributes": {"type": "password"}}]))
+b.tick(now + 60000, True)
+ready = b.standby()
+if ready is not None:
+    b.commit_standby(ready[0])
+b.take_batch(2)
+b.gate(json.dumps({"href": "https://shop.example/", "now": now + 5000}))
+b.start()
+b.observe(json.dumps(events[:2]))
+b.tick(now + 3 * 3600 * 1000, False)
+b.take_batch(0)
+b.stop()
+checks.append(b.take_batch(0) is None)
+if not all(checks):
+    raise RuntimeError(f"the core did not behave as expected under Pyodide: {checks}")
+def zip_module(path):  # "/lib/python314.zip/json/__init__.py" -> "json" (os.path's file names posixpath)
+    inner = path.split(".zip/", 1)[1]
+    return inner[: -len(".py")].removesuffix("/__init__").replace("/", ".")
+
+def from_zip(module):  # frozen modules (os, io, site, importlib._bootstrap, ...) never read the zip
+    spec = getattr(module, "__spec__", None)
+    return ".zip/" in (getattr(module, "__file__", None) or "") and getattr(spec, "origin", None) != "frozen"
+
+json.dumps(sorted({zip_module(module.__file__) for module in list(sys.modules.values()) if from_zip(module)}))
+"""
+
+
+def run_core_in_node(index_dir: Path, wheel: Path) -> list[str]:
+    """Boot Pyodide under Node from ``index_dir`` (as the worker does), install ``wheel``, drive the
+    core through veil.bridge, and return the stdlib modules it loaded from the stdlib zip."""
+    node = shutil.which("node")
+    if node is None:
+        raise BuildError("node is missing")
+    with tempfile.TemporaryDirectory() as tmp:
+        lock = Path(tmp) / "lock.json"
+        lock.write_text(empty_lock(pyodide_dir()))
+        exercise = Path(tmp) / "exercise.py"
+        exercise.write_text(EXERCISE)
+        done = subprocess.run([node, "--input-type=module", "-e", NODE_DRIVER, str(index_dir.resolve()),
+                               str(wheel.resolve()), str(lock), str(exercise)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BuildError(f"Pyodide under Node failed:\n{done.stdout}\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def trace_stdlib() -> list[str]:
+    """Rewrite stdlib-modules.txt with what booting, installing the wheel and driving the core imports."""
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = build_veil_wheel(Path(tmp))
+        modules = run_core_in_node(pyodide_dir(), wheel)
+    lines = ["# The stdlib modules in dist/'s slim python_stdlib.zip: what Pyodide's boot, installing the",
+             "# veil wheel (pyodide.loadPackage) and driving the core through veil.bridge import.",
+             "# Written by `python build.py --trace-stdlib` (boots Pyodide under Node with the full stdlib);",
+             "# tests/unit/test_stdlib.py fails when veil imports a module missing here.",
+             *modules]
+    STDLIB_LIST.write_text("\n".join(lines) + "\n")
+    return modules
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="output directory (default: dist/)")
+    parser.add_argument("--trace-stdlib", action="store_true", help="rewrite stdlib-modules.txt (needs node)")
     args = parser.parse_args(argv)
     try:
+        if args.trace_stdlib:
+            modules = trace_stdlib()
+            print(f"wrote {STDLIB_LIST.name}: {len(modules)} modules")
+            return 0
         out = build(args.out)
     except BuildError as err:
         print(f"build.py: {err}", file=sys.stderr)
         return 1
-    total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    integrity = json.loads((out / "manifest.json").read_text())["files"]["veil.js"]["sha384"]
-    print(f"built {out} ({total / 1e6:.1f} MB); veil.js integrity {integrity} (the README snippet carries it)")
+    files = json.loads((out / "manifest.json").read_text())["files"]
+    raw = sum(f["size"] for f in files.values())
+    br = sum(f["br"] for f in files.values())
+    integrity = files["veil.js"]["sha384"]
+    print(f"built {out} ({raw / 1e6:.1f} MB raw, {br / 1e6:.1f} MB brotli); veil.js integrity {integrity} (the README snippet carries it)")
     return 0
 
 

@@ -176,7 +176,7 @@
   function boot(rawConfig) {
     var described = describe(rawConfig);
     return afterLoad().then(function () {
-      var worker = new Worker(new URL("veil-worker.mjs", BASE), { type: "module", name: "veil" });
+      var worker = new Worker(new URL("__VEIL_RUNTIME__/veil-worker.mjs", BASE), { type: "module", name: "veil" });
       state.worker = worker;
       worker.onmessage = onWorkerMessage;
       worker.onerror = function (e) {
@@ -519,7 +519,7 @@
       }
       state.generation += 1;
       return call("start").then(function () {
-        return import(new URL("veil-observer.mjs", BASE).href);
+        return import(new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href);
       }).then(function (mod) {
         state.observer = mod.createObserver({
           post: postObservations,
@@ -706,7 +706,7 @@
       if (!state.ready) return Promise.reject(new Error("Veil.explain: call Veil.init(config) first"));
       if (!(element instanceof Element)) return Promise.reject(new TypeError("Veil.explain: expected an Element"));
       return state.ready.then(function () {
-        return import(new URL("veil-observer.mjs", BASE).href);
+        return import(new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href);
       }).then(function (mod) {
         var chain = [];
         for (var el = element; el; el = el.parentElement || (el.getRootNode && el.getRootNode().host) || null) {

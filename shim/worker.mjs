@@ -1,25 +1,24 @@
 /*
  * veil-worker.mjs: the worker host. Boots Pyodide, installs the veil wheel, and relays strings.
  *
- * Rules: every file comes from this directory (Pyodide from ./pyodide/, wheels from ./python/);
- * no other host is contacted. It decides nothing: each message is handed to veil.bridge as a
- * JSON string, and the answer (JSON, or the gzipped batch bytes) goes back to veil.js.
- * build.py fills in the two wheel file names below.
+ * Rules: every file comes from dist/ (Pyodide from the sibling pyodide-<hash>/ directory, the
+ * wheel from ./python/); no other host is contacted. It decides nothing: each message is handed
+ * to veil.bridge as a JSON string, and the answer (JSON, or the gzipped batch bytes) goes back to
+ * veil.js. build.py fills in the Pyodide directory, the wheel's name and the lock (Pyodide's own
+ * lock with no packages: Veil loads none, so neither the 119 KB lock file nor micropip is fetched;
+ * pyodide.loadPackage installs the wheel from its URL).
  */
-import { loadPyodide } from "./pyodide/pyodide.mjs";
+import { loadPyodide } from "../__VEIL_PYODIDE__/pyodide.mjs";
 
-const MICROPIP_WHEEL = "__MICROPIP_WHEEL__";
 const VEIL_WHEEL = "__VEIL_WHEEL__";
+const LOCK = "__VEIL_LOCK__";
 const here = (path) => new URL(path, import.meta.url).href;
 
 let bridge = null;
 
 async function boot(configJson) {
-  const pyodide = await loadPyodide({ indexURL: here("./pyodide/"), fullStdLib: false });
-  await pyodide.loadPackage(here("./python/" + MICROPIP_WHEEL), { messageCallback: () => {} });
-  pyodide.globals.set("_veil_wheel_url", here("./python/" + VEIL_WHEEL));
-  await pyodide.runPythonAsync("import micropip\nawait micropip.install(_veil_wheel_url, deps=False)");
-  pyodide.globals.delete("_veil_wheel_url");
+  const pyodide = await loadPyodide({ indexURL: here("../__VEIL_PYODIDE__/"), fullStdLib: false, lockFileContents: LOCK });
+  await pyodide.loadPackage(here("./python/" + VEIL_WHEEL), { messageCallback: () => {} });
   bridge = pyodide.pyimport("veil.bridge");
   return JSON.parse(bridge.configure(configJson));
 }

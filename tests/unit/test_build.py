@@ -1,11 +1,15 @@
 """build.py: dist/ is complete, relocatable in its references, and its manifest is true."""
 
 import base64
+import gzip
 import hashlib
+import importlib.util
 import json
 import re
-import importlib.util
+import shutil
 import zipfile
+
+import brotli
 from pathlib import Path
 
 import pytest
@@ -41,28 +45,80 @@ def dist(tmp_path_factory):
     return build.build(tmp_path_factory.mktemp("dist") / "dist")
 
 
+def dirs(dist):
+    return json.loads((dist / "manifest.json").read_text())["directories"]
+
+
 @needs_npm
 def test_dist_holds_every_runtime_file(dist):
-    for rel in ["veil.js", "veil-worker.mjs", "veil-observer.mjs", "vendor/rrweb-snapshot/rrweb-snapshot.js",
-                "vendor/rrweb-snapshot/LICENSE", "pyodide/pyodide.mjs", "pyodide/pyodide.asm.wasm",
-                "pyodide/python_stdlib.zip", f"python/{build.MICROPIP_WHEEL}", "python/veil-0.1.0-py3-none-any.whl"]:
+    pyodide, runtime = dirs(dist)["pyodide"], dirs(dist)["runtime"]
+    assert re.fullmatch(r"pyodide-[0-9a-f]{12}", pyodide) and re.fullmatch(r"runtime-[0-9a-f]{12}", runtime)
+    top = {p.name for p in dist.iterdir()}
+    assert top == {"veil.js", "veil.js.br", "veil.js.gz", "veil.mjs", "veil.d.ts", "manifest.json", pyodide, runtime}
+    for rel in ["veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-observer.mjs",
+                f"{runtime}/vendor/rrweb-snapshot/rrweb-snapshot.js", f"{runtime}/vendor/rrweb-snapshot/LICENSE",
+                f"{pyodide}/pyodide.mjs", f"{pyodide}/pyodide.asm.mjs", f"{pyodide}/pyodide.asm.wasm",
+                f"{pyodide}/python_stdlib.zip", f"{runtime}/python/veil-0.1.0-py3-none-any.whl"]:
         assert (dist / rel).is_file(), rel
+    # Veil loads no Pyodide package: neither micropip nor the full lock file ships.
+    assert not list(dist.rglob("micropip*")) and not list(dist.rglob("pyodide-lock.json"))
 
 
 @needs_npm
-def test_manifest_lists_every_file_with_size_and_sha384(dist):
+def test_hashed_directory_names_are_their_content_hash(dist):
+    for name in dirs(dist).values():
+        prefix, digest = name.rsplit("-", 1)
+        staging = dist.parent / f"rehash-{prefix}"
+        shutil.copytree(dist / name, staging, ignore=shutil.ignore_patterns("*.br", "*.gz"))
+        assert build.tree_hash(staging) == digest
+        shutil.rmtree(staging)
+
+
+@needs_npm
+def test_entry_and_worker_name_the_hashed_directories(dist):
+    pyodide, runtime = dirs(dist)["pyodide"], dirs(dist)["runtime"]
+    veil_js = (dist / "veil.js").read_text()
+    assert f'"{runtime}/veil-worker.mjs"' in veil_js and f'"{runtime}/veil-observer.mjs"' in veil_js
+    worker = (dist / runtime / "veil-worker.mjs").read_text()
+    assert f'from "../{pyodide}/pyodide.mjs"' in worker and f'"../{pyodide}/"' in worker
+    assert "__VEIL_" not in veil_js + worker and "micropip" not in worker.replace("nor micropip", "")
+    # Only the URL references differ from the source.
+    assert veil_js.replace(runtime, "__VEIL_RUNTIME__") == (ROOT / "shim" / "veil.js").read_text()
+
+
+@needs_npm
+def test_manifest_lists_every_file_with_sizes_and_sha384(dist):
     manifest = json.loads((dist / "manifest.json").read_text())
     on_disk = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()} - {"manifest.json"}
-    assert set(manifest["files"]) == on_disk
+    siblings = {rel for rel in on_disk if rel.endswith((".br", ".gz"))}
+    assert set(manifest["files"]) == on_disk - siblings
     for rel, entry in manifest["files"].items():
         data = (dist / rel).read_bytes()
         assert entry["size"] == len(data)
         assert entry["sha384"] == "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+        assert 0 < entry["br"] and 0 < entry["gzip"]
+        for coding, suffix in (("br", ".br"), ("gzip", ".gz")):
+            sibling = dist / (rel + suffix)
+            assert sibling.exists() == (coding in entry["encodings"]), rel
+            if sibling.exists():
+                assert sibling.stat().st_size == entry[coding]
+    assert {"br", "gzip"} <= set(manifest["files"][f"{dirs(dist)['pyodide']}/pyodide.asm.wasm"]["encodings"])
+    assert gzip.decompress((dist / "veil.js.gz").read_bytes()) == (dist / "veil.js").read_bytes()
+    assert brotli.decompress((dist / "veil.js.br").read_bytes()) == (dist / "veil.js").read_bytes()
+
+
+@needs_npm
+def test_first_visit_is_at_most_3_5_mb_brotli(dist):
+    """Everything a browser fetches to boot: the entry, the runtime directory, Pyodide (not the
+    types, the module entry or the license)."""
+    files = json.loads((dist / "manifest.json").read_text())["files"]
+    loaded = [f for rel, f in files.items() if not rel.endswith(("veil.d.ts", "veil.mjs", "LICENSE"))]
+    assert sum(f["br"] for f in loaded) <= 3_500_000
 
 
 @needs_npm
 def test_veil_wheel_holds_the_core_and_a_valid_record(dist):
-    with zipfile.ZipFile(dist / "python/veil-0.1.0-py3-none-any.whl") as zf:
+    with zipfile.ZipFile(dist / dirs(dist)["runtime"] / "python/veil-0.1.0-py3-none-any.whl") as zf:
         names = set(zf.namelist())
         assert {"veil/__init__.py", "veil/bridge.py", "veil/recorder.py", "veil-0.1.0.dist-info/RECORD"} <= names
         record = zf.read("veil-0.1.0.dist-info/RECORD").decode()
@@ -76,21 +132,12 @@ def test_veil_wheel_holds_the_core_and_a_valid_record(dist):
 @needs_npm
 def test_shim_loads_only_relative_siblings(dist):
     """No absolute URL, CDN or other host appears in the scripts Veil loads."""
-    for rel in ("veil.js", "veil-worker.mjs", "veil-observer.mjs"):
+    runtime = dirs(dist)["runtime"]
+    for rel in ("veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-observer.mjs"):
         source = (dist / rel).read_text()
         assert not re.search(r"https?://", source), rel
-    worker = (dist / "veil-worker.mjs").read_text()
+    worker = (dist / runtime / "veil-worker.mjs").read_text()
     assert "__VEIL_WHEEL__" not in worker and "veil-0.1.0-py3-none-any.whl" in worker
-
-
-def test_micropip_hash_mismatch_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(build, "ROOT", tmp_path)
-    wheel_dir = tmp_path / ".cache" / "wheels"
-    wheel_dir.mkdir(parents=True)
-    (wheel_dir / build.MICROPIP_WHEEL).write_bytes(b"tampered")
-    with pytest.raises(build.BuildError, match="sha256"):
-        build.fetch_micropip()
-    assert not (wheel_dir / build.MICROPIP_WHEEL).exists()
 
 
 @needs_npm
