@@ -6,6 +6,9 @@ Rules: loopback only; both run in one background thread each, and stop when aske
 
 from __future__ import annotations
 
+import mimetypes
+import os
+import re
 import socket
 import threading
 import time
@@ -14,10 +17,11 @@ from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
 from examples.collector.app import CollectorSettings, create_app
 
@@ -51,6 +55,63 @@ class _ThreadedServer:
 
 CONSENT_DIR = DEMO_DIR.parent / "consent"
 
+# dist/'s content-hashed directories never change under their name: cache them for a year.
+IMMUTABLE = re.compile(r"^(pyodide|runtime)-[0-9a-f]{12}/")
+CACHE_IMMUTABLE = "public, max-age=31536000, immutable"
+CACHE_REVALIDATE = "no-cache"  # the entry files: always revalidated (ETag/Last-Modified give a 304)
+CONTENT_TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
+                 ".json": "application/json", ".zip": "application/zip", ".whl": "application/zip",
+                 ".ts": "text/plain"}
+PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))  # preferred first
+
+
+def accepted_encodings(header: str) -> set[str]:
+    """The content codings an Accept-Encoding header allows (q=0 excludes; * allows any)."""
+    accepted = set()
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if name.strip() and q > 0:
+            accepted.add(name.strip().lower())
+    if "*" in accepted:
+        accepted |= {name for name, _ in PRECOMPRESSED}
+    return accepted
+
+
+class DistFiles(StaticFiles):
+    """dist/ as a site should serve it: the precompressed .br/.gz sibling when the request accepts
+    that coding (Content-Encoding, Vary: Accept-Encoding), the right Content-Type (application/wasm
+    for WebAssembly.instantiateStreaming, text/javascript for modules), and Cache-Control:
+    immutable for the content-hashed directories, no-cache (revalidate) for the entry files."""
+
+    def file_response(self, full_path, stat_result: os.stat_result, scope, status_code: int = 200) -> Response:
+        request_headers = Headers(scope=scope)
+        full_path = os.fspath(full_path)
+        rel = os.path.relpath(full_path, self.directory).replace(os.sep, "/")
+        suffix = os.path.splitext(full_path)[1]
+        media_type = CONTENT_TYPES.get(suffix) or mimetypes.guess_type(full_path)[0] or "application/octet-stream"
+        headers = {"Cache-Control": CACHE_IMMUTABLE if IMMUTABLE.match(rel) else CACHE_REVALIDATE,
+                   "Vary": "Accept-Encoding"}
+        served, served_stat = full_path, stat_result
+        accepted = accepted_encodings(request_headers.get("accept-encoding", ""))
+        for coding, extension in PRECOMPRESSED:
+            if coding in accepted and os.path.isfile(full_path + extension):
+                served, served_stat = full_path + extension, os.stat(full_path + extension)
+                headers["Content-Encoding"] = coding
+                break
+        response = FileResponse(served, status_code=status_code, stat_result=served_stat, media_type=media_type,
+                                headers=headers)
+        if self.is_not_modified(response.headers, request_headers):
+            return NotModifiedResponse(response.headers)
+        return response
+
 
 def _page(path: Path, endpoint: str, token: str):
     html = path.read_text().replace("__VEIL_ENDPOINT__", endpoint).replace("__VEIL_TOKEN__", token)
@@ -67,7 +128,7 @@ def site_app(dist: Path, endpoint: str, token: str, extra_dirs: dict[str, Path] 
         Route("/", _page(DEMO_DIR / "index.html", endpoint, token)),
         Route("/consent/", _page(CONSENT_DIR / "index.html", endpoint, token)),
         Mount("/consent", StaticFiles(directory=CONSENT_DIR)),
-        Mount("/static/veil", StaticFiles(directory=dist)),
+        Mount("/static/veil", DistFiles(directory=dist)),
     ]
     for prefix, directory in (extra_dirs or {}).items():
         routes.append(Mount(prefix, StaticFiles(directory=directory, html=True)))
