@@ -1,14 +1,25 @@
-"""Boot benchmark: dist/ download size and the time from page load to the first masked snapshot.
+"""Boot benchmark: what the runtime downloads, first visit and repeat visit, and how long it takes
+from opening the demo page to recording, with a cold and with an HTTP-cached dist/.
 
-Run: .venv/bin/python benchmarks/boot.py [--runs N]   (after ./dev build; needs Debian's chromium)
-Prints a table; issue 8's side-by-side benchmark against rrweb will replace it.
+Run: .venv/bin/python benchmarks/boot.py [--runs N] [--dist DIR]   (after ./dev build; needs Debian's chromium)
+
+Bytes are what crossed the wire for /static/veil/ (Playwright's request sizes: encoded body plus
+response headers, including the worker's requests), served by examples/demo/servers.py, which
+sends the precompressed .br/.gz siblings. Over http://127.0.0.1 Chromium advertises
+`gzip, deflate, br, zstd` (loopback is a secure context); over plain http to any other host only
+`gzip, deflate`. So the browser rows use brotli; --encoding gzip forces the gzip siblings (what a
+plain-http origin gets). The manifest rows are dist/manifest.json's per-file sizes.
+The micropip row boots Pyodide under Node (node_modules/pyodide, same machine) twice: installing
+the veil wheel with pyodide.loadPackage(url) as the worker does, and with micropip from the full
+stdlib as Veil did before; it is skipped when .cache/wheels holds no micropip wheel.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
+import json
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -19,46 +30,136 @@ sys.path.insert(0, str(ROOT))
 from examples.demo.servers import start_servers  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-RUNTIME_FILES = ["veil.js", "veil-worker.mjs", "veil-observer.mjs", "vendor/rrweb-snapshot/rrweb-snapshot.js",
-                 "pyodide/pyodide.mjs", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.asm.wasm",
-                 "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json"]
+PREFIX = "/static/veil/"
 
 
-def sizes(dist: Path) -> tuple[int, int]:
-    files = RUNTIME_FILES + [str(p.relative_to(dist)) for p in (dist / "python").glob("*.whl")]
-    raw = sum((dist / f).stat().st_size for f in files)
-    packed = sum(len(gzip.compress((dist / f).read_bytes(), 6)) for f in files)
-    return raw, packed
+def _visit(context, url: str, encoding: str | None) -> dict:
+    """Open the demo page in ``context``; return boot seconds and the bytes per /static/veil/ file."""
+    page = context.new_page()
+    transfers: dict[str, dict] = {}
+
+    def finished(request):
+        if PREFIX not in request.url:
+            return
+        response = request.response()
+        sizes = request.sizes()
+        rel = request.url.split(PREFIX, 1)[1]
+        transfers[rel] = {"status": response.status if response else 0,
+                          "body": sizes["responseBodySize"], "headers": sizes["responseHeadersSize"],
+                          "encoding": (response.headers.get("content-encoding", "") if response else "")}
+
+    context.on("requestfinished", finished)
+    if encoding:
+        page.set_extra_http_headers({"Accept-Encoding": encoding})
+    page.goto(url)
+    page.wait_for_function("window.Veil && Veil.status === 'recording'", timeout=60_000)
+    boot = page.evaluate("performance.now()") / 1000
+    page.wait_for_timeout(300)  # let the last requestfinished events arrive
+    context.remove_listener("requestfinished", finished)
+    page.close()
+    return {"boot": boot, "files": transfers}
+
+
+def browser_runs(dist: Path, runs: int, encoding: str | None) -> list[tuple[dict, dict]]:
+    from playwright.sync_api import sync_playwright
+
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        servers = start_servers(dist, Path(tmp) / "bench.sqlite3")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _ in range(runs):
+                context = browser.new_context()
+                cold = _visit(context, servers.site_url + "/", encoding)
+                warm = _visit(context, servers.site_url + "/", encoding)  # same context: HTTP cache
+                results.append((cold, warm))
+                context.close()
+            browser.close()
+        servers.stop()
+    return results
+
+
+NODE_BOOT = r"""
+import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
+const [mode, wheel, micropip] = process.argv.slice(1);
+const t0 = performance.now();
+const py = await loadPyodide({ indexURL: "%(pyodide)s/", fullStdLib: false });
+if (mode === "micropip") {
+  await py.loadPackage(micropip, { messageCallback: () => {} });
+  py.globals.set("_url", wheel);
+  await py.runPythonAsync("import micropip\nawait micropip.install(_url, deps=False)");
+} else {
+  await py.loadPackage(wheel, { messageCallback: () => {} });
+}
+py.pyimport("veil.bridge");
+console.log(performance.now() - t0);
+"""
+
+
+def node_micropip(dist: Path, runs: int) -> dict[str, float] | None:
+    """Median ms to boot Pyodide and import veil.bridge under Node, with and without micropip."""
+    micropip = next((ROOT / ".cache" / "wheels").glob("micropip-*.whl"), None)
+    full = ROOT / "node_modules" / "pyodide"
+    wheel = next(dist.glob("runtime-*/python/veil-*.whl"), None)
+    if micropip is None or wheel is None:
+        return None
+    script = NODE_BOOT % {"pyodide": full.as_posix()}
+    out = {}
+    for mode in ("loadPackage", "micropip"):
+        times = []
+        for _ in range(runs):
+            done = subprocess.run(["node", "--input-type=module", "-e", script, mode, str(wheel), str(micropip)],
+                                  capture_output=True, text=True, check=True, cwd=ROOT)
+            times.append(float(done.stdout.strip().splitlines()[-1]))
+        out[mode] = statistics.median(times)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    parser.add_argument("--encoding", default=None, help='Accept-Encoding to send, e.g. "gzip" (default: Chromium\'s own)')
+    parser.add_argument("--no-node", action="store_true", help="skip the Node micropip comparison")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
+    dist = args.dist.resolve()
+    manifest = json.loads((dist / "manifest.json").read_text())["files"]
 
-    dist = ROOT / "dist"
-    raw, packed = sizes(dist)
-    with tempfile.TemporaryDirectory() as tmp:
-        servers = start_servers(dist, Path(tmp) / "bench.sqlite3")
-        boots = []
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for _ in range(args.runs):
-                ctx = browser.new_context()
-                page = ctx.new_page()
-                page.goto(servers.site_url + "/")
-                page.wait_for_function("Veil.status === 'recording'", timeout=60_000)
-                boots.append(page.evaluate("performance.now()") / 1000)
-                ctx.close()
-            browser.close()
-        servers.stop()
+    results = browser_runs(dist, args.runs, args.encoding)
+    cold_files = results[0][0]["files"]
+    first = sum(f["body"] + f["headers"] for f in cold_files.values())
+    repeat = [sum(f["body"] + f["headers"] for f in warm["files"].values()) for _, warm in results]
+    repeat_statuses = sorted({f"{rel} {f['status']}" for _, warm in results for rel, f in warm["files"].items() if f["body"]})
+
+    print("First visit, per file (bytes on the wire; manifest sizes):")
+    print("| file | encoding | transferred | raw | gzip | brotli |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    totals = [0, 0, 0]
+    for rel, f in sorted(cold_files.items()):
+        m = manifest.get(rel, {})
+        raw, gz, br = m.get("size", 0), m.get("gzip", 0), m.get("br", 0)
+        totals = [totals[0] + raw, totals[1] + gz, totals[2] + br]
+        print(f"| {rel} | {f['encoding'] or '-'} | {f['body'] + f['headers']:,} | {raw:,} | {gz:,} | {br:,} |")
+    print(f"| total | | {first:,} | {totals[0]:,} | {totals[1]:,} | {totals[2]:,} |")
+    print()
     print("| measure | value |")
     print("| --- | --- |")
-    print(f"| runtime download, first visit (raw) | {raw / 1e6:.1f} MB |")
-    print(f"| runtime download, first visit (gzip) | {packed / 1e6:.1f} MB |")
-    print(f"| page open to recording, median of {args.runs} (cold cache each) | {statistics.median(boots):.2f} s |")
-    print(f"| page open to recording, max | {max(boots):.2f} s |")
+    print(f"| runtime download, first visit (on the wire) | {first / 1e6:.2f} MB |")
+    print(f"| runtime download, first visit (manifest: raw / gzip / brotli) | {totals[0] / 1e6:.2f} / {totals[1] / 1e6:.2f} / {totals[2] / 1e6:.2f} MB |")
+    print(f"| runtime download, repeat visit (max of {args.runs}) | {max(repeat):,} bytes |")
+    cold = [c["boot"] for c, _ in results]
+    warm = [w["boot"] for _, w in results]
+    print(f"| page open to recording, cold, median of {args.runs} (max) | {statistics.median(cold):.2f} s ({max(cold):.2f}) |")
+    print(f"| page open to recording, warm (HTTP-cached), median of {args.runs} (max) | {statistics.median(warm):.2f} s ({max(warm):.2f}) |")
+    if not args.no_node:
+        node = node_micropip(dist, max(3, args.runs // 2))
+        if node is None:
+            print("| Pyodide boot + veil install under Node, loadPackage / micropip | skipped (no .cache/wheels/micropip-*.whl) |")
+        else:
+            print(f"| Pyodide boot + veil install under Node, loadPackage / micropip (median) | {node['loadPackage']:.0f} / {node['micropip']:.0f} ms |")
+    if repeat_statuses:
+        print()
+        print("Repeat-visit responses with a body: " + ", ".join(repeat_statuses))
 
 
 if __name__ == "__main__":
