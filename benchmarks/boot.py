@@ -45,7 +45,8 @@ def _visit(context, url: str, encoding: str | None) -> dict:
         sizes = request.sizes()
         rel = request.url.split(PREFIX, 1)[1]
         transfers[rel] = {"status": response.status if response else 0,
-                          "body": sizes["responseBodySize"], "headers": sizes["responseHeadersSize"],
+                          # a cache hit reports -1 or 0: nothing crossed the wire
+                          "body": max(0, sizes["responseBodySize"]), "headers": max(0, sizes["responseHeadersSize"]),
                           "encoding": (response.headers.get("content-encoding", "") if response else "")}
 
     context.on("requestfinished", finished)
@@ -81,12 +82,15 @@ def browser_runs(dist: Path, runs: int, encoding: str | None) -> list[tuple[dict
 
 NODE_BOOT = r"""
 import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
+import { readFileSync } from "node:fs";
 const [mode, wheel, micropip] = process.argv.slice(1);
 const t0 = performance.now();
 const py = await loadPyodide({ indexURL: "%(pyodide)s/", fullStdLib: false });
 if (mode === "micropip") {
   await py.loadPackage(micropip, { messageCallback: () => {} });
-  py.globals.set("_url", wheel);
+  const name = "/tmp/" + wheel.split("/").pop();  // micropip reads an emfs: path under Node
+  py.FS.writeFile(name, readFileSync(wheel));
+  py.globals.set("_url", "emfs:" + name);
   await py.runPythonAsync("import micropip\nawait micropip.install(_url, deps=False)");
 } else {
   await py.loadPackage(wheel, { messageCallback: () => {} });
@@ -129,7 +133,7 @@ def main() -> None:
     cold_files = results[0][0]["files"]
     first = sum(f["body"] + f["headers"] for f in cold_files.values())
     repeat = [sum(f["body"] + f["headers"] for f in warm["files"].values()) for _, warm in results]
-    repeat_statuses = sorted({f"{rel} {f['status']}" for _, warm in results for rel, f in warm["files"].items() if f["body"]})
+    repeat_statuses = sorted({f"{rel} {f['status']}" for _, warm in results for rel, f in warm["files"].items() if f["body"] > 0})
 
     print("First visit, per file (bytes on the wire; manifest sizes):")
     print("| file | encoding | transferred | raw | gzip | brotli |")
