@@ -9,8 +9,15 @@
  * reduces what is read. Every listener catches its own errors, and every prototype setter it
  * wraps is restored by stop(). Node ids stay stable across the full snapshots of one
  * recording (the mirror is reset only by start()), so the core's per-node memory stays valid.
+ *
+ * A full snapshot is a time-sliced walk: nodes are serialized one at a time (rrweb-snapshot's
+ * serializeNodeWithId with skipChild) in slices of at most SLICE_MS, each slice handed to the
+ * worker as a flat part, yielding to the page in between. What the page changes meanwhile is
+ * buffered (mutation records) or held (every other event); when the walk ends, a fix-up mutation
+ * reconciles the snapshot with the DOM as it is then, and the held events follow in order, so
+ * snapshot + fix-up + held events replay exactly to the page's final state.
  */
-import { Mirror, snapshot, serializeNodeWithId, transformAttribute } from "./vendor/rrweb-snapshot/rrweb-snapshot.js";
+import { Mirror, serializeNodeWithId, transformAttribute } from "./vendor/rrweb-snapshot/rrweb-snapshot.js";
 
 const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5 };
 const Source = { Mutation: 0, MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5, TouchMove: 6 };
@@ -27,6 +34,8 @@ const VALUE_SETTERS = [
   ["HTMLSelectElement", "selectedIndex"],
   ["HTMLOptionElement", "selected"],
 ];
+// A snapshot slice's budget: well inside one frame (16 ms), leaving room for the hand-over.
+const SLICE_MS = 6;
 const MOVE_SAMPLE_MS = 50;
 const MOVE_EMIT_MS = 500;
 const SCROLL_THROTTLE_MS = 100;
@@ -71,6 +80,7 @@ export function createObserver(options) {
   const throttles = new Map();
   const listeners = [];
   let freshlySerialized = new Set();
+  let walk = null; // the time-sliced full snapshot in progress
 
   function guard(fn) {
     return function (...args) {
@@ -120,12 +130,11 @@ export function createObserver(options) {
     if (!running) return;
     const parentId = nodeId(iframe);
     if (parentId <= 0) return;
-    buffer.push({
+    push({
       type: EventType.IncrementalSnapshot,
       data: { source: Source.Mutation, adds: [{ parentId, nextId: null, node: serialized }], removes: [], texts: [], attributes: [], isAttachIframe: true },
       timestamp: Date.now(),
     });
-    if (!timer) timer = setTimeout(drain, delayMs);
     if (iframe.contentDocument) watchRoot(iframe.contentDocument);
   }
 
@@ -150,7 +159,21 @@ export function createObserver(options) {
     keepIframeSrcFn: () => false,
   });
 
+  // Queue an event for the next hand-over; during a snapshot walk it waits for the walk's end.
+  function push(event) {
+    if (walk) {
+      walk.held.push(event);
+      return;
+    }
+    buffer.push(event);
+    if (!timer) timer = setTimeout(drain, delayMs);
+  }
+
   function emit(event, urgent) {
+    if (walk) {
+      walk.held.push(event);
+      return walk.finished;
+    }
     // Changes the page made before this event come first, so the timeline keeps its order.
     if (observer) processMutations(observer.takeRecords());
     buffer.push(event);
@@ -163,7 +186,7 @@ export function createObserver(options) {
   function drain() {
     clearTimeout(timer);
     timer = 0;
-    if (observer) processMutations(observer.takeRecords());
+    if (observer && !walk) processMutations(observer.takeRecords());
     if (!buffer.length) return inFlight;
     const events = buffer;
     buffer = [];
@@ -177,32 +200,221 @@ export function createObserver(options) {
     return n ? mirror.getId(n) : -1;
   }
 
+  // Yield to the page between slices: a background task where the Scheduler API exists, so that
+  // the page's own work always goes first.
+  function yieldToPage(fn) {
+    if (globalThis.scheduler && typeof scheduler.postTask === "function") {
+      scheduler.postTask(fn, { priority: "background" }).catch(onError);
+    } else {
+      setTimeout(fn, 0);
+    }
+  }
+
+  // A full snapshot, walked in slices. Resolves with the worker's answer to the last part (the one
+  // that completes the masked snapshot), or null if the recording stopped meanwhile.
   function takeFullSnapshot() {
-    if (observer) processMutations(observer.takeRecords());
-    freshlySerialized = new Set();
+    if (walk) return walk.finished; // the walk in progress reads the page as it is now
+    if (observer) processMutations(observer.takeRecords()); // earlier changes belong before it
     emitMeta();
-    const node = timed("veil:snapshot", () => snapshot(document, {
-      mirror,
-      blockClass: "rr-block",
-      blockSelector,
-      inlineStylesheet: true,
-      maskAllInputs: false,
-      slimDOM: false,
-      recordCanvas: false,
-      inlineImages: false,
-      onSerialize,
-      onIframeLoad,
-    }));
     freshlySerialized = new Set();
-    if (!node) throw new Error("snapshot failed");
-    return emit(
-      {
-        type: EventType.FullSnapshot,
-        data: { node, initialOffset: { left: window.scrollX, top: window.scrollY } },
-        timestamp: Date.now(),
-      },
-      true,
-    );
+    const w = {
+      startedAt: Date.now(),
+      stack: [[document, null, null, false]], // [node, parent id, node it was read under, cssCaptured]
+      serialized: new Map(), // node -> the parent node (or shadow root) it was serialized under
+      children: new Map(), // parent node (or shadow root) -> nodes serialized under it, in order
+      childless: new Set(), // serialized elements whose children are never recorded (blocked)
+      records: [], // mutation records taken during the walk
+      held: [], // every other event observed during the walk
+      cancelled: false,
+      finished: null,
+      resolve: null,
+    };
+    w.finished = new Promise((resolve) => { w.resolve = resolve; });
+    walk = w;
+    const options = Object.assign(serializeOptions(), { skipChild: true, newlyAddedElement: false, needsMask: false });
+    const step = guard(() => {
+      if (w.cancelled) return;
+      try {
+        const done = timed("veil:snapshot", () => {
+          if (!walkSlice(w, options)) return false;
+          w.resolve(finishWalk(w));
+          return true;
+        });
+        if (!done) yieldToPage(step);
+      } catch (err) {
+        walk = null;
+        w.cancelled = true;
+        w.resolve(null);
+        throw err;
+      }
+    });
+    step();
+    return w.finished;
+  }
+
+  // Serialize nodes for up to SLICE_MS and hand them over as one part; true when the walk is done.
+  function walkSlice(w, options) {
+    const started = performance.now();
+    const part = [];
+    let count = 0;
+    while (w.stack.length) {
+      if ((++count & 15) === 0 && performance.now() - started > SLICE_MS) break;
+      const [n, parentId, container, cssCaptured] = w.stack.pop();
+      // Moved or removed since its parent was read, or already walked: the fix-up reconciles it.
+      if ((container && n.parentNode !== container) || w.serialized.has(n)) continue;
+      options.cssCaptured = cssCaptured; // as rrweb-snapshot: a <style> whose CSS it inlined
+      const node = serializeNodeWithId(n, options);
+      if (!node) continue;
+      w.serialized.set(n, container);
+      if (container) {
+        if (!w.children.has(container)) w.children.set(container, []);
+        w.children.get(container).push(n);
+      }
+      node.parentId = parentId;
+      part.push(node);
+      if (node.type !== 0 && node.type !== 2) continue;
+      const blocked = node.type === 2 && node.attributes.rr_width !== undefined;
+      const textareaValue = node.type === 2 && node.tagName === "textarea" && node.attributes.value !== undefined;
+      if (blocked || textareaValue) {
+        w.childless.add(n);
+        continue;
+      }
+      // Pushed last-first so they are walked in document order: light children, then shadow ones.
+      const css = node.type === 2 && typeof node.attributes._cssText === "string";
+      const shadow = n.nodeType === Node.ELEMENT_NODE && n.shadowRoot;
+      if (shadow) for (let c = shadow.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, shadow, false]);
+      for (let c = n.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, n, css]);
+    }
+    const done = w.stack.length === 0;
+    const data = { part, done };
+    if (done) data.initialOffset = { left: window.scrollX, top: window.scrollY };
+    buffer.push({ type: EventType.FullSnapshot, data, timestamp: w.startedAt });
+    if (done) return true;
+    drain();
+    return false;
+  }
+
+  // The walk is over: hand over its last part, then the fix-up, then what was held, in order.
+  function finishWalk(w) {
+    const records = w.records.concat(observer ? observer.takeRecords() : []);
+    walk = null;
+    const lastPart = drain();
+    const deferred = records.filter((r) => !inWalkedDocument(r.target));
+    const fixup = timed("veil:mutations", () => reconcile(w, records.filter((r) => inWalkedDocument(r.target))));
+    if (fixup) buffer.push(fixup);
+    w.held.forEach((event) => buffer.push(event));
+    // Changes inside iframe documents are not part of the walk: they follow their iframe's attach.
+    if (deferred.length) processMutations(deferred);
+    freshlySerialized = new Set();
+    drain();
+    return lastPart;
+  }
+
+  function inWalkedDocument(n) {
+    return n === document || n.ownerDocument === document;
+  }
+
+  function hostOf(container) {
+    return container instanceof ShadowRoot ? container.host : container;
+  }
+
+  // Whether a node lies in a subtree that the fix-up serializes afresh.
+  function insideAny(set, n) {
+    for (let node = n; node; node = node.parentNode || node.host) if (set.has(node)) return true;
+    return false;
+  }
+
+  // The most children that can stay put: the longest run of ``current`` that appears in ``seen``
+  // in the same order (a longest increasing subsequence of their positions in ``seen``), so moving
+  // one child re-adds that child only.
+  function keptInOrder(seen, current) {
+    const position = new Map(seen.map((n, i) => [n, i]));
+    const candidates = current.filter((c) => position.has(c));
+    const tails = []; // tails[k]: index in candidates of the smallest tail of a run of length k+1
+    const previous = new Array(candidates.length);
+    candidates.forEach((c, i) => {
+      const p = position.get(c);
+      let lo = 0;
+      let hi = tails.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (position.get(candidates[tails[mid]]) < p) lo = mid + 1;
+        else hi = mid;
+      }
+      previous[i] = lo > 0 ? tails[lo - 1] : -1;
+      tails[lo] = i;
+    });
+    const kept = new Set();
+    for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = previous[i]) kept.add(candidates[i]);
+    return kept;
+  }
+
+  // One mutation that turns "the walk's snapshot" into "the page now": for every parent whose
+  // children changed during the walk, the children that are no longer where the walk saw them are
+  // removed and the ones now there are added afresh (same ids); texts and attributes that changed
+  // are sent with their current values. Every step is idempotent, so it does not matter whether a
+  // change happened before or after the walk read the node.
+  function reconcile(w, records) {
+    const containers = new Set();
+    const texts = new Set();
+    const attrs = new Map();
+    for (const r of records) {
+      if (r.type === "childList") containers.add(r.target);
+      else if (r.type === "characterData") texts.add(r.target);
+      else if (r.type === "attributes") {
+        if (!attrs.has(r.target)) attrs.set(r.target, new Set());
+        attrs.get(r.target).add(r.attributeName);
+      }
+    }
+    const ordered = [...containers].filter((c) => w.serialized.has(hostOf(c)) && !w.childless.has(hostOf(c)) && hostOf(c).isConnected);
+    // First which children stay where the walk saw them (in order) and which are re-added whole;
+    // then a parent that lies inside a re-added subtree needs nothing of its own.
+    const plans = [];
+    const fresh = new Set(); // roots of the subtrees added afresh
+    for (const container of ordered) {
+      const seen = w.children.get(container) || [];
+      const current = Array.from(container.childNodes);
+      const kept = keptInOrder(seen, current);
+      current.forEach((c) => kept.has(c) || fresh.add(c));
+      plans.push({ container, seen, current, kept });
+    }
+    const removes = [];
+    const adds = [];
+    for (const { container, seen, current, kept } of plans) {
+      if (insideAny(fresh, container)) continue;
+      const parentId = nodeId(hostOf(container));
+      for (const n of seen) {
+        const id = nodeId(n);
+        if (!kept.has(n) && id > 0) removes.push({ parentId, id });
+      }
+      // Last-first: each added node's next sibling is already in place when it is inserted.
+      for (let k = current.length - 1; k >= 0; k--) {
+        const c = current[k];
+        if (kept.has(c)) continue;
+        const node = serializeNodeWithId(c, serializeOptions());
+        if (!node) continue;
+        if (container instanceof ShadowRoot) node.isShadow = true;
+        adds.push({ parentId, nextId: nextIdOf(c), node });
+      }
+    }
+    const textChanges = [];
+    for (const n of texts) {
+      if (w.serialized.has(n) && n.isConnected && !insideAny(fresh, n)) textChanges.push({ id: nodeId(n), value: n.textContent });
+    }
+    const attributeChanges = [];
+    for (const [el, names] of attrs) {
+      if (w.serialized.has(el) && el.isConnected && !insideAny(fresh, el)) attributeChanges.push(...attributeChange(el, names));
+    }
+    for (const { id } of removes) {
+      const n = mirror.getNode(id);
+      if (n && !n.isConnected) mirror.removeNodeFromMap(n);
+    }
+    if (!(adds.length || removes.length || textChanges.length || attributeChanges.length)) return null;
+    return {
+      type: EventType.IncrementalSnapshot,
+      data: { source: Source.Mutation, texts: textChanges, attributes: attributeChanges, removes, adds },
+      timestamp: w.startedAt,
+    };
   }
 
   function isTopmost(n, added) {
@@ -318,20 +530,8 @@ export function createObserver(options) {
     }
     const attributeChanges = [];
     for (const [el, names] of attrs) {
-      const id = nodeId(el);
-      if (id <= 0 || !el.isConnected || freshlySerialized.has(el)) continue;
-      const tagName = el.tagName.toLowerCase();
-      const attributes = {};
-      for (const name of names) {
-        const value = el.getAttribute(name);
-        attributes[name] = value === null ? null : transformAttribute(document, tagName, name.toLowerCase(), value);
-      }
-      const current = {};
-      for (const name of LEVEL_ATTRIBUTES) current[name] = el.getAttribute(name);
-      const veilMatch = matchFlags(el);
-      rememberFlags(el, veilMatch);
-      attributeChanges.push({ id, attributes, current, veilMatch });
-      if (userSelectors) attributeChanges.push(...descendantFlagChanges(el));
+      if (nodeId(el) <= 0 || !el.isConnected || freshlySerialized.has(el)) continue;
+      attributeChanges.push(...attributeChange(el, names));
     }
     for (const [, n] of removed) {
       if (!n.isConnected && mirror.hasNode(n)) {
@@ -349,6 +549,24 @@ export function createObserver(options) {
         timestamp: Date.now(),
       });
     }
+  }
+
+  // An element's changed attributes with their current values, the attributes the core's reduce
+  // reads, its selector flags, and the flag changes this caused below it.
+  function attributeChange(el, names) {
+    const tagName = el.tagName.toLowerCase();
+    const attributes = {};
+    for (const name of names) {
+      const value = el.getAttribute(name);
+      attributes[name] = value === null ? null : transformAttribute(document, tagName, name.toLowerCase(), value);
+    }
+    const current = {};
+    for (const name of LEVEL_ATTRIBUTES) current[name] = el.getAttribute(name);
+    const veilMatch = matchFlags(el);
+    rememberFlags(el, veilMatch);
+    const changes = [{ id: nodeId(el), attributes, current, veilMatch }];
+    if (userSelectors) changes.push(...descendantFlagChanges(el));
+    return changes;
   }
 
   function listen(target, type, fn, opts) {
@@ -508,13 +726,17 @@ export function createObserver(options) {
   function start() {
     running = true;
     mirror.reset();
-    const result = takeFullSnapshot();
+    // Observing first: whatever changes while the snapshot is walked is buffered for its fix-up.
     observer = new MutationObserver(guard((records) => {
+      if (walk) {
+        walk.records.push(...records);
+        return;
+      }
       processMutations(records);
       if (buffer.length && !timer) timer = setTimeout(drain, delayMs);
     }));
     observer.observe(document, OBSERVE_OPTIONS);
-    observedRoots.forEach((root) => observer.observe(root, OBSERVE_OPTIONS));
+    const result = takeFullSnapshot();
     listenDocument(document);
     hookValueSetters();
     listen(document, "click", (e) => {
@@ -566,6 +788,11 @@ export function createObserver(options) {
 
   function stop() {
     running = false;
+    if (walk) {
+      walk.cancelled = true;
+      walk.resolve(null);
+      walk = null;
+    }
     if (observer) observer.disconnect();
     observer = null;
     listeners.forEach(([target, type, handler, opts]) => target.removeEventListener(type, handler, opts));
@@ -596,6 +823,6 @@ export function createObserver(options) {
       }
       return drain();
     },
-    pending: () => buffer.length > 0 || moves.length > 0 || trailingMove !== null,
+    pending: () => buffer.length > 0 || moves.length > 0 || trailingMove !== null || walk !== null,
   };
 }
