@@ -7,6 +7,7 @@ the shim keeps ids stable between snapshots of one recording. Removing a node fo
 
 from __future__ import annotations
 
+from collections.abc import KeysView
 from dataclasses import dataclass
 
 from .levels import Level, most_restrictive
@@ -34,6 +35,10 @@ class NodeTable:
 
     def __len__(self) -> int:
         return len(self._nodes)
+
+    def ids(self) -> "KeysView[int]":
+        """A live view of the recorded ids (a fast membership test for hot loops)."""
+        return self._nodes.keys()
 
     def get(self, node_id: object) -> NodeInfo | None:
         return self._nodes.get(node_id)  # type: ignore[arg-type]

@@ -37,42 +37,44 @@ class MalformedNode(ValueError):
 
 def mask_node(
     src: Any, p_id: int | None, p_level: Level, p_tag: str | None, p_secret: bool, table: NodeTable, scrub: bool
-) -> tuple[dict[str, Any], Level, str | None]:
+) -> tuple[dict[str, Any], Level, str | None, bool]:
     """The masked copy of one serialized node, without its children, entered in ``table``.
 
-    Returns it with the level and tag its children inherit (``Level.BLOCK``: it takes none).
+    Returns it with the level, tag and secrecy its children inherit (``Level.BLOCK``: it takes
+    no children).
     """
-    if type(src) is not dict:
-        raise MalformedNode("node is not an object")
-    node_id = src.get("id")
+    # Written for speed (it runs once per node of every snapshot): subscripts and ``in`` checks
+    # rather than dict.get calls, and optional keys looked up only when present.
+    if type(src) is not dict or "id" not in src or "type" not in src:
+        raise MalformedNode("node is not an object with an id and a type")
+    node_id = src["id"]
     if type(node_id) is not int:
         raise MalformedNode("node without an integer id")
-    node_type = src.get("type")
+    node_type = src["type"]
     dst: dict[str, Any] = {"id": node_id, "type": node_type}
-    root_id = src.get("rootId")
-    if type(root_id) is int:
-        dst["rootId"] = root_id
-    if src.get("isShadow") is True:
+    if "rootId" in src and type(src["rootId"]) is int:
+        dst["rootId"] = src["rootId"]
+    if "isShadow" in src and src["isShadow"] is True:
         dst["isShadow"] = True
     if node_type == _ELEMENT:
-        tag = src.get("tagName")
-        attributes = src.get("attributes")
+        tag = src["tagName"] if "tagName" in src else None
+        attributes = src["attributes"] if "attributes" in src else None
         if type(tag) is not str or type(attributes) is not dict:
             raise MalformedNode("element without tagName or attributes")
         tag = tag.lower()
-        level = element_level(p_level, attributes, src.get(MATCH_FLAGS_KEY))
+        level = element_level(p_level, attributes, src[MATCH_FLAGS_KEY] if MATCH_FLAGS_KEY in src else None)
         info = NodeInfo(level, tag, p_id, is_forced_secret(tag, attributes))
         table.add(node_id, info)  # may make it a secret: once a secret, always one
         dst["tagName"] = tag
-        dst["attributes"] = mask_attributes(tag, attributes, level, info.secret, scrub, src.get(SIZE_KEY))
+        dst["attributes"] = mask_attributes(tag, attributes, level, info.secret, scrub, src[SIZE_KEY] if SIZE_KEY in src else None)
         dst["childNodes"] = []
         for key in _ELEMENT_FLAGS:
-            if src.get(key) is True and (level is not _BLOCK or key == "isSVG"):
+            if key in src and src[key] is True and (level is not _BLOCK or key == "isSVG"):
                 dst[key] = True
-        return dst, level, tag
+        return dst, level, tag, info.secret
     if node_type == _TEXT or node_type == _COMMENT or node_type == _CDATA:
         table.add(node_id, NodeInfo(p_level, None, p_id))
-        text = src.get("textContent")
+        text = src["textContent"] if "textContent" in src else ""
         if type(text) is not str:
             text = ""
         if node_type == _TEXT:
@@ -82,19 +84,19 @@ def mask_node(
             dst["textContent"] = clear_text(text, scrub) if p_level is _ALLOW else ""
         else:
             dst["textContent"] = ""
-        return dst, _BLOCK, None
+        return dst, _BLOCK, None, False
     if node_type == _DOCUMENT:
         table.add(node_id, NodeInfo(p_level, None, p_id))
         dst["childNodes"] = []
         if src.get("compatMode") in ("BackCompat", "CSS1Compat"):
             dst["compatMode"] = src["compatMode"]
-        return dst, p_level, None
+        return dst, p_level, None, False
     if node_type == _DOCUMENT_TYPE:
         table.add(node_id, NodeInfo(p_level, None, p_id))
         for key in _DOCTYPE_KEYS:
             value = src.get(key)
             dst[key] = value if type(value) is str else ""
-        return dst, _BLOCK, None
+        return dst, _BLOCK, None, False
     raise MalformedNode(f"unknown node type {node_type!r}")
 
 
@@ -115,7 +117,7 @@ def mask_tree(
     ]
     while stack:
         src, out_parent, p_id, p_level, p_tag, p_secret = stack.pop()
-        dst, level, tag = mask_node(src, p_id, p_level, p_tag, p_secret, table, scrub)
+        dst, level, tag, secret = mask_node(src, p_id, p_level, p_tag, p_secret, table, scrub)
         if out_parent is None:
             out_root = dst
         else:
@@ -127,7 +129,6 @@ def mask_tree(
             continue
         if type(children) is not list:
             raise MalformedNode("childNodes is not a list")
-        secret = table.get(dst["id"]).secret  # type: ignore[union-attr]
         node_id = dst["id"]
         # Pushed last-first so that they are masked, and appended, in document order.
         for child in reversed(children):
@@ -153,31 +154,34 @@ class SnapshotAssembler:
     def add(self, nodes: Any) -> None:
         if type(nodes) is not list:
             raise MalformedNode("a snapshot part is not a list")
-        table, scrub, open_nodes = self.table, self.scrub, self._open
+        table, scrub, open_nodes, unrecorded = self.table, self.scrub, self._open, self._unrecorded
+        known = table.ids()
+        if self.root is None and nodes:
+            first = nodes[0]
+            if type(first) is not dict or first.get("type") != _DOCUMENT or first.get(PARENT_KEY) is not None:
+                raise MalformedNode("a snapshot's first node is not its document")
+            dst, level, tag, _ = mask_node(first, None, self.default_level, None, False, table, scrub)
+            self.root = dst
+            open_nodes[dst["id"]] = (dst, level, tag, False)
+            nodes = nodes[1:]
         for src in nodes:
             if type(src) is not dict:
                 raise MalformedNode("node is not an object")
-            if self.root is None:
-                if src.get("type") != NodeType.DOCUMENT or src.get(PARENT_KEY) is not None:
-                    raise MalformedNode("a snapshot's first node is not its document")
-                dst, level, tag = mask_node(src, None, self.default_level, None, False, table, scrub)
-                self.root = dst
-                open_nodes[dst["id"]] = (dst, level, tag, False)
-                continue
-            parent = open_nodes.get(src.get(PARENT_KEY))  # type: ignore[arg-type]
+            parent_id = src[PARENT_KEY] if PARENT_KEY in src else None
+            parent = open_nodes.get(parent_id)  # type: ignore[arg-type]
             if parent is None:
-                if src.get(PARENT_KEY) in table or src.get(PARENT_KEY) in self._unrecorded:
+                if parent_id in known or parent_id in unrecorded:
                     # Inside a block (or under a text node): never recorded, nor is anything under it.
-                    self._unrecorded.add(src.get("id"))
+                    unrecorded.add(src.get("id"))
                     continue
                 raise MalformedNode("a snapshot node's parent came before it in no part")
-            if src.get("id") in table:
+            if "id" in src and src["id"] in known:
                 raise MalformedNode("a node appears twice in one snapshot")
             out_parent, p_level, p_tag, p_secret = parent
-            dst, level, tag = mask_node(src, src[PARENT_KEY], p_level, p_tag, p_secret, table, scrub)
+            dst, level, tag, secret = mask_node(src, parent_id, p_level, p_tag, p_secret, table, scrub)
             out_parent["childNodes"].append(dst)
-            if level is not Level.BLOCK and "childNodes" in dst:
-                open_nodes[dst["id"]] = (dst, level, tag, table.get(dst["id"]).secret)  # type: ignore[union-attr]
+            if level is not _BLOCK and "childNodes" in dst:
+                open_nodes[dst["id"]] = (dst, level, tag, secret)
 
 
 __all__ = ["MalformedNode", "SnapshotAssembler", "mask_node", "mask_text", "mask_tree"]

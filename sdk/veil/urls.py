@@ -8,6 +8,7 @@ a long run of digits or any PII pattern (``pii``) are masked; javascript: and da
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .pii import contains_pii
@@ -19,11 +20,15 @@ _LONG_DIGITS = re.compile(r"\d{5,}")
 
 
 def _scrub_path(path: str) -> str:
-    segments = path.split("/")
-    return "/".join(
-        MASK if _EMAIL_LIKE.search(seg) or _LONG_DIGITS.search(seg) or "%40" in seg.lower() or contains_pii(unquote(seg)) else seg
-        for seg in segments
-    )
+    return "/".join(map(_scrub_segment, path.split("/")))
+
+
+# Pages repeat their path segments (and URLs) endlessly; the checks below are a dozen regexes each.
+@lru_cache(maxsize=4096)
+def _scrub_segment(seg: str) -> str:
+    if _EMAIL_LIKE.search(seg) or _LONG_DIGITS.search(seg) or "%40" in seg.lower() or contains_pii(unquote(seg)):
+        return MASK
+    return seg
 
 
 def _scrub_query(query: str) -> str:
@@ -38,6 +43,7 @@ def _scrub_query(query: str) -> str:
     return "&".join(pairs)
 
 
+@lru_cache(maxsize=2048)
 def scrub_url(url: str) -> str:
     """Return the URL with everything that could identify a person masked."""
     stripped = url.strip()

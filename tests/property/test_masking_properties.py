@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from itertools import count
 
 from hypothesis import given, settings
@@ -25,6 +26,11 @@ def test_no_non_whitespace_character_of_a_masked_text_survives(value):
     assert len(masked) == len(value)
     for original, out in zip(value, masked):
         assert out == original if original in WHITESPACE else out == "*"
+
+
+@given(st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=127))))
+def test_the_ascii_fast_path_masks_exactly_like_the_rule(value):
+    assert mask_text(value) == re.sub("[^" + WHITESPACE + "]", "*", value)
 
 
 @given(st.text())
