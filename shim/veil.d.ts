@@ -63,6 +63,8 @@ export interface VeilStats {
   batchesFailed: number;
   dropped: number;
   beforeSendDropped: number;
+  /** Size of the WebAssembly memory the worker's Python runs in (it only grows), in bytes. */
+  workerMemoryBytes: number;
   queuedBatches: number;
   queueDropped: number;
 }

@@ -38,7 +38,7 @@
     generation: 0,
     tcf: null,
     navigationHooks: [],
-    counters: { errors: 0, batchesSent: 0, batchesFailed: 0, dropped: 0, beforeSendDropped: 0 },
+    counters: { errors: 0, batchesSent: 0, batchesFailed: 0, dropped: 0, beforeSendDropped: 0, workerMemoryBytes: 0 },
   };
 
   var errorListeners = [];
@@ -364,10 +364,11 @@
     var generation = state.generation;
     return call("observe", { events: eventsJson }).then(function (result) {
       measure("veil:mask-latency", oldest);
-      measure("veil:worker-mask", Date.now() - result.maskMs);
+      measure("veil:worker-mask", performance.timeOrigin + performance.now() - result.maskMs);
       if (generation !== state.generation) return result;
       state.dirty = true;
       state.counters.dropped = result.dropped;
+      if (result.memoryBytes) state.counters.workerMemoryBytes = result.memoryBytes;
       state.standby = result.standby || null;
       result.actions.forEach(function (action) {
         if (action === "snapshot" && state.observer) state.observer.snapshot();

@@ -15,11 +15,22 @@ const LOCK = "__VEIL_LOCK__";
 const here = (path) => new URL(path, import.meta.url).href;
 
 let bridge = null;
+let runtime = null;
+
+// The WebAssembly memory Python lives in (it only grows): what Veil costs in the worker's memory.
+function memoryBytes() {
+  try {
+    return runtime._module.HEAPU8.buffer.byteLength;
+  } catch (err) {
+    return 0; // a diagnostic: its absence must not matter
+  }
+}
 
 async function boot(configJson) {
   const pyodide = await loadPyodide({ indexURL: here("../__VEIL_PYODIDE__/"), fullStdLib: false, lockFileContents: LOCK });
   await pyodide.loadPackage(here("./python/" + VEIL_WHEEL), { messageCallback: () => {} });
   bridge = pyodide.pyimport("veil.bridge");
+  runtime = pyodide;
   return JSON.parse(bridge.configure(configJson));
 }
 
@@ -40,6 +51,7 @@ function handle(type, payload) {
       // The observer hands over a JSON string: nothing is cloned or re-encoded on the way.
       const result = JSON.parse(bridge.observe(payload.events));
       result.maskMs = performance.now() - started; // Python's masking time, for debug's measures
+      result.memoryBytes = memoryBytes();
       // A ready-to-send copy of the pending batch, for the page to send synchronously on pagehide.
       const standby = bridge.standby();
       if (standby) result.standby = { info: JSON.parse(standby[0]), chunks: standby[1] };

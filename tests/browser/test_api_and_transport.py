@@ -116,6 +116,14 @@ def test_veil_boots_in_a_module_worker_not_on_the_main_thread(page, servers):
     assert page.evaluate("typeof window.pyodide") == "undefined"
 
 
+def test_stats_report_the_memory_python_uses_in_the_worker(page, servers):
+    page.goto(servers.site_url + "/")
+    wait_recording(page)
+    page.wait_for_function("Veil.stats().workerMemoryBytes > 0")
+    memory = page.evaluate("Veil.stats().workerMemoryBytes")
+    assert 4 * 2**20 < memory < 512 * 2**20, memory  # Python's heap: megabytes, not bytes nor gigabytes
+
+
 def test_start_after_stop_begins_a_new_recording_with_a_fresh_snapshot(page, servers, capture):
     page.goto(servers.site_url + "/")
     wait_recording(page)
