@@ -51,11 +51,9 @@ def mask_node(
     if type(node_id) is not int:
         raise MalformedNode("node without an integer id")
     node_type = src["type"]
-    dst: dict[str, Any] = {"id": node_id, "type": node_type}
-    if "rootId" in src and type(src["rootId"]) is int:
-        dst["rootId"] = src["rootId"]
-    if "isShadow" in src and src["isShadow"] is True:
-        dst["isShadow"] = True
+    # Keys in rrweb's own order, the id last: a snapshot is long runs of near-identical nodes, and
+    # an id up front would break each run gzip could match (~12% more bytes on the wire).
+    dst: dict[str, Any] = {"type": node_type}
     if node_type == _ELEMENT:
         tag = src["tagName"] if "tagName" in src else None
         attributes = src["attributes"] if "attributes" in src else None
@@ -71,6 +69,7 @@ def mask_node(
         for key in _ELEMENT_FLAGS:
             if key in src and src[key] is True and (level is not _BLOCK or key == "isSVG"):
                 dst[key] = True
+        _finish(src, dst, node_id)
         return dst, level, tag, info.secret
     if node_type == _TEXT or node_type == _COMMENT or node_type == _CDATA:
         table.add(node_id, NodeInfo(p_level, None, p_id))
@@ -84,20 +83,31 @@ def mask_node(
             dst["textContent"] = clear_text(text, scrub) if p_level is _ALLOW else ""
         else:
             dst["textContent"] = ""
+        _finish(src, dst, node_id)
         return dst, _BLOCK, None, False
     if node_type == _DOCUMENT:
         table.add(node_id, NodeInfo(p_level, None, p_id))
         dst["childNodes"] = []
         if src.get("compatMode") in ("BackCompat", "CSS1Compat"):
             dst["compatMode"] = src["compatMode"]
+        _finish(src, dst, node_id)
         return dst, p_level, None, False
     if node_type == _DOCUMENT_TYPE:
         table.add(node_id, NodeInfo(p_level, None, p_id))
         for key in _DOCTYPE_KEYS:
             value = src.get(key)
             dst[key] = value if type(value) is str else ""
+        _finish(src, dst, node_id)
         return dst, _BLOCK, None, False
     raise MalformedNode(f"unknown node type {node_type!r}")
+
+
+def _finish(src: dict[str, Any], dst: dict[str, Any], node_id: int) -> None:
+    if "rootId" in src and type(src["rootId"]) is int:
+        dst["rootId"] = src["rootId"]
+    if "isShadow" in src and src["isShadow"] is True:
+        dst["isShadow"] = True
+    dst["id"] = node_id
 
 
 def mask_tree(

@@ -268,3 +268,15 @@ def test_a_snapshot_part_cannot_carry_a_node_twice_or_an_orphan():
         result = recorder.observe([meta(), *snapshot_parts])
         assert result["snapshots"] == 0 and result["actions"] == ["snapshot"]
         assert "Ada" not in json.dumps(sent(recorder))
+
+
+def test_snapshot_nodes_keep_rrwebs_key_order_with_the_id_last():
+    # gzip matches the long runs of near-identical nodes only if the unique id does not lead.
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    node = sent(recorder)["events"][1]["data"]["node"]
+    html = node["childNodes"][1]
+    assert list(node)[0] == "type" and list(node)[-1] == "id"
+    assert list(html) == ["type", "tagName", "attributes", "childNodes", "id"]
+    text_node = html["childNodes"][1]["childNodes"][0]["childNodes"][0]
+    assert list(text_node) == ["type", "textContent", "id"]
