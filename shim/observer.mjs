@@ -271,6 +271,7 @@ export function createObserver(options) {
         w.children.get(container).push(n);
       }
       node.parentId = parentId;
+      delete node.childNodes; // always empty here (skipChild): a part names parents instead
       part.push(node);
       if (node.type !== 0 && node.type !== 2) continue;
       const blocked = node.type === 2 && node.attributes.rr_width !== undefined;
