@@ -7,14 +7,18 @@ Veil (default config, debug on for its User Timing measures) and rrweb 2.2.2's r
 maskAllInputs and maskTextSelector "*") record the same page in a fresh browser context. Measured:
   snapshot_ms   start() to the first masked full snapshot (Veil; runtime boot excluded) or the
                 synchronous record() call (rrweb)
-  serialize_ms / python_mask_ms  for Veil's first snapshot: rrweb-snapshot's serialization on the
-                main thread, and Python's masking of it in the worker
+  serialize_ms  rrweb-snapshot's own synchronous serialization of the page (snapshot(), once, in a
+                fresh context): what Python's masking is compared with
+  python_mask_ms  Python's masking of Veil's first full snapshot in the worker (all its parts)
+  slices        how many slices Veil's time-sliced snapshot walk took
   boot_ms       Veil's runtime boot (Veil.init), cold cache; boot_warm_ms a second page load
   longest_ms    the longest main-thread task during recording (PerformanceObserver longtask)
   tbt_ms        total blocking time: the sum over long tasks of (duration - 50 ms)
   slice_max_ms  Veil's longest own main-thread slice (veil:snapshot, veil:mutations measures)
   latency_p50/p95_ms  DOM change to masked event, on the mutation page (Veil)
-  wire_bytes    bytes on the wire: Veil's gzipped batches; rrweb's events JSON gzipped the same way
+  wire_bytes    bytes on the wire: Veil's gzipped batches as sent; rrweb's events as JSON.stringify
+                encodes them, gzipped at level 6 (zlib's default, what CompressionStream produces)
+  worker_memory_bytes  the WebAssembly memory of Veil's worker after recording (Veil.stats())
 It prints a table and writes JSON (benchmarks/results.json by default).
 """
 
@@ -93,7 +97,7 @@ def run_veil(browser, servers, url: str, mutate: bool) -> dict:
     boot = page.evaluate("""cfg => { const t = performance.now(); return Veil.init(cfg).then(() => performance.now() - t); }""",
                          {"endpoint": servers.endpoint, "clientToken": DEMO_TOKEN, "debug": True})
     page.evaluate("() => { window.__longtasks.length = 0; }")
-    snapshot = page.evaluate("() => { const t = performance.now(); return Veil.start().then(() => performance.now() - t); }")
+    snapshot, started_at = page.evaluate("() => { const t = performance.now(); return Veil.start().then(() => [performance.now() - t, performance.now()]); }")
     if mutate:
         page.evaluate("() => window.startTicking()")
         page.wait_for_timeout(3000)
@@ -103,19 +107,36 @@ def run_veil(browser, servers, url: str, mutate: bool) -> dict:
     tasks = page.evaluate("window.__longtasks")
     slices = page.evaluate("() => performance.getEntriesByType('measure').filter(m => m.name === 'veil:snapshot' || m.name === 'veil:mutations').map(m => m.duration)")
     latency = page.evaluate("() => performance.getEntriesByName('veil:mask-latency').map(m => m.duration)")
-    # The first hand-over is the full snapshot: rrweb-snapshot's serialization vs Python's masking.
-    serialize = page.evaluate("() => (performance.getEntriesByName('veil:snapshot')[0] || {duration: 0}).duration")
-    python_mask = page.evaluate("() => (performance.getEntriesByName('veil:worker-mask')[0] || {duration: 0}).duration")
+    # Every hand-over answered before start() resolved belongs to the first full snapshot.
+    python_mask = page.evaluate("t => performance.getEntriesByName('veil:worker-mask').filter(m => m.startTime + m.duration <= t).reduce((a, m) => a + m.duration, 0)", started_at)
+    walk_slices = page.evaluate("t => performance.getEntriesByName('veil:snapshot').filter(m => m.startTime <= t).length", started_at)
+    memory = page.evaluate("() => Veil.stats().workerMemoryBytes")
     page.goto(url)  # the same context: an HTTP-cached dist/
     page.add_script_tag(url=servers.site_url + "/static/veil/veil.js")
     warm = page.evaluate("""cfg => { const t = performance.now(); return Veil.init(cfg).then(() => performance.now() - t); }""",
                          {"endpoint": servers.endpoint, "clientToken": DEMO_TOKEN})
     context.close()
     longest, blocking = tbt(tasks)
-    return {"snapshot_ms": snapshot, "serialize_ms": serialize, "python_mask_ms": python_mask,
+    return {"snapshot_ms": snapshot, "python_mask_ms": python_mask, "slices": walk_slices,
             "boot_ms": boot, "boot_warm_ms": warm, "longest_ms": longest, "tbt_ms": blocking,
             "slice_max_ms": max(slices, default=0.0), "latency_p50_ms": percentile(latency, 50) if mutate else None,
-            "latency_p95_ms": percentile(latency, 95) if mutate else None, "wire_bytes": sum(len(b) for b in bodies)}
+            "latency_p95_ms": percentile(latency, 95) if mutate else None, "wire_bytes": sum(len(b) for b in bodies),
+            "worker_memory_bytes": memory}
+
+
+def run_serialize(browser, servers, url: str) -> float:
+    """rrweb-snapshot's own serialization of the page: one synchronous snapshot(), fresh context."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url)
+    page.add_script_tag(url=servers.site_url + "/bench-assets/rrweb-snapshot.umd.js")
+    took = page.evaluate("""() => new Promise((resolve) => setTimeout(() => {
+        const t = performance.now();
+        rrwebSnapshot.snapshot(document, { blockSelector: '[data-veil="block" i], .veil-block', inlineStylesheet: true });
+        resolve(performance.now() - t);
+    }, 0))""")
+    context.close()
+    return took
 
 
 def run_rrweb(browser, servers, url: str, mutate: bool) -> dict:
@@ -138,10 +159,11 @@ def run_rrweb(browser, servers, url: str, mutate: bool) -> dict:
     else:
         page.wait_for_timeout(500)
     tasks = page.evaluate("window.__longtasks")
-    events = page.evaluate("window.__events")
+    # As the page would encode them (JSON.stringify drops undefined keys, a Python dump would not).
+    events_json = page.evaluate("JSON.stringify(window.__events)")
     context.close()
     longest, blocking = tbt(tasks)
-    wire = len(gzip.compress(json.dumps(events, separators=(",", ":")).encode(), 6))
+    wire = len(gzip.compress(events_json.encode(), 6))
     return {"snapshot_ms": snapshot, "longest_ms": longest, "tbt_ms": blocking, "wire_bytes": wire}
 
 
@@ -161,6 +183,8 @@ def main() -> None:
         assets = Path(tmp) / "assets"
         assets.mkdir()
         (assets / "rrweb.umd.js").write_bytes((ROOT / "node_modules" / "rrweb" / "dist" / "rrweb.umd.cjs").read_bytes())
+        snapshot_umd = ROOT / "node_modules" / "rrweb-snapshot" / "dist" / "rrweb-snapshot.umd.cjs"
+        (assets / "rrweb-snapshot.umd.js").write_bytes(snapshot_umd.read_bytes())
         servers = start_servers(ROOT / "dist", Path(tmp) / "bench.sqlite3", extra_dirs={"/bench": pages, "/bench-assets": assets})
         results = []
         with sync_playwright() as p:
@@ -169,25 +193,74 @@ def main() -> None:
             for name, path, mutate in cases:
                 url = servers.site_url + path
                 veil = run_veil(browser, servers, url, mutate)
+                veil["serialize_ms"] = run_serialize(browser, servers, url)
                 rrweb = run_rrweb(browser, servers, url, mutate)
                 results.append({"page": name, "veil": veil, "rrweb": rrweb})
                 print(f"measured {name}", file=sys.stderr)
             browser.close()
         servers.stop()
 
+    machine = machine_facts()
+    targets = check_targets(results)
+    print_tables(results, targets, machine)
+    args.json.write_text(json.dumps({"machine": machine, "results": results, "targets": targets}, indent=2) + "\n")
+    print(f"\nJSON: {args.json}")
+
+
+def machine_facts() -> dict:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    import os
+    return {"cpu": cpu or platform.processor(), "cores": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version()}
+
+
+def check_targets(results: list[dict]) -> list[dict]:
+    """Issue 8's targets, each as a ratio to rrweb (or to its limit) measured in this run."""
+    by_page = {r["page"]: r for r in results}
+    out = []
+
+    def target(name: str, veil: float, reference: float, limit: float, unit: str, reference_name: str, strict: bool = False) -> None:
+        ratio = veil / reference if reference else (0.0 if not veil else float("inf"))
+        out.append({"target": name, "veil": veil, "reference": reference, "reference_name": reference_name,
+                    "ratio": ratio, "limit": limit, "unit": unit, "met": ratio < limit if strict else ratio <= limit})
+
+    for page in (p for p in by_page if p in ("10k nodes", "50k nodes")):
+        v, w = by_page[page]["veil"], by_page[page]["rrweb"]
+        target(f"longest main-thread task while recording, {page}", v["longest_ms"], w["longest_ms"], 1.0, "ms", "rrweb record")
+        target(f"no long task (every task under 50 ms), {page}", v["longest_ms"], 50.0, 1.0, "ms", "50 ms", strict=True)
+    for page, r in by_page.items():
+        target(f"Veil's longest slice vs one frame, {page}", r["veil"]["slice_max_ms"], 16.0, 1.0, "ms", "16 ms")
+    if "10k nodes" in by_page:
+        v = by_page["10k nodes"]["veil"]
+        target("Python masking vs rrweb-snapshot serialization, 10k nodes", v["python_mask_ms"], v["serialize_ms"], 1.0, "ms", "rrweb-snapshot")
+    if "live table" in by_page:
+        target("mutation latency p95, live table", by_page["live table"]["veil"]["latency_p95_ms"], 100.0, 1.0, "ms", "100 ms")
+    for page, r in by_page.items():
+        target(f"wire bytes, {page}", r["veil"]["wire_bytes"], r["rrweb"]["wire_bytes"], 1.0, "bytes", "rrweb gzipped")
+    return out
+
+
+def print_tables(results: list[dict], targets: list[dict], machine: dict) -> None:
     def f(v):
         return "-" if v is None else f"{v:,.0f}"
 
-    print("| page | recorder | snapshot ms | serialize / Python mask ms | longest task ms | TBT ms | Veil slice max ms | latency p50/p95 ms | wire bytes | boot ms cold/warm |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print(f"Machine: {machine['cpu']}, {machine['cores']} cores; Chromium {CHROMIUM}")
+    print()
+    print("| page | recorder | start to snapshot ms | serialize / Python mask ms | slices | longest task ms | TBT ms | Veil slice max ms | latency p50/p95 ms | wire bytes | boot ms cold/warm |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         v, w = r["veil"], r["rrweb"]
         lat = "-" if v["latency_p50_ms"] is None else f"{v['latency_p50_ms']:.0f}/{v['latency_p95_ms']:.0f}"
-        print(f"| {r['page']} | Veil | {f(v['snapshot_ms'])} | {f(v['serialize_ms'])} / {f(v['python_mask_ms'])} | {f(v['longest_ms'])} | {f(v['tbt_ms'])} | {f(v['slice_max_ms'])} | {lat} | {f(v['wire_bytes'])} | {f(v['boot_ms'])}/{f(v['boot_warm_ms'])} |")
-        print(f"| {r['page']} | rrweb record | {f(w['snapshot_ms'])} | - | {f(w['longest_ms'])} | {f(w['tbt_ms'])} | - | - | {f(w['wire_bytes'])} | - |")
-    machine = {"python": platform.python_version(), "machine": platform.machine(), "processor": platform.processor()}
-    args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
-    print(f"\nJSON: {args.json}")
+        print(f"| {r['page']} | Veil | {f(v['snapshot_ms'])} | {f(v['serialize_ms'])} / {f(v['python_mask_ms'])} | {v['slices']} | {f(v['longest_ms'])} | {f(v['tbt_ms'])} | {v['slice_max_ms']:.1f} | {lat} | {f(v['wire_bytes'])} | {f(v['boot_ms'])}/{f(v['boot_warm_ms'])} |")
+        print(f"| {r['page']} | rrweb record | {f(w['snapshot_ms'])} | - | - | {f(w['longest_ms'])} | {f(w['tbt_ms'])} | - | - | {f(w['wire_bytes'])} | - |")
+    print()
+    print("| target | Veil | against | ratio | met |")
+    print("| --- | --- | --- | --- | --- |")
+    for t in targets:
+        print(f"| {t['target']} | {t['veil']:,.1f} {t['unit']} | {t['reference']:,.1f} ({t['reference_name']}) | {t['ratio']:.2f} (≤ {t['limit']:.2f}) | {'yes' if t['met'] else 'NO'} |")
 
 
 if __name__ == "__main__":
