@@ -33,8 +33,13 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 PREFIX = "/static/veil/"
 
 
-def _visit(context, url: str, encoding: str | None) -> dict:
-    """Open the demo page in ``context``; return boot seconds and the bytes per /static/veil/ file."""
+ENTRY_FILES = ("veil.js", "veil.mjs")
+
+
+def visit(context, url: str, encoding: str | None = None) -> dict:
+    """Open the demo page in ``context``; return boot seconds, the bytes per /static/veil/ file,
+    and how long after the page's load event the first runtime file (anything but the entry
+    script) was requested (negative: before it)."""
     page = context.new_page()
     transfers: dict[str, dict] = {}
 
@@ -47,7 +52,8 @@ def _visit(context, url: str, encoding: str | None) -> dict:
         transfers[rel] = {"status": response.status if response else 0,
                           # a cache hit reports -1 or 0: nothing crossed the wire
                           "body": max(0, sizes["responseBodySize"]), "headers": max(0, sizes["responseHeadersSize"]),
-                          "encoding": (response.headers.get("content-encoding", "") if response else "")}
+                          "encoding": (response.headers.get("content-encoding", "") if response else ""),
+                          "started": request.timing["startTime"]}
 
     context.on("requestfinished", finished)
     if encoding:
@@ -55,10 +61,12 @@ def _visit(context, url: str, encoding: str | None) -> dict:
     page.goto(url)
     page.wait_for_function("window.Veil && Veil.status === 'recording'", timeout=60_000)
     boot = page.evaluate("performance.now()") / 1000
+    loaded = page.evaluate("performance.timeOrigin + performance.getEntriesByType('navigation')[0].loadEventEnd")
     page.wait_for_timeout(300)  # let the last requestfinished events arrive
     context.remove_listener("requestfinished", finished)
     page.close()
-    return {"boot": boot, "files": transfers}
+    runtime = [f["started"] for rel, f in transfers.items() if rel not in ENTRY_FILES and f["started"] > 0]
+    return {"boot": boot, "files": transfers, "runtime_after_load_ms": (min(runtime) - loaded) if runtime else None}
 
 
 def browser_runs(dist: Path, runs: int, encoding: str | None) -> list[tuple[dict, dict]]:
@@ -71,8 +79,8 @@ def browser_runs(dist: Path, runs: int, encoding: str | None) -> list[tuple[dict
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _ in range(runs):
                 context = browser.new_context()
-                cold = _visit(context, servers.site_url + "/", encoding)
-                warm = _visit(context, servers.site_url + "/", encoding)  # same context: HTTP cache
+                cold = visit(context, servers.site_url + "/", encoding)
+                warm = visit(context, servers.site_url + "/", encoding)  # same context: HTTP cache
                 results.append((cold, warm))
                 context.close()
             browser.close()
