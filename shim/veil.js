@@ -120,12 +120,15 @@
     return next;
   }
 
+  // Resolves in a task after the page's load event has been fully dispatched (readyState is
+  // "complete" already while load listeners run), so no runtime request can hold the event up.
   function afterLoad() {
-    if (document.readyState === "complete") return Promise.resolve();
     return new Promise(function (resolve) {
-      window.addEventListener("load", function () {
-        resolve();
-      }, { once: true });
+      function later() {
+        setTimeout(resolve, 0);
+      }
+      if (document.readyState === "complete") later();
+      else window.addEventListener("load", later, { once: true });
     });
   }
 

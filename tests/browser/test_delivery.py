@@ -44,3 +44,18 @@ def test_first_visit_is_brotli_with_types_and_cache_headers_and_a_repeat_visit_d
     assert all(status in (200, 304) for status, _, _ in again.values())
     if "veil.js" in again:
         assert again["veil.js"][0] in (200, 304)
+
+
+def test_the_runtime_is_requested_only_after_the_load_event_has_finished(context, servers):
+    started: list[float] = []
+    context.on("requestfinished", lambda r: started.append(r.timing["startTime"]) if "/static/veil/" in r.url
+               and not r.url.endswith(("/veil.js", "/veil.mjs")) else None)
+    page = context.new_page()
+    # The page holds its load event up for a while: the runtime must wait for it, not race it.
+    page.add_init_script("window.addEventListener('load', () => { const t = performance.now(); while (performance.now() - t < 300); });")
+    page.goto(servers.site_url + "/")
+    wait_recording(page)
+    page.wait_for_timeout(300)
+    load_end = page.evaluate("performance.timeOrigin + performance.getEntriesByType('navigation')[0].loadEventEnd")
+    assert started, "no runtime file was requested"
+    assert min(started) >= load_end, f"runtime requested {load_end - min(started):.1f} ms before the load event ended"
