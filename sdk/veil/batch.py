@@ -27,6 +27,10 @@ class BatchQueue:
         self._events: list[str | None] = []
         self._bytes = 0
         self._latest: dict[object, int] = {}
+        # Bumped by every change; standby chunks are re-encoded only when it moved (the host asks
+        # after every hand-over, and most hand-overs, such as snapshot parts, queue nothing).
+        self._version = 0
+        self._chunks_cache: tuple[tuple[int, int], list[tuple[int, int, bytes]]] | None = None
 
     @property
     def pending_bytes(self) -> int:
@@ -46,8 +50,10 @@ class BatchQueue:
             self._latest[coalesce_key] = len(self._events)
         self._events.append(encoded)
         self._bytes += len(encoded)
+        self._version += 1
 
     def clear(self) -> None:
+        self._version += 1
         self._events.clear()
         self._latest.clear()
         self._bytes = 0
@@ -71,6 +77,7 @@ class BatchQueue:
             return None
         batch = self._encode(self._events, dropped=dropped, level=BATCH_LEVEL)
         self.seq += 1
+        self._version += 1
         self.clear()
         return batch
 
@@ -90,6 +97,8 @@ class BatchQueue:
 
         A browser lets an unloading page send only 64 KiB in keepalive requests, in all.
         """
+        if self._chunks_cache is not None and self._chunks_cache[0] == (self._version, max_bytes):
+            return self._chunks_cache[1]
         chunks: list[tuple[int, int, bytes]] = []
         spans = [(0, len(self._events))] if any(e is not None for e in self._events) else []
         carry = 0  # coalesced-away slots before the first chunk: they belong to it
@@ -110,12 +119,14 @@ class BatchQueue:
                 continue
             chunks.append((self.seq + len(chunks), end - start + carry, data))
             carry = 0
+        self._chunks_cache = ((self._version, max_bytes), chunks)
         return chunks
 
     def commit(self, seq: int, count: int) -> bool:
         """Consume the first ``count`` events as batch ``seq``, sent from a peek; False if stale."""
         if seq != self.seq or count > len(self._events):
             return False
+        self._version += 1
         sent, self._events = self._events[:count], self._events[count:]
         self._bytes -= sum(len(e) for e in sent if e is not None)
         self._latest = {key: i - count for key, i in self._latest.items() if i >= count}

@@ -1,0 +1,31 @@
+"""The batch queue's standby chunks: ready-to-send copies for an unloading page."""
+
+import gzip
+import json
+
+from veil.batch import BatchQueue
+
+
+def events_of(chunks):
+    return [e for _, _, data in chunks for e in json.loads(gzip.decompress(data))["events"]]
+
+
+def test_standby_chunks_are_encoded_again_only_when_the_queue_changed(monkeypatch):
+    queue = BatchQueue("s" * 32)
+    queue.push({"type": 4, "data": {"href": "/a"}, "timestamp": 1})
+    encodes = []
+    original = queue._encode
+    monkeypatch.setattr(queue, "_encode", lambda *a, **k: encodes.append(1) or original(*a, **k))
+    first = queue.peek_chunks(48 * 1024)
+    assert queue.peek_chunks(48 * 1024) is first and len(encodes) == 1  # nothing new: no work
+    queue.push({"type": 3, "data": {"source": 5, "id": 3, "text": "*"}, "timestamp": 2}, coalesce_key=("input", 3))
+    second = queue.peek_chunks(48 * 1024)
+    assert len(encodes) == 2 and [e["type"] for e in events_of(second)] == [4, 3]
+    queue.push({"type": 3, "data": {"source": 5, "id": 3, "text": "**"}, "timestamp": 3}, coalesce_key=("input", 3))
+    assert [e["data"].get("text") for e in events_of(queue.peek_chunks(48 * 1024))] == [None, "**"]
+    seq, count, _ = queue.peek_chunks(48 * 1024)[0]
+    assert queue.commit(seq, count)
+    assert queue.peek_chunks(48 * 1024) == []
+    queue.push({"type": 4, "data": {"href": "/b"}, "timestamp": 4})
+    assert [c[0] for c in queue.peek_chunks(48 * 1024)] == [seq + 1]
+    assert queue.take() is not None and queue.peek_chunks(48 * 1024) == []
