@@ -35,7 +35,7 @@ const VALUE_SETTERS = [
   ["HTMLOptionElement", "selected"],
 ];
 // A snapshot slice's budget: well inside one frame (16 ms), leaving room for the hand-over.
-const SLICE_MS = 5;
+const SLICE_MS = 4;
 const MOVE_SAMPLE_MS = 50;
 const MOVE_EMIT_MS = 500;
 const SCROLL_THROTTLE_MS = 100;
