@@ -252,7 +252,7 @@ export function createObserver(options) {
     afterNextFrame(() => {
       if (prepared) return step();
       timed("veil:setup", prepare);
-      yieldToPage(step);
+      afterNextFrame(step); // the probe's iframe touched the body: let the page lay out again first
     });
     return w.finished;
   }
