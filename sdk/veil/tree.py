@@ -54,6 +54,7 @@ def mask_node(
     # Keys in rrweb's own order, the id last: a snapshot is long runs of near-identical nodes, and
     # an id up front would break each run gzip could match (~12% more bytes on the wire).
     dst: dict[str, Any] = {"type": node_type}
+    rare = "rootId" in src or "isShadow" in src  # keys most nodes lack, copied before the id
     if node_type == _ELEMENT:
         tag = src["tagName"] if "tagName" in src else None
         attributes = src["attributes"] if "attributes" in src else None
@@ -69,7 +70,9 @@ def mask_node(
         for key in _ELEMENT_FLAGS:
             if key in src and src[key] is True and (level is not _BLOCK or key == "isSVG"):
                 dst[key] = True
-        _finish(src, dst, node_id)
+        if rare:
+            _copy_rare(src, dst)
+        dst["id"] = node_id
         return dst, level, tag, info.secret
     if node_type == _TEXT or node_type == _COMMENT or node_type == _CDATA:
         table.add(node_id, NodeInfo(p_level, None, p_id))
@@ -83,31 +86,36 @@ def mask_node(
             dst["textContent"] = clear_text(text, scrub) if p_level is _ALLOW else ""
         else:
             dst["textContent"] = ""
-        _finish(src, dst, node_id)
+        if rare:
+            _copy_rare(src, dst)
+        dst["id"] = node_id
         return dst, _BLOCK, None, False
     if node_type == _DOCUMENT:
         table.add(node_id, NodeInfo(p_level, None, p_id))
         dst["childNodes"] = []
         if src.get("compatMode") in ("BackCompat", "CSS1Compat"):
             dst["compatMode"] = src["compatMode"]
-        _finish(src, dst, node_id)
+        if rare:
+            _copy_rare(src, dst)
+        dst["id"] = node_id
         return dst, p_level, None, False
     if node_type == _DOCUMENT_TYPE:
         table.add(node_id, NodeInfo(p_level, None, p_id))
         for key in _DOCTYPE_KEYS:
             value = src.get(key)
             dst[key] = value if type(value) is str else ""
-        _finish(src, dst, node_id)
+        if rare:
+            _copy_rare(src, dst)
+        dst["id"] = node_id
         return dst, _BLOCK, None, False
     raise MalformedNode(f"unknown node type {node_type!r}")
 
 
-def _finish(src: dict[str, Any], dst: dict[str, Any], node_id: int) -> None:
+def _copy_rare(src: dict[str, Any], dst: dict[str, Any]) -> None:
     if "rootId" in src and type(src["rootId"]) is int:
         dst["rootId"] = src["rootId"]
     if "isShadow" in src and src["isShadow"] is True:
         dst["isShadow"] = True
-    dst["id"] = node_id
 
 
 def mask_tree(
@@ -157,8 +165,9 @@ class SnapshotAssembler:
         self.table = table
         self.scrub = scrub
         self.root: dict[str, Any] | None = None
-        # Masked nodes that take children, with the level and tag their children inherit.
-        self._open: dict[int, tuple[dict[str, Any], Level, str | None, bool]] = {}
+        # Masked nodes that take children: their childNodes list, and the level, tag and secrecy
+        # their children inherit.
+        self._open: dict[int, tuple[list[dict[str, Any]], Level, str | None, bool]] = {}
         self._unrecorded: set[Any] = set()
 
     def add(self, nodes: Any) -> None:
@@ -172,7 +181,7 @@ class SnapshotAssembler:
                 raise MalformedNode("a snapshot's first node is not its document")
             dst, level, tag, _ = mask_node(first, None, self.default_level, None, False, table, scrub)
             self.root = dst
-            open_nodes[dst["id"]] = (dst, level, tag, False)
+            open_nodes[dst["id"]] = (dst["childNodes"], level, tag, False)
             nodes = nodes[1:]
         for src in nodes:
             if type(src) is not dict:
@@ -187,11 +196,11 @@ class SnapshotAssembler:
                 raise MalformedNode("a snapshot node's parent came before it in no part")
             if "id" in src and src["id"] in known:
                 raise MalformedNode("a node appears twice in one snapshot")
-            out_parent, p_level, p_tag, p_secret = parent
+            siblings, p_level, p_tag, p_secret = parent
             dst, level, tag, secret = mask_node(src, parent_id, p_level, p_tag, p_secret, table, scrub)
-            out_parent["childNodes"].append(dst)
+            siblings.append(dst)
             if level is not _BLOCK and "childNodes" in dst:
-                open_nodes[dst["id"]] = (dst, level, tag, secret)
+                open_nodes[dst["id"]] = (dst["childNodes"], level, tag, secret)
 
 
 __all__ = ["MalformedNode", "SnapshotAssembler", "mask_node", "mask_text", "mask_tree"]
