@@ -28,6 +28,8 @@ _ELEMENT_FLAGS = ("isSVG", "isCustom", "isShadowHost")
 _ELEMENT, _TEXT, _CDATA, _COMMENT = int(NodeType.ELEMENT), int(NodeType.TEXT), int(NodeType.CDATA), int(NodeType.COMMENT)
 _DOCUMENT, _DOCUMENT_TYPE = int(NodeType.DOCUMENT), int(NodeType.DOCUMENT_TYPE)
 _BLOCK, _ALLOW = Level.BLOCK, Level.ALLOW
+# A tuple, not a set: a malformed (unhashable) type must still fail as MalformedNode.
+_OTHER_TYPES = (_TEXT, _COMMENT, _DOCUMENT, _DOCUMENT_TYPE, _CDATA)
 _DOCTYPE_KEYS = ("name", "publicId", "systemId")
 
 
@@ -54,7 +56,6 @@ def mask_node(
     # Keys in rrweb's own order, the id last: a snapshot is long runs of near-identical nodes, and
     # an id up front would break each run gzip could match (~12% more bytes on the wire).
     dst: dict[str, Any] = {"type": node_type}
-    rare = "rootId" in src or "isShadow" in src  # keys most nodes lack, copied before the id
     if node_type == _ELEMENT:
         tag = src["tagName"] if "tagName" in src else None
         attributes = src["attributes"] if "attributes" in src else None
@@ -64,51 +65,42 @@ def mask_node(
         level = element_level(p_level, attributes, src[MATCH_FLAGS_KEY] if MATCH_FLAGS_KEY in src else None)
         info = NodeInfo(level, tag, p_id, is_forced_secret(tag, attributes))
         table.add(node_id, info)  # may make it a secret: once a secret, always one
+        secret = info.secret
         dst["tagName"] = tag
-        dst["attributes"] = mask_attributes(tag, attributes, level, info.secret, scrub, src[SIZE_KEY] if SIZE_KEY in src else None)
+        dst["attributes"] = mask_attributes(tag, attributes, level, secret, scrub, src[SIZE_KEY] if SIZE_KEY in src else None)
         dst["childNodes"] = []
         for key in _ELEMENT_FLAGS:
             if key in src and src[key] is True and (level is not _BLOCK or key == "isSVG"):
                 dst[key] = True
-        if rare:
-            _copy_rare(src, dst)
-        dst["id"] = node_id
-        return dst, level, tag, info.secret
-    if node_type == _TEXT or node_type == _COMMENT or node_type == _CDATA:
+    elif node_type in _OTHER_TYPES:
         table.add(node_id, NodeInfo(p_level, None, p_id))
-        text = src["textContent"] if "textContent" in src else ""
-        if type(text) is not str:
-            text = ""
-        if node_type == _TEXT:
-            dst["textContent"] = text_for_level(text, p_level, p_tag, scrub, p_secret)
-        elif node_type == _COMMENT:
-            # Comments are never needed to replay, and may carry server-side data.
-            dst["textContent"] = clear_text(text, scrub) if p_level is _ALLOW else ""
+        level, tag, secret = _BLOCK, None, False  # leaves: nothing is recorded under them
+        if node_type == _DOCUMENT:
+            level = p_level
+            dst["childNodes"] = []
+            if src.get("compatMode") in ("BackCompat", "CSS1Compat"):
+                dst["compatMode"] = src["compatMode"]
+        elif node_type == _DOCUMENT_TYPE:
+            for key in _DOCTYPE_KEYS:
+                value = src.get(key)
+                dst[key] = value if type(value) is str else ""
         else:
-            dst["textContent"] = ""
-        if rare:
-            _copy_rare(src, dst)
-        dst["id"] = node_id
-        return dst, _BLOCK, None, False
-    if node_type == _DOCUMENT:
-        table.add(node_id, NodeInfo(p_level, None, p_id))
-        dst["childNodes"] = []
-        if src.get("compatMode") in ("BackCompat", "CSS1Compat"):
-            dst["compatMode"] = src["compatMode"]
-        if rare:
-            _copy_rare(src, dst)
-        dst["id"] = node_id
-        return dst, p_level, None, False
-    if node_type == _DOCUMENT_TYPE:
-        table.add(node_id, NodeInfo(p_level, None, p_id))
-        for key in _DOCTYPE_KEYS:
-            value = src.get(key)
-            dst[key] = value if type(value) is str else ""
-        if rare:
-            _copy_rare(src, dst)
-        dst["id"] = node_id
-        return dst, _BLOCK, None, False
-    raise MalformedNode(f"unknown node type {node_type!r}")
+            text = src["textContent"] if "textContent" in src else ""
+            if type(text) is not str:
+                text = ""
+            if node_type == _TEXT:
+                dst["textContent"] = text_for_level(text, p_level, p_tag, scrub, p_secret)
+            elif node_type == _COMMENT:
+                # Comments are never needed to replay, and may carry server-side data.
+                dst["textContent"] = clear_text(text, scrub) if p_level is _ALLOW else ""
+            else:
+                dst["textContent"] = ""
+    else:
+        raise MalformedNode(f"unknown node type {node_type!r}")
+    if "rootId" in src or "isShadow" in src:  # keys most nodes lack, copied before the id
+        _copy_rare(src, dst)
+    dst["id"] = node_id
+    return dst, level, tag, secret
 
 
 def _copy_rare(src: dict[str, Any], dst: dict[str, Any]) -> None:
