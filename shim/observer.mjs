@@ -79,7 +79,7 @@ export function createObserver(options) {
   let moveTimer = 0;
   const throttles = new Map();
   const listeners = [];
-  let freshlySerialized = new Set();
+  let freshlySerialized = null; // nodes serialized by the mutation batch in progress, else null
   let walk = null; // the time-sliced full snapshot in progress
   let prepared = false; // rrweb-snapshot's one-time setup is done
 
@@ -103,7 +103,7 @@ export function createObserver(options) {
   }
 
   function onSerialize(n) {
-    freshlySerialized.add(n);
+    if (freshlySerialized) freshlySerialized.add(n);
     if (n.nodeType !== Node.ELEMENT_NODE) return;
     const meta = mirror.getMeta(n);
     // rrweb-snapshot already matched blockSelector: a blocked element keeps only its class and size.
@@ -217,7 +217,6 @@ export function createObserver(options) {
     if (walk) return walk.finished; // the walk in progress reads the page as it is now
     if (observer) processMutations(observer.takeRecords()); // earlier changes belong before it
     emitMeta();
-    freshlySerialized = new Set();
     const w = {
       startedAt: Date.now(),
       stack: [[document, null, null, false]], // [node, parent id, node it was read under, cssCaptured]
@@ -333,7 +332,6 @@ export function createObserver(options) {
     w.held.forEach((event) => buffer.push(event));
     // Changes inside iframe documents are not part of the walk: they follow their iframe's attach.
     if (deferred.length) processMutations(deferred);
-    freshlySerialized = new Set();
     drain();
     return lastPart;
   }
@@ -394,7 +392,10 @@ export function createObserver(options) {
         attrs.get(r.target).add(r.attributeName);
       }
     }
-    const ordered = [...containers].filter((c) => w.serialized.has(hostOf(c)) && !w.childless.has(hostOf(c)) && hostOf(c).isConnected);
+    const ordered = [...containers].filter((c) => {
+      const host = hostOf(c);
+      return w.serialized.has(host) && !w.childless.has(host) && host.isConnected;
+    });
     // First which children stay where the walk saw them (in order) and which are re-added whole;
     // then a parent that lies inside a re-added subtree needs nothing of its own.
     const plans = [];
@@ -453,7 +454,7 @@ export function createObserver(options) {
   function parentIdOf(n) {
     const parent = n.parentNode;
     if (!parent) return -1;
-    return nodeId(parent instanceof ShadowRoot ? parent.host : parent);
+    return nodeId(hostOf(parent));
   }
 
   function nextIdOf(n) {
@@ -530,7 +531,7 @@ export function createObserver(options) {
     const seenRemoves = new Set();
     for (const [parent, n] of removed) {
       const id = nodeId(n);
-      const parentId = nodeId(parent instanceof ShadowRoot ? parent.host : parent);
+      const parentId = nodeId(hostOf(parent));
       if (id > 0 && parentId > 0 && !seenRemoves.has(id)) {
         seenRemoves.add(id);
         removes.push({ parentId, id });
@@ -546,7 +547,7 @@ export function createObserver(options) {
     for (const n of topmost) {
       const parentId = parentIdOf(n);
       if (parentId <= 0) continue;
-      const parentEl = n.parentNode instanceof ShadowRoot ? n.parentNode.host : n.parentNode;
+      const parentEl = hostOf(n.parentNode);
       if (parentEl.nodeType === Node.ELEMENT_NODE && parentEl.closest(blockSelector)) continue;
       const node = serializeNodeWithId(n, serializeOptions());
       if (node) adds.push({ parentId, nextId: nextIdOf(n), node });
@@ -569,7 +570,7 @@ export function createObserver(options) {
         });
       }
     }
-    freshlySerialized = new Set();
+    freshlySerialized = null;
     if (adds.length || removes.length || textChanges.length || attributeChanges.length) {
       buffer.push({
         type: EventType.IncrementalSnapshot,
