@@ -78,7 +78,6 @@ class BatchQueue:
             return None
         batch = self._encode(self._events, dropped=dropped, level=BATCH_LEVEL)
         self.seq += 1
-        self._version += 1
         self.clear()
         return batch
 
