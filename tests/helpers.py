@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
+from functools import cache
 from itertools import count
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from veil.config import normalize_config
@@ -40,13 +44,19 @@ def full(node: dict[str, Any], ts: int = 2) -> dict[str, Any]:
     return {"type": 2, "data": {"node": node, "initialOffset": {"top": 0, "left": 0}}, "timestamp": ts}
 
 
-def parts(node: dict[str, Any], size: int = 3, ts: int = 2) -> list[dict[str, Any]]:
-    """A full snapshot as the shim's time-sliced walk sends it: flat parts of ``size`` nodes."""
+def flat_nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """A tree as the shim's walk reads it: pre-order, each node without children, naming its parent."""
     flat, stack = [], [(node, None)]
     while stack:
         current, parent = stack.pop()
         flat.append({**{k: v for k, v in current.items() if k != "childNodes"}, "parentId": parent})
         stack.extend((child, current["id"]) for child in reversed(current.get("childNodes", [])))
+    return flat
+
+
+def parts(node: dict[str, Any], size: int = 3, ts: int = 2) -> list[dict[str, Any]]:
+    """A full snapshot as the shim's time-sliced walk sends it: flat parts of ``size`` nodes."""
+    flat = flat_nodes(node)
     chunks = [flat[i : i + size] for i in range(0, len(flat), size)]
     return [
         {"type": 2, "data": {"part": chunk, "done": i == len(chunks) - 1, "initialOffset": {"top": 0, "left": 0}}, "timestamp": ts}
@@ -82,3 +92,20 @@ def sent_events(recorder: Recorder) -> list[dict[str, Any]]:
     """The events of the recorder's next batch (empty when nothing is pending)."""
     batch = recorder.take_batch()
     return json.loads(gzip.decompress(batch))["events"] if batch else []
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@cache
+def load_build() -> ModuleType:
+    """build.py as a module (it is a script at the repository root, not a package)."""
+    spec = importlib.util.spec_from_file_location("veil_build", ROOT / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def dist_directories(dist: Path) -> dict[str, str]:
+    """The content-hashed directory names of a built dist/ ({"pyodide": ..., "runtime": ...})."""
+    return json.loads((dist / "manifest.json").read_text())["directories"]

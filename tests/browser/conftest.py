@@ -6,13 +6,13 @@ proves dist/ is relocatable. Each test gets a fresh browser context.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers import load_build
 from veil.testing import VeilCapture
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,13 +31,6 @@ OPERATOR_TOKEN = "operator-test-token"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def _load_build_module():
-    spec = importlib.util.spec_from_file_location("veil_build", ROOT / "build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace("\\", "/"):
@@ -46,7 +39,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def dist(tmp_path_factory) -> Path:
-    return _load_build_module().build(tmp_path_factory.mktemp("relocated") / "veil-dist")
+    return load_build().build(tmp_path_factory.mktemp("relocated") / "veil-dist")
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ snapshot over lost mutations; this is the test that keeps Veil's honest)."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import inject_veil
 
 # Element tree with the class and title attributes and every text, through open shadow roots;
 # a blocked element (live: data-veil=block, replayed: Veil's placeholder) is just "blocked".
@@ -24,11 +23,15 @@ SHAPE = """(root) => {
 }"""
 
 
-def test_a_page_changing_during_the_walk_replays_to_its_final_dom(page, servers, capture, context):
+def open_busy_page(page, servers, **config) -> None:
+    """The busy page with Veil initialized (debug on, for its slice measures), not yet started."""
     page.goto(servers.site_url + "/test-assets/busy.html")
     page.add_script_tag(url=servers.site_url + "/static/veil/veil.js")
-    page.evaluate("cfg => Veil.init(cfg)", {"endpoint": servers.endpoint, "clientToken": "demo-client-token",
-                                             "defaultPrivacy": "allow", "debug": True})
+    page.evaluate("cfg => Veil.init(cfg)", {"endpoint": servers.endpoint, "clientToken": "demo-client-token", "debug": True, **config})
+
+
+def test_a_page_changing_during_the_walk_replays_to_its_final_dom(page, servers, capture, context):
+    open_busy_page(page, servers, defaultPrivacy="allow")
     during = page.evaluate("""async () => {
         window.startMutating();
         const before = window.__mutations;
@@ -56,9 +59,7 @@ def test_a_page_changing_during_the_walk_replays_to_its_final_dom(page, servers,
 
 
 def test_events_during_the_walk_follow_the_snapshot_in_order(page, servers, capture, context):
-    page.goto(servers.site_url + "/test-assets/busy.html")
-    page.add_script_tag(url=servers.site_url + "/static/veil/veil.js")
-    page.evaluate("cfg => Veil.init(cfg)", {"endpoint": servers.endpoint, "clientToken": "demo-client-token", "debug": True})
+    open_busy_page(page, servers)
     page.evaluate("""async () => {
         let walking = false;
         const started = Veil.start().then(() => { if (!walking) throw new Error('the walk ended before a click'); });

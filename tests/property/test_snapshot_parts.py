@@ -8,6 +8,7 @@ import copy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers import flat_nodes
 from tests.property.test_masking_properties import trees
 from veil.levels import Level, element_level, element_overrides, is_editable, resolve_level
 from veil.nodes import NodeTable
@@ -15,15 +16,8 @@ from veil.tree import SnapshotAssembler, mask_tree
 
 
 def flat_parts(tree, cuts):
-    """The tree as the shim walks it: pre-order, each node without children, naming its parent."""
-    nodes, stack = [], [(tree, None)]
-    while stack:
-        node, parent = stack.pop()
-        flat = {k: v for k, v in node.items() if k != "childNodes"}
-        flat["parentId"] = parent
-        nodes.append(flat)
-        for child in reversed(node.get("childNodes", [])):
-            stack.append((child, node["id"]))
+    """The tree as the shim walks it, cut into parts at ``cuts`` (taken modulo its size)."""
+    nodes = flat_nodes(tree)
     bounds = sorted({0, len(nodes), *(c % (len(nodes) + 1) for c in cuts)})
     return [nodes[a:b] for a, b in zip(bounds, bounds[1:])]
 

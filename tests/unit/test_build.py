@@ -3,7 +3,6 @@
 import base64
 import gzip
 import hashlib
-import importlib.util
 import json
 import re
 import shutil
@@ -14,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location("veil_build", Path(__file__).resolve().parents[2] / "build.py")
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
+from tests.helpers import dist_directories, load_build
+
+build = load_build()
 
 ROOT = Path(build.__file__).resolve().parent
 needs_npm = pytest.mark.skipif(not (ROOT / "node_modules" / "pyodide").exists(), reason="run `npm ci` first")
@@ -38,20 +37,9 @@ def test_package_json_pins_exact_versions():
     assert (ROOT / "package-lock.json").exists()
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory):
-    if not (ROOT / "node_modules" / "pyodide").exists():
-        pytest.skip("run `npm ci` first")
-    return build.build(tmp_path_factory.mktemp("dist") / "dist")
-
-
-def dirs(dist):
-    return json.loads((dist / "manifest.json").read_text())["directories"]
-
-
 @needs_npm
 def test_dist_holds_every_runtime_file(dist):
-    pyodide, runtime = dirs(dist)["pyodide"], dirs(dist)["runtime"]
+    pyodide, runtime = dist_directories(dist)["pyodide"], dist_directories(dist)["runtime"]
     assert re.fullmatch(r"pyodide-[0-9a-f]{12}", pyodide) and re.fullmatch(r"runtime-[0-9a-f]{12}", runtime)
     top = {p.name for p in dist.iterdir()}
     assert top == {"veil.js", "veil.js.br", "veil.js.gz", "veil.mjs", "veil.d.ts", "manifest.json", pyodide, runtime}
@@ -66,7 +54,7 @@ def test_dist_holds_every_runtime_file(dist):
 
 @needs_npm
 def test_hashed_directory_names_are_their_content_hash(dist):
-    for name in dirs(dist).values():
+    for name in dist_directories(dist).values():
         prefix, digest = name.rsplit("-", 1)
         staging = dist.parent / f"rehash-{prefix}"
         shutil.copytree(dist / name, staging, ignore=shutil.ignore_patterns("*.br", "*.gz"))
@@ -76,7 +64,7 @@ def test_hashed_directory_names_are_their_content_hash(dist):
 
 @needs_npm
 def test_entry_and_worker_name_the_hashed_directories(dist):
-    pyodide, runtime = dirs(dist)["pyodide"], dirs(dist)["runtime"]
+    pyodide, runtime = dist_directories(dist)["pyodide"], dist_directories(dist)["runtime"]
     veil_js = (dist / "veil.js").read_text()
     assert f'"{runtime}/veil-worker.mjs"' in veil_js and f'"{runtime}/veil-observer.mjs"' in veil_js
     worker = (dist / runtime / "veil-worker.mjs").read_text()
@@ -102,7 +90,7 @@ def test_manifest_lists_every_file_with_sizes_and_sha384(dist):
             assert sibling.exists() == (coding in entry["encodings"]), rel
             if sibling.exists():
                 assert sibling.stat().st_size == entry[coding]
-    assert {"br", "gzip"} <= set(manifest["files"][f"{dirs(dist)['pyodide']}/pyodide.asm.wasm"]["encodings"])
+    assert {"br", "gzip"} <= set(manifest["files"][f"{dist_directories(dist)['pyodide']}/pyodide.asm.wasm"]["encodings"])
     assert gzip.decompress((dist / "veil.js.gz").read_bytes()) == (dist / "veil.js").read_bytes()
     assert brotli.decompress((dist / "veil.js.br").read_bytes()) == (dist / "veil.js").read_bytes()
 
@@ -118,7 +106,7 @@ def test_first_visit_is_at_most_3_5_mb_brotli(dist):
 
 @needs_npm
 def test_veil_wheel_holds_the_core_and_a_valid_record(dist):
-    with zipfile.ZipFile(dist / dirs(dist)["runtime"] / "python/veil-0.1.0-py3-none-any.whl") as zf:
+    with zipfile.ZipFile(dist / dist_directories(dist)["runtime"] / "python/veil-0.1.0-py3-none-any.whl") as zf:
         names = set(zf.namelist())
         assert {"veil/__init__.py", "veil/bridge.py", "veil/recorder.py", "veil-0.1.0.dist-info/RECORD"} <= names
         record = zf.read("veil-0.1.0.dist-info/RECORD").decode()
@@ -132,7 +120,7 @@ def test_veil_wheel_holds_the_core_and_a_valid_record(dist):
 @needs_npm
 def test_shim_loads_only_relative_siblings(dist):
     """No absolute URL, CDN or other host appears in the scripts Veil loads."""
-    runtime = dirs(dist)["runtime"]
+    runtime = dist_directories(dist)["runtime"]
     for rel in ("veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-observer.mjs"):
         source = (dist / rel).read_text()
         assert not re.search(r"https?://", source), rel

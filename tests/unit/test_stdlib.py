@@ -6,18 +6,15 @@ sdk/veil of a stdlib module missing from the list fails here, under CPython, bef
 """
 
 import ast
-import importlib.util
-import json
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("veil_build", ROOT / "build.py")
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
+from tests.helpers import ROOT, dist_directories, load_build
+
+build = load_build()
 
 # Shipped in the wheel but never imported in the worker: the pytest plugin for users' CI.
 NOT_IN_THE_WORKER = {"testing.py"}
@@ -63,15 +60,8 @@ def test_the_list_names_no_module_twice_and_keeps_pyodides_own_bootstrap():
     assert {"_pyodide", "pyodide", "pyodide.ffi", "pyodide._package_loader", "json", "gzip", "re"} <= set(listed)
 
 
-@pytest.fixture(scope="module")
-def dist(tmp_path_factory):
-    if not (ROOT / "node_modules" / "pyodide").exists():
-        pytest.skip("run `npm ci` first")
-    return build.build(tmp_path_factory.mktemp("dist") / "dist")
-
-
 def test_slim_zip_holds_the_listed_modules_as_source_and_nothing_else(dist):
-    directories = json.loads((dist / "manifest.json").read_text())["directories"]
+    directories = dist_directories(dist)
     with zipfile.ZipFile(dist / directories["pyodide"] / "python_stdlib.zip") as zf:
         names = [n for n in zf.namelist() if not n.endswith("/")]
         assert all(info.compress_type == zipfile.ZIP_STORED for info in zf.infolist())
@@ -89,7 +79,7 @@ def test_slim_zip_holds_the_listed_modules_as_source_and_nothing_else(dist):
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_the_core_runs_on_the_slim_zip_under_pyodide(dist):
     """Boot dist/'s Pyodide under Node as the worker does, install the wheel, drive every bridge call."""
-    directories = json.loads((dist / "manifest.json").read_text())["directories"]
+    directories = dist_directories(dist)
     wheel = next((dist / directories["runtime"] / "python").glob("veil-*.whl"))
     loaded = build.run_core_in_node(dist / directories["pyodide"], wheel)
     assert set(loaded) <= set(build.stdlib_modules())
