@@ -95,6 +95,11 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def python_mask_until(page, t: float) -> float:
+    """Python's time (veil:worker-mask) over every hand-over answered by ``t``: a whole snapshot."""
+    return page.evaluate("t => performance.getEntriesByName('veil:worker-mask').filter(m => m.startTime + m.duration <= t).reduce((a, m) => a + m.duration, 0)", t)
+
+
 def run_veil(browser, servers, url: str, mutate: bool) -> dict:
     context = browser.new_context()
     context.add_init_script(LONGTASKS)
@@ -118,7 +123,7 @@ def run_veil(browser, servers, url: str, mutate: bool) -> dict:
     setup = page.evaluate("() => performance.getEntriesByName('veil:setup').reduce((a, m) => a + m.duration, 0)")
     latency = page.evaluate("() => performance.getEntriesByName('veil:mask-latency').map(m => m.duration)")
     # Every hand-over answered before start() resolved belongs to the first full snapshot.
-    python_mask = page.evaluate("t => performance.getEntriesByName('veil:worker-mask').filter(m => m.startTime + m.duration <= t).reduce((a, m) => a + m.duration, 0)", started_at)
+    python_mask = python_mask_until(page, started_at)
     walk_slices = page.evaluate("t => performance.getEntriesByName('veil:snapshot').filter(m => m.startTime <= t).length", started_at)
     wire = sum(len(b) for b in bodies)  # this recording's batches, before the warm runs below
     # Warm: three more first snapshots of the same page (stop, start), Python's code paths now hot.
@@ -126,7 +131,7 @@ def run_veil(browser, servers, url: str, mutate: bool) -> dict:
     for _ in range(3):
         page.evaluate("() => { Veil.stop(); performance.clearMeasures('veil:worker-mask'); }")
         done_at = page.evaluate("() => Veil.start().then(() => performance.now())")
-        warm_masks.append(page.evaluate("t => performance.getEntriesByName('veil:worker-mask').filter(m => m.startTime + m.duration <= t).reduce((a, m) => a + m.duration, 0)", done_at))
+        warm_masks.append(python_mask_until(page, done_at))
     memory = page.evaluate("() => Veil.stats().workerMemoryBytes")
     page.goto(url)  # the same context: an HTTP-cached dist/
     page.add_script_tag(url=servers.site_url + "/static/veil/veil.js")
