@@ -17,7 +17,7 @@
  * reconciles the snapshot with the DOM as it is then, and the held events follow in order, so
  * snapshot + fix-up + held events replay exactly to the page's final state.
  */
-import { Mirror, serializeNodeWithId, transformAttribute } from "./vendor/rrweb-snapshot/rrweb-snapshot.js";
+import { Mirror, cleanupSnapshot, serializeNodeWithId, transformAttribute } from "./vendor/rrweb-snapshot/rrweb-snapshot.js";
 
 const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5 };
 const Source = { Mutation: 0, MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5, TouchMove: 6 };
@@ -262,7 +262,12 @@ export function createObserver(options) {
   // than inside the first slice of the walk.
   function prepare() {
     prepared = true;
-    serializeNodeWithId(document.createElement("span"), Object.assign(serializeOptions(), { mirror: new Mirror(), skipChild: true, onSerialize: null, onIframeLoad: null }));
+    // Known to its own mirror already, the probe takes no id from rrweb-snapshot's counter: the
+    // document stays id 1, which rrweb-snapshot serializes without a rootId on every node.
+    const probe = document.createElement("span");
+    const probeMirror = new Mirror();
+    probeMirror.add(probe, { type: 2, tagName: "span", attributes: {}, childNodes: [], id: -3 });
+    serializeNodeWithId(probe, Object.assign(serializeOptions(), { mirror: probeMirror, skipChild: true, onSerialize: null, onIframeLoad: null }));
   }
 
   // The walk reads layout (scroll offsets, sizes): starting just after a frame finds it clean,
@@ -755,6 +760,7 @@ export function createObserver(options) {
   function start() {
     running = true;
     mirror.reset();
+    cleanupSnapshot(); // a new recording numbers its nodes from 1 again, as rrweb's does
     // Observing first: whatever changes while the snapshot is walked is buffered for its fix-up.
     observer = new MutationObserver(guard((records) => {
       if (walk) {
