@@ -65,7 +65,9 @@ class BatchQueue:
             frame["dropped"] = dropped
         head = json.dumps(frame, separators=(",", ":"))
         body = head[:-1] + ',"events":[' + ",".join(e for e in events if e is not None) + "]}"
-        return gzip.compress(body.encode("utf-8"), compresslevel=level, mtime=0)
+        # A lone surrogate (a page can hold one; JSON.stringify hands it over escaped) cannot be
+        # UTF-8: it leaves as its JSON escape, which only ever stands inside a JSON string.
+        return gzip.compress(body.encode("utf-8", "backslashreplace"), compresslevel=level, mtime=0)
 
     def take(self, dropped: int = 0) -> bytes | None:
         """The next gzipped batch, or None when nothing is pending.

@@ -29,3 +29,17 @@ def test_standby_chunks_are_encoded_again_only_when_the_queue_changed(monkeypatc
     queue.push({"type": 4, "data": {"href": "/b"}, "timestamp": 4})
     assert [c[0] for c in queue.peek_chunks(48 * 1024)] == [seq + 1]
     assert queue.take() is not None and queue.peek_chunks(48 * 1024) == []
+
+
+def test_a_lone_surrogate_in_kept_text_leaves_as_a_json_escape_and_the_queue_keeps_flowing():
+    # A page can hold a lone UTF-16 surrogate (a class name, an allowed text); JSON.stringify hands
+    # it over escaped, and it must not make every later batch unencodable.
+    queue = BatchQueue("s" * 32)
+    queue.push({"type": 3, "data": {"source": 0, "attributes": [{"id": 5, "attributes": {"class": "a\ud800b"}}]}, "timestamp": 1})
+    batch = queue.take()
+    assert batch is not None and b"a\\ud800b" in gzip.decompress(batch)
+    assert json.loads(gzip.decompress(batch))["events"][0]["data"]["attributes"][0]["attributes"]["class"] == "a\ud800b"
+    queue.push({"type": 4, "data": {"href": "/next"}, "timestamp": 2})
+    assert json.loads(gzip.decompress(queue.take()))["events"][0]["data"]["href"] == "/next"
+    queue.push({"type": 4, "data": {"href": "/\udfff"}, "timestamp": 3})
+    assert [json.loads(gzip.decompress(d))["events"][0]["data"]["href"] for _, _, d in queue.peek_chunks(48 * 1024)] == ["/\udfff"]
