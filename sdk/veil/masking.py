@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from functools import lru_cache
-from typing import Mapping
+from functools import lru_cache, partial
+from typing import Callable, Mapping
 
 from .levels import Level
 from .pii import scrub_pii
@@ -46,16 +46,37 @@ def clear_text(text: str, scrub: bool) -> str:
 
 def text_for_level(text: str, level: Level, parent_tag: str | None, scrub: bool = True, secret: bool = False) -> str:
     """What a text node under an element with ``parent_tag`` at ``level`` records."""
+    return text_masker(level, parent_tag, scrub, secret)(text)
+
+
+@lru_cache(maxsize=1024)
+def text_masker(level: Level, parent_tag: str | None, scrub: bool = True, secret: bool = False) -> Callable[[str], str]:
+    """The rule of ``text_for_level`` for one parent, as a function of the text: a snapshot decides
+    it once per element rather than once per text node."""
     if parent_tag == "script" or level is Level.BLOCK:
-        return ""
+        return _nothing
     if parent_tag == "style":
-        return text
+        return _same
     if parent_tag == "textarea":
         # A textarea's text is its initial value: user input, not static text.
-        return input_value_for_level(text, level, secret, scrub)
+        return partial(input_value_for_level, level=level, secret=secret, scrub=scrub)
     if level is Level.MASK:
-        return mask_text(text)
-    return clear_text(text, scrub)
+        return mask_text
+    return scrub_pii if scrub else _same
+
+
+def _nothing(text: str) -> str:
+    return ""
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def comment_text(text: str, level: Level, scrub: bool = True) -> str:
+    """What a comment under an element at ``level`` records: nothing unless allowed (comments are
+    never needed to replay, and may carry server-side data)."""
+    return clear_text(text, scrub) if level is Level.ALLOW else ""
 
 
 def input_value_for_level(value: str, level: Level, secret: bool, scrub: bool = True) -> str:
@@ -188,6 +209,8 @@ def mask_attribute(
     rule = attribute_rule(tag, name, attributes)
     if rule is Rule.DROP:
         return None
+    if rule is Rule.KEEP and type(value) is str:  # the common case (class, id, name...): as below, sooner
+        return value
     if tag in MEDIA_TAGS and level is Level.MASK and (rule in (Rule.URL, Rule.SRCSET) or name.lower() == "rr_dataurl"):
         return None  # the media itself is content: a sized placeholder replaces it
     if value is None:
