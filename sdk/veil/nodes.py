@@ -7,7 +7,7 @@ the shim keeps ids stable between snapshots of one recording. Removing a node fo
 
 from __future__ import annotations
 
-from collections.abc import KeysView
+from collections.abc import Iterable, KeysView, Set
 from dataclasses import dataclass
 
 from .levels import Level, most_restrictive
@@ -24,11 +24,17 @@ class NodeInfo:
 
 
 class NodeTable:
-    """Per-id facts for the current recording; reset by every full snapshot."""
+    """Per-id facts for the current recording; reset by every full snapshot.
+
+    A leaf a snapshot part enters (text, comment, CDATA, doctype) is kept as its parent's id until
+    it is first asked for: most never are, and its NodeInfo (the parent's level, no tag) would cost
+    more than masking it. Children are linked to their parents when first needed.
+    """
 
     def __init__(self) -> None:
-        self._nodes: dict[int, NodeInfo] = {}
+        self._nodes: dict[int, NodeInfo | int] = {}
         self._ever_secret: set[int] = set()
+        self._unlinked: list[dict[int, NodeInfo | int]] = []  # entered by add_new, not yet in their parents' children
 
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._nodes
@@ -36,63 +42,103 @@ class NodeTable:
     def __len__(self) -> int:
         return len(self._nodes)
 
-    def ids(self) -> "KeysView[int]":
+    def ids(self) -> KeysView[int]:
         """A live view of the recorded ids (a fast membership test for hot loops)."""
         return self._nodes.keys()
 
     def get(self, node_id: object) -> NodeInfo | None:
-        return self._nodes.get(node_id)  # type: ignore[arg-type]
+        info = self._nodes.get(node_id)  # type: ignore[arg-type]
+        if type(info) is int:
+            return self._leaf_info(node_id, info)  # type: ignore[arg-type]
+        return info  # type: ignore[return-value]
+
+    def _leaf_info(self, node_id: int, parent_id: int) -> NodeInfo:
+        parent = self.get(parent_id)
+        info = self._nodes[node_id] = NodeInfo(parent.level if parent is not None else Level.BLOCK, None, parent_id)
+        return info
 
     def clear(self, forget_secrets: bool = False) -> None:
         """Forget every node; with ``forget_secrets`` also which ids were ever secret (a new recording)."""
         self._nodes.clear()
+        self._unlinked.clear()
         if forget_secrets:
             self._ever_secret.clear()
 
     def mark_secret(self, node_id: int) -> None:
-        info = self._nodes.get(node_id)
+        info = self.get(node_id)
         if info is not None:
             info.secret = True
         self._ever_secret.add(node_id)
 
-    def add(self, node_id: int, info: NodeInfo) -> None:
+    def secret_ids(self) -> Set[int]:
+        """A live view of the ids that were ever a forced secret in this recording."""
+        return self._ever_secret
+
+    def add_new(self, entries: dict[int, NodeInfo | int], secrets: Iterable[int] = ()) -> None:
+        """Enter new nodes, each after its parent (a snapshot part): ``add`` for the hot path. An
+        entry is a NodeInfo, or for a leaf its parent's id. ``secrets`` are the ids among them that
+        are forced secrets; the caller has made every id in ``secret_ids`` a secret already.
+        ValueError for an id that is recorded already. The table keeps ``entries``."""
         nodes = self._nodes
-        if node_id in nodes:
-            self.remove(node_id)
-        if info.secret:
-            self._ever_secret.add(node_id)
-        elif node_id in self._ever_secret:
-            info.secret = True
-        nodes[node_id] = info
-        parent = nodes.get(info.parent) if info.parent is not None else None
+        if not nodes.keys().isdisjoint(entries):
+            raise ValueError("a node is recorded already")
+        self._ever_secret.update(secrets)
+        nodes.update(entries)
+        self._unlinked.append(entries)
+
+    def _link(self) -> None:
+        """Enter the nodes of ``add_new`` in their parents' children."""
+        unlinked, self._unlinked = self._unlinked, []
+        for entries in unlinked:
+            for node_id, entry in entries.items():
+                self._adopt(node_id, entry if type(entry) is int else entry.parent)  # type: ignore[union-attr]
+
+    def _adopt(self, node_id: int, parent_id: int | None) -> None:
+        parent = self.get(parent_id) if parent_id is not None else None
         if parent is not None:
             if parent.children is None:
                 parent.children = {node_id}
             else:
                 parent.children.add(node_id)
 
+    def add(self, node_id: int, info: NodeInfo) -> None:
+        if self._unlinked:
+            self._link()
+        if node_id in self._nodes:
+            self.remove(node_id)
+        if info.secret:
+            self._ever_secret.add(node_id)
+        elif node_id in self._ever_secret:
+            info.secret = True
+        self._nodes[node_id] = info
+        self._adopt(node_id, info.parent)
+
     def subtree_level(self, node_id: int) -> Level:
         """The most restrictive level of a node and everything recorded under it."""
-        info = self._nodes.get(node_id)
+        if self._unlinked:
+            self._link()
+        info = self.get(node_id)
         if info is None:
             return Level.BLOCK
         level, stack = info.level, list(info.children or ())
         while stack and level is not Level.BLOCK:
-            child = self._nodes.get(stack.pop())
+            child = self.get(stack.pop())
             if child is not None:
                 level = most_restrictive((level, child.level))
                 stack.extend(child.children or ())
         return level
 
     def remove(self, node_id: int) -> None:
-        info = self._nodes.get(node_id)
+        if self._unlinked:
+            self._link()
+        info = self.get(node_id)
         if info is None:
             return
-        parent = self._nodes.get(info.parent) if info.parent is not None else None
+        parent = self.get(info.parent) if info.parent is not None else None
         if parent is not None and parent.children is not None:
             parent.children.discard(node_id)
         stack = [node_id]
         while stack:
             gone = self._nodes.pop(stack.pop(), None)
-            if gone is not None and gone.children:
+            if type(gone) is NodeInfo and gone.children:
                 stack.extend(gone.children)
