@@ -12,7 +12,8 @@
  *
  * A full snapshot is a time-sliced walk: nodes are serialized one at a time (rrweb-snapshot's
  * serializeNodeWithId with skipChild) in slices of at most SLICE_MS, each slice handed to the
- * worker as a flat part, yielding to the page in between. What the page changes meanwhile is
+ * worker as a part (one row of fields per node, naming its parent: see row()), yielding to
+ * the page in between. What the page changes meanwhile is
  * buffered (mutation records) or held (every other event); when the walk ends, a fix-up mutation
  * reconciles the snapshot with the DOM as it is then, and the held events follow in order, so
  * snapshot + fix-up + held events replay exactly to the page's final state.
@@ -36,6 +37,8 @@ const VALUE_SETTERS = [
 ];
 // A snapshot slice's budget: well inside one frame (16 ms), leaving room for the hand-over.
 const SLICE_MS = 4;
+// Serialized-node keys most nodes lack: a snapshot row carries them in a trailing object.
+const RARE_KEYS = ["isSVG", "isCustom", "isShadowHost", "isShadow", "rootId", "veilMatch", "veilSize"];
 const MOVE_SAMPLE_MS = 50;
 const MOVE_EMIT_MS = 500;
 const SCROLL_THROTTLE_MS = 100;
@@ -301,9 +304,7 @@ export function createObserver(options) {
         if (!w.children.has(container)) w.children.set(container, []);
         w.children.get(container).push(n);
       }
-      node.parentId = parentId;
-      delete node.childNodes; // always empty here (skipChild): a part names parents instead
-      part.push(node);
+      part.push(row(node, parentId));
       if (node.type !== 0 && node.type !== 2) continue;
       const blocked = node.type === 2 && node.attributes.rr_width !== undefined;
       const textareaValue = node.type === 2 && node.tagName === "textarea" && node.attributes.value !== undefined;
@@ -324,6 +325,24 @@ export function createObserver(options) {
     if (done) return true;
     drain();
     return false;
+  }
+
+  // A snapshot node as a row of its fields, which the core reads about twice as fast as the
+  // object (see veil.tree.SnapshotAssembler): [type, id, parentId, ...fields, rare keys?].
+  function row(node, parentId) {
+    let out;
+    switch (node.type) {
+      case 0: out = [0, node.id, null, node.compatMode === undefined ? null : node.compatMode]; break; // document
+      case 1: out = [1, node.id, parentId, node.name, node.publicId, node.systemId]; break; // doctype
+      case 2: out = [2, node.id, parentId, node.tagName, node.attributes]; break; // element
+      default: out = [node.type, node.id, parentId, node.textContent]; // text, CDATA, comment
+    }
+    let rare = null;
+    for (const key of RARE_KEYS) {
+      if (node[key] !== undefined) (rare || (rare = {}))[key] = node[key];
+    }
+    if (rare) out.push(rare);
+    return out;
   }
 
   // The walk is over: hand over its last part, then the fix-up, then what was held, in order.

@@ -44,19 +44,38 @@ def full(node: dict[str, Any], ts: int = 2) -> dict[str, Any]:
     return {"type": 2, "data": {"node": node, "initialOffset": {"top": 0, "left": 0}}, "timestamp": ts}
 
 
-def flat_nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
-    """A tree as the shim's walk reads it: pre-order, each node without children, naming its parent."""
+# A node's rarer keys, which the shim sends in a row's trailing object.
+RARE_KEYS = ("isSVG", "isCustom", "isShadowHost", "isShadow", "rootId", "veilMatch", "veilSize")
+
+
+def row(node: dict[str, Any], parent: int | None) -> list[Any]:
+    """One node as the shim's walk sends it: [type, id, parentId, *fields, rare?]."""
+    kind = node["type"]
+    if kind == 0:
+        fields = [node.get("compatMode")]
+    elif kind == 1:
+        fields = [node.get("name"), node.get("publicId"), node.get("systemId")]
+    elif kind == 2:
+        fields = [node.get("tagName"), node.get("attributes")]
+    else:
+        fields = [node.get("textContent")]
+    rare = {key: node[key] for key in RARE_KEYS if key in node}
+    return [kind, node["id"], parent, *fields, *([rare] if rare else [])]
+
+
+def flat_rows(node: dict[str, Any]) -> list[list[Any]]:
+    """A tree as the shim's walk reads it: pre-order, one row per node, naming its parent."""
     flat, stack = [], [(node, None)]
     while stack:
         current, parent = stack.pop()
-        flat.append({**{k: v for k, v in current.items() if k != "childNodes"}, "parentId": parent})
+        flat.append(row(current, parent))
         stack.extend((child, current["id"]) for child in reversed(current.get("childNodes", [])))
     return flat
 
 
 def parts(node: dict[str, Any], size: int = 3, ts: int = 2) -> list[dict[str, Any]]:
-    """A full snapshot as the shim's time-sliced walk sends it: flat parts of ``size`` nodes."""
-    flat = flat_nodes(node)
+    """A full snapshot as the shim's time-sliced walk sends it: parts of ``size`` rows."""
+    flat = flat_rows(node)
     chunks = [flat[i : i + size] for i in range(0, len(flat), size)]
     return [
         {"type": 2, "data": {"part": chunk, "done": i == len(chunks) - 1, "initialOffset": {"top": 0, "left": 0}}, "timestamp": ts}

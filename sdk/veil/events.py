@@ -8,6 +8,9 @@ forwarded. Raises ``Rejected`` for a dropped event; the recorder counts it.
 
 from __future__ import annotations
 
+import json
+import math
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from . import interactions
@@ -47,8 +50,17 @@ class NeedsSnapshot(Exception):
         self.fault = fault  # the event itself failed masking (counted as dropped)
 
 
+@dataclass(frozen=True, slots=True)
+class EncodedEvent:
+    """A masked event written as JSON text already (a full snapshot assembled from parts)."""
+
+    type: int
+    json: str
+
+
 def _num(value: Any) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    # Python's json reads NaN and Infinity, which are not JSON: a number must be finite.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise Rejected("expected a number")
     return value
 
@@ -122,7 +134,7 @@ class EventMasker:
     def scrub(self) -> bool:
         return self.config.scrub_patterns
 
-    def mask(self, raw: Any) -> dict[str, Any] | None:
+    def mask(self, raw: Any) -> dict[str, Any] | EncodedEvent | None:
         """The masked copy of one raw event, or None when it is deliberately not recorded.
 
         Raises Rejected (a fault: counted) or NeedsSnapshot.
@@ -154,6 +166,8 @@ class EventMasker:
             raise Rejected(f"event type {kind!r} is not recorded")
         if out is None:
             return None
+        if type(out) is str:  # already JSON: a snapshot assembled from parts
+            return EncodedEvent(int(kind), f'{{"type":{int(kind)},"data":{out},"timestamp":{json.dumps(timestamp)}}}')
         return {"type": int(kind), "data": out, "timestamp": timestamp}
 
     def _custom(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -173,7 +187,7 @@ class EventMasker:
             raise Rejected(f"custom event {tag!r} is not recorded")
         return None if masked is None else {"tag": tag, "payload": masked}
 
-    def _full_snapshot(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+    def _full_snapshot(self, data: Mapping[str, Any]) -> dict[str, Any] | str | None:
         if "part" in data:
             return self._snapshot_part(data)
         self._assembler = None
@@ -190,14 +204,15 @@ class EventMasker:
         offset = _map(data.get("initialOffset", {"top": 0, "left": 0}))
         return {"top": _num(offset.get("top", 0)), "left": _num(offset.get("left", 0))}
 
-    def _snapshot_part(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
-        """One part of a time-sliced snapshot: masked now, emitted whole with the last part.
+    def _snapshot_part(self, data: Mapping[str, Any]) -> str | None:
+        """One part of a time-sliced snapshot (rows, see ``SnapshotAssembler``): masked now,
+        emitted whole with the last part, as the JSON of the event's data.
 
         The first part (it starts with the document) begins a new snapshot. A part that fails
         leaves the snapshot broken: nothing of it is emitted, and its last part asks for a new one.
         """
         part = _list(data.get("part"))
-        starts = bool(part) and isinstance(part[0], dict) and part[0].get("type") == NodeType.DOCUMENT
+        starts = bool(part) and isinstance(part[0], list) and bool(part[0]) and part[0][0] == NodeType.DOCUMENT
         if starts:
             self.table.clear()
             self.has_snapshot = False
@@ -220,7 +235,8 @@ class EventMasker:
         if not done:
             return None
         self._assembler = None
-        if self._snapshot_broken or assembler is None or assembler.root is None:
+        root = None if self._snapshot_broken or assembler is None else assembler.finish()
+        if root is None:
             self._snapshot_broken = False
             self._broken_snapshots += 1
             if self._broken_snapshots > MAX_SNAPSHOT_RETRIES:
@@ -228,7 +244,7 @@ class EventMasker:
             raise NeedsSnapshot(None, fault=fault)
         self._broken_snapshots = 0
         self.has_snapshot = True
-        return {"node": assembler.root, "initialOffset": self._offset(data)}
+        return f'{{"node":{root},"initialOffset":{json.dumps(self._offset(data), separators=(",", ":"))}}}'
 
     def _known_id(self, value: Any) -> int:
         """An event's target id, or -1 when the replay never had that node (inside a block)."""

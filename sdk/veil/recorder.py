@@ -15,7 +15,7 @@ from typing import Any
 
 from .batch import BatchQueue
 from .config import Config
-from .events import EventMasker, Excluded, NeedsSnapshot
+from .events import EncodedEvent, EventMasker, Excluded, NeedsSnapshot
 from .rrweb import EventType, Source
 
 FLUSH_AT_BYTES = 512 * 1024
@@ -90,9 +90,13 @@ class Recorder:
                 continue
             if masked is None:
                 continue
-            if masked["type"] == EventType.FULL_SNAPSHOT:
+            if type(masked) is EncodedEvent:
+                kind, payload, coalesce_key = masked.type, masked.json, None
+            else:
+                kind, payload, coalesce_key = masked["type"], masked, _coalesce_key(masked)
+            if kind == EventType.FULL_SNAPSHOT:
                 snapshots += 1
-            self.queue.push(masked, coalesce_key=_coalesce_key(masked))
+            self.queue.push(payload, coalesce_key=coalesce_key)
             self.counters.emitted += 1
         if self.queue.pending_bytes >= self.flush_at_bytes:
             actions.append("flush")
