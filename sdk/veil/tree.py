@@ -34,6 +34,7 @@ _BLOCK = Level.BLOCK
 # A tuple, not a set: a malformed (unhashable) type must still fail as MalformedNode.
 _OTHER_TYPES = (_TEXT, _COMMENT, _DOCUMENT, _DOCUMENT_TYPE, _CDATA)
 _DOCTYPE_KEYS = ("name", "publicId", "systemId")
+_COMPAT_MODES = ("BackCompat", "CSS1Compat")
 
 
 class MalformedNode(ValueError):
@@ -72,16 +73,13 @@ def mask_node(
         dst["tagName"] = tag
         dst["attributes"] = mask_attributes(tag, attributes, level, secret, scrub, src[SIZE_KEY] if SIZE_KEY in src else None)
         dst["childNodes"] = []
-        for key in _ELEMENT_FLAGS:
-            if key in src and src[key] is True and (level is not _BLOCK or key == "isSVG"):
-                dst[key] = True
     elif node_type in _OTHER_TYPES:
         table.add(node_id, NodeInfo(p_level, None, p_id))
         level, tag, secret = _BLOCK, None, False  # leaves: nothing is recorded under them
         if node_type == _DOCUMENT:
             level = p_level
             dst["childNodes"] = []
-            if src.get("compatMode") in ("BackCompat", "CSS1Compat"):
+            if src.get("compatMode") in _COMPAT_MODES:
                 dst["compatMode"] = src["compatMode"]
         elif node_type == _DOCUMENT_TYPE:
             for key in _DOCTYPE_KEYS:
@@ -99,17 +97,25 @@ def mask_node(
                 dst["textContent"] = ""
     else:
         raise MalformedNode(f"unknown node type {node_type!r}")
-    if "rootId" in src or "isShadow" in src:  # keys most nodes lack, copied before the id
-        _copy_rare(src, dst)
+    if node_type == _ELEMENT or "rootId" in src or "isShadow" in src:  # keys most nodes lack, before the id
+        dst.update(_rare_keys(src, node_type == _ELEMENT, level))
     dst["id"] = node_id
     return dst, level, tag, secret
 
 
-def _copy_rare(src: dict[str, Any], dst: dict[str, Any]) -> None:
+def _rare_keys(src: dict[str, Any], element: bool, level: Level) -> dict[str, bool | int]:
+    """The rarer keys a node keeps, in rrweb's order before the id: an element's flags (a block
+    placeholder keeps only isSVG), then rootId and isShadow. Anything else is never written."""
+    kept: dict[str, bool | int] = {}
+    if element:
+        for key in _ELEMENT_FLAGS:
+            if key in src and src[key] is True and (level is not _BLOCK or key == "isSVG"):
+                kept[key] = True
     if "rootId" in src and type(src["rootId"]) is int:
-        dst["rootId"] = src["rootId"]
+        kept["rootId"] = src["rootId"]
     if "isShadow" in src and src["isShadow"] is True:
-        dst["isShadow"] = True
+        kept["isShadow"] = True
+    return kept
 
 
 def mask_tree(
@@ -149,7 +155,6 @@ def mask_tree(
     return out_root
 
 
-_COMPAT_MODES = ("BackCompat", "CSS1Compat")
 # JSON for a masked attribute object: what json.dumps writes, and never NaN (not JSON).
 _encode_object = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False, allow_nan=False).encode
 
@@ -357,22 +362,11 @@ def _object_json(values: dict[str, Any]) -> str:
         return _encode_object(values)
 
 
-def _rare_fields(extra: Any, element: bool = False, level: Level | None = None) -> str:
-    """A node's rarer keys (its row's last object) as JSON members, each led by a comma, in
-    ``mask_node``'s order: an element's flags (a block placeholder keeps only isSVG), then rootId
-    and isShadow. Anything else in the object is never written."""
+def _rare_fields(extra: Any, element: bool = False, level: Level = _BLOCK) -> str:
+    """A row's rare-keys object, as the JSON members ``_rare_keys`` keeps, each led by a comma."""
     if type(extra) is not dict:
         raise MalformedNode("a row's rare fields are not an object")
-    out = ""
-    if element:
-        for key in _ELEMENT_FLAGS:
-            if key in extra and extra[key] is True and (level is not _BLOCK or key == "isSVG"):
-                out += f',"{key}":true'
-    if "rootId" in extra and type(extra["rootId"]) is int:
-        out += f',"rootId":{extra["rootId"]}'
-    if "isShadow" in extra and extra["isShadow"] is True:
-        out += ',"isShadow":true'
-    return out
+    return "".join(f',"{key}":{"true" if value is True else value}' for key, value in _rare_keys(extra, element, level).items())
 
 
 __all__ = ["MalformedNode", "SnapshotAssembler", "mask_node", "mask_text", "mask_tree"]
