@@ -102,8 +102,6 @@ class NodeTable:
                 parent.children.add(node_id)
 
     def add(self, node_id: int, info: NodeInfo) -> None:
-        if self._unlinked:
-            self._link()
         if node_id in self._nodes:
             self.remove(node_id)
         if info.secret:
