@@ -202,7 +202,7 @@
   // and 429 are retried with exponential backoff and jitter (or after Retry-After); other 4xx
   // answers drop the batch. When the outbox outgrows maxQueueBytes the oldest batches are
   // dropped, and the next batch tells the collector how many. Retries keep the batch's seq, so
-  // the collector's (session, seq) deduplication makes delivery exactly-once.
+  // the collector's (session, view, seq) deduplication makes delivery exactly-once.
 
   var RETRY_BASE_MS = 1000;
   var RETRY_CAP_MS = 30000;

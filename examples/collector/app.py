@@ -2,14 +2,15 @@
 
 Rules: the body is read with a hard size limit before anything else, decompressed under a second
 limit, validated, scrubbed once more for PII (defence in depth: anything the browser should have
-masked and did not is masked here and counted), then stored once per (session, seq). Requests
+masked and did not is masked here and counted), then stored once per (session, view, seq). Requests
 carrying the wrong client token are refused; each client (token and address) is rate-limited.
 CORS is limited to the configured origins. Nothing a client sends is executed or echoed.
 
 Routes:
   POST /v1/batches                    gzip JSON batch; header X-Veil-Token when a token is set
   GET  /v1/sessions                   session summaries        (operator token required)
-  GET  /v1/sessions/{session}/events  every event, in order    (operator token required)
+  GET  /v1/sessions/{session}/events  every event of the visit: page views in order, each in seq order
+                                                               (operator token required)
   GET  /viewer/                       the replay viewer (data needs the operator token)
   GET  /v1/stats                      totals: batches, events, PII strings masked here
   GET  /healthz                       liveness
@@ -85,13 +86,13 @@ def create_app(settings: CollectorSettings) -> Starlette:
             return _error(415, "body must be gzip (Content-Encoding: gzip)")
         try:
             body = await _read_limited(request, settings.max_body_bytes)
-            session, seq, events, dropped = parse_batch(gunzip_limited(body, settings.max_decompressed_bytes))
+            session, view, seq, events, dropped = parse_batch(gunzip_limited(body, settings.max_decompressed_bytes))
         except InvalidBatch as err:
             return _error(err.status, err.message)
         except ClientDisconnect:
             return _error(400, "client disconnected")
         events, masked = scrub_events(events)
-        stored = store.add(session, seq, events, len(body), pii_masked=masked, dropped=dropped)
+        stored = store.add(session, view, seq, events, len(body), pii_masked=masked, dropped=dropped)
         return JSONResponse({"ok": True, "duplicate": not stored})
 
     def operator(request: Request) -> bool:

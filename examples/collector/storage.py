@@ -1,7 +1,10 @@
-"""Collector storage: batches in SQLite (WAL mode), deduplicated by (session, seq).
+"""Collector storage: batches in SQLite (WAL mode), deduplicated by (session, view, seq).
 
-Rules: stores what the validator accepted, exactly once per (session, seq); reads return events in
-sequence order. One connection per call keeps it safe across server threads.
+Rules: stores what the validator accepted, exactly once per (session, view, seq): a batch's
+identity is its session, its page view and its number within that page view, so a seq reused by
+another page view of the same session is a new batch, never a retry. Reads return a visit's page
+views in the order they began (earliest event), each page view's batches in seq order. One
+connection per call keeps it safe across server threads.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (
     session TEXT NOT NULL,
+    view TEXT NOT NULL,
     seq INTEGER NOT NULL,
     received_at REAL NOT NULL,
     event_count INTEGER NOT NULL,
@@ -25,9 +29,13 @@ CREATE TABLE IF NOT EXISTS batches (
     pii_masked INTEGER NOT NULL DEFAULT 0,
     pages INTEGER NOT NULL DEFAULT 0,
     dropped INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (session, seq)
+    PRIMARY KEY (session, view, seq)
 );
 """
+
+# A database from before page views had ids keyed batches on (session, seq): its rows become one
+# page view of their session, with this id.
+LEGACY_VIEW = "0" * 16
 
 
 def _pages(events: list[dict[str, Any]]) -> int:
@@ -45,31 +53,51 @@ class Store:
         self.path = str(path)
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            # A database made by an earlier version lacks the newer counters: add them.
             present = {row[1] for row in db.execute("PRAGMA table_info(batches)")}
-            for column in ("pii_masked", "pages", "dropped"):
-                if column not in present:
-                    db.execute(f"ALTER TABLE batches ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+            if present and "view" not in present:
+                self._migrate_legacy(db, present)
+            db.executescript(SCHEMA)
+
+    @staticmethod
+    def _migrate_legacy(db: sqlite3.Connection, present: set[str]) -> None:
+        """Re-key an older database's batches on (session, view, seq), keeping every row."""
+        db.execute("ALTER TABLE batches RENAME TO batches_legacy")
+        db.executescript(SCHEMA)
+        counters = [c for c in ("pii_masked", "pages", "dropped") if c in present]
+        columns = "session, seq, received_at, event_count, body_bytes, first_ts, last_ts, events"
+        extra = "".join(", " + c for c in counters)
+        db.execute(
+            f"INSERT INTO batches (view, {columns}{extra}) SELECT ?, {columns}{extra} FROM batches_legacy",
+            (LEGACY_VIEW,),
+        )
+        db.execute("DROP TABLE batches_legacy")
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
         db.execute("PRAGMA busy_timeout=10000")
         return db
 
-    def add(self, session: str, seq: int, events: list[dict[str, Any]], body_bytes: int, pii_masked: int = 0,
-            dropped: int = 0) -> bool:
-        """Store a batch; False when (session, seq) was already stored (a retry)."""
+    def add(self, session: str, view: str, seq: int, events: list[dict[str, Any]], body_bytes: int,
+            pii_masked: int = 0, dropped: int = 0) -> bool:
+        """Store a batch; False when (session, view, seq) was already stored (a retry)."""
         stamps = [e["timestamp"] for e in events]
         with self._connect() as db:
             cur = db.execute(
-                "INSERT OR IGNORE INTO batches (session, seq, received_at, event_count, body_bytes, first_ts, "
-                "last_ts, events, pii_masked, pages, dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session, seq, time.time(), len(events), body_bytes, min(stamps, default=None),
+                "INSERT OR IGNORE INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, "
+                "last_ts, events, pii_masked, pages, dropped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session, view, seq, time.time(), len(events), body_bytes, min(stamps, default=None),
                  max(stamps, default=None), json.dumps(events, separators=(",", ":")), pii_masked, _pages(events),
                  dropped),
             )
             return cur.rowcount == 1
+
+    def views(self, session: str) -> list[str]:
+        """The page views of a session, in the order they began."""
+        ordered: list[str] = []
+        for view, _ in self.identities(session):
+            if not ordered or ordered[-1] != view:
+                ordered.append(view)
+        return ordered
 
     def totals(self) -> dict[str, int]:
         """Totals over everything stored."""
@@ -94,19 +122,31 @@ class Store:
         ]
 
     def events(self, session: str) -> list[dict[str, Any]]:
-        """All events of a session, in batch sequence order."""
+        """All events of a session: page views in the order they began, each in batch order."""
         with self._connect() as db:
-            rows = db.execute("SELECT events FROM batches WHERE session = ? ORDER BY seq", (session,)).fetchall()
+            rows = db.execute(_VISIT_ORDER.format(columns="b.events"), (session,)).fetchall()
         out: list[dict[str, Any]] = []
         for (blob,) in rows:
             out.extend(json.loads(blob))
         return out
 
     def seqs(self, session: str) -> list[int]:
-        """The stored batch numbers of a session, in order."""
+        """The stored batch numbers of a session, in visit order (see ``events``)."""
+        return [seq for _, seq in self.identities(session)]
+
+    def identities(self, session: str) -> list[tuple[str, int]]:
+        """The stored (view, seq) of a session's batches, in visit order (see ``events``)."""
         with self._connect() as db:
-            return [r[0] for r in db.execute("SELECT seq FROM batches WHERE session = ? ORDER BY seq", (session,))]
+            return [(v, q) for v, q in db.execute(_VISIT_ORDER.format(columns="b.view, b.seq"), (session,))]
 
     def batch_count(self, session: str) -> int:
         with self._connect() as db:
             return db.execute("SELECT COUNT(*) FROM batches WHERE session = ?", (session,)).fetchone()[0]
+
+
+# A visit's batches: each page view starts at its earliest event (ties broken by its id), and its
+# batches follow in seq order.
+_VISIT_ORDER = (
+    "SELECT {columns} FROM batches b JOIN (SELECT view, MIN(first_ts) AS began FROM batches WHERE session = ?1 "
+    "GROUP BY view) v ON v.view = b.view WHERE b.session = ?1 ORDER BY v.began, b.view, b.seq"
+)

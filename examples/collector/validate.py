@@ -12,6 +12,7 @@ import zlib
 from typing import Any
 
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+VIEW_PATTERN = re.compile(r"^[0-9a-f]{16}$")
 MAX_EVENTS_PER_BATCH = 100_000
 
 
@@ -39,20 +40,23 @@ def gunzip_limited(body: bytes, max_bytes: int) -> bytes:
     return out
 
 
-def parse_batch(raw: bytes) -> tuple[str, int, list[dict[str, Any]], int]:
-    """Parse and check ``{"session", "seq", "events", "dropped"?}``; return its four parts."""
+def parse_batch(raw: bytes) -> tuple[str, str, int, list[dict[str, Any]], int]:
+    """Parse and check ``{"session", "view", "seq", "events", "dropped"?}``; return its five parts."""
     try:
         batch = json.loads(raw)
     except (UnicodeDecodeError, ValueError):
         raise InvalidBatch(400, "body is not JSON") from None
     if not isinstance(batch, dict):
         raise InvalidBatch(422, "batch must be a JSON object")
-    unknown = set(batch) - {"session", "seq", "events", "dropped"}
+    unknown = set(batch) - {"session", "view", "seq", "events", "dropped"}
     if unknown:
         raise InvalidBatch(422, f"unknown batch keys: {sorted(unknown)}")
     session, seq, events = batch.get("session"), batch.get("seq"), batch.get("events")
     if not isinstance(session, str) or not SESSION_PATTERN.match(session):
         raise InvalidBatch(422, "`session` must be 8-64 characters of [A-Za-z0-9_-]")
+    view = batch.get("view")
+    if not isinstance(view, str) or not VIEW_PATTERN.match(view):
+        raise InvalidBatch(422, "`view` must be 16 lowercase hex characters (the page view's id)")
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
         raise InvalidBatch(422, "`seq` must be a non-negative integer")
     dropped = batch.get("dropped", 0)
@@ -70,4 +74,4 @@ def parse_batch(raw: bytes) -> tuple[str, int, list[dict[str, Any]], int]:
             raise InvalidBatch(422, f"events[{i}].timestamp must be a number")
         if not isinstance(event.get("data"), dict):
             raise InvalidBatch(422, f"events[{i}].data must be an object")
-    return session, seq, events, dropped
+    return session, view, seq, events, dropped

@@ -1,13 +1,17 @@
-"""Batches: masked events, already JSON-encoded, framed as ``{"session", "seq", "events"}`` and gzipped.
+"""Batches: masked events, already JSON-encoded, framed as ``{"session", "view", "seq", "events"}`` and gzipped.
 
 Rules: only events that came out of the masker are ever queued here. Encoding is deterministic
-(gzip mtime 0) so the same events give the same bytes.
+(gzip mtime 0) so the same events give the same bytes. A batch's identity is (session, view, seq):
+``view`` is a random id drawn once per queue (one page view's recording), so two page views of one
+session never share an identity, whatever the order their batches arrive in.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
+import secrets
 
 
 # Batches leave at gzip's best level: it runs in the worker, off the page's thread, and snapshots
@@ -17,11 +21,22 @@ BATCH_LEVEL = 9
 STANDBY_LEVEL = 6
 
 
-class BatchQueue:
-    """Pending masked events for one session, and the sequence number of the next batch."""
+VIEW_PATTERN = re.compile(r"^[0-9a-f]{16}$")
 
-    def __init__(self, session: str) -> None:
+
+def new_view_id() -> str:
+    """A page view's id: 64 random bits as 16 lowercase hex characters."""
+    return secrets.token_hex(8)
+
+
+class BatchQueue:
+    """Pending masked events for one page view of a session, and the sequence number of its next batch."""
+
+    def __init__(self, session: str, view: str | None = None) -> None:
         self.session = session
+        self.view = new_view_id() if view is None else view
+        if not VIEW_PATTERN.match(self.view):
+            raise ValueError("a view id is 16 lowercase hex characters")
         self.seq = 0
         # A coalesced-away event leaves None in its slot, so peeked counts stay valid.
         self._events: list[str | None] = []
@@ -64,7 +79,7 @@ class BatchQueue:
         self._bytes = 0
 
     def _encode(self, events: list[str | None], seq: int | None = None, dropped: int = 0, level: int = STANDBY_LEVEL) -> bytes:
-        frame: dict[str, object] = {"session": self.session, "seq": self.seq if seq is None else seq}
+        frame: dict[str, object] = {"session": self.session, "view": self.view, "seq": self.seq if seq is None else seq}
         if dropped:
             frame["dropped"] = dropped
         head = json.dumps(frame, separators=(",", ":"))

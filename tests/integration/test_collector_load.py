@@ -18,10 +18,10 @@ BATCHES = 12
 TOKEN = "load-token"
 
 
-def body(session: str, seq: int) -> bytes:
+def body(session: str, seq: int, view: str = "0123456789abcdef") -> bytes:
     events = [{"type": 3, "data": {"source": 1, "positions": [{"x": i, "y": seq, "id": 1, "timeOffset": -i}]}, "timestamp": 1000 + i}
               for i in range(20)]
-    return gzip.compress(json.dumps({"session": session, "seq": seq, "events": events}).encode())
+    return gzip.compress(json.dumps({"session": session, "view": view, "seq": seq, "events": events}).encode())
 
 
 def run_session(url: str, index: int) -> list[int]:

@@ -43,3 +43,16 @@ def test_a_lone_surrogate_in_kept_text_leaves_as_a_json_escape_and_the_queue_kee
     assert json.loads(gzip.decompress(queue.take()))["events"][0]["data"]["href"] == "/next"
     queue.push({"type": 4, "data": {"href": "/\udfff"}, "timestamp": 3})
     assert [json.loads(gzip.decompress(d))["events"][0]["data"]["href"] for _, _, d in queue.peek_chunks(48 * 1024)] == ["/\udfff"]
+
+
+def test_every_page_view_frames_its_batches_with_its_own_view_id():
+    # Each page view of a visit starts its own queue at seq 0: the view id keeps their batches apart.
+    first, second = BatchQueue("s" * 32), BatchQueue("s" * 32)
+    assert first.view != second.view
+    for queue in (first, second):
+        queue.push({"type": 4, "data": {"href": "/"}, "timestamp": 1})
+    frames = [json.loads(gzip.decompress(q.take())) for q in (first, second)]
+    assert [(f["session"], f["seq"]) for f in frames] == [("s" * 32, 0)] * 2
+    assert [f["view"] for f in frames] == [first.view, second.view]
+    first.push({"type": 4, "data": {"href": "/"}, "timestamp": 2})
+    assert all(json.loads(gzip.decompress(d))["view"] == first.view for _, _, d in first.peek_chunks(48 * 1024))

@@ -19,9 +19,9 @@ def client(tmp_path):
     return TestClient(app)
 
 
-def batch(session="abcdef0123456789", seq=0, events=None):
+def batch(session="abcdef0123456789", seq=0, events=None, view="0123456789abcdef"):
     events = events or [{"type": 4, "data": {"href": "/", "width": 1, "height": 1}, "timestamp": 1}]
-    return gzip.compress(json.dumps({"session": session, "seq": seq, "events": events}).encode())
+    return gzip.compress(json.dumps({"session": session, "view": view, "seq": seq, "events": events}).encode())
 
 
 def post(client, body, token=TOKEN, encoding="gzip"):
@@ -58,7 +58,7 @@ def test_wrong_or_missing_token_is_refused(client):
         (gzip.compress(json.dumps({"session": "abcdef0123456789", "seq": -1, "events": []}).encode()), 422),
         (batch(events=[{"type": 42, "data": {}, "timestamp": 1}]), 422),
         (batch(events=[{"type": 2, "data": {}, "timestamp": "yesterday"}]), 422),
-        (gzip.compress(json.dumps({"session": "abcdef0123456789", "seq": 0, "events": [], "evil": 1}).encode()), 422),
+        (gzip.compress(json.dumps({"session": "abcdef0123456789", "view": "0123456789abcdef", "seq": 0, "events": [], "evil": 1}).encode()), 422),
     ],
 )
 def test_malformed_bodies_get_a_clear_4xx(client, body, status):
@@ -116,7 +116,55 @@ def test_pii_that_slipped_past_the_browser_is_masked_and_counted(client):
 
 
 def test_dropped_count_is_recorded(client):
-    body = gzip.compress(json.dumps({"session": "abcdef0123456789", "seq": 0, "dropped": 4,
+    body = gzip.compress(json.dumps({"session": "abcdef0123456789", "view": "0123456789abcdef", "seq": 0, "dropped": 4,
                                      "events": [{"type": 4, "data": {}, "timestamp": 1}]}).encode())
     assert post(client, body).status_code == 200
     assert client.get("/v1/stats").json()["droppedBatches"] == 4
+
+
+def test_a_seq_reused_by_another_page_view_of_the_session_is_never_taken_for_a_retry(client):
+    # A reload starts a new page view whose batches count from seq 0 again, in the same session.
+    assert post(client, batch(seq=0, view="aaaaaaaaaaaaaaaa")).json() == {"ok": True, "duplicate": False}
+    assert post(client, batch(seq=0, view="bbbbbbbbbbbbbbbb")).json() == {"ok": True, "duplicate": False}
+    assert post(client, batch(seq=0, view="bbbbbbbbbbbbbbbb")).json() == {"ok": True, "duplicate": True}
+    assert client.app.state.store.batch_count("abcdef0123456789") == 2
+
+
+def test_a_visit_is_served_page_view_by_page_view_in_the_order_they_began(client):
+    def meta(ts):
+        return [{"type": 4, "data": {"href": "/", "width": 1, "height": 1}, "timestamp": ts}]
+
+    # Delivered out of order: the second page view's batches arrive before the first's last one.
+    post(client, batch(seq=0, view="ffffffffffffffff", events=meta(10)))
+    post(client, batch(seq=0, view="0000000000000001", events=meta(20)))
+    post(client, batch(seq=1, view="0000000000000001", events=meta(21)))
+    post(client, batch(seq=1, view="ffffffffffffffff", events=meta(11)))
+    store = client.app.state.store
+    assert store.views("abcdef0123456789") == ["ffffffffffffffff", "0000000000000001"]
+    stamps = [e["timestamp"] for e in client.get("/v1/sessions/abcdef0123456789/events").json()]
+    assert stamps == [10, 11, 20, 21]
+
+
+@pytest.mark.parametrize("view", [None, "", "ABCDEF0123456789", "0123", "0123456789abcdef0", 7])
+def test_a_batch_without_a_well_formed_view_id_is_refused(client, view):
+    frame = {"session": "abcdef0123456789", "seq": 0, "events": [{"type": 4, "data": {}, "timestamp": 1}]}
+    if view is not None:
+        frame["view"] = view
+    response = post(client, gzip.compress(json.dumps(frame).encode()))
+    assert response.status_code == 422 and "view" in response.json()["error"]
+
+
+def test_a_database_from_before_view_ids_keeps_its_batches(tmp_path):
+    import sqlite3
+
+    from examples.collector.storage import LEGACY_VIEW, Store
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE batches (session TEXT NOT NULL, seq INTEGER NOT NULL, received_at REAL NOT NULL, "
+                   "event_count INTEGER NOT NULL, body_bytes INTEGER NOT NULL, first_ts REAL, last_ts REAL, "
+                   "events TEXT NOT NULL, PRIMARY KEY (session, seq))")
+        db.execute("INSERT INTO batches VALUES ('abcdef0123456789', 0, 1.0, 1, 10, 1, 1, '[{\"type\":4}]')")
+    store = Store(path)
+    assert store.identities("abcdef0123456789") == [(LEGACY_VIEW, 0)]
+    assert store.add("abcdef0123456789", "0123456789abcdef", 0, [{"type": 4, "timestamp": 2}], 10)

@@ -26,7 +26,7 @@ def stack(tmp_path):
 
 
 def batch(seq=0):
-    return gzip.compress(json.dumps({"session": "abcdef0123456789", "seq": seq,
+    return gzip.compress(json.dumps({"session": "abcdef0123456789", "view": "0123456789abcdef", "seq": seq,
                                      "events": [{"type": 4, "data": {}, "timestamp": 1}]}).encode())
 
 
