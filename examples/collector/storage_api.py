@@ -1,0 +1,112 @@
+"""The collector's storage contract: what the HTTP layer may ask of a backend (SQLite or PostgreSQL).
+
+Rules: the HTTP layer (``app.py``) talks to storage only through ``Storage``; backends implement
+all of it, with the same behaviour, proven by one shared test suite run against each. Every call
+is blocking and is made off the event loop (a thread). A backend never raises anything but
+``StorageBusy`` (a bounded lock or connection wait ran out: the caller answers 503 with
+Retry-After) or ``StorageUnavailable`` (the database cannot be reached or written: 503); it never
+returns half-written state. Events are stored encrypted with a key of their session's own, wrapped
+by the collector's master key, which never enters the database: erasing or expiring a session
+destroys its key (crypto-shredding).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class StorageBusy(RuntimeError):
+    """A bounded wait for a lock or a connection ran out; ``retry_after`` is a hint in seconds."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class StorageUnavailable(RuntimeError):
+    """The database cannot be reached or written (disk full, server down)."""
+
+
+class AddResult(enum.Enum):
+    STORED = "stored"  # new identity: stored, durable before this returns
+    DUPLICATE = "duplicate"  # same identity and same digest: a retry, nothing written
+    CONFLICT = "conflict"  # same identity, different digest: refused, nothing written
+
+
+@dataclass(frozen=True)
+class IncomingBatch:
+    """One validated, scrubbed batch, ready to store."""
+
+    session: str
+    view: str
+    seq: int
+    events_json: bytes  # the events array as UTF-8 JSON text, b"[...]", exactly what reads serve back
+    event_count: int
+    first_ts: float | None
+    last_ts: float | None
+    body_bytes: int  # gzip bytes as received
+    pii_masked: int
+    pages: int
+    dropped: int
+    digest: str  # sha256 hex of the decompressed body as received: tells a retry from another batch
+
+
+class Storage(Protocol):
+    def add(self, batch: IncomingBatch) -> AddResult:
+        """Store a batch once per (session, view, seq)."""
+
+    def stored_digest(self, session: str, view: str, seq: int) -> str | None:
+        """The digest of the batch stored under this identity, or None."""
+
+    def session_exists(self, session: str) -> bool:
+        """True when the session has any stored batch (quarantined ones included)."""
+
+    def sessions(self, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+        """One summary per visit, newest activity first: session, views, batches, events, bytes, start,
+        end, durationMs, pages, dropped, quarantined."""
+
+    def iter_event_chunks(self, session: str) -> Iterator[bytes]:
+        """The visit's events as JSON text, one chunk per stored batch: the inside of its events array
+        (no brackets), page views in the order they began, each in seq order; quarantined batches are
+        left out. Memory is bounded by one batch, whatever the session's size."""
+
+    def identities(self, session: str) -> list[tuple[str, int]]:
+        """(view, seq) of the session's stored batches, in visit order."""
+
+    def views(self, session: str) -> list[str]:
+        """The session's page views, in the order they began."""
+
+    def batch_count(self, session: str) -> int:
+        """How many batches the session has stored."""
+
+    def totals(self) -> dict[str, int]:
+        """batches, events, piiMasked, droppedBatches, sessions."""
+
+    def delete_session(self, session: str) -> bool:
+        """Erase a session: its key is destroyed and its rows deleted, at once; False if unknown."""
+
+    def purge_expired(self, now: float, retention_days: float) -> int:
+        """Erase every session whose last batch was received more than ``retention_days`` before ``now``;
+        return how many."""
+
+    def quarantine_batch(self, session: str, view: str, seq: int) -> bool:
+        """Hide one batch from every read without deleting it; False if unknown."""
+
+    def delete_batch(self, session: str, view: str, seq: int) -> bool:
+        """Delete one batch; False if unknown."""
+
+    def audit(self, actor: str, action: str, session: str | None = None, detail: str = "") -> None:
+        """Append to the audit log (never updated or deleted through this interface)."""
+
+    def audit_log(self, limit: int = 200, after_id: int = 0) -> list[dict[str, Any]]:
+        """Audit entries after ``after_id``, oldest first: id, at, actor, action, session, detail."""
+
+    def rate_acquire(self, key: str, per_second: float, burst: int) -> float:
+        """Take one token from ``key``'s bucket, shared by every process on this storage; return 0, or
+        the seconds until one is available."""
+
+    def close(self) -> None:
+        """Release connections."""
