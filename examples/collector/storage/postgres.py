@@ -1,0 +1,272 @@
+"""The PostgreSQL storage backend: one database shared by any number of collector processes.
+
+Rules: implements ``storage_api.Storage`` with the SQLite backend's behaviour (one shared suite
+checks both). Processes share nothing but the database: dedup is the primary key (session, view,
+seq), a session's key is created once (INSERT … ON CONFLICT), and rate-limit buckets are rows
+updated atomically (one conditional upsert), so every limit holds across processes. Batches
+reference their session's key (ON DELETE CASCADE): an erasure deletes the key and the rows in one
+transaction, and a concurrent ``add`` either lands before it (and is erased) or creates a new key
+after it. Waits are bounded: a pool checkout by ``connect_timeout``, a lock by ``lock_timeout``
+(server side); running out raises ``StorageBusy``; an unreachable server ``StorageUnavailable``.
+Connections come from a small pool (psycopg 3, psycopg_pool), each call holding one briefly.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import psycopg
+import psycopg_pool
+from psycopg import errors
+
+from ..storage_api import AddResult, IncomingBatch, StorageBusy, StorageUnavailable
+from . import common, crypto
+
+SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS session_keys (session TEXT PRIMARY KEY, wrapped BYTEA NOT NULL, "
+    "created_at DOUBLE PRECISION NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS batches (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
+    "view TEXT NOT NULL, seq BIGINT NOT NULL, received_at DOUBLE PRECISION NOT NULL, event_count INTEGER NOT NULL, "
+    "body_bytes INTEGER NOT NULL, first_ts DOUBLE PRECISION, last_ts DOUBLE PRECISION, sealed BYTEA NOT NULL, "
+    "digest TEXT NOT NULL, pii_masked INTEGER NOT NULL DEFAULT 0, pages INTEGER NOT NULL DEFAULT 0, "
+    "dropped INTEGER NOT NULL DEFAULT 0, quarantined INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (session, view, seq))",
+    "CREATE INDEX IF NOT EXISTS batches_received ON batches (received_at)",
+    "CREATE TABLE IF NOT EXISTS audit (id BIGSERIAL PRIMARY KEY, at DOUBLE PRECISION NOT NULL, actor TEXT NOT NULL, "
+    "action TEXT NOT NULL, session TEXT, detail TEXT NOT NULL DEFAULT '')",
+    "CREATE OR REPLACE FUNCTION veil_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$",
+    "CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit "
+    "FOR EACH STATEMENT EXECUTE FUNCTION veil_audit_append_only()",
+    "CREATE TABLE IF NOT EXISTS rate_buckets (key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL)",
+]
+
+# GCRA: a bucket is its theoretical arrival time; a request is let through, and the time advanced,
+# only when that stays within the burst: one atomic statement, whichever process asks.
+RATE_SQL = (
+    "INSERT INTO rate_buckets AS r (key, tat) VALUES (%(key)s, %(now)s + %(step)s) "
+    "ON CONFLICT (key) DO UPDATE SET tat = GREATEST(r.tat, %(now)s) + %(step)s "
+    "WHERE GREATEST(r.tat, %(now)s) + %(step)s - %(now)s <= %(burst)s * %(step)s RETURNING tat"
+)
+
+_BUSY = (errors.LockNotAvailable, errors.QueryCanceled, errors.DeadlockDetected, errors.SerializationFailure,
+         errors.TooManyConnections)
+
+T = TypeVar("T")
+
+
+def _q(sql: str) -> str:
+    """The shared SQL's ``?`` placeholders in psycopg's style."""
+    return sql.replace("?", "%s")
+
+
+def _translated(method: Callable[..., T]) -> Callable[..., T]:
+    """Only StorageBusy and StorageUnavailable leave a public method (the contract's rule)."""
+
+    @functools.wraps(method)
+    def call(self: "PostgresStorage", *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except psycopg_pool.PoolTimeout as err:
+            raise StorageBusy(f"no database connection free: {err}", retry_after=1) from err
+        except _BUSY as err:
+            raise StorageBusy(f"database busy: {err}", retry_after=max(1, round(self.lock_timeout))) from err
+        except (psycopg.Error, psycopg_pool.PoolClosed) as err:
+            raise StorageUnavailable(f"database unavailable: {err}") from err
+
+    return call
+
+
+class PostgresStorage:
+    """``Storage`` on a PostgreSQL database (``postgresql://`` URL)."""
+
+    def __init__(self, url: str, master_key: bytes, *, lock_timeout: float = 5.0, connect_timeout: float = 5.0,
+                 pool_size: int = 8) -> None:
+        self.lock_timeout = lock_timeout
+        self._master = crypto.check_master_key(master_key)
+        options = f"-c lock_timeout={int(lock_timeout * 1000)} -c statement_timeout={int(max(30, lock_timeout * 4) * 1000)}"
+        self._pool = psycopg_pool.ConnectionPool(
+            url, min_size=1, max_size=pool_size, timeout=connect_timeout, open=False,
+            kwargs={"options": options, "connect_timeout": max(1, int(connect_timeout))},
+        )
+        try:
+            self._pool.open(wait=True, timeout=connect_timeout)
+        except psycopg_pool.PoolTimeout as err:
+            self._pool.close()
+            raise StorageUnavailable(f"cannot reach PostgreSQL: {err}") from err
+        self._setup()
+
+    @_translated
+    def _setup(self) -> None:
+        with self._pool.connection() as conn:
+            # Several processes may start at once: one creates the schema, the others wait for it.
+            conn.execute("SELECT pg_advisory_xact_lock(7466911)")
+            for statement in SCHEMA:
+                conn.execute(statement)
+
+    def _key_for(self, conn: psycopg.Connection, session: str, now: float) -> Any:
+        row = conn.execute("SELECT wrapped FROM session_keys WHERE session = %s", (session,)).fetchone()
+        if row is None:
+            row = conn.execute(
+                "INSERT INTO session_keys (session, wrapped, created_at) VALUES (%s, %s, %s) "
+                "ON CONFLICT (session) DO NOTHING RETURNING wrapped",
+                (session, crypto.new_wrapped_key(self._master, session), now),
+            ).fetchone() or conn.execute("SELECT wrapped FROM session_keys WHERE session = %s", (session,)).fetchone()
+        return crypto.unwrap(self._master, session, row[0])
+
+    # -- writes ------------------------------------------------------------------------------
+    @_translated
+    def add(self, batch: IncomingBatch) -> AddResult:
+        for attempt in range(3):
+            try:
+                return self._add_once(batch)
+            except errors.ForeignKeyViolation:
+                # The session was erased between reading its key and inserting: go again (new key).
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _add_once(self, batch: IncomingBatch) -> AddResult:
+        ident = (batch.session, batch.view, batch.seq)
+        with self._pool.connection() as conn:
+            now = time.time()
+            key = self._key_for(conn, batch.session, now)
+            inserted = conn.execute(
+                "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
+                "sealed, digest, pii_masked, pages, dropped) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
+                "ON CONFLICT (session, view, seq) DO NOTHING RETURNING 1",
+                (*ident, now, batch.event_count, batch.body_bytes, batch.first_ts, batch.last_ts,
+                 crypto.seal(key, *ident, batch.events_json), batch.digest, batch.pii_masked, batch.pages,
+                 batch.dropped),
+            ).fetchone()
+            if inserted is not None:
+                return AddResult.STORED
+            row = conn.execute("SELECT digest FROM batches WHERE session = %s AND view = %s AND seq = %s",
+                               ident).fetchone()
+            return AddResult.DUPLICATE if row is not None and row[0] == batch.digest else AddResult.CONFLICT
+
+    @_translated
+    def delete_session(self, session: str) -> bool:
+        with self._pool.connection() as conn:
+            return conn.execute("DELETE FROM session_keys WHERE session = %s", (session,)).rowcount > 0
+
+    @_translated
+    def purge_expired(self, now: float, retention_days: float) -> int:
+        cutoff = now - retention_days * 86400
+        with self._pool.connection() as conn:
+            gone = conn.execute(
+                "DELETE FROM session_keys k WHERE created_at < %s AND NOT EXISTS "
+                "(SELECT 1 FROM batches b WHERE b.session = k.session AND b.received_at >= %s)", (cutoff, cutoff)
+            ).rowcount
+            conn.execute("DELETE FROM rate_buckets WHERE tat < %s", (now,))  # a full bucket needs no row
+            return gone
+
+    @_translated
+    def quarantine_batch(self, session: str, view: str, seq: int) -> bool:
+        with self._pool.connection() as conn:
+            return conn.execute("UPDATE batches SET quarantined = 1 WHERE session = %s AND view = %s AND seq = %s",
+                                (session, view, seq)).rowcount > 0
+
+    @_translated
+    def delete_batch(self, session: str, view: str, seq: int) -> bool:
+        with self._pool.connection() as conn:
+            return conn.execute("DELETE FROM batches WHERE session = %s AND view = %s AND seq = %s",
+                                (session, view, seq)).rowcount > 0
+
+    @_translated
+    def audit(self, actor: str, action: str, session: str | None = None, detail: str = "") -> None:
+        with self._pool.connection() as conn:
+            conn.execute("INSERT INTO audit (at, actor, action, session, detail) VALUES (%s, %s, %s, %s, %s)",
+                         (time.time(), actor, action, session, detail))
+
+    @_translated
+    def rate_acquire(self, key: str, per_second: float, burst: int) -> float:
+        now, step = time.time(), 1.0 / per_second
+        with self._pool.connection() as conn:
+            conn.execute("SET LOCAL synchronous_commit = off")  # a bucket lost in a crash only forgives a little
+            if conn.execute(RATE_SQL, {"key": key, "now": now, "step": step, "burst": burst}).fetchone():
+                return 0.0
+            row = conn.execute("SELECT tat FROM rate_buckets WHERE key = %s", (key,)).fetchone()
+        tat = row[0] if row else now
+        return max(0.001, max(tat, now) + step - now - burst * step)
+
+    # -- reads -------------------------------------------------------------------------------
+    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        with self._pool.connection() as conn:
+            return conn.execute(sql, params).fetchone()
+
+    def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._pool.connection() as conn:
+            return conn.execute(sql, params).fetchall()
+
+    @_translated
+    def stored_digest(self, session: str, view: str, seq: int) -> str | None:
+        row = self._one("SELECT digest FROM batches WHERE session = %s AND view = %s AND seq = %s", (session, view, seq))
+        return None if row is None else row[0]
+
+    @_translated
+    def session_exists(self, session: str) -> bool:
+        return self._one("SELECT 1 FROM batches WHERE session = %s LIMIT 1", (session,)) is not None
+
+    @_translated
+    def sessions(self, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+        return [common.summary(r) for r in self._all(_q(common.SESSIONS_SQL), (limit, offset))]
+
+    def _visit(self, session: str, columns: str, where: str = "") -> list[tuple[Any, ...]]:
+        return self._all(_q(common.VISIT_ORDER_SQL.format(columns=columns, where=where)), (session, session))
+
+    @_translated
+    def identities(self, session: str) -> list[tuple[str, int]]:
+        return [(v, int(q)) for v, q in self._visit(session, "b.view, b.seq")]
+
+    @_translated
+    def views(self, session: str) -> list[str]:
+        ordered: list[str] = []
+        for view, _ in self.identities(session):
+            if not ordered or ordered[-1] != view:
+                ordered.append(view)
+        return ordered
+
+    @_translated
+    def batch_count(self, session: str) -> int:
+        return int(self._one("SELECT COUNT(*) FROM batches WHERE session = %s", (session,))[0])
+
+    @_translated
+    def totals(self) -> dict[str, int]:
+        return common.totals(self._one(common.TOTALS_SQL))
+
+    @_translated
+    def audit_log(self, limit: int = 200, after_id: int = 0) -> list[dict[str, Any]]:
+        return [common.audit_entry(r) for r in self._all(
+            "SELECT id, at, actor, action, session, detail FROM audit WHERE id > %s ORDER BY id LIMIT %s",
+            (after_id, limit))]
+
+    def iter_event_chunks(self, session: str) -> Iterator[bytes]:
+        # As in the SQLite backend: the order first, then one short query per batch (no connection
+        # or transaction held between chunks, whichever thread pulls the next one).
+        for view, seq in self._order(session):
+            chunk = self._chunk(session, view, seq)
+            if chunk:
+                yield chunk
+
+    @_translated
+    def _order(self, session: str) -> list[tuple[str, int]]:
+        return [(v, int(q)) for v, q in self._visit(session, "b.view, b.seq", " AND b.quarantined = 0")]
+
+    @_translated
+    def _chunk(self, session: str, view: str, seq: int) -> bytes:
+        row = self._one(
+            "SELECT b.sealed, k.wrapped FROM batches b JOIN session_keys k ON k.session = b.session "
+            "WHERE b.session = %s AND b.view = %s AND b.seq = %s AND b.quarantined = 0", (session, view, seq))
+        if row is None:
+            return b""
+        try:
+            return common.inner(crypto.open_sealed(crypto.unwrap(self._master, session, row[1]), session, view, seq,
+                                                   row[0]))
+        except crypto.SealError:
+            return b""  # fail closed: a batch that does not authenticate is never served
+
+    def close(self) -> None:
+        self._pool.close()

@@ -1,0 +1,346 @@
+"""The SQLite storage backend: the embedded default (one file, WAL mode, one process).
+
+Rules: implements ``storage_api.Storage``. A batch is stored exactly once per (session, view, seq),
+sealed with its session's key (see ``crypto``), durable (synchronous=FULL) before ``add`` returns.
+Every write is one ``BEGIN IMMEDIATE`` transaction whose lock wait is bounded by ``lock_timeout``:
+a wait that runs out raises ``StorageBusy``; any other database failure raises
+``StorageUnavailable``. Deleting uses ``secure_delete`` and truncates the WAL afterwards, so an
+erased session's wrapped key leaves the file's bytes at once. The file (and its -wal/-shm, which
+SQLite creates with the database's mode) is created 0600. Rate-limit buckets live in process
+memory: a SQLite database serves one collector process (``--workers`` needs PostgreSQL).
+Connections are per thread; ``iter_event_chunks`` reads one batch per query, so it holds no
+transaction between chunks and its memory is one batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..storage_api import AddResult, IncomingBatch, StorageBusy, StorageUnavailable
+from . import common, crypto
+from .common import LEGACY_VIEW
+
+SCHEMA = [s + ";" for s in """
+CREATE TABLE IF NOT EXISTS session_keys (
+    session TEXT PRIMARY KEY,
+    wrapped BLOB NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batches (
+    session TEXT NOT NULL REFERENCES session_keys(session) ON DELETE CASCADE,
+    view TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    received_at REAL NOT NULL,
+    event_count INTEGER NOT NULL,
+    body_bytes INTEGER NOT NULL,
+    first_ts REAL,
+    last_ts REAL,
+    sealed BLOB NOT NULL,
+    digest TEXT NOT NULL,
+    pii_masked INTEGER NOT NULL DEFAULT 0,
+    pages INTEGER NOT NULL DEFAULT 0,
+    dropped INTEGER NOT NULL DEFAULT 0,
+    quarantined INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (session, view, seq)
+);
+CREATE INDEX IF NOT EXISTS batches_received ON batches (received_at);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    session TEXT,
+    detail TEXT NOT NULL DEFAULT ''
+);
+""".strip().rstrip(";").split(";\n")] + [
+    "CREATE TRIGGER IF NOT EXISTS audit_append_only_u BEFORE UPDATE ON audit "
+    "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+    "CREATE TRIGGER IF NOT EXISTS audit_append_only_d BEFORE DELETE ON audit "
+    "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+]
+
+T = TypeVar("T")
+
+
+def _translated(method: Callable[..., T]) -> Callable[..., T]:
+    """Only StorageBusy and StorageUnavailable leave a public method (the contract's rule)."""
+
+    @functools.wraps(method)
+    def call(self: "SQLiteStorage", *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.OperationalError as err:
+            text = str(err).lower()
+            if "locked" in text or "busy" in text:
+                raise StorageBusy(f"database busy: {err}", retry_after=max(1, round(self.lock_timeout))) from err
+            raise StorageUnavailable(f"database unavailable: {err}") from err
+        except sqlite3.DatabaseError as err:
+            raise StorageUnavailable(f"database unavailable: {err}") from err
+
+    return call
+
+
+def _create_private(path: str) -> None:
+    """Create the database file 0600 before SQLite opens it (SQLite gives -wal/-shm the same mode)."""
+    if path == ":memory:" or os.path.exists(path):
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)  # whatever the umask
+
+
+class SQLiteStorage:
+    """``Storage`` on one SQLite file."""
+
+    def __init__(self, path: str | Path, master_key: bytes, *, lock_timeout: float = 5.0) -> None:
+        self.path = str(path)
+        self.lock_timeout = lock_timeout
+        self._master = crypto.check_master_key(master_key)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        self._buckets = common.MemoryBuckets()
+        self._setup()
+
+    # -- connections -------------------------------------------------------------------------
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=self.lock_timeout, isolation_level=None,
+                             check_same_thread=False)  # used by its own thread only; closed by close()
+        db.execute(f"PRAGMA busy_timeout={int(self.lock_timeout * 1000)}")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA secure_delete=ON")
+        db.execute("PRAGMA synchronous=FULL")
+        return db
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._open()
+            with self._all_lock:
+                self._all.append(db)
+        return db
+
+    @_translated
+    def _setup(self) -> None:
+        _create_private(self.path)
+        db = self._db()
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            present = {row[1] for row in db.execute("PRAGMA table_info(batches)")}
+            legacy = bool(present) and "sealed" not in present
+            if legacy:
+                db.execute("ALTER TABLE batches RENAME TO batches_plain")
+            for statement in SCHEMA:
+                db.execute(statement)
+            if legacy:
+                self._migrate_plain(db, present)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _migrate_plain(self, db: sqlite3.Connection, present: set[str]) -> None:
+        """Seal the batches of a database from before encryption at rest (and, older still, before
+        page views had ids: those rows become one page view, ``LEGACY_VIEW``), keeping every row."""
+        view = "view" if "view" in present else "?"
+        counters = [c if c in present else "0" for c in ("pii_masked", "pages", "dropped")]
+        rows = db.execute(
+            f"SELECT session, {view}, seq, received_at, event_count, body_bytes, first_ts, last_ts, events, "
+            f"{', '.join(counters)} FROM batches_plain", (LEGACY_VIEW,) if view == "?" else ()
+        ).fetchall()
+        for session, v, seq, received, count, size, first, last, events, masked, pages, dropped in rows:
+            events_json = events.encode() if isinstance(events, str) else bytes(events)
+            key = self._key_for(db, session, received)
+            digest = common.batch_from_events(session, v, seq, [], 0, events_json=events_json).digest
+            db.execute(
+                "INSERT OR IGNORE INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, "
+                "last_ts, sealed, digest, pii_masked, pages, dropped) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (session, v, seq, received, count, size, first, last,
+                 crypto.seal(key, session, v, seq, events_json), digest, masked, pages, dropped),
+            )
+        db.execute("DROP TABLE batches_plain")
+
+    def _key_for(self, db: sqlite3.Connection, session: str, now: float) -> Any:
+        """The session's key, created on its first batch (inside the caller's write transaction)."""
+        row = db.execute("SELECT wrapped FROM session_keys WHERE session = ?", (session,)).fetchone()
+        if row is None:
+            wrapped = crypto.new_wrapped_key(self._master, session)
+            db.execute("INSERT INTO session_keys (session, wrapped, created_at) VALUES (?, ?, ?)",
+                       (session, wrapped, now))
+        else:
+            wrapped = row[0]
+        return crypto.unwrap(self._master, session, wrapped)
+
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        db = self._db()
+        db.execute("BEGIN IMMEDIATE")  # takes the write lock now: the wait is bounded by busy_timeout
+        try:
+            result = work(db)
+            db.execute("COMMIT")
+            return result
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def _shred(self) -> None:
+        """Move the WAL's frames (which may hold an erased key's old page) into the zeroed main file."""
+        self._db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    # -- writes ------------------------------------------------------------------------------
+    @_translated
+    def add(self, batch: IncomingBatch) -> AddResult:
+        def work(db: sqlite3.Connection) -> AddResult:
+            now = time.time()
+            row = db.execute("SELECT digest FROM batches WHERE session = ? AND view = ? AND seq = ?",
+                             (batch.session, batch.view, batch.seq)).fetchone()
+            if row is not None:
+                return AddResult.DUPLICATE if row[0] == batch.digest else AddResult.CONFLICT
+            key = self._key_for(db, batch.session, now)
+            db.execute(
+                "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
+                "sealed, digest, pii_masked, pages, dropped) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (batch.session, batch.view, batch.seq, now, batch.event_count, batch.body_bytes, batch.first_ts,
+                 batch.last_ts, crypto.seal(key, batch.session, batch.view, batch.seq, batch.events_json),
+                 batch.digest, batch.pii_masked, batch.pages, batch.dropped),
+            )
+            return AddResult.STORED
+
+        return self._write(work)
+
+    @_translated
+    def delete_session(self, session: str) -> bool:
+        # The batches go with the key (ON DELETE CASCADE).
+        gone = self._write(lambda db: db.execute("DELETE FROM session_keys WHERE session = ?", (session,)).rowcount)
+        if gone:
+            self._shred()
+        return gone > 0
+
+    @_translated
+    def purge_expired(self, now: float, retention_days: float) -> int:
+        cutoff = now - retention_days * 86400
+
+        def work(db: sqlite3.Connection) -> int:
+            return db.execute(
+                "DELETE FROM session_keys WHERE created_at < ? AND NOT EXISTS "
+                "(SELECT 1 FROM batches b WHERE b.session = session_keys.session AND b.received_at >= ?)",
+                (cutoff, cutoff),
+            ).rowcount
+
+        gone = self._write(work)
+        if gone:
+            self._shred()
+        return gone
+
+    @_translated
+    def quarantine_batch(self, session: str, view: str, seq: int) -> bool:
+        return self._write(lambda db: db.execute(
+            "UPDATE batches SET quarantined = 1 WHERE session = ? AND view = ? AND seq = ?", (session, view, seq)
+        ).rowcount) > 0
+
+    @_translated
+    def delete_batch(self, session: str, view: str, seq: int) -> bool:
+        return self._write(lambda db: db.execute(
+            "DELETE FROM batches WHERE session = ? AND view = ? AND seq = ?", (session, view, seq)
+        ).rowcount) > 0
+
+    @_translated
+    def audit(self, actor: str, action: str, session: str | None = None, detail: str = "") -> None:
+        self._write(lambda db: db.execute(
+            "INSERT INTO audit (at, actor, action, session, detail) VALUES (?, ?, ?, ?, ?)",
+            (time.time(), actor, action, session, detail),
+        ))
+
+    def rate_acquire(self, key: str, per_second: float, burst: int) -> float:
+        return self._buckets.acquire(key, per_second, burst)
+
+    # -- reads -------------------------------------------------------------------------------
+    @_translated
+    def stored_digest(self, session: str, view: str, seq: int) -> str | None:
+        row = self._db().execute("SELECT digest FROM batches WHERE session = ? AND view = ? AND seq = ?",
+                                 (session, view, seq)).fetchone()
+        return None if row is None else row[0]
+
+    @_translated
+    def session_exists(self, session: str) -> bool:
+        return self._db().execute("SELECT 1 FROM batches WHERE session = ? LIMIT 1", (session,)).fetchone() is not None
+
+    @_translated
+    def sessions(self, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+        return [common.summary(r) for r in self._db().execute(common.SESSIONS_SQL, (limit, offset))]
+
+    def _visit(self, session: str, columns: str, where: str = "") -> list[tuple[Any, ...]]:
+        return self._db().execute(common.VISIT_ORDER_SQL.format(columns=columns, where=where),
+                                  (session, session)).fetchall()
+
+    @_translated
+    def identities(self, session: str) -> list[tuple[str, int]]:
+        return [(v, int(q)) for v, q in self._visit(session, "b.view, b.seq")]
+
+    @_translated
+    def views(self, session: str) -> list[str]:
+        ordered: list[str] = []
+        for view, _ in self.identities(session):
+            if not ordered or ordered[-1] != view:
+                ordered.append(view)
+        return ordered
+
+    @_translated
+    def batch_count(self, session: str) -> int:
+        return self._db().execute("SELECT COUNT(*) FROM batches WHERE session = ?", (session,)).fetchone()[0]
+
+    @_translated
+    def totals(self) -> dict[str, int]:
+        return common.totals(self._db().execute(common.TOTALS_SQL).fetchone())
+
+    @_translated
+    def audit_log(self, limit: int = 200, after_id: int = 0) -> list[dict[str, Any]]:
+        return [common.audit_entry(r) for r in self._db().execute(
+            "SELECT id, at, actor, action, session, detail FROM audit WHERE id > ? ORDER BY id LIMIT ?",
+            (after_id, limit))]
+
+    def iter_event_chunks(self, session: str) -> Iterator[bytes]:
+        # The order is fixed first (small); then one query per batch, each on whatever thread asks,
+        # re-reading the key so that an erasure mid-stream stops the stream at once.
+        order = self._order(session)
+        for view, seq in order:
+            chunk = self._chunk(session, view, seq)
+            if chunk:
+                yield chunk
+
+    @_translated
+    def _order(self, session: str) -> list[tuple[str, int]]:
+        return [(v, int(q)) for v, q in self._visit(session, "b.view, b.seq", " AND b.quarantined = 0")]
+
+    @_translated
+    def _chunk(self, session: str, view: str, seq: int) -> bytes:
+        row = self._db().execute(
+            "SELECT b.sealed, k.wrapped FROM batches b JOIN session_keys k ON k.session = b.session "
+            "WHERE b.session = ? AND b.view = ? AND b.seq = ? AND b.quarantined = 0", (session, view, seq)
+        ).fetchone()
+        if row is None:
+            return b""
+        try:
+            return common.inner(crypto.open_sealed(crypto.unwrap(self._master, session, row[1]), session, view, seq,
+                                                   row[0]))
+        except crypto.SealError:
+            return b""  # fail closed: a batch that does not authenticate is never served
+
+    def close(self) -> None:
+        with self._all_lock:
+            for db in self._all:
+                try:
+                    db.close()
+                except sqlite3.Error:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
