@@ -1,0 +1,61 @@
+"""Several collector processes on one port: the settings travel to each worker in the environment.
+
+Rules: uvicorn's ``workers=N`` imports the app in every worker process from an import string, so
+``run`` writes the settings as JSON into ``VEIL_COLLECTOR_SETTINGS`` and ``app_from_env`` (the
+factory each worker calls) rebuilds them. Only plain values travel (routes added in code do not).
+Every worker is stateless: batches, sessions and rate-limit buckets live in the database, which is
+why more than one worker needs PostgreSQL (a SQLite file serves one process).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+
+ENV = "VEIL_COLLECTOR_SETTINGS"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def settings_to_env(settings: Any) -> str:
+    fields = {}
+    for field in dataclasses.fields(settings):
+        value = _plain(getattr(settings, field.name))
+        try:
+            json.dumps(value)
+        except TypeError:
+            continue  # code (routes, callables) cannot travel to another process
+        if field.name == "extra_routes":
+            continue
+        fields[field.name] = value
+    return json.dumps(fields)
+
+
+def app_from_env() -> Starlette:
+    from .app import CollectorSettings, create_app
+
+    raw = json.loads(os.environ[ENV])
+    defaults = {f.name: f.default for f in dataclasses.fields(CollectorSettings)}
+    fields = {k: tuple(v) if isinstance(defaults.get(k), tuple) and isinstance(v, list) else v
+              for k, v in raw.items() if k in defaults}
+    return create_app(CollectorSettings(**fields))
+
+
+def run(settings: Any, host: str, port: int, workers: int) -> None:
+    """Serve ``settings`` with ``workers`` processes sharing ``host:port``."""
+    import uvicorn
+
+    os.environ[ENV] = settings_to_env(settings)
+    uvicorn.run("examples.collector.workers:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
