@@ -11,7 +11,7 @@ from veil.pii import scrub_pii
 
 SAMPLES = [
     "mail jane.doe@example.com now", "card 4111 1111 1111 1111", "4111-1111-1111-1111", "ssn 123-45-6789",
-    "IBAN GB82 WEST 1234 5698 7654 32", "call +44 20 7946 0958", "tel:0612345678,",
+    "IBAN GB82 WEST 1234 5698 7654 32", "call +44 20 7946 0958", "tel:+33612345678,", "call 020 7946 0958",
     "+33612345678", "(212) 555-0100", "Bearer abcdefgh12345678", "sk_live_abcdefgh1234", "AKIAABCDEFGHIJKLMNOP",
     "ghp_abcdefghijklmnopqrstuvwxyz0123", "xoxb-1234567890-abc", "eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl",
     "a1" * 20,
