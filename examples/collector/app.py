@@ -86,13 +86,15 @@ def create_app(settings: CollectorSettings) -> Starlette:
             return _error(415, "body must be gzip (Content-Encoding: gzip)")
         try:
             body = await _read_limited(request, settings.max_body_bytes)
-            session, view, seq, events, dropped = parse_batch(gunzip_limited(body, settings.max_decompressed_bytes))
+            raw = gunzip_limited(body, settings.max_decompressed_bytes)
+            session, view, seq, events, dropped = parse_batch(raw)
         except InvalidBatch as err:
             return _error(err.status, err.message)
         except ClientDisconnect:
             return _error(400, "client disconnected")
         events, masked = scrub_events(events)
-        stored = store.add(session, view, seq, events, len(body), pii_masked=masked, dropped=dropped)
+        stored = store.add(session, view, seq, events, len(body), pii_masked=masked, dropped=dropped, gzip_body=body,
+                           raw=raw)
         return JSONResponse({"ok": True, "duplicate": not stored})
 
     def operator(request: Request) -> bool:

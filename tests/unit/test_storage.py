@@ -194,3 +194,21 @@ def test_the_sqlite_file_and_its_companions_are_private(tmp_path):
     for name in os.listdir(tmp_path):
         assert os.stat(tmp_path / name).st_mode & 0o077 == 0, name
     store.close()
+
+
+def test_a_batch_kept_as_its_gzip_body_reads_back_the_same_events_and_a_scrubbed_one_never_is(store):
+    import gzip
+
+    clean = batch(S1, V1, 0, text="plain words")
+    body = gzip.compress(orjson.dumps({"session": S1, "view": V1, "seq": 0, "events": orjson.loads(clean.events_json)}))
+    kept = batch_from_events(S1, V1, 0, orjson.loads(clean.events_json), len(body), gzip_body=body)
+    assert kept.gzip_body == body
+    assert store.add(kept) is AddResult.STORED
+    assert visit(store, S1) == orjson.loads(clean.events_json)
+    raw_events = [{"type": 3, "data": {"source": 5, "text": "jane@example.com"}, "timestamp": 1}]
+    leaked = gzip.compress(orjson.dumps({"session": S2, "view": V1, "seq": 0, "events": raw_events}))
+    scrubbed = [{"type": 3, "data": {"source": 5, "text": "****************"}, "timestamp": 1}]
+    masked = batch_from_events(S2, V1, 0, scrubbed, len(leaked), pii_masked=1, gzip_body=leaked)
+    assert masked.gzip_body is None, "a body something was masked from is never kept"
+    store.add(masked)
+    assert visit(store, S2) == scrubbed

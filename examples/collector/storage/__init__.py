@@ -11,6 +11,7 @@ file beside it (``<db>.key``, 0600): a copy of the database alone then still rev
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,13 +91,17 @@ class Store:
         self.backend: Storage = open_storage(url, key, **options)
 
     def add(self, session: str | IncomingBatch, view: str = "", seq: int = 0, events: list[Any] | None = None,
-            body_bytes: int = 0, pii_masked: int = 0, dropped: int = 0) -> Any:
+            body_bytes: int = 0, pii_masked: int = 0, dropped: int = 0, *, gzip_body: bytes | None = None,
+            raw: bytes | None = None) -> Any:
         """Old style: store a batch of events; False when (session, view, seq) was already stored.
-        Given an ``IncomingBatch``, this is the contract's ``add`` (returns an ``AddResult``)."""
+        ``gzip_body`` (the body as received) is stored instead of re-serialized events when nothing
+        was masked; ``raw`` (its decompressed text) gives the digest. Given an ``IncomingBatch``,
+        this is the contract's ``add`` (returns an ``AddResult``)."""
         if isinstance(session, IncomingBatch):
             return self.backend.add(session)
         batch = batch_from_events(session, view, seq, events or [], body_bytes, pii_masked=pii_masked,
-                                  dropped=dropped)
+                                  dropped=dropped, gzip_body=gzip_body,
+                                  digest=hashlib.sha256(raw).hexdigest() if raw is not None else None)
         return self.backend.add(batch) is AddResult.STORED
 
     def events(self, session: str) -> list[dict[str, Any]]:

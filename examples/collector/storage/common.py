@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import zlib
 import time
 from collections import OrderedDict
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import orjson
 
 from ..storage_api import IncomingBatch
+from . import crypto
 
 # A database from before page views had ids keyed batches on (session, seq): its rows become one
 # page view of their session, with this id.
@@ -32,10 +34,10 @@ def count_pages(events: list[Any]) -> int:
 
 def batch_from_events(session: str, view: str, seq: int, events: list[Any], body_bytes: int, *,
                       pii_masked: int = 0, dropped: int = 0, events_json: bytes | None = None,
-                      digest: str | None = None) -> IncomingBatch:
-    """An ``IncomingBatch`` from parsed events. ``events_json`` may be the array exactly as received
-    (when nothing was scrubbed), which saves serializing it again; ``digest`` defaults to the
-    sha256 of the events JSON."""
+                      digest: str | None = None, gzip_body: bytes | None = None) -> IncomingBatch:
+    """An ``IncomingBatch`` from parsed (and scrubbed) events. ``digest`` defaults to the sha256 of
+    the events JSON. ``gzip_body`` (the body as received) is kept only when nothing was masked, so
+    that what is stored never holds what the scrubber took out."""
     if events_json is None:
         events_json = orjson.dumps(events)
     stamps = [e["timestamp"] for e in events if isinstance(e, dict) and isinstance(e.get("timestamp"), (int, float))]
@@ -44,7 +46,41 @@ def batch_from_events(session: str, view: str, seq: int, events: list[Any], body
         first_ts=min(stamps, default=None), last_ts=max(stamps, default=None), body_bytes=body_bytes,
         pii_masked=pii_masked, pages=count_pages(events), dropped=dropped,
         digest=digest or hashlib.sha256(events_json).hexdigest(),
+        gzip_body=gzip_body if pii_masked == 0 else None,
     )
+
+
+# How a batch's events are stored (the ``format`` column), sealed either way.
+FORMAT_EVENTS = 0  # the events array's JSON text, zlib-compressed
+FORMAT_GZIP_BODY = 1  # the whole gzip body as received (nothing was scrubbed from it)
+
+
+def stored_form(batch: IncomingBatch) -> tuple[int, bytes]:
+    """What to seal for a batch: the gzip body when the batch carries one, else its events JSON."""
+    if batch.gzip_body is not None and batch.pii_masked == 0:
+        return FORMAT_GZIP_BODY, batch.gzip_body
+    return FORMAT_EVENTS, batch.events_json
+
+
+def events_json_of(form: int, plaintext: bytes) -> bytes:
+    """The events array's JSON text from an opened blob (a gzip body: its first member's events)."""
+    if form == FORMAT_GZIP_BODY:
+        return orjson.dumps(orjson.loads(zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(plaintext))["events"])
+    return plaintext
+
+
+def open_chunk(master: Any, session: str, view: str, seq: int, row: tuple[Any, ...] | None) -> bytes:
+    """A stored batch's chunk for ``iter_event_chunks`` from its (sealed, wrapped key, format) row;
+    b"" when it is gone or does not open (fail closed: such a batch is never served)."""
+    if row is None:
+        return b""
+    sealed, wrapped, form = row
+    try:
+        key = crypto.unwrap(master, session, wrapped)
+        plaintext = crypto.open_sealed(key, session, view, seq, sealed, compressed=form == FORMAT_EVENTS)
+        return inner(events_json_of(form, plaintext))
+    except (crypto.SealError, zlib.error, orjson.JSONDecodeError, KeyError, TypeError):
+        return b""
 
 
 def inner(events_json: bytes) -> bytes:

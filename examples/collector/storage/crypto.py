@@ -4,7 +4,7 @@ Rules: the master key (32 bytes) is only ever held in memory; the database store
 wrapped by it, bound to the session id (AAD), and each batch's events sealed by the session key,
 bound to the batch identity (AAD), so a sealed blob moved to another row or session fails to open.
 Events are compressed before sealing (zlib level 1: fast, and the database stays near the size
-received). Destroying the wrapped key destroys every batch of the session (crypto-shredding).
+received), unless they are stored as the gzip body they arrived in. Destroying the wrapped key destroys every batch of the session (crypto-shredding).
 A blob that fails to open raises ``SealError``; callers drop that batch, never serve it raw.
 """
 
@@ -47,14 +47,15 @@ def _aad(session: str, view: str, seq: int) -> bytes:
     return f"{session}/{view}/{seq}".encode()
 
 
-def seal(key: AESGCM, session: str, view: str, seq: int, plaintext: bytes) -> bytes:
+def seal(key: AESGCM, session: str, view: str, seq: int, plaintext: bytes, compress: bool = True) -> bytes:
+    """``compress=False`` for what is compressed already (a gzip body as received)."""
     nonce = os.urandom(NONCE)
-    return nonce + key.encrypt(nonce, zlib.compress(plaintext, 1), _aad(session, view, seq))
+    return nonce + key.encrypt(nonce, zlib.compress(plaintext, 1) if compress else plaintext, _aad(session, view, seq))
 
 
-def open_sealed(key: AESGCM, session: str, view: str, seq: int, blob: bytes) -> bytes:
+def open_sealed(key: AESGCM, session: str, view: str, seq: int, blob: bytes, compressed: bool = True) -> bytes:
     try:
         packed = key.decrypt(bytes(blob[:NONCE]), bytes(blob[NONCE:]), _aad(session, view, seq))
     except (InvalidTag, ValueError) as err:
         raise SealError(f"batch {session}/{view}/{seq} does not open") from err
-    return zlib.decompress(packed)
+    return zlib.decompress(packed) if compressed else packed

@@ -32,7 +32,8 @@ SCHEMA = [
     "view TEXT NOT NULL, seq BIGINT NOT NULL, received_at DOUBLE PRECISION NOT NULL, event_count INTEGER NOT NULL, "
     "body_bytes INTEGER NOT NULL, first_ts DOUBLE PRECISION, last_ts DOUBLE PRECISION, sealed BYTEA NOT NULL, "
     "digest TEXT NOT NULL, pii_masked INTEGER NOT NULL DEFAULT 0, pages INTEGER NOT NULL DEFAULT 0, "
-    "dropped INTEGER NOT NULL DEFAULT 0, quarantined INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (session, view, seq))",
+    "dropped INTEGER NOT NULL DEFAULT 0, quarantined INTEGER NOT NULL DEFAULT 0, format INTEGER NOT NULL DEFAULT 0, "
+    "PRIMARY KEY (session, view, seq))",
     "CREATE INDEX IF NOT EXISTS batches_received ON batches (received_at)",
     "CREATE TABLE IF NOT EXISTS audit (id BIGSERIAL PRIMARY KEY, at DOUBLE PRECISION NOT NULL, actor TEXT NOT NULL, "
     "action TEXT NOT NULL, session TEXT, detail TEXT NOT NULL DEFAULT '')",
@@ -133,13 +134,14 @@ class PostgresStorage:
         with self._pool.connection() as conn:
             now = time.time()
             key = self._key_for(conn, batch.session, now)
+            form, plaintext = common.stored_form(batch)
             inserted = conn.execute(
                 "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
-                "sealed, digest, pii_masked, pages, dropped) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
-                "ON CONFLICT (session, view, seq) DO NOTHING RETURNING 1",
+                "sealed, digest, pii_masked, pages, dropped, format) "
+                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (session, view, seq) DO NOTHING RETURNING 1",
                 (*ident, now, batch.event_count, batch.body_bytes, batch.first_ts, batch.last_ts,
-                 crypto.seal(key, *ident, batch.events_json), batch.digest, batch.pii_masked, batch.pages,
-                 batch.dropped),
+                 crypto.seal(key, *ident, plaintext, compress=form == common.FORMAT_EVENTS), batch.digest,
+                 batch.pii_masked, batch.pages, batch.dropped, form),
             ).fetchone()
             if inserted is not None:
                 return AddResult.STORED
@@ -258,15 +260,9 @@ class PostgresStorage:
     @_translated
     def _chunk(self, session: str, view: str, seq: int) -> bytes:
         row = self._one(
-            "SELECT b.sealed, k.wrapped FROM batches b JOIN session_keys k ON k.session = b.session "
+            "SELECT b.sealed, k.wrapped, b.format FROM batches b JOIN session_keys k ON k.session = b.session "
             "WHERE b.session = %s AND b.view = %s AND b.seq = %s AND b.quarantined = 0", (session, view, seq))
-        if row is None:
-            return b""
-        try:
-            return common.inner(crypto.open_sealed(crypto.unwrap(self._master, session, row[1]), session, view, seq,
-                                                   row[0]))
-        except crypto.SealError:
-            return b""  # fail closed: a batch that does not authenticate is never served
+        return common.open_chunk(self._master, session, view, seq, row)
 
     def close(self) -> None:
         self._pool.close()

@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS batches (
     pages INTEGER NOT NULL DEFAULT 0,
     dropped INTEGER NOT NULL DEFAULT 0,
     quarantined INTEGER NOT NULL DEFAULT 0,
+    format INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (session, view, seq)
 );
 CREATE INDEX IF NOT EXISTS batches_received ON batches (received_at);
@@ -206,12 +207,14 @@ class SQLiteStorage:
             if row is not None:
                 return AddResult.DUPLICATE if row[0] == batch.digest else AddResult.CONFLICT
             key = self._key_for(db, batch.session, now)
+            form, plaintext = common.stored_form(batch)
             db.execute(
                 "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
-                "sealed, digest, pii_masked, pages, dropped) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "sealed, digest, pii_masked, pages, dropped, format) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (batch.session, batch.view, batch.seq, now, batch.event_count, batch.body_bytes, batch.first_ts,
-                 batch.last_ts, crypto.seal(key, batch.session, batch.view, batch.seq, batch.events_json),
-                 batch.digest, batch.pii_masked, batch.pages, batch.dropped),
+                 batch.last_ts, crypto.seal(key, batch.session, batch.view, batch.seq, plaintext,
+                                            compress=form == common.FORMAT_EVENTS),
+                 batch.digest, batch.pii_masked, batch.pages, batch.dropped, form),
             )
             return AddResult.STORED
 
@@ -324,16 +327,10 @@ class SQLiteStorage:
     @_translated
     def _chunk(self, session: str, view: str, seq: int) -> bytes:
         row = self._db().execute(
-            "SELECT b.sealed, k.wrapped FROM batches b JOIN session_keys k ON k.session = b.session "
+            "SELECT b.sealed, k.wrapped, b.format FROM batches b JOIN session_keys k ON k.session = b.session "
             "WHERE b.session = ? AND b.view = ? AND b.seq = ? AND b.quarantined = 0", (session, view, seq)
         ).fetchone()
-        if row is None:
-            return b""
-        try:
-            return common.inner(crypto.open_sealed(crypto.unwrap(self._master, session, row[1]), session, view, seq,
-                                                   row[0]))
-        except crypto.SealError:
-            return b""  # fail closed: a batch that does not authenticate is never served
+        return common.open_chunk(self._master, session, view, seq, row)
 
     def close(self) -> None:
         with self._all_lock:
