@@ -212,3 +212,21 @@ def test_a_batch_kept_as_its_gzip_body_reads_back_the_same_events_and_a_scrubbed
     assert masked.gzip_body is None, "a body something was masked from is never kept"
     store.add(masked)
     assert visit(store, S2) == scrubbed
+
+
+def test_a_plaintext_database_from_before_encryption_is_sealed_in_place(tmp_path):
+    path = tmp_path / "plain.sqlite3"
+    marker = "PLAINTEXT-from-an-older-collector"
+    with sqlite3.connect(path) as db:  # the schema the collector used before encryption at rest
+        db.execute("CREATE TABLE batches (session TEXT NOT NULL, view TEXT NOT NULL, seq INTEGER NOT NULL, "
+                   "received_at REAL NOT NULL, event_count INTEGER NOT NULL, body_bytes INTEGER NOT NULL, "
+                   "first_ts REAL, last_ts REAL, events TEXT NOT NULL, pii_masked INTEGER NOT NULL DEFAULT 0, "
+                   "pages INTEGER NOT NULL DEFAULT 0, dropped INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (session, view, seq))")
+        db.execute("INSERT INTO batches VALUES (?, ?, 0, 1.0, 1, 10, 5, 5, ?, 0, 1, 0)",
+                   (S1, V1, orjson.dumps([{"type": 4, "data": {"href": marker}, "timestamp": 5}]).decode()))
+    assert marker.encode() in path.read_bytes()
+    store = open_storage(path, KEY)
+    assert visit(store, S1) == [{"type": 4, "data": {"href": marker}, "timestamp": 5}]
+    assert store.identities(S1) == [(V1, 0)]
+    store.close()
+    assert marker.encode() not in stored_bytes("sqlite", str(path)), "no plaintext is left in the file"

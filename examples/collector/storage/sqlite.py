@@ -148,6 +148,8 @@ class SQLiteStorage:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        if legacy:
+            self._shred()  # the plaintext pages, zeroed by secure_delete, reach the main file now
 
     def _migrate_plain(self, db: sqlite3.Connection, present: set[str]) -> None:
         """Seal the batches of a database from before encryption at rest (and, older still, before
