@@ -121,3 +121,11 @@ def test_two_worker_processes_store_each_batch_exactly_once(pg_url):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(20)
+
+
+def test_several_workers_on_a_sqlite_file_are_refused_with_a_clear_message(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "examples.collector", "--workers", "2", "--db", str(tmp_path / "x.db")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 2 and "needs --database postgresql://" in result.stderr
+    assert not (tmp_path / "x.db").exists()
