@@ -193,6 +193,8 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=5, help="batches per session")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--targets", default="noop,sqlite,pg1,pg2")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="runs per target, interleaved; the best is kept (the machine may be shared)")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--database", default="", help=argparse.SUPPRESS)
@@ -226,22 +228,29 @@ def main() -> None:
     results = {}
     tmp = Path(tempfile.mkdtemp(prefix="veil-bench-"))
     try:
-        for target in targets:
-            if target == "noop":
-                database, workers, kind = "", 1, "noop"
-            elif target == "sqlite":
-                database, workers, kind = str(tmp / "bench.sqlite3"), 1, "collector"
-            else:
-                database, workers, kind = cluster.create_database(f"bench_{target}"), int(target[2:]), "collector"
-            proc, port = start_server(kind, database, workers)
-            try:
-                result = asyncio.run(load(port, jobs, args.concurrency))
-            finally:
-                stop_server(proc)
-            result["stored_once"] = check_stored(database, result["acknowledged"]) if kind == "collector" else "-"
-            result["acknowledged"] = len(result["acknowledged"])
-            results[target] = result
-            print(f"  {target}: {result['per_second']}/s", flush=True)
+        for round_ in range(args.rounds):
+            for target in targets:
+                if target == "noop":
+                    database, workers, kind = "", 1, "noop"
+                elif target == "sqlite":
+                    database, workers, kind = str(tmp / f"bench{round_}.sqlite3"), 1, "collector"
+                else:
+                    database = cluster.create_database(f"bench_{target}_{round_}")
+                    workers, kind = int(target[2:]), "collector"
+                proc, port = start_server(kind, database, workers)
+                try:
+                    result = asyncio.run(load(port, jobs, args.concurrency))
+                finally:
+                    stop_server(proc)
+                result["stored_once"] = check_stored(database, result["acknowledged"]) if kind == "collector" else "-"
+                result["acknowledged"] = len(result["acknowledged"])
+                print(f"  round {round_ + 1} {target}: {result['per_second']}/s, stored once: {result['stored_once']}",
+                      flush=True)
+                best = results.get(target)
+                if best is not None and best["stored_once"] != "yes" and best["stored_once"] != "-":
+                    continue  # a failed check is kept: it must show in the table
+                if best is None or result["per_second"] > best["per_second"] or result["stored_once"] not in ("yes", "-"):
+                    results[target] = result
     finally:
         if cluster:
             cluster.stop()

@@ -34,6 +34,8 @@ SCHEMA = [
     "digest TEXT NOT NULL, pii_masked INTEGER NOT NULL DEFAULT 0, pages INTEGER NOT NULL DEFAULT 0, "
     "dropped INTEGER NOT NULL DEFAULT 0, quarantined INTEGER NOT NULL DEFAULT 0, format INTEGER NOT NULL DEFAULT 0, "
     "PRIMARY KEY (session, view, seq))",
+    # Sealed blobs are random bytes: TOAST's compression would only burn the server's CPU on them.
+    "ALTER TABLE batches ALTER COLUMN sealed SET STORAGE EXTERNAL",
     "CREATE INDEX IF NOT EXISTS batches_received ON batches (received_at)",
     "CREATE TABLE IF NOT EXISTS audit (id BIGSERIAL PRIMARY KEY, at DOUBLE PRECISION NOT NULL, actor TEXT NOT NULL, "
     "action TEXT NOT NULL, session TEXT, detail TEXT NOT NULL DEFAULT '')",
