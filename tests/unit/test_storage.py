@@ -230,3 +230,22 @@ def test_a_plaintext_database_from_before_encryption_is_sealed_in_place(tmp_path
     assert store.identities(S1) == [(V1, 0)]
     store.close()
     assert marker.encode() not in stored_bytes("sqlite", str(path)), "no plaintext is left in the file"
+
+
+def test_streaming_a_large_visit_costs_about_one_batch_of_memory(store):
+    import tracemalloc
+
+    filler = "x" * 200_000  # ~200 KB of events per batch, 30 batches: a 6 MB visit
+    for seq in range(30):
+        store.add(batch_from_events(S1, V1, seq, [{"type": 3, "data": {"source": 5, "text": filler, "n": seq},
+                                                   "timestamp": seq}], 1000))
+    tracemalloc.start()
+    try:
+        total = 0
+        for chunk in store.iter_event_chunks(S1):
+            total += len(chunk)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert total > 30 * 200_000
+    assert peak < 5 * 200_000, f"peak {peak} bytes while streaming {total}"
