@@ -29,29 +29,48 @@ CANDIDATE = re.compile(
 )
 
 
+_SCALARS = frozenset({int, float, bool, type(None)})
+
+
 def _suspects(events: list[Any]) -> set[str]:
-    """The content strings in which a candidate occurs (usually none)."""
+    """The content strings in which a candidate occurs (usually none). Exact type checks first
+    (parsed JSON holds exact types, and they are faster), isinstance for anything else."""
     found: set[str] = set()
     search = CANDIDATE.search
-    stack: list[tuple[Any, str | None]] = [(events, None)]
-    while stack:
-        value, key = stack.pop()
+
+    def visit(v: Any, key: str | None) -> None:
+        kind = type(v)
+        if kind is str:
+            if key not in STRUCTURAL_KEYS and search(v):
+                found.add(v)
+        elif kind in _SCALARS:
+            return
+        elif kind is dict or kind is list:
+            walk(v, key)
+        elif isinstance(v, str):
+            visit(str(v), key)
+        elif isinstance(v, (dict, list)):
+            walk(v, key)
+
+    def walk(value: Any, key: str | None) -> None:
         if isinstance(value, dict):
             for k, v in value.items():
-                if isinstance(v, str):
+                kind = type(v)
+                if kind is str:
                     if k not in STRUCTURAL_KEYS and search(v):
                         found.add(v)
-                elif isinstance(v, (dict, list)):
-                    stack.append((v, k))
-        elif isinstance(value, list):
+                elif kind not in _SCALARS:
+                    visit(v, k)
+        else:
             for v in value:
-                if isinstance(v, str):
+                kind = type(v)
+                if kind is str:
                     if key not in STRUCTURAL_KEYS and search(v):
                         found.add(v)
-                elif isinstance(v, (dict, list)):
-                    stack.append((v, key))
-        elif isinstance(value, str) and key not in STRUCTURAL_KEYS and search(value):
-            found.add(value)
+                elif kind not in _SCALARS:
+                    visit(v, key)
+
+    visit(events, None)
     return found
 
 

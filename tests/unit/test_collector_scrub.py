@@ -45,3 +45,11 @@ def test_events_without_candidates_come_back_as_they_were():
               {"type": 3, "data": {"source": 0, "texts": [{"id": 4, "value": "Free express delivery"}]}, "timestamp": 2}]
     clean, masked = scrub_events(events)
     assert clean is events and masked == 0
+
+
+def test_containers_of_other_types_are_still_walked():
+    from collections import OrderedDict
+
+    events = [OrderedDict(type=3, data=OrderedDict(texts=(["call 020 7946 0958"]), source=0), timestamp=1)]
+    clean, masked = scrub_events(events)
+    assert masked == 1 and "7946" not in str(clean)
