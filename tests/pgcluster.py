@@ -39,12 +39,19 @@ class Cluster:
     def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
         self.durable = durable  # fsync on, as in production (the benchmark); off for the tests
-        self.dir = Path(tempfile.mkdtemp(prefix="veil-pg-"))
+        root = os.geteuid() == 0
+        # /tmp, whatever TMPDIR says: the postgres user must reach it, and a unix socket path is short.
+        self.dir = Path(tempfile.mkdtemp(prefix="veil-pg-", dir="/tmp" if root else None))
         self.port = _free_port()
         self.user = "postgres"
         self._as: list[str] = []
-        if os.geteuid() == 0:
-            owner = pwd.getpwnam("postgres")
+        if root:
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:  # PostgreSQL installed without Debian's package: make its user
+                subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"],
+                               check=True, capture_output=True, timeout=60)
+                owner = pwd.getpwnam("postgres")
             os.chown(self.dir, owner.pw_uid, owner.pw_gid)
             self._as = ["runuser", "-u", "postgres", "--"]
         else:
