@@ -75,7 +75,8 @@ class Storage(Protocol):
     def iter_event_chunks(self, session: str) -> Iterator[bytes]:
         """The visit's events as JSON text, one chunk per stored batch: the inside of its events array
         (no brackets), page views in the order they began, each in seq order; quarantined batches are
-        left out. Memory is bounded by one batch, whatever the session's size."""
+        left out, and so is a batch that does not decrypt (fail closed) or whose array is empty, so
+        the chunks join with commas. Memory is bounded by one batch, whatever the session's size."""
 
     def identities(self, session: str) -> list[tuple[str, int]]:
         """(view, seq) of the session's stored batches, in visit order."""
