@@ -140,6 +140,10 @@ class SQLiteStorage:
         """Every served event of a session, parsed (a test convenience, not part of the contract)."""
         return json.loads(b"[" + b",".join(self.iter_event_chunks(session)) + b"]")
 
+    def seqs(self, session: str) -> list[int]:
+        """The stored batch numbers of a session, in visit order (a test convenience)."""
+        return [seq for _, seq in self.identities(session)]
+
     def identities(self, session: str) -> list[tuple[str, int]]:
         with self._db() as db:
             return [(v, q) for v, q in db.execute(_VISIT_ORDER.format(columns="b.view, b.seq"), (session,))]
