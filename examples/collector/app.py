@@ -216,7 +216,7 @@ def create_app(settings: CollectorSettings) -> Starlette:
             return _error(429, "too many failed credentials from this address", wait)
         return None if ok else _error(401, "missing or wrong credential")
 
-    def authorize(request: Request, admin: bool = False) -> Operator | JSONResponse:
+    async def authorize(request: Request, admin: bool = False) -> Operator | JSONResponse:
         if not operators:
             return _error(401, "no operator is configured: reads are closed")
         given = request.headers.get("authorization", "")
@@ -226,7 +226,8 @@ def create_app(settings: CollectorSettings) -> Starlette:
             wait = throttle.blocked(address)
             return _error(429, "too many failed credentials from this address", wait) if wait > 0 else \
                 _error(401, "operator token required (Authorization: Bearer ...)")
-        op = operators.authenticate(token.strip()) if scheme.lower() == "bearer" else None
+        # In a thread: an scrypt hash costs tens of milliseconds the event loop must not spend.
+        op = await anyio.to_thread.run_sync(operators.authenticate, token.strip()) if scheme.lower() == "bearer" else None
         refused = check_credential(address, op is not None)
         if refused is not None:
             if refused.status_code == 401:
@@ -298,7 +299,7 @@ def create_app(settings: CollectorSettings) -> Starlette:
         """Wrap a read or admin route: operator check, then 4xx/503 for whatever it raises."""
 
         async def route(request: Request) -> Response:
-            op = authorize(request, admin)
+            op = await authorize(request, admin)
             if isinstance(op, Response):
                 return op
             try:

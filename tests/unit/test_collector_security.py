@@ -355,3 +355,27 @@ def test_retention_purges_by_itself_and_is_audited(tmp_path):
         assert _raw_rows(tmp_path / "s.sqlite3", SESSION) == 0
         assert client.get(f"/v1/sessions/{SESSION}/events", headers=AS_VIEWER).status_code == 404
         assert any(e["actor"] == "system" and e["action"] == "purge" for e in client.get("/v1/audit", headers=AS_ADMIN).json())
+
+
+def test_a_database_locked_by_another_process_is_a_503_while_healthz_answers(tmp_path):
+    path = tmp_path / "locked.sqlite3"
+    storage = SQLiteStorage(path, busy_seconds=0.3)
+    client = TestClient(create_app(settings(tmp_path, storage=storage)))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process holding the write lock
+    try:
+        response = post(client, gz(frame()))
+        assert response.status_code == 503 and int(response.headers["retry-after"]) >= 1
+        assert client.get("/healthz").status_code == 200
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert post(client, gz(frame())).status_code == 200, "the client's retry succeeds once the lock is gone"
+
+
+def test_the_browser_may_send_the_session_key_cross_origin(tmp_path):
+    client = TestClient(create_app(settings(tmp_path, allowed_origins=("http://site.example",))))
+    preflight = client.options("/v1/batches", headers={
+        "Origin": "http://site.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-encoding,x-veil-token,x-veil-session-key"})
+    assert preflight.status_code == 200 and "x-veil-session-key" in preflight.headers["access-control-allow-headers"].lower()
