@@ -152,7 +152,11 @@ def prepare_batch(body: bytes, max_decompressed: int) -> IncomingBatch:
     """Decompress, validate and scrub one batch (blocking: runs in a worker thread)."""
     raw = gunzip_limited(body, max_decompressed)
     session, view, seq, events, dropped = parse_batch(raw)
-    events, masked = scrub_events(events)
+    try:
+        events, masked = scrub_events(events)
+    except Exception:  # noqa: BLE001 - fail closed: what could not be scrubbed is not stored
+        log.exception("scrubbing a batch failed")
+        raise InvalidBatch(422, "the batch could not be scrubbed; it was not stored") from None
     stamps = [e["timestamp"] for e in events]
     return IncomingBatch(
         session=session, view=view, seq=seq,
