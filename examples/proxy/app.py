@@ -33,6 +33,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import httpx2
 from starlette.applications import Starlette
@@ -199,7 +200,7 @@ def create_proxy_app(settings: ProxySettings) -> Starlette:
             "Content-Type": request.headers.get("content-type", "application/json"),
             "Content-Encoding": request.headers.get("content-encoding", ""),
             "X-Veil-Token": settings.real_token,
-            "X-Veil-User": user,
+            "X-Veil-User": quote(user, safe=""),  # any user name fits in a header, percent-encoded
             "X-Forwarded-For": address(request),
         }
         session_key = request.headers.get("x-veil-session-key", "")
