@@ -38,7 +38,8 @@ def main() -> None:
     if sys.argv[1:2] == ["hash-token"]:
         _hash_token(sys.argv[2:])
         return
-    parser = argparse.ArgumentParser(description="Veil example collector (secrets: see the module docstring)")
+    parser = argparse.ArgumentParser(description="Veil example collector (secrets: see the module docstring)",
+                                     allow_abbrev=False)  # --token must not pass for --token-file
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8700)
     parser.add_argument("--db", default="veil-collector.sqlite3")

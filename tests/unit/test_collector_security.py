@@ -379,3 +379,25 @@ def test_the_browser_may_send_the_session_key_cross_origin(tmp_path):
         "Origin": "http://site.example", "Access-Control-Request-Method": "POST",
         "Access-Control-Request-Headers": "content-encoding,x-veil-token,x-veil-session-key"})
     assert preflight.status_code == 200 and "x-veil-session-key" in preflight.headers["access-control-allow-headers"].lower()
+
+
+def test_secrets_come_from_a_file_or_the_environment_never_argv(tmp_path, monkeypatch):
+    import base64
+    import subprocess
+    import sys
+
+    from examples.collector.access import decode_key, read_secret
+
+    monkeypatch.delenv("VEIL_TEST_SECRET_FILE", raising=False)
+    monkeypatch.setenv("VEIL_TEST_SECRET", "from-env")
+    assert read_secret("VEIL_TEST_SECRET") == "from-env"
+    (tmp_path / "s.txt").write_text("from-file\n")
+    monkeypatch.setenv("VEIL_TEST_SECRET_FILE", str(tmp_path / "s.txt"))
+    assert read_secret("VEIL_TEST_SECRET") == "from-file"
+    key = bytes(range(32))
+    assert decode_key(key.hex()) == key and decode_key(base64.b64encode(key).decode()) == key
+    with pytest.raises(ValueError):
+        decode_key("00" * 16)
+    for flag in ("--token", "--operator-token"):
+        run = subprocess.run([sys.executable, "-m", "examples.collector", flag, "secret"], capture_output=True, timeout=30)
+        assert run.returncode == 2 and b"unrecognized arguments" in run.stderr
