@@ -57,7 +57,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .access import Client, Operator, Operators, client_of, key_matches, session_key
 from .ratelimit import FailureThrottle
 from .scrub import scrub_events
-from .storage import _pages
 from .storage_api import AddResult, IncomingBatch, Storage, StorageBusy, StorageUnavailable
 from .validate import SESSION_PATTERN, VIEW_PATTERN, InvalidBatch, gunzip_limited, parse_batch
 from .viewer import viewer_routes
@@ -163,6 +162,14 @@ def prepare_batch(body: bytes, max_decompressed: int) -> IncomingBatch:
         events_json=json.dumps(events, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(),
         event_count=len(events), first_ts=min(stamps), last_ts=max(stamps), body_bytes=len(body),
         pii_masked=masked, pages=_pages(events), dropped=dropped, digest=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _pages(events: list[dict[str, Any]]) -> int:
+    """Page views in a batch: full page loads (meta events) and SPA navigations."""
+    return sum(
+        1 for e in events
+        if e.get("type") == 4 or (e.get("type") == 5 and isinstance(e.get("data"), dict) and e["data"].get("tag") == "veil:navigation")
     )
 
 
