@@ -109,7 +109,11 @@ def open_storage(settings: CollectorSettings) -> Storage:
     """The storage the settings name (the storage backends plug in here)."""
     if settings.storage is not None:
         return settings.storage
-    from .storage_adapter import SQLiteStorage
+    from . import storage as backends
+
+    if hasattr(backends, "open_storage"):  # the encrypted backends: SQLite file or postgresql:// URL
+        return backends.Store(settings.db_path, settings.master_key)
+    from .storage_adapter import SQLiteStorage  # until they are merged: the unencrypted stand-in
 
     return SQLiteStorage(settings.db_path)
 
@@ -162,6 +166,7 @@ def prepare_batch(body: bytes, max_decompressed: int) -> IncomingBatch:
         events_json=json.dumps(events, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(),
         event_count=len(events), first_ts=min(stamps), last_ts=max(stamps), body_bytes=len(body),
         pii_masked=masked, pages=_pages(events), dropped=dropped, digest=hashlib.sha256(raw).hexdigest(),
+        gzip_body=body if masked == 0 else None,  # the exact bytes validated, when the scrub changed nothing
     )
 
 

@@ -52,6 +52,10 @@ class IncomingBatch:
     pages: int
     dropped: int
     digest: str  # sha256 hex of the decompressed body as received: tells a retry from another batch
+    # Optional (added later, backward compatible): the gzip body exactly as received, when nothing in
+    # it was scrubbed. A backend may then store it instead of ``events_json`` (no second compression;
+    # stored bytes close to the bytes received); reads serve the same events either way.
+    gzip_body: bytes | None = None
 
 
 class Storage(Protocol):

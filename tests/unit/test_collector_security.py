@@ -58,6 +58,25 @@ def stored_events(client, session=SESSION):
     return response.json()
 
 
+def backend(path, lock_timeout=None):
+    """The collector's storage on a SQLite file (the encrypted backend once merged, else the stand-in)."""
+    from examples.collector import storage as backends
+
+    if hasattr(backends, "open_storage"):
+        return backends.Store(path, SECRET, **({"lock_timeout": lock_timeout} if lock_timeout else {}))
+    return SQLiteStorage(path, **({"busy_seconds": lock_timeout} if lock_timeout else {}))
+
+
+class Wrapped:
+    """A storage passed through, for the tests below to slow or break one call."""
+
+    def __init__(self, path):
+        self.inner = backend(path)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
 # --- sessions bound to their writer ---------------------------------------------------------------
 
 def test_the_first_answer_hands_out_the_session_key_derived_from_the_secret(client):
@@ -152,19 +171,34 @@ def test_64_levels_of_nesting_are_still_accepted(client):
     assert post(client, raw_frame('[{"type":4,"data":{"x":' + deep + '},"timestamp":1}]')).status_code == 200
 
 
+class BadSummary(Wrapped):
+    """A stored session whose summary cannot be JSON (an older, laxer collector wrote it)."""
+
+    def sessions(self, limit=200, offset=0):
+        return [*self.inner.sessions(limit, offset), {"session": "e" * 32, "start": float("inf"), "end": float("nan")}]
+
+
+def test_a_bad_stored_summary_is_skipped_on_read_not_a_500(tmp_path):
+    client = TestClient(create_app(settings(tmp_path, storage=BadSummary(tmp_path / "b.sqlite3"))))
+    post(client, gz(frame()))
+    listed = client.get("/v1/sessions", headers=AS_VIEWER)
+    assert listed.status_code == 200 and [s["session"] for s in listed.json()] == [SESSION]
+    assert client.get("/v1/stats", headers=AS_VIEWER).json()["skippedOnRead"] == 1
+
+
 def test_a_bad_stored_row_is_skipped_on_read_not_a_500(tmp_path):
+    from examples.collector import storage as backends
+
+    if hasattr(backends, "open_storage"):
+        pytest.skip("the encrypted backends' own suite covers a bad stored row")
     app = create_app(settings(tmp_path))
     client = TestClient(app)
     key = post(client, gz(frame())).json()["sessionKey"]
     post(client, gz(frame(seq=1)), key=key)
     with sqlite3.connect(tmp_path / "s.sqlite3") as db:  # rows written by an older, laxer collector
         db.execute("UPDATE batches SET events = '[{\"timestamp\": NaN' WHERE seq = 1")
-        db.execute("INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
-                   "events) VALUES (?, ?, 0, 1, 1, 1, ?, 1, '[]')", ("e" * 32, VIEW, float("inf")))
     assert [e["timestamp"] for e in stored_events(client)] == [1000]
-    listed = client.get("/v1/sessions", headers=AS_VIEWER)
-    assert listed.status_code == 200 and [s["session"] for s in listed.json()] == [SESSION]
-    assert client.get("/v1/stats", headers=AS_VIEWER).json()["skippedOnRead"] >= 2
+    assert client.get("/v1/stats", headers=AS_VIEWER).json()["skippedOnRead"] >= 1
 
 
 def test_an_admin_can_quarantine_or_delete_a_batch_and_a_viewer_cannot(client):
@@ -279,7 +313,7 @@ def test_forwarded_headers_from_an_untrusted_peer_are_ignored(tmp_path):
 
 # --- nothing blocks the loop ----------------------------------------------------------------------
 
-class SlowStorage(SQLiteStorage):
+class SlowStorage(Wrapped):
     """Holds every add until released: a storage that is locked or slow."""
 
     def __init__(self, path, mode="hold"):
@@ -291,7 +325,7 @@ class SlowStorage(SQLiteStorage):
             raise StorageBusy("locked", retry_after=3)
         self.entered.set()
         self.release.wait(10)
-        return super().add(batch)
+        return self.inner.add(batch)
 
 
 def test_a_locked_database_is_a_503_with_retry_after(tmp_path):
@@ -315,11 +349,11 @@ def test_healthz_answers_while_ingest_is_held(tmp_path):
             t.join(10)
 
 
-class SlowReads(SQLiteStorage):
+class SlowReads(Wrapped):
     """Serves each stored batch slowly: a very large session being read."""
 
     def iter_event_chunks(self, session):
-        for chunk in super().iter_event_chunks(session):
+        for chunk in self.inner.iter_event_chunks(session):
             time.sleep(0.3)
             yield chunk
 
@@ -382,7 +416,7 @@ def test_retention_purges_by_itself_and_is_audited(tmp_path):
 
 def test_a_database_locked_by_another_process_is_a_503_while_healthz_answers(tmp_path):
     path = tmp_path / "locked.sqlite3"
-    storage = SQLiteStorage(path, busy_seconds=0.3)
+    storage = backend(path, lock_timeout=0.3)
     client = TestClient(create_app(settings(tmp_path, storage=storage)))
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another process holding the write lock
