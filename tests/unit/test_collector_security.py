@@ -13,7 +13,6 @@ from starlette.testclient import TestClient
 
 from examples.collector.access import Operator, Operators, hash_token, load_operators, session_key
 from examples.collector.app import CollectorSettings, create_app
-from examples.collector.storage_adapter import SQLiteStorage
 from examples.collector.storage_api import StorageBusy
 
 TOKEN = "client-token"
@@ -64,6 +63,8 @@ def backend(path, lock_timeout=None):
 
     if hasattr(backends, "open_storage"):
         return backends.Store(path, SECRET, **({"lock_timeout": lock_timeout} if lock_timeout else {}))
+    from examples.collector.storage_adapter import SQLiteStorage
+
     return SQLiteStorage(path, **({"busy_seconds": lock_timeout} if lock_timeout else {}))
 
 
