@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from .access import decode_key, hash_token, load_operators, read_secret
 
@@ -56,6 +57,14 @@ def main() -> None:
     parser.add_argument("--retention-days", type=float, default=float(os.environ.get("VEIL_RETENTION_DAYS", 0)) or None,
                         help="erase sessions idle longer than this (a purge runs at start-up and hourly)")
     args = parser.parse_args()
+    # Files named by flags are handed on by name in the environment, so that worker processes
+    # (which rebuild their settings there) read the same secrets.
+    for flag, name in (("token_file", "VEIL_CLIENT_TOKEN"), ("operator_token_file", "VEIL_OPERATOR_TOKEN"),
+                       ("session_secret_file", "VEIL_SESSION_SECRET"), ("master_key_file", "VEIL_MASTER_KEY")):
+        if getattr(args, flag):
+            os.environ[name + "_FILE"] = str(Path(getattr(args, flag)).resolve())
+    if args.operators_file:
+        os.environ["VEIL_OPERATORS_FILE"] = str(Path(args.operators_file).resolve())
 
     import uvicorn
 

@@ -34,6 +34,7 @@ import hmac
 import json
 import logging
 import math
+import os
 import secrets
 import threading
 import time
@@ -54,7 +55,8 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .access import Client, Operator, Operators, client_of, key_matches, session_key
+from .access import (Client, Operator, Operators, client_of, decode_key, key_matches, load_operators, read_secret,
+                     session_key)
 from .ratelimit import FailureThrottle
 from .scrub import scrub_events
 from .storage_api import AddResult, IncomingBatch, Storage, StorageBusy, StorageUnavailable
@@ -112,7 +114,8 @@ def open_storage(settings: CollectorSettings) -> Storage:
     from . import storage as backends
 
     if hasattr(backends, "open_storage"):  # the encrypted backends: SQLite file or postgresql:// URL
-        return backends.Store(settings.db_path, settings.master_key)
+        given = read_secret("VEIL_MASTER_KEY")
+        return backends.Store(settings.db_path, settings.master_key or (decode_key(given) if given else None))
     from .storage_adapter import SQLiteStorage  # until they are merged: the unencrypted stand-in
 
     return SQLiteStorage(settings.db_path)
@@ -193,8 +196,12 @@ def _json_safe(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
 def create_app(settings: CollectorSettings) -> Starlette:
     """An ASGI app for the given settings; ``app.state.store`` is its Storage."""
     storage = open_storage(settings)
-    session_secret = settings.session_secret or secrets.token_bytes(32)
-    operators = Operators(list(settings.operators))
+    # Settings made in code win; a process started for ``--workers`` finds its secrets where its
+    # parent did, in the environment (names of files, never the secrets on argv).
+    from_env = read_secret("VEIL_SESSION_SECRET")
+    session_secret = settings.session_secret or (from_env.encode() if from_env else secrets.token_bytes(32))
+    operators_file = os.environ.get("VEIL_OPERATORS_FILE")
+    operators = Operators(list(settings.operators) or (load_operators(operators_file) if operators_file else []))
     if settings.operator_token:
         token_hash = "sha256:" + hashlib.sha256(settings.operator_token.encode()).hexdigest()
         operators = Operators([*operators.operators, Operator("operator", "admin", token_hash)])

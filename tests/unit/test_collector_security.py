@@ -459,3 +459,15 @@ def test_secrets_come_from_a_file_or_the_environment_never_argv(tmp_path, monkey
     for flag in ("--token", "--operator-token"):
         run = subprocess.run([sys.executable, "-m", "examples.collector", flag, "secret"], capture_output=True, timeout=30)
         assert run.returncode == 2 and b"unrecognized arguments" in run.stderr
+
+
+def test_a_worker_process_finds_the_session_secret_and_operators_in_the_environment(tmp_path, monkeypatch):
+    # uvicorn's workers rebuild settings from plain values: secrets come from the environment, so
+    # every process derives the same session keys and knows the same operators.
+    (tmp_path / "secret").write_text("e" * 40)
+    (tmp_path / "ops.json").write_text(json.dumps([{"name": "wes", "role": "viewer", "token_hash": hash_token("w")}]))
+    monkeypatch.setenv("VEIL_SESSION_SECRET_FILE", str(tmp_path / "secret"))
+    monkeypatch.setenv("VEIL_OPERATORS_FILE", str(tmp_path / "ops.json"))
+    client = TestClient(create_app(settings(tmp_path, session_secret=None, operators=())))
+    assert post(client, gz(frame())).json()["sessionKey"] == session_key(b"e" * 40, SESSION)
+    assert client.get("/v1/whoami", headers={"Authorization": "Bearer w"}).json() == {"name": "wes", "role": "viewer"}
