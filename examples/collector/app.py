@@ -1,40 +1,72 @@
-"""The example collector: receives Veil batches, checks them, stores them, serves them back.
+"""The example collector: receives Veil batches, checks them, stores them, serves them back to operators.
 
-Rules: the body is read with a hard size limit before anything else, decompressed under a second
-limit, validated, scrubbed once more for PII (defence in depth: anything the browser should have
-masked and did not is masked here and counted), then stored once per (session, view, seq). Requests
-carrying the wrong client token are refused; each client (token and address) is rate-limited.
-CORS is limited to the configured origins. Nothing a client sends is executed or echoed.
+Rules: the body is read with a hard size limit before anything else; decompression, strict
+validation, the PII scrub (defence in depth: anything the browser should have masked and did not is
+masked here and counted) and every storage call run in worker threads behind a bounded limiter, so
+nothing blocks the event loop and ``/healthz`` answers while ingest is saturated. A batch is stored
+once per (session, view, seq); a session is bound to its writer by a key derived from the server's
+session secret (see ``access.session_key``): the first answer of a session hands it out, every later
+batch must carry it. Storage lock waits are bounded: ``StorageBusy``/``StorageUnavailable`` become
+503 with Retry-After, never a 500. Every read needs a named operator (viewer or admin); deleting and
+quarantining need an admin, and every session read, deletion and purge is written to the audit log.
+Failed credentials are throttled per address. Forwarded headers count only from configured proxies.
+Data routes are ``no-store`` and ``nosniff``. Nothing a client sends is executed or echoed.
 
 Routes:
-  POST /v1/batches                    gzip JSON batch; header X-Veil-Token when a token is set
-  GET  /v1/sessions                   session summaries        (operator token required)
-  GET  /v1/sessions/{session}/events  every event of the visit: page views in order, each in seq order
-                                                               (operator token required)
-  GET  /viewer/                       the replay viewer (data needs the operator token)
-  GET  /v1/stats                      totals: batches, events, PII strings masked here
-  GET  /healthz                       liveness
+  POST   /v1/batches                                     gzip JSON batch (X-Veil-Token, X-Veil-Session-Key)
+  GET    /v1/sessions?limit=&offset=                     one summary per visit          (viewer)
+  GET    /v1/sessions/{session}/events                   the visit's events, streamed   (viewer; audited)
+  DELETE /v1/sessions/{session}                          erase a session                (admin; audited)
+  POST   /v1/sessions/{session}/batches/{view}/{seq}/quarantine   hide one batch        (admin; audited)
+  DELETE /v1/sessions/{session}/batches/{view}/{seq}     delete one batch               (admin; audited)
+  GET    /v1/audit?after=&limit=                         the audit log, oldest first    (admin)
+  GET    /v1/stats                                       totals                         (viewer)
+  GET    /v1/whoami                                      the operator's name and role   (viewer)
+  GET    /viewer/                                        the replay viewer (data needs an operator token)
+  GET    /healthz                                        liveness (touches no storage)
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import hmac
+import json
+import logging
 import math
+import os
+import secrets
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .ratelimit import RateLimiter
+from .access import (Client, Operator, Operators, client_of, decode_key, key_matches, load_operators, read_secret,
+                     session_key)
+from . import storage as backends
+from .ratelimit import FailureThrottle
 from .scrub import scrub_events
+from .storage_api import AddResult, IncomingBatch, Storage, StorageBusy, StorageUnavailable
+from .validate import SESSION_PATTERN, VIEW_PATTERN, InvalidBatch, gunzip_limited, parse_batch
 from .viewer import viewer_routes
-from .storage import Store
-from .validate import SESSION_PATTERN, InvalidBatch, gunzip_limited, parse_batch
+
+log = logging.getLogger("veil.collector")
+T = TypeVar("T")
+STREAM_STALL_SECONDS = 30.0  # a reader that takes nothing for this long is dropped
 
 
 @dataclass(frozen=True)
@@ -44,14 +76,65 @@ class CollectorSettings:
     allowed_origins: tuple[str, ...] = ()
     max_body_bytes: int = 2 * 1024 * 1024
     max_decompressed_bytes: int = 16 * 1024 * 1024
-    operator_token: str | None = None  # required (Bearer) to read sessions; None leaves them open (tests)
-    rate_per_second: float = 20.0  # sustained batches per client
+    operator_token: str | None = None  # one admin named "operator" (the demo's); reads need an operator
+    operators: tuple[Operator, ...] = ()  # named operators (VEIL_OPERATORS_FILE)
+    session_secret: bytes | None = None  # derives session write keys; None: random per process
+    master_key: bytes | None = None  # encryption at rest, for backends that do it
+    trusted_proxies: tuple[str, ...] = ()  # peers whose X-Forwarded-For / X-Veil-User are believed
+    retention_days: float | None = None  # sessions idle longer are erased by the purge
+    purge_interval_seconds: float = 3600.0
+    rate_per_second: float = 20.0  # sustained batches per client (address, or user behind the proxy)
     rate_burst: int = 60
+    failures_allowed: int = 5  # failed credentials per address before 429
+    failure_forgive_seconds: float = 10.0
+    storage_threads: int = 8  # concurrent parse/scrub/storage calls
+    max_waiting: int = 64  # requests queued for a thread beyond which ingest answers 503
+    max_streams: int = 8  # concurrent session reads
+    storage: Storage | None = None  # None: SQLite at db_path through the adapter
     extra_routes: list = field(default_factory=list)
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"ok": False, "error": message}, status_code=status)
+class Busy(Exception):
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+def _error(status: int, message: str, retry_after: float | None = None) -> JSONResponse:
+    response = JSONResponse({"ok": False, "error": message}, status_code=status)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
+    return response
+
+
+def open_storage(settings: CollectorSettings) -> Storage:
+    """The storage the settings name: a SQLite file or a postgresql:// URL, encrypted at rest."""
+    if settings.storage is not None:
+        return settings.storage
+    given = read_secret("VEIL_MASTER_KEY")
+    return backends.Store(settings.db_path, settings.master_key or (decode_key(given) if given else None))
+
+
+class DataHeaders:
+    """``Cache-Control: no-store`` and ``X-Content-Type-Options: nosniff`` on every /v1/ response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Cache-Control"] = "no-store"
+                headers["X-Content-Type-Options"] = "nosniff"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 async def _read_limited(request: Request, limit: int) -> bytes:
@@ -66,81 +149,349 @@ async def _read_limited(request: Request, limit: int) -> bytes:
     return bytes(chunks)
 
 
-def create_app(settings: CollectorSettings) -> Starlette:
-    """An ASGI app for the given settings; ``app.state.store`` is its Store."""
-    store = Store(settings.db_path)
-    limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
+def prepare_batch(body: bytes, max_decompressed: int) -> IncomingBatch:
+    """Decompress, validate and scrub one batch (blocking: runs in a worker thread)."""
+    raw = gunzip_limited(body, max_decompressed)
+    session, view, seq, events, dropped = parse_batch(raw)
+    try:
+        events, masked = scrub_events(events)
+    except Exception:  # noqa: BLE001 - fail closed: what could not be scrubbed is not stored
+        log.exception("scrubbing a batch failed")
+        raise InvalidBatch(422, "the batch could not be scrubbed; it was not stored") from None
+    stamps = [e["timestamp"] for e in events]
+    return IncomingBatch(
+        session=session, view=view, seq=seq,
+        events_json=json.dumps(events, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(),
+        event_count=len(events), first_ts=min(stamps), last_ts=max(stamps), body_bytes=len(body),
+        pii_masked=masked, pages=_pages(events), dropped=dropped, digest=hashlib.sha256(raw).hexdigest(),
+        gzip_body=body if masked == 0 else None,  # the exact bytes validated, when the scrub changed nothing
+    )
 
-    async def ingest(request: Request) -> JSONResponse:
-        given = request.headers.get("x-veil-token", "")
-        if settings.client_token is not None:
-            if not hmac.compare_digest(given.encode(), settings.client_token.encode()):
-                return _error(401, "missing or wrong X-Veil-Token")
-        client = (given, request.client.host if request.client else "")
-        wait = limiter.acquire(client)
+
+def _pages(events: list[dict[str, Any]]) -> int:
+    """Page views in a batch: full page loads (meta events) and SPA navigations."""
+    return sum(
+        1 for e in events
+        if e.get("type") == 4 or (e.get("type") == 5 and isinstance(e.get("data"), dict) and e["data"].get("tag") == "veil:navigation")
+    )
+
+
+def _json_safe(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """The rows that serialize as strict JSON, and how many did not (isolated, never a 500)."""
+    kept = []
+    for row in rows:
+        try:
+            json.dumps(row, allow_nan=False).encode()
+        except (ValueError, TypeError, UnicodeEncodeError):
+            continue
+        kept.append(row)
+    return kept, len(rows) - len(kept)
+
+
+def create_app(settings: CollectorSettings) -> Starlette:
+    """An ASGI app for the given settings; ``app.state.store`` is its Storage."""
+    storage = open_storage(settings)
+    # Settings made in code win; a process started for ``--workers`` finds its secrets where its
+    # parent did, in the environment (names of files, never the secrets on argv).
+    from_env = read_secret("VEIL_SESSION_SECRET")
+    session_secret = settings.session_secret or (from_env.encode() if from_env else secrets.token_bytes(32))
+    operators_file = os.environ.get("VEIL_OPERATORS_FILE")
+    operators = Operators(list(settings.operators) or (load_operators(operators_file) if operators_file else []))
+    if settings.operator_token:
+        token_hash = "sha256:" + hashlib.sha256(settings.operator_token.encode()).hexdigest()
+        operators = Operators([*operators.operators, Operator("operator", "admin", token_hash)])
+    trusted = frozenset(settings.trusted_proxies)
+    throttle = FailureThrottle(settings.failures_allowed, settings.failure_forgive_seconds)
+    ingest_limiter = anyio.CapacityLimiter(settings.storage_threads)
+    read_limiter = anyio.CapacityLimiter(max(2, settings.storage_threads // 2))
+    streams = {"open": 0}
+    counters = {"skippedOnRead": 0}
+
+    async def run(limiter: anyio.CapacityLimiter, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in a worker thread; a full queue or a busy database is ``Busy``."""
+        if limiter.statistics().tasks_waiting >= settings.max_waiting:
+            raise Busy("collector is busy", 1)
+        try:
+            return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
+        except StorageBusy as err:
+            raise Busy("storage is busy", err.retry_after) from None
+        except StorageUnavailable:
+            log.exception("storage unavailable")
+            raise Busy("storage is unavailable", 5) from None
+
+    def client(request: Request) -> Client:
+        return client_of(request.client.host if request.client else "", request.headers, trusted)
+
+    def check_credential(address: str, ok: bool) -> JSONResponse | None:
+        """None when the credential is right; else a 401, or a 429 once the address failed too often."""
+        wait = throttle.blocked(address)
         if wait > 0:
-            response = _error(429, "too many batches from this client")
-            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
-            return response
+            return _error(429, "too many failed credentials from this address", wait)
+        if ok:
+            return None
+        wait = throttle.failed(address)
+        if wait > 0:
+            return _error(429, "too many failed credentials from this address", wait)
+        return None if ok else _error(401, "missing or wrong credential")
+
+    async def authorize(request: Request, admin: bool = False) -> Operator | JSONResponse:
+        if not operators:
+            return _error(401, "no operator is configured: reads are closed")
+        given = request.headers.get("authorization", "")
+        scheme, _, token = given.partition(" ")
+        address = client(request).address
+        if not given:
+            wait = throttle.blocked(address)
+            return _error(429, "too many failed credentials from this address", wait) if wait > 0 else \
+                _error(401, "operator token required (Authorization: Bearer ...)")
+        # In a thread: an scrypt hash costs tens of milliseconds the event loop must not spend.
+        op = await anyio.to_thread.run_sync(operators.authenticate, token.strip()) if scheme.lower() == "bearer" else None
+        refused = check_credential(address, op is not None)
+        if refused is not None:
+            if refused.status_code == 401:
+                return _error(401, "operator token required (Authorization: Bearer ...)")
+            return refused
+        assert op is not None
+        if admin and not op.is_admin:
+            return _error(403, "this needs an admin operator")
+        return op
+
+    def bind_and_store(batch: IncomingBatch, given_key: str | None) -> JSONResponse:
+        key = session_key(session_secret, batch.session)
+        if given_key is not None:
+            if not key_matches(session_secret, batch.session, given_key):
+                return _error(403, "wrong session key")
+        elif storage.session_exists(batch.session):
+            # Only the writer knows these exact bytes: its retry of a batch whose answer was lost.
+            if storage.stored_digest(batch.session, batch.view, batch.seq) == batch.digest:
+                return JSONResponse({"ok": True, "duplicate": True, "sessionKey": key})
+            # The page view that created the session may still be waiting for its first answer (or
+            # sending its unload batches at once, before any answer): its random view id, which
+            # travels only inside batch bodies, vouches for it. Any other page view needs the key.
+            if batch.view not in storage.views(batch.session):
+                return _error(403, "session key required")
+        result = storage.add(batch)
+        if result is AddResult.CONFLICT:
+            return _error(409, "a different batch is already stored under this (session, view, seq)")
+        return JSONResponse({"ok": True, "duplicate": result is AddResult.DUPLICATE, "sessionKey": key})
+
+    async def ingest(request: Request) -> Response:
+        who = client(request)
+        if settings.client_token is not None:
+            given = request.headers.get("x-veil-token", "")
+            right = hmac.compare_digest(given.encode("utf-8", "replace"), settings.client_token.encode())
+            refused = check_credential(who.address, right)
+            if refused is not None:
+                return refused if refused.status_code == 429 else _error(401, "missing or wrong X-Veil-Token")
         if request.headers.get("content-encoding", "").lower() != "gzip":
             return _error(415, "body must be gzip (Content-Encoding: gzip)")
+        given_key = request.headers.get("x-veil-session-key") or None
         try:
+            wait = await run(ingest_limiter, storage.rate_acquire, who.rate_key, settings.rate_per_second,
+                             settings.rate_burst)
+            if wait > 0:
+                return _error(429, "too many batches from this client", wait)
             body = await _read_limited(request, settings.max_body_bytes)
-            raw = gunzip_limited(body, settings.max_decompressed_bytes)
-            session, view, seq, events, dropped = parse_batch(raw)
+            batch = await run(ingest_limiter, prepare_batch, body, settings.max_decompressed_bytes)
+            return await run(ingest_limiter, bind_and_store, batch, given_key)
         except InvalidBatch as err:
             return _error(err.status, err.message)
         except ClientDisconnect:
             return _error(400, "client disconnected")
-        events, masked = scrub_events(events)
-        stored = store.add(session, view, seq, events, len(body), pii_masked=masked, dropped=dropped, gzip_body=body,
-                           raw=raw)
-        return JSONResponse({"ok": True, "duplicate": not stored})
+        except Busy as err:
+            return _error(503, err.message, err.retry_after)
 
-    def operator(request: Request) -> bool:
-        if settings.operator_token is None:
-            return True
-        given = request.headers.get("authorization", "")
-        return hmac.compare_digest(given.encode(), f"Bearer {settings.operator_token}".encode())
+    def _paging(request: Request, default: int) -> tuple[int, int]:
+        try:
+            limit = int(request.query_params.get("limit", default))
+            offset = int(request.query_params.get("offset", request.query_params.get("after", 0)))
+        except ValueError:
+            raise InvalidBatch(400, "limit and offset must be integers") from None
+        if not 1 <= limit <= 1000 or not 0 <= offset < 2**53:
+            raise InvalidBatch(400, "limit must be 1-1000 and offset non-negative")
+        return limit, offset
 
-    async def sessions(request: Request) -> JSONResponse:
-        if not operator(request):
-            return _error(401, "operator token required")
-        return JSONResponse(store.sessions())
-
-    async def session_events(request: Request) -> JSONResponse:
-        if not operator(request):
-            return _error(401, "operator token required")
+    def _session_param(request: Request) -> str:
         session = request.path_params["session"]
         if not SESSION_PATTERN.match(session):
+            raise InvalidBatch(404, "no such session")
+        return session
+
+    def reading(handler: Callable[..., Any], admin: bool = False) -> Callable[[Request], Any]:
+        """Wrap a read or admin route: operator check, then 4xx/503 for whatever it raises."""
+
+        async def route(request: Request) -> Response:
+            op = await authorize(request, admin)
+            if isinstance(op, Response):
+                return op
+            try:
+                return await handler(request, op)
+            except InvalidBatch as err:
+                return _error(err.status, err.message)
+            except Busy as err:
+                return _error(503, err.message, err.retry_after)
+
+        return route
+
+    async def sessions(request: Request, op: Operator) -> Response:
+        limit, offset = _paging(request, 200)
+        rows, bad = _json_safe(await run(read_limiter, storage.sessions, limit, offset))
+        counters["skippedOnRead"] += bad
+        return JSONResponse(rows)
+
+    async def session_events(request: Request, op: Operator) -> Response:
+        session = _session_param(request)
+        if not await run(read_limiter, storage.session_exists, session):
             return _error(404, "no such session")
-        return JSONResponse(store.events(session))
+        if streams["open"] >= settings.max_streams:
+            return _error(503, "too many session reads at once", 1)
+        await run(read_limiter, storage.audit, op.name, "read", session, "")
+        return StreamingResponse(_stream(session), media_type="application/json")
+
+    async def _stream(session: str) -> AsyncIterator[bytes]:
+        """``[`` + the stored chunks joined by ``,`` + ``]``, produced in one thread, at most a few chunks
+        in memory. A failure mid-way ends the body without ``]``, so it cannot pass for a whole visit."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=4)
+        stop = threading.Event()
+        end = object()
+
+        def put(item: Any) -> None:
+            asyncio.run_coroutine_threadsafe(queue.put(item), loop).result(timeout=STREAM_STALL_SECONDS)
+
+        def produce() -> None:
+            try:
+                for chunk in storage.iter_event_chunks(session):
+                    if stop.is_set():
+                        return
+                    put(chunk)
+                put(end)
+            except Exception as err:  # noqa: BLE001 - reported to the reader as a cut-off body
+                if not stop.is_set():
+                    log.warning("reading session %s failed: %r", session, err)
+                    try:
+                        put(err)
+                    except Exception:  # noqa: BLE001 - the reader is gone
+                        pass
+
+        streams["open"] += 1
+        producer = loop.run_in_executor(None, produce)
+        try:
+            yield b"["
+            first = True
+            while True:
+                item = await asyncio.wait_for(queue.get(), STREAM_STALL_SECONDS)
+                if item is end:
+                    break
+                if isinstance(item, Exception):
+                    return
+                yield item if first else b"," + item
+                first = False
+            yield b"]"
+        finally:
+            streams["open"] -= 1
+            stop.set()
+            while not queue.empty():  # unblock a producer waiting to put
+                queue.get_nowait()
+            producer.cancel()
+
+    async def delete_session(request: Request, op: Operator) -> Response:
+        session = _session_param(request)
+        if not await run(read_limiter, storage.delete_session, session):
+            return _error(404, "no such session")
+        await run(read_limiter, storage.audit, op.name, "delete", session, "")
+        return JSONResponse({"ok": True, "deleted": session})
+
+    def _batch_params(request: Request) -> tuple[str, str, int]:
+        session = _session_param(request)
+        view, seq = request.path_params["view"], request.path_params["seq"]
+        if not VIEW_PATTERN.match(view) or not seq.isdigit() or len(seq) > 16:
+            raise InvalidBatch(404, "no such batch")
+        return session, view, int(seq)
+
+    async def quarantine_batch(request: Request, op: Operator) -> Response:
+        session, view, seq = _batch_params(request)
+        if not await run(read_limiter, storage.quarantine_batch, session, view, seq):
+            return _error(404, "no such batch")
+        await run(read_limiter, storage.audit, op.name, "quarantine-batch", session, f"{view}/{seq}")
+        return JSONResponse({"ok": True, "quarantined": [session, view, seq]})
+
+    async def delete_batch(request: Request, op: Operator) -> Response:
+        session, view, seq = _batch_params(request)
+        if not await run(read_limiter, storage.delete_batch, session, view, seq):
+            return _error(404, "no such batch")
+        await run(read_limiter, storage.audit, op.name, "delete-batch", session, f"{view}/{seq}")
+        return JSONResponse({"ok": True, "deleted": [session, view, seq]})
+
+    async def audit_log(request: Request, op: Operator) -> Response:
+        limit, after = _paging(request, 200)
+        rows, _ = _json_safe(await run(read_limiter, storage.audit_log, limit, after))
+        return JSONResponse(rows)
+
+    async def stats(request: Request, op: Operator) -> Response:
+        totals = dict(await run(read_limiter, storage.totals))
+        totals["skippedOnRead"] = counters["skippedOnRead"] + int(getattr(storage, "skipped_on_read", 0))
+        return JSONResponse(totals)
+
+    async def whoami(request: Request, op: Operator) -> Response:
+        return JSONResponse({"name": op.name, "role": op.role})
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"ok": True})
 
-    async def stats(request: Request) -> JSONResponse:
-        return JSONResponse(store.totals())
+    async def purge_forever() -> None:
+        assert settings.retention_days is not None
+        while True:
+            try:
+                erased = await run(read_limiter, storage.purge_expired, time.time(), settings.retention_days)
+                if erased:
+                    await run(read_limiter, storage.audit, "system", "purge", None,
+                              f"{erased} sessions older than {settings.retention_days:g} days")
+            except Busy as err:
+                log.warning("retention purge postponed: %s", err.message)
+            except Exception:  # noqa: BLE001 - the purge must outlive one failure
+                log.exception("retention purge failed")
+            await asyncio.sleep(settings.purge_interval_seconds)
 
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(purge_forever()) if settings.retention_days else None
+        app.state.purge_task = task
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+            storage.close()
+
+    session_route = "/v1/sessions/{session}"
+    batch_route = session_route + "/batches/{view}/{seq}"
     routes = [
         Route("/v1/batches", ingest, methods=["POST"]),
-        Route("/v1/sessions", sessions, methods=["GET"]),
-        Route("/v1/sessions/{session}/events", session_events, methods=["GET"]),
-        Route("/v1/stats", stats, methods=["GET"]),
+        Route("/v1/sessions", reading(sessions), methods=["GET"]),
+        Route(session_route + "/events", reading(session_events), methods=["GET"]),
+        Route(session_route, reading(delete_session, admin=True), methods=["DELETE"]),
+        Route(batch_route + "/quarantine", reading(quarantine_batch, admin=True), methods=["POST"]),
+        Route(batch_route, reading(delete_batch, admin=True), methods=["DELETE"]),
+        Route("/v1/audit", reading(audit_log, admin=True), methods=["GET"]),
+        Route("/v1/stats", reading(stats), methods=["GET"]),
+        Route("/v1/whoami", reading(whoami), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         *viewer_routes(),
         *settings.extra_routes,
     ]
     middleware = [
+        Middleware(DataHeaders),
         Middleware(
             CORSMiddleware,
             allow_origins=list(settings.allowed_origins),
             allow_methods=["POST"],
-            allow_headers=["content-type", "content-encoding", "x-veil-token"],
+            allow_headers=["content-type", "content-encoding", "x-veil-token", "x-veil-session-key"],
             expose_headers=["Retry-After"],
             max_age=600,
-        )
+        ),
     ]
-    app = Starlette(routes=routes, middleware=middleware)
-    app.state.store = store
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.store = storage
+    app.state.session_key = lambda session: session_key(session_secret, session)
     return app

@@ -40,3 +40,29 @@ class RateLimiter:
         for key, (_, last) in list(self._buckets.items()):
             if now - last > full_after:
                 del self._buckets[key]
+
+
+class FailureThrottle:
+    """Failed credentials per address: after ``allowed`` failures, the address is refused (429) for every
+    credentialed request, right or wrong, until its bucket refills (one failure forgiven every
+    ``forgive_seconds``), so guessing is limited to that rate and a right guess is not revealed
+    early. In memory and per process: N processes allow N times the rate, still a small constant."""
+
+    def __init__(self, allowed: int = 5, forgive_seconds: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self._limiter = RateLimiter(1 / forgive_seconds, allowed, clock)
+
+    def blocked(self, address: Hashable) -> float:
+        """Seconds this address must wait before its credentials are looked at again (0: go ahead)."""
+        limiter = self._limiter
+        now = limiter.clock()
+        with limiter._lock:
+            entry = limiter._buckets.get(address)
+            if entry is None:
+                return 0.0
+            tokens = min(float(limiter.burst), entry[0] + (now - entry[1]) * limiter.per_second)
+            return 0.0 if tokens >= 1 else (1 - tokens) / limiter.per_second
+
+    def failed(self, address: Hashable) -> float:
+        """Count one failure; return the wait now imposed (0 while failures remain)."""
+        self._limiter.acquire(address)
+        return self.blocked(address)

@@ -1,19 +1,28 @@
-"""Collector input checks: size-limited gzip decoding and the batch schema.
+"""Collector input checks: size-limited gzip decoding and a strict batch schema.
 
-Rules: pure functions; every failure is an ``InvalidBatch`` carrying the HTTP status and a clear
-message. Decompression stops at the limit, so a gzip bomb costs at most ``max_bytes`` of memory.
+Rules: pure functions; every failure is an ``InvalidBatch`` carrying the HTTP status (4xx, never
+anything else) and a clear message. Decompression stops at the limit, so a gzip bomb costs at most
+``max_bytes`` of memory, and nothing may follow the gzip data (no trailing bytes, no second
+member). The JSON must be strict: finite numbers, integers of at most 2^53 in magnitude (what a
+browser can represent exactly), no lone surrogates, nesting of at most ``MAX_DEPTH``. Timestamps
+lie in [0, 2^53). A session id has exactly the SDK's shape (32 lowercase hex, ``veil.session``), so
+whatever is stored can always be serialized and served back.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import zlib
 from typing import Any
 
-SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-VIEW_PATTERN = re.compile(r"^[0-9a-f]{16}$")
+SESSION_PATTERN = re.compile(r"^[0-9a-f]{32}\Z")
+VIEW_PATTERN = re.compile(r"^[0-9a-f]{16}\Z")
+SESSION_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}\Z")
 MAX_EVENTS_PER_BATCH = 100_000
+MAX_DEPTH = 64
+MAX_SAFE = 2**53  # integers beyond this are not exact in JavaScript, and no recorder produces them
 
 
 class InvalidBatch(ValueError):
@@ -24,7 +33,8 @@ class InvalidBatch(ValueError):
 
 
 def gunzip_limited(body: bytes, max_bytes: int) -> bytes:
-    """Decompress a gzip body, refusing (413) output larger than ``max_bytes``."""
+    """Decompress one gzip member, refusing (413) output larger than ``max_bytes`` and (400) any byte
+    after it."""
     decoder = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
         out = decoder.decompress(body, max_bytes + 1)
@@ -35,33 +45,96 @@ def gunzip_limited(body: bytes, max_bytes: int) -> bytes:
         raise InvalidBatch(400, f"body is not valid gzip: {err}") from None
     if not decoder.eof:
         raise InvalidBatch(400, "body is truncated gzip")
+    if decoder.unused_data:
+        raise InvalidBatch(400, "bytes after the gzip data (trailing data or a second member)")
     if len(out) > max_bytes:
         raise InvalidBatch(413, f"decompressed body exceeds {max_bytes} bytes")
     return out
 
 
+def _reject_constant(name: str) -> Any:
+    raise InvalidBatch(422, f"numbers must be finite ({name} is not JSON)")
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 parses to inf
+        raise InvalidBatch(422, "numbers must be finite")
+    return value
+
+
+def _parse_int(text: str) -> int:
+    # Checked on the text so a 10,000-digit integer costs nothing to refuse.
+    if len(text.lstrip("-")) > 16 or abs(int(text)) > MAX_SAFE:
+        raise InvalidBatch(422, "integers must be at most 2^53 in magnitude")
+    return int(text)
+
+
+def _check_tree(root: Any) -> None:
+    """Nesting depth and string validity, iteratively (no recursion to exhaust)."""
+    stack: list[tuple[Any, int]] = [(root, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            _check_text(value)
+        elif isinstance(value, (dict, list)):
+            if depth > MAX_DEPTH:
+                raise InvalidBatch(422, f"JSON nesting deeper than {MAX_DEPTH} levels")
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    _check_text(key)
+                    stack.append((item, depth + 1))
+            else:
+                stack.extend((item, depth + 1) for item in value)
+
+
+def _check_text(text: str) -> None:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidBatch(422, "strings must be valid Unicode (a lone surrogate escape was sent)") from None
+
+
+def loads_strict(raw: bytes) -> Any:
+    """Parse JSON text strictly (see the module rules)."""
+    try:
+        value = json.loads(raw, parse_constant=_reject_constant, parse_float=_parse_float, parse_int=_parse_int)
+    except RecursionError:
+        raise InvalidBatch(422, f"JSON nesting deeper than {MAX_DEPTH} levels") from None
+    except (UnicodeDecodeError, ValueError) as err:
+        if isinstance(err, InvalidBatch):
+            raise
+        raise InvalidBatch(400, "body is not JSON (UTF-8)") from None
+    _check_tree(value)
+    return value
+
+
+def _count(batch: dict[str, Any], name: str) -> int:
+    value = batch.get(name, 0)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < MAX_SAFE:
+        raise InvalidBatch(422, f"`{name}` must be an integer in [0, 2^53)")
+    return value
+
+
 def parse_batch(raw: bytes) -> tuple[str, str, int, list[dict[str, Any]], int]:
     """Parse and check ``{"session", "view", "seq", "events", "dropped"?}``; return its five parts."""
-    try:
-        batch = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
-        raise InvalidBatch(400, "body is not JSON") from None
+    batch = loads_strict(raw)
     if not isinstance(batch, dict):
         raise InvalidBatch(422, "batch must be a JSON object")
     unknown = set(batch) - {"session", "view", "seq", "events", "dropped"}
     if unknown:
-        raise InvalidBatch(422, f"unknown batch keys: {sorted(unknown)}")
-    session, seq, events = batch.get("session"), batch.get("seq"), batch.get("events")
+        raise InvalidBatch(422, f"unknown batch keys: {sorted(unknown)[:5]}")
+    session, events = batch.get("session"), batch.get("events")
     if not isinstance(session, str) or not SESSION_PATTERN.match(session):
-        raise InvalidBatch(422, "`session` must be 8-64 characters of [A-Za-z0-9_-]")
+        raise InvalidBatch(422, "`session` must be 32 lowercase hex characters (the SDK's session id)")
     view = batch.get("view")
     if not isinstance(view, str) or not VIEW_PATTERN.match(view):
         raise InvalidBatch(422, "`view` must be 16 lowercase hex characters (the page view's id)")
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-        raise InvalidBatch(422, "`seq` must be a non-negative integer")
-    dropped = batch.get("dropped", 0)
-    if not isinstance(dropped, int) or isinstance(dropped, bool) or dropped < 0:
-        raise InvalidBatch(422, "`dropped` must be a non-negative integer")
+    if "seq" not in batch:
+        raise InvalidBatch(422, "`seq` must be an integer in [0, 2^53)")
+    seq = _count(batch, "seq")
+    dropped = _count(batch, "dropped")
     if not isinstance(events, list) or not events or len(events) > MAX_EVENTS_PER_BATCH:
         raise InvalidBatch(422, f"`events` must be a list of 1 to {MAX_EVENTS_PER_BATCH} events")
     for i, event in enumerate(events):
@@ -70,8 +143,8 @@ def parse_batch(raw: bytes) -> tuple[str, str, int, list[dict[str, Any]], int]:
         kind, ts = event.get("type"), event.get("timestamp")
         if not isinstance(kind, int) or isinstance(kind, bool) or not 0 <= kind <= 6:
             raise InvalidBatch(422, f"events[{i}].type must be an rrweb EventType (0-6)")
-        if not isinstance(ts, (int, float)) or isinstance(ts, bool):
-            raise InvalidBatch(422, f"events[{i}].timestamp must be a number")
+        if not isinstance(ts, (int, float)) or isinstance(ts, bool) or not 0 <= ts < MAX_SAFE:
+            raise InvalidBatch(422, f"events[{i}].timestamp must be a number in [0, 2^53) (milliseconds)")
         if not isinstance(event.get("data"), dict):
             raise InvalidBatch(422, f"events[{i}].data must be an object")
     return session, view, seq, events, dropped

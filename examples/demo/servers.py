@@ -6,9 +6,11 @@ Rules: loopback only; both run in one background thread each, and stop when aske
 
 from __future__ import annotations
 
+import json
 import mimetypes
 import os
 import re
+import secrets
 import socket
 import threading
 import time
@@ -37,7 +39,7 @@ def free_port() -> int:
 
 class _ThreadedServer:
     def __init__(self, app, port: int) -> None:
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def start(self) -> None:
@@ -135,6 +137,18 @@ def site_app(dist: Path, endpoint: str, token: str, extra_dirs: dict[str, Path] 
     return Starlette(routes=routes)
 
 
+def demo_secrets(db_path: Path) -> dict[str, bytes]:
+    """The demo collector's session-key secret and at-rest master key: generated once, kept beside the
+    database in a file only this user can read (so a restarted demo still reads its sessions)."""
+    path = Path(str(db_path) + ".secrets.json")
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump({"session_secret": secrets.token_hex(32), "master_key": secrets.token_hex(32)}, f)
+    data = json.loads(path.read_text())
+    return {"session_secret": bytes.fromhex(data["session_secret"]), "master_key": bytes.fromhex(data["master_key"])}
+
+
 @dataclass
 class DemoServers:
     site_url: str
@@ -165,7 +179,7 @@ def start_servers(
     site_url = f"http://127.0.0.1:{site_port}"
     collector_url = f"http://127.0.0.1:{collector_port}"
     collector = create_app(CollectorSettings(db_path=db_path, client_token=DEMO_TOKEN, allowed_origins=(site_url,),
-                                             operator_token=operator_token))
+                                             operator_token=operator_token, **demo_secrets(db_path)))
     servers = (
         _ThreadedServer(collector, collector_port),
         _ThreadedServer(site_app(dist, collector_url + "/v1/batches", DEMO_TOKEN, extra_dirs), site_port),

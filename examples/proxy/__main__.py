@@ -1,18 +1,26 @@
 """Run the proxy in front of a collector:
 
-    VEIL_PROXY_SECRET=... VEIL_REAL_TOKEN=... python -m examples.proxy --collector http://127.0.0.1:8700/v1/batches
+    VEIL_PROXY_SECRET=... VEIL_REAL_TOKEN=... VEIL_PROXY_USERS_FILE=users.json \
+        python -m examples.proxy --collector http://127.0.0.1:8700/v1/batches
 
-Users sign in with POST /login (user, password); --user NAME:PASSWORD may be repeated (a stand-in
-for your real login). Point the page's `endpoint` at this server's /v1/batches and set its
-`clientToken` to the placeholder.
+Secrets come from the environment or files, never argv: VEIL_PROXY_SECRET (32+ characters),
+VEIL_REAL_TOKEN (the collector's client token), each also as VEIL_..._FILE naming a file. Users
+sign in with POST /login (user, password); VEIL_PROXY_USERS_FILE is a JSON object {name: password}
+(a stand-in for your real login). Point the page's `endpoint` at this server's /v1/batches and set
+its `clientToken` to the placeholder; start the collector with --trusted-proxy set to this proxy's
+address so it believes the user identity this proxy forwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+from pathlib import Path
 
 import uvicorn
+
+from examples.collector.access import read_secret
 
 from .app import ProxySettings, create_proxy_app
 
@@ -23,13 +31,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8702)
     parser.add_argument("--collector", required=True, help="the collector's /v1/batches URL")
     parser.add_argument("--placeholder", default="public-placeholder")
-    parser.add_argument("--user", action="append", default=[], help="NAME:PASSWORD (repeatable)")
     parser.add_argument("--insecure-cookie", action="store_true", help="allow the cookie over plain http (local testing)")
     args = parser.parse_args()
-    secret, real = os.environ.get("VEIL_PROXY_SECRET"), os.environ.get("VEIL_REAL_TOKEN")
+    secret, real = read_secret("VEIL_PROXY_SECRET"), read_secret("VEIL_REAL_TOKEN")
     if not secret or len(secret) < 32 or not real:
-        raise SystemExit("set VEIL_PROXY_SECRET (32+ characters) and VEIL_REAL_TOKEN in the environment")
-    users = dict(u.split(":", 1) for u in args.user)
+        raise SystemExit("set VEIL_PROXY_SECRET (32+ characters) and VEIL_REAL_TOKEN (or their _FILE forms)")
+    users_file = os.environ.get("VEIL_PROXY_USERS_FILE")
+    users = json.loads(Path(users_file).read_text()) if users_file else {}
+    if not users:
+        print("warning: no VEIL_PROXY_USERS_FILE: nobody can sign in")
     settings = ProxySettings(secret_key=secret.encode(), collector_endpoint=args.collector, real_token=real,
                              placeholder_token=args.placeholder, users=users, secure_cookie=not args.insecure_cookie)
     uvicorn.run(create_proxy_app(settings), host=args.host, port=args.port, log_level="warning")

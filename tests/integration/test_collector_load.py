@@ -27,13 +27,15 @@ def body(session: str, seq: int, view: str = "0123456789abcdef") -> bytes:
 def run_session(url: str, index: int) -> list[int]:
     session = f"{index:032x}"
     statuses = []
+    headers = {"Content-Encoding": "gzip", "X-Veil-Token": TOKEN}
     with httpx2.Client(timeout=10) as client:
         for seq in range(BATCHES):
             attempts = 2 if (index + seq) % 5 == 0 else 1  # a retry after a lost response
             for _ in range(attempts):
-                r = client.post(url, content=body(session, seq),
-                                headers={"Content-Encoding": "gzip", "X-Veil-Token": TOKEN})
+                r = client.post(url, content=body(session, seq), headers=headers)
                 statuses.append(r.status_code)
+                if r.status_code == 200:  # the session's write key, sent back on every later batch
+                    headers["X-Veil-Session-Key"] = r.json()["sessionKey"]
     return statuses
 
 

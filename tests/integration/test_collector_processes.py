@@ -32,10 +32,11 @@ def body(session: str, seq: int, view: str = "0123456789abcdef") -> bytes:
 
 def start(database: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "VEIL_MASTER_KEY": MASTER, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "VEIL_MASTER_KEY": MASTER, "PYTHONPATH": str(ROOT), "VEIL_CLIENT_TOKEN": TOKEN,
+           "VEIL_OPERATOR_TOKEN": "op", "VEIL_SESSION_SECRET": "s" * 32}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "examples.collector", "--port", str(port), "--database", database, "--token", TOKEN,
-         "--operator-token", "op", "--workers", str(workers)],
+        [sys.executable, "-m", "examples.collector", "--port", str(port), "--database", database,
+         "--workers", str(workers)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -50,15 +51,23 @@ def start(database: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
     raise AssertionError("collector did not start")
 
 
+SESSION_KEYS: dict[str, str] = {}
+
+
 def post(url: str, session: str, seq: int) -> int:
-    """One POST on a fresh connection (so that the kernel spreads them over the workers); retries
-    a 429 or 503 as the SDK does. Returns the final status, or 0 when the server went away."""
+    """One POST on a fresh connection (so that the kernel spreads them over the workers); sends the
+    session's write key once an answer gave it, and retries a 429 or 503 as the SDK does. Returns
+    the final status, or 0 when the server went away."""
     for _ in range(50):
+        headers = {"Content-Encoding": "gzip", "X-Veil-Token": TOKEN}
+        if session in SESSION_KEYS:
+            headers["X-Veil-Session-Key"] = SESSION_KEYS[session]
         try:
-            r = httpx2.post(url + "/v1/batches", content=body(session, seq), timeout=10,
-                            headers={"Content-Encoding": "gzip", "X-Veil-Token": TOKEN})
+            r = httpx2.post(url + "/v1/batches", content=body(session, seq), timeout=10, headers=headers)
         except httpx2.HTTPError:
             return 0
+        if r.status_code == 200:
+            SESSION_KEYS[session] = r.json()["sessionKey"]
         if r.status_code not in (429, 503):
             return r.status_code
         time.sleep(float(r.headers.get("retry-after", "1")) / 4)

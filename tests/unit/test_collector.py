@@ -9,38 +9,50 @@ from starlette.testclient import TestClient
 from examples.collector.app import CollectorSettings, create_app
 
 TOKEN = "tok_123"
+SESSION = "abcdef0123456789abcdef0123456789"  # the SDK's shape: 32 lowercase hex
+OPERATOR = "op-token"
+READ = {"Authorization": "Bearer " + OPERATOR}
 ORIGIN = "http://site.example"
 
 
 @pytest.fixture
 def client(tmp_path):
     app = create_app(CollectorSettings(db_path=tmp_path / "c.sqlite3", client_token=TOKEN, allowed_origins=(ORIGIN,),
-                                       max_body_bytes=64 * 1024, max_decompressed_bytes=256 * 1024))
+                                       max_body_bytes=64 * 1024, max_decompressed_bytes=256 * 1024,
+                                       operator_token=OPERATOR))
     return TestClient(app)
 
 
-def batch(session="abcdef0123456789", seq=0, events=None, view="0123456789abcdef"):
+def batch(session=SESSION, seq=0, events=None, view="0123456789abcdef"):
     events = events or [{"type": 4, "data": {"href": "/", "width": 1, "height": 1}, "timestamp": 1}]
     return gzip.compress(json.dumps({"session": session, "view": view, "seq": seq, "events": events}).encode())
 
 
-def post(client, body, token=TOKEN, encoding="gzip"):
+def post(client, body, token=TOKEN, encoding="gzip", key=True):
+    """Post as the session's writer: with its session key (see test_collector_security for the binding)."""
     headers = {"Content-Type": "application/json", "Content-Encoding": encoding, "X-Veil-Token": token}
+    if key:
+        headers["X-Veil-Session-Key"] = client.app.state.session_key(SESSION)
     return client.post("/v1/batches", content=body, headers=headers)
 
 
+def answer(response):
+    """The answer without the session key it carries."""
+    return {k: v for k, v in response.json().items() if k != "sessionKey"}
+
+
 def test_accepts_stores_and_serves_back(client):
-    assert post(client, batch()).json() == {"ok": True, "duplicate": False}
+    assert answer(post(client, batch())) == {"ok": True, "duplicate": False}
     assert post(client, batch(seq=1)).status_code == 200
-    sessions = client.get("/v1/sessions").json()
-    assert sessions[0]["session"] == "abcdef0123456789" and sessions[0]["batches"] == 2
-    assert len(client.get("/v1/sessions/abcdef0123456789/events").json()) == 2
+    sessions = client.get("/v1/sessions", headers=READ).json()
+    assert sessions[0]["session"] == SESSION and sessions[0]["batches"] == 2
+    assert len(client.get("/v1/sessions/" + SESSION + "/events", headers=READ).json()) == 2
 
 
 def test_a_retried_batch_is_stored_once(client):
     post(client, batch())
-    assert post(client, batch()).json() == {"ok": True, "duplicate": True}
-    assert client.app.state.store.batch_count("abcdef0123456789") == 1
+    assert answer(post(client, batch())) == {"ok": True, "duplicate": True}
+    assert client.app.state.store.batch_count(SESSION) == 1
 
 
 def test_wrong_or_missing_token_is_refused(client):
@@ -55,10 +67,10 @@ def test_wrong_or_missing_token_is_refused(client):
         (gzip.compress(b"not json"), 400),
         (gzip.compress(b"[1, 2]"), 422),
         (gzip.compress(json.dumps({"session": "short", "seq": 0, "events": [{}]}).encode()), 422),
-        (gzip.compress(json.dumps({"session": "abcdef0123456789", "seq": -1, "events": []}).encode()), 422),
+        (gzip.compress(json.dumps({"session": SESSION, "seq": -1, "events": []}).encode()), 422),
         (batch(events=[{"type": 42, "data": {}, "timestamp": 1}]), 422),
         (batch(events=[{"type": 2, "data": {}, "timestamp": "yesterday"}]), 422),
-        (gzip.compress(json.dumps({"session": "abcdef0123456789", "view": "0123456789abcdef", "seq": 0, "events": [], "evil": 1}).encode()), 422),
+        (gzip.compress(json.dumps({"session": SESSION, "view": "0123456789abcdef", "seq": 0, "events": [], "evil": 1}).encode()), 422),
     ],
 )
 def test_malformed_bodies_get_a_clear_4xx(client, body, status):
@@ -108,26 +120,26 @@ def test_pii_that_slipped_past_the_browser_is_masked_and_counted(client):
         {"id": 6, "attributes": {"class": "sk_live_abcdefghijklmnop0123456789abcd", "title": "card 4111 1111 1111 1111"}}],
         "removes": [], "adds": []}, "timestamp": 1}]
     assert post(client, batch(events=leaky)).status_code == 200
-    stored = client.get("/v1/sessions/abcdef0123456789/events").json()
+    stored = client.get("/v1/sessions/" + SESSION + "/events", headers=READ).json()
     text = str(stored)
     assert "ada@example.com" not in text and "4111 1111 1111 1111" not in text
     assert "sk_live_abcdefghijklmnop0123456789abcd" in text, "class names are markup, left alone"
-    assert client.get("/v1/stats").json()["piiMasked"] == 2
+    assert client.get("/v1/stats", headers=READ).json()["piiMasked"] == 2
 
 
 def test_dropped_count_is_recorded(client):
-    body = gzip.compress(json.dumps({"session": "abcdef0123456789", "view": "0123456789abcdef", "seq": 0, "dropped": 4,
+    body = gzip.compress(json.dumps({"session": SESSION, "view": "0123456789abcdef", "seq": 0, "dropped": 4,
                                      "events": [{"type": 4, "data": {}, "timestamp": 1}]}).encode())
     assert post(client, body).status_code == 200
-    assert client.get("/v1/stats").json()["droppedBatches"] == 4
+    assert client.get("/v1/stats", headers=READ).json()["droppedBatches"] == 4
 
 
 def test_a_seq_reused_by_another_page_view_of_the_session_is_never_taken_for_a_retry(client):
     # A reload starts a new page view whose batches count from seq 0 again, in the same session.
-    assert post(client, batch(seq=0, view="aaaaaaaaaaaaaaaa")).json() == {"ok": True, "duplicate": False}
-    assert post(client, batch(seq=0, view="bbbbbbbbbbbbbbbb")).json() == {"ok": True, "duplicate": False}
-    assert post(client, batch(seq=0, view="bbbbbbbbbbbbbbbb")).json() == {"ok": True, "duplicate": True}
-    assert client.app.state.store.batch_count("abcdef0123456789") == 2
+    assert answer(post(client, batch(seq=0, view="aaaaaaaaaaaaaaaa"))) == {"ok": True, "duplicate": False}
+    assert answer(post(client, batch(seq=0, view="bbbbbbbbbbbbbbbb"))) == {"ok": True, "duplicate": False}
+    assert answer(post(client, batch(seq=0, view="bbbbbbbbbbbbbbbb"))) == {"ok": True, "duplicate": True}
+    assert client.app.state.store.batch_count(SESSION) == 2
 
 
 def test_a_visit_is_served_page_view_by_page_view_in_the_order_they_began(client):
@@ -140,14 +152,14 @@ def test_a_visit_is_served_page_view_by_page_view_in_the_order_they_began(client
     post(client, batch(seq=1, view="0000000000000001", events=meta(21)))
     post(client, batch(seq=1, view="ffffffffffffffff", events=meta(11)))
     store = client.app.state.store
-    assert store.views("abcdef0123456789") == ["ffffffffffffffff", "0000000000000001"]
-    stamps = [e["timestamp"] for e in client.get("/v1/sessions/abcdef0123456789/events").json()]
+    assert store.views(SESSION) == ["ffffffffffffffff", "0000000000000001"]
+    stamps = [e["timestamp"] for e in client.get("/v1/sessions/" + SESSION + "/events", headers=READ).json()]
     assert stamps == [10, 11, 20, 21]
 
 
 @pytest.mark.parametrize("view", [None, "", "ABCDEF0123456789", "0123", "0123456789abcdef0", 7])
 def test_a_batch_without_a_well_formed_view_id_is_refused(client, view):
-    frame = {"session": "abcdef0123456789", "seq": 0, "events": [{"type": 4, "data": {}, "timestamp": 1}]}
+    frame = {"session": SESSION, "seq": 0, "events": [{"type": 4, "data": {}, "timestamp": 1}]}
     if view is not None:
         frame["view"] = view
     response = post(client, gzip.compress(json.dumps(frame).encode()))
@@ -164,7 +176,7 @@ def test_a_database_from_before_view_ids_keeps_its_batches(tmp_path):
         db.execute("CREATE TABLE batches (session TEXT NOT NULL, seq INTEGER NOT NULL, received_at REAL NOT NULL, "
                    "event_count INTEGER NOT NULL, body_bytes INTEGER NOT NULL, first_ts REAL, last_ts REAL, "
                    "events TEXT NOT NULL, PRIMARY KEY (session, seq))")
-        db.execute("INSERT INTO batches VALUES ('abcdef0123456789', 0, 1.0, 1, 10, 1, 1, '[{\"type\":4}]')")
+        db.execute("INSERT INTO batches VALUES (?, 0, 1.0, 1, 10, 1, 1, '[{\"type\":4}]')", (SESSION,))
     store = Store(path)
-    assert store.identities("abcdef0123456789") == [(LEGACY_VIEW, 0)]
-    assert store.add("abcdef0123456789", "0123456789abcdef", 0, [{"type": 4, "timestamp": 2}], 10)
+    assert store.identities(SESSION) == [(LEGACY_VIEW, 0)]
+    assert store.add(SESSION, "0123456789abcdef", 0, [{"type": 4, "timestamp": 2}], 10)

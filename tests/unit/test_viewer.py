@@ -45,3 +45,23 @@ def test_session_data_needs_the_operator_token(client):
     assert client.get("/v1/sessions", headers={"Authorization": "Bearer nope"}).status_code == 401
     assert client.get("/v1/sessions/abcdef0123456789/events").status_code == 401
     assert client.get("/v1/sessions", headers={"Authorization": "Bearer op"}).json() == []
+
+
+def test_a_visit_is_listed_once_with_its_page_views_and_served_in_order(client):
+    import gzip
+    import json
+
+    session = "ab" * 16
+    key = None
+    for view, ts in (("00000000000000b2", 500), ("00000000000000a1", 100), ("00000000000000b2", 600)):
+        events = [{"type": 4, "data": {"href": f"/{view}"}, "timestamp": ts}, {"type": 2, "data": {"node": {}}, "timestamp": ts}]
+        body = gzip.compress(json.dumps({"session": session, "view": view, "seq": 0 if ts < 600 else 1, "events": events}).encode())
+        headers = {"Content-Encoding": "gzip", **({"X-Veil-Session-Key": key} if key else {})}
+        answer = client.post("/v1/batches", content=body, headers=headers)
+        assert answer.status_code == 200
+        key = answer.json()["sessionKey"]
+    read = {"Authorization": "Bearer op"}
+    [visit] = client.get("/v1/sessions", headers=read).json()
+    assert visit["session"] == session and visit["views"] == 2 and visit["batches"] == 3
+    events = client.get(f"/v1/sessions/{session}/events", headers=read).json()
+    assert [e["timestamp"] for e in events if e["type"] == 4] == [100, 500, 600], "page views in the order they began"

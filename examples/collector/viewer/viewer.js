@@ -1,5 +1,7 @@
 /*
- * The replay viewer: lists sessions and plays one with rrweb-player (vendored, unmodified).
+ * The replay viewer: lists visits (one row per session, with its number of page views) and plays a
+ * whole visit with rrweb-player (vendored, unmodified): the collector serves the page views in the
+ * order they began, each starting with its own meta event and full snapshot, as one event list.
  *
  * Rules: the operator token comes from the URL fragment (#token=..., never sent to a server, and
  * removed from the address bar at once) or the form, and is kept in sessionStorage for this tab.
@@ -27,6 +29,7 @@
     return fetch(path, { headers: { Authorization: "Bearer " + sessionStorage.getItem(TOKEN_KEY) }, cache: "no-store" })
       .then(function (r) {
         if (r.status === 401) throw new Error("unauthorized");
+        if (r.status === 429) throw new Error("Too many wrong tokens from this address: wait a minute.");
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
       });
@@ -54,7 +57,7 @@
       if (s.session === current) row.className = "current";
       cell(row, s.start ? new Date(s.start).toLocaleString() : "?");
       cell(row, (s.durationMs / 1000).toFixed(1) + " s");
-      cell(row, String(s.pages));
+      cell(row, String(s.views || s.pages));
       cell(row, String(s.events));
       cell(row, String(s.bytes));
       cell(row, s.session.slice(0, 12) + "…", true);
@@ -96,6 +99,9 @@
   }
 
   function open() {
+    api("/v1/whoami").then(function (me) {
+      document.getElementById("operator").textContent = "Signed in as " + me.name + " (" + me.role + "). Every replay you open is recorded in the audit log.";
+    }, function () {});
     document.getElementById("login").hidden = true;
     document.getElementById("main").hidden = false;
     refresh().catch(showLogin);
