@@ -85,6 +85,24 @@ def build_veil_wheel(out_dir: Path) -> Path:
     return wheel
 
 
+def bundle(entry: Path, fmt: str, externals: tuple[str, ...] = ()) -> str:
+    """One shim entry and every module it imports, as one file (esbuild from node_modules).
+
+    ``fmt`` is ``iife`` for a classic script (veil.js) or ``esm`` for a module (worker, observer);
+    ``externals`` are import paths left as they are (the vendored rrweb-snapshot, Pyodide), which
+    dist/ ships as their own files. The output has no minification, so a stack trace stays readable.
+    """
+    esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
+    if not esbuild.exists():
+        raise BuildError("node_modules/.bin/esbuild is missing: run `npm ci` first")
+    command = [str(esbuild), str(entry), "--bundle", f"--format={fmt}", "--target=es2020", "--charset=utf8",
+               "--legal-comments=inline", "--log-level=warning", *(f"--external:{e}" for e in externals)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise BuildError(f"esbuild failed on {entry.name}: {done.stderr.strip()}")
+    return done.stdout
+
+
 def check_vendored_rrweb_snapshot() -> Path:
     """shim/vendor must hold rrweb-snapshot byte for byte as npm ships it."""
     vendored = ROOT / "shim" / "vendor" / "rrweb-snapshot" / RRWEB_SNAPSHOT_FILE
