@@ -222,8 +222,10 @@
 
   var outbox = { items: [], bytes: 0, dropped: 0, retryTimer: 0, pumping: null, inflight: null, offline: !navigator.onLine };
 
-  function enqueue(bytes, session) {
-    var item = { bytes: bytes, attempts: 0, session: session };
+  // ``reports``: the earlier losses this batch reports (``dropped``); if it is lost in turn, the
+  // next batch must report them again.
+  function enqueue(bytes, session, reports) {
+    var item = { bytes: bytes, attempts: 0, session: session, reports: reports || 0 };
     var firstAttempt = new Promise(function (resolve) {
       item.settle = resolve;
     });
@@ -252,6 +254,7 @@
       if (it === outbox.inflight) return true;
       outbox.bytes -= it.bytes.byteLength;
       lost += 1;
+      outbox.dropped += it.reports;
       if (it.settle) it.settle({ sent: false, reason: "queue-full" });
       it.settle = null;
       return false;
@@ -522,6 +525,7 @@
     state.standby = null; // this flush sends those events; never send them twice under one seq
     var drained = state.observer ? state.observer.drain() : Promise.resolve();
     var dropped = outbox.dropped;
+    var reports = 0;
     return drained.then(function () {
       return call("flush", { dropped: dropped });
     }).then(function (answer) {
@@ -529,6 +533,7 @@
       state.counters.workerQueueBytes = answer.pendingBytes || 0;
       var bytes = answer.batch;
       if (!bytes || generation !== state.generation) return { sent: false, reason: "empty" };
+      reports = answer.reports || 0;
       debug("batch of", bytes.byteLength, "bytes (gzip) queued");
       outbox.dropped -= dropped;
       if (answer.more) flush().catch(countError); // cut at its size bound: the rest follows at once
@@ -536,7 +541,7 @@
     }).then(function (body) {
       if (body === null) return { sent: false, reason: "before-send" };
       if (body.sent !== undefined) return body;
-      return { firstAttempt: enqueue(body, session) };
+      return { firstAttempt: enqueue(body, session, reports) };
     });
   }
 

@@ -63,7 +63,8 @@ function handle(type, payload) {
     case "flush": {
       const batch = bridge.take_batch(payload ? payload.dropped || 0 : 0);
       // "more": the batch was cut at its size bound and events are still pending here.
-      return { batch: batch == null ? null : batch, more: bridge.has_more(), pendingBytes: bridge.pending_bytes() };
+      return { batch: batch == null ? null : batch, more: bridge.has_more(), pendingBytes: bridge.pending_bytes(),
+        reports: batch == null ? 0 : bridge.last_reported() };
     }
     case "resync":
       return JSON.parse(bridge.resync());

@@ -160,6 +160,10 @@ class Core:
         """The next gzipped batch, or None; ``dropped`` counts batches the host had to discard."""
         return self.recorder.take_batch(dropped) if self.recorder is not None else None
 
+    def last_reported(self) -> int:
+        """The ``dropped`` count the last batch taken carries (a lost batch loses its report too)."""
+        return self.recorder.last_reported if self.recorder is not None else 0
+
     def has_more(self) -> bool:
         """Events are still pending after a take: the host should flush again at once."""
         return self.recorder is not None and self.recorder.has_more

@@ -55,6 +55,10 @@ def pending_bytes() -> int:
     return _core.pending_bytes()
 
 
+def last_reported() -> int:
+    return _core.last_reported()
+
+
 def has_more() -> bool:
     return _core.has_more()
 

@@ -57,6 +57,7 @@ class Recorder:
         self.awaiting_snapshot = False
         self._last_meta: dict[str, Any] | None = None
         self._lost_batches = 0  # pending events discarded by resync, reported with the next batch
+        self.last_reported = 0  # the ``dropped`` the last batch taken carries
 
     def start(self) -> None:
         """Begin a recording; the next observation must be a meta event and a full snapshot."""
@@ -135,9 +136,12 @@ class Recorder:
     def take_batch(self, dropped: int = 0) -> bytes | None:
         """The next gzipped batch of masked events, or None; ``dropped`` (batches the host lost,
         plus any resync discarded) is reported in it."""
-        batch = self.queue.take(dropped + self._lost_batches, max_chars=BATCH_MAX_CHARS)
+        reported = dropped + self._lost_batches
+        batch = self.queue.take(reported, max_chars=BATCH_MAX_CHARS)
         if batch is not None:
             self._lost_batches = 0
+            # If this batch is lost in turn, the host must report its gap again with the next one.
+            self.last_reported = reported
         return batch
 
     @property

