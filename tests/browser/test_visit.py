@@ -189,8 +189,10 @@ def test_a_hung_endpoint_costs_bounded_memory_and_only_reported_loss(context, se
         page.evaluate("() => Veil.flush()")
         stats = page.evaluate("Veil.stats()")
         assert stats["queuedBatches"] == 0 and stats["queueDropped"] == 0, stats
-        assert max(worker_queue) <= 2 * 1024 * 1024, "the worker holds about one batch, not the backlog"
-        assert max(memory) - memory[0] <= 48 * 1024 * 1024, "the worker's memory stays bounded"
+        # Measured: the busy page's snapshot is ~1.3 MB of masked JSON, and the worker's memory does
+        # not grow during the hang (before the fix: events piled up in the worker, 30 -> 136 MB).
+        assert max(worker_queue) <= 2 * 1024 * 1024, ("the worker holds about one batch, not the backlog", worker_queue)
+        assert max(memory) - memory[0] <= 32 * 1024 * 1024, ("the worker's memory stays bounded", memory)
 
         session = site.only_session()
         stored = site.store.identities(session)
@@ -205,7 +207,7 @@ def test_a_hung_endpoint_costs_bounded_memory_and_only_reported_loss(context, se
         # What was stored is what was sent under that identity; after each gap, a full snapshot.
         sent = {(b["view"], b["seq"]): b for b in capture.batches()}
         after_gaps = [sent[(view, seq)] for seq in sorted(seqs) if seq - 1 in missing]
-        assert after_gaps and all(b.get("dropped") for b in after_gaps), "the batch after a gap reports it"
+        assert after_gaps and all(b.get("dropped") for b in after_gaps), ("the batch after a gap reports it", missing, seqs)
         for gap_end in (b["seq"] for b in after_gaps):
             following = [e["type"] for seq in sorted(seqs) if seq >= gap_end for e in sent[(view, seq)]["events"]]
             assert following[:2] == [4, 2], "the replay after a gap starts from a full snapshot"
