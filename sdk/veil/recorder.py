@@ -81,7 +81,8 @@ class Recorder:
         until a fresh full snapshot; return how many events were discarded."""
         discarded = len(self.queue)
         if discarded:
-            self.queue.take()  # their seq is spent, as a batch the host dropped would have spent it
+            # All of them at once, under one seq: spent as a batch the host dropped would have spent it.
+            self.queue.take(max_chars=1 << 62)
             self._lost_batches += 1
         self.awaiting_snapshot = True
         return discarded

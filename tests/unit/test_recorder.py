@@ -356,3 +356,6 @@ def test_the_worker_holds_at_most_one_batch_and_a_large_backlog_leaves_in_bounde
         sizes.append(len(gzip.decompress(batch)))
         assert recorder.has_more == (len(recorder.queue) > 0)
     assert len(sizes) >= 3 and max(sizes) <= BATCH_MAX_CHARS + 1024
+    # A resync discards everything the worker holds, however much, as one lost batch.
+    recorder.observe(noisy)
+    assert len(recorder.queue) == 30 and recorder.resync() == 30 and len(recorder.queue) == 0
