@@ -499,18 +499,17 @@
   // outbox, and the worker holds at most one batch's worth of events.
   var flushChain = Promise.resolve();
 
-  // Resolves with the first delivery attempt of the batch it handed over (and of every batch
-  // queued before it), or at once when there was nothing to send.
+  // Resolves with the first delivery attempt of the batch it handed over, once the batches queued
+  // before it have had theirs too (also when there was nothing new to send).
   function flush() {
     var handed = flushChain.then(handOver, handOver);
     flushChain = handed.catch(function () {});
     return handed.then(function (outcome) {
-      if (!outcome.firstAttempt) return publicResult(outcome);
-      return outcome.firstAttempt.then(function (result) {
-        // Also wait for the batches queued before this one, so "flushed" means handed over.
-        return (outbox.pumping || Promise.resolve()).then(function () {
-          return publicResult(result);
-        });
+      return outcome.firstAttempt || outcome;
+    }).then(function (result) {
+      // Also wait for the batches queued before this one, so "flushed" means handed over.
+      return (outbox.pumping || Promise.resolve()).then(function () {
+        return publicResult(result);
       });
     });
   }
