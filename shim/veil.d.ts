@@ -41,6 +41,8 @@ export interface VeilConfig {
   tcfPurposes?: number[];
   /** Bound of the outbox of batches waiting for delivery, in bytes (default 4 MiB). */
   maxQueueBytes?: number;
+  /** Every POST is aborted (and retried with backoff) after this many ms, 500-300000 (default 15000). */
+  requestTimeoutMs?: number;
   /** Print Veil's decisions (never page content) to the console (default false). */
   debug?: boolean;
 }
@@ -58,14 +60,27 @@ export interface FlushResult {
 }
 
 export interface VeilStats {
+  /** Errors caught inside Veil (each also reported to Veil.on("error")). */
   errors: number;
   batchesSent: number;
+  /** Batches refused for good with a 4xx (413 and session-key refusals included). */
   batchesFailed: number;
+  /** Batches the collector refused as too large (413). */
+  batchesTooLarge: number;
+  /** Batches refused with a 403 naming the session key. */
+  batchesRefused: number;
+  /** Batches the bounded outbox dropped since the page loaded (reported on the wire as `dropped`). */
+  batchesDropped: number;
+  /** Events dropped by the fail-closed masker (or too large for any collector). */
   dropped: number;
   beforeSendDropped: number;
   /** Size of the WebAssembly memory the worker's Python runs in (it only grows), in bytes. */
   workerMemoryBytes: number;
+  /** Masked JSON waiting in the worker, not yet cut into a batch, in characters (bounded by one batch). */
+  workerQueueBytes: number;
+  /** Batches waiting in the outbox. */
   queuedBatches: number;
+  /** Batches dropped by the outbox and not yet reported to the collector. */
   queueDropped: number;
 }
 

@@ -21,6 +21,9 @@
   var OBSERVE_DELAY_MS = 50; // how long observations gather before the worker masks them
   var CONSENT_KEY = "veil:consent"; // localStorage, only with persistConsent
   var SESSION_KEY = "veil:session"; // sessionStorage: tab-scoped
+  // sessionStorage, one per session: the write credential a collector answered with.
+  var SESSION_WRITE_KEY_PREFIX = "veil:session-key:";
+  var SESSION_WRITE_KEY_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
   var state = {
     status: "idle",
@@ -36,9 +39,12 @@
     dirty: false,
     queue: Promise.resolve(), // start/stop/consent changes run one at a time, in order
     generation: 0,
+    sessionId: null, // the session the recording's batches belong to
+    sessionKeys: {}, // session id -> the collector's write credential for it
     tcf: null,
     navigationHooks: [],
-    counters: { errors: 0, batchesSent: 0, batchesFailed: 0, dropped: 0, beforeSendDropped: 0, workerMemoryBytes: 0 },
+    counters: { errors: 0, batchesSent: 0, batchesFailed: 0, batchesTooLarge: 0, batchesRefused: 0, batchesDropped: 0,
+      dropped: 0, beforeSendDropped: 0, workerMemoryBytes: 0, workerQueueBytes: 0 },
   };
 
   var errorListeners = [];
@@ -198,33 +204,38 @@
   }
 
   // ---- transport ---------------------------------------------------------------------------
-  // Batches wait in a bounded outbox and are POSTed in order, one at a time. Network errors, 5xx
-  // and 429 are retried with exponential backoff and jitter (or after Retry-After); other 4xx
-  // answers drop the batch. When the outbox outgrows maxQueueBytes the oldest batches are
-  // dropped, and the next batch tells the collector how many. Retries keep the batch's seq, so
-  // the collector's (session, view, seq) deduplication makes delivery exactly-once.
+  // Batches wait in a bounded outbox and are POSTed in order, one at a time. Every request is
+  // aborted after requestTimeoutMs. Timeouts, network errors, 5xx and 429 are retried with
+  // exponential backoff and jitter (or after Retry-After); other 4xx answers drop the batch,
+  // counted (413 and a refused session key each have their own counter) and reported. When the
+  // outbox outgrows maxQueueBytes, every batch not in flight is dropped (the oldest, and the later
+  // ones whose events cannot be replayed without them), the core discards what it holds and a
+  // fresh full snapshot follows; the next batch tells the collector how many were lost. Retries
+  // keep the batch's identity, so the collector's (session, view, seq) deduplication makes delivery
+  // exactly-once.
 
   var RETRY_BASE_MS = 1000;
   var RETRY_CAP_MS = 30000;
   var RETRY_AFTER_CAP_MS = 300000;
   var KEEPALIVE_BUDGET = 60 * 1024; // browsers allow 64 KiB of keepalive bodies in flight, in all
+  var ANSWER_MAX_CHARS = 64 * 1024; // a collector's answer is small JSON; anything longer is ignored
 
-  var outbox = { items: [], bytes: 0, dropped: 0, retryTimer: 0, pumping: null, offline: !navigator.onLine };
+  var outbox = { items: [], bytes: 0, dropped: 0, retryTimer: 0, pumping: null, inflight: null, offline: !navigator.onLine };
 
-  function enqueue(bytes) {
-    var item = { bytes: bytes, attempts: 0 };
+  // ``reports``: the earlier losses this batch reports (``dropped``); if it is lost in turn, the
+  // next batch must report them again.
+  function enqueue(bytes, session, reports) {
+    var item = { bytes: bytes, attempts: 0, session: session, reports: reports || 0 };
     var firstAttempt = new Promise(function (resolve) {
       item.settle = resolve;
     });
     outbox.items.push(item);
     outbox.bytes += bytes.byteLength;
-    while (outbox.bytes > state.core.maxQueueBytes && outbox.items.length > 1) {
-      var oldest = outbox.items.shift();
-      outbox.bytes -= oldest.bytes.byteLength;
-      outbox.dropped += 1;
-      if (oldest.settle) oldest.settle({ sent: false, reason: "queue-full" });
+    // A lone batch (beside the one in flight) stays even over the bound: it is at most one batch.
+    if (outbox.bytes > state.core.maxQueueBytes && outbox.items.some(function (it) { return it !== item && it !== outbox.inflight; })) {
+      overflow();
     }
-    if (outbox.retryTimer || outbox.offline) {
+    if (item.settle && (outbox.retryTimer || outbox.offline)) {
       // Waiting out a backoff or offline: say so now rather than after the wait.
       item.settle({ sent: false, reason: outbox.offline ? "offline" : "queued-for-retry" });
       item.settle = null;
@@ -233,12 +244,40 @@
     return firstAttempt;
   }
 
+  // The outbox is full: drop every batch not in flight. Keeping the newest would not help: their
+  // incremental events refer to nodes the dropped ones created, so they cannot be replayed. The
+  // core then discards its pending events and queues nothing until the fresh full snapshot taken
+  // here, so the replay after the gap starts from a full snapshot.
+  function overflow() {
+    var lost = 0;
+    outbox.items = outbox.items.filter(function (it) {
+      if (it === outbox.inflight) return true;
+      outbox.bytes -= it.bytes.byteLength;
+      lost += 1;
+      outbox.dropped += it.reports;
+      if (it.settle) it.settle({ sent: false, reason: "queue-full" });
+      it.settle = null;
+      return false;
+    });
+    outbox.dropped += lost;
+    state.counters.batchesDropped += lost;
+    countError(new Error("outbox over maxQueueBytes: " + lost + " batches dropped; a fresh snapshot follows"), "transport");
+    var generation = state.generation;
+    call("resync").then(function () {
+      if (generation === state.generation && state.observer) state.observer.snapshot();
+    }).catch(countError);
+  }
+
   function removeItem(item) {
     var i = outbox.items.indexOf(item);
     if (i >= 0) {
       outbox.items.splice(i, 1);
       outbox.bytes -= item.bytes.byteLength;
     }
+  }
+
+  function retryable(result) {
+    return result.error !== undefined || result.status === 429 || result.status >= 500;
   }
 
   function retryDelay(item, response) {
@@ -252,22 +291,41 @@
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
+  // A failed delivery is counted and reported; 413 and a refused session key are final and
+  // each have a counter of their own, so neither is ever a silent drop.
+  function reportFailure(result) {
+    var answer = result.answer;
+    var said = answer && typeof answer.error === "string" ? ": " + answer.error.slice(0, 200) : "";
+    if (result.status === 413) {
+      state.counters.batchesTooLarge += 1;
+      countError(new Error("delivery refused: batch too large (413)" + said), "transport");
+    } else if (result.status === 403 && /session.?key/i.test(said)) {
+      state.counters.batchesRefused += 1;
+      countError(new Error("delivery refused: session key (403)" + said), "transport");
+    } else {
+      countError(new Error("delivery failed: " + (result.status || result.error) + said), "transport");
+    }
+  }
+
   function pump() {
     if (outbox.pumping || outbox.retryTimer || outbox.offline) return outbox.pumping || Promise.resolve();
     outbox.pumping = (function next() {
       var item = outbox.items[0];
       if (!item || outbox.offline) return Promise.resolve();
-      return post(item.bytes, false).then(function (result) {
-        var retryable = result.error !== undefined || result.status === 429 || result.status >= 500;
-        debug("delivery:", result.sent ? "ok" : "failed", result.status || result.error || "", retryable ? "(will retry)" : "");
-        if (!result.sent) countError(new Error("delivery failed: " + (result.status || result.error)), "transport");
+      outbox.inflight = item;
+      return post(item.bytes, false, item.session).then(function (result) {
+        outbox.inflight = null;
+        var again = retryable(result);
+        debug("delivery:", result.sent ? "ok" : "failed", result.status || result.error || "", again ? "(will retry)" : "");
+        if (!result.sent) reportFailure(result);
         if (item.settle) item.settle(result);
         item.settle = null;
-        if (!retryable) {
+        if (!again) {
           if (!result.sent) state.counters.batchesFailed += 1;
           removeItem(item);
           return next();
         }
+        if (outbox.items.indexOf(item) < 0) return next(); // dropped or withdrawn meanwhile
         item.attempts += 1;
         outbox.retryTimer = setTimeout(function () {
           outbox.retryTimer = 0;
@@ -276,6 +334,7 @@
         return undefined;
       });
     })().catch(countError).then(function () {
+      outbox.inflight = null;
       outbox.pumping = null;
     });
     return outbox.pumping;
@@ -292,9 +351,50 @@
     pump();
   }
 
-  function post(bytes, keepalive) {
+  // The collector's write credential for a session: from memory, else from sessionStorage.
+  function sessionKey(session) {
+    if (!session) return null;
+    if (state.sessionKeys[session]) return state.sessionKeys[session];
+    var stored = readStored("sessionStorage", SESSION_WRITE_KEY_PREFIX + session);
+    if (typeof stored !== "string" || !SESSION_WRITE_KEY_PATTERN.test(stored)) return null;
+    state.sessionKeys[session] = stored;
+    return stored;
+  }
+
+  function rememberSessionKey(session, answer) {
+    var key = answer && answer.sessionKey;
+    if (!session || typeof key !== "string" || !SESSION_WRITE_KEY_PATTERN.test(key)) return;
+    if (state.sessionKeys[session] === key) return;
+    state.sessionKeys[session] = key;
+    writeStored("sessionStorage", SESSION_WRITE_KEY_PREFIX + session, key);
+  }
+
+  // The answer's JSON (small), or null: a sessionKey may be in it, and an error's reason.
+  function readAnswer(response) {
+    var type = response.headers.get("Content-Type") || "";
+    if (type.indexOf("json") < 0) return Promise.resolve(null);
+    return response.text().then(function (text) {
+      if (text.length > ANSWER_MAX_CHARS) return null;
+      var value = JSON.parse(text);
+      return value && typeof value === "object" ? value : null;
+    }).catch(function () {
+      return null;
+    });
+  }
+
+  // One POST, aborted after requestTimeoutMs (answer included): a hung endpoint costs a retry,
+  // never an unbounded wait.
+  function post(bytes, keepalive, session) {
     var headers = { "Content-Type": "application/json", "Content-Encoding": "gzip" };
     if (state.config.clientToken) headers["X-Veil-Token"] = state.config.clientToken;
+    var key = sessionKey(session);
+    // Only when known: a collector that never issues keys need not allow the header (CORS).
+    if (key) headers["X-Veil-Session-Key"] = key;
+    var controller = new AbortController();
+    var timeoutMs = state.core.requestTimeoutMs;
+    var timer = setTimeout(function () {
+      controller.abort();
+    }, timeoutMs);
     return fetch(state.config.endpoint, {
       method: "POST",
       body: bytes,
@@ -305,11 +405,19 @@
       mode: "cors",
       cache: "no-store",
       referrerPolicy: "no-referrer",
+      signal: controller.signal,
     }).then(function (response) {
-      if (response.ok) state.counters.batchesSent += 1;
-      return { sent: response.ok, status: response.status, response: response };
+      return readAnswer(response).then(function (answer) {
+        clearTimeout(timer);
+        if (response.ok) {
+          state.counters.batchesSent += 1;
+          rememberSessionKey(session, answer);
+        }
+        return { sent: response.ok, status: response.status, response: response, answer: answer };
+      });
     }, function (err) {
-      return { sent: false, error: String(err && err.message) };
+      clearTimeout(timer);
+      return { sent: false, error: controller.signal.aborted ? "timeout after " + timeoutMs + " ms" : String(err && err.message) };
     });
   }
 
@@ -371,6 +479,7 @@
       if (generation !== state.generation) return result;
       state.dirty = true;
       state.counters.dropped = result.dropped;
+      state.counters.workerQueueBytes = result.pendingBytes || 0;
       if (result.memoryBytes) state.counters.workerMemoryBytes = result.memoryBytes;
       state.standby = result.standby || null;
       result.actions.forEach(function (action) {
@@ -385,42 +494,53 @@
     });
   }
 
-  // Flushes run one after another, so a flush resolves only after every earlier one (whose batch
-  // may still be in beforeSend) has handed its batch over.
+  // Hand-overs run one after another (a batch may still be in beforeSend), but never wait for
+  // delivery: while the endpoint is slow or hung, batches keep being cut and wait in the bounded
+  // outbox, and the worker holds at most one batch's worth of events.
   var flushChain = Promise.resolve();
 
+  // Resolves with the first delivery attempt of the batch it handed over, once the batches queued
+  // before it have had theirs too (also when there was nothing new to send).
   function flush() {
-    var run = flushChain.then(flushOnce, flushOnce);
-    flushChain = run.catch(function () {});
-    return run;
-  }
-
-  // Ask the core for the next batch and queue it; resolves with its first delivery attempt.
-  function flushOnce() {
-    if (!state.worker || !state.core || (state.status !== "recording" && state.status !== "paused")) {
-      return Promise.resolve({ sent: false, reason: "not-recording" });
-    }
-    var generation = state.generation;
-    state.standby = null; // this flush sends those events; never send them twice under one seq
-    var drained = state.observer ? state.observer.drain() : Promise.resolve();
-    var dropped = outbox.dropped;
-    return drained.then(function () {
-      return call("flush", { dropped: dropped });
-    }).then(function (bytes) {
-      state.dirty = false;
-      if (!bytes || generation !== state.generation) return { sent: false, reason: "empty" };
-      debug("batch of", bytes.byteLength, "bytes (gzip) queued");
-      outbox.dropped -= dropped;
-      return state.core.beforeSend ? applyBeforeSend(bytes) : bytes;
-    }).then(function (body) {
-      if (body === null) return { sent: false, reason: "before-send" };
-      if (body.sent !== undefined) return body;
-      return enqueue(body);
+    var handed = flushChain.then(handOver, handOver);
+    flushChain = handed.catch(function () {});
+    return handed.then(function (outcome) {
+      return outcome.firstAttempt || outcome;
     }).then(function (result) {
       // Also wait for the batches queued before this one, so "flushed" means handed over.
       return (outbox.pumping || Promise.resolve()).then(function () {
         return publicResult(result);
       });
+    });
+  }
+
+  // Ask the core for the next batch and queue it: {firstAttempt: Promise} or a result.
+  function handOver() {
+    if (!state.worker || !state.core || (state.status !== "recording" && state.status !== "paused")) {
+      return Promise.resolve({ sent: false, reason: "not-recording" });
+    }
+    var generation = state.generation;
+    var session = state.sessionId;
+    state.standby = null; // this flush sends those events; never send them twice under one seq
+    var drained = state.observer ? state.observer.drain() : Promise.resolve();
+    var dropped = outbox.dropped;
+    var reports = 0;
+    return drained.then(function () {
+      return call("flush", { dropped: dropped });
+    }).then(function (answer) {
+      state.dirty = false;
+      state.counters.workerQueueBytes = answer.pendingBytes || 0;
+      var bytes = answer.batch;
+      if (!bytes || generation !== state.generation) return { sent: false, reason: "empty" };
+      reports = answer.reports || 0;
+      debug("batch of", bytes.byteLength, "bytes (gzip) queued");
+      outbox.dropped -= dropped;
+      if (answer.more) flush().catch(countError); // cut at its size bound: the rest follows at once
+      return state.core.beforeSend ? applyBeforeSend(bytes) : bytes;
+    }).then(function (body) {
+      if (body === null) return { sent: false, reason: "before-send" };
+      if (body.sent !== undefined) return body;
+      return { firstAttempt: enqueue(body, session, reports) };
     });
   }
 
@@ -436,8 +556,8 @@
     outbox.items.slice().forEach(function (item) {
       if (item.bytes.byteLength > budget) return;
       budget -= item.bytes.byteLength;
-      post(item.bytes, true).then(function (result) {
-        if (result.sent || (result.status >= 400 && result.status < 500 && result.status !== 429)) removeItem(item);
+      post(item.bytes, true, item.session).then(function (result) {
+        if (!retryable(result)) removeItem(item);
       });
     });
     if (!standby || state.core.beforeSend) {
@@ -445,12 +565,13 @@
       return;
     }
     var handed = [];
+    var session = state.sessionId;
     standby.chunks.forEach(function (chunk, i) {
       if (handed.length !== i || chunk.byteLength > budget) return; // keep seq order: stop at the first that does not fit
       budget -= chunk.byteLength;
       handed.push(standby.info.chunks[i]);
-      post(chunk, true).then(function (result) {
-        if (!result.sent && (result.error !== undefined || result.status === 429 || result.status >= 500)) enqueue(chunk);
+      post(chunk, true, session).then(function (result) {
+        if (!result.sent && retryable(result)) enqueue(chunk, session);
       });
     });
     if (!handed.length) {
@@ -522,7 +643,9 @@
         return { recording: false, reason: decision.reason };
       }
       state.generation += 1;
-      return call("start").then(function () {
+      return call("start").then(function (started) {
+        // A rotated session starts without a write key: keys are looked up by session id.
+        state.sessionId = started && started.session ? started.session : null;
         return import(new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href);
       }).then(function (mod) {
         state.observer = mod.createObserver({

@@ -52,6 +52,7 @@ function handle(type, payload) {
       const result = JSON.parse(bridge.observe(payload.events));
       result.maskMs = performance.now() - started; // Python's masking time, for debug's measures
       result.memoryBytes = memoryBytes();
+      result.pendingBytes = bridge.pending_bytes(); // masked events held here, unsent (bounded)
       // A ready-to-send copy of the pending batch, for the page to send synchronously on pagehide.
       const standby = bridge.standby();
       if (standby) result.standby = { info: JSON.parse(standby[0]), chunks: standby[1] };
@@ -61,8 +62,12 @@ function handle(type, payload) {
       return JSON.parse(bridge.commit_standby(JSON.stringify(payload.info)));
     case "flush": {
       const batch = bridge.take_batch(payload ? payload.dropped || 0 : 0);
-      return batch == null ? null : batch;
+      // "more": the batch was cut at its size bound and events are still pending here.
+      return { batch: batch == null ? null : batch, more: bridge.has_more(), pendingBytes: bridge.pending_bytes(),
+        reports: batch == null ? 0 : bridge.last_reported() };
     }
+    case "resync":
+      return JSON.parse(bridge.resync());
     case "stop":
       bridge.stop();
       return null;
@@ -79,7 +84,7 @@ self.onmessage = (e) => {
   queue = queue.then(async () => {
     try {
       const result = type === "init" ? await boot(payload.config) : handle(type, payload);
-      const transfer = result instanceof Uint8Array ? [result.buffer]
+      const transfer = result && result.batch instanceof Uint8Array ? [result.batch.buffer]
         : result && result.standby ? result.standby.chunks.map((c) => c.buffer) : [];
       self.postMessage({ id, ok: true, result }, transfer);
     } catch (err) {

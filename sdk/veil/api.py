@@ -55,7 +55,8 @@ class Core:
         except ValueError:
             return _dump({"ok": False, "key": "config", "message": "Veil config: `config` must be JSON-serializable"})
         return _dump({"ok": True, "consent": self.config.consent, "persistConsent": self.config.persist_consent,
-                      "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes, "debug": self.config.debug})
+                      "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes,
+                      "requestTimeoutMs": self.config.request_timeout_ms, "debug": self.config.debug})
 
     def autostart(self, facts_json: str) -> str:
         """Should recording start without Veil.start()? {"start": bool}."""
@@ -158,3 +159,22 @@ class Core:
     def take_batch(self, dropped: int = 0) -> bytes | None:
         """The next gzipped batch, or None; ``dropped`` counts batches the host had to discard."""
         return self.recorder.take_batch(dropped) if self.recorder is not None else None
+
+    def last_reported(self) -> int:
+        """The ``dropped`` count the last batch taken carries (a lost batch loses its report too)."""
+        return self.recorder.last_reported if self.recorder is not None else 0
+
+    def has_more(self) -> bool:
+        """Events are still pending after a take: the host should flush again at once."""
+        return self.recorder is not None and self.recorder.has_more
+
+    def resync(self) -> str:
+        """The host dropped batches: discard pending events until a fresh full snapshot, which the
+        host takes next; return {"discarded": n} (events)."""
+        if self.recorder is None:
+            return _dump({"discarded": 0})
+        return _dump({"discarded": self.recorder.resync()})
+
+    def pending_bytes(self) -> int:
+        """Masked JSON waiting in the recorder's queue (what the worker holds unsent)."""
+        return self.recorder.queue.pending_bytes if self.recorder is not None else 0

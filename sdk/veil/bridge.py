@@ -47,6 +47,22 @@ def commit_standby(info_json: str) -> str:
     return _core.commit_standby(info_json)
 
 
+def resync() -> str:
+    return _core.resync()
+
+
+def pending_bytes() -> int:
+    return _core.pending_bytes()
+
+
+def last_reported() -> int:
+    return _core.last_reported()
+
+
+def has_more() -> bool:
+    return _core.has_more()
+
+
 def take_batch(dropped: int = 0):  # -> JS Uint8Array | None
     from pyodide.ffi import to_js  # imported here so the module still loads under CPython for docs
 

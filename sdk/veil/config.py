@@ -57,6 +57,7 @@ class Config:
     before_send: bool = False  # the hook itself stays in JS; the core only knows it is there
     tcf_purposes: tuple[int, ...] = DEFAULT_TCF_PURPOSES
     max_queue_bytes: int = 4 * 1024 * 1024
+    request_timeout_ms: int = 15_000
     debug: bool = False
 
 
@@ -133,6 +134,14 @@ def _queue_bytes(value: Any) -> int:
     return value
 
 
+def _timeout_ms(value: Any) -> int:
+    # An integer of milliseconds: long enough for a slow mobile upload of one batch, short enough
+    # that a hung endpoint costs a retry, not the visit.
+    if isinstance(value, bool) or not isinstance(value, int) or not 500 <= value <= 300_000:
+        raise ConfigError("requestTimeoutMs", "must be an integer number of milliseconds from 500 to 300000")
+    return value
+
+
 def _one_of(key: str, value: Any, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ConfigError(key, "must be one of " + ", ".join(f'"{c}"' for c in choices))
@@ -171,6 +180,7 @@ _PARSERS = {
     "beforeSend": ("before_send", _function),
     "tcfPurposes": ("tcf_purposes", _purposes),
     "maxQueueBytes": ("max_queue_bytes", _queue_bytes),
+    "requestTimeoutMs": ("request_timeout_ms", _timeout_ms),
     "debug": ("debug", lambda v: _bool("debug", v)),
 }
 

@@ -6,6 +6,12 @@ Actions tell the host what to do next: ``snapshot`` (take a fresh full snapshot)
 batch is ready) and ``pause`` (the page navigated to an excluded URL: everything after that
 navigation is dropped until ``resume``, which expects a fresh full snapshot). Stopping drops
 everything unsent.
+
+Bounds: the queue is taken as soon as it holds ``flush_at_bytes``, each batch holds at most
+``BATCH_MAX_CHARS`` of JSON, and an event too large for any collector (``MAX_EVENT_CHARS``) is
+dropped and counted. After the host lost batches (``resync``), the pending events are discarded as
+one more lost batch and nothing is queued until the fresh full snapshot the host takes next, so
+the replay after a gap always starts from a full snapshot.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .batch import BatchQueue
+from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS  # noqa: F401 (re-exported for the docs)
 from .config import Config
 from .events import EncodedEvent, EventMasker, Excluded, NeedsSnapshot
 from .rrweb import EventType, Source
@@ -47,6 +53,11 @@ class Recorder:
         self.flush_at_bytes = flush_at_bytes
         self.recording = False
         self.paused = False
+        # After a gap: nothing is queued until the next meta event (or full snapshot).
+        self.awaiting_snapshot = False
+        self._last_meta: dict[str, Any] | None = None
+        self._lost_batches = 0  # pending events discarded by resync, reported with the next batch
+        self.last_reported = 0  # the ``dropped`` the last batch taken carries
 
     def start(self) -> None:
         """Begin a recording; the next observation must be a meta event and a full snapshot."""
@@ -64,6 +75,17 @@ class Recorder:
         self.recording = False
         self.masker.reset()
         self.queue.clear()
+
+    def resync(self) -> int:
+        """The host lost batches: discard the pending events (they follow the gap) and queue nothing
+        until a fresh full snapshot; return how many events were discarded."""
+        discarded = len(self.queue)
+        if discarded:
+            # All of them at once, under one seq: spent as a batch the host dropped would have spent it.
+            self.queue.take(max_chars=1 << 62)
+            self._lost_batches += 1
+        self.awaiting_snapshot = True
+        return discarded
 
     def observe(self, raw_events: list[Any]) -> dict[str, Any]:
         """Mask and queue raw events; return {"actions": [...], "snapshots": n} for the host."""
@@ -94,17 +116,39 @@ class Recorder:
                 kind, payload, coalesce_key = masked.type, masked.json, None
             else:
                 kind, payload, coalesce_key = masked["type"], masked, _coalesce_key(masked)
+            if kind == EventType.META:
+                self._last_meta = payload if isinstance(payload, dict) else None
+                self.awaiting_snapshot = False
             if kind == EventType.FULL_SNAPSHOT:
                 snapshots += 1
-            self.queue.push(payload, coalesce_key=coalesce_key)
+                if self.awaiting_snapshot and self._last_meta is not None:
+                    self.queue.push(self._last_meta)  # a replay starts at a meta event
+                self.awaiting_snapshot = False
+            if self.awaiting_snapshot:
+                continue  # after a gap, only a fresh snapshot can be replayed
+            if not self.queue.push(payload, coalesce_key=coalesce_key):
+                self.counters.dropped += 1  # too large for any collector to accept
+                continue
             self.counters.emitted += 1
         if self.queue.pending_bytes >= self.flush_at_bytes:
             actions.append("flush")
         return {"actions": actions, "snapshots": snapshots}
 
     def take_batch(self, dropped: int = 0) -> bytes | None:
-        """The next gzipped batch of masked events, or None; ``dropped`` is reported in it."""
-        return self.queue.take(dropped)
+        """The next gzipped batch of masked events, or None; ``dropped`` (batches the host lost,
+        plus any resync discarded) is reported in it."""
+        reported = dropped + self._lost_batches
+        batch = self.queue.take(reported, max_chars=BATCH_MAX_CHARS)
+        if batch is not None:
+            self._lost_batches = 0
+            # If this batch is lost in turn, the host must report its gap again with the next one.
+            self.last_reported = reported
+        return batch
+
+    @property
+    def has_more(self) -> bool:
+        """Events are still pending after a take (the batch was cut at its size bound)."""
+        return len(self.queue) > 0
 
     def standby_batch(self) -> tuple[int, int, bytes] | None:
         """The next batch without consuming it (seq, event count, bytes); see ``BatchQueue.peek``."""

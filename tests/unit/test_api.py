@@ -23,7 +23,7 @@ def test_configure_reports_bad_keys_as_values_not_exceptions():
     core = Core()
     assert json.loads(core.configure('{"endpoint": "/c", "nope": 1}'))["key"] == "nope"
     assert json.loads(core.configure("not json"))["ok"] is False
-    assert json.loads(core.configure('{"endpoint": "/c"}')) == {"ok": True, "consent": "opt-in", "persistConsent": False, "beforeSend": False, "maxQueueBytes": 4194304, "debug": False}
+    assert json.loads(core.configure('{"endpoint": "/c"}')) == {"ok": True, "consent": "opt-in", "persistConsent": False, "beforeSend": False, "maxQueueBytes": 4194304, "requestTimeoutMs": 15000, "debug": False}
 
 
 def test_gate_before_configure_declines():
@@ -100,3 +100,18 @@ def test_tick_rotates_after_30_idle_minutes():
     assert kept["rotate"] is False and kept["session"]["id"] == first["id"]
     rotated = json.loads(core.tick(NOW + 29 * 60_000 + 30 * 60_000, True, sample_draw=0))
     assert rotated["rotate"] is True and rotated["session"]["id"] != first["id"]
+
+
+def test_request_timeout_is_handed_to_the_shim_and_resync_reports_the_gap_through_the_string_api():
+    core = configured(consent="not-required", requestTimeoutMs=1500)
+    assert json.loads(core.configure(json.dumps({"endpoint": "/c", "requestTimeoutMs": 1500})))["requestTimeoutMs"] == 1500
+    gate(core)
+    core.start()
+    core.observe(json.dumps([meta(), full(document(el("p", {}, text("Ada"))))]))
+    assert core.pending_bytes() > 0
+    assert json.loads(core.resync()) == {"discarded": 2}
+    assert core.pending_bytes() == 0 and core.take_batch(dropped=1) is None
+    core.observe(json.dumps([meta(ts=5), full(document(el("p", {}, text("Ada"))), ts=6)]))
+    batch = json.loads(gzip.decompress(core.take_batch(dropped=1)))
+    assert ([e["type"] for e in batch["events"]], batch["seq"], batch["dropped"]) == ([4, 2], 1, 2)
+    assert core.last_reported() == 2 and core.has_more() is False

@@ -51,6 +51,9 @@ def test_full_config_is_normalized():
         ({"endpoint": "/c", "excludeUrls": [{"function": True}]}, "excludeUrls"),
         ({"endpoint": "/c", "clientToken": "has space"}, "clientToken"),
         ({"endpoint": "/c", "clientToken": "line\nbreak"}, "clientToken"),
+        ({"endpoint": "/c", "requestTimeoutMs": 100}, "requestTimeoutMs"),
+        ({"endpoint": "/c", "requestTimeoutMs": 1500.5}, "requestTimeoutMs"),
+        ({"endpoint": "/c", "requestTimeoutMs": "15000"}, "requestTimeoutMs"),
     ],
 )
 def test_bad_config_names_the_key(raw, key):
@@ -69,5 +72,5 @@ def test_config_keys_are_the_pinned_public_names():
     assert set(CONFIG_KEYS) == {
         "endpoint", "clientToken", "consent", "defaultPrivacy", "allowSelectors", "maskSelectors",
         "blockSelectors", "excludeUrls", "sampleRate", "respectDoNotTrack", "scrubPatterns", "mouseMoveSampleMs",
-        "persistConsent", "beforeSend", "tcfPurposes", "maxQueueBytes", "debug",
+        "persistConsent", "beforeSend", "tcfPurposes", "maxQueueBytes", "requestTimeoutMs", "debug",
     }

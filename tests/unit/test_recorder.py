@@ -309,3 +309,53 @@ def test_snapshot_nodes_keep_rrwebs_key_order_with_the_id_last():
     assert list(html) == ["type", "tagName", "attributes", "childNodes", "id"]
     text_node = html["childNodes"][1]["childNodes"][0]["childNodes"][0]
     assert list(text_node) == ["type", "textContent", "id"]
+
+
+# ---- bounds: lost batches, resync, batch size ----------------------------------------------------
+
+
+def test_after_lost_batches_nothing_is_queued_until_a_fresh_full_snapshot_which_reports_the_gap():
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    assert json.loads(gzip.decompress(recorder.take_batch()))["seq"] == 0
+    recorder.observe([mutation(ts=5, texts=[{"id": 16, "value": "pending"}])])
+    # The host's outbox overflowed and dropped 2 batches: what the worker holds follows the gap.
+    assert recorder.resync() == 1
+    recorder.observe([input_event(12, "typed after the gap", ts=6)])  # refers to the lost state
+    assert recorder.take_batch() is None, "nothing queued before the fresh snapshot"
+    recorder.observe([meta(ts=7), full(page(), ts=8), input_event(12, "x", ts=9)])
+    batch = json.loads(gzip.decompress(recorder.take_batch(dropped=2)))
+    assert [e["type"] for e in batch["events"]] == [4, 2, 3]
+    # seq 1 was spent by the discarded events: 2 lost by the host + 1 discarded here.
+    assert (batch["seq"], batch["dropped"]) == (2, 3) and recorder.last_reported == 3
+    assert recorder.counters.dropped == 0, "a gap is reported as lost batches, not as masking faults"
+
+
+def test_a_snapshot_taken_without_a_new_meta_event_gets_the_last_one_first():
+    # The snapshot walk may have begun (its meta event sent) before the resync came.
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    recorder.take_batch()
+    assert recorder.resync() == 0
+    recorder.observe([full(page(), ts=8)])
+    events = sent(recorder)["events"]
+    assert [e["type"] for e in events] == [4, 2] and events[0]["data"]["width"] == 800
+
+
+def test_the_worker_holds_at_most_one_batch_and_a_large_backlog_leaves_in_bounded_batches():
+    from veil.batch import BATCH_MAX_CHARS
+
+    recorder = make()
+    recorder.observe([meta(), full(page())])
+    # Text under the default mask (node 11): masked, so the scrubber has no work.
+    noisy = [mutation(ts=10 + i, texts=[{"id": 11, "value": "w" * 100_000}]) for i in range(30)]
+    result = recorder.observe(noisy)
+    assert "flush" in result["actions"], "the host is told to take a batch once one is ready"
+    sizes = []
+    while (batch := recorder.take_batch()) is not None:
+        sizes.append(len(gzip.decompress(batch)))
+        assert recorder.has_more == (len(recorder.queue) > 0)
+    assert len(sizes) >= 3 and max(sizes) <= BATCH_MAX_CHARS + 1024
+    # A resync discards everything the worker holds, however much, as one lost batch.
+    recorder.observe(noisy)
+    assert len(recorder.queue) == 30 and recorder.resync() == 30 and len(recorder.queue) == 0
