@@ -33,7 +33,7 @@ def test_vendored_rrweb_snapshot_is_unmodified():
 def test_package_json_pins_exact_versions():
     package = json.loads((ROOT / "package.json").read_text())
     assert package["dependencies"] == {"pyodide": "314.0.7", "rrweb-snapshot": "2.2.2"}
-    assert package["devDependencies"] == {"rrweb": "2.2.2", "rrweb-player": "2.1.6", "typescript": "7.0.2"}
+    assert package["devDependencies"] == {"esbuild": "0.28.2", "rrweb": "2.2.2", "rrweb-player": "2.1.6", "typescript": "7.0.2"}
     assert (ROOT / "package-lock.json").exists()
 
 
