@@ -96,9 +96,9 @@ _IBAN_CLASSES = _table({_UPPER: ord("A"), _DIGIT: ord("0")}, ord(" "))  # [A-Z]{
 _TOKEN_CLASSES = _table({_UPPER + _LOWER + _DIGIT + b"_-": ord("t")}, ord(" "))  # [A-Za-z0-9_-]{32}
 _DIGIT_CLASSES = _table({_DIGIT: ord("0")}, ord(" "))  # \d with separators deleted first (a superset)
 _SEPARATORS = b" .()-"
-# gh[pousr]_, xox[abpr]-, [spr]k_(live|test)_ and the other token prefixes, as plain substrings.
-_PREFIXES = (b"eyJ", b"AKIA", b"k_live_", b"k_test_", *(b"gh" + bytes([c]) + b"_" for c in b"pousr"),
-             *(b"xox" + bytes([c]) + b"-" for c in b"abpr"))
+# The token prefixes: a plain substring each, then (rarely) the exact shape (literal-prefixed regexes).
+_PREFIXES = ((b"eyJ", None), (b"AKIA", None), (b"k_", re.compile(rb"k_(?:live|test)_")),
+             (b"gh", re.compile(rb"gh[pousr]_")), (b"xox", re.compile(rb"xox[abpr]-")))
 _UNICODE_DIGIT = re.compile(r"[^\D0-9]")  # a decimal digit outside ASCII (CANDIDATE's \d matches it)
 
 
@@ -115,7 +115,7 @@ def text_has_candidate(strings: list[bytes]) -> bool:
         or b"AA00" in joined.translate(_IBAN_CLASSES)
         or b"t" * 32 in joined.translate(_TOKEN_CLASSES)
         or b"bearer" in joined.lower()  # no non-ASCII letter folds to one of b, e, a, r
-        or any(prefix in joined for prefix in _PREFIXES)
+        or any(prefix in joined and (shape is None or shape.search(joined)) for prefix, shape in _PREFIXES)
     )
 
 
