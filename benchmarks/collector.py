@@ -133,7 +133,7 @@ Job = tuple[tuple[str, str, int], bytes]
 async def load(port: int, jobs: list[Job], concurrency: int, warmup: float, seconds: float, cycle: bool) -> dict:
     """Send jobs in order over ``concurrency`` keep-alive connections for ``warmup + seconds``; count
     the answers received in the last ``seconds`` (or until the jobs run out, unless ``cycle``)."""
-    position = 0
+    position = sent_total = 0
     keys: dict[str, str] = {}  # session -> the key its first answer handed out
     latencies: list[float] = []
     acknowledged: list[tuple[str, str, int]] = []
@@ -144,12 +144,13 @@ async def load(port: int, jobs: list[Job], concurrency: int, warmup: float, seco
     cpu_start: list[float] = []
 
     def next_job() -> Job | None:
-        nonlocal position
+        nonlocal position, sent_total
         if position >= len(jobs):
             if not cycle:
                 return None
             position = 0
         position += 1
+        sent_total += 1
         return jobs[position - 1]
 
     async def worker() -> None:
@@ -193,7 +194,7 @@ async def load(port: int, jobs: list[Job], concurrency: int, warmup: float, seco
     cpu = (time.process_time() - cpu_start[0]) / window if cpu_start else 0.0
     latencies.sort()
     return {
-        "requests": position, "counted": counted, "seconds": round(window, 2),
+        "requests": sent_total, "counted": counted, "seconds": round(window, 2),
         "per_second": round(counted / window, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1) if latencies else None,
@@ -275,10 +276,11 @@ def main() -> None:
         return
 
     jobs, sizes = make_jobs(args.sessions, args.batches, args.variants)
+    load_at_start = os.getloadavg()[0]
     print(f"{len(sizes)} distinct batches ({args.sessions * args.variants} sessions, +{len(jobs) - len(sizes)} resent), "
           f"gzip {sizes[0] // 1024}–{sizes[-1] // 1024} KB (median {sizes[len(sizes) // 2] // 1024} KB), "
           f"concurrency {args.concurrency}, {args.warmup:g} s warm-up + {args.seconds:g} s counted per target, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+          f"{os.cpu_count()} CPUs, load average {load_at_start:.2f}")
 
     targets = args.targets.split(",")
     cluster = None
@@ -331,9 +333,13 @@ def main() -> None:
         r["ratio"] = ratio
         print(f"{target:<10} {r['per_second']:>10} {r['p50_ms']:>8} {r['p99_ms']:>8} {r['errors']:>7} {ratio:>9} "
               f"{r['generator_cpu']:>8.0%}  {r['stored_once']}")
+    if set(targets) != {"noop", "sqlite", "pg1", "pg2"}:
+        print("(a partial run: benchmarks/collector-results.json left as it was)")
+        return
     (ROOT / "benchmarks" / "collector-results.json").write_text(json.dumps(
         {"batches": len(sizes), "sessions": args.sessions * args.variants, "concurrency": args.concurrency,
-         "warmup_seconds": args.warmup, "seconds": args.seconds, "cpus": os.cpu_count(), "results": results},
+         "warmup_seconds": args.warmup, "seconds": args.seconds, "cpus": os.cpu_count(),
+         "load_average_at_start": round(load_at_start, 2), "results": results},
         indent=2) + "\n")
 
 
