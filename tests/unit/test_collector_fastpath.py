@@ -4,6 +4,7 @@ batch's text never skips a batch whose events the full scrubber would change."""
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -12,10 +13,8 @@ from hypothesis import strategies as st
 
 from examples.collector.app import prepare_batch
 from examples.collector.scrub import CANDIDATE, scrub_events, text_has_candidate
-from examples.collector.validate import InvalidBatch, MAX_DEPTH, _loads_exact, loads_fast, split_strings
-
-import gzip
-
+from examples.collector.validate import (MAX_DEPTH, InvalidBatch, _loads_exact, loads_fast, parse_batch_with_strings,
+                                         split_strings)
 from tests.unit.test_collector_scrub import SAMPLES
 
 S, V = "a" * 32, "b" * 16
@@ -100,8 +99,6 @@ def test_a_batch_with_pii_is_scrubbed_and_not_kept_as_received_but_a_clean_one_i
 
 
 def test_the_batch_ids_do_not_trip_the_gate_but_the_same_id_inside_an_event_is_still_looked_at():
-    from examples.collector.validate import parse_batch_with_strings
-
     plain = json.dumps({"session": S, "view": V, "seq": 0, "events": [{"type": 3, "timestamp": 1, "data": {}}]})
     assert not text_has_candidate(parse_batch_with_strings(plain.encode())[5])
     echoed = json.dumps({"session": S, "view": V, "seq": 0, "events": [{"type": 3, "timestamp": 1, "data": {"t": S}}]})
@@ -113,6 +110,4 @@ def test_the_batch_ids_do_not_trip_the_gate_but_the_same_id_inside_an_event_is_s
 def test_every_known_pii_shape_trips_the_gate_inside_a_batch(sample):
     raw = json.dumps({"session": S, "view": V, "seq": 0, "events": [
         {"type": 3, "timestamp": 1, "data": {"source": 5, "text": sample}}]}, ensure_ascii=False).encode()
-    from examples.collector.validate import parse_batch_with_strings
-
     assert text_has_candidate(parse_batch_with_strings(raw)[5]), sample

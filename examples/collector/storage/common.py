@@ -1,7 +1,10 @@
-"""What both storage backends share: batch preparation, the visit order, summaries, errors.
+"""What both storage backends share: batch preparation, the visit order, summaries, errors, and
+the group-commit writer.
 
-Rules: everything here is pure (no database); both backends build their rows and answers through
-these functions so that they behave identically, as the shared storage suite checks.
+Rules: everything here touches no database itself; both backends build their rows and answers
+through these functions so that they behave identically, as the shared storage suite checks.
+``GroupCommit`` runs a backend's own write function on one thread per storage; it adds no storage
+behaviour, only batching of commits, and answers each batch after its transaction committed.
 """
 
 from __future__ import annotations
