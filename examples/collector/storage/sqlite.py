@@ -177,7 +177,9 @@ class SQLiteStorage:
 
     def _key_for(self, db: sqlite3.Connection, session: str, now: float) -> Any:
         """The session's key, created on its first batch (inside the caller's write transaction)."""
-        row = db.execute("SELECT wrapped FROM session_keys WHERE session = ?", (session,)).fetchone()
+        # fetchall: the statement runs to its end, so none stays open on the long-lived writer's
+        # connection between transactions (an open read can hold up the checkpoint erasures run).
+        row = next(iter(db.execute("SELECT wrapped FROM session_keys WHERE session = ?", (session,)).fetchall()), None)
         if row is None:
             wrapped = crypto.new_wrapped_key(self._master, session)
             db.execute("INSERT INTO session_keys (session, wrapped, created_at) VALUES (?, ?, ?)",
@@ -219,8 +221,8 @@ class SQLiteStorage:
         return self._add_many([batch])[0]
 
     def _insert(self, db: sqlite3.Connection, batch: IncomingBatch, now: float) -> AddResult:
-        row = db.execute("SELECT digest FROM batches WHERE session = ? AND view = ? AND seq = ?",
-                         (batch.session, batch.view, batch.seq)).fetchone()
+        row = next(iter(db.execute("SELECT digest FROM batches WHERE session = ? AND view = ? AND seq = ?",
+                                   (batch.session, batch.view, batch.seq)).fetchall()), None)
         if row is not None:
             return AddResult.DUPLICATE if row[0] == batch.digest else AddResult.CONFLICT
         key = self._key_for(db, batch.session, now)
