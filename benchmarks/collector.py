@@ -1,11 +1,16 @@
 """The collector's ingest throughput, measured against the HTTP stack's own limit, in one run.
 
-    .venv/bin/python benchmarks/collector.py [--sessions 80] [--batches 5] [--concurrency 16]
+    .venv/bin/python benchmarks/collector.py [--seconds 4] [--warmup 1] [--concurrency 16]
     (or ./dev bench-collector, which installs PostgreSQL first when it is missing)
 
-Targets, each a real server process on loopback fed the same batches (rrweb-shaped, 5–50 KB
-gzip, many sessions, about 5 % sent twice as retries do) by a bounded load generator (a fixed
-number of keep-alive connections, asyncio):
+Targets, each a real server process on loopback fed the same stream of batches (rrweb-shaped,
+5–50 KB gzip, many sessions interleaved as live tabs are, about 5 % sent again as retries after a
+lost answer) by a bounded load generator: a fixed number of keep-alive connections, asyncio, in
+this process (the servers are child processes; nothing is pinned, so on a small machine the
+generator competes with the server for the CPU: its CPU use is printed). Like veil.js, the
+generator sends each session's key (X-Veil-Session-Key) once an answer handed it out. Each target
+runs for ``--warmup`` seconds (not counted) and then ``--seconds`` (counted: answers received in
+that window); every target gets distinct batches (the no-op endpoint may see them again).
   noop        a Starlette endpoint that reads the body and answers 200: the HTTP stack's limit
   sqlite      the collector on SQLite
   pg x1/x2    the collector on PostgreSQL (a throwaway durable cluster), one and two processes
@@ -115,29 +120,51 @@ async def _request(port: int, raw: bytes) -> tuple[int, bytes]:
         writer.close()
 
 
-def build_request(body: bytes) -> bytes:
+def build_request(body: bytes, session_key: str | None) -> bytes:
+    key = b"X-Veil-Session-Key: " + session_key.encode() + b"\r\n" if session_key else b""
     return (b"POST /v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Content-Encoding: gzip\r\nX-Veil-Token: " + TOKEN.encode() + b"\r\nContent-Length: "
+            b"Content-Encoding: gzip\r\nX-Veil-Token: " + TOKEN.encode() + b"\r\n" + key + b"Content-Length: "
             + str(len(body)).encode() + b"\r\n\r\n" + body)
 
 
-async def load(port: int, jobs: list[tuple[tuple[str, str, int], bytes]], concurrency: int) -> dict:
-    """Send every job once over ``concurrency`` keep-alive connections; time each request."""
-    queue: asyncio.Queue = asyncio.Queue()
-    for job in jobs:
-        queue.put_nowait(job)
+Job = tuple[tuple[str, str, int], bytes]
+
+
+async def load(port: int, jobs: list[Job], concurrency: int, warmup: float, seconds: float, cycle: bool) -> dict:
+    """Send jobs in order over ``concurrency`` keep-alive connections for ``warmup + seconds``; count
+    the answers received in the last ``seconds`` (or until the jobs run out, unless ``cycle``)."""
+    position = sent_total = 0
+    keys: dict[str, str] = {}  # session -> the key its first answer handed out
     latencies: list[float] = []
     acknowledged: list[tuple[str, str, int]] = []
     errors: dict[str, int] = {}
+    counted = 0
+    started = time.perf_counter()
+    window_start, window_end = started + warmup, started + warmup + seconds
+    cpu_start: list[float] = []
+
+    def next_job() -> Job | None:
+        nonlocal position, sent_total
+        if position >= len(jobs):
+            if not cycle:
+                return None
+            position = 0
+        position += 1
+        sent_total += 1
+        return jobs[position - 1]
 
     async def worker() -> None:
+        nonlocal counted
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
-            while not queue.empty():
-                ident, raw = queue.get_nowait()
-                started = time.perf_counter()
+            while time.perf_counter() < window_end:
+                job = next_job()
+                if job is None:
+                    return
+                ident, body = job
+                sent = time.perf_counter()
                 try:
-                    writer.write(raw)
+                    writer.write(build_request(body, keys.get(ident[0])))
                     await writer.drain()
                     status, payload = await asyncio.wait_for(_read_response(reader), 30)
                 except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError) as err:
@@ -145,24 +172,64 @@ async def load(port: int, jobs: list[tuple[tuple[str, str, int], bytes]], concur
                     writer.close()
                     reader, writer = await asyncio.open_connection("127.0.0.1", port)
                     continue
-                latencies.append(time.perf_counter() - started)
-                if status == 200 and json.loads(payload).get("ok"):
+                done = time.perf_counter()
+                answer = json.loads(payload) if payload else {}
+                if status == 200 and answer.get("ok"):
                     acknowledged.append(ident)
+                    if answer.get("sessionKey"):
+                        keys.setdefault(ident[0], answer["sessionKey"])
                 else:
                     errors[str(status)] = errors.get(str(status), 0) + 1
+                if window_start <= done <= window_end:
+                    if not cpu_start:
+                        cpu_start.append(time.process_time())
+                    counted += 1
+                    latencies.append(done - sent)
         finally:
             writer.close()
 
-    started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
+    finished = min(time.perf_counter(), window_end)
+    window = max(1e-9, finished - window_start)
+    cpu = (time.process_time() - cpu_start[0]) / window if cpu_start else 0.0
     latencies.sort()
     return {
-        "requests": len(jobs), "seconds": round(elapsed, 2), "per_second": round(len(latencies) / elapsed, 1),
+        "requests": sent_total, "counted": counted, "seconds": round(window, 2),
+        "per_second": round(counted / window, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1) if latencies else None,
         "errors": sum(errors.values()), "error_kinds": errors, "acknowledged": acknowledged,
+        "generator_cpu": round(cpu, 2), "ran_out": not cycle and position >= len(jobs) and finished < window_end,
     }
+
+
+def make_jobs(sessions: int, batches: int, variants: int) -> tuple[list[Job], list[int]]:
+    """``variants`` copies of ``sessions`` visits (each copy under new session and view ids, gzip
+    level 6 as browsers compress), interleaved as live tabs send them, plus ~5 % resent later."""
+    import gzip as gz
+    import random
+
+    templates = [session_batches(s, batches) for s in range(sessions)]
+    rng = random.Random(7)
+    stream: list[tuple[int, int, Job]] = []
+    for copy in range(variants):
+        for visit in templates:
+            session, view = f"{rng.getrandbits(128):032x}", f"{rng.getrandbits(64):016x}"
+            for old_session, old_view, seq, body in visit:
+                raw = gz.decompress(body) if copy else b""
+                fresh = body if not copy else gz.compress(
+                    raw.replace(old_session.encode(), session.encode()).replace(old_view.encode(), view.encode()), 6)
+                ident = (old_session, old_view, seq) if not copy else (session, view, seq)
+                stream.append((copy, seq, (ident, fresh)))
+    # Each copy's visits in turn, and within a copy tab after tab, one batch each, as live tabs do.
+    stream.sort(key=lambda item: (item[0], item[1]))
+    jobs = [job for _, _, job in stream]
+    with_retries: list[Job] = []
+    for i, job in enumerate(jobs):
+        with_retries.append(job)
+        if i % 20 == 19:
+            with_retries.append(jobs[i - 10])  # a retry of a batch whose answer was lost
+    return with_retries, sorted(len(job[1]) for job in jobs)
 
 
 def check_stored(database: str, acknowledged: list[tuple[str, str, int]]) -> str:
@@ -189,11 +256,15 @@ def check_stored(database: str, acknowledged: list[tuple[str, str, int]]) -> str
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=80)
-    parser.add_argument("--batches", type=int, default=5, help="batches per session")
+    parser.add_argument("--sessions", type=int, default=80, help="distinct visits generated")
+    parser.add_argument("--batches", type=int, default=5, help="batches per visit")
+    parser.add_argument("--variants", type=int, default=8,
+                        help="copies of the visits under new ids (distinct batches = sessions x batches x variants)")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds per target not counted")
+    parser.add_argument("--seconds", type=float, default=4.0, help="seconds per target counted")
     parser.add_argument("--targets", default="noop,sqlite,pg1,pg2")
-    parser.add_argument("--rounds", type=int, default=2,
+    parser.add_argument("--rounds", type=int, default=1,
                         help="runs per target, interleaved; the best is kept (the machine may be shared)")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -204,15 +275,12 @@ def main() -> None:
         serve(args.serve, args.port, args.database, args.workers)
         return
 
-    batches = [b for s in range(args.sessions) for b in session_batches(s, args.batches)]
-    # Interleave sessions as live tabs do, and resend about 5 % later (a retry after a lost answer).
-    batches.sort(key=lambda b: (b[2], b[0]))
-    jobs = [((s, v, q), build_request(body)) for s, v, q, body in batches]
-    jobs += jobs[:: 20]
-    sizes = sorted(len(b[3]) for b in batches)
-    print(f"{len(batches)} batches from {args.sessions} sessions (+{len(jobs) - len(batches)} resent), gzip "
-          f"{sizes[0] // 1024}–{sizes[-1] // 1024} KB (median {sizes[len(sizes) // 2] // 1024} KB), "
-          f"concurrency {args.concurrency}, {os.cpu_count()} CPUs")
+    jobs, sizes = make_jobs(args.sessions, args.batches, args.variants)
+    load_at_start = os.getloadavg()[0]
+    print(f"{len(sizes)} distinct batches ({args.sessions * args.variants} sessions, +{len(jobs) - len(sizes)} resent), "
+          f"gzip {sizes[0] // 1024}–{sizes[-1] // 1024} KB (median {sizes[len(sizes) // 2] // 1024} KB), "
+          f"concurrency {args.concurrency}, {args.warmup:g} s warm-up + {args.seconds:g} s counted per target, "
+          f"{os.cpu_count()} CPUs, load average {load_at_start:.2f}")
 
     targets = args.targets.split(",")
     cluster = None
@@ -239,13 +307,15 @@ def main() -> None:
                     workers, kind = int(target[2:]), "collector"
                 proc, port = start_server(kind, database, workers)
                 try:
-                    result = asyncio.run(load(port, jobs, args.concurrency))
+                    result = asyncio.run(load(port, jobs, args.concurrency, args.warmup, args.seconds,
+                                              cycle=kind == "noop"))
                 finally:
                     stop_server(proc)
                 result["stored_once"] = check_stored(database, result["acknowledged"]) if kind == "collector" else "-"
                 result["acknowledged"] = len(result["acknowledged"])
-                print(f"  round {round_ + 1} {target}: {result['per_second']}/s, stored once: {result['stored_once']}",
-                      flush=True)
+                print(f"  round {round_ + 1} {target}: {result['per_second']}/s, stored once: {result['stored_once']}, "
+                      f"generator CPU {result['generator_cpu']:.0%} of a core"
+                      + (" (ran out of batches: raise --variants)" if result["ran_out"] else ""), flush=True)
                 best = results.get(target)
                 if best is not None and best["stored_once"] != "yes" and best["stored_once"] != "-":
                     continue  # a failed check is kept: it must show in the table
@@ -256,14 +326,20 @@ def main() -> None:
             cluster.stop()
 
     base = results.get("noop", {}).get("per_second")
-    print(f"\n{'target':<10} {'batches/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs no-op':>9}  stored once")
+    print(f"\n{'target':<10} {'batches/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs no-op':>9} {'gen CPU':>8}"
+          f"  stored once")
     for target, r in results.items():
         ratio = f"{r['per_second'] / base:.2f}" if base else "-"
         r["ratio"] = ratio
-        print(f"{target:<10} {r['per_second']:>10} {r['p50_ms']:>8} {r['p99_ms']:>8} {r['errors']:>7} {ratio:>9}  "
-              f"{r['stored_once']}")
+        print(f"{target:<10} {r['per_second']:>10} {r['p50_ms']:>8} {r['p99_ms']:>8} {r['errors']:>7} {ratio:>9} "
+              f"{r['generator_cpu']:>8.0%}  {r['stored_once']}")
+    if set(targets) != {"noop", "sqlite", "pg1", "pg2"}:
+        print("(a partial run: benchmarks/collector-results.json left as it was)")
+        return
     (ROOT / "benchmarks" / "collector-results.json").write_text(json.dumps(
-        {"batches": len(batches), "sessions": args.sessions, "concurrency": args.concurrency, "results": results},
+        {"batches": len(sizes), "sessions": args.sessions * args.variants, "concurrency": args.concurrency,
+         "warmup_seconds": args.warmup, "seconds": args.seconds, "cpus": os.cpu_count(),
+         "load_average_at_start": round(load_at_start, 2), "results": results},
         indent=2) + "\n")
 
 

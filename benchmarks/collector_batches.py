@@ -3,7 +3,9 @@
 Rules: deterministic for a seed. A session's first batch carries a meta event and a full snapshot
 (a nested DOM with text, attributes and inline CSS); later batches carry mutations (added nodes,
 texts, attributes), mouse moves, scrolls and masked inputs, as a recording tab sends every few
-seconds. Text is drawn from a vocabulary, so it compresses about as well as real pages do.
+seconds. As Veil's default level (``mask``) records them, page text keeps its length and spaces
+with every other character ``*``, and typed values are ``********``; markup (tags, classes, CSS,
+links) is recorded as is, drawn from a vocabulary so it compresses about as well as real pages do.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ class _Ids:
 
 
 def _sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+    """Page text as the default level records it: every non-space character masked."""
+    text = " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+    return "".join(c if c == " " else "*" for c in text)
 
 
 def _node(rng: random.Random, ids: _Ids, depth: int) -> dict[str, Any]:
@@ -64,7 +68,7 @@ def _incremental(rng: random.Random, ids: _Ids, ts: float) -> dict[str, Any]:
     if pick < 0.5:
         return {"type": 3, "data": {"source": 3, "id": 1, "x": 0, "y": rng.randrange(5000)}, "timestamp": ts}
     if pick < 0.6:
-        return {"type": 3, "data": {"source": 5, "id": rng.randrange(1, 500), "text": "*" * rng.randint(1, 20),
+        return {"type": 3, "data": {"source": 5, "id": rng.randrange(1, 500), "text": "********",
                                     "isChecked": False}, "timestamp": ts}
     adds = [{"parentId": rng.randrange(1, ids.n + 2), "nextId": None, "node": _node(rng, ids, rng.randint(0, 2))}
             for _ in range(rng.randint(1, 4))]

@@ -46,6 +46,7 @@ from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
+import orjson
 from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
@@ -59,9 +60,10 @@ from .access import (Client, Operator, Operators, client_of, decode_key, key_mat
                      session_key)
 from . import storage as backends
 from .ratelimit import FailureThrottle
+from .storage.common import MemoryBuckets
 from .scrub import scrub_events
 from .storage_api import AddResult, IncomingBatch, Storage, StorageBusy, StorageUnavailable
-from .validate import SESSION_PATTERN, VIEW_PATTERN, InvalidBatch, gunzip_limited, parse_batch
+from .validate import SESSION_PATTERN, VIEW_PATTERN, InvalidBatch, gunzip_limited, parse_batch_with_strings
 from .viewer import viewer_routes
 
 log = logging.getLogger("veil.collector")
@@ -152,16 +154,16 @@ async def _read_limited(request: Request, limit: int) -> bytes:
 def prepare_batch(body: bytes, max_decompressed: int) -> IncomingBatch:
     """Decompress, validate and scrub one batch (blocking: runs in a worker thread)."""
     raw = gunzip_limited(body, max_decompressed)
-    session, view, seq, events, dropped = parse_batch(raw)
+    session, view, seq, events, dropped, strings = parse_batch_with_strings(raw)
     try:
-        events, masked = scrub_events(events)
+        events, masked = scrub_events(events, strings)
     except Exception:  # noqa: BLE001 - fail closed: what could not be scrubbed is not stored
         log.exception("scrubbing a batch failed")
         raise InvalidBatch(422, "the batch could not be scrubbed; it was not stored") from None
     stamps = [e["timestamp"] for e in events]
     return IncomingBatch(
         session=session, view=view, seq=seq,
-        events_json=json.dumps(events, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(),
+        events_json=orjson.dumps(events),  # validated: finite numbers, valid Unicode
         event_count=len(events), first_ts=min(stamps), last_ts=max(stamps), body_bytes=len(body),
         pii_masked=masked, pages=_pages(events), dropped=dropped, digest=hashlib.sha256(raw).hexdigest(),
         gzip_body=body if masked == 0 else None,  # the exact bytes validated, when the scrub changed nothing
@@ -275,6 +277,18 @@ def create_app(settings: CollectorSettings) -> Starlette:
             return _error(409, "a different batch is already stored under this (session, view, seq)")
         return JSONResponse({"ok": True, "duplicate": result is AddResult.DUPLICATE, "sessionKey": key})
 
+    # SQLite keeps its rate buckets in this process's memory: no thread is needed to consult them.
+    storage_buckets = getattr(getattr(storage, "backend", storage), "_buckets", None)
+
+    def prepare_and_store(body: bytes, given_key: str | None, rate_key: str | None) -> JSONResponse:
+        """Everything after the body is read, in one worker thread (one hop per request)."""
+        if rate_key is not None:
+            wait = storage.rate_acquire(rate_key, settings.rate_per_second, settings.rate_burst)
+            if wait > 0:
+                return _error(429, "too many batches from this client", wait)
+        batch = prepare_batch(body, settings.max_decompressed_bytes)
+        return bind_and_store(batch, given_key)
+
     async def ingest(request: Request) -> Response:
         who = client(request)
         if settings.client_token is not None:
@@ -287,13 +301,16 @@ def create_app(settings: CollectorSettings) -> Starlette:
             return _error(415, "body must be gzip (Content-Encoding: gzip)")
         given_key = request.headers.get("x-veil-session-key") or None
         try:
-            wait = await run(ingest_limiter, storage.rate_acquire, who.rate_key, settings.rate_per_second,
-                             settings.rate_burst)
-            if wait > 0:
-                return _error(429, "too many batches from this client", wait)
+            if isinstance(storage_buckets, MemoryBuckets):
+                # In-memory buckets take microseconds: ask on the loop, before reading the body.
+                wait = storage_buckets.acquire(who.rate_key, settings.rate_per_second, settings.rate_burst)
+                if wait > 0:
+                    return _error(429, "too many batches from this client", wait)
+                body = await _read_limited(request, settings.max_body_bytes)
+                return await run(ingest_limiter, prepare_and_store, body, given_key, None)
             body = await _read_limited(request, settings.max_body_bytes)
-            batch = await run(ingest_limiter, prepare_batch, body, settings.max_decompressed_bytes)
-            return await run(ingest_limiter, bind_and_store, batch, given_key)
+            # One thread hop for the rest: the shared bucket (a database call), prepare, store.
+            return await run(ingest_limiter, prepare_and_store, body, given_key, who.rate_key)
         except InvalidBatch as err:
             return _error(err.status, err.message)
         except ClientDisconnect:

@@ -9,6 +9,13 @@ patterns could (a superset: an ``@``, eight digits with at most two separators b
 IBAN's country and check digits, a token's prefix or a 32-character run; a property test holds it
 to that). A string it does not match is returned as it is without running the six patterns, and
 events with no candidate at all are returned unchanged, without being copied.
+
+Faster still, ``text_has_candidate`` runs ``CANDIDATE`` once over the batch's strings as they
+appear in its JSON text (joined by NUL, which no alternative matches), before any walk: when it
+finds nothing, no string the walk would look at can hold a candidate, so the walk is skipped. That
+holds because the text is a superset of what the walk searches (keys and markup strings are in it
+too) and because JSON escapes other than ``\\u`` decode to characters no alternative uses (quote,
+backslash, slash, control characters): a text with a ``\\u`` escape is walked.
 """
 
 from __future__ import annotations
@@ -74,8 +81,49 @@ def _suspects(events: list[Any]) -> set[str]:
     return found
 
 
-def scrub_events(events: list[Any]) -> tuple[list[Any], int]:
-    """The events with PII masked, and the number of strings that changed."""
+# ``text_has_candidate`` checks each alternative of CANDIDATE with bytes operations (C loops, no
+# per-position regex attempts): classify the bytes with a translation table, then look for a fixed run.
+def _table(classes: dict[bytes, int], other: int) -> bytes:
+    table = bytearray([other]) * 256
+    for chars, mark in classes.items():
+        for c in chars:
+            table[c] = mark
+    return bytes(table)
+
+
+_UPPER, _LOWER, _DIGIT = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz", b"0123456789"
+_IBAN_CLASSES = _table({_UPPER: ord("A"), _DIGIT: ord("0")}, ord(" "))  # [A-Z]{2}\d{2}
+_TOKEN_CLASSES = _table({_UPPER + _LOWER + _DIGIT + b"_-": ord("t")}, ord(" "))  # [A-Za-z0-9_-]{32}
+_DIGIT_CLASSES = _table({_DIGIT: ord("0")}, ord(" "))  # \d with separators deleted first (a superset)
+_SEPARATORS = b" .()-"
+# The token prefixes: a plain substring each, then (rarely) the exact shape (literal-prefixed regexes).
+_PREFIXES = ((b"eyJ", None), (b"AKIA", None), (b"k_", re.compile(rb"k_(?:live|test)_")),
+             (b"gh", re.compile(rb"gh[pousr]_")), (b"xox", re.compile(rb"xox[abpr]-")))
+_UNICODE_DIGIT = re.compile(r"[^\D0-9]")  # a decimal digit outside ASCII (CANDIDATE's \d matches it)
+
+
+def text_has_candidate(strings: list[bytes]) -> bool:
+    """False only when none of these JSON string bodies (escaped, valid UTF-8) holds a candidate."""
+    joined = b"\x00".join(strings)
+    if b"\\u" in joined:
+        return True  # an escape could spell a candidate the raw text does not show: walk
+    if not joined.isascii() and _UNICODE_DIGIT.search(joined.decode("utf-8", "replace")):
+        return True  # the byte tables below know ASCII digits only
+    return (
+        b"@" in joined
+        or b"00000000" in joined.translate(_DIGIT_CLASSES, _SEPARATORS)
+        or b"AA00" in joined.translate(_IBAN_CLASSES)
+        or b"t" * 32 in joined.translate(_TOKEN_CLASSES)
+        or b"bearer" in joined.lower()  # no non-ASCII letter folds to one of b, e, a, r
+        or any(prefix in joined and (shape is None or shape.search(joined)) for prefix, shape in _PREFIXES)
+    )
+
+
+def scrub_events(events: list[Any], strings: list[bytes] | None = None) -> tuple[list[Any], int]:
+    """The events with PII masked, and the number of strings that changed. ``strings``: the bodies
+    of every string in the events' JSON text (see ``text_has_candidate``), when the caller has them."""
+    if strings is not None and not text_has_candidate(strings):
+        return events, 0
     suspects = _suspects(events)
     if not suspects:
         return events, 0

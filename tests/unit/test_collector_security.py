@@ -416,7 +416,15 @@ def test_retention_purges_by_itself_and_is_audited(tmp_path):
             time.sleep(0.05)
         assert _raw_rows(tmp_path / "s.sqlite3", SESSION) == 0
         assert client.get(f"/v1/sessions/{SESSION}/events", headers=AS_VIEWER).status_code == 404
-        assert any(e["actor"] == "system" and e["action"] == "purge" for e in client.get("/v1/audit", headers=AS_ADMIN).json())
+
+        def purge_audited() -> bool:
+            return any(e["actor"] == "system" and e["action"] == "purge"
+                       for e in client.get("/v1/audit", headers=AS_ADMIN).json())
+
+        # The audit entry is written just after the erasure's commit (and its WAL checkpoint).
+        while not purge_audited() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert purge_audited()
 
 
 def test_a_database_locked_by_another_process_is_a_503_while_healthz_answers(tmp_path):

@@ -1,21 +1,26 @@
-"""What both storage backends share: batch preparation, the visit order, summaries, errors.
+"""What both storage backends share: batch preparation, the visit order, summaries, errors, and
+the group-commit writer.
 
-Rules: everything here is pure (no database); both backends build their rows and answers through
-these functions so that they behave identically, as the shared storage suite checks.
+Rules: everything here touches no database itself; both backends build their rows and answers
+through these functions so that they behave identically, as the shared storage suite checks.
+``GroupCommit`` runs a backend's own write function on one thread per storage; it adds no storage
+behaviour, only batching of commits, and answers each batch after its transaction committed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import queue
 import threading
 import zlib
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
 
-from ..storage_api import IncomingBatch
+from ..storage_api import AddResult, IncomingBatch, StorageBusy
 from . import crypto
 
 # A database from before page views had ids keyed batches on (session, seq): its rows become one
@@ -155,3 +160,104 @@ class MemoryBuckets:
             while len(self._tat) > self._max:
                 self._tat.popitem(last=False)
             return 0.0
+
+
+class GroupCommit:
+    """One writer thread per storage: ``add`` queues a batch and waits until the transaction holding
+    it has committed; the writer takes every batch queued meanwhile (up to ``max_group``) and stores
+    them with ``write_many`` in one transaction, so one commit (one fsync) serves many requests.
+
+    A batch is answered only once its transaction committed (or failed): nothing is acknowledged
+    before it is durable. When a group's transaction fails, each of its batches is tried alone with
+    ``write_one``, so one bad batch cannot fail the others. The queue is bounded (a full one is
+    ``StorageBusy``) and so is every wait (``StorageBusy`` when it runs out: the batch may still be
+    stored, and the client's retry of it is answered ``duplicate``)."""
+
+    def __init__(self, write_many: Callable[[Sequence[IncomingBatch]], list[AddResult]],
+                 write_one: Callable[[IncomingBatch], AddResult], *, max_group: int = 32,
+                 max_queued: int = 256, wait_seconds: float = 60.0, name: str = "veil-writer") -> None:
+        self._write_many, self._write_one = write_many, write_one
+        self._max_group, self._wait = max_group, wait_seconds
+        self._queue: queue.Queue[_Pending | None] = queue.Queue(maxsize=max_queued)
+        self._name = name
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def add(self, batch: IncomingBatch) -> AddResult:
+        self._start()
+        pending = _Pending(batch)
+        try:
+            self._queue.put(pending, timeout=self._wait)
+        except queue.Full:
+            raise StorageBusy("too many batches waiting to be written", retry_after=1) from None
+        if not pending.done.wait(self._wait):
+            raise StorageBusy("the write did not complete in time", retry_after=1)
+        if pending.error is not None:
+            raise pending.error
+        assert pending.result is not None
+        return pending.result
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._closed:
+                raise StorageBusy("storage is closing", retry_after=1)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            group = [first]
+            while len(group) < self._max_group:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)  # stop after this group
+                    break
+                group.append(item)
+            self._commit(group)
+
+    def _commit(self, group: list[_Pending]) -> None:
+        try:
+            results = self._write_many([p.batch for p in group])
+        except BaseException as err:  # noqa: BLE001 - handed to the waiting callers
+            if len(group) == 1:
+                group[0].finish(None, err)
+                return
+            for pending in group:  # one bad batch must not fail the others
+                try:
+                    pending.finish(self._write_one(pending.batch), None)
+                except BaseException as one:  # noqa: BLE001
+                    pending.finish(None, one)
+            return
+        for pending, result in zip(group, results):
+            pending.finish(result, None)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Write what is queued, then stop the writer."""
+        with self._lock:
+            self._closed = True
+            thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._queue.put(None)
+            thread.join(timeout)
+
+
+class _Pending:
+    __slots__ = ("batch", "done", "result", "error")
+
+    def __init__(self, batch: IncomingBatch) -> None:
+        self.batch = batch
+        self.done = threading.Event()
+        self.result: AddResult | None = None
+        self.error: BaseException | None = None
+
+    def finish(self, result: AddResult | None, error: BaseException | None) -> None:
+        self.result, self.error = result, error
+        self.done.set()

@@ -9,13 +9,15 @@ transaction, and a concurrent ``add`` either lands before it (and is erased) or 
 after it. Waits are bounded: a pool checkout by ``connect_timeout``, a lock by ``lock_timeout``
 (server side); running out raises ``StorageBusy``; an unreachable server ``StorageUnavailable``.
 Connections come from a small pool (psycopg 3, psycopg_pool), each call holding one briefly.
+``add`` goes through one writer thread per process (``common.GroupCommit``): the batches queued
+together are inserted in one transaction, and each is answered once that transaction committed.
 """
 
 from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import psycopg
@@ -100,6 +102,7 @@ class PostgresStorage:
             self._pool.close()
             raise StorageUnavailable(f"cannot reach PostgreSQL: {err}") from err
         self._setup()
+        self._writer = common.GroupCommit(self._add_many, self._add_one, name="veil-postgres-writer")
 
     @_translated
     def _setup(self) -> None:
@@ -122,34 +125,44 @@ class PostgresStorage:
     # -- writes ------------------------------------------------------------------------------
     @_translated
     def add(self, batch: IncomingBatch) -> AddResult:
+        # Through this process's writer thread: batches queued together share one transaction.
+        return self._writer.add(batch)
+
+    def _add_one(self, batch: IncomingBatch) -> AddResult:
         for attempt in range(3):
             try:
-                return self._add_once(batch)
+                return self._add_many([batch])[0]
             except errors.ForeignKeyViolation:
                 # The session was erased between reading its key and inserting: go again (new key).
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def _add_once(self, batch: IncomingBatch) -> AddResult:
-        ident = (batch.session, batch.view, batch.seq)
+    def _add_many(self, batches: Sequence[IncomingBatch]) -> list[AddResult]:
+        """Store the batches in one transaction (committed when the pool's block ends)."""
+        results = []
         with self._pool.connection() as conn:
             now = time.time()
-            key = self._key_for(conn, batch.session, now)
-            form, plaintext = common.stored_form(batch)
-            inserted = conn.execute(
-                "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
-                "sealed, digest, pii_masked, pages, dropped, format) "
-                "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (session, view, seq) DO NOTHING RETURNING 1",
-                (*ident, now, batch.event_count, batch.body_bytes, batch.first_ts, batch.last_ts,
-                 crypto.seal(key, *ident, plaintext, compress=form == common.FORMAT_EVENTS), batch.digest,
-                 batch.pii_masked, batch.pages, batch.dropped, form),
-            ).fetchone()
-            if inserted is not None:
-                return AddResult.STORED
-            row = conn.execute("SELECT digest FROM batches WHERE session = %s AND view = %s AND seq = %s",
-                               ident).fetchone()
-            return AddResult.DUPLICATE if row is not None and row[0] == batch.digest else AddResult.CONFLICT
+            keys: dict[str, Any] = {}
+            for batch in batches:
+                ident = (batch.session, batch.view, batch.seq)
+                key = keys.get(batch.session) or keys.setdefault(batch.session, self._key_for(conn, batch.session, now))
+                form, plaintext = common.stored_form(batch)
+                inserted = conn.execute(
+                    "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
+                    "sealed, digest, pii_masked, pages, dropped, format) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
+                    "ON CONFLICT (session, view, seq) DO NOTHING RETURNING 1",
+                    (*ident, now, batch.event_count, batch.body_bytes, batch.first_ts, batch.last_ts,
+                     crypto.seal(key, *ident, plaintext, compress=form == common.FORMAT_EVENTS), batch.digest,
+                     batch.pii_masked, batch.pages, batch.dropped, form),
+                ).fetchone()
+                if inserted is not None:
+                    results.append(AddResult.STORED)
+                    continue
+                row = conn.execute("SELECT digest FROM batches WHERE session = %s AND view = %s AND seq = %s",
+                                   ident).fetchone()
+                results.append(AddResult.DUPLICATE if row is not None and row[0] == batch.digest else AddResult.CONFLICT)
+        return results
 
     @_translated
     def delete_session(self, session: str) -> bool:
@@ -267,4 +280,5 @@ class PostgresStorage:
         return common.open_chunk(self._master, session, view, seq, row)
 
     def close(self) -> None:
+        self._writer.close()
         self._pool.close()

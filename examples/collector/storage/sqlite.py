@@ -2,7 +2,9 @@
 
 Rules: implements ``storage_api.Storage``. A batch is stored exactly once per (session, view, seq),
 sealed with its session's key (see ``crypto``), durable (synchronous=FULL) before ``add`` returns.
-Every write is one ``BEGIN IMMEDIATE`` transaction whose lock wait is bounded by ``lock_timeout``:
+Every write is one ``BEGIN IMMEDIATE`` transaction whose lock wait is bounded by ``lock_timeout``
+(``add`` goes through one writer thread, ``common.GroupCommit``, which stores the batches queued
+together in one transaction and answers each once it committed):
 a wait that runs out raises ``StorageBusy``; any other database failure raises
 ``StorageUnavailable``. Deleting uses ``secure_delete`` and truncates the WAL afterwards, so an
 erased session's wrapped key leaves the file's bytes at once. The file (and its -wal/-shm, which
@@ -19,7 +21,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -109,6 +111,7 @@ class SQLiteStorage:
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         self._buckets = common.MemoryBuckets()
+        self._writer = common.GroupCommit(self._add_many, self._add_one, name="veil-sqlite-writer")
         self._setup()
 
     # -- connections -------------------------------------------------------------------------
@@ -174,7 +177,9 @@ class SQLiteStorage:
 
     def _key_for(self, db: sqlite3.Connection, session: str, now: float) -> Any:
         """The session's key, created on its first batch (inside the caller's write transaction)."""
-        row = db.execute("SELECT wrapped FROM session_keys WHERE session = ?", (session,)).fetchone()
+        # fetchall: the statement runs to its end, so none stays open on the long-lived writer's
+        # connection between transactions (an open read can hold up the checkpoint erasures run).
+        row = next(iter(db.execute("SELECT wrapped FROM session_keys WHERE session = ?", (session,)).fetchall()), None)
         if row is None:
             wrapped = crypto.new_wrapped_key(self._master, session)
             db.execute("INSERT INTO session_keys (session, wrapped, created_at) VALUES (?, ?, ?)",
@@ -202,25 +207,35 @@ class SQLiteStorage:
     # -- writes ------------------------------------------------------------------------------
     @_translated
     def add(self, batch: IncomingBatch) -> AddResult:
-        def work(db: sqlite3.Connection) -> AddResult:
+        # Through the one writer thread: batches queued together share a transaction (one fsync).
+        return self._writer.add(batch)
+
+    def _add_many(self, batches: Sequence[IncomingBatch]) -> list[AddResult]:
+        def work(db: sqlite3.Connection) -> list[AddResult]:
             now = time.time()
-            row = db.execute("SELECT digest FROM batches WHERE session = ? AND view = ? AND seq = ?",
-                             (batch.session, batch.view, batch.seq)).fetchone()
-            if row is not None:
-                return AddResult.DUPLICATE if row[0] == batch.digest else AddResult.CONFLICT
-            key = self._key_for(db, batch.session, now)
-            form, plaintext = common.stored_form(batch)
-            db.execute(
-                "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
-                "sealed, digest, pii_masked, pages, dropped, format) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (batch.session, batch.view, batch.seq, now, batch.event_count, batch.body_bytes, batch.first_ts,
-                 batch.last_ts, crypto.seal(key, batch.session, batch.view, batch.seq, plaintext,
-                                            compress=form == common.FORMAT_EVENTS),
-                 batch.digest, batch.pii_masked, batch.pages, batch.dropped, form),
-            )
-            return AddResult.STORED
+            return [self._insert(db, batch, now) for batch in batches]
 
         return self._write(work)
+
+    def _add_one(self, batch: IncomingBatch) -> AddResult:
+        return self._add_many([batch])[0]
+
+    def _insert(self, db: sqlite3.Connection, batch: IncomingBatch, now: float) -> AddResult:
+        row = next(iter(db.execute("SELECT digest FROM batches WHERE session = ? AND view = ? AND seq = ?",
+                                   (batch.session, batch.view, batch.seq)).fetchall()), None)
+        if row is not None:
+            return AddResult.DUPLICATE if row[0] == batch.digest else AddResult.CONFLICT
+        key = self._key_for(db, batch.session, now)
+        form, plaintext = common.stored_form(batch)
+        db.execute(
+            "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
+            "sealed, digest, pii_masked, pages, dropped, format) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (batch.session, batch.view, batch.seq, now, batch.event_count, batch.body_bytes, batch.first_ts,
+             batch.last_ts, crypto.seal(key, batch.session, batch.view, batch.seq, plaintext,
+                                        compress=form == common.FORMAT_EVENTS),
+             batch.digest, batch.pii_masked, batch.pages, batch.dropped, form),
+        )
+        return AddResult.STORED
 
     @_translated
     def delete_session(self, session: str) -> bool:
@@ -335,6 +350,7 @@ class SQLiteStorage:
         return common.open_chunk(self._master, session, view, seq, row)
 
     def close(self) -> None:
+        self._writer.close()
         with self._all_lock:
             for db in self._all:
                 try:
