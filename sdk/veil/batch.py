@@ -153,12 +153,6 @@ class BatchQueue:
             self.clear()
         return batch
 
-    def peek(self) -> tuple[int, int, bytes] | None:
-        """The next batch as ``take`` would give it (without its size cut), not consumed: (seq, count, bytes)."""
-        if not self._real:
-            return None
-        return self.seq, len(self._events), self._encode(self._events)
-
     def _count_real(self, start: int, end: int) -> int:
         return sum(1 for e in self._events[start:end] if e is not None)
 
@@ -204,7 +198,7 @@ class BatchQueue:
         return self._chunks
 
     def commit(self, seq: int, count: int) -> bool:
-        """Consume the first ``count`` events as batch ``seq``, sent from a peek; False if stale."""
+        """Consume the first ``count`` events as batch ``seq``, sent from ``peek_chunks``; False if stale."""
         if seq != self.seq or count > len(self._events):
             return False
         first_sealed = self._sealed[0] if self._sealed else None

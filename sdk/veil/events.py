@@ -9,7 +9,6 @@ forwarded. Raises ``Rejected`` for a dropped event; the recorder counts it.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -22,6 +21,7 @@ from .nodes import NodeTable
 from .rrweb import EventType, NodeType, Source
 from .tree import SnapshotAssembler, mask_tree
 from .urls import scrub_url
+from .values import is_int, is_number
 
 # SPA navigation (pushState, replaceState, popstate, hashchange): a custom event, because rrweb's
 # Replayer takes a meta event in mid-recording for the start of a new page.
@@ -59,14 +59,13 @@ class EncodedEvent:
 
 
 def _num(value: Any) -> float | int:
-    # Python's json reads NaN and Infinity, which are not JSON: a number must be finite.
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not is_number(value):
         raise Rejected("expected a number")
     return value
 
 
 def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_int(value):
         raise Rejected("expected an integer id")
     return value
 

@@ -24,8 +24,6 @@ from .rrweb import NodeType
 
 # The shim's measured [width, height] of a media element, for its placeholder; never emitted itself.
 SIZE_KEY = "veilSize"
-# In a snapshot part, the id of the node's parent (absent or null for the document).
-PARENT_KEY = "parentId"
 _ELEMENT_FLAGS = ("isSVG", "isCustom", "isShadowHost")
 # Plain values for the hot path (enum attribute lookups cost on every node).
 _ELEMENT, _TEXT, _CDATA, _COMMENT = int(NodeType.ELEMENT), int(NodeType.TEXT), int(NodeType.CDATA), int(NodeType.COMMENT)

@@ -175,7 +175,7 @@ def test_added_subtrees_travel_as_one_add_per_node_in_replayable_order():
 def test_standby_batch_is_the_next_batch_and_commit_consumes_it():
     recorder = make()
     recorder.observe([meta(), full(page())])
-    seq, count, data = recorder.standby_batch()
+    seq, count, data = recorder.standby_chunks(1 << 30)[0]
     assert (seq, count) == (0, 2)
     recorder.observe([input_event(12, "more")])
     assert recorder.commit_standby(seq, count)
@@ -187,7 +187,7 @@ def test_standby_batch_is_the_next_batch_and_commit_consumes_it():
 def test_stale_standby_commit_is_refused():
     recorder = make()
     recorder.observe([meta(), full(page())])
-    seq, count, _ = recorder.standby_batch()
+    seq, count, _ = recorder.standby_chunks(1 << 30)[0]
     sent(recorder)
     assert not recorder.commit_standby(seq, count)
 
