@@ -21,7 +21,7 @@ from typing import Any
 
 from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS  # noqa: F401 (re-exported for the docs)
 from .config import Config
-from .events import EncodedEvent, EventMasker, Excluded, NeedsSnapshot
+from .events import EncodedEvent, EventMasker
 from .rrweb import EventType, Source
 
 FLUSH_AT_BYTES = 512 * 1024
@@ -88,20 +88,19 @@ class Recorder:
             return {"actions": actions, "snapshots": 0}
         for raw in raw_events:
             try:
-                masked = self.masker.mask(raw)
-            except Excluded:
-                self.paused = True
-                actions.append("pause")
-                break  # nothing observed on an excluded page is recorded
-            except NeedsSnapshot as change:
-                if change.fault:
-                    self.counters.dropped += 1
-                masked = change.masked and {"type": int(EventType.INCREMENTAL_SNAPSHOT), "data": change.masked, "timestamp": raw["timestamp"]}
-                if "snapshot" not in actions:
-                    actions.append("snapshot")
+                result = self.masker.mask(raw)
             except Exception:  # noqa: BLE001 - fail closed: any fault drops the event
                 self.counters.dropped += 1
                 continue
+            if result.excluded:
+                self.paused = True
+                actions.append("pause")
+                break  # nothing observed on an excluded page is recorded
+            if result.fault:
+                self.counters.dropped += 1
+            if result.snapshot and "snapshot" not in actions:
+                actions.append("snapshot")
+            masked = result.event
             if masked is None:
                 continue
             if type(masked) is EncodedEvent:
