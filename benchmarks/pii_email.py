@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sdk"))
 
-from veil.pii import email_spans, scrub_pii  # noqa: E402 - after the path is set
+from veil.pii import email_spans, scrub_pii
 
 _OLD = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 

@@ -3,8 +3,12 @@ tests/unit/test_stdlib.py), never by pytest: drives the core through veil.bridge
 event and call the worker relays, checks it behaves, and answers the stdlib modules it loaded from
 the zip, as JSON (the value of the last expression, which is what ``runPython`` returns).
 """
-import importlib, json, os, sys
-import veil, veil.bridge as b
+import importlib
+import json
+import os
+import sys
+import veil
+import veil.bridge as b
 for name in sorted(os.listdir(os.path.dirname(veil.__file__))):
     if name.endswith(".py") and name != "__init__.py":  # every module the wheel ships
         importlib.import_module("veil." + name[:-3])

@@ -12,6 +12,7 @@ import gzip
 import json
 import re
 import secrets
+from typing import Any
 
 
 # Batches leave at gzip's best level: it runs in the worker, off the page's thread, and snapshots
@@ -75,7 +76,7 @@ class BatchQueue:
         while self._sealed and self._sealed[-1][1] > index:
             self._sealed.pop()
 
-    def push(self, event: dict | str, coalesce_key: object = None) -> bool:
+    def push(self, event: dict[str, Any] | str, coalesce_key: object = None) -> bool:
         """Queue a masked event (or its JSON text, written by the core); a pending event with the
         same ``coalesce_key`` is superseded. False (nothing queued) for an event over ``MAX_EVENT_CHARS``."""
         if type(event) is str:
@@ -87,8 +88,9 @@ class BatchQueue:
             return False
         if coalesce_key is not None:
             previous = self._latest.get(coalesce_key)
-            if previous is not None and self._events[previous] is not None:
-                self._bytes -= len(self._events[previous])  # type: ignore[arg-type]
+            superseded = self._events[previous] if previous is not None else None
+            if previous is not None and superseded is not None:
+                self._bytes -= len(superseded)
                 self._events[previous] = None
                 self._real -= 1
                 self._unseal_from(previous)

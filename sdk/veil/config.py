@@ -8,7 +8,8 @@ described by the shim (a RegExp as ``{"regexp": source, "flags": flags}``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .levels import Level
@@ -143,7 +144,7 @@ def _timeout_ms(value: Any) -> int:
 
 
 def _one_of(key: str, value: Any, choices: tuple[str, ...]) -> str:
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         raise ConfigError(key, "must be one of " + ", ".join(f'"{c}"' for c in choices))
     return value
 
@@ -196,7 +197,7 @@ def normalize_config(raw: Any) -> Config:
             raise ConfigError(str(key), "is not a Veil config key (known keys: " + ", ".join(CONFIG_KEYS) + ")")
     if "endpoint" not in raw:
         raise ConfigError("endpoint", "is required: an absolute http(s) URL or a path starting with /")
-    fields = {}
+    fields: dict[str, Any] = {}
     for key, value in raw.items():
         field, parse = _PARSERS[key]
         fields[field] = parse(value)

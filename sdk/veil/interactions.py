@@ -87,7 +87,7 @@ class PointerThinner:
         """The positions to keep; ``timeOffset`` is relative to ``event_time`` (rrweb's convention)."""
         kept = []
         times = [event_time + p["timeOffset"] for p in positions]
-        for i, (p, t) in enumerate(zip(positions, times)):
+        for i, (p, t) in enumerate(zip(positions, times, strict=True)):
             starts = self._last_seen is None or t - self._last_seen >= GESTURE_GAP_MS
             ends = i == len(positions) - 1 or times[i + 1] - t >= GESTURE_GAP_MS
             sampled = self.interval_ms > 0 and (self._last_kept is None or t - self._last_kept >= self.interval_ms)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 from functools import lru_cache, partial
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from .levels import Level
 from .pii import scrub_pii
@@ -189,7 +189,9 @@ def mask_attributes(
             out[name] = masked
     if tag in MEDIA_TAGS and level is Level.MASK:
         out.update(placeholder_size(size))
-        classes = out.get("class") if isinstance(out.get("class"), str) else ""
+        classes = out.get("class")
+        if not isinstance(classes, str):
+            classes = ""
         if PLACEHOLDER_CLASS not in classes.split():
             out["class"] = f"{classes} {PLACEHOLDER_CLASS}".strip()
     return out

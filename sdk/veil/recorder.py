@@ -103,7 +103,8 @@ class Recorder:
             masked = result.event
             if masked is None:
                 continue
-            if type(masked) is EncodedEvent:
+            payload: dict[str, Any] | str
+            if isinstance(masked, EncodedEvent):
                 kind, payload, coalesce_key = masked.type, masked.json, None
             else:
                 kind, payload, coalesce_key = masked["type"], masked, _coalesce_key(masked)

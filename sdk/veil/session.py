@@ -24,7 +24,7 @@ _ID = re.compile(r"^[0-9a-f]{32}$")
 class Session:
     id: str
     started: float
-    lastActive: float  # noqa: N815 - the stored JSON's own key
+    lastActive: float
     sampled: bool
 
     def to_json(self) -> dict[str, Any]:

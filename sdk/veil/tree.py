@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring as _string  # a str as JSON (C), as json.dumps(ensure_ascii=False)
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from .levels import MATCH_FLAGS_KEY, Level, element_level, is_forced_secret
 from .masking import comment_text, mask_attributes, mask_text, text_for_level, text_masker
@@ -253,7 +254,7 @@ class SnapshotAssembler:
                 extra = row[5] if len(row) > 5 else None
                 # The key holds all the rules read (tag, parent level, attributes), for the common
                 # elements: no attribute, or one whose value is a plain string.
-                key = None
+                key: tuple[Any, ...] | None = None
                 if extra is None:
                     if not attributes:
                         key = (field, level)
@@ -264,9 +265,10 @@ class SnapshotAssembler:
                 if key is None:
                     element = self._element(field, attributes, level, extra)
                 else:
-                    element = elements.get(key)
-                    if element is None:
-                        element = elements[key] = self._element(field, attributes, level, None)
+                    cached = elements.get(key)
+                    if cached is None:
+                        cached = elements[key] = self._element(field, attributes, level, None)
+                    element = cached
                 own_level, tag, secret, opening, own_text_mask = element
                 if not secret and node_id in ever_secret:  # once a secret, always one
                     own_level, tag, secret, opening, own_text_mask = self._element(field, attributes, level, extra, True)
@@ -314,7 +316,7 @@ class SnapshotAssembler:
         if kind == _DOCUMENT_TYPE:
             if len(row) < 6:
                 raise MalformedNode("a doctype row without its name and identifiers")
-            names = ",".join(f'"{key}":{_string(value if type(value) is str else "")}' for key, value in zip(_DOCTYPE_KEYS, row[3:6]))
+            names = ",".join(f'"{key}":{_string(value if type(value) is str else "")}' for key, value in zip(_DOCTYPE_KEYS, row[3:6], strict=True))
             return f'{{"type":1,{names}{_rare_fields(row[6]) if len(row) > 6 else ""},"id":{node_id}}}'
         raise MalformedNode(f"unknown node type {kind!r} in a snapshot row")
 

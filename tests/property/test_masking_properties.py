@@ -24,7 +24,7 @@ CONTENT_ATTRS = ["title", "alt", "placeholder", "aria-label", "data-user", "valu
 def test_no_non_whitespace_character_of_a_masked_text_survives(value):
     masked = mask_text(value)
     assert len(masked) == len(value)
-    for original, out in zip(value, masked):
+    for original, out in zip(value, masked, strict=True):
         assert out == original if original in WHITESPACE else out == "*"
 
 

@@ -4,6 +4,7 @@ whole, however the walk was sliced; and the shortcut in ``element_level`` is the
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 
 from hypothesis import given, settings
@@ -22,7 +23,7 @@ def flat_parts(tree, cuts):
     """The tree as the shim walks it, cut into parts at ``cuts`` (taken modulo its size)."""
     nodes = flat_rows(tree)
     bounds = sorted({0, len(nodes), *(c % (len(nodes) + 1) for c in cuts)})
-    return [nodes[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [nodes[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 ATTRIBUTE_NAMES = ["class", "data-veil", "title", "value", "href", "src", "srcset", "type", "autocomplete", "onclick",
