@@ -155,7 +155,7 @@ def prepare_batch(body: bytes, max_decompressed: int) -> IncomingBatch:
     session, view, seq, events, dropped = parse_batch(raw)
     try:
         events, masked = scrub_events(events)
-    except Exception:
+    except Exception:  # fail closed: what could not be scrubbed is not stored
         log.exception("scrubbing a batch failed")
         raise InvalidBatch(422, "the batch could not be scrubbed; it was not stored") from None
     stamps = [e["timestamp"] for e in events]
@@ -449,7 +449,7 @@ def create_app(settings: CollectorSettings) -> Starlette:
                               f"{erased} sessions older than {settings.retention_days:g} days")
             except Busy as err:
                 log.warning("retention purge postponed: %s", err.message)
-            except Exception:
+            except Exception:  # the purge must outlive one failure
                 log.exception("retention purge failed")
             await asyncio.sleep(settings.purge_interval_seconds)
 

@@ -24,7 +24,7 @@ _ID = re.compile(r"^[0-9a-f]{32}$")
 class Session:
     id: str
     started: float
-    lastActive: float
+    lastActive: float  # camelCase: the stored JSON's own key
     sampled: bool
 
     def to_json(self) -> dict[str, Any]:
