@@ -22,7 +22,7 @@ from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_editable, is_f
 from .masking import input_value_for_level, mask_attribute, text_for_level
 from .nodes import NodeTable
 from .rrweb import EventType, NodeType, Source
-from .tree import SnapshotAssembler, mask_tree
+from .tree import SnapshotAssembler, mask_tree, write_tree
 from .urls import scrub_url
 from .values import is_int, is_number
 
@@ -207,16 +207,17 @@ class EventMasker:
             raise Rejected(f"custom event {tag!r} is not recorded")
         return None if masked is None else {"tag": tag, "payload": masked}
 
-    def _full_snapshot(self, data: Mapping[str, Any]) -> dict[str, Any]:
+    def _full_snapshot(self, data: Mapping[str, Any]) -> str:
+        """A one-piece snapshot: written by the node writer as the JSON of the event's data."""
         self._assembler = None
         self.has_snapshot = False
         self.table.clear()
         node = _map(data.get("node"))
         if node.get("type") != NodeType.DOCUMENT:
             raise Rejected("full snapshot root is not a document")
-        masked = mask_tree(node, None, self.config.default_privacy, None, self.table, self.scrub)
+        masked = write_tree(node, None, self.config.default_privacy, None, self.table, self.scrub)
         self.has_snapshot = True
-        return {"node": masked, "initialOffset": self._offset(data)}
+        return f'{{"node":{masked},"initialOffset":{json.dumps(self._offset(data), separators=(",", ":"))}}}'
 
     def _offset(self, data: Mapping[str, Any]) -> dict[str, float | int]:
         offset = _map(data.get("initialOffset", {"top": 0, "left": 0}))
