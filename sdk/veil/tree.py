@@ -245,8 +245,9 @@ class SnapshotAssembler:
     followed by ``{isSVG, isCustom, isShadowHost, isShadow, rootId, veilMatch, veilSize}``.
 
     Rules: each node is written at once by the one ``NodeWriter``: only the fields it writes can
-    leave, and the snapshot is never held as objects. A row out of document order, a node twice or a parent never seen is
-    ``MalformedNode``; rows under a block element or a leaf are dropped, as they never were.
+    leave, and the snapshot is never held as objects. A row out of document order, a node twice or
+    a parent never seen is ``MalformedNode``; rows under a block element or a leaf are dropped, as
+    they never were.
     """
 
     def __init__(self, default_level: Level, table: NodeTable, scrub: bool) -> None:
