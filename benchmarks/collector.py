@@ -167,7 +167,7 @@ async def load(port: int, jobs: list[Job], concurrency: int, warmup: float, seco
                     writer.write(build_request(body, keys.get(ident[0])))
                     await writer.drain()
                     status, payload = await asyncio.wait_for(_read_response(reader), 30)
-                except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError) as err:
+                except (TimeoutError, OSError, asyncio.IncompleteReadError) as err:
                     errors[type(err).__name__] = errors.get(type(err).__name__, 0) + 1
                     writer.close()
                     reader, writer = await asyncio.open_connection("127.0.0.1", port)

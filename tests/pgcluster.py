@@ -61,7 +61,7 @@ class Cluster:
     def _run(self, *args: str) -> None:
         subprocess.run([*self._as, *args], check=True, capture_output=True, timeout=120, cwd=self.dir)
 
-    def start(self) -> "Cluster":
+    def start(self) -> Cluster:
         data = self.dir / "data"
         self._run(str(self.bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", self.user, "-E", "UTF8",
                   "--locale=C", *([] if self.durable else ["--no-sync"]))

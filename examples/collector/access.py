@@ -143,7 +143,7 @@ class Client:
         return f"user:{self.user}" if self.user else f"addr:{self.address}"
 
 
-def client_of(peer: str, headers: "dict[str, str] | object", trusted_proxies: frozenset[str]) -> Client:
+def client_of(peer: str, headers: dict[str, str] | object, trusted_proxies: frozenset[str]) -> Client:
     """The client behind ``peer``: forwarded headers are believed only from a trusted proxy."""
     if peer not in trusted_proxies:
         return Client(peer)

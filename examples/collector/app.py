@@ -157,7 +157,7 @@ def prepare_batch(body: bytes, max_decompressed: int) -> IncomingBatch:
     session, view, seq, events, dropped, strings = parse_batch_with_strings(raw)
     try:
         events, masked = scrub_events(events, strings)
-    except Exception:  # noqa: BLE001 - fail closed: what could not be scrubbed is not stored
+    except Exception:  # fail closed: what could not be scrubbed is not stored
         log.exception("scrubbing a batch failed")
         raise InvalidBatch(422, "the batch could not be scrubbed; it was not stored") from None
     stamps = [e["timestamp"] for e in events]
@@ -466,7 +466,7 @@ def create_app(settings: CollectorSettings) -> Starlette:
                               f"{erased} sessions older than {settings.retention_days:g} days")
             except Busy as err:
                 log.warning("retention purge postponed: %s", err.message)
-            except Exception:  # noqa: BLE001 - the purge must outlive one failure
+            except Exception:  # the purge must outlive one failure
                 log.exception("retention purge failed")
             await asyncio.sleep(settings.purge_interval_seconds)
 

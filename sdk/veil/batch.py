@@ -12,6 +12,7 @@ import gzip
 import json
 import re
 import secrets
+from typing import Any
 
 
 # Batches leave at gzip's best level: it runs in the worker, off the page's thread, and snapshots
@@ -75,7 +76,7 @@ class BatchQueue:
         while self._sealed and self._sealed[-1][1] > index:
             self._sealed.pop()
 
-    def push(self, event: dict | str, coalesce_key: object = None) -> bool:
+    def push(self, event: dict[str, Any] | str, coalesce_key: object = None) -> bool:
         """Queue a masked event (or its JSON text, written by the core); a pending event with the
         same ``coalesce_key`` is superseded. False (nothing queued) for an event over ``MAX_EVENT_CHARS``."""
         if type(event) is str:
@@ -87,8 +88,9 @@ class BatchQueue:
             return False
         if coalesce_key is not None:
             previous = self._latest.get(coalesce_key)
-            if previous is not None and self._events[previous] is not None:
-                self._bytes -= len(self._events[previous])  # type: ignore[arg-type]
+            superseded = self._events[previous] if previous is not None else None
+            if previous is not None and superseded is not None:
+                self._bytes -= len(superseded)
                 self._events[previous] = None
                 self._real -= 1
                 self._unseal_from(previous)
@@ -153,12 +155,6 @@ class BatchQueue:
             self.clear()
         return batch
 
-    def peek(self) -> tuple[int, int, bytes] | None:
-        """The next batch as ``take`` would give it (without its size cut), not consumed: (seq, count, bytes)."""
-        if not self._real:
-            return None
-        return self.seq, len(self._events), self._encode(self._events)
-
     def _count_real(self, start: int, end: int) -> int:
         return sum(1 for e in self._events[start:end] if e is not None)
 
@@ -204,7 +200,7 @@ class BatchQueue:
         return self._chunks
 
     def commit(self, seq: int, count: int) -> bool:
-        """Consume the first ``count`` events as batch ``seq``, sent from a peek; False if stale."""
+        """Consume the first ``count`` events as batch ``seq``, sent from ``peek_chunks``; False if stale."""
         if seq != self.seq or count > len(self._events):
             return False
         first_sealed = self._sealed[0] if self._sealed else None

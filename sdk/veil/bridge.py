@@ -6,6 +6,8 @@ calls is ``veil.api``, which is tested under CPython.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .api import Core
 
 _core = Core()
@@ -63,14 +65,14 @@ def has_more() -> bool:
     return _core.has_more()
 
 
-def take_batch(dropped: int = 0):  # -> JS Uint8Array | None
+def take_batch(dropped: int = 0) -> Any:  # JS Uint8Array | None
     from pyodide.ffi import to_js  # imported here so the module still loads under CPython for docs
 
     batch = _core.take_batch(int(dropped))
     return None if batch is None else to_js(batch)
 
 
-def standby():  # -> JS [info JSON, [Uint8Array, ...]] | None
+def standby() -> Any:  # JS [info JSON, [Uint8Array, ...]] | None
     from pyodide.ffi import to_js
 
     ready = _core.standby()

@@ -7,12 +7,13 @@ described by the shim (a RegExp as ``{"regexp": source, "flags": flags}``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .levels import Level
+from .values import is_int, is_number
 
 CONSENT_MODES = ("opt-in", "not-required", "tcf")
 # TCF v2 purposes a session replay needs by default: store/access on a device (1), measure
@@ -99,13 +100,13 @@ def _endpoint(value: Any) -> str:
 
 
 def _sample_rate(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= 100:
+    if not is_number(value) or not 0 <= value <= 100:
         raise ConfigError("sampleRate", "must be a number from 0 to 100")
     return float(value)
 
 
 def _sample_ms(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= 10_000:
+    if not is_number(value) or not 0 <= value <= 10_000:
         raise ConfigError("mouseMoveSampleMs", "must be a number of milliseconds from 0 to 10000")
     return float(value)
 
@@ -122,14 +123,14 @@ def _purposes(value: Any) -> tuple[int, ...]:
     if (
         not isinstance(value, (list, tuple))
         or not value
-        or not all(isinstance(p, int) and not isinstance(p, bool) and 1 <= p <= 11 for p in value)
+        or not all(is_int(p) and 1 <= p <= 11 for p in value)
     ):
         raise ConfigError("tcfPurposes", "must be a non-empty array of TCF purpose ids (integers 1-11)")
     return tuple(sorted(set(value)))
 
 
 def _queue_bytes(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 64 * 1024 <= value <= 64 * 1024 * 1024:
+    if not is_int(value) or not 64 * 1024 <= value <= 64 * 1024 * 1024:
         raise ConfigError("maxQueueBytes", "must be an integer number of bytes from 65536 to 67108864")
     return value
 
@@ -137,13 +138,13 @@ def _queue_bytes(value: Any) -> int:
 def _timeout_ms(value: Any) -> int:
     # An integer of milliseconds: long enough for a slow mobile upload of one batch, short enough
     # that a hung endpoint costs a retry, not the visit.
-    if isinstance(value, bool) or not isinstance(value, int) or not 500 <= value <= 300_000:
+    if not is_int(value) or not 500 <= value <= 300_000:
         raise ConfigError("requestTimeoutMs", "must be an integer number of milliseconds from 500 to 300000")
     return value
 
 
 def _one_of(key: str, value: Any, choices: tuple[str, ...]) -> str:
-    if value not in choices:
+    if not isinstance(value, str) or value not in choices:
         raise ConfigError(key, "must be one of " + ", ".join(f'"{c}"' for c in choices))
     return value
 
@@ -196,7 +197,7 @@ def normalize_config(raw: Any) -> Config:
             raise ConfigError(str(key), "is not a Veil config key (known keys: " + ", ".join(CONFIG_KEYS) + ")")
     if "endpoint" not in raw:
         raise ConfigError("endpoint", "is required: an absolute http(s) URL or a path starting with /")
-    fields = {}
+    fields: dict[str, Any] = {}
     for key, value in raw.items():
         field, parse = _PARSERS[key]
         fields[field] = parse(value)

@@ -3,15 +3,17 @@
 Rules: every event is rebuilt from an allowlist of keys, so nothing the core does not know passes
 through. Node content goes through ``tree`` and ``masking``; the node table gives each id its level.
 An event the core cannot judge (unknown type or source, an id it has never seen) is dropped, not
-forwarded. Raises ``Rejected`` for a dropped event; the recorder counts it.
+forwarded. Raises ``Rejected`` for a dropped event; the recorder counts it. Everything else
+(the masked event, a request for a fresh snapshot, a pause on an excluded URL) is returned as a
+``Masked`` value.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from . import interactions
 from .config import Config
@@ -20,8 +22,9 @@ from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_editable, is_f
 from .masking import input_value_for_level, mask_attribute, text_for_level
 from .nodes import NodeTable
 from .rrweb import EventType, NodeType, Source
-from .tree import SnapshotAssembler, mask_tree
+from .tree import SnapshotAssembler, mask_tree, write_tree
 from .urls import scrub_url
+from .values import is_int, is_number
 
 # SPA navigation (pushState, replaceState, popstate, hashchange): a custom event, because rrweb's
 # Replayer takes a meta event in mid-recording for the start of a new page.
@@ -37,19 +40,6 @@ class Rejected(ValueError):
     """This event cannot be recorded safely and is dropped."""
 
 
-class Excluded(Exception):
-    """The page navigated to an excluded URL: nothing more is recorded until it leaves."""
-
-
-class NeedsSnapshot(Exception):
-    """Masking rules for part of the page changed: a fresh full snapshot must follow."""
-
-    def __init__(self, masked: dict[str, Any] | None, fault: bool = False) -> None:
-        super().__init__("level change")
-        self.masked = masked
-        self.fault = fault  # the event itself failed masking (counted as dropped)
-
-
 @dataclass(frozen=True, slots=True)
 class EncodedEvent:
     """A masked event written as JSON text already (a full snapshot assembled from parts)."""
@@ -58,15 +48,31 @@ class EncodedEvent:
     json: str
 
 
+@dataclass(frozen=True, slots=True)
+class Masked:
+    """What masking made of one raw event."""
+
+    event: dict[str, Any] | EncodedEvent | None  # None: nothing to record
+    # Masking rules for part of the page changed (or a sliced snapshot broke): a fresh full
+    # snapshot must follow.
+    snapshot: bool = False
+    fault: bool = False  # the event itself failed masking (counted as dropped)
+    # The page navigated to an excluded URL: nothing more is recorded until it leaves.
+    excluded: bool = False
+
+
+_NOTHING = Masked(None)
+_EXCLUDED = Masked(None, excluded=True)
+
+
 def _num(value: Any) -> float | int:
-    # Python's json reads NaN and Infinity, which are not JSON: a number must be finite.
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not is_number(value):
         raise Rejected("expected a number")
     return value
 
 
 def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_int(value):
         raise Rejected("expected an integer id")
     return value
 
@@ -134,15 +140,16 @@ class EventMasker:
     def scrub(self) -> bool:
         return self.config.scrub_patterns
 
-    def mask(self, raw: Any) -> dict[str, Any] | EncodedEvent | None:
-        """The masked copy of one raw event, or None when it is deliberately not recorded.
-
-        Raises Rejected (a fault: counted) or NeedsSnapshot.
+    def mask(self, raw: Any) -> Masked:
+        """What masking makes of one raw event: its masked copy (None when it is deliberately not
+        recorded), and whether a fresh snapshot must follow. Raises Rejected (a fault: counted).
         """
         event = _map(raw)
         kind = event.get("type")
         timestamp = _num(event.get("timestamp"))
         data = _map(event.get("data", {}))
+        snapshot = fault = False
+        out: dict[str, Any] | str | None
         if kind == EventType.META:
             href = data.get("href")
             out = {
@@ -151,34 +158,47 @@ class EventMasker:
                 "height": _num(data.get("height")),
             }
         elif kind == EventType.FULL_SNAPSHOT:
-            out = self._full_snapshot(data)
+            if "part" in data:
+                out, snapshot, fault = self._snapshot_part(data)
+            else:
+                out = self._full_snapshot(data)
         elif kind == EventType.INCREMENTAL_SNAPSHOT:
             if not self.has_snapshot:
                 raise Rejected("incremental event before a full snapshot")
-            out = self._incremental(data, timestamp)
+            if data.get("source") == Source.MUTATION:
+                out, snapshot = self._mutation(data)
+            else:
+                out = self._incremental(data, timestamp)
         elif kind in (EventType.DOM_CONTENT_LOADED, EventType.LOAD):
             out = {}
         elif kind == EventType.CUSTOM:
             if not self.has_snapshot:
                 raise Rejected("custom event before a full snapshot")
+            if self._leaves_for_excluded_url(data):
+                return _EXCLUDED
             out = self._custom(data)
         else:
             raise Rejected(f"event type {kind!r} is not recorded")
         if out is None:
-            return None
+            return Masked(None, snapshot, fault) if snapshot or fault else _NOTHING
         if type(out) is str:  # already JSON: a snapshot assembled from parts
-            return EncodedEvent(int(kind), f'{{"type":{int(kind)},"data":{out},"timestamp":{json.dumps(timestamp)}}}')
-        return {"type": int(kind), "data": out, "timestamp": timestamp}
+            encoded = EncodedEvent(int(kind), f'{{"type":{int(kind)},"data":{out},"timestamp":{json.dumps(timestamp)}}}')
+            return Masked(encoded, snapshot, fault)
+        return Masked({"type": int(kind), "data": out, "timestamp": timestamp}, snapshot, fault)
+
+    def _leaves_for_excluded_url(self, data: Mapping[str, Any]) -> bool:
+        """A navigation to an excluded URL (or to one that cannot be judged)."""
+        if data.get("tag") != NAVIGATION_TAG:
+            return False
+        href = _map(data.get("payload")).get("href")
+        return not isinstance(href, str) or is_excluded(self.config, href)
 
     def _custom(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
         """Only Veil's own custom events pass; anything else a page could emit is dropped."""
         tag = data.get("tag")
         payload = dict(_map(data.get("payload")))
-        if tag == NAVIGATION_TAG:
-            href = payload.get("href")
-            if not isinstance(href, str) or is_excluded(self.config, href):
-                raise Excluded()
-            return {"tag": NAVIGATION_TAG, "payload": {"href": scrub_url(href)}}
+        if tag == NAVIGATION_TAG:  # to a URL that is not excluded (see _leaves_for_excluded_url)
+            return {"tag": NAVIGATION_TAG, "payload": {"href": scrub_url(payload["href"])}}
         if tag == interactions.KEY_TAG:
             masked = interactions.keystroke(payload, self.table)
         elif tag == interactions.ACTION_TAG:
@@ -187,27 +207,27 @@ class EventMasker:
             raise Rejected(f"custom event {tag!r} is not recorded")
         return None if masked is None else {"tag": tag, "payload": masked}
 
-    def _full_snapshot(self, data: Mapping[str, Any]) -> dict[str, Any] | str | None:
-        if "part" in data:
-            return self._snapshot_part(data)
+    def _full_snapshot(self, data: Mapping[str, Any]) -> str:
+        """A one-piece snapshot: written by the node writer as the JSON of the event's data."""
         self._assembler = None
         self.has_snapshot = False
         self.table.clear()
         node = _map(data.get("node"))
         if node.get("type") != NodeType.DOCUMENT:
             raise Rejected("full snapshot root is not a document")
-        masked = mask_tree(node, None, self.config.default_privacy, None, self.table, self.scrub)
+        masked = write_tree(node, None, self.config.default_privacy, None, self.table, self.scrub)
         self.has_snapshot = True
-        return {"node": masked, "initialOffset": self._offset(data)}
+        return f'{{"node":{masked},"initialOffset":{json.dumps(self._offset(data), separators=(",", ":"))}}}'
 
     def _offset(self, data: Mapping[str, Any]) -> dict[str, float | int]:
         offset = _map(data.get("initialOffset", {"top": 0, "left": 0}))
         return {"top": _num(offset.get("top", 0)), "left": _num(offset.get("left", 0))}
 
-    def _snapshot_part(self, data: Mapping[str, Any]) -> str | None:
+    def _snapshot_part(self, data: Mapping[str, Any]) -> tuple[str | None, bool, bool]:
         """One part of a time-sliced snapshot (rows, see ``SnapshotAssembler``): masked now,
         emitted whole with the last part, as the JSON of the event's data.
 
+        Returns (that JSON or None, whether a fresh snapshot must follow, whether this part failed).
         The first part (it starts with the document) begins a new snapshot. A part that fails
         leaves the snapshot broken: nothing of it is emitted, and its last part asks for a new one.
         """
@@ -233,7 +253,7 @@ class EventMasker:
                 raise
             fault = True
         if not done:
-            return None
+            return None, False, False
         self._assembler = None
         root = None if self._snapshot_broken or assembler is None else assembler.finish()
         if root is None:
@@ -241,10 +261,10 @@ class EventMasker:
             self._broken_snapshots += 1
             if self._broken_snapshots > MAX_SNAPSHOT_RETRIES:
                 raise Rejected("snapshots of this page keep failing")
-            raise NeedsSnapshot(None, fault=fault)
+            return None, True, fault
         self._broken_snapshots = 0
         self.has_snapshot = True
-        return f'{{"node":{root},"initialOffset":{json.dumps(self._offset(data), separators=(",", ":"))}}}'
+        return f'{{"node":{root},"initialOffset":{json.dumps(self._offset(data), separators=(",", ":"))}}}', False, False
 
     def _known_id(self, value: Any) -> int:
         """An event's target id, or -1 when the replay never had that node (inside a block)."""
@@ -253,8 +273,6 @@ class EventMasker:
 
     def _incremental(self, data: Mapping[str, Any], timestamp: float) -> dict[str, Any] | None:
         source = data.get("source")
-        if source == Source.MUTATION:
-            return self._mutation(data)
         if source == Source.INPUT:
             return self._input(data)
         if source in (Source.MOUSE_MOVE, Source.TOUCH_MOVE, Source.DRAG):
@@ -308,7 +326,8 @@ class EventMasker:
             "isChecked": checked,
         }
 
-    def _mutation(self, data: Mapping[str, Any]) -> dict[str, Any]:
+    def _mutation(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+        """The masked mutation, and whether it changed a level (a fresh snapshot must follow)."""
         table = self.table
         removes = []
         for item in map(_map, _list(data.get("removes"))):
@@ -349,9 +368,7 @@ class EventMasker:
         }
         if data.get("isAttachIframe") is True:
             masked["isAttachIframe"] = True
-        if level_changed:
-            raise NeedsSnapshot(masked)
-        return masked
+        return masked, level_changed
 
     def _attribute_mutations(self, data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], bool]:
         out = []

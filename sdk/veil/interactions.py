@@ -17,6 +17,7 @@ from typing import Any
 from .levels import Level
 from .masking import clear_text, input_value_for_level, mask_text
 from .nodes import NodeTable
+from .values import is_int
 
 NAMED_KEYS = frozenset(
     {"Enter", "Tab", "Escape", "Backspace", "Delete", "ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight",
@@ -43,7 +44,7 @@ def keystroke(payload: dict[str, Any], table: NodeTable) -> dict[str, Any] | Non
     if key is None:
         return None
     node_id = payload.get("id")
-    info = table.get(node_id) if isinstance(node_id, int) and not isinstance(node_id, bool) else None
+    info = table.get(node_id) if is_int(node_id) else None
     if info is None or info.level is Level.BLOCK:
         return {"key": None}
     if info.secret:
@@ -57,7 +58,7 @@ def keystroke(payload: dict[str, Any], table: NodeTable) -> dict[str, Any] | Non
 def action(payload: dict[str, Any], table: NodeTable, scrub: bool) -> dict[str, Any] | None:
     """The masked payload of a raw click action {id, name}; None when the target is unknown."""
     node_id = payload.get("id")
-    if not isinstance(node_id, int) or isinstance(node_id, bool) or node_id not in table:
+    if not is_int(node_id) or node_id not in table:
         return None
     name = payload.get("name")
     name = name[:ACTION_NAME_MAX] if isinstance(name, str) else ""
@@ -86,7 +87,7 @@ class PointerThinner:
         """The positions to keep; ``timeOffset`` is relative to ``event_time`` (rrweb's convention)."""
         kept = []
         times = [event_time + p["timeOffset"] for p in positions]
-        for i, (p, t) in enumerate(zip(positions, times)):
+        for i, (p, t) in enumerate(zip(positions, times, strict=True)):
             starts = self._last_seen is None or t - self._last_seen >= GESTURE_GAP_MS
             ends = i == len(positions) - 1 or times[i + 1] - t >= GESTURE_GAP_MS
             sampled = self.interval_ms > 0 and (self._last_kept is None or t - self._last_kept >= self.interval_ms)

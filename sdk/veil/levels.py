@@ -9,7 +9,8 @@ know counts as ``mask`` (fail closed). Forced secrets (password, hidden, one-tim
 from __future__ import annotations
 
 from enum import Enum
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 
 class Level(str, Enum):
@@ -128,10 +129,11 @@ def explain_chain(default: Level, chain: list[Mapping[str, object]]) -> dict[str
     secret = False
     for entry in chain:
         tag = str(entry.get("tag", "?"))
-        attributes = entry.get("attributes") if isinstance(entry.get("attributes"), Mapping) else {}
-        flags = entry.get("veilMatch") if isinstance(entry.get("veilMatch"), list) else []
-        overrides = element_overrides(attributes, flags)  # type: ignore[arg-type]
-        editable = is_editable(attributes)  # type: ignore[arg-type]
+        found, found_flags = entry.get("attributes"), entry.get("veilMatch")
+        attributes: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        flags: list[Any] = found_flags if isinstance(found_flags, list) else []
+        overrides = element_overrides(attributes, flags)
+        editable = is_editable(attributes)
         new = resolve_level(level, overrides, editable)
         if new is not level or overrides:
             why = ", ".join(o.value for o in overrides) or "contenteditable"
@@ -140,7 +142,7 @@ def explain_chain(default: Level, chain: list[Mapping[str, object]]) -> dict[str
             else:
                 reasons.append(f"<{tag}> override {why} -> {new.value}")
         level = new
-        if is_forced_secret(tag, attributes):  # type: ignore[arg-type]
+        if is_forced_secret(tag, attributes):
             secret = True
             reasons.append(f"<{tag}> is a forced secret (password, hidden, card or one-time-code field)")
     return {"level": level.value, "secret": secret, "reasons": reasons}

@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from enum import Enum
 from functools import lru_cache, partial
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from .levels import Level
 from .pii import scrub_pii
 from .urls import scrub_srcset, scrub_url
+from .values import is_number
 
 MASKED_VALUE = "*" * 8
 # Marks block and media placeholders, so a viewer can show them as visibly masked boxes.
@@ -166,7 +167,7 @@ def placeholder_size(size: object) -> dict[str, str]:
     if (
         isinstance(size, list)
         and len(size) == 2
-        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1e6 for v in size)
+        and all(is_number(v) and 0 <= v < 1e6 for v in size)
     ):
         return {"rr_width": f"{size[0]}px", "rr_height": f"{size[1]}px"}
     return {}
@@ -188,7 +189,9 @@ def mask_attributes(
             out[name] = masked
     if tag in MEDIA_TAGS and level is Level.MASK:
         out.update(placeholder_size(size))
-        classes = out.get("class") if isinstance(out.get("class"), str) else ""
+        classes = out.get("class")
+        if not isinstance(classes, str):
+            classes = ""
         if PLACEHOLDER_CLASS not in classes.split():
             out["class"] = f"{classes} {PLACEHOLDER_CLASS}".strip()
     return out

@@ -47,14 +47,15 @@ class NodeTable:
         return self._nodes.keys()
 
     def get(self, node_id: object) -> NodeInfo | None:
-        info = self._nodes.get(node_id)  # type: ignore[arg-type]
-        if type(info) is int:
-            return self._leaf_info(node_id, info)  # type: ignore[arg-type]
-        return info  # type: ignore[return-value]
+        # Ids arrive unvalidated (from events): any object looks up, and misses unless it is an id.
+        info: NodeInfo | int | None = self._nodes.get(node_id)  # type: ignore[call-overload]
+        if isinstance(info, int):
+            return self._leaf_info(node_id, info)
+        return info
 
-    def _leaf_info(self, node_id: int, parent_id: int) -> NodeInfo:
+    def _leaf_info(self, node_id: object, parent_id: int) -> NodeInfo:
         parent = self.get(parent_id)
-        info = self._nodes[node_id] = NodeInfo(parent.level if parent is not None else Level.BLOCK, None, parent_id)
+        info = self._nodes[node_id] = NodeInfo(parent.level if parent is not None else Level.BLOCK, None, parent_id)  # type: ignore[index]  # it was a key: an int
         return info
 
     def clear(self, forget_secrets: bool = False) -> None:
@@ -91,7 +92,7 @@ class NodeTable:
         unlinked, self._unlinked = self._unlinked, []
         for entries in unlinked:
             for node_id, entry in entries.items():
-                self._adopt(node_id, entry if type(entry) is int else entry.parent)  # type: ignore[union-attr]
+                self._adopt(node_id, entry if isinstance(entry, int) else entry.parent)
 
     def _adopt(self, node_id: int, parent_id: int | None) -> None:
         parent = self.get(parent_id) if parent_id is not None else None

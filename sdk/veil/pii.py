@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import re
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# An email is a run of local-part characters, "@", then a domain. Found from each "@" outwards
+# (see ``_emails``), never by a pattern that starts at every character: that one rescans the
+# local-part run from each of its characters, quadratic in a long run of letters with no "@".
+_LOCAL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-")
+# Anchored just after an "@"; linear: a label can only give back characters it cannot end on.
+_EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d])")
 _SSN = re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
@@ -53,6 +58,47 @@ def _star(match: re.Match[str]) -> str:
     return re.sub(r"\S", "*", match.group(0))
 
 
+def email_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of the emails in ``text``: exactly the matches, in order, of the pattern
+    ``[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}`` (a property test holds
+    them equal), in time linear in ``len(text)``.
+
+    Why equal: a match's local part ends at an "@" (the run cannot contain one) and starts as far
+    left as the run of local-part characters goes, not before the end of the previous match; the
+    leftmost match is therefore found by trying each "@" in order. Each character is scanned a
+    bounded number of times: local-part runs and domains end at the next "@".
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0  # where the next match may begin (the end of the previous one)
+    at = text.find("@")
+    while at != -1:
+        left = at
+        while left > start and text[left - 1] in _LOCAL_CHARS:
+            left -= 1
+        domain = _EMAIL_DOMAIN.match(text, at + 1) if left < at else None
+        if domain is not None:
+            spans.append((left, domain.end()))
+            start = domain.end()
+            at = text.find("@", start)
+        else:
+            at = text.find("@", at + 1)
+    return spans
+
+
+def _star_emails(text: str) -> str:
+    spans = email_spans(text)
+    if not spans:
+        return text
+    pieces: list[str] = []
+    end = 0
+    for left, right in spans:
+        pieces.append(text[end:left])
+        pieces.append(re.sub(r"\S", "*", text[left:right]))
+        end = right
+    pieces.append(text[end:])
+    return "".join(pieces)
+
+
 def _star_card(match: re.Match[str]) -> str:
     digits = re.sub(r"\D", "", match.group(0))
     return _star(match) if 13 <= len(digits) <= 19 and luhn_ok(digits) else match.group(0)
@@ -67,7 +113,7 @@ def scrub_pii(text: str) -> str:
     if not text or text.isspace():
         return text
     text = _TOKENS.sub(_star, text)
-    text = _EMAIL.sub(_star, text)
+    text = _star_emails(text)
     text = _IBAN.sub(_star_iban, text)
     text = _CARD.sub(_star_card, text)
     text = _SSN.sub(_star, text)

@@ -4,8 +4,8 @@ Rules: the recorder never reads a clock, the DOM or the network. ``observe`` mas
 order; an event that fails masking is dropped and counted (fail closed), never queued raw.
 Actions tell the host what to do next: ``snapshot`` (take a fresh full snapshot), ``flush`` (a
 batch is ready) and ``pause`` (the page navigated to an excluded URL: everything after that
-navigation is dropped until ``resume``, which expects a fresh full snapshot). Stopping drops
-everything unsent.
+navigation is dropped until the host starts a new recording, which expects a fresh full
+snapshot). Stopping drops everything unsent.
 
 Bounds: the queue is taken as soon as it holds ``flush_at_bytes``, each batch holds at most
 ``BATCH_MAX_CHARS`` of JSON, and an event too large for any collector (``MAX_EVENT_CHARS``) is
@@ -21,7 +21,7 @@ from typing import Any
 
 from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS  # noqa: F401 (re-exported for the docs)
 from .config import Config
-from .events import EncodedEvent, EventMasker, Excluded, NeedsSnapshot
+from .events import EncodedEvent, EventMasker
 from .rrweb import EventType, Source
 
 FLUSH_AT_BYTES = 512 * 1024
@@ -29,8 +29,6 @@ FLUSH_AT_BYTES = 512 * 1024
 
 @dataclass
 class Counters:
-    observed: int = 0
-    emitted: int = 0
     dropped: int = 0
 
 
@@ -65,11 +63,6 @@ class Recorder:
         self.recording = True
         self.paused = False
 
-    def resume(self) -> None:
-        """Leave an excluded URL: record again from the next full snapshot."""
-        self.masker.reset()
-        self.paused = False
-
     def stop(self) -> None:
         """Withdraw: forget the page and drop everything not yet sent."""
         self.recording = False
@@ -94,25 +87,24 @@ class Recorder:
         if not self.recording or self.paused:
             return {"actions": actions, "snapshots": 0}
         for raw in raw_events:
-            self.counters.observed += 1
             try:
-                masked = self.masker.mask(raw)
-            except Excluded:
-                self.paused = True
-                actions.append("pause")
-                break  # nothing observed on an excluded page is recorded
-            except NeedsSnapshot as change:
-                if change.fault:
-                    self.counters.dropped += 1
-                masked = change.masked and {"type": int(EventType.INCREMENTAL_SNAPSHOT), "data": change.masked, "timestamp": raw["timestamp"]}
-                if "snapshot" not in actions:
-                    actions.append("snapshot")
+                result = self.masker.mask(raw)
             except Exception:  # noqa: BLE001 - fail closed: any fault drops the event
                 self.counters.dropped += 1
                 continue
+            if result.excluded:
+                self.paused = True
+                actions.append("pause")
+                break  # nothing observed on an excluded page is recorded
+            if result.fault:
+                self.counters.dropped += 1
+            if result.snapshot and "snapshot" not in actions:
+                actions.append("snapshot")
+            masked = result.event
             if masked is None:
                 continue
-            if type(masked) is EncodedEvent:
+            payload: dict[str, Any] | str
+            if isinstance(masked, EncodedEvent):
                 kind, payload, coalesce_key = masked.type, masked.json, None
             else:
                 kind, payload, coalesce_key = masked["type"], masked, _coalesce_key(masked)
@@ -129,7 +121,6 @@ class Recorder:
             if not self.queue.push(payload, coalesce_key=coalesce_key):
                 self.counters.dropped += 1  # too large for any collector to accept
                 continue
-            self.counters.emitted += 1
         if self.queue.pending_bytes >= self.flush_at_bytes:
             actions.append("flush")
         return {"actions": actions, "snapshots": snapshots}
@@ -149,10 +140,6 @@ class Recorder:
     def has_more(self) -> bool:
         """Events are still pending after a take (the batch was cut at its size bound)."""
         return len(self.queue) > 0
-
-    def standby_batch(self) -> tuple[int, int, bytes] | None:
-        """The next batch without consuming it (seq, event count, bytes); see ``BatchQueue.peek``."""
-        return self.queue.peek() if self.recording else None
 
     def standby_chunks(self, max_bytes: int) -> list[tuple[int, int, bytes]]:
         """The pending events as keepalive-sized batches, not consumed; see ``BatchQueue.peek_chunks``."""

@@ -37,20 +37,6 @@ class Source(IntEnum):
     CUSTOM_ELEMENT = 16
 
 
-class MouseInteraction(IntEnum):
-    MOUSE_UP = 0
-    MOUSE_DOWN = 1
-    CLICK = 2
-    CONTEXT_MENU = 3
-    DBL_CLICK = 4
-    FOCUS = 5
-    BLUR = 6
-    TOUCH_START = 7
-    TOUCH_MOVE_DEPARTED = 8
-    TOUCH_END = 9
-    TOUCH_CANCEL = 10
-
-
 class NodeType(IntEnum):
     DOCUMENT = 0
     DOCUMENT_TYPE = 1

@@ -13,6 +13,8 @@ import secrets
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .values import is_number
+
 IDLE_MS = 30 * 60 * 1000
 MAX_MS = 4 * 60 * 60 * 1000
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -22,7 +24,7 @@ _ID = re.compile(r"^[0-9a-f]{32}$")
 class Session:
     id: str
     started: float
-    lastActive: float  # noqa: N815 - the stored JSON's own key
+    lastActive: float  # camelCase: the stored JSON's own key
     sampled: bool
 
     def to_json(self) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def parse_stored(raw: Any) -> Session | None:
     if not isinstance(raw, dict) or set(raw) != {"id", "started", "lastActive", "sampled"}:
         return None
     sid, started, last, sampled = raw["id"], raw["started"], raw["lastActive"], raw["sampled"]
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (started, last))
+    numbers = is_number(started) and is_number(last)
     if not (isinstance(sid, str) and _ID.match(sid) and numbers and isinstance(sampled, bool) and started <= last):
         return None
     return Session(sid, float(started), float(last), sampled)

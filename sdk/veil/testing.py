@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import gzip
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -48,7 +49,8 @@ class VeilCapture:
 
     def flush(self) -> dict[str, Any]:
         """Ask Veil to send everything observed so far (waits for the POST)."""
-        return self.page.evaluate("() => window.Veil ? Veil.flush() : {sent: false}")
+        answer: dict[str, Any] = self.page.evaluate("() => window.Veil ? Veil.flush() : {sent: false}")
+        return answer
 
     def batches(self) -> list[dict[str, Any]]:
         """Every batch, decompressed: {"session", "seq", "events"}."""
@@ -111,7 +113,7 @@ def replay_tree(events: list[dict[str, Any]]) -> dict[str, Any] | None:
     return root
 
 
-def _texts(node: dict[str, Any] | None, parent_tag: str | None = None):
+def _texts(node: dict[str, Any] | None, parent_tag: str | None = None) -> Iterator[str]:
     if node is None:
         return
     if node.get("type") == _VISIBLE and parent_tag not in ("style", "script"):

@@ -1,106 +1,131 @@
-"""Masking of serialized nodes: whole subtrees (added nodes, one-piece snapshots) as rrweb-snapshot
-shapes them, and full snapshots that arrive in parts (the shim's time-sliced walk) as rows.
+"""Masking of serialized nodes through ONE node writer, ``NodeWriter``: it decides what each node
+becomes on the wire, as JSON text. Two drivers feed it: ``write_tree`` walks a subtree of
+rrweb-snapshot objects (mutation adds, one-piece snapshots) and ``SnapshotAssembler`` takes a full
+snapshot that arrives in parts (the shim's time-sliced walk) as rows.
 
 Rules: a node's level comes from ``levels.element_level`` (the one reduce) and its parent's level;
-its text and attributes go through ``masking`` only. Two writers share those rules: ``mask_node``
-builds a masked object per node of a subtree, and ``SnapshotAssembler`` writes a sliced snapshot
-straight to JSON text (a property test holds the two equal). Either writes only the keys it knows
-per node type, so a key the core does not know never leaves. A block node becomes an empty
-placeholder: no text, no attribute values, no children; anything sent as its child is dropped.
-Walks are iterative (deep pages must not hit Python's recursion limit). Every node emitted is
-entered in the node table.
+its text and attributes go through ``masking`` only, in the writer. The writer writes only the
+keys it knows per node type, so a key the core does not know never leaves; its one cache (the
+elements that differ only in id) is keyed by every argument the rules read. A block node becomes
+an empty placeholder: no text, no attribute values, no children; anything sent as its child is
+dropped. Walks are iterative (deep pages must not hit Python's recursion limit). Every node
+emitted is entered in the node table. A property test holds the writer, through both drivers,
+equal to a plain reference masker.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from json.encoder import encode_basestring as _string  # a str as JSON (C), as json.dumps(ensure_ascii=False)
-from typing import Any, Callable
+from typing import Any
 
 from .levels import MATCH_FLAGS_KEY, Level, element_level, is_forced_secret
-from .masking import comment_text, mask_attributes, mask_text, text_for_level, text_masker
+from .masking import comment_text, mask_attributes, mask_text, text_masker
 from .nodes import NodeInfo, NodeTable
 from .rrweb import NodeType
 
 # The shim's measured [width, height] of a media element, for its placeholder; never emitted itself.
 SIZE_KEY = "veilSize"
-# In a snapshot part, the id of the node's parent (absent or null for the document).
-PARENT_KEY = "parentId"
 _ELEMENT_FLAGS = ("isSVG", "isCustom", "isShadowHost")
+# The keys of a node object that are a row's rare fields (see SnapshotAssembler).
+_RARE_INPUTS = (*_ELEMENT_FLAGS, "isShadow", "rootId", MATCH_FLAGS_KEY, SIZE_KEY)
 # Plain values for the hot path (enum attribute lookups cost on every node).
 _ELEMENT, _TEXT, _CDATA, _COMMENT = int(NodeType.ELEMENT), int(NodeType.TEXT), int(NodeType.CDATA), int(NodeType.COMMENT)
 _DOCUMENT, _DOCUMENT_TYPE = int(NodeType.DOCUMENT), int(NodeType.DOCUMENT_TYPE)
 _BLOCK = Level.BLOCK
-# A tuple, not a set: a malformed (unhashable) type must still fail as MalformedNode.
-_OTHER_TYPES = (_TEXT, _COMMENT, _DOCUMENT, _DOCUMENT_TYPE, _CDATA)
 _DOCTYPE_KEYS = ("name", "publicId", "systemId")
 _COMPAT_MODES = ("BackCompat", "CSS1Compat")
+
+# What the writer makes of an element: its level, tag, secrecy, the JSON that opens it (up to its
+# children), and the masker of the text under it.
+Element = tuple[Level, str, bool, str, Callable[[str], str]]
 
 
 class MalformedNode(ValueError):
     """A serialized node that does not have rrweb-snapshot's shape."""
 
 
-def mask_node(
-    src: Any, p_id: int | None, p_level: Level, p_tag: str | None, p_secret: bool, table: NodeTable, scrub: bool
-) -> tuple[dict[str, Any], Level, str | None, bool]:
-    """The masked copy of one serialized node, without its children, entered in ``table``.
+class NodeWriter:
+    """The one node writer: each node kind as JSON text, in rrweb's key order with the id last (a
+    snapshot is long runs of near-identical nodes, and an id up front would break each run gzip
+    could match: ~12% more bytes on the wire).
 
-    Returns it with the level, tag and secrecy its children inherit (``Level.BLOCK``: it takes
-    no children).
+    ``extra`` is a node's rare fields: ``{isSVG, isCustom, isShadowHost, isShadow, rootId,
+    veilMatch, veilSize}`` (any subset), or None.
     """
-    # Written for speed (it runs once per node of every snapshot): subscripts and ``in`` checks
-    # rather than dict.get calls, and optional keys looked up only when present.
-    if type(src) is not dict or "id" not in src or "type" not in src:
-        raise MalformedNode("node is not an object with an id and a type")
-    node_id = src["id"]
-    if type(node_id) is not int:
-        raise MalformedNode("node without an integer id")
-    node_type = src["type"]
-    # Keys in rrweb's own order, the id last: a snapshot is long runs of near-identical nodes, and
-    # an id up front would break each run gzip could match (~12% more bytes on the wire).
-    dst: dict[str, Any] = {"type": node_type}
-    if node_type == _ELEMENT:
-        tag = src["tagName"] if "tagName" in src else None
-        attributes = src["attributes"] if "attributes" in src else None
+
+    def __init__(self, scrub: bool) -> None:
+        self.scrub = scrub
+        self._elements: dict[tuple[Any, ...], Element] = {}
+
+    def element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool) -> Element:
+        """An element; ``secret``: its id was ever a forced secret (once a secret, always one)."""
+        # Elements that differ only in id are the bulk of a page: for the common shapes (no rare
+        # fields; no attribute, or one whose value is a plain string) what the rules make of one is
+        # reused. The key holds every argument, so no rule can read an input the key misses.
+        if extra is None and type(attributes) is dict and type(tag) is str:
+            key: tuple[Any, ...] | None = None
+            if not attributes:
+                key = (tag, parent_level, secret)
+            elif len(attributes) == 1:
+                (item,) = attributes.items()
+                if type(item[1]) is str:
+                    key = (tag, parent_level, secret, item)
+            if key is not None:
+                cached = self._elements.get(key)
+                if cached is None:
+                    cached = self._elements[key] = self._element(tag, attributes, parent_level, None, secret)
+                return cached
+        return self._element(tag, attributes, parent_level, extra, secret)
+
+    def _element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool) -> Element:
         if type(tag) is not str or type(attributes) is not dict:
             raise MalformedNode("element without tagName or attributes")
+        if extra is not None and type(extra) is not dict:
+            raise MalformedNode("a row's rare fields are not an object")
         tag = tag.lower()
-        level = element_level(p_level, attributes, src[MATCH_FLAGS_KEY] if MATCH_FLAGS_KEY in src else None)
-        info = NodeInfo(level, tag, p_id, is_forced_secret(tag, attributes))
-        table.add(node_id, info)  # may make it a secret: once a secret, always one
-        secret = info.secret
-        dst["tagName"] = tag
-        dst["attributes"] = mask_attributes(tag, attributes, level, secret, scrub, src[SIZE_KEY] if SIZE_KEY in src else None)
-        dst["childNodes"] = []
-    elif node_type in _OTHER_TYPES:
-        table.add(node_id, NodeInfo(p_level, None, p_id))
-        level, tag, secret = _BLOCK, None, False  # leaves: nothing is recorded under them
-        if node_type == _DOCUMENT:
-            level = p_level
-            dst["childNodes"] = []
-            if src.get("compatMode") in _COMPAT_MODES:
-                dst["compatMode"] = src["compatMode"]
-        elif node_type == _DOCUMENT_TYPE:
-            for key in _DOCTYPE_KEYS:
-                value = src.get(key)
-                dst[key] = value if type(value) is str else ""
-        else:
-            text = src["textContent"] if "textContent" in src else ""
-            if type(text) is not str:
-                text = ""
-            if node_type == _TEXT:
-                dst["textContent"] = text_for_level(text, p_level, p_tag, scrub, p_secret)
-            elif node_type == _COMMENT:
-                dst["textContent"] = comment_text(text, p_level, scrub)
-            else:
-                dst["textContent"] = ""
-    else:
-        raise MalformedNode(f"unknown node type {node_type!r}")
-    if node_type == _ELEMENT or "rootId" in src or "isShadow" in src:  # keys most nodes lack, before the id
-        dst.update(_rare_keys(src, node_type == _ELEMENT, level))
-    dst["id"] = node_id
-    return dst, level, tag, secret
+        flags = extra[MATCH_FLAGS_KEY] if extra and MATCH_FLAGS_KEY in extra else None
+        level = element_level(parent_level, attributes, flags)
+        secret = secret or is_forced_secret(tag, attributes)
+        masked = mask_attributes(tag, attributes, level, secret, self.scrub, extra[SIZE_KEY] if extra and SIZE_KEY in extra else None)
+        opening = f'{{"type":2,"tagName":{_string(tag)},"attributes":{_object_json(masked)},"childNodes":['
+        return level, tag, secret, opening, text_masker(level, tag, self.scrub, secret)
+
+    @staticmethod
+    def element_closing(node_id: int, extra: Any, level: Level) -> str:
+        """The JSON that closes an element after its children."""
+        return f']{_rare_fields(extra, True, level)},"id":{node_id}}}' if extra is not None else f'],"id":{node_id}}}'
+
+    @staticmethod
+    def text(node_id: int, text: Any, text_mask: Callable[[str], str], extra: Any) -> str:
+        """A text node, its text through its parent's masker."""
+        if type(text) is not str:
+            text = ""
+        rare = _rare_fields(extra) if extra is not None else ""
+        return f'{{"type":3,"textContent":{_string(text_mask(text))}{rare},"id":{node_id}}}'
+
+    def leaf(self, kind: Any, node_id: int, fields: list[Any], level: Level, extra: Any) -> str:
+        """A comment, CDATA or doctype (``fields``: its text, or its name, publicId and systemId)."""
+        rare = _rare_fields(extra) if extra is not None else ""
+        if kind == _COMMENT:
+            text = comment_text(fields[0], level, self.scrub) if type(fields[0]) is str else ""
+            return f'{{"type":{_COMMENT},"textContent":{_string(text)}{rare},"id":{node_id}}}'
+        if kind == _CDATA:
+            return f'{{"type":{_CDATA},"textContent":""{rare},"id":{node_id}}}'
+        if kind == _DOCUMENT_TYPE:
+            if len(fields) < 3:
+                raise MalformedNode("a doctype row without its name and identifiers")
+            names = ",".join(f'"{key}":{_string(value if type(value) is str else "")}' for key, value in zip(_DOCTYPE_KEYS, fields[:3], strict=True))
+            return f'{{"type":1,{names}{rare},"id":{node_id}}}'
+        raise MalformedNode(f"unknown node type {kind!r}")
+
+    @staticmethod
+    def document(node_id: int, compat_mode: Any, extra: Any) -> tuple[str, str]:
+        """A document: the JSON that opens it, and the JSON that closes it after its children."""
+        compat = f',"compatMode":"{compat_mode}"' if compat_mode in _COMPAT_MODES else ""
+        rare = _rare_fields(extra) if extra is not None else ""
+        return '{"type":0,"childNodes":[', f']{compat}{rare},"id":{node_id}}}'
 
 
 def _rare_keys(src: dict[str, Any], element: bool, level: Level) -> dict[str, bool | int]:
@@ -118,6 +143,81 @@ def _rare_keys(src: dict[str, Any], element: bool, level: Level) -> dict[str, bo
     return kept
 
 
+def _extra(src: dict[str, Any]) -> dict[str, Any] | None:
+    """A node object's rare fields, as a row carries them (None: it has none)."""
+    found = {key: src[key] for key in _RARE_INPUTS if key in src}
+    return found or None
+
+
+_CLOSING = object()  # in write_tree's stack: the entry that closes a node
+
+
+def write_tree(
+    root: Any,
+    parent_id: int | None,
+    parent_level: Level,
+    parent_tag: str | None,
+    table: NodeTable,
+    scrub: bool = True,
+) -> str:
+    """The masked copy, as JSON, of a serialized subtree whose parent has the given id, level and tag."""
+    writer = NodeWriter(scrub)
+    ever_secret = table.secret_ids()
+    parent = table.get(parent_id)
+    parent_mask = text_masker(parent_level, parent_tag, scrub, bool(parent and parent.secret))
+    pieces: list[str] = []
+    write = pieces.append
+    # Each entry: a node to write, with its parent's id, level and text masker, and the text before
+    # it (a separator); or _CLOSING with the text that closes a node once its children are written.
+    stack: list[tuple[Any, int | None, Level, Callable[[str], str], str]] = [(root, parent_id, parent_level, parent_mask, "")]
+    while stack:
+        src, p_id, p_level, p_mask, text = stack.pop()
+        if src is _CLOSING:
+            write(text)
+            continue
+        separator = text
+        if type(src) is not dict or "id" not in src or "type" not in src:
+            raise MalformedNode("node is not an object with an id and a type")
+        node_id, kind = src["id"], src["type"]
+        if type(node_id) is not int:
+            raise MalformedNode("node without an integer id")
+        extra = _extra(src)
+        if kind == _ELEMENT:
+            level, tag, secret, opening, text_mask = writer.element(src.get("tagName"), src.get("attributes"), p_level, extra, node_id in ever_secret)
+            table.add(node_id, NodeInfo(level, tag, p_id, secret))
+            closing = writer.element_closing(node_id, extra, level)
+            if level is _BLOCK:  # a placeholder: it takes no children
+                write(separator + opening + closing)
+                continue
+            write(separator + opening)
+        elif kind == _DOCUMENT:
+            table.add(node_id, NodeInfo(p_level, None, p_id))
+            level, text_mask = p_level, text_masker(p_level, None, scrub, False)
+            opening, closing = writer.document(node_id, src.get("compatMode"), extra)
+            write(separator + opening)
+        elif kind == _TEXT:
+            write(separator + writer.text(node_id, src.get("textContent", ""), p_mask, extra))
+            table.add(node_id, NodeInfo(p_level, None, p_id))
+            continue
+        elif kind in (_COMMENT, _CDATA, _DOCUMENT_TYPE):
+            fields = [src.get(key) for key in _DOCTYPE_KEYS] if kind == _DOCUMENT_TYPE else [src.get("textContent", "")]
+            write(separator + writer.leaf(kind, node_id, fields, p_level, extra))
+            table.add(node_id, NodeInfo(p_level, None, p_id))
+            continue
+        else:
+            raise MalformedNode(f"unknown node type {kind!r}")
+        stack.append((_CLOSING, None, level, text_mask, closing))
+        children = src.get("childNodes")
+        if not children:
+            continue
+        if type(children) is not list:
+            raise MalformedNode("childNodes is not a list")
+        # Pushed last-first so that they are written in document order.
+        for i in range(len(children) - 1, -1, -1):
+            stack.append((children[i], node_id, level, text_mask, "," if i else ""))
+    return "".join(pieces)
+
+
 def mask_tree(
     root: Any,
     parent_id: int | None,
@@ -126,33 +226,9 @@ def mask_tree(
     table: NodeTable,
     scrub: bool = True,
 ) -> dict[str, Any]:
-    """Return the masked copy of a serialized subtree whose parent has the given id, level and tag."""
-    parent = table.get(parent_id)
-    parent_secret = bool(parent and parent.secret)
-    out_root: dict[str, Any] | None = None
-    stack: list[tuple[Any, dict[str, Any] | None, int | None, Level, str | None, bool]] = [
-        (root, None, parent_id, parent_level, parent_tag, parent_secret)
-    ]
-    while stack:
-        src, out_parent, p_id, p_level, p_tag, p_secret = stack.pop()
-        dst, level, tag, secret = mask_node(src, p_id, p_level, p_tag, p_secret, table, scrub)
-        if out_parent is None:
-            out_root = dst
-        else:
-            out_parent["childNodes"].append(dst)
-        if level is _BLOCK or "childNodes" not in dst:
-            continue
-        children = src.get("childNodes")
-        if not children:
-            continue
-        if type(children) is not list:
-            raise MalformedNode("childNodes is not a list")
-        node_id = dst["id"]
-        # Pushed last-first so that they are masked, and appended, in document order.
-        for child in reversed(children):
-            stack.append((child, dst, node_id, level, tag, secret))
-    assert out_root is not None
-    return out_root
+    """The masked copy of a serialized subtree, as objects (see ``write_tree``)."""
+    masked: dict[str, Any] = json.loads(write_tree(root, parent_id, parent_level, parent_tag, table, scrub))
+    return masked
 
 
 # JSON for a masked attribute object: what json.dumps writes, and never NaN (not JSON).
@@ -168,16 +244,17 @@ class SnapshotAssembler:
     ``[2, id, parent, tagName, attributes]``, ``[3|4|5, id, parent, textContent]``, each optionally
     followed by ``{isSVG, isCustom, isShadowHost, isShadow, rootId, veilMatch, veilSize}``.
 
-    Rules: each node is masked by the same rules as ``mask_node`` (a property test holds them
-    equal) and written at once: only the fields written here can leave, and the snapshot is never
-    held as objects. A row out of document order, a node twice or a parent never seen is
-    ``MalformedNode``; rows under a block element or a leaf are dropped, as they never were.
+    Rules: each node is written at once by the one ``NodeWriter``: only the fields it writes can
+    leave, and the snapshot is never held as objects. A row out of document order, a node twice or
+    a parent never seen is ``MalformedNode``; rows under a block element or a leaf are dropped, as
+    they never were.
     """
 
     def __init__(self, default_level: Level, table: NodeTable, scrub: bool) -> None:
         self.default_level = default_level
         self.table = table
         self.scrub = scrub
+        self._writer = NodeWriter(scrub)
         self._pieces: list[str] = []
         # The elements open from the document down to the last one written that takes children:
         # its id and the text that closes it.
@@ -188,8 +265,6 @@ class SnapshotAssembler:
         # Ids under which nothing is recorded: leaves and block placeholders that were sent a
         # child, and the rows dropped under them.
         self._barren: set[Any] = set()
-        # Elements that differ only in id: what the rules made of the first (see ``add``).
-        self._elements: dict[tuple[Any, ...], tuple[Level, str, bool, str, Callable[[str], str]]] = {}
 
     def finish(self) -> str | None:
         """The masked document node as JSON, once every part is in (None: no part had it)."""
@@ -215,10 +290,10 @@ class SnapshotAssembler:
 
     def _add_rows(self, rows: list[Any]) -> None:
         # Written for speed (it runs once per node of every snapshot): locals, plain subscripts,
-        # one piece of text per node, the table entered once per part, and what the rules make of
-        # an element reused for the elements that differ from it only in id.
-        path, contexts, barren, elements = self._path, self._contexts, self._barren, self._elements
+        # one piece of text per node, and the table entered once per part.
+        path, contexts, barren, writer = self._path, self._contexts, self._barren, self._writer
         ever_secret, write = self.table.secret_ids(), self._pieces.append
+        write_text, write_element = writer.text, writer.element
         entries: dict[int, NodeInfo | int] = {}  # for the node table (a leaf: its parent), entered after the part
         secrets: list[int] = []
         top = path[-1][0] if path else None
@@ -245,37 +320,15 @@ class SnapshotAssembler:
             separator = "" if parent_id == previous else ","
             previous = node_id
             if kind == _TEXT:
-                if type(field) is not str:
-                    field = ""
-                rare = _rare_fields(row[4]) if len(row) > 4 else ""
-                write(f'{separator}{{"type":3,"textContent":{_string(text_mask(field))}{rare},"id":{node_id}}}')
+                write(separator + write_text(node_id, field, text_mask, row[4] if len(row) > 4 else None))
                 entries[node_id] = parent_id
             elif kind == _ELEMENT:
-                attributes = row[4]
                 extra = row[5] if len(row) > 5 else None
-                # The key holds all the rules read (tag, parent level, attributes), for the common
-                # elements: no attribute, or one whose value is a plain string.
-                key = None
-                if extra is None:
-                    if not attributes:
-                        key = (field, level)
-                    elif len(attributes) == 1:
-                        (item,) = attributes.items()
-                        if type(item[1]) is str:
-                            key = (field, level, item)
-                if key is None:
-                    element = self._element(field, attributes, level, extra)
-                else:
-                    element = elements.get(key)
-                    if element is None:
-                        element = elements[key] = self._element(field, attributes, level, None)
-                own_level, tag, secret, opening, own_text_mask = element
-                if not secret and node_id in ever_secret:  # once a secret, always one
-                    own_level, tag, secret, opening, own_text_mask = self._element(field, attributes, level, extra, True)
+                own_level, tag, secret, opening, own_text_mask = write_element(field, row[4], level, extra, node_id in ever_secret)
                 entries[node_id] = NodeInfo(own_level, tag, parent_id, secret)
                 if secret:
                     secrets.append(node_id)
-                closing = f']{_rare_fields(extra, True, own_level)},"id":{node_id}}}' if extra is not None else f'],"id":{node_id}}}'
+                closing = writer.element_closing(node_id, extra, own_level)
                 if own_level is _BLOCK:  # a placeholder: it takes no children
                     write(separator + opening + closing)
                 else:
@@ -284,41 +337,14 @@ class SnapshotAssembler:
                     contexts[node_id] = (own_level, own_text_mask)
                     top = node_id
             else:
-                write(separator + self._leaf(kind, node_id, row, level))
+                if kind == _DOCUMENT_TYPE:
+                    fields, extra = row[3:6], row[6] if len(row) > 6 else None
+                else:
+                    fields, extra = [field], row[4] if len(row) > 4 else None
+                write(separator + writer.leaf(kind, node_id, fields, level, extra))
                 entries[node_id] = parent_id
         self._enter(entries, secrets)
         self._previous = previous
-
-    def _element(
-        self, tag: str, attributes: dict[str, Any], parent_level: Level, extra: Any, secret: bool = False
-    ) -> tuple[Level, str, bool, str, Callable[[str], str]]:
-        """What the rules make of an element: its level, tag, secrecy, the JSON that opens it (up to
-        its children), and the masker of the text under it."""
-        if type(tag) is not str or type(attributes) is not dict:
-            raise MalformedNode("element without tagName or attributes")
-        if extra is not None and type(extra) is not dict:
-            raise MalformedNode("a row's rare fields are not an object")
-        tag = tag.lower()
-        flags = extra[MATCH_FLAGS_KEY] if extra and MATCH_FLAGS_KEY in extra else None
-        level = element_level(parent_level, attributes, flags)
-        secret = secret or is_forced_secret(tag, attributes)
-        masked = mask_attributes(tag, attributes, level, secret, self.scrub, extra[SIZE_KEY] if extra and SIZE_KEY in extra else None)
-        opening = f'{{"type":2,"tagName":{_string(tag)},"attributes":{_object_json(masked)},"childNodes":['
-        return level, tag, secret, opening, text_masker(level, tag, self.scrub, secret)
-
-    def _leaf(self, kind: Any, node_id: int, row: list[Any], level: Level) -> str:
-        """A comment, CDATA or doctype row as JSON (text and elements are written in ``add``)."""
-        if kind == _COMMENT:
-            text = comment_text(row[3], level, self.scrub) if type(row[3]) is str else ""
-            return f'{{"type":{_COMMENT},"textContent":{_string(text)}{_rare_fields(row[4]) if len(row) > 4 else ""},"id":{node_id}}}'
-        if kind == _CDATA:
-            return f'{{"type":{_CDATA},"textContent":""{_rare_fields(row[4]) if len(row) > 4 else ""},"id":{node_id}}}'
-        if kind == _DOCUMENT_TYPE:
-            if len(row) < 6:
-                raise MalformedNode("a doctype row without its name and identifiers")
-            names = ",".join(f'"{key}":{_string(value if type(value) is str else "")}' for key, value in zip(_DOCTYPE_KEYS, row[3:6]))
-            return f'{{"type":1,{names}{_rare_fields(row[6]) if len(row) > 6 else ""},"id":{node_id}}}'
-        raise MalformedNode(f"unknown node type {kind!r} in a snapshot row")
 
     def _enter(self, entries: dict[int, NodeInfo | int], secrets: list[int]) -> None:
         try:
@@ -330,11 +356,10 @@ class SnapshotAssembler:
         if type(row) is not list or len(row) < 4 or row[0] != _DOCUMENT or row[2] is not None or type(row[1]) is not int:
             raise MalformedNode("a snapshot's first node is not its document")
         node_id = row[1]
-        compat = f',"compatMode":"{row[3]}"' if row[3] in _COMPAT_MODES else ""
-        rare = _rare_fields(row[4]) if len(row) > 4 else ""
+        opening, closing = self._writer.document(node_id, row[3], row[4] if len(row) > 4 else None)
         self.table.add(node_id, NodeInfo(self.default_level, None, None))
-        self._pieces.append('{"type":0,"childNodes":[')
-        self._path.append((node_id, f']{compat}{rare},"id":{node_id}}}'))
+        self._pieces.append(opening)
+        self._path.append((node_id, closing))
         self._contexts[node_id] = (self.default_level, text_masker(self.default_level, None, self.scrub, False))
         self._previous = node_id
 
@@ -369,4 +394,4 @@ def _rare_fields(extra: Any, element: bool = False, level: Level = _BLOCK) -> st
     return "".join(f',"{key}":{"true" if value is True else value}' for key, value in _rare_keys(extra, element, level).items())
 
 
-__all__ = ["MalformedNode", "SnapshotAssembler", "mask_node", "mask_text", "mask_tree"]
+__all__ = ["MalformedNode", "NodeWriter", "SnapshotAssembler", "mask_text", "mask_tree", "write_tree"]

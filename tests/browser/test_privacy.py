@@ -13,6 +13,8 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import inject_veil, replay
+from tests.helpers import walk
+from veil.masking import MASKED_VALUE
 
 LEVELS = ["mask", "mask-user-input", "allow"]
 
@@ -101,6 +103,15 @@ def test_no_planted_secret_leaves_and_allowed_content_does(level, page, servers,
             if (secret in wire) != should_appear:
                 wrong.append(f"{secret} ({expectation}) {'missing' if should_appear else 'LEAKED'}")
     assert not wrong, f"under {level}: " + ", ".join(wrong)
+
+    # Absence is not enough: what was typed into each forced secret (the password before and after
+    # its show-password toggle, the card number, the one-time code) did leave, as the fixed mask.
+    events = capture.events()
+    for field in ("pw", "cc", "otp"):
+        ids = {n["id"] for e in events if e["type"] == 2 for n in walk(e["data"]["node"]) if n.get("attributes", {}).get("id") == field}
+        typed = [e["data"]["text"] for e in events if e["type"] == 3 and e["data"].get("source") == 5 and e["data"].get("id") in ids]
+        assert ids and typed, f"under {level}: no input event for #{field} left the page"
+        assert all(text == MASKED_VALUE for text in typed), f"under {level}: #{field} sent {typed}"
 
     shown = replay(context, servers, capture.events())
     assert shown["errors"] == []

@@ -244,14 +244,14 @@ def test_the_session_write_key_is_kept_for_the_session_and_refusals_are_reported
         # The next page view of the session (a reload) sends it from its first batch.
         count = len(seen)
         start_recording(page, servers, endpoint)
-        page.wait_for_function(f"Veil.stats().batchesSent >= 1")
+        page.wait_for_function("Veil.stats().batchesSent >= 1")
         assert seen[count:] and all(key == "k_Session-1" for key in seen[count:]), seen
         # The unload path (keepalive standby chunks) carries it too.
         count = len(seen)
         page.evaluate("() => document.body.append('before unload')")
         page.wait_for_timeout(300)  # the observation reaches the worker, which prepares the chunks
         page.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pagehide'))")
-        page.wait_for_function(f"Veil.stats().batchesSent >= 2")
+        page.wait_for_function("Veil.stats().batchesSent >= 2")
         assert seen[count:] and all(key == "k_Session-1" for key in seen[count:]), seen
         page.evaluate("() => { window.__errors = []; Veil.on('error', e => window.__errors.push(e.message)); }")
         answers[:] = [(403, {"ok": False, "error": "wrong session key for this session"}), (413, {"ok": False, "error": "body exceeds 2097152 bytes"}),

@@ -69,7 +69,7 @@ def test_every_event_leaves_exactly_once_or_in_a_batch_counted_lost(operations):
                 leave(data, lose)
         else:
             chunks = queue.peek_chunks(LIMIT)
-            for seq, count, data in chunks:
+            for _seq, _count, data in chunks:
                 assert len(data) <= LIMIT or len(json.loads(gzip.decompress(data))["events"]) == 1
             for seq, count, data in chunks[: op[1]]:
                 assert queue.commit(seq, count)

@@ -1,9 +1,12 @@
-"""A full snapshot sent in parts (the shim's time-sliced walk) is masked exactly as if it had come
-whole, however the walk was sliced; and the shortcut in ``element_level`` is the full reduce."""
+"""The one node writer (veil.tree) against a plain reference masker: a subtree written whole
+(mutation adds, one-piece snapshots) and a full snapshot sent in parts (the shim's time-sliced
+walk), however the walk was sliced, are byte for byte what json.dumps writes of the reference's
+objects; and the shortcut in ``element_level`` is the full reduce."""
 
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 
 from hypothesis import given, settings
@@ -13,16 +16,59 @@ from itertools import count
 
 from tests.helpers import flat_rows
 from tests.property.test_masking_properties import trees
-from veil.levels import Level, element_level, element_overrides, is_editable, resolve_level
-from veil.nodes import NodeTable
-from veil.tree import SnapshotAssembler, mask_tree
+from veil.levels import MATCH_FLAGS_KEY, Level, element_level, element_overrides, is_editable, is_forced_secret, resolve_level
+from veil.masking import comment_text, mask_attributes, text_for_level
+from veil.nodes import NodeInfo, NodeTable
+from veil.tree import SIZE_KEY, SnapshotAssembler, write_tree
+
+
+def reference(node, level, parent_tag, secret, scrub=True):
+    """The masked copy of a serialized node, written plainly from the rules (recursive, objects,
+    no caches): rrweb's keys in rrweb's order, the id last; nothing under a block or a leaf."""
+    kind = node["type"]
+    if kind == 2:
+        tag = node["tagName"].lower()
+        attributes = node["attributes"]
+        own_level = element_level(level, attributes, node.get(MATCH_FLAGS_KEY))
+        own_secret = is_forced_secret(tag, attributes)
+        out = {"type": 2, "tagName": tag, "attributes": mask_attributes(tag, attributes, own_level, own_secret, scrub, node.get(SIZE_KEY)),
+               "childNodes": [] if own_level is Level.BLOCK else
+               [reference(child, own_level, tag, own_secret, scrub) for child in node.get("childNodes") or []]}
+        for flag in ("isSVG", "isCustom", "isShadowHost"):
+            if node.get(flag) is True and (own_level is not Level.BLOCK or flag == "isSVG"):
+                out[flag] = True
+    elif kind == 0:
+        out = {"type": 0, "childNodes": [reference(child, level, None, False, scrub) for child in node.get("childNodes") or []]}
+        if node.get("compatMode") in ("BackCompat", "CSS1Compat"):
+            out["compatMode"] = node["compatMode"]
+    elif kind == 1:
+        out = {"type": 1, **{key: node.get(key) if isinstance(node.get(key), str) else "" for key in ("name", "publicId", "systemId")}}
+    else:
+        text = node.get("textContent") if isinstance(node.get("textContent"), str) else ""
+        if kind == 3:
+            text = text_for_level(text, level, parent_tag, scrub, secret)
+        elif kind == 5:
+            text = comment_text(text, level, scrub)
+        else:
+            text = ""  # CDATA
+        out = {"type": kind, "textContent": text}
+    if type(node.get("rootId")) is int:
+        out["rootId"] = node["rootId"]
+    if node.get("isShadow") is True:
+        out["isShadow"] = True
+    out["id"] = node["id"]
+    return out
+
+
+def dumps(value):
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def flat_parts(tree, cuts):
     """The tree as the shim walks it, cut into parts at ``cuts`` (taken modulo its size)."""
     nodes = flat_rows(tree)
     bounds = sorted({0, len(nodes), *(c % (len(nodes) + 1) for c in cuts)})
-    return [nodes[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [nodes[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 ATTRIBUTE_NAMES = ["class", "data-veil", "title", "value", "href", "src", "srcset", "type", "autocomplete", "onclick",
@@ -75,17 +121,18 @@ def snapshot_trees(draw):
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(trees(), snapshot_trees()), st.lists(st.integers(0, 1000), max_size=6), st.sampled_from(list(Level)[:3]))
-def test_a_snapshot_in_any_slicing_masks_exactly_like_the_whole_snapshot(tree, cuts, default):
+def test_the_node_writer_whole_or_in_any_slicing_writes_exactly_the_reference(tree, cuts, default):
+    expected = dumps(reference(copy.deepcopy(tree), default, None, False))
     whole_table = NodeTable()
-    whole = mask_tree(copy.deepcopy(tree), None, default, None, whole_table)
+    whole = write_tree(copy.deepcopy(tree), None, default, None, whole_table)
     table = NodeTable()
     assembler = SnapshotAssembler(default, table, True)
     for part in flat_parts(tree, cuts):
         assembler.add(part)
     written = assembler.finish()
-    assert json.loads(written) == whole
-    # Byte for byte what json.dumps writes of the whole snapshot: the same keys in the same order.
-    assert written == json.dumps(whole, separators=(",", ":"), ensure_ascii=False)
+    # Byte for byte what json.dumps writes of the reference: the same keys in the same order.
+    assert whole == expected
+    assert written == expected
     for node_id in range(0, 200):
         a, b = whole_table.get(node_id), table.get(node_id)
         assert (a is None) == (b is None)
@@ -98,6 +145,16 @@ def test_a_snapshot_in_any_slicing_masks_exactly_like_the_whole_snapshot(tree, c
     assert set(table.ids()) == set(whole_table.ids())
     for node_id in table.ids():
         assert whole_table.subtree_level(node_id) is table.subtree_level(node_id)
+
+
+@settings(max_examples=150, deadline=None)
+@given(snapshot_trees(), st.sampled_from(list(Level)), st.sampled_from([None, "div", "textarea", "style", "script"]), st.booleans())
+def test_an_added_subtree_is_written_as_the_reference_under_its_parent(tree, level, parent_tag, parent_secret):
+    # A mutation add: the subtree below the document, under a parent of any level, tag and secrecy.
+    subtree = tree["childNodes"][1]
+    table = NodeTable()
+    table.add(1, NodeInfo(level, parent_tag, None, parent_secret))
+    assert write_tree(copy.deepcopy(subtree), 1, level, parent_tag, table) == dumps(reference(subtree, level, parent_tag, parent_secret))
 
 
 class_tokens = st.sampled_from(["veil-allow", "veil-mask", "veil-block", "veil-mask-user-input", "rr-mask", "rr-block",

@@ -3,9 +3,11 @@
 import base64
 import gzip
 import hashlib
+import importlib
 import json
 import re
 import shutil
+import tomllib
 import zipfile
 
 import brotli
@@ -115,6 +117,17 @@ def test_veil_wheel_holds_the_core_and_a_valid_record(dist):
             if digest:
                 expected = base64.urlsafe_b64encode(hashlib.sha256(zf.read(name)).digest()).rstrip(b"=").decode()
                 assert digest == "sha256=" + expected
+
+
+def test_the_browser_wheel_leaves_out_the_pytest_plugin_which_pip_installs_keep(tmp_path):
+    with zipfile.ZipFile(build.build_veil_wheel(tmp_path)) as zf:
+        shipped = {name.removeprefix("veil/") for name in zf.namelist() if name.startswith("veil/")}
+    modules = {path.name for path in (ROOT / "sdk" / "veil").glob("*.py")}
+    assert shipped == modules - {"testing.py"}
+    # Under CPython the plugin is still there, and pytest finds it through the entry point.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert pyproject["project"]["entry-points"]["pytest11"] == {"veil": "veil.testing"}
+    assert importlib.import_module("veil.testing").VeilCapture
 
 
 @needs_npm

@@ -36,7 +36,7 @@ def test_every_known_pii_shape_is_a_candidate_and_is_masked():
               for s in SAMPLES]
     clean, masked = scrub_events(events)
     assert masked == len(SAMPLES)
-    assert all(e["data"]["text"] == scrub_pii(s) for e, s in zip(clean, SAMPLES))
+    assert all(e["data"]["text"] == scrub_pii(s) for e, s in zip(clean, SAMPLES, strict=True))
     assert all(e["data"]["tag"] == "jane@example.com" for e in clean), "markup keys are left alone"
 
 

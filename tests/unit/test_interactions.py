@@ -111,7 +111,7 @@ def test_typed_word_is_coalesced_into_its_final_value():
 
 def test_coalescing_keeps_a_standby_batch_consistent():
     recorder = record([meta(), full(page()), input_event(10, "a")], defaultPrivacy="allow")
-    seq, count, _ = recorder.standby_batch()
+    seq, count, _ = recorder.standby_chunks(1 << 30)[0]
     recorder.observe([input_event(10, "ab")])
     assert recorder.commit_standby(seq, count)
     assert [e["data"]["text"] for e in sent(recorder)] == ["ab"]

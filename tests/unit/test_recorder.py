@@ -121,7 +121,10 @@ def test_show_password_toggle_keeps_the_field_secret():
             input_event(13, "hunter2"),
         ]
     )
-    assert "hunter2" not in json.dumps(sent(recorder))
+    events = sent(recorder)["events"]
+    assert "hunter2" not in json.dumps(events)
+    # Not dropped: the typing left, as the fixed mask.
+    assert [e["data"]["text"] for e in events if e["type"] == 3 and e["data"]["source"] == 5 and e["data"]["id"] == 13] == [MASKED_VALUE]
 
 
 def test_malformed_events_are_dropped_and_counted_never_forwarded():
@@ -158,7 +161,11 @@ def test_unknown_node_keys_never_leave():
     node = document(el("div", {}, node_id=40, secretKey="Ada"))
     recorder = make()
     recorder.observe([meta(), full(node)])
-    assert "secretKey" not in json.dumps(sent(recorder))
+    events = sent(recorder)["events"]
+    assert "secretKey" not in json.dumps(events)
+    # Not dropped: the node itself left, with the keys the core knows.
+    (div,) = [n for n in walk(events[1]["data"]["node"]) if n["id"] == 40]
+    assert div == {"type": 2, "tagName": "div", "attributes": {}, "childNodes": [], "id": 40}
 
 
 def test_added_subtrees_travel_as_one_add_per_node_in_replayable_order():
@@ -175,7 +182,7 @@ def test_added_subtrees_travel_as_one_add_per_node_in_replayable_order():
 def test_standby_batch_is_the_next_batch_and_commit_consumes_it():
     recorder = make()
     recorder.observe([meta(), full(page())])
-    seq, count, data = recorder.standby_batch()
+    seq, count, data = recorder.standby_chunks(1 << 30)[0]
     assert (seq, count) == (0, 2)
     recorder.observe([input_event(12, "more")])
     assert recorder.commit_standby(seq, count)
@@ -187,7 +194,7 @@ def test_standby_batch_is_the_next_batch_and_commit_consumes_it():
 def test_stale_standby_commit_is_refused():
     recorder = make()
     recorder.observe([meta(), full(page())])
-    seq, count, _ = recorder.standby_batch()
+    seq, count, _ = recorder.standby_chunks(1 << 30)[0]
     sent(recorder)
     assert not recorder.commit_standby(seq, count)
 

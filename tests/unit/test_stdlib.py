@@ -16,8 +16,8 @@ from tests.helpers import ROOT, dist_directories, load_build
 
 build = load_build()
 
-# Shipped in the wheel but never imported in the worker: the pytest plugin for users' CI.
-NOT_IN_THE_WORKER = {"testing.py"}
+# Never imported in the worker (nor shipped in its wheel): the pytest plugin for users' CI.
+NOT_IN_THE_WORKER = build.NOT_IN_THE_BROWSER
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -71,7 +71,7 @@ def _key_file(db_path: str) -> bytes:
     except FileExistsError:
         key = bytes.fromhex(path.read_text().strip())
         if len(key) != 32:
-            raise ValueError(f"{path} does not hold a 32-byte hex key")
+            raise ValueError(f"{path} does not hold a 32-byte hex key") from None
         return key
     key = os.urandom(32)
     with os.fdopen(fd, "w") as out:

@@ -71,7 +71,7 @@ def _translated(method: Callable[..., T]) -> Callable[..., T]:
     """Only StorageBusy and StorageUnavailable leave a public method (the contract's rule)."""
 
     @functools.wraps(method)
-    def call(self: "PostgresStorage", *args: Any, **kwargs: Any) -> T:
+    def call(self: PostgresStorage, *args: Any, **kwargs: Any) -> T:
         try:
             return method(self, *args, **kwargs)
         except psycopg_pool.PoolTimeout as err:

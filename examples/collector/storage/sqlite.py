@@ -76,7 +76,7 @@ def _translated(method: Callable[..., T]) -> Callable[..., T]:
     """Only StorageBusy and StorageUnavailable leave a public method (the contract's rule)."""
 
     @functools.wraps(method)
-    def call(self: "SQLiteStorage", *args: Any, **kwargs: Any) -> T:
+    def call(self: SQLiteStorage, *args: Any, **kwargs: Any) -> T:
         try:
             return method(self, *args, **kwargs)
         except sqlite3.OperationalError as err:
