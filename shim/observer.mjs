@@ -4,7 +4,7 @@
  * Rules: it reads the page and produces raw rrweb-shaped events (full snapshot via rrweb-snapshot,
  * mutations, input values, clicks, pointer moves, scroll, viewport) that go only to the worker
  * through `post`, never to the network. It makes no privacy decision: selector matches are shipped
- * as flags (`veilMatch`) for Python to judge; the one thing it skips is reading inside elements
+ * as flags (the contract's MATCH_FLAGS_KEY) for Python to judge; the one thing it skips is reading inside elements
  * that already match a block selector (rrweb-snapshot's own blockSelector), which only ever
  * reduces what is read. Every listener catches its own errors, and every prototype setter it
  * wraps is restored by stop(). Node ids stay stable across the full snapshots of one
@@ -19,12 +19,10 @@
  * snapshot + fix-up + held events replay exactly to the page's final state.
  */
 import { Mirror, cleanupSnapshot, serializeNodeWithId, transformAttribute } from "./vendor/rrweb-snapshot/rrweb-snapshot.js";
+import { ACTION_NAME_MAX, ACTION_TAG, EventType, FORM_FIELD_TAGS, KEY_TAG, LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY, MEDIA_TAGS as MEDIA_TAG_LIST, NAVIGATION_TAG, RARE_KEYS, SIZE_KEY, Source } from "./generated/contract.mjs";
 
-const EventType = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4, Custom: 5 };
-const Source = { Mutation: 0, MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5, TouchMove: 6 };
 const Interaction = { Click: 2, ContextMenu: 3, DblClick: 4, Focus: 5, Blur: 6, TouchStart: 7, TouchEnd: 9, TouchCancel: 10 };
-const LEVEL_ATTRIBUTES = ["data-veil", "class", "type", "autocomplete", "contenteditable"];
-const MEDIA_TAGS = new Set(["img", "picture", "source", "track", "video", "audio", "canvas", "object", "embed", "image"]);
+const MEDIA_TAGS = new Set(MEDIA_TAG_LIST);
 const OBSERVE_OPTIONS = { childList: true, subtree: true, attributes: true, characterData: true };
 // Setters that change what a field shows without an input event (React controlled inputs, scripts).
 const VALUE_SETTERS = [
@@ -37,8 +35,6 @@ const VALUE_SETTERS = [
 ];
 // A snapshot slice's budget: well inside one frame (16 ms), leaving room for the hand-over.
 const SLICE_MS = 4;
-// Serialized-node keys most nodes lack: a snapshot row carries them in a trailing object.
-const RARE_KEYS = ["isSVG", "isCustom", "isShadowHost", "isShadow", "rootId", "veilMatch", "veilSize"];
 const MOVE_SAMPLE_MS = 50;
 const MOVE_EMIT_MS = 500;
 const SCROLL_THROTTLE_MS = 100;
@@ -58,7 +54,7 @@ export function describeForExplain(el, config) {
   if (match(config.allowSelectors)) flags.push("allow");
   if (match(config.maskSelectors)) flags.push("mask");
   if (match(config.blockSelectors)) flags.push("block");
-  return { tag: el.localName, attributes, veilMatch: flags };
+  return { tag: el.localName, attributes, [MATCH_FLAGS_KEY]: flags };
 }
 
 export function createObserver(options) {
@@ -112,12 +108,12 @@ export function createObserver(options) {
     // rrweb-snapshot already matched blockSelector: a blocked element keeps only its class and size.
     const flags = matchFlags(n, meta.attributes !== undefined && meta.attributes.rr_width !== undefined);
     if (flags.length) {
-      meta.veilMatch = flags;
+      meta[MATCH_FLAGS_KEY] = flags;
       flagged.add(n);
     }
     if (MEDIA_TAGS.has(n.localName)) {
       const rect = n.getBoundingClientRect();
-      meta.veilSize = [Math.round(rect.width), Math.round(rect.height)];
+      meta[SIZE_KEY] = [Math.round(rect.width), Math.round(rect.height)];
     }
     if (n.shadowRoot) watchRoot(n.shadowRoot);
   }
@@ -491,7 +487,7 @@ export function createObserver(options) {
 
   function rememberFlags(el, flags) {
     const meta = mirror.getMeta(el);
-    if (meta) meta.veilMatch = flags;
+    if (meta) meta[MATCH_FLAGS_KEY] = flags;
     if (flags.length) flagged.add(el);
     else flagged.delete(el);
   }
@@ -507,13 +503,13 @@ export function createObserver(options) {
     for (const d of candidates) {
       const id = nodeId(d);
       if (id <= 0 || d === el) continue;
-      const before = (mirror.getMeta(d).veilMatch || []).join();
+      const before = (mirror.getMeta(d)[MATCH_FLAGS_KEY] || []).join();
       const flags = matchFlags(d);
       if (flags.join() === before) continue;
       rememberFlags(d, flags);
       const current = {};
       for (const name of LEVEL_ATTRIBUTES) current[name] = d.getAttribute(name);
-      changes.push({ id, attributes: {}, current, veilMatch: flags });
+      changes.push({ id, attributes: {}, current, [MATCH_FLAGS_KEY]: flags });
     }
     return changes;
   }
@@ -615,9 +611,9 @@ export function createObserver(options) {
     }
     const current = {};
     for (const name of LEVEL_ATTRIBUTES) current[name] = el.getAttribute(name);
-    const veilMatch = matchFlags(el);
-    rememberFlags(el, veilMatch);
-    const changes = [{ id: nodeId(el), attributes, current, veilMatch }];
+    const flags = matchFlags(el);
+    rememberFlags(el, flags);
+    const changes = [{ id: nodeId(el), attributes, current, [MATCH_FLAGS_KEY]: flags }];
     if (userSelectors) changes.push(...descendantFlagChanges(el));
     return changes;
   }
@@ -689,8 +685,8 @@ export function createObserver(options) {
     const el = target && target.closest ? target.closest(ACTIONABLE) : null;
     if (!el || nodeId(el) <= 0) return;
     const inputName = el.localName === "input" && /^(submit|button|reset)$/.test(el.type) ? el.value : "";
-    const name = (el.getAttribute("aria-label") || inputName || el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 100);
-    emit({ type: EventType.Custom, data: { tag: "veil:action", payload: { id: nodeId(el), name } }, timestamp: Date.now() });
+    const name = (el.getAttribute("aria-label") || inputName || el.textContent || "").replace(/\s+/g, " ").trim().slice(0, ACTION_NAME_MAX);
+    emit({ type: EventType.Custom, data: { tag: ACTION_TAG, payload: { id: nodeId(el), name } }, timestamp: Date.now() });
   }
 
   // The raw key goes only to the worker; the core keeps named keys and turns the rest into "*".
@@ -698,7 +694,7 @@ export function createObserver(options) {
     emit({
       type: EventType.Custom,
       data: {
-        tag: "veil:key",
+        tag: KEY_TAG,
         payload: { key: e.key, id: recordedIdOf(targetOf(e)), alt: e.altKey, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey },
       },
       timestamp: Date.now(),
@@ -729,7 +725,7 @@ export function createObserver(options) {
   function emitInput(el, userTriggered) {
     if (!el || !el.localName) return;
     if (el.localName === "option") el = el.closest("select");
-    if (!el || !["input", "textarea", "select"].includes(el.localName)) return;
+    if (!el || !FORM_FIELD_TAGS.includes(el.localName)) return;
     const id = nodeId(el);
     if (id <= 0) return;
     emit({
@@ -767,7 +763,7 @@ export function createObserver(options) {
   // excluded URL, pauses. A custom event, because rrweb's Replayer takes a meta event in
   // mid-recording for the start of a new page.
   function navigated() {
-    emit({ type: EventType.Custom, data: { tag: "veil:navigation", payload: { href: location.href } }, timestamp: Date.now() }, true);
+    emit({ type: EventType.Custom, data: { tag: NAVIGATION_TAG, payload: { href: location.href } }, timestamp: Date.now() }, true);
   }
 
   // "input" is composed and reaches the document from inside a shadow root; "change" is not.

@@ -11,6 +11,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import Iterable, Mapping
 
+from .contract import FORM_FIELD_TAGS, MATCH_FLAGS_KEY
+
 
 class Level(str, Enum):
     ALLOW = "allow"
@@ -35,8 +37,6 @@ _CLASS_OVERRIDES = {
     "rr-block": Level.BLOCK,
 }
 
-# Attribute that carries the shim's selector match flags; stripped before anything is emitted.
-MATCH_FLAGS_KEY = "veilMatch"
 
 
 def most_restrictive(levels: Iterable[Level]) -> Level:
@@ -107,7 +107,7 @@ _SECRET_INPUT_TYPES = frozenset({"password", "hidden"})
 
 def is_forced_secret(tag: str, attributes: Mapping[str, object]) -> bool:
     """True for fields whose value is never recorded, not even its length, at any level."""
-    if tag not in ("input", "textarea", "select"):
+    if tag not in FORM_FIELD_TAGS:
         return False
     input_type = attributes.get("type")
     if tag == "input" and isinstance(input_type, str) and input_type.strip().lower() in _SECRET_INPUT_TYPES:

@@ -17,13 +17,12 @@ import json
 from json.encoder import encode_basestring as _string  # a str as JSON (C), as json.dumps(ensure_ascii=False)
 from typing import Any, Callable
 
+from .contract import SIZE_KEY
 from .levels import MATCH_FLAGS_KEY, Level, element_level, is_forced_secret
 from .masking import comment_text, mask_attributes, mask_text, text_for_level, text_masker
 from .nodes import NodeInfo, NodeTable
 from .rrweb import NodeType
 
-# The shim's measured [width, height] of a media element, for its placeholder; never emitted itself.
-SIZE_KEY = "veilSize"
 # In a snapshot part, the id of the node's parent (absent or null for the document).
 PARENT_KEY = "parentId"
 _ELEMENT_FLAGS = ("isSVG", "isCustom", "isShadowHost")
