@@ -129,7 +129,7 @@ def explain_chain(default: Level, chain: list[Mapping[str, object]]) -> dict[str
     for entry in chain:
         tag = str(entry.get("tag", "?"))
         attributes = entry.get("attributes") if isinstance(entry.get("attributes"), Mapping) else {}
-        flags = entry.get("veilMatch") if isinstance(entry.get("veilMatch"), list) else []
+        flags = entry.get(MATCH_FLAGS_KEY) if isinstance(entry.get(MATCH_FLAGS_KEY), list) else []
         overrides = element_overrides(attributes, flags)  # type: ignore[arg-type]
         editable = is_editable(attributes)  # type: ignore[arg-type]
         new = resolve_level(level, overrides, editable)

@@ -16,7 +16,7 @@ import veil
 from veil import contract, events, interactions, levels, masking, tree
 from veil.rrweb import EventType, NodeType, Source
 
-from tests.helpers import ROOT, load_build
+from tests.helpers import ROOT, dist_directories, load_build
 
 build = load_build()
 
@@ -75,3 +75,16 @@ def test_observer_holds_no_copy_of_a_contract_fact():
         text = path.read_text()
         for fact in facts:
             assert f'"{fact}"' not in text and f"'{fact}'" not in text, f"{path.relative_to(ROOT)} spells out {fact!r}: import it from shim/generated/contract.mjs"
+
+
+def test_built_scripts_carry_the_contract(dist):
+    """dist's veil-observer.mjs is the bundle: its one import is the vendored rrweb-snapshot beside
+    it, and it holds the generated contract; veil.js reports the contract's version."""
+    runtime = dist_directories(dist)["runtime"]
+    observer = (dist / runtime / "veil-observer.mjs").read_text()
+    imports = re.findall(r'^\s*(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"', observer, re.M)
+    assert imports == ["./vendor/rrweb-snapshot/rrweb-snapshot.js"]
+    assert (dist / runtime / imports[0]).is_file()
+    assert f"ACTION_NAME_MAX = {contract.ACTION_NAME_MAX}" in observer and json.dumps(contract.KEY_TAG) in observer
+    assert "export {" in observer and "createObserver" in observer and "describeForExplain" in observer
+    assert json.dumps(contract.VERSION) in (dist / "veil.js").read_text()
