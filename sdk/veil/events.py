@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from . import interactions
 from .config import Config
+from .contract import LEVEL_ATTRIBUTES, NAVIGATION_TAG
 from .gate import is_excluded
 from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_editable, is_forced_secret, most_restrictive, resolve_level
 from .masking import input_value_for_level, mask_attribute, text_for_level
@@ -26,10 +27,9 @@ from .tree import SnapshotAssembler, mask_tree, write_tree
 from .urls import scrub_url
 from .values import is_int, is_number
 
-# SPA navigation (pushState, replaceState, popstate, hashchange): a custom event, because rrweb's
-# Replayer takes a meta event in mid-recording for the start of a new page.
-NAVIGATION_TAG = "veil:navigation"
-_LEVEL_ATTRIBUTES = frozenset({"data-veil", "class", "type", "autocomplete", "contenteditable"})
+# SPA navigation (pushState, replaceState, popstate, hashchange) is a custom event, NAVIGATION_TAG,
+# because rrweb's Replayer takes a meta event in mid-recording for the start of a new page.
+_LEVEL_ATTRIBUTES = frozenset(LEVEL_ATTRIBUTES)
 
 
 # How many broken time-sliced snapshots in a row are retried before the core stops asking.

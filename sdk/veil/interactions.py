@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .contract import ACTION_NAME_MAX, ACTION_TAG, FORM_FIELD_TAGS, KEY_TAG
 from .levels import Level
 from .masking import clear_text, input_value_for_level, mask_text
 from .nodes import NodeTable
@@ -26,9 +27,6 @@ NAMED_KEYS = frozenset(
 MODIFIER_KEYS = frozenset({"Shift", "Control", "Alt", "Meta", "AltGraph", "CapsLock", "Fn", "FnLock", "Hyper", "Super", "Symbol", "SymbolLock", "OS"})
 REDACTED_KEY = "*"
 GESTURE_GAP_MS = 300
-ACTION_NAME_MAX = 100
-KEY_TAG = "veil:key"
-ACTION_TAG = "veil:action"
 
 
 def redact_key(key: object) -> str | None:
@@ -66,7 +64,7 @@ def action(payload: dict[str, Any], table: NodeTable, scrub: bool) -> dict[str, 
     info = table.get(node_id)
     if level is Level.BLOCK or (info is not None and info.secret):
         name = ""
-    elif info is not None and info.tag in ("input", "textarea", "select"):
+    elif info is not None and info.tag in FORM_FIELD_TAGS:
         name = input_value_for_level(name, level, False, scrub)  # a field's text is what was typed
     elif level is Level.MASK:
         name = mask_text(name)

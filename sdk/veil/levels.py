@@ -12,6 +12,8 @@ from enum import Enum
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .contract import FORM_FIELD_TAGS, MATCH_FLAGS_KEY
+
 
 class Level(str, Enum):
     ALLOW = "allow"
@@ -36,8 +38,6 @@ _CLASS_OVERRIDES = {
     "rr-block": Level.BLOCK,
 }
 
-# Attribute that carries the shim's selector match flags; stripped before anything is emitted.
-MATCH_FLAGS_KEY = "veilMatch"
 
 
 def most_restrictive(levels: Iterable[Level]) -> Level:
@@ -108,7 +108,7 @@ _SECRET_INPUT_TYPES = frozenset({"password", "hidden"})
 
 def is_forced_secret(tag: str, attributes: Mapping[str, object]) -> bool:
     """True for fields whose value is never recorded, not even its length, at any level."""
-    if tag not in ("input", "textarea", "select"):
+    if tag not in FORM_FIELD_TAGS:
         return False
     input_type = attributes.get("type")
     if tag == "input" and isinstance(input_type, str) and input_type.strip().lower() in _SECRET_INPUT_TYPES:
@@ -129,7 +129,7 @@ def explain_chain(default: Level, chain: list[Mapping[str, object]]) -> dict[str
     secret = False
     for entry in chain:
         tag = str(entry.get("tag", "?"))
-        found, found_flags = entry.get("attributes"), entry.get("veilMatch")
+        found, found_flags = entry.get("attributes"), entry.get(MATCH_FLAGS_KEY)
         attributes: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
         flags: list[Any] = found_flags if isinstance(found_flags, list) else []
         overrides = element_overrides(attributes, flags)

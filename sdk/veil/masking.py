@@ -16,6 +16,7 @@ from enum import Enum
 from functools import lru_cache, partial
 from collections.abc import Callable, Mapping
 
+from .contract import FORM_FIELD_TAGS, MEDIA_TAGS
 from .levels import Level
 from .pii import scrub_pii
 from .urls import scrub_srcset, scrub_url
@@ -127,9 +128,9 @@ _KEEP = frozenset(
 _URL = frozenset("href src action formaction poster cite background data xlink:href manifest longdesc rr_src".split())
 _SRCSET = frozenset({"srcset", "imagesrcset"})
 _DROP = frozenset({"nonce", "rr_dataurl", "ping"})
-_FORM_FIELDS = frozenset({"input", "textarea", "select"})
-# Elements whose content is the resource they load: under mask they keep no URL, only their size.
-MEDIA_TAGS = frozenset({"img", "picture", "source", "track", "video", "audio", "canvas", "object", "embed", "image"})
+_FORM_FIELDS = FORM_FIELD_TAGS
+# MEDIA_TAGS (contract): elements whose content is the resource they load; under mask they keep
+# no URL, only their size.
 _META_STRUCTURAL_NAMES = frozenset({"viewport"})
 
 

@@ -20,13 +20,12 @@ from collections.abc import Callable
 from json.encoder import encode_basestring as _string  # a str as JSON (C), as json.dumps(ensure_ascii=False)
 from typing import Any
 
-from .levels import MATCH_FLAGS_KEY, Level, element_level, is_forced_secret
+from .contract import MATCH_FLAGS_KEY, SIZE_KEY
+from .levels import Level, element_level, is_forced_secret
 from .masking import comment_text, mask_attributes, mask_text, text_masker
 from .nodes import NodeInfo, NodeTable
 from .rrweb import NodeType
 
-# The shim's measured [width, height] of a media element, for its placeholder; never emitted itself.
-SIZE_KEY = "veilSize"
 _ELEMENT_FLAGS = ("isSVG", "isCustom", "isShadowHost")
 # The keys of a node object that are a row's rare fields (see SnapshotAssembler).
 _RARE_INPUTS = (*_ELEMENT_FLAGS, "isShadow", "rootId", MATCH_FLAGS_KEY, SIZE_KEY)

@@ -1,0 +1,65 @@
+"""The wire contract: every fact the JavaScript shim and the Python core must agree on.
+
+Rules: each fact is written here once. The core's modules import it from here; ``build.py``
+generates the shim's side, ``shim/generated/contract.mjs``, from ``SHARED`` (checked in, so the
+shim's type check and Node tests see it; a unit test and the build fail when it has drifted).
+Only plain data lives here (strings, ints, tuples of strings, and rrweb's wire enums): no logic,
+no imports beyond the package's own constants. Changing a value changes both sides at once, so a
+change here is a change of what the page ships to the worker: read the comment before it.
+"""
+
+from __future__ import annotations
+
+from . import __version__
+from .rrweb import EventType, NodeType, Source
+
+# The one version of Veil: the wheel, the manifest, pyproject and `Veil.version` read it.
+VERSION: str = __version__
+
+# Attributes that can change an element's level (the core's reduce reads them): the shim sends
+# their current values with every attribute mutation of the element, and Veil.explain() shows them.
+LEVEL_ATTRIBUTES: tuple[str, ...] = ("data-veil", "class", "type", "autocomplete", "contenteditable")
+
+# Elements whose content is the resource they load: the shim measures them (SIZE_KEY) so that a
+# masked one keeps a placeholder of its size and no URL.
+MEDIA_TAGS: frozenset[str] = frozenset(
+    {"img", "picture", "source", "track", "video", "audio", "canvas", "object", "embed", "image"}
+)
+
+# Form fields: what their value says is what the visitor typed (input events, action names).
+FORM_FIELD_TAGS: frozenset[str] = frozenset({"input", "textarea", "select"})
+
+# The key on a serialized node that carries the shim's selector matches ("allow", "mask",
+# "block"), for the core to judge; never emitted.
+MATCH_FLAGS_KEY = "veilMatch"
+# The key on a serialized media element that carries its measured [width, height]; never emitted.
+SIZE_KEY = "veilSize"
+# Serialized-node keys most nodes lack: a snapshot row carries them, in this order, in a trailing
+# object (see veil.tree's row format).
+RARE_KEYS: tuple[str, ...] = ("isSVG", "isCustom", "isShadowHost", "isShadow", "rootId", MATCH_FLAGS_KEY, SIZE_KEY)
+
+# Custom events the shim sends (rrweb event type 5) and the core masks.
+KEY_TAG = "veil:key"  # a keydown: {key, id, alt, ctrl, meta, shift}
+ACTION_TAG = "veil:action"  # a click on something actionable: {id, name}
+NAVIGATION_TAG = "veil:navigation"  # SPA navigation: {href}
+# An action name (the visible text of what was clicked) is cut to this many characters.
+ACTION_NAME_MAX = 100
+
+# What the shim receives, by its JavaScript name: build.py writes each as a frozen constant.
+SHARED: dict[str, object] = {
+    "VERSION": VERSION,
+    "LEVEL_ATTRIBUTES": LEVEL_ATTRIBUTES,
+    "MEDIA_TAGS": MEDIA_TAGS,
+    "FORM_FIELD_TAGS": FORM_FIELD_TAGS,
+    "MATCH_FLAGS_KEY": MATCH_FLAGS_KEY,
+    "SIZE_KEY": SIZE_KEY,
+    "RARE_KEYS": RARE_KEYS,
+    "KEY_TAG": KEY_TAG,
+    "ACTION_TAG": ACTION_TAG,
+    "NAVIGATION_TAG": NAVIGATION_TAG,
+    "ACTION_NAME_MAX": ACTION_NAME_MAX,
+    "EventType": EventType,
+    "Source": Source,
+    "NodeType": NodeType,
+}
+

@@ -1,0 +1,61 @@
+/*
+ * trackers/inputs.mjs: form field values: input and change events (also inside shadow roots and
+ * iframe documents), and the value setters that change a field without an event.
+ *
+ * Rules: the raw value goes only to the worker, which masks it by the field's level. Every
+ * prototype setter wrapped here is restored by the teardown it returns.
+ */
+import { EventType, FORM_FIELD_TAGS, Source } from "../../generated/contract.mjs";
+import { listen, runAll, targetOf } from "../listen.mjs";
+
+// Setters that change what a field shows without an input event (React controlled inputs, scripts).
+const VALUE_SETTERS = [
+  ["HTMLInputElement", "value"],
+  ["HTMLInputElement", "checked"],
+  ["HTMLTextAreaElement", "value"],
+  ["HTMLSelectElement", "value"],
+  ["HTMLSelectElement", "selectedIndex"],
+  ["HTMLOptionElement", "selected"],
+];
+
+export function trackInputs(ctx) {
+  const teardowns = [];
+
+  function emitInput(el, userTriggered) {
+    if (!el || !el.localName) return;
+    if (el.localName === "option") el = el.closest("select");
+    if (!el || !FORM_FIELD_TAGS.includes(el.localName)) return;
+    const id = ctx.nodeId(el);
+    if (id <= 0) return;
+    ctx.queue.emit({
+      type: EventType.IncrementalSnapshot,
+      data: { source: Source.Input, id, text: el.value, isChecked: !!el.checked, userTriggered },
+      timestamp: Date.now(),
+    });
+  }
+
+  const onInput = (e) => emitInput(targetOf(e), e.isTrusted);
+
+  // "input" is composed and reaches the document from inside a shadow root; "change" is not.
+  function listenRoot(root) {
+    if (!(root instanceof ShadowRoot)) teardowns.push(listen(ctx, root, "input", onInput));
+    teardowns.push(listen(ctx, root, "change", onInput));
+  }
+
+  listenRoot(document);
+  teardowns.push(ctx.onRoot(listenRoot));
+  for (const [className, prop] of VALUE_SETTERS) {
+    const proto = window[className] && window[className].prototype;
+    const descriptor = proto && Object.getOwnPropertyDescriptor(proto, prop);
+    if (!descriptor || !descriptor.set) continue;
+    const wrapped = Object.assign({}, descriptor, {
+      set(value) {
+        descriptor.set.call(this, value);
+        if (ctx.running) ctx.guard(emitInput)(this, false);
+      },
+    });
+    Object.defineProperty(proto, prop, wrapped);
+    teardowns.push(() => Object.defineProperty(proto, prop, descriptor));
+  }
+  return () => runAll(ctx, teardowns);
+}

@@ -1,0 +1,102 @@
+/*
+ * trackers/pointer.mjs: clicks, double clicks, context menus, focus and blur, touches, and the
+ * pointer's path (mouse and touch moves).
+ *
+ * Rules: an interaction names the node it happened on (or, inside a blocked element, its nearest
+ * recorded ancestor) and where; the path is sampled every MOVE_SAMPLE_MS at most, always keeping
+ * the last position (where the gesture ended), and handed over every MOVE_EMIT_MS. Returns
+ * {teardown, flush, pending}: flush() hands the sampled path over now (Veil.flush, unload).
+ */
+import { EventType, Source } from "../../generated/contract.mjs";
+import { listen, recordedIdOf, runAll, targetOf } from "../listen.mjs";
+
+// rrweb's MouseInteraction types this tracker sends (the core passes any of rrweb's through).
+const Interaction = Object.freeze({ Click: 2, ContextMenu: 3, DblClick: 4, Focus: 5, Blur: 6, TouchStart: 7, TouchEnd: 9, TouchCancel: 10 });
+const MOVE_SAMPLE_MS = 50;
+const MOVE_EMIT_MS = 500;
+
+export function trackPointer(ctx) {
+  let moves = [];
+  let lastMoveSample = 0;
+  let trailingMove = null;
+  let moveTimer = 0;
+
+  function interaction(type, e, x, y) {
+    ctx.queue.emit({
+      type: EventType.IncrementalSnapshot,
+      data: { source: Source.MouseInteraction, type, id: recordedIdOf(ctx, targetOf(e)), x, y },
+      timestamp: Date.now(),
+    });
+  }
+
+  const onTouch = (type) => (e) => {
+    const touch = (e.changedTouches && e.changedTouches[0]) || {};
+    interaction(type, e, touch.clientX, touch.clientY);
+  };
+
+  function emitMoves() {
+    moveTimer = 0;
+    if (trailingMove) moves.push(trailingMove);
+    trailingMove = null;
+    if (!moves.length) return;
+    const timestamp = Date.now();
+    for (const source of [Source.MouseMove, Source.TouchMove]) {
+      const positions = moves
+        .filter((p) => p.source === source)
+        .map((p) => ({ x: p.x, y: p.y, id: p.id, timeOffset: p.at - timestamp }));
+      if (positions.length) ctx.queue.emit({ type: EventType.IncrementalSnapshot, data: { source, positions }, timestamp });
+    }
+    moves = [];
+  }
+
+  // Positions every MOVE_SAMPLE_MS at most, and always the last one (where the gesture ended).
+  function samplePointer(source, e, x, y) {
+    const now = Date.now();
+    const position = { source, x, y, id: recordedIdOf(ctx, targetOf(e)), at: now };
+    if (now - lastMoveSample < MOVE_SAMPLE_MS) {
+      trailingMove = position;
+    } else {
+      lastMoveSample = now;
+      trailingMove = null;
+      moves.push(position);
+    }
+    if (!moveTimer) moveTimer = setTimeout(ctx.guard(emitMoves), MOVE_EMIT_MS);
+  }
+
+  const teardowns = [
+    listen(ctx, document, "click", (e) => interaction(Interaction.Click, e, e.clientX, e.clientY)),
+    listen(ctx, document, "dblclick", (e) => interaction(Interaction.DblClick, e, e.clientX, e.clientY)),
+    listen(ctx, document, "contextmenu", (e) => interaction(Interaction.ContextMenu, e, e.clientX, e.clientY)),
+    listen(ctx, document, "focus", (e) => {
+      if (targetOf(e) !== window) interaction(Interaction.Focus, e);
+    }),
+    listen(ctx, document, "blur", (e) => {
+      if (targetOf(e) !== window) interaction(Interaction.Blur, e);
+    }),
+    listen(ctx, document, "touchstart", onTouch(Interaction.TouchStart)),
+    listen(ctx, document, "touchend", onTouch(Interaction.TouchEnd)),
+    listen(ctx, document, "touchcancel", onTouch(Interaction.TouchCancel)),
+    listen(ctx, document, "mousemove", (e) => samplePointer(Source.MouseMove, e, e.clientX, e.clientY)),
+    listen(ctx, document, "touchmove", (e) => {
+      const touch = e.touches && e.touches[0];
+      if (touch) samplePointer(Source.TouchMove, e, touch.clientX, touch.clientY);
+    }),
+    () => {
+      clearTimeout(moveTimer);
+      moveTimer = 0;
+      moves = [];
+      trailingMove = null;
+    },
+  ];
+
+  return {
+    teardown: () => runAll(ctx, teardowns),
+    flush() {
+      if (moveTimer) {
+        clearTimeout(moveTimer);
+        emitMoves();
+      }
+    },
+    pending: () => moves.length > 0 || trailingMove !== null,
+  };
+}
