@@ -333,7 +333,8 @@ def build(out: Path, stdlib: list[str] | None = None) -> Path:
     runtime_name = f"runtime-{tree_hash(staging)}"
     staging.rename(out / runtime_name)
 
-    (out / "veil.js").write_text((ROOT / "shim" / "veil.js").read_text().replace("__VEIL_RUNTIME__", runtime_name))
+    # veil.js: shim/veil.js and its modules under shim/veil/, bundled into one classic script.
+    (out / "veil.js").write_text(bundle(ROOT / "shim" / "veil.js", "iife").replace("__VEIL_RUNTIME__", runtime_name))
     shutil.copy2(ROOT / "shim" / "veil.mjs", out / "veil.mjs")
     shutil.copy2(ROOT / "shim" / "veil.d.ts", out / "veil.d.ts")
     for rel in ("veil.js", f"{runtime_name}/veil-worker.mjs"):
