@@ -3,7 +3,8 @@
 Rules: reads shim/, sdk/, node_modules/ (run `npm ci` first) and stdlib-modules.txt; downloads
 nothing; writes dist/ from scratch:
 
-  veil.js, veil.mjs, veil.d.ts, manifest.json   entry files: fixed names, revalidated (no-cache)
+  veil.js, veil.mjs, veil.d.ts, manifest.json   entry files: fixed names, revalidated (no-cache);
+                      veil.js is shim/veil.js and its modules (shim/veil/) bundled by esbuild
   pyodide-<hash12>/   Pyodide's loader and wasm, and a slim python_stdlib.zip (only the modules
                       listed in stdlib-modules.txt)
   runtime-<hash12>/   veil-worker.mjs, veil-observer.mjs, vendor/rrweb-snapshot/, python/<veil wheel>
