@@ -3,7 +3,8 @@
 Rules: reads shim/, sdk/, node_modules/ (run `npm ci` first) and stdlib-modules.txt; downloads
 nothing; writes dist/ from scratch:
 
-  veil.js, veil.mjs, veil.d.ts, manifest.json   entry files: fixed names, revalidated (no-cache)
+  veil.js, veil.mjs, veil.d.ts, manifest.json   entry files: fixed names, revalidated (no-cache);
+                      veil.js is shim/veil.js and its modules (shim/veil/) bundled by esbuild
   pyodide-<hash12>/   Pyodide's loader and wasm, and a slim python_stdlib.zip (only the modules
                       listed in stdlib-modules.txt)
   runtime-<hash12>/   veil-worker.mjs, veil-observer.mjs (shim/observer.mjs and its modules,
@@ -401,7 +402,8 @@ def build(out: Path, stdlib: list[str] | None = None) -> Path:
     runtime_name = f"runtime-{tree_hash(staging)}"
     staging.rename(out / runtime_name)
 
-    (out / "veil.js").write_text((ROOT / "shim" / "veil.js").read_text().replace("__VEIL_RUNTIME__", runtime_name))
+    # veil.js: shim/veil.js and its modules under shim/veil/, bundled into one classic script.
+    (out / "veil.js").write_text(bundle(ROOT / "shim" / "veil.js", "iife").replace("__VEIL_RUNTIME__", runtime_name))
     shutil.copy2(ROOT / "shim" / "veil.mjs", out / "veil.mjs")
     shutil.copy2(ROOT / "shim" / "veil.d.ts", out / "veil.d.ts")
     for rel in ("veil.js", f"{runtime_name}/veil-worker.mjs"):

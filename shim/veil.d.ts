@@ -94,7 +94,8 @@ export interface Explanation {
 
 export interface VeilError {
   message: string;
-  /** Where inside Veil it happened: "worker", "observer", "transport", "config", "hook", ... */
+  /** Where inside Veil it happened: "config", "worker", "transport", "observer", "storage", "consent",
+   * "navigation", "lifecycle" or "before-send" (shim/veil/errors.mjs). */
   where: string;
 }
 

@@ -1,7 +1,11 @@
 """The bridge: the only module that touches Pyodide. The worker calls these functions.
 
 Rules: strings in, strings or a JS Uint8Array out; no logic beyond conversion. Everything it
-calls is ``veil.api``, which is tested under CPython.
+calls is ``veil.api``, which is tested under CPython. One name per message, end to end: the
+message veil.js sends (shim/veil/rpc.mjs), the key of worker.mjs's dispatch table, the function
+here and the ``Core`` method are all the same word (``take_batch``, ``commit_standby``, ...);
+``pending_bytes``, ``has_more``, ``last_reported`` and ``standby`` are the worker's own queries,
+added to an answer, never messages. tests/unit/test_bridge_names.py checks all four agree.
 """
 
 from __future__ import annotations

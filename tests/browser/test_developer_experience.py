@@ -123,6 +123,9 @@ def test_debug_prints_decisions_but_never_content(page, servers, capture):
     page.on("console", lambda m: messages.append(m.text))
     page.goto(servers.site_url + "/")
     wait_recording(page)  # the demo page's own Veil, without debug
+    # Leave only once the first batch's answer (it carries the session's write key) has arrived:
+    # a page that unloads before it never learns the key, and the session's later batches are refused.
+    page.wait_for_function("() => Veil.stats().batchesSent > 0", timeout=BOOT_TIMEOUT_MS)
     load(page, servers)
     # A second page load with debug on:
     page.goto(servers.site_url + PAGE)

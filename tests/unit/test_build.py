@@ -72,8 +72,8 @@ def test_entry_and_worker_name_the_hashed_directories(dist):
     worker = (dist / runtime / "veil-worker.mjs").read_text()
     assert f'from "../{pyodide}/pyodide.mjs"' in worker and f'"../{pyodide}/"' in worker
     assert "__VEIL_" not in veil_js + worker and "micropip" not in worker.replace("nor micropip", "")
-    # Only the URL references differ from the source.
-    assert veil_js.replace(runtime, "__VEIL_RUNTIME__") == (ROOT / "shim" / "veil.js").read_text()
+    # Only the URL references differ from the bundled source (shim/veil.js and shim/veil/*.mjs).
+    assert veil_js.replace(runtime, "__VEIL_RUNTIME__") == build.bundle(ROOT / "shim" / "veil.js", "iife")
 
 
 @needs_npm

@@ -7,7 +7,8 @@ from veil.config import CONFIG_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
 DTS = (ROOT / "shim" / "veil.d.ts").read_text()
-JS = (ROOT / "shim" / "veil.js").read_text()
+# window.Veil is defined in shim/veil/api.mjs, its counters in shim/veil/state.mjs.
+JS = (ROOT / "shim" / "veil" / "api.mjs").read_text() + (ROOT / "shim" / "veil" / "state.mjs").read_text()
 
 
 def interface(name: str) -> set[str]:
@@ -42,3 +43,10 @@ def test_a_typescript_project_type_checks_against_veil_d_ts():
     result = subprocess.run([str(tsc), "-p", str(ROOT / "examples" / "typescript" / "tsconfig.json")],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_window_veil_version_is_the_python_package_version():
+    import veil
+
+    source = (ROOT / "shim" / "veil" / "version.mjs").read_text()
+    assert re.findall(r'export const VERSION = "([^"]+)"', source) == [veil.__version__]

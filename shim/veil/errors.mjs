@@ -1,0 +1,67 @@
+/*
+ * errors.mjs: where every error inside Veil ends, and the debug log.
+ *
+ * Rules: countError(err, where) is always given the error and where it happened (one of
+ * "config", "worker", "transport", "observer", "storage", "consent", "navigation", "lifecycle",
+ * "before-send", "api"). It increments stats().errors, prints it under debug: true, and hands
+ * {message, where} to every Veil.on("error") listener; it never rethrows into the page. Debug
+ * output is Veil's decisions only (levels, reasons, sizes, statuses), never page content.
+ */
+import { state } from "./state.mjs";
+
+/** @typedef {{ message: string, where: string }} ErrorReport */
+
+/** @type {Array<(report: ErrorReport) => void>} */
+const errorListeners = [];
+
+/**
+ * @param {unknown} err
+ * @param {string} where
+ */
+export function countError(err, where) {
+  state.counters.errors += 1;
+  const e = /** @type {any} */ (err);
+  const report = { message: String((e && e.message) || e || "error").slice(0, 300), where: where || "internal" };
+  debug("error in", report.where + ":", report.message);
+  errorListeners.slice().forEach(function (listener) {
+    try {
+      listener(report);
+    } catch (e) {
+      // a listener's own bug must not become Veil's or the page's
+    }
+  });
+}
+
+/** A catch handler that counts the error as having happened in ``where``. @param {string} where */
+export function countingAs(where) {
+  return function (/** @type {unknown} */ err) {
+    countError(err, where);
+  };
+}
+
+/** @param {(report: ErrorReport) => void} listener @returns {() => void} */
+export function addErrorListener(listener) {
+  errorListeners.push(listener);
+  return function () {
+    const i = errorListeners.indexOf(listener);
+    if (i >= 0) errorListeners.splice(i, 1);
+  };
+}
+
+/** debug: true prints Veil's decisions. @param {...unknown} args */
+export function debug(...args) {
+  if (!state.config || state.config.debug !== true) return;
+  console.info("[veil]", ...args);
+}
+
+/**
+ * @param {string} key
+ * @param {string} message
+ * @returns {Error & { key: string }}
+ */
+export function configError(key, message) {
+  const err = /** @type {Error & { key: string }} */ (new Error(message));
+  err.name = "VeilConfigError";
+  err.key = key;
+  return err;
+}

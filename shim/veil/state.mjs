@@ -1,0 +1,56 @@
+/*
+ * state.mjs: the one mutable record of a page's Veil, shared by every shim module.
+ *
+ * Rules: plain data only (no behaviour); every module reads and writes the same object, so a
+ * module never keeps a private copy of something another module changes. Counters are what
+ * Veil.stats() reports; each is only ever incremented (or set from the worker's own count).
+ */
+
+// veil.mjs (the module entry) hands over its own base URL: a module has no currentScript. The
+// bundle runs this module while the classic script runs, so document.currentScript is still set.
+const currentScript = typeof document !== "undefined" ? document.currentScript : null;
+export const BASE = /** @type {any} */ (globalThis).__veilBase ||
+  new URL(".", currentScript && /** @type {HTMLScriptElement} */ (currentScript).src
+    ? /** @type {HTMLScriptElement} */ (currentScript).src : location.href).href;
+
+export const FLUSH_INTERVAL_MS = 5000;
+export const OBSERVE_DELAY_MS = 50; // how long observations gather before the worker masks them
+
+/**
+ * @typedef {{ consent: string, persistConsent: boolean, beforeSend: boolean, maxQueueBytes: number,
+ *   requestTimeoutMs: number, debug?: boolean }} CoreAnswer  what the core said about the config
+ * @typedef {{ info: { chunks: Array<{seq: number, count: number}> }, chunks: Array<Uint8Array<ArrayBuffer>> }} Standby
+ */
+
+export const state = {
+  status: "idle",
+  /** @type {any} the page's config object, for what stays in JS (endpoint, token, hooks) */
+  config: null,
+  /** @type {CoreAnswer | null} what the core said about the config: consent, persistConsent, beforeSend */
+  core: null,
+  /** @type {Worker | null} */
+  worker: null,
+  /** @type {Promise<void> | null} */
+  ready: null,
+  /** @type {any} the observer module's instance while recording */
+  observer: null,
+  flushTimer: /** @type {any} */ (0),
+  /** @type {Standby | null} */
+  standby: null,
+  dirty: false,
+  /** @type {Promise<unknown>} start/stop/consent changes run one at a time, in order */
+  queue: Promise.resolve(),
+  generation: 0,
+  /** @type {string | null} the session the recording's batches belong to */
+  sessionId: null,
+  /** @type {Record<string, string>} session id -> the collector's write credential for it */
+  sessionKeys: {},
+  /** @type {{ gdprApplies: unknown, purposeConsents: Record<string, boolean> } | null} */
+  tcf: null,
+  /** @type {Array<() => void>} */
+  navigationHooks: [],
+  counters: {
+    errors: 0, batchesSent: 0, batchesFailed: 0, batchesTooLarge: 0, batchesRefused: 0, batchesDropped: 0,
+    dropped: 0, beforeSendDropped: 0, workerMemoryBytes: 0, workerQueueBytes: 0,
+  },
+};
