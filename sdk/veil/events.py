@@ -17,9 +17,9 @@ from collections.abc import Mapping
 
 from . import interactions
 from .config import Config
-from .contract import LEVEL_ATTRIBUTES, NAVIGATION_TAG
+from .contract import ACTION_TAG, KEY_TAG, LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY, NAVIGATION_TAG
 from .gate import is_excluded
-from .levels import MATCH_FLAGS_KEY, Level, element_overrides, is_editable, is_forced_secret, most_restrictive, resolve_level
+from .levels import Level, element_overrides, is_editable, is_forced_secret, most_restrictive, resolve_level
 from .masking import input_value_for_level, mask_attribute, text_for_level
 from .nodes import NodeTable
 from .rrweb import EventType, NodeType, Source
@@ -199,9 +199,9 @@ class EventMasker:
         payload = dict(_map(data.get("payload")))
         if tag == NAVIGATION_TAG:  # to a URL that is not excluded (see _leaves_for_excluded_url)
             return {"tag": NAVIGATION_TAG, "payload": {"href": scrub_url(payload["href"])}}
-        if tag == interactions.KEY_TAG:
+        if tag == KEY_TAG:
             masked = interactions.keystroke(payload, self.table)
-        elif tag == interactions.ACTION_TAG:
+        elif tag == ACTION_TAG:
             masked = interactions.action(payload, self.table, self.scrub)
         else:
             raise Rejected(f"custom event {tag!r} is not recorded")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .contract import ACTION_NAME_MAX, ACTION_TAG, FORM_FIELD_TAGS, KEY_TAG
+from .contract import ACTION_NAME_MAX, FORM_FIELD_TAGS
 from .levels import Level
 from .masking import clear_text, input_value_for_level, mask_text
 from .nodes import NodeTable

@@ -1,8 +1,7 @@
 /*
  * version.mjs: Veil's version as window.Veil.version reports it.
  *
- * Rules: one source. Once the wire contract (sdk/veil/contract.py -> shim/generated/contract.mjs)
- * carries VERSION, this module re-exports it from there; until then tests/unit/test_types.py
- * checks it equals veil.__version__.
+ * Rules: one source. The version lives in pyproject.toml; sdk/veil/contract.py carries it and
+ * build.py generates shim/generated/contract.mjs from it, which this module re-exports.
  */
-export const VERSION = "0.1.0";
+export { VERSION } from "../generated/contract.mjs";

@@ -38,13 +38,17 @@ def veil_page(title: str, body: str, config: dict[str, Any] | None = None) -> st
             f'<script src="/static/veil/veil.js"></script><script>Veil.init({json.dumps(cfg)})</script></body></html>')
 
 
+OPERATOR = "visit-operator-token"
+
+
 class Site:
     """Pages + dist/ + the real collector (optionally behind a wrapper), on one origin."""
 
     def __init__(self, dist: Path, db: Path, pages: dict[str, str], wrap=None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.collector = create_app(CollectorSettings(db_path=db, client_token=TOKEN, allowed_origins=(self.url,)))
+        self.collector = create_app(CollectorSettings(db_path=db, client_token=TOKEN, allowed_origins=(self.url,),
+                                                      operator_token=OPERATOR))
         self.store = self.collector.state.store
 
         async def serve(request: Request) -> HTMLResponse:
@@ -67,7 +71,9 @@ class Site:
         self.server.stop()
 
     def get(self, path: str) -> Any:
-        with urllib.request.urlopen(self.url + path, timeout=10) as response:
+        # Reads are an operator's, as in production.
+        request = urllib.request.Request(self.url + path, headers={"Authorization": f"Bearer {OPERATOR}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
 
     def only_session(self) -> str:

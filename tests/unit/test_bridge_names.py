@@ -33,7 +33,7 @@ def test_each_handler_calls_the_bridge_function_and_core_method_of_its_own_name(
     table = WORKER[start:WORKER.index("\n};", start)]
     heads = list(re.finditer(r"^  (?:async )?(\w+)(?:\(|: )", table, re.M))
     assert len(heads) == len(handler_keys())
-    for head, after in zip(heads, heads[1:] + [None]):
+    for head, after in zip(heads, heads[1:] + [None], strict=True):
         name, body = head.group(1), table[head.start():after.start() if after else len(table)]
         assert callable(getattr(bridge, name)), name
         assert callable(getattr(Core, name)), name

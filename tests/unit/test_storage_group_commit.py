@@ -13,7 +13,7 @@ from examples.collector.storage.common import GroupCommit
 from tests.unit.test_storage import KEY, V1, backend, batch, store  # noqa: F401 - fixtures, both backends
 
 
-def test_concurrent_writers_each_get_their_own_answer_and_every_batch_is_stored_once(store):
+def test_concurrent_writers_each_get_their_own_answer_and_every_batch_is_stored_once(store):  # noqa: F811 - the imported fixture, by name
     sessions = [f"{i:016x}" for i in range(6)]
     jobs = [batch(s, V1, q) for s in sessions for q in range(5)]
     jobs += jobs[::3]  # retries racing their originals

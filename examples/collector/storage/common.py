@@ -236,7 +236,7 @@ class GroupCommit:
                 except BaseException as one:  # noqa: BLE001
                     pending.finish(None, one)
             return
-        for pending, result in zip(group, results):
+        for pending, result in zip(group, results, strict=True):
             pending.finish(result, None)
 
     def close(self, timeout: float = 30.0) -> None:
