@@ -190,6 +190,24 @@ function postObservations(eventsJson, oldest) {
   });
 }
 
+// The collector refused the current session (no write key): record on in a new one. The stored
+// session is forgotten, so the gate draws a new id (and a new sampling decision).
+state.onSessionRefused = function () {
+  const refused = state.sessionId;
+  serially(function () {
+    if (state.status !== "recording" || state.sessionId !== refused) return undefined; // done already
+    debug("session refused by the collector: recording goes on in a new session");
+    try {
+      sessionStorage.removeItem(SESSION_KEY);
+    } catch (e) {
+      countError(e, "storage");
+    }
+    endRecording();
+    state.status = "idle";
+    return beginRecording();
+  }).catch(countingAs("lifecycle"));
+};
+
 // Every few seconds: send what is new, and let the core keep (or rotate) the session.
 function tick() {
   const active = state.dirty || (state.observer && state.observer.pending());

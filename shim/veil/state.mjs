@@ -45,6 +45,8 @@ export const state = {
   sessionId: null,
   /** @type {Record<string, string>} session id -> the collector's write credential for it */
   sessionKeys: {},
+  /** @type {(() => void) | null} set by lifecycle: start a new session when the collector refuses this one */
+  onSessionRefused: null,
   /** @type {{ gdprApplies: unknown, purposeConsents: Record<string, boolean> } | null} */
   tcf: null,
   /** @type {Array<() => void>} */

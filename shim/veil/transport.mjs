@@ -136,8 +136,8 @@ export function removeItem(item) {
 
 // A failed delivery is counted and reported; 413 and a refused session key are final and
 // each have a counter of their own, so neither is ever a silent drop.
-/** @param {Delivery} result */
-function reportFailure(result) {
+/** @param {Delivery} result @param {string | null} [session] the refused batch's session */
+function reportFailure(result, session) {
   const answer = result.answer;
   const said = answer && typeof answer.error === "string" ? ": " + answer.error.slice(0, 200) : "";
   if (result.status === 413) {
@@ -146,6 +146,10 @@ function reportFailure(result) {
   } else if (result.status === 403 && /session.?key/i.test(said)) {
     state.counters.batchesRefused += 1;
     countError(new Error("delivery refused: session key (403)" + said), "transport");
+    // This page never learnt the session's key (the page before it unloaded while the answer
+    // that carried it was in flight): nothing more of this session can be stored, so the
+    // recording goes on in a new session, from a fresh full snapshot.
+    if (session && session === state.sessionId && state.onSessionRefused) state.onSessionRefused();
   } else {
     countError(new Error("delivery failed: " + (result.status || result.error) + said), "transport");
   }
@@ -162,7 +166,7 @@ export function pump() {
       outbox.inflight = null;
       const again = isRetryable(result);
       debug("delivery:", result.sent ? "ok" : "failed", result.status || result.error || "", again ? "(will retry)" : "");
-      if (!result.sent) reportFailure(result);
+      if (!result.sent) reportFailure(result, item.session);
       if (item.settle) item.settle(result);
       item.settle = null;
       if (!again) {

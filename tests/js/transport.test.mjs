@@ -128,6 +128,22 @@ test("413 and a refused session key are final, each with its own counter, and re
   ]);
 });
 
+test("a refused session key for the current session asks for a new session, once per refusal of it", async () => {
+  let restarts = 0;
+  state.onSessionRefused = () => { restarts += 1; };
+  state.sessionId = "s1";
+  answer = () => json(403, { error: "session key required" });
+  assert.equal((await enqueue(bytes(5), "s1")).status, 403);
+  assert.equal(restarts, 1, "the page never learnt the key: record on in a new session");
+  assert.equal((await enqueue(bytes(5), "old")).status, 403);
+  assert.equal(restarts, 1, "a leftover batch of an earlier session changes nothing");
+  answer = () => json(400, { error: "bad batch" });
+  assert.equal((await enqueue(bytes(5), "s1")).status, 400);
+  assert.equal(restarts, 1, "other refusals are not about the session");
+  state.onSessionRefused = null;
+  state.sessionId = null;
+});
+
 test("an outbox over maxQueueBytes drops every batch not in flight, asks the core to resync, and counts the loss", async () => {
   const worker = fakeWorker({ resync: { discarded: 3 } }, onWorkerMessage);
   state.worker = /** @type {any} */ (worker);
