@@ -56,7 +56,7 @@ def test_core_modules_take_the_shared_facts_from_the_contract():
     assert events.NAVIGATION_TAG is contract.NAVIGATION_TAG
     assert masking.MEDIA_TAGS is contract.MEDIA_TAGS and masking._FORM_FIELDS is contract.FORM_FIELD_TAGS
     assert levels.MATCH_FLAGS_KEY is contract.MATCH_FLAGS_KEY and tree.SIZE_KEY is contract.SIZE_KEY
-    assert (interactions.KEY_TAG, interactions.ACTION_TAG, interactions.ACTION_NAME_MAX) == \
+    assert (events.KEY_TAG, events.ACTION_TAG, interactions.ACTION_NAME_MAX) == \
         (contract.KEY_TAG, contract.ACTION_TAG, contract.ACTION_NAME_MAX)
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from tests.helpers import record, sent_events as sent, document, el, full, input_event, meta, text
 from veil.config import ConfigError, normalize_config
-from veil.interactions import ACTION_TAG, KEY_TAG, PointerThinner, redact_key
+from veil.contract import ACTION_TAG, KEY_TAG
+from veil.interactions import PointerThinner, redact_key
 from veil.masking import MASKED_VALUE
 
 
