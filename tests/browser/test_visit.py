@@ -264,8 +264,13 @@ def test_the_session_write_key_is_kept_for_the_session_and_refusals_are_reported
                       (200, {"ok": True})]
         for text in ("refused", "too large"):
             page.evaluate("t => { document.body.append(t); return Veil.flush(); }", text)
+        # Flush resolves at the hand-over; the answers arrive after it. A refused key for the
+        # current session also moves the recording to a new session (its snapshot meets the 413).
+        page.wait_for_function("() => Veil.stats().batchesFailed >= 2", timeout=20_000)
         stats = page.evaluate("Veil.stats()")
         assert (stats["batchesRefused"], stats["batchesTooLarge"], stats["batchesFailed"]) == (1, 1, 2), stats
+        page.wait_for_function(f"() => JSON.parse(sessionStorage.getItem('veil:session')).id !== '{session}'",
+                               timeout=20_000)
         errors = page.evaluate("window.__errors")
         assert any("session key" in e for e in errors) and any("413" in e for e in errors), errors
     finally:
