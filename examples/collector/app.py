@@ -426,19 +426,20 @@ def create_app(settings: CollectorSettings) -> Starlette:
             raise InvalidBatch(404, "no such batch")
         return session, view, int(seq)
 
-    async def quarantine_batch(request: Request, op: Operator) -> Response:
+    async def _act_on_batch(request: Request, op: Operator, act: Callable[[str, str, int], bool],
+                            action: str, done: str) -> Response:
+        """An admin's action on one batch: done, audited and answered, or a 404."""
         session, view, seq = _batch_params(request)
-        if not await run(read_limiter, storage.quarantine_batch, session, view, seq):
+        if not await run(read_limiter, act, session, view, seq):
             return _error(404, "no such batch")
-        await run(read_limiter, storage.audit, op.name, "quarantine-batch", session, f"{view}/{seq}")
-        return JSONResponse({"ok": True, "quarantined": [session, view, seq]})
+        await run(read_limiter, storage.audit, op.name, action, session, f"{view}/{seq}")
+        return JSONResponse({"ok": True, done: [session, view, seq]})
+
+    async def quarantine_batch(request: Request, op: Operator) -> Response:
+        return await _act_on_batch(request, op, storage.quarantine_batch, "quarantine-batch", "quarantined")
 
     async def delete_batch(request: Request, op: Operator) -> Response:
-        session, view, seq = _batch_params(request)
-        if not await run(read_limiter, storage.delete_batch, session, view, seq):
-            return _error(404, "no such batch")
-        await run(read_limiter, storage.audit, op.name, "delete-batch", session, f"{view}/{seq}")
-        return JSONResponse({"ok": True, "deleted": [session, view, seq]})
+        return await _act_on_batch(request, op, storage.delete_batch, "delete-batch", "deleted")
 
     async def audit_log(request: Request, op: Operator) -> Response:
         limit, after = _paging(request, 200)

@@ -119,6 +119,15 @@ VISIT_ORDER_SQL = (
 )
 
 
+def views_in_order(identities: Sequence[tuple[str, int]]) -> list[str]:
+    """A session's page views, in the order its (view, seq) identities come (visit order)."""
+    ordered: list[str] = []
+    for view, _ in identities:
+        if not ordered or ordered[-1] != view:
+            ordered.append(view)
+    return ordered
+
+
 def summary(row: tuple[Any, ...]) -> dict[str, Any]:
     session, views, batches, events, size, first, last, pages, dropped, quarantined, _ = row
     return {

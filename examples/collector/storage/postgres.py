@@ -240,11 +240,7 @@ class PostgresStorage:
 
     @_translated
     def views(self, session: str) -> list[str]:
-        ordered: list[str] = []
-        for view, _ in self.identities(session):
-            if not ordered or ordered[-1] != view:
-                ordered.append(view)
-        return ordered
+        return common.views_in_order(self.identities(session))
 
     @_translated
     def batch_count(self, session: str) -> int:
