@@ -7,8 +7,11 @@ nothing; writes dist/ from scratch:
                       veil.js is shim/veil.js and its modules (shim/veil/) bundled by esbuild
   pyodide-<hash12>/   Pyodide's loader and wasm, and a slim python_stdlib.zip (only the modules
                       listed in stdlib-modules.txt)
-  runtime-<hash12>/   veil-worker.mjs, veil-observer.mjs (shim/observer.mjs and its modules,
-                      bundled by esbuild), vendor/rrweb-snapshot/, python/<veil wheel>
+  runtime-<hash12>/   veil-worker.mjs and veil-snapshot-worker.mjs (shim/worker.mjs,
+                      shim/snapshot-worker.mjs and their modules under shim/worker/, bundled by
+                      esbuild), veil-observer.mjs (shim/observer.mjs and its modules, bundled),
+                      vendor/rrweb-snapshot/, python/<veil wheel>. No memory snapshot is shipped:
+                      the browser makes it locally (shim/worker/maker.mjs)
 
 A <hash12> is the start of the SHA-256 of its directory's content, so any change gives a new name
 and both directories can be cached for ever (immutable). veil.js and the worker get the names
@@ -48,6 +51,8 @@ STDLIB_ZIP = "python_stdlib.zip"
 STDLIB_LIST = ROOT / "stdlib-modules.txt"
 RRWEB_SNAPSHOT_FILE = "rrweb-snapshot.js"
 ENTRY_FILES = ("veil.js", "veil.mjs", "veil.d.ts", "manifest.json")
+# shim/ entry -> the bundled worker in runtime-<hash12>/.
+WORKERS = {"worker.mjs": "veil-worker.mjs", "snapshot-worker.mjs": "veil-snapshot-worker.mjs"}
 # Files a browser loads that compress: they get .br and .gz siblings when that saves >= 10%.
 COMPRESSIBLE = (".js", ".mjs", ".wasm", ".zip", ".json")
 SIBLINGS = {"br": ".br", "gzip": ".gz"}
@@ -395,10 +400,14 @@ def build(out: Path, stdlib: list[str] | None = None) -> Path:
     # The observer's modules (shim/observer/, the generated contract) as one file; the vendored
     # rrweb-snapshot stays its own file beside it (only the entry shim/observer.mjs imports it).
     (staging / "veil-observer.mjs").write_text(bundle(ROOT / "shim" / "observer.mjs", "esm", ("./vendor/*",)))
-    worker = (ROOT / "shim" / "worker.mjs").read_text()
-    worker = (worker.replace("__VEIL_PYODIDE__", pyodide_name).replace("__VEIL_WHEEL__", veil_wheel.name)
-              .replace('"__VEIL_LOCK__"', json.dumps(empty_lock(pyodide))))
-    (staging / "veil-worker.mjs").write_text(worker)
+    # The two workers (shim/worker.mjs, the page's; shim/snapshot-worker.mjs, which makes the
+    # runtime's memory snapshot) and their modules (shim/worker/), each bundled into one file, with
+    # the Pyodide directory, the wheel's name and the lock templated in (shim/worker/runtime.mjs).
+    for entry, name in WORKERS.items():
+        worker = bundle(ROOT / "shim" / entry, "esm")
+        worker = (worker.replace("__VEIL_PYODIDE__", pyodide_name).replace("__VEIL_WHEEL__", veil_wheel.name)
+                  .replace('"__VEIL_LOCK__"', json.dumps(empty_lock(pyodide))))
+        (staging / name).write_text(worker)
     runtime_name = f"runtime-{tree_hash(staging)}"
     staging.rename(out / runtime_name)
 
@@ -406,7 +415,7 @@ def build(out: Path, stdlib: list[str] | None = None) -> Path:
     (out / "veil.js").write_text(bundle(ROOT / "shim" / "veil.js", "iife").replace("__VEIL_RUNTIME__", runtime_name))
     shutil.copy2(ROOT / "shim" / "veil.mjs", out / "veil.mjs")
     shutil.copy2(ROOT / "shim" / "veil.d.ts", out / "veil.d.ts")
-    for rel in ("veil.js", f"{runtime_name}/veil-worker.mjs"):
+    for rel in ("veil.js", *(f"{runtime_name}/{name}" for name in WORKERS.values())):
         if "__VEIL_" in (out / rel).read_text():
             raise BuildError(f"{rel} still holds a __VEIL_…__ placeholder")
     precompress_and_manifest(out, {"pyodide": pyodide_name, "runtime": runtime_name})

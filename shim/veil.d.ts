@@ -82,7 +82,25 @@ export interface VeilStats {
   queuedBatches: number;
   /** Batches dropped by the outbox and not yet reported to the collector. */
   queueDropped: number;
+  /** How the worker booted: from the stored memory snapshot, or plain (null until it has). */
+  bootKind: "snapshot" | "plain" | null;
+  /** The worker's boot, from its start to the core imported, in milliseconds. */
+  bootMs: number;
+  /** Page views' boots that could not use a stored snapshot (1 or 0 for this page view). */
+  snapshotFallbacks: number;
+  /** Why: "missing", "corrupt", "mismatch", "refused" (no Cache Storage), "timeout" or "failed". */
+  snapshotFallbackReason: SnapshotReason | null;
+  /** Snapshots this page view made and stored for the next ones. */
+  snapshotStored: number;
+  /** Snapshots this page view could not store (nothing else is affected). */
+  snapshotStoreFailures: number;
+  /** Why: "quota", "refused", "timeout" or "failed". */
+  snapshotStoreReason: SnapshotReason | null;
+  /** The stored snapshot's size (gzip), in bytes, when this page view stored one. */
+  snapshotBytes: number;
 }
+
+export type SnapshotReason = "missing" | "corrupt" | "mismatch" | "refused" | "quota" | "timeout" | "failed";
 
 export interface Explanation {
   level: PrivacyLevel | "block";

@@ -1,22 +1,36 @@
 /*
- * veil-worker.mjs: the worker host. Boots Pyodide, installs the veil wheel, and relays strings.
+ * veil-worker.mjs: the worker host. Boots Pyodide with the veil core, and relays strings.
  *
- * Rules: every file comes from dist/ (Pyodide from the sibling pyodide-<hash>/ directory, the
- * wheel from ./python/); no other host is contacted. It decides nothing: each message is handed
- * to veil.bridge as a JSON string through one dispatch table (one name per message, end to end),
- * and the answer (JSON, or the gzipped batch bytes) goes back to veil.js. build.py fills in the
- * Pyodide directory, the wheel's name and the lock (Pyodide's own lock with no packages: Veil
- * loads none, so neither the 119 KB lock file nor micropip is fetched; pyodide.loadPackage
- * installs the wheel from its URL).
+ * Rules: it decides nothing: each message is handed to veil.bridge as a JSON string through one
+ * dispatch table (one name per message, end to end), and the answer (JSON, or the gzipped batch
+ * bytes) goes back to veil.js. The boot starts as the worker starts, before any message is read,
+ * from the runtime's memory snapshot when a usable one is stored (worker/boot.mjs), else plain;
+ * after a plain boot, once the page view records, it has a snapshot made for the next page views
+ * by a worker of its own (worker/maker.mjs). What happened is posted to veil.js as unsolicited
+ * {stats} messages (Veil.stats()); a snapshot's absence or failure is never an error.
  */
-import { loadPyodide } from "../__VEIL_PYODIDE__/pyodide.mjs";
+import { bootRuntime } from "./worker/boot.mjs";
+import { MAKE_DELAY_MS, runMaker } from "./worker/maker.mjs";
+import { VEIL_WHEEL, here, pyodideModule, pyodideOptions } from "./worker/runtime.mjs";
+import { snapshotKey } from "./worker/store.mjs";
 
-const VEIL_WHEEL = "__VEIL_WHEEL__";
-const LOCK = "__VEIL_LOCK__";
-const here = (path) => new URL(path, import.meta.url).href;
+/** Cache Storage, or null where it is refused (its getter may throw). */
+function storage() {
+  try {
+    return /** @type {any} */ (self).caches || null;
+  } catch (err) {
+    return null;
+  }
+}
 
 let bridge = null;
 let runtime = null;
+const stats = { bootKind: null, bootMs: 0, snapshotFallbacks: 0, snapshotFallbackReason: null, snapshotStored: 0,
+  snapshotStoreFailures: 0, snapshotStoreReason: null, snapshotBytes: 0 };
+
+function report() {
+  self.postMessage({ stats: Object.assign({}, stats) });
+}
 
 // The WebAssembly memory Python lives in (it only grows): what Veil costs in the worker's memory.
 function memoryBytes() {
@@ -27,12 +41,54 @@ function memoryBytes() {
   }
 }
 
-// Pyodide boots on the first "configure"; a second one only validates the config again.
-async function boot() {
-  const pyodide = await loadPyodide({ indexURL: here("../__VEIL_PYODIDE__/"), fullStdLib: false, lockFileContents: LOCK });
-  await pyodide.loadPackage(here("./python/" + VEIL_WHEEL), { messageCallback: () => {} });
-  bridge = pyodide.pyimport("veil.bridge");
-  runtime = pyodide;
+// Started now, not on "configure": the boot needs nothing from the page.
+const booting = bootRuntime({
+  loadPyodide: () => pyodideModule().then((mod) => mod.loadPyodide),
+  options: pyodideOptions,
+  // pyodide.loadPackage installs the wheel from its URL (the Pyodide lock lists no package).
+  installWheel: (pyodide) => pyodide.loadPackage(here("./python/" + VEIL_WHEEL), { messageCallback: () => {} }),
+  caches: storage(),
+  key: snapshotKey(import.meta.url),
+}).then((booted) => {
+  bridge = booted.bridge;
+  runtime = booted.pyodide;
+  stats.bootKind = booted.kind;
+  stats.bootMs = Math.round(booted.ms);
+  if (booted.fallback) {
+    stats.snapshotFallbacks += 1;
+    stats.snapshotFallbackReason = booted.fallback;
+  }
+  report();
+  return booted;
+});
+booting.catch(() => {}); // "configure" reports a failed boot
+
+// After a plain boot, once this page view's first batch is cut (it records: consent given, the
+// gate said yes), and a pause later, a snapshot is made for the next page views. Storage that
+// refused even to be read is not asked again; Veil.stop() cancels a making not yet done.
+let maker = null;
+let makerTimer = 0;
+function wantSnapshot() {
+  if (maker || makerTimer || stats.bootKind !== "plain" || stats.snapshotFallbackReason === "refused") return;
+  makerTimer = setTimeout(() => {
+    maker = runMaker({ spawn: () => new Worker(here("./veil-snapshot-worker.mjs"), { type: "module", name: "veil-snapshot" }) });
+    maker.done.then((outcome) => {
+      if (outcome.reason === "cancelled") return;
+      if (outcome.ok) {
+        stats.snapshotStored += 1;
+        stats.snapshotBytes = outcome.storedBytes || 0;
+      } else {
+        stats.snapshotStoreFailures += 1;
+        stats.snapshotStoreReason = outcome.reason || "failed";
+      }
+      report();
+    });
+  }, MAKE_DELAY_MS);
+}
+
+function cancelSnapshot() {
+  clearTimeout(makerTimer);
+  if (maker) maker.cancel();
 }
 
 // The one dispatch table. A message's name is the same end to end: what veil.js sends
@@ -40,7 +96,7 @@ async function boot() {
 // Some answers add the worker's diagnostics (pending bytes, memory) or the standby copy.
 const handlers = {
   async configure(payload) {
-    if (!bridge) await boot();
+    await booting;
     return JSON.parse(bridge.configure(payload.config));
   },
   autostart: (payload) => JSON.parse(bridge.autostart(JSON.stringify(payload.facts))),
@@ -63,12 +119,14 @@ const handlers = {
   commit_standby: (payload) => JSON.parse(bridge.commit_standby(JSON.stringify(payload.info))),
   take_batch(payload) {
     const batch = bridge.take_batch(payload ? payload.dropped || 0 : 0);
+    if (batch != null) wantSnapshot();
     // "more": the batch was cut at its size bound and events are still pending here.
     return { batch: batch == null ? null : batch, more: bridge.has_more(), pendingBytes: bridge.pending_bytes(),
       reports: batch == null ? 0 : bridge.last_reported() };
   },
   resync: () => JSON.parse(bridge.resync()),
   stop() {
+    cancelSnapshot(); // consent withdrawn: nothing more is stored on the device
     bridge.stop();
     return null;
   },

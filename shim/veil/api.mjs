@@ -109,7 +109,7 @@ export function defineVeil() {
     },
     /** Counters for diagnostics: errors caught, batches sent, failed and queued, events dropped. */
     stats: function () {
-      return Object.assign({}, state.counters, { queuedBatches: outbox.items.length, queueDropped: outbox.dropped });
+      return Object.assign({}, state.counters, { queuedBatches: outbox.items.length, queueDropped: outbox.dropped }, state.boot);
     },
   };
 

@@ -27,9 +27,16 @@ export function call(type, payload, transfer) {
   });
 }
 
-/** The worker's answers: {id, ok, result} or {id, ok: false, error}. @param {MessageEvent} e */
+/** The worker's answers: {id, ok, result} or {id, ok: false, error}; or {stats} of its own. @param {MessageEvent} e */
 export function onWorkerMessage(e) {
   const msg = e.data || {};
+  if (msg.stats) {
+    // Unsolicited: how the worker booted, what became of the runtime's snapshot (Veil.stats()).
+    Object.keys(state.boot).forEach(function (k) {
+      if (k in msg.stats) /** @type {any} */ (state.boot)[k] = msg.stats[k];
+    });
+    return;
+  }
   const pending = requests.get(msg.id);
   if (!pending) return;
   requests.delete(msg.id);

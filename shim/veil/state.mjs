@@ -55,4 +55,15 @@ export const state = {
     errors: 0, batchesSent: 0, batchesFailed: 0, batchesTooLarge: 0, batchesRefused: 0, batchesDropped: 0,
     dropped: 0, beforeSendDropped: 0, workerMemoryBytes: 0, workerQueueBytes: 0,
   },
+  /**
+   * How the worker booted and what became of the runtime's memory snapshot, as the worker last
+   * reported it (unsolicited {stats} messages, see rpc.mjs); part of Veil.stats().
+   * @type {{ bootKind: "snapshot" | "plain" | null, bootMs: number, snapshotFallbacks: number,
+   *   snapshotFallbackReason: string | null, snapshotStored: number, snapshotStoreFailures: number,
+   *   snapshotStoreReason: string | null, snapshotBytes: number }}
+   */
+  boot: {
+    bootKind: null, bootMs: 0, snapshotFallbacks: 0, snapshotFallbackReason: null, snapshotStored: 0,
+    snapshotStoreFailures: 0, snapshotStoreReason: null, snapshotBytes: 0,
+  },
 };

@@ -1,0 +1,46 @@
+/*
+ * runtime.mjs: where the runtime's files are, and how Pyodide is started (both workers).
+ *
+ * Rules: every file comes from dist/ (Pyodide from the sibling pyodide-<hash>/ directory, the
+ * wheel from ./python/), found relative to the bundled worker's own URL; no other host is
+ * contacted. build.py fills in the Pyodide directory, the wheel's name and the lock (Pyodide's
+ * own lock with no packages: Veil loads none, so neither the 119 KB lock file nor micropip is
+ * fetched). Both workers start Pyodide with the same options, so a snapshot one makes is one the
+ * other can load.
+ */
+
+export const PYODIDE_DIR = "__VEIL_PYODIDE__";
+export const VEIL_WHEEL = "__VEIL_WHEEL__";
+/** @type {any} */
+export const LOCK = "__VEIL_LOCK__";
+
+/** A URL next to the (bundled) worker script. @param {string} path */
+export const here = (path) => new URL(path, import.meta.url).href;
+
+/** Where the snapshot is made from: the wheel put on sys.path as a file (zipimport). */
+export const WHEEL_PATH = "/veil/" + VEIL_WHEEL;
+
+/**
+ * Python that imports the whole core from the wheel at WHEEL_PATH (every module of the package,
+ * so nothing is imported lazily from a file a snapshot does not carry). Run with runPython: a
+ * PyProxy alive (pyimport, loadPackage) would make Pyodide refuse the snapshot.
+ */
+export const IMPORT_CORE = [
+  "import sys, importlib, zipfile",
+  "sys.path.insert(0, " + JSON.stringify(WHEEL_PATH) + ")",
+  "import veil.bridge",
+  "for _name in zipfile.ZipFile(" + JSON.stringify(WHEEL_PATH) + ").namelist():",
+  "    if _name.startswith('veil/') and _name.endswith('.py'):",
+  "        importlib.import_module(_name[:-3].replace('/', '.').removesuffix('.__init__'))",
+  "del _name",
+].join("\n");
+
+/** Pyodide's loader, imported from the Pyodide directory beside the runtime's. @returns {Promise<any>} */
+export function pyodideModule() {
+  return import(here("../" + PYODIDE_DIR + "/pyodide.mjs"));
+}
+
+/** loadPyodide's options: the same for a plain boot, a snapshot's making and its loading. @param {object} [extra] */
+export function pyodideOptions(extra) {
+  return Object.assign({ indexURL: here("../" + PYODIDE_DIR + "/"), fullStdLib: false, lockFileContents: LOCK }, extra || {});
+}
