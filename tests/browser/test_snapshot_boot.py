@@ -1,0 +1,198 @@
+"""Booting from the runtime's memory snapshot, in Chromium: a page view that records has one made
+and stored (holding nothing of the page), the next page view boots from it and records, and a
+missing, corrupt, truncated, mismatched snapshot, storage that refuses, or a full quota mean a
+plain boot that records all the same, counted in Veil.stats(), never an error for the page.
+
+One page view (module fixture ``made``) makes the real snapshot; the other tests plant its bytes,
+or bytes spoilt from them, into their own fresh context's Cache Storage before their page view.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import BOOT_TIMEOUT_MS, Capture
+
+CACHE = "veil-runtime-snapshot"
+TOKEN = "demo-client-token"
+# What a page view hands Veil and shows it: none of it may be in the stored snapshot.
+URL_SECRET = "url-secret-8c4d71"
+ENDPOINT_SECRET = "endpoint-secret-5d2e90"
+CONFIG_SECRET = "cfg-secret-7f3a02"
+PAGE_TEXT = "planted-page-text-3e9f55"
+TYPED = "typed-secret-b61c07"
+PAGE_PATH = "/test-assets/snapshot-boot.html"  # tests/browser/assets/
+STORE_TIMEOUT_MS = 120_000  # a plain boot, the core's import and gzip of 31 MB, on a busy machine
+
+
+def page_url(servers) -> str:
+    # A real document from the site (a routed one would count as public address space, and
+    # Chromium's Local Network Access would then refuse its POSTs to the loopback collector).
+    return f"{servers.site_url}{PAGE_PATH}?q={URL_SECRET}"
+
+
+def open_recording(page, servers) -> dict[str, Any]:
+    """Open the planted page, add Veil with a config full of secrets, wait until it records."""
+    page.goto(page_url(servers))
+    page.add_script_tag(url=servers.site_url + "/static/veil/veil.js")
+    config = {"endpoint": f"{servers.endpoint}?k={ENDPOINT_SECRET}", "clientToken": TOKEN, "consent": "not-required",
+              "blockSelectors": [f".{CONFIG_SECRET}"], "excludeUrls": [f"/never-{CONFIG_SECRET}"]}
+    page.evaluate("cfg => { Veil.init(cfg); }", config)
+    page.wait_for_function("Veil.status === 'recording' && Veil.stats().bootKind", timeout=BOOT_TIMEOUT_MS)
+    return page.evaluate("Veil.stats()")
+
+
+def stored_entries(page) -> list[dict[str, Any]]:
+    """The snapshot cache's entries: key, headers, and the stored (gzipped) bytes as base64."""
+    return page.evaluate("""async (name) => {
+        const cache = await caches.open(name);
+        const out = [];
+        for (const request of await cache.keys()) {
+            const response = await cache.match(request);
+            const bytes = new Uint8Array(await response.arrayBuffer());
+            let binary = "";
+            for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+            out.push({key: request.url, headers: Object.fromEntries(response.headers), body: btoa(binary)});
+        }
+        return out;
+    }""", CACHE)
+
+
+def plant(context, page, servers, entry: dict[str, Any], body: bytes) -> None:
+    """Store ``body`` under ``entry``'s key and headers in this context's Cache Storage."""
+    context.route(f"{servers.site_url}/snapshot-boot-seed", lambda route: route.fulfill(body=body))
+    page.goto(page_url(servers))
+    page.evaluate("""async ({name, key, headers}) => {
+        const body = await (await fetch("/snapshot-boot-seed")).blob();
+        await (await caches.open(name)).put(key, new Response(body, {headers}));
+    }""", {"name": CACHE, "key": entry["key"], "headers": entry["headers"]})
+
+
+def assert_recorded(page, capture: Capture) -> None:
+    """The page view recorded: a masked batch reached the collector, and nothing went wrong."""
+    page.fill("#field", TYPED)
+    result = page.evaluate("Veil.flush()")
+    assert result.get("sent") is True, result
+    sent = capture.sent_text()
+    assert "Secret words" not in sent and "****** *****" in sent
+    assert TYPED not in sent
+    stats = page.evaluate("Veil.stats()")
+    assert stats["errors"] == 0, stats
+    assert capture.page_errors == []
+
+
+@pytest.fixture(scope="module")
+def made(browser, servers) -> dict[str, Any]:
+    """A first page view in a fresh context: its stats, and the snapshot it stored."""
+    context = browser.new_context()
+    capture = Capture(context, servers.endpoint)
+    page = context.new_page()
+    page.on("pageerror", lambda err: capture.page_errors.append(str(err)))
+    first = open_recording(page, servers)
+    page.fill("#field", TYPED)  # typed text reaches the page's worker before the snapshot is made
+    page.evaluate("Veil.flush()")
+    page.wait_for_function("Veil.stats().snapshotStored + Veil.stats().snapshotStoreFailures > 0",
+                           timeout=STORE_TIMEOUT_MS, polling=100)
+    after = page.evaluate("Veil.stats()")
+    entries = stored_entries(page)
+    sent = capture.sent_text()
+    context.close()
+    assert len(entries) == 1, [e["key"] for e in entries]
+    entry = entries[0]
+    return {"first": first, "after": after, "entry": entry, "gz": base64.b64decode(entry.pop("body")), "sent": sent}
+
+
+def test_a_page_view_that_records_boots_plain_then_stores_a_snapshot_holding_nothing_of_the_page(made):
+    assert made["first"]["bootKind"] == "plain"
+    assert made["first"]["snapshotFallbacks"] == 1 and made["first"]["snapshotFallbackReason"] == "missing"
+    assert made["after"]["snapshotStored"] == 1 and made["after"]["snapshotStoreFailures"] == 0
+    assert made["after"]["snapshotBytes"] == len(made["gz"])
+    assert made["entry"]["key"].endswith("/veil-memory-snapshot") and "/runtime-" in made["entry"]["key"]
+    # The page view really handed all of it to Python (its worker masked and sent the page).
+    assert PAGE_TEXT in made["sent"]
+    raw = gzip.decompress(made["gz"])  # the bytes as stored, decompressed
+    assert len(raw) == int(made["entry"]["headers"]["x-veil-snapshot-bytes"]) > 20_000_000
+    assert b"veil.bridge" in raw and b"mask-user-input" in raw  # the core is in it: the search can find
+    for secret in (URL_SECRET, ENDPOINT_SECRET, CONFIG_SECRET, PAGE_TEXT, TYPED, TOKEN, "Secret words", PAGE_PATH):
+        for encoded in (secret.encode(), secret.encode("utf-16-le")):
+            assert encoded not in raw, f"{secret!r} is in the stored snapshot"
+
+
+def test_a_repeat_page_view_boots_from_the_snapshot_and_records(made, context, page, capture, servers):
+    plant(context, page, servers, made["entry"], made["gz"])
+    stats = open_recording(page, servers)
+    assert stats["bootKind"] == "snapshot", stats
+    assert stats["snapshotFallbacks"] == 0 and stats["snapshotFallbackReason"] is None
+    assert_recorded(page, capture)
+    page.wait_for_timeout(1500)  # past the making's delay: a snapshot boot makes none
+    assert page.evaluate("Veil.stats().snapshotStored") == 0
+
+
+def spoilt(made: dict[str, Any], how: str) -> tuple[dict[str, Any], bytes]:
+    entry = json.loads(json.dumps(made["entry"]))
+    if how == "garbage":
+        return entry, b"\x1f\x8b" + bytes(range(256)) * 64
+    if how == "truncated":
+        return entry, made["gz"][: len(made["gz"]) // 2]
+    if how == "mismatch":
+        # Made by another Pyodide build: the header's build id (bytes 16-48) differs.
+        raw = bytearray(gzip.decompress(made["gz"]))
+        raw[16:48] = bytes(b ^ 0x5A for b in raw[16:48])
+        return entry, gzip.compress(bytes(raw), compresslevel=1)
+    if how == "other-runtime":
+        entry["headers"]["x-veil-snapshot-of"] = "runtime-000000000000"
+        return entry, made["gz"]
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize(("how", "reason"), [("garbage", "corrupt"), ("truncated", "corrupt"),
+                                             ("mismatch", "mismatch"), ("other-runtime", "mismatch")])
+def test_an_unusable_snapshot_means_a_plain_boot_that_records_and_it_is_deleted(made, context, page, capture,
+                                                                                 servers, how, reason):
+    entry, body = spoilt(made, how)
+    plant(context, page, servers, entry, body)
+    stats = open_recording(page, servers)
+    assert stats["bootKind"] == "plain", stats
+    assert stats["snapshotFallbacks"] == 1 and stats["snapshotFallbackReason"] == reason
+    # Deleted at once (a fresh one is made only later, after the first batch and a pause).
+    assert page.evaluate("async ([name, key]) => !(await (await caches.open(name)).match(key))", [CACHE, entry["key"]])
+    assert_recorded(page, capture)
+
+
+# Storage refused (as in some private modes): reading `caches` throws in both workers.
+REFUSE = ('Object.defineProperty(self, "caches", { get() { throw new DOMException("storage refused", '
+          '"SecurityError"); } });\n')
+
+
+def test_storage_refused_means_a_plain_boot_that_records_and_no_snapshot(context, page, capture, servers):
+    def refuse(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=REFUSE + response.text())
+
+    context.route("**/veil-*worker.mjs", refuse)
+    stats = open_recording(page, servers)
+    assert stats["bootKind"] == "plain" and stats["snapshotFallbackReason"] == "refused", stats
+    assert_recorded(page, capture)
+    page.wait_for_timeout(1500)  # past the making's delay: storage that refused is not asked again
+    stats = page.evaluate("Veil.stats()")
+    assert stats["snapshotStored"] == 0 and stats["snapshotStoreFailures"] == 0 and stats["errors"] == 0
+
+
+def test_a_full_quota_fails_the_store_quietly(context, page, capture, servers):
+    cdp = context.new_cdp_session(page)
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": servers.site_url, "quotaSize": 1_000_000})
+    stats = open_recording(page, servers)
+    assert stats["bootKind"] == "plain", stats
+    assert_recorded(page, capture)
+    page.wait_for_function("Veil.stats().snapshotStored + Veil.stats().snapshotStoreFailures > 0",
+                           timeout=STORE_TIMEOUT_MS, polling=100)
+    stats = page.evaluate("Veil.stats()")
+    assert stats["snapshotStoreFailures"] == 1 and stats["snapshotStoreReason"] == "quota", stats
+    assert stats["snapshotStored"] == 0 and stats["errors"] == 0
+    assert capture.page_errors == []
+
