@@ -1,0 +1,138 @@
+// The memory snapshot's rules under Node's own test runner, with a stand-in for Cache Storage and
+// for Pyodide: what is read back, what is deleted, and that every failure is a plain boot with its
+// reason (never a throw), within its timeout. The browser tests run the real thing.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { bootRuntime } from "../../shim/worker/boot.mjs";
+import { runMaker } from "../../shim/worker/maker.mjs";
+import { CACHE_NAME, readSnapshot, snapshotKey, storeSnapshot } from "../../shim/worker/store.mjs";
+
+const KEY = snapshotKey("https://shop.example/static/veil/runtime-0123456789ab/veil-worker.mjs");
+const OTHER = snapshotKey("https://shop.example/static/veil/runtime-ba9876543210/veil-worker.mjs");
+const SNAPSHOT = new Uint8Array(4096).map((_, i) => (i * 7) % 251);
+const never = () => new Promise(() => {});
+
+/** Cache Storage in memory; ``faults`` replace its methods (open, match, put) to fail or hang. */
+function fakeCaches(faults = {}) {
+  const entries = new Map();
+  const cache = {
+    entries,
+    match: faults.match || (async (key) => {
+      const e = entries.get(String(key));
+      return e && new Response(e.body, { headers: e.headers });
+    }),
+    put: faults.put || (async (key, response) => {
+      entries.set(String(key), { body: new Uint8Array(await response.arrayBuffer()), headers: new Headers(response.headers) });
+    }),
+    delete: async (key) => entries.delete(typeof key === "string" ? key : key.url),
+    keys: async () => [...entries.keys()].map((url) => ({ url })),
+  };
+  return { cache, open: faults.open || (async (name) => (assert.equal(name, CACHE_NAME), cache)) };
+}
+
+async function stored(bytes = SNAPSHOT) {
+  const caches = fakeCaches();
+  assert.deepEqual(await storeSnapshot({ caches, key: KEY, bytes, timeoutMs: 1000 }),
+    { ok: true, storedBytes: caches.cache.entries.get(KEY).body.byteLength });
+  return caches;
+}
+
+test("a stored snapshot is read back byte for byte, gzipped in storage; none stored is missing", async () => {
+  const caches = await stored();
+  assert.ok(caches.cache.entries.get(KEY).body.byteLength < SNAPSHOT.byteLength);
+  assert.deepEqual((await readSnapshot({ caches, key: KEY, timeoutMs: 1000 })).bytes, SNAPSHOT);
+  assert.equal((await readSnapshot({ caches: fakeCaches(), key: KEY, timeoutMs: 1000 })).reason, "missing");
+});
+
+test("storing a snapshot deletes those of other runtimes", async () => {
+  const caches = await stored();
+  await storeSnapshot({ caches, key: OTHER, bytes: SNAPSHOT, timeoutMs: 1000 });
+  assert.deepEqual([...caches.cache.entries.keys()], [OTHER]);
+});
+
+test("a corrupt, truncated or wrongly sized entry is corrupt, and deleted", async () => {
+  for (const spoil of [(b) => b.map((x) => x ^ 0xff), (b) => b.subarray(0, b.length >> 1), (b) => b.subarray(0, 0)]) {
+    const caches = await stored();
+    const entry = caches.cache.entries.get(KEY);
+    entry.body = spoil(entry.body);
+    assert.equal((await readSnapshot({ caches, key: KEY, timeoutMs: 1000 })).reason, "corrupt");
+    assert.equal(caches.cache.entries.size, 0);
+  }
+  const caches = await stored();
+  caches.cache.entries.get(KEY).headers.set("X-Veil-Snapshot-Bytes", "4100");
+  assert.equal((await readSnapshot({ caches, key: KEY, timeoutMs: 1000 })).reason, "corrupt");
+});
+
+test("an entry made by another runtime is a mismatch, and deleted", async () => {
+  const caches = await stored();
+  caches.cache.entries.get(KEY).headers.set("X-Veil-Snapshot-Of", "runtime-ba9876543210");
+  assert.equal((await readSnapshot({ caches, key: KEY, timeoutMs: 1000 })).reason, "mismatch");
+  assert.equal(caches.cache.entries.size, 0);
+});
+
+test("storage that is missing, throws or hangs: refused or timeout, never a throw", async () => {
+  const refused = { open: async () => { throw new DOMException("denied", "SecurityError"); } };
+  for (const [caches, reason] of [[undefined, "refused"], [null, "refused"], [fakeCaches(refused), "refused"],
+    [fakeCaches({ open: never }), "timeout"], [fakeCaches({ match: never }), "timeout"]]) {
+    assert.equal((await readSnapshot({ caches, key: KEY, timeoutMs: 20 })).reason, reason);
+  }
+  const quota = fakeCaches({ put: async () => { throw new DOMException("full", "QuotaExceededError"); } });
+  assert.deepEqual(await storeSnapshot({ caches: quota, key: KEY, bytes: SNAPSHOT, timeoutMs: 1000 }), { ok: false, reason: "quota" });
+  assert.deepEqual(await storeSnapshot({ caches: undefined, key: KEY, bytes: SNAPSHOT, timeoutMs: 1000 }), { ok: false, reason: "refused" });
+  assert.deepEqual(await storeSnapshot({ caches: fakeCaches({ put: never }), key: KEY, bytes: SNAPSHOT, timeoutMs: 20 }),
+    { ok: false, reason: "timeout" });
+});
+
+/** A Pyodide stand-in: loadPyodide(options) answers a runtime, or what ``fromSnapshot`` says. */
+function fakePyodide(fromSnapshot) {
+  const calls = [];
+  const runtime = (kind) => ({ kind, pyimport: (name) => ({ name, kind }) });
+  const loadPyodide = async (options) => {
+    calls.push(options);
+    return options._loadSnapshot ? fromSnapshot(options._loadSnapshot) : runtime("plain");
+  };
+  const env = (caches) => ({ loadPyodide: async () => loadPyodide, options: (extra) => ({ indexURL: "x/", ...extra }),
+    installWheel: async (py) => (py.wheel = true), caches, key: KEY, readTimeoutMs: 50, snapshotBootTimeoutMs: 50 });
+  return { calls, env, runtime };
+}
+
+test("a usable snapshot boots the runtime from it, with the same options as a plain boot", async () => {
+  const py = fakePyodide((bytes) => ({ ...py.runtime("snapshot"), bytes }));
+  const booted = await bootRuntime(py.env(await stored()));
+  assert.equal(booted.kind, "snapshot");
+  assert.equal(booted.fallback, null);
+  assert.deepEqual(booted.pyodide.bytes, SNAPSHOT);
+  assert.deepEqual(py.calls.map((o) => o.indexURL), ["x/"]);
+  assert.equal(booted.bridge.name, "veil.bridge");
+});
+
+test("a snapshot Pyodide refuses or that hangs means a plain boot with its reason; a refused one is deleted", async () => {
+  for (const [fromSnapshot, reason, kept] of [
+    [() => { throw new Error("Snapshot build id mismatch\nexpected: a\ngot: b"); }, "mismatch", false],
+    [() => { throw new Error("RuntimeError: memory access out of bounds"); }, "failed", false],
+    [never, "timeout", true]]) {
+    const caches = await stored();
+    const py = fakePyodide(fromSnapshot);
+    const booted = await bootRuntime(py.env(caches));
+    assert.deepEqual([booted.kind, booted.fallback, booted.pyodide.wheel], ["plain", reason, true]);
+    assert.equal(caches.cache.entries.has(KEY), kept);
+  }
+  const booted = await bootRuntime(fakePyodide(never).env(undefined));
+  assert.deepEqual([booted.kind, booted.fallback], ["plain", "refused"]);
+});
+
+test("the snapshot worker's outcome is awaited within a timeout, and the worker always ended", async () => {
+  const ended = [];
+  const worker = (answer) => () => {
+    const w = { terminate: () => ended.push(answer) };
+    if (answer) setTimeout(() => w.onmessage({ data: answer }), 5);
+    return w;
+  };
+  assert.deepEqual(await runMaker({ spawn: worker({ ok: true, storedBytes: 9 }), timeoutMs: 1000 }).done, { ok: true, storedBytes: 9 });
+  assert.deepEqual(await runMaker({ spawn: worker(null), timeoutMs: 20 }).done, { ok: false, reason: "timeout" });
+  assert.deepEqual(await runMaker({ spawn: () => { throw new Error("no nested workers"); } }).done, { ok: false, reason: "refused" });
+  const cancelled = runMaker({ spawn: worker(null), timeoutMs: 1000 });
+  cancelled.cancel();
+  assert.deepEqual(await cancelled.done, { ok: false, reason: "cancelled" });
+  assert.equal(ended.length, 3);
+});
