@@ -23,8 +23,12 @@ function storage() {
   }
 }
 
+/** @type {any} veil.bridge, once booted */
 let bridge = null;
+/** @type {any} the Pyodide runtime, once booted */
 let runtime = null;
+/** @type {{ bootKind: string | null, bootMs: number, snapshotFallbacks: number, snapshotFallbackReason: string | null,
+ *   snapshotStored: number, snapshotStoreFailures: number, snapshotStoreReason: string | null, snapshotBytes: number }} */
 const stats = { bootKind: null, bootMs: 0, snapshotFallbacks: 0, snapshotFallbackReason: null, snapshotStored: 0,
   snapshotStoreFailures: 0, snapshotStoreReason: null, snapshotBytes: 0 };
 
@@ -66,13 +70,15 @@ booting.catch(() => {}); // "configure" reports a failed boot
 // After a plain boot, once this page view's first batch is cut (it records: consent given, the
 // gate said yes), and a pause later, a snapshot is made for the next page views. Storage that
 // refused even to be read is not asked again; Veil.stop() cancels a making not yet done.
+/** @type {ReturnType<typeof runMaker> | null} */
 let maker = null;
+/** @type {any} */
 let makerTimer = 0;
 function wantSnapshot() {
   if (maker || makerTimer || stats.bootKind !== "plain" || stats.snapshotFallbackReason === "refused") return;
   makerTimer = setTimeout(() => {
     maker = runMaker({ spawn: () => new Worker(here("./veil-snapshot-worker.mjs"), { type: "module", name: "veil-snapshot" }) });
-    maker.done.then((outcome) => {
+    maker.done.then((/** @type {any} */ outcome) => {
       if (outcome.reason === "cancelled") return;
       if (outcome.ok) {
         stats.snapshotStored += 1;
@@ -134,7 +140,7 @@ const handlers = {
 
 let queue = Promise.resolve();
 
-self.onmessage = (e) => {
+self.onmessage = (/** @type {MessageEvent} */ e) => {
   const { id, type, payload } = e.data || {};
   // One message at a time, in order: the recorder is a state machine.
   queue = queue.then(async () => {
@@ -144,7 +150,7 @@ self.onmessage = (e) => {
       const transfer = result && result.batch instanceof Uint8Array ? [result.batch.buffer]
         : result && result.standby ? result.standby.chunks.map((c) => c.buffer) : [];
       self.postMessage({ id, ok: true, result }, transfer);
-    } catch (err) {
+    } catch (/** @type {any} */ err) {
       self.postMessage({ id, ok: false, error: String((err && err.message) || err) });
     }
   });

@@ -121,7 +121,7 @@ export async function storeSnapshot({ caches, key, bytes, timeoutMs }) {
       .map((/** @type {Request} */ r) => cache.delete(r))), timeoutMs, "deleting older snapshots");
     // Compressed first, then stored: a Response over a stream would let a failed compression
     // store a truncated entry.
-    const packed = await withTimeout(new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).blob(),
+    const packed = await withTimeout(new Response(new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (bytes)]).stream().pipeThrough(new CompressionStream("gzip"))).blob(),
       timeoutMs, "compressing the snapshot");
     const headers = { "Content-Type": "application/octet-stream", [SIZE_HEADER]: String(bytes.byteLength), [RUNTIME_HEADER]: runtimeOf(key) };
     await withTimeout(cache.put(key, new Response(packed, { headers: headers })), timeoutMs, "storing the snapshot");

@@ -45,7 +45,7 @@ def test_dist_holds_every_runtime_file(dist):
     assert re.fullmatch(r"pyodide-[0-9a-f]{12}", pyodide) and re.fullmatch(r"runtime-[0-9a-f]{12}", runtime)
     top = {p.name for p in dist.iterdir()}
     assert top == {"veil.js", "veil.js.br", "veil.js.gz", "veil.mjs", "veil.d.ts", "manifest.json", pyodide, runtime}
-    for rel in ["veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-observer.mjs",
+    for rel in ["veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-snapshot-worker.mjs", f"{runtime}/veil-observer.mjs",
                 f"{runtime}/vendor/rrweb-snapshot/rrweb-snapshot.js", f"{runtime}/vendor/rrweb-snapshot/LICENSE",
                 f"{pyodide}/pyodide.mjs", f"{pyodide}/pyodide.asm.mjs", f"{pyodide}/pyodide.asm.wasm",
                 f"{pyodide}/python_stdlib.zip", f"{runtime}/python/veil-0.1.0-py3-none-any.whl"]:
@@ -69,9 +69,10 @@ def test_entry_and_worker_name_the_hashed_directories(dist):
     pyodide, runtime = dist_directories(dist)["pyodide"], dist_directories(dist)["runtime"]
     veil_js = (dist / "veil.js").read_text()
     assert f'"{runtime}/veil-worker.mjs"' in veil_js and f'"{runtime}/veil-observer.mjs"' in veil_js
-    worker = (dist / runtime / "veil-worker.mjs").read_text()
-    assert f'from "../{pyodide}/pyodide.mjs"' in worker and f'"../{pyodide}/"' in worker
-    assert "__VEIL_" not in veil_js + worker and "micropip" not in worker.replace("nor micropip", "")
+    for name in ("veil-worker.mjs", "veil-snapshot-worker.mjs"):  # both load Pyodide from ../<pyodide>/
+        worker = (dist / runtime / name).read_text()
+        assert f'PYODIDE_DIR = "{pyodide}"' in worker and '"../" + PYODIDE_DIR + "/pyodide.mjs"' in worker
+        assert "__VEIL_" not in veil_js + worker and "micropip" not in worker.replace("nor micropip", "")
     # Only the URL references differ from the bundled source (shim/veil.js and shim/veil/*.mjs).
     assert veil_js.replace(runtime, "__VEIL_RUNTIME__") == build.bundle(ROOT / "shim" / "veil.js", "iife")
 
@@ -134,7 +135,7 @@ def test_the_browser_wheel_leaves_out_the_pytest_plugin_which_pip_installs_keep(
 def test_shim_loads_only_relative_siblings(dist):
     """No absolute URL, CDN or other host appears in the scripts Veil loads."""
     runtime = dist_directories(dist)["runtime"]
-    for rel in ("veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-observer.mjs"):
+    for rel in ("veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-snapshot-worker.mjs", f"{runtime}/veil-observer.mjs"):
         source = (dist / rel).read_text()
         assert not re.search(r"https?://", source), rel
     worker = (dist / runtime / "veil-worker.mjs").read_text()
