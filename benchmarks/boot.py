@@ -1,7 +1,18 @@
 """Boot benchmark: what the runtime downloads, first visit and repeat visit, and how long it takes
-from opening the demo page to recording, with a cold and with an HTTP-cached dist/.
+from opening the demo page to recording, with a cold and with an HTTP-cached dist/; and a repeat
+page view booting from the runtime's memory snapshot against a plain boot, at full speed and with
+the CPU throttled 4x.
 
 Run: .venv/bin/python benchmarks/boot.py [--runs N] [--dist DIR]   (after ./dev build; needs Debian's chromium)
+
+Snapshot rows (snapshot_boot; ./dev bench prints them too, benchmarks/compare.py): in one context
+(HTTP cache warm), a first page view of the demo page stores the snapshot; then, alternately, a
+repeat page view that boots from it and one that boots plain (the snapshot cache deleted just
+before; that view stores a fresh snapshot for the next). Measured from navigation start to the
+first batch requested (the first masked full snapshot, queued and sent at once), and the
+worker's own boot (Veil.stats().bootMs). The 4x rows set CDP Emulation.setCPUThrottlingRate on
+the page before it navigates; Chromium throttles the page's main thread with it (whether the
+workers are slowed too shows in the bootMs column).
 
 Bytes are what crossed the wire for /static/veil/ (Playwright's request sizes: encoded body plus
 response headers, including the worker's requests), served by examples/demo/servers.py, which
@@ -88,6 +99,68 @@ def browser_runs(dist: Path, runs: int, encoding: str | None) -> list[tuple[dict
     return results
 
 
+SNAPSHOT_CACHE = "veil-runtime-snapshot"
+STORE_TIMEOUT_MS = 180_000
+# Navigation start to the first POST of a batch (resource timing), with the worker's stats.
+FIRST_BATCH = """() => {
+    const batch = performance.getEntriesByType("resource").find((e) => e.name.includes("/v1/batches"));
+    return batch && window.Veil && Veil.stats().bootKind ? { ms: batch.startTime, stats: Veil.stats() } : null;
+}"""
+
+
+def repeat_view(context, url: str, throttle: float, plain: bool) -> dict:
+    """One repeat page view: navigation start to the first batch requested, and its boot stats.
+    ``plain`` deletes the stored snapshot first (and waits for the fresh one that view stores)."""
+    page = context.new_page()
+    if plain:
+        page.goto(url.rsplit("/", 1)[0] + "/static/veil/veil.d.ts")  # a page of the origin, without Veil
+        page.evaluate("name => caches.delete(name)", SNAPSHOT_CACHE)
+    if throttle != 1:
+        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    page.goto(url)
+    found = page.wait_for_function(FIRST_BATCH, timeout=120_000, polling=20).json_value()
+    if plain:
+        page.wait_for_function("Veil.stats().snapshotStored + Veil.stats().snapshotStoreFailures > 0",
+                               timeout=STORE_TIMEOUT_MS, polling=200)
+    page.close()
+    stats = found["stats"]
+    return {"ms": found["ms"], "boot_ms": stats["bootMs"], "kind": stats["bootKind"]}
+
+
+def snapshot_boot(browser, site_url: str, runs: int, throttles: tuple[float, ...] = (1, 4)) -> dict:
+    """Per CPU throttling rate: median ms of a repeat page view booting from the snapshot and plain,
+    navigation start to the first batch, and the worker's boot."""
+    out = {}
+    for throttle in throttles:
+        context = browser.new_context()
+        url = site_url + "/"
+        repeat_view(context, url, throttle, plain=True)  # the first page view: stores the snapshot
+        views: dict[str, list[dict]] = {"snapshot": [], "plain": []}
+        for i in range(runs):
+            for plain in ((False, True) if i % 2 == 0 else (True, False)):
+                view = repeat_view(context, url, throttle, plain)
+                views["plain" if plain else "snapshot"].append(view)
+        context.close()
+        kinds = {kind: sorted({v["kind"] for v in got}) for kind, got in views.items()}
+        if kinds != {"snapshot": ["snapshot"], "plain": ["plain"]}:
+            raise RuntimeError(f"repeat views booted as {kinds}")
+        out[f"{throttle:g}x"] = {kind: {"first_batch_ms": statistics.median(v["ms"] for v in got),
+                                        "boot_ms": statistics.median(v["boot_ms"] for v in got)}
+                                 for kind, got in views.items()}
+    return out
+
+
+def print_snapshot_boot(rows: dict, runs: int) -> None:
+    print(f"| repeat page view, median of {runs} | CPU | snapshot boot | plain boot | ratio |")
+    print("| --- | --- | --- | --- | --- |")
+    for rate, row in rows.items():
+        s, p = row["snapshot"], row["plain"]
+        print(f"| navigation start to first batch | {rate} | {s['first_batch_ms']:,.0f} ms | {p['first_batch_ms']:,.0f} ms "
+              f"| {s['first_batch_ms'] / p['first_batch_ms']:.2f} |")
+        print(f"| worker boot (Veil.stats().bootMs) | {rate} | {s['boot_ms']:,.0f} ms | {p['boot_ms']:,.0f} ms "
+              f"| {s['boot_ms'] / p['boot_ms']:.2f} |")
+
+
 NODE_BOOT = r"""
 import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
 import { readFileSync } from "node:fs";
@@ -133,6 +206,7 @@ def main() -> None:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--encoding", default=None, help='Accept-Encoding to send, e.g. "gzip" (default: Chromium\'s own)')
     parser.add_argument("--no-node", action="store_true", help="skip the Node micropip comparison")
+    parser.add_argument("--snapshot-runs", type=int, default=3, help="repeat views per kind for the snapshot rows (0: skip)")
     args = parser.parse_args()
     dist = args.dist.resolve()
     manifest = json.loads((dist / "manifest.json").read_text())["files"]
@@ -172,6 +246,24 @@ def main() -> None:
     if repeat_statuses:
         print()
         print("Repeat-visit responses with a body: " + ", ".join(repeat_statuses))
+    if args.snapshot_runs:
+        print()
+        print_snapshot_boot(snapshot_runs(dist, args.snapshot_runs), args.snapshot_runs)
+
+
+def snapshot_runs(dist: Path, runs: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        servers = start_servers(dist, Path(tmp) / "bench.sqlite3")
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                rows = snapshot_boot(browser, servers.site_url, runs)
+                browser.close()
+        finally:
+            servers.stop()
+    return rows
 
 
 if __name__ == "__main__":

@@ -31,7 +31,11 @@ maskAllInputs and maskTextSelector "*") record the same page in a fresh browser 
   worker_memory_bytes  the WebAssembly memory of Veil's worker after recording (Veil.stats())
   runtime       the demo page opened twice in one context: bytes the runtime downloads on the first
                 visit and again on the repeat visit (HTTP cache), boot to recording, and how long
-                after the page's load event the first runtime file was requested
+                after the page's load event the first runtime file was requested (both views
+                boot plain: the first one closes before it stores a memory snapshot)
+  snapshot_boot a repeat page view of the demo page booting from the runtime's memory snapshot
+                against one booting plain, navigation start to the first batch, at 1x and 4x CPU
+                throttling (benchmarks/boot.py: snapshot_boot)
 It prints the measurements, then every target of issue 8 as a ratio measured in this run (met or
 not), and writes JSON (benchmarks/results.json by default).
 """
@@ -50,9 +54,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.boot import visit  # noqa: E402
+from benchmarks.boot import print_snapshot_boot, snapshot_boot, visit  # noqa: E402
 from examples.demo.servers import DEMO_TOKEN, start_servers  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+SNAPSHOT_RUNS = 3  # repeat page views per boot kind and CPU rate (benchmarks/boot.py)
 
 LONGTASKS = """
 window.__longtasks = [];
@@ -301,6 +307,8 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             runtime = run_download(browser, servers)
             print("measured the runtime download", file=sys.stderr)
+            runtime["snapshot_boot"] = snapshot_boot(browser, servers.site_url, SNAPSHOT_RUNS)
+            print("measured the repeat page view's boot from the memory snapshot", file=sys.stderr)
             cases = [(f"{n // 1000}k nodes", f"/bench/nodes-{n}.html", False) for n in args.sizes] + [("live table", "/bench/mutations.html", True)]
             for name, path, mutate in cases:
                 url = servers.site_url + path
@@ -360,6 +368,9 @@ def check_targets(results: list[dict], runtime: dict) -> list[dict]:
         target(f"wire bytes, {page}", r["veil"]["wire_bytes"], r["rrweb"]["wire_bytes"], 1.0, "bytes", "rrweb gzipped")
     target("runtime download, first visit", runtime["first_visit_bytes"], 3.5e6, 1.0, "bytes", "3.5 MB")
     target("runtime download, repeat visit (bodies)", runtime["repeat_visit_body_bytes"], runtime["first_visit_bytes"], 0.0, "bytes", "first visit")
+    for rate, row in runtime.get("snapshot_boot", {}).items():
+        target(f"repeat page view, navigation start to first batch, snapshot boot vs plain boot, CPU {rate}",
+               row["snapshot"]["first_batch_ms"], row["plain"]["first_batch_ms"], 0.3, "ms", "plain boot")
     after = runtime["runtime_after_load_ms"]
     out.append({"target": "runtime requested after the load event", "veil": after, "reference": 0.0, "reference_name": "load event",
                 "ratio": None, "limit": None, "unit": "ms after", "met": after is not None and after >= 0})
@@ -378,6 +389,9 @@ def print_tables(results: list[dict], runtime: dict, targets: list[dict], machin
     print(f"| page open to recording | {f(runtime['boot_cold_ms'])} ms | {f(runtime['boot_warm_ms'])} ms |")
     print(f"| first runtime request after the load event | {f(runtime['runtime_after_load_ms'])} ms | |")
     print()
+    if "snapshot_boot" in runtime:
+        print_snapshot_boot(runtime["snapshot_boot"], SNAPSHOT_RUNS)
+        print()
     print("| page | recorder | start to snapshot ms | serialize / Python mask ms, cold; warm (during the recording) | slices | longest task ms | TBT ms | Veil slice max / setup ms | latency p50/p95 ms | wire bytes | worker memory MB |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
