@@ -172,9 +172,9 @@ REPLAY = """async ({ workerUrl, config, href, handovers, rounds }) => {
   const worker = new Worker(workerUrl, { type: 'module' });
   let next = 0;
   const waiting = new Map();
-  worker.onmessage = (e) => { const w = waiting.get(e.data.id); waiting.delete(e.data.id); e.data.ok ? w[0](e.data.result) : w[1](new Error(e.data.error)); };
+  worker.onmessage = (e) => { if (!e.data.id) return; /* the worker's own {stats} */ const w = waiting.get(e.data.id); waiting.delete(e.data.id); e.data.ok ? w[0](e.data.result) : w[1](new Error(e.data.error)); };
   const call = (type, payload) => new Promise((resolve, reject) => { const id = ++next; waiting.set(id, [resolve, reject]); worker.postMessage({ id, type, payload }); });
-  await call('init', { config });
+  await call('configure', { config });
   await call('gate', { facts: { now: Date.now(), href } });
   const totals = [];
   for (let round = 0; round < rounds; round++) {
