@@ -9,10 +9,10 @@
  * by a worker of its own (worker/maker.mjs). What happened is posted to veil.js as unsolicited
  * {stats} messages (Veil.stats()); a snapshot's absence or failure is never an error.
  */
-import { bootRuntime } from "./worker/boot.mjs";
+import { READ_TIMEOUT_MS, bootRuntime } from "./worker/boot.mjs";
 import { MAKE_DELAY_MS, runMaker } from "./worker/maker.mjs";
 import { VEIL_WHEEL, here, pyodideModule, pyodideOptions } from "./worker/runtime.mjs";
-import { snapshotKey } from "./worker/store.mjs";
+import { deleteSnapshot, snapshotKey } from "./worker/store.mjs";
 
 /** Cache Storage, or null where it is refused (its getter may throw). */
 function storage() {
@@ -69,7 +69,8 @@ booting.catch(() => {}); // "configure" reports a failed boot
 
 // After a plain boot, once this page view's first batch is cut (it records: consent given, the
 // gate said yes), and a pause later, a snapshot is made for the next page views. Storage that
-// refused even to be read is not asked again; Veil.stop() cancels a making not yet done.
+// refused even to be read is not asked again; Veil.stop() cancels a making not yet done and
+// deletes a stored snapshot.
 /** @type {ReturnType<typeof runMaker> | null} */
 let maker = null;
 /** @type {any} */
@@ -132,7 +133,9 @@ const handlers = {
   },
   resync: () => JSON.parse(bridge.resync()),
   stop() {
-    cancelSnapshot(); // consent withdrawn: nothing more is stored on the device
+    // Recording withdrawn: the snapshot is neither made nor kept (the next page view boots plain).
+    cancelSnapshot();
+    deleteSnapshot({ caches: storage(), key: snapshotKey(import.meta.url), timeoutMs: READ_TIMEOUT_MS });
     bridge.stop();
     return null;
   },

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import time
 from typing import Any
 
 import pytest
@@ -27,7 +28,10 @@ CONFIG_SECRET = "cfg-secret-7f3a02"
 PAGE_TEXT = "planted-page-text-3e9f55"
 TYPED = "typed-secret-b61c07"
 PAGE_PATH = "/test-assets/snapshot-boot.html"  # tests/browser/assets/
-STORE_TIMEOUT_MS = 120_000  # a plain boot, the core's import and gzip of 31 MB, on a busy machine
+STORE_TIMEOUT_MS = 120_000
+LONGTASKS = """window.__longtasks = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]); })
+  .observe({ type: "longtask", buffered: true });"""  # a plain boot, the core's import and gzip of 31 MB, on a busy machine
 
 
 def page_url(servers) -> str:
@@ -63,6 +67,10 @@ def stored_entries(page) -> list[dict[str, Any]]:
     }""", CACHE)
 
 
+def is_stored(page, key: str) -> bool:
+    return page.evaluate("async ([name, key]) => !!(await (await caches.open(name)).match(key))", [CACHE, key])
+
+
 def plant(context, page, servers, entry: dict[str, Any], body: bytes) -> None:
     """Store ``body`` under ``entry``'s key and headers in this context's Cache Storage."""
     context.route(f"{servers.site_url}/snapshot-boot-seed", lambda route: route.fulfill(body=body))
@@ -93,19 +101,24 @@ def made(browser, servers) -> dict[str, Any]:
     capture = Capture(context, servers.endpoint)
     page = context.new_page()
     page.on("pageerror", lambda err: capture.page_errors.append(str(err)))
+    page.add_init_script(LONGTASKS)
     first = open_recording(page, servers)
+    recording_at = page.evaluate("performance.now()")
     page.fill("#field", TYPED)  # typed text reaches the page's worker before the snapshot is made
     page.evaluate("Veil.flush()")
     page.wait_for_function("Veil.stats().snapshotStored + Veil.stats().snapshotStoreFailures > 0",
                            timeout=STORE_TIMEOUT_MS, polling=100)
     after = page.evaluate("Veil.stats()")
+    # Every long task of the page from the recording's start until the snapshot was stored.
+    long_tasks = page.evaluate("t => window.__longtasks.filter(([start, duration]) => start + duration > t)", recording_at)
     entries = stored_entries(page)
     sent = capture.sent_text()
     spawned = [u for u in capture.requests if "veil-snapshot-worker" in u]
     context.close()
     assert len(entries) == 1, [e["key"] for e in entries]
     entry = entries[0]
-    return {"first": first, "after": after, "entry": entry, "gz": base64.b64decode(entry.pop("body")), "sent": sent, "spawned": spawned}
+    return {"first": first, "after": after, "entry": entry, "gz": base64.b64decode(entry.pop("body")), "sent": sent, "spawned": spawned,
+            "long_tasks": long_tasks}
 
 
 def test_a_page_view_that_records_boots_plain_then_stores_a_snapshot_holding_nothing_of_the_page(made):
@@ -114,6 +127,7 @@ def test_a_page_view_that_records_boots_plain_then_stores_a_snapshot_holding_not
     assert made["after"]["snapshotStored"] == 1 and made["after"]["snapshotStoreFailures"] == 0
     assert made["after"]["snapshotBytes"] == len(made["gz"])
     assert made["spawned"]  # by a worker of its own
+    assert made["long_tasks"] == []  # making and storing it never blocked the page's thread
     assert made["entry"]["key"].endswith("/veil-memory-snapshot") and "/runtime-" in made["entry"]["key"]
     # The page view really handed all of it to Python (its worker masked and sent the page).
     assert PAGE_TEXT in made["sent"]
@@ -133,6 +147,12 @@ def test_a_repeat_page_view_boots_from_the_snapshot_and_records(made, context, p
     assert_recorded(page, capture)
     page.wait_for_timeout(1500)  # past the making's delay (1 s after the first batch): a snapshot boot makes none
     assert not [u for u in capture.requests if "veil-snapshot-worker" in u]
+    # Withdrawn: the stored snapshot goes too.
+    page.evaluate("Veil.stop()")
+    deadline = time.monotonic() + 10
+    while is_stored(page, made["entry"]["key"]) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert not is_stored(page, made["entry"]["key"])
 
 
 def spoilt(made: dict[str, Any], how: str) -> tuple[dict[str, Any], bytes]:
@@ -157,7 +177,7 @@ def test_an_unusable_snapshot_means_a_plain_boot_that_records_and_it_is_deleted(
     assert stats["bootKind"] == "plain", stats
     assert stats["snapshotFallbacks"] == 1 and stats["snapshotFallbackReason"] == reason
     # Deleted at once (a fresh one is made only later, after the first batch and a pause).
-    assert page.evaluate("async ([name, key]) => !(await (await caches.open(name)).match(key))", [CACHE, entry["key"]])
+    assert not is_stored(page, entry["key"])
     assert_recorded(page, capture)
 
 

@@ -89,7 +89,7 @@ function fakePyodide(fromSnapshot) {
   const runtime = (kind) => ({ kind, pyimport: (name) => ({ name, kind }) });
   const loadPyodide = async (options) => {
     calls.push(options);
-    return options._loadSnapshot ? fromSnapshot(options._loadSnapshot) : runtime("plain");
+    return options._loadSnapshot ? fromSnapshot(await options._loadSnapshot) : runtime("plain");
   };
   const env = (caches) => ({ loadPyodide: async () => loadPyodide, options: (extra) => ({ indexURL: "x/", ...extra }),
     installWheel: async (py) => (py.wheel = true), caches, key: KEY, readTimeoutMs: 50, snapshotBootTimeoutMs: 50 });
