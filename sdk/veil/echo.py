@@ -19,11 +19,14 @@ Rules:
   not kept twice (typing "zqt", "zqty", "zqtyped" keeps "zqtyped").
 - Bounded: at most ``MAX_FRAGMENTS`` fragments and ``MAX_CHARS`` characters; past the bound the
   oldest fragments are forgotten first, and counted (``forgotten``), never silently.
-- Matching is case-insensitive (lower-cased character by character, so offsets stay aligned) and
-  finds any prefix of at least ``MIN_CHARS`` characters of a fragment, at any position: pages echo
-  what was typed so far (debounced previews, "Add zqt…"). Each matched span becomes
-  ``MASKED_VALUE``, fixed-length like a masked field: an echo must not give away the length the
-  field hides.
+- Matching is case-insensitive (lower-cased character by character, so offsets stay aligned). An
+  echo is a whole fragment, anywhere in a text; or a prefix of one, of at least half its length
+  (and ``MIN_CHARS``), that ends where a word does (at the end of the text or before a character
+  that is not a letter or digit): pages echo what was typed so far (debounced previews,
+  "Add zqt…"). The half and the word end keep a value typed from masking every word it merely
+  begins like ("the" of "the quick brown fox", "ZQTITLE" after typing "zqtyped"). Each matched
+  span becomes ``MASKED_VALUE``, fixed-length like a masked field: an echo must not give away the
+  length the field hides.
 - ``mask`` never raises on a string; it is pure given the memory (a property test holds that no
   remembered fragment survives it).
 """
@@ -125,8 +128,9 @@ class Echoes:
         match = pattern.search(folded)
         while match is not None:
             start = match.start()
-            end = start + max(_common_prefix(folded, start, fragment) for fragment in heads[match.group()])
-            spans.append((start, end))
+            length = max(_echo_length(folded, start, fragment) for fragment in heads[match.group()])
+            if length:
+                spans.append((start, start + length))
             match = pattern.search(folded, start + 1)  # heads may overlap: look again one further on
         if not spans:
             return text
@@ -137,6 +141,17 @@ class Echoes:
             last = end
         out.append(text[last:])
         return "".join(out)
+
+
+def _echo_length(text: str, start: int, fragment: str) -> int:
+    """How long the echo of ``fragment`` at ``start`` is (see the module's rules); 0 for none."""
+    length = _common_prefix(text, start, fragment)
+    if length == len(fragment):
+        return length
+    end = start + length
+    if 2 * length >= len(fragment) and (end == len(text) or not text[end].isalnum()):
+        return length
+    return 0
 
 
 def _common_prefix(text: str, start: int, fragment: str) -> int:

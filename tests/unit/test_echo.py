@@ -221,10 +221,20 @@ def test_the_memory_is_bounded_in_count_and_characters_and_counts_what_it_forget
 def test_masking_is_case_insensitive_keeps_offsets_and_merges_overlapping_echoes():
     memory = Echoes()
     memory.remember("İstanbul zq")  # a character whose lower case is longer
-    memory.remember("abcabd")
+    memory.remember("zqone")
+    memory.remember("onetwo")
     assert memory.mask("to İSTANBUL ZQ now") == f"to {ECHO_MASK} now"
-    assert memory.mask("x abcabcabd") == f"x {ECHO_MASK}"  # "abcab" then "abcabd": one span
+    assert memory.mask("x zqonetwo y") == f"x {ECHO_MASK} y"  # "zqone" and "onetwo" overlap: one span
     assert memory.mask("nothing here") == "nothing here" and Echoes().mask("anything") == "anything"
+
+
+def test_what_was_typed_so_far_is_an_echo_but_a_word_it_merely_begins_like_is_not():
+    memory = Echoes()
+    memory.remember("zqtyped")
+    memory.remember("the quick brown fox")
+    assert memory.mask("Add zqty…") == f"Add {ECHO_MASK}…"  # a debounced echo, half typed or more
+    assert memory.mask("ZQTITLE, zqt, zqtypewriter") == "ZQTITLE, zqt, zqtypewriter"
+    assert memory.mask("the cat; the quick brow") == f"the cat; {ECHO_MASK}"
 
 
 def test_the_echo_mask_is_the_fixed_length_field_mask():
