@@ -62,7 +62,24 @@ class NodeWriter:
         self.scrub = scrub
         self.echoes = echoes
         self._elements: dict[tuple[Any, ...], Element] = {}
-        self._generation = echoes.generation if echoes is not None else 0
+        self._generation = -1
+        self._active: Echoes | None = None  # ``echoes`` once it holds anything: until then no rule reads it
+        self._check_echoes()
+
+    def _check_echoes(self) -> None:
+        """Empty the cache when the echo memory changed (the masked attributes it holds were judged
+        with fewer echoes)."""
+        echoes = self.echoes
+        if echoes is not None and self._generation != echoes.generation:
+            self._elements.clear()
+            self._generation = echoes.generation
+            self._active = echoes if echoes else None
+
+    @property
+    def active_echoes(self) -> Echoes | None:
+        """The echo memory the rules read now (None while it is empty: nothing to look for)."""
+        self._check_echoes()
+        return self._active
 
     def element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool, surface: bool = False) -> Element:
         """An element; ``secret``: its id was ever a forced secret (once a secret, always one);
@@ -70,8 +87,7 @@ class NodeWriter:
         if surface:
             return self._element(tag, attributes, parent_level, extra, secret, surface)
         if self.echoes is not None and self._generation != self.echoes.generation:
-            self._elements.clear()  # the masked attributes it holds were judged with fewer echoes
-            self._generation = self.echoes.generation
+            self._check_echoes()
         # Elements that differ only in id are the bulk of a page: for the common shapes (no rare
         # fields; no attribute, or one whose value is a plain string) what the rules make of one is
         # reused. The key holds every argument, so no rule can read an input the key misses.
@@ -101,9 +117,9 @@ class NodeWriter:
         if surface:
             level = most_restrictive((level, Level.MASK))
         secret = secret or is_forced_secret(tag, attributes)
-        masked = mask_attributes(tag, attributes, level, secret, self.scrub, extra[SIZE_KEY] if extra and SIZE_KEY in extra else None, self.echoes)
+        masked = mask_attributes(tag, attributes, level, secret, self.scrub, extra[SIZE_KEY] if extra and SIZE_KEY in extra else None, self._active)
         opening = f'{{"type":2,"tagName":{_string(tag)},"attributes":{_object_json(masked)},"childNodes":['
-        return level, tag, secret, opening, text_masker(level, tag, self.scrub, secret, self.echoes)
+        return level, tag, secret, opening, text_masker(level, tag, self.scrub, secret, self._active)
 
     @staticmethod
     def element_closing(node_id: int, extra: Any, level: Level) -> str:
@@ -122,7 +138,7 @@ class NodeWriter:
         """A comment, CDATA or doctype (``fields``: its text, or its name, publicId and systemId)."""
         rare = _rare_fields(extra) if extra is not None else ""
         if kind == _COMMENT:
-            text = comment_text(fields[0], level, self.scrub, self.echoes) if type(fields[0]) is str else ""
+            text = comment_text(fields[0], level, self.scrub, self._active) if type(fields[0]) is str else ""
             return f'{{"type":{_COMMENT},"textContent":{_string(text)}{rare},"id":{node_id}}}'
         if kind == _CDATA:
             return f'{{"type":{_CDATA},"textContent":""{rare},"id":{node_id}}}'
@@ -176,6 +192,7 @@ def write_tree(
 ) -> str:
     """The masked copy, as JSON, of a serialized subtree whose parent has the given id, level and tag."""
     writer = NodeWriter(scrub, echoes)
+    echoes = writer.active_echoes  # the memory does not change while one subtree is written
     ever_secret, surfaces = table.secret_ids(), table.surface_ids()
     parent = table.get(parent_id)
     parent_mask = text_masker(parent_level, parent_tag, scrub, bool(parent and parent.secret), echoes)
@@ -274,6 +291,7 @@ class SnapshotAssembler:
         self.scrub = scrub
         self.echoes = echoes
         self._writer = NodeWriter(scrub, echoes)
+        self._echo_generation = echoes.generation if echoes is not None else 0
         self._pieces: list[str] = []
         # The elements open from the document down to the last one written that takes children:
         # its id and the text that closes it.
@@ -299,6 +317,8 @@ class SnapshotAssembler:
     def add(self, rows: Any) -> None:
         if type(rows) is not list:
             raise MalformedNode("a snapshot part is not a list")
+        if self.echoes is not None and self._echo_generation != self.echoes.generation:
+            self._refresh_text_maskers()
         if not self._pieces and rows:
             self._open_document(rows[0])
             rows = rows[1:]
@@ -369,6 +389,16 @@ class SnapshotAssembler:
         self._enter(entries, secrets)
         self._previous = previous
 
+    def _refresh_text_maskers(self) -> None:
+        """The echo memory changed between two parts: the open elements' text maskers read it now."""
+        assert self.echoes is not None
+        self._echo_generation = self.echoes.generation
+        echoes = self._writer.active_echoes
+        for node_id, (level, _) in self._contexts.items():
+            info = self.table.get(node_id)
+            tag, secret = (info.tag, info.secret) if info is not None else (None, False)
+            self._contexts[node_id] = (level, text_masker(level, tag, self.scrub, secret, echoes))
+
     def _enter(self, entries: dict[int, NodeInfo | int], secrets: list[int]) -> None:
         try:
             self.table.add_new(entries, secrets)
@@ -383,7 +413,7 @@ class SnapshotAssembler:
         self.table.add(node_id, NodeInfo(self.default_level, None, None))
         self._pieces.append(opening)
         self._path.append((node_id, closing))
-        self._contexts[node_id] = (self.default_level, text_masker(self.default_level, None, self.scrub, False, self.echoes))
+        self._contexts[node_id] = (self.default_level, text_masker(self.default_level, None, self.scrub, False, self._writer.active_echoes))
         self._previous = node_id
 
     def _check_barren(self, parent_id: Any) -> None:

@@ -5,7 +5,6 @@ and never leaves. Each test asserts on the bytes of the batch and on the masked 
 from __future__ import annotations
 
 import gzip
-import json
 
 import pytest
 
@@ -139,6 +138,17 @@ def test_a_later_snapshot_and_later_action_names_mask_the_echo_too():
     sent = wire(recorder)
     assert "zqsnap" not in sent
     assert f'"textContent":"Hello {M}"' in sent and f'"title":"for {M}"' in sent and f'"name":"Add {M}"' in sent
+
+
+def test_a_value_typed_while_a_sliced_snapshot_is_under_way_is_masked_in_its_later_parts():
+    recorder = started()
+    snapshot = parts(document(el("input", {}, node_id=10), el("p", {"data-x": "a"}, text("Hi"), text("Hello zqmid"), node_id=20)), size=1, ts=9)
+    opened = next(i for i, event in enumerate(snapshot) if event["data"]["part"][0][1] == 20) + 1
+    recorder.observe([meta(), *snapshot[:opened]])  # the <p> is open, its text still to come
+    recorder.observe([input_event(10, "zqmid", ts=10)])  # typed meanwhile (the event itself waits for the snapshot)
+    recorder.observe(snapshot[opened:])
+    sent = wire(recorder)
+    assert "zqmid" not in sent and f'"textContent":"Hello {M}"' in sent and '"textContent":"Hi"' in sent
 
 
 def test_the_memory_belongs_to_the_page_view_and_outlives_a_stop_and_start():
