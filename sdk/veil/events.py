@@ -337,7 +337,7 @@ class EventMasker:
         text = data.get("text")
         text = text if isinstance(text, str) else ""
         checked = data.get("isChecked") is True and info.level is Level.ALLOW and not info.secret
-        masked_text = input_value_for_level(text, info.level, info.secret, self.scrub)
+        masked_text = self.echoes.mask(input_value_for_level(text, info.level, info.secret, self.scrub))  # a copy into an allowed field
         if self._last_inputs.get(node_id) == (masked_text, checked):
             return None  # the replay shows this already; one event per keystroke would count them
         self._last_inputs[node_id] = (masked_text, checked)
@@ -348,10 +348,15 @@ class EventMasker:
             "isChecked": checked,
         }
 
-    def learn(self, raw_events: list[Any]) -> None:
-        """Learn what a hand-over's events typed before masking any of them (see the module's
-        rules). Best effort: an event it cannot read is left to ``mask``, which rejects it."""
-        for raw in raw_events:
+    def learn(self, raw_events: list[Any], start: int = 0) -> int:
+        """Learn what a hand-over's events typed before masking them (see the module's rules), from
+        ``start`` up to the next full snapshot (a field's level is known only once the snapshot
+        that holds it is masked); returns where it stopped. Best effort: an event it cannot read
+        is left to ``mask``, which rejects it."""
+        for index in range(start, len(raw_events)):
+            raw = raw_events[index]
+            if type(raw) is dict and raw.get("type") == EventType.FULL_SNAPSHOT:
+                return index
             try:
                 if type(raw) is not dict:
                     continue
@@ -367,6 +372,7 @@ class EventMasker:
                     interactions.mark_typing_surface(dict(_map(data.get("payload"))), self.table)
             except Exception:  # noqa: BLE001 - learning never decides what leaves; masking does
                 continue
+        return len(raw_events)
 
     def _learn_input(self, data: Mapping[str, Any]) -> None:
         """Remember a field's value when its level masks it (or the field is not known yet)."""

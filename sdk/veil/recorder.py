@@ -88,8 +88,10 @@ class Recorder:
         snapshots = 0
         if not self.recording or self.paused:
             return {"actions": actions, "snapshots": 0}
-        self.masker.learn(raw_events)  # what this hand-over typed, before any echo of it is masked
-        for raw in raw_events:
+        learned_to = 0  # what this hand-over typed is learnt before any echo of it is masked
+        for index, raw in enumerate(raw_events):
+            if index >= learned_to:  # up to the next full snapshot, once the one before it is masked
+                learned_to = self.masker.learn(raw_events, index) + 1
             try:
                 result = self.masker.mask(raw)
             except Exception:  # noqa: BLE001 - fail closed: any fault drops the event

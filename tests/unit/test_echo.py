@@ -113,6 +113,15 @@ def test_an_echo_handed_over_before_the_input_that_typed_it_is_masked():
     assert "zqearly" not in sent and f"Hello {M}" in sent
 
 
+def test_in_the_hand_over_of_a_snapshot_an_earlier_echo_is_masked_and_an_allowed_field_still_judged():
+    recorder = make()
+    recorder.observe([meta(), full(page()), set_text(21, "Hello zqfirst"), input_event(10, "zqfirst"),
+                      input_event(12, "zqallowed"), set_text(31, "zqallowed")])
+    sent = wire(recorder)
+    assert "zqfirst" not in sent and f'"value":"Hello {M}"' in sent
+    assert '"value":"zqallowed"' in sent  # typed in clear, so not an echo to hide
+
+
 def test_a_grid_cell_written_by_script_after_typing_in_its_editor_is_masked():
     recorder = started()
     recorder.observe([add(40, el("textarea", {"class": "handsontableInput"}, node_id=44))])
@@ -120,6 +129,13 @@ def test_a_grid_cell_written_by_script_after_typing_in_its_editor_is_masked():
     recorder.observe([mutation(ts=6, removes=[{"parentId": 40, "id": 44}]), add(40, el("td", {}, text("zqcell 42"), node_id=45), ts=7)])
     sent = wire(recorder)
     assert "zqcell" not in sent and f'"textContent":"{M}"' in sent
+
+
+def test_a_script_copying_a_typed_value_into_an_allowed_field_does_not_leak_it():
+    recorder = started()
+    recorder.observe([input_event(10, "zqcopied"), input_event(12, "display: zqcopied")])
+    sent = wire(recorder)
+    assert "zqcopied" not in sent and f'"text":"display: {M}"' in sent
 
 
 def test_values_recorded_in_clear_are_not_remembered_and_short_values_are_not_either():
