@@ -375,13 +375,15 @@ class EventMasker:
         return len(raw_events)
 
     def _learn_input(self, data: Mapping[str, Any]) -> None:
-        """Remember a field's value when its level masks it (or the field is not known yet)."""
+        """Remember a field's value when its level masks it (or the field is not known yet). Not a
+        select's, checkbox's or radio's: its value is one of the options the page shows in clear,
+        and masking that one option where it reappears would tell which was chosen."""
         text = data.get("text")
         if not isinstance(text, str):
             return
         node_id = data.get("id")
         info = self.table.get(node_id) if is_int(node_id) else None
-        if info is None or info.level is not Level.ALLOW or info.secret:
+        if info is None or ((info.level is not Level.ALLOW or info.secret) and not self.table.is_choice(node_id)):
             self.echoes.remember(text)
 
     def _learn_mutation(self, data: Mapping[str, Any]) -> None:

@@ -41,6 +41,7 @@ class NodeTable:
         self._nodes: dict[int, NodeInfo | int] = {}
         self._ever_secret: set[int] = set()
         self._editable: set[int] = set()  # contenteditable elements of the current snapshot
+        self._choices: set[int] = set()  # checkboxes and radios of the current snapshot
         self._surfaces: set[int] = set()  # typing surfaces: kept across snapshots of a recording
         self._unlinked: list[dict[int, NodeInfo | int]] = []  # entered by add_new, not yet in their parents' children
 
@@ -71,6 +72,7 @@ class NodeTable:
         self._nodes.clear()
         self._unlinked.clear()
         self._editable.clear()
+        self._choices.clear()
         if forget_secrets:
             self._ever_secret.clear()
             self._surfaces.clear()
@@ -155,6 +157,15 @@ class NodeTable:
     def mark_editable(self, node_id: int) -> None:
         """``node_id`` is contenteditable: the text under it is typed by the visitor."""
         self._editable.add(node_id)
+
+    def mark_choice(self, node_id: int) -> None:
+        """``node_id`` is a checkbox or a radio: its value is one of the options the page shows."""
+        self._choices.add(node_id)
+
+    def is_choice(self, node_id: object) -> bool:
+        """A select, checkbox or radio: what it holds is a choice among options shown in clear."""
+        info = self.get(node_id)
+        return node_id in self._choices or (info is not None and info.tag == "select")
 
     def has_editable(self) -> bool:
         """Whether the current snapshot has a contenteditable element."""

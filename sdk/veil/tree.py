@@ -157,6 +157,20 @@ class NodeWriter:
         return '{"type":0,"childNodes":[', f']{compat}{rare},"id":{node_id}}}'
 
 
+_CHOICE_TYPES = frozenset({"checkbox", "radio"})
+
+
+def _mark_typing_facts(table: NodeTable, node_id: int, tag: str, attributes: dict[str, Any]) -> None:
+    """Enter in the table what the echo memory must know of an element: contenteditable (its text
+    is typed), a checkbox or radio (its value is a choice among options shown in clear)."""
+    if "contenteditable" in attributes and is_editable(attributes):
+        table.mark_editable(node_id)
+    if tag == "input":
+        kind = attributes.get("type")
+        if type(kind) is str and kind.strip().lower() in _CHOICE_TYPES:
+            table.mark_choice(node_id)
+
+
 def _rare_keys(src: dict[str, Any], element: bool, level: Level) -> dict[str, bool | int]:
     """The rarer keys a node keeps, in rrweb's order before the id: an element's flags (a block
     placeholder keeps only isSVG), then rootId and isShadow. Anything else is never written."""
@@ -217,8 +231,8 @@ def write_tree(
             attributes = src.get("attributes")
             level, tag, secret, opening, text_mask = writer.element(src.get("tagName"), attributes, p_level, extra, node_id in ever_secret, node_id in surfaces)
             table.add(node_id, NodeInfo(level, tag, p_id, secret))
-            if type(attributes) is dict and "contenteditable" in attributes and is_editable(attributes):
-                table.mark_editable(node_id)
+            if type(attributes) is dict:
+                _mark_typing_facts(table, node_id, tag, attributes)
             closing = writer.element_closing(node_id, extra, level)
             if level is _BLOCK:  # a placeholder: it takes no children
                 write(separator + opening + closing)
@@ -367,8 +381,8 @@ class SnapshotAssembler:
                 attributes = row[4]
                 own_level, tag, secret, opening, own_text_mask = write_element(field, attributes, level, extra, node_id in ever_secret, node_id in surfaces)
                 entries[node_id] = NodeInfo(own_level, tag, parent_id, secret)
-                if "contenteditable" in attributes and is_editable(attributes):
-                    table.mark_editable(node_id)
+                if tag == "input" or "contenteditable" in attributes:
+                    _mark_typing_facts(table, node_id, tag, attributes)
                 if secret:
                     secrets.append(node_id)
                 closing = writer.element_closing(node_id, extra, own_level)

@@ -138,6 +138,15 @@ def test_a_script_copying_a_typed_value_into_an_allowed_field_does_not_leak_it()
     assert "zqcopied" not in sent and f'"text":"display: {M}"' in sent
 
 
+def test_a_choice_is_not_remembered_as_masking_its_option_where_it_reappears_would_tell_it():
+    recorder = make()
+    choices = document(el("select", {}, el("option", {"value": "france"}, text("France")), node_id=10),
+                       el("input", {"type": "Radio", "value": "female"}, node_id=11), el("ul", {}, node_id=40))
+    recorder.observe([meta(), full(choices), input_event(10, "france"), input_event(11, "female", checked=True)])
+    recorder.observe([add(40, el("li", {}, text("France, Female, Male"), node_id=41))])
+    assert '"textContent":"France, Female, Male"' in wire(recorder)
+
+
 def test_values_recorded_in_clear_are_not_remembered_and_short_values_are_not_either():
     recorder = started()
     recorder.observe([input_event(12, "zqpublic"), input_event(10, "ab"), set_text(21, "zqpublic ab")])
