@@ -16,11 +16,13 @@ Rules:
   lower case. A fragment shorter than ``MIN_CHARS`` (3) is not kept: one or two characters say
   little, and matching them would mask ordinary words all over the page ("a", "OK", "to"). Three
   keeps short names ("Ada", "Bob") and card security codes. A fragment another one starts with is
-  not kept twice (typing "zqt", "zqty", "zqtyped" keeps "zqtyped").
+  not kept twice: typing on ("zqty", "zqtyp", "zqtyped") keeps the longest, and a fragment that a
+  typed one begins with, by half or more, is not kept again (deleting back).
 - Bounded: at most ``MAX_FRAGMENTS`` fragments and ``MAX_CHARS`` characters; past the bound the
   oldest fragments are forgotten first, and counted (``forgotten``), never silently.
 - Matching is case-insensitive (lower-cased character by character, so offsets stay aligned). An
-  echo is a whole fragment, anywhere in a text; or a prefix of one, of at least half its length
+  echo is a whole fragment, anywhere in a text; or, for a fragment the visitor typed (not one a
+  script set whole), a prefix of it of at least half its length
   (and ``MIN_CHARS``), that ends where a word does (at the end of the text or before a character
   that is not a letter or digit): pages echo what was typed so far (debounced previews,
   "Add zqt…"). The half and the word end keep a value typed from masking every word it merely
@@ -71,11 +73,12 @@ class Echoes:
     """The bounded memory of one page view's typed values, and the masker of their echoes."""
 
     def __init__(self) -> None:
-        self._fragments: dict[str, None] = {}  # folded fragments, oldest first (an ordered set)
+        # Folded fragments, oldest first, each with whether it was typed (its prefixes are echoes too).
+        self._fragments: dict[str, bool] = {}
         self._chars = 0
         self.forgotten = 0  # fragments dropped at the bound
         self.generation = 0  # changes whenever the memory does: caches of masked output key on it
-        self._compiled: tuple[re.Pattern[str], dict[str, list[str]]] | None = None
+        self._compiled: tuple[re.Pattern[str], dict[str, list[tuple[str, bool]]]] | None = None
 
     def __bool__(self) -> bool:
         return bool(self._fragments)
@@ -83,37 +86,46 @@ class Echoes:
     def __len__(self) -> int:
         return len(self._fragments)
 
-    def remember(self, value: object) -> None:
-        """Keep what ``value`` (a masked field's value, or text typed in a masked region) holds."""
+    def remember(self, value: object, typed: bool = True) -> None:
+        """Keep what ``value`` (a masked field's value, or text typed in a masked region) holds;
+        ``typed``: the visitor typed it (False: a script set it whole, so no prefix of it was ever
+        shown as "typed so far", and only the whole of it is an echo)."""
         if type(value) is not str or len(value) < MIN_CHARS:
             return
         for fragment in fragments(value):
-            self._add(fragment)
+            self._add(fragment, typed)
 
-    def _add(self, fragment: str) -> None:
+    def _add(self, fragment: str, typed: bool) -> None:
         known = self._fragments
         if fragment in known:
+            if typed and not known[fragment]:
+                known[fragment] = True
+                self._changed()
             return
-        if any(old.startswith(fragment) for old in known):
-            return  # its echoes match a prefix of what is kept already
-        for old in [old for old in known if fragment.startswith(old)]:
-            del known[old]  # the new fragment covers it (typing extends a value)
-            self._chars -= len(old)
-        known[fragment] = None
+        if any(flag and old.startswith(fragment) and 2 * len(fragment) >= len(old) for old, flag in known.items()):
+            return  # deleting back: its echoes are a prefix of what is kept already
+        if typed:
+            for old in [old for old, flag in known.items() if flag and fragment.startswith(old) and 2 * len(old) >= len(fragment)]:
+                del known[old]  # typing on: the new value's prefixes match it
+                self._chars -= len(old)
+        known[fragment] = typed
         self._chars += len(fragment)
         while len(known) > MAX_FRAGMENTS or self._chars > MAX_CHARS:
             oldest = next(iter(known))
             del known[oldest]
             self._chars -= len(oldest)
             self.forgotten += 1
+        self._changed()
+
+    def _changed(self) -> None:
         self.generation += 1
         self._compiled = None
 
-    def _pattern(self) -> tuple[re.Pattern[str], dict[str, list[str]]]:
+    def _pattern(self) -> tuple[re.Pattern[str], dict[str, list[tuple[str, bool]]]]:
         if self._compiled is None:
-            heads: dict[str, list[str]] = {}
-            for fragment in self._fragments:
-                heads.setdefault(fragment[:MIN_CHARS], []).append(fragment)
+            heads: dict[str, list[tuple[str, bool]]] = {}
+            for fragment, typed in self._fragments.items():
+                heads.setdefault(fragment[:MIN_CHARS], []).append((fragment, typed))
             pattern = re.compile("|".join(map(re.escape, heads)))
             self._compiled = pattern, heads
         return self._compiled
@@ -128,7 +140,7 @@ class Echoes:
         match = pattern.search(folded)
         while match is not None:
             start = match.start()
-            length = max(_echo_length(folded, start, fragment) for fragment in heads[match.group()])
+            length = max(_echo_length(folded, start, fragment, typed) for fragment, typed in heads[match.group()])
             if length:
                 spans.append((start, start + length))
             match = pattern.search(folded, start + 1)  # heads may overlap: look again one further on
@@ -143,11 +155,13 @@ class Echoes:
         return "".join(out)
 
 
-def _echo_length(text: str, start: int, fragment: str) -> int:
+def _echo_length(text: str, start: int, fragment: str, typed: bool) -> int:
     """How long the echo of ``fragment`` at ``start`` is (see the module's rules); 0 for none."""
     length = _common_prefix(text, start, fragment)
     if length == len(fragment):
         return length
+    if not typed:
+        return 0
     end = start + length
     if 2 * length >= len(fragment) and (end == len(text) or not text[end].isalnum()):
         return length

@@ -384,7 +384,7 @@ class EventMasker:
         node_id = data.get("id")
         info = self.table.get(node_id) if is_int(node_id) else None
         if info is None or ((info.level is not Level.ALLOW or info.secret) and not self.table.is_choice(node_id)):
-            self.echoes.remember(text)
+            self.echoes.remember(text, typed=data.get("userTriggered") is not False)  # unknown: typed
 
     def _learn_mutation(self, data: Mapping[str, Any]) -> None:
         """Remember text written in a typed region (contenteditable, typing surface) where it is masked."""

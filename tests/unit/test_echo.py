@@ -272,5 +272,12 @@ def test_what_was_typed_so_far_is_an_echo_but_a_word_it_merely_begins_like_is_no
     assert memory.mask("the cat; the quick brow") == f"the cat; {ECHO_MASK}"
 
 
+def test_only_the_whole_of_a_value_a_script_set_is_an_echo_not_its_prefixes():
+    recorder = started("allow")
+    recorder.observe([{**input_event(11, "zqprogpw"), "data": {**input_event(11, "zqprogpw")["data"], "userTriggered": False}},
+                      set_text(21, "zqprog / zqprogpw")])
+    assert f'"value":"zqprog / {M}"' in wire(recorder)
+
+
 def test_the_echo_mask_is_the_fixed_length_field_mask():
     assert ECHO_MASK == MASKED_VALUE
