@@ -40,6 +40,9 @@ from .values import is_int, is_number
 _LEVEL_ATTRIBUTES = frozenset(LEVEL_ATTRIBUTES)
 
 
+# How many fields' last recorded input values are kept (to drop repeats) between two snapshots.
+_MAX_LAST_INPUTS = 4096
+
 # How many broken time-sliced snapshots in a row are retried before the core stops asking.
 MAX_SNAPSHOT_RETRIES = 3
 
@@ -340,6 +343,8 @@ class EventMasker:
         masked_text = self.echoes.mask(input_value_for_level(text, info.level, info.secret, self.scrub))  # a copy into an allowed field
         if self._last_inputs.get(node_id) == (masked_text, checked):
             return None  # the replay shows this already; one event per keystroke would count them
+        if len(self._last_inputs) >= _MAX_LAST_INPUTS:
+            self._last_inputs.clear()  # bounded: forgetting costs at most one repeated event per field
         self._last_inputs[node_id] = (masked_text, checked)
         return {
             "source": int(Source.INPUT),
