@@ -15,6 +15,7 @@ from typing import Any
 
 from . import gate, levels, session
 from .config import Config, ConfigError, normalize_config
+from .echo import Echoes
 from .recorder import Recorder
 
 
@@ -44,6 +45,7 @@ class Core:
     def __init__(self) -> None:
         self.config: Config | None = None
         self.recorder: Recorder | None = None
+        self.echoes = Echoes()  # what the visitor typed where it was masked: this page view's, never sent
         self.session: session.Session | None = None
 
     def configure(self, config_json: str) -> str:
@@ -90,7 +92,7 @@ class Core:
         if self.config is None or self.session is None or not self.session.sampled:
             return _dump({"ok": False})
         if self.recorder is None or self.recorder.queue.session != self.session.id:
-            self.recorder = Recorder(self.config, self.session.id)
+            self.recorder = Recorder(self.config, self.session.id, echoes=self.echoes)
         self.recorder.start()
         return _dump({"ok": True, "session": self.session.id})
 

@@ -6,6 +6,13 @@ An event the core cannot judge (unknown type or source, an id it has never seen)
 forwarded. Raises ``Rejected`` for a dropped event; the recorder counts it. Everything else
 (the masked event, a request for a fresh snapshot, a pause on an excluded URL) is returned as a
 ``Masked`` value.
+
+Echoes: the masker learns what the visitor typed where it was masked (a masked field's input
+values, text written in a typed region at a masked level) into the page view's ``Echoes``, and
+masks its echoes everywhere it writes in clear. It learns from an event before masking it, and
+``learn`` lets the host learn from a whole hand-over first: a page may echo a value in a mutation
+that the shim handed over before the input event that typed it. An input event that repeats the
+field's last recorded (masked) value is not recorded: per keystroke, it would count the characters.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from collections.abc import Mapping
 from . import interactions
 from .config import Config
 from .contract import ACTION_TAG, KEY_TAG, LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY, NAVIGATION_TAG
+from .echo import Echoes
 from .gate import is_excluded
 from .levels import Level, element_overrides, is_editable, is_forced_secret, most_restrictive, resolve_level
 from .masking import input_value_for_level, mask_attribute, text_for_level
@@ -31,6 +39,9 @@ from .values import is_int, is_number
 # because rrweb's Replayer takes a meta event in mid-recording for the start of a new page.
 _LEVEL_ATTRIBUTES = frozenset(LEVEL_ATTRIBUTES)
 
+
+# How many fields' last recorded input values are kept (to drop repeats) between two snapshots.
+_MAX_LAST_INPUTS = 4096
 
 # How many broken time-sliced snapshots in a row are retried before the core stops asking.
 MAX_SNAPSHOT_RETRIES = 3
@@ -118,9 +129,13 @@ def flatten_add(parent_id: int, next_id: int | None, node: dict[str, Any]) -> li
 class EventMasker:
     """Masks raw events in order, keeping the node table in step with the page."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, echoes: Echoes | None = None) -> None:
         self.config = config
         self.table = NodeTable()
+        # What the visitor typed where it was masked: the page view's, kept across recordings.
+        self.echoes = echoes if echoes is not None else Echoes()
+        self.keys = interactions.Keystrokes()
+        self._last_inputs: dict[int, tuple[str, bool]] = {}  # per field: the last input recorded
         self.has_snapshot = False
         self._assembler: SnapshotAssembler | None = None  # a time-sliced snapshot in progress
         self._snapshot_broken = False
@@ -132,6 +147,8 @@ class EventMasker:
 
     def reset(self) -> None:
         self.table.clear(forget_secrets=True)
+        self.keys.reset()
+        self._last_inputs.clear()
         self.has_snapshot = False
         self._assembler = None
         self._snapshot_broken = False
@@ -200,9 +217,10 @@ class EventMasker:
         if tag == NAVIGATION_TAG:  # to a URL that is not excluded (see _leaves_for_excluded_url)
             return {"tag": NAVIGATION_TAG, "payload": {"href": scrub_url(payload["href"])}}
         if tag == KEY_TAG:
-            masked = interactions.keystroke(payload, self.table)
+            interactions.mark_typing_surface(payload, self.table)
+            masked = self.keys.mask(payload, self.table)
         elif tag == ACTION_TAG:
-            masked = interactions.action(payload, self.table, self.scrub)
+            masked = interactions.action(payload, self.table, self.scrub, self.echoes)
         else:
             raise Rejected(f"custom event {tag!r} is not recorded")
         return None if masked is None else {"tag": tag, "payload": masked}
@@ -212,10 +230,11 @@ class EventMasker:
         self._assembler = None
         self.has_snapshot = False
         self.table.clear()
+        self._last_inputs.clear()
         node = _map(data.get("node"))
         if node.get("type") != NodeType.DOCUMENT:
             raise Rejected("full snapshot root is not a document")
-        masked = write_tree(node, None, self.config.default_privacy, None, self.table, self.scrub)
+        masked = write_tree(node, None, self.config.default_privacy, None, self.table, self.scrub, self.echoes)
         self.has_snapshot = True
         return f'{{"node":{masked},"initialOffset":{json.dumps(self._offset(data), separators=(",", ":"))}}}'
 
@@ -235,9 +254,10 @@ class EventMasker:
         starts = bool(part) and isinstance(part[0], list) and bool(part[0]) and part[0][0] == NodeType.DOCUMENT
         if starts:
             self.table.clear()
+            self._last_inputs.clear()
             self.has_snapshot = False
             self._snapshot_broken = False
-            self._assembler = SnapshotAssembler(self.config.default_privacy, self.table, self.scrub)
+            self._assembler = SnapshotAssembler(self.config.default_privacy, self.table, self.scrub, self.echoes)
         assembler = self._assembler
         done = data.get("done") is True
         fault = False
@@ -311,7 +331,8 @@ class EventMasker:
             return {"source": int(source), "width": _num(data.get("width")), "height": _num(data.get("height"))}
         raise Rejected(f"incremental source {source!r} is not recorded")
 
-    def _input(self, data: Mapping[str, Any]) -> dict[str, Any]:
+    def _input(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        self._learn_input(data)
         node_id = _int(data.get("id"))
         info = self.table.get(node_id)
         if info is None or info.level is Level.BLOCK:
@@ -319,16 +340,94 @@ class EventMasker:
         text = data.get("text")
         text = text if isinstance(text, str) else ""
         checked = data.get("isChecked") is True and info.level is Level.ALLOW and not info.secret
+        masked_text = self.echoes.mask(input_value_for_level(text, info.level, info.secret, self.scrub))  # a copy into an allowed field
+        if self._last_inputs.get(node_id) == (masked_text, checked):
+            return None  # the replay shows this already; one event per keystroke would count them
+        if len(self._last_inputs) >= _MAX_LAST_INPUTS:
+            self._last_inputs.clear()  # bounded: forgetting costs at most one repeated event per field
+        self._last_inputs[node_id] = (masked_text, checked)
         return {
             "source": int(Source.INPUT),
             "id": node_id,
-            "text": input_value_for_level(text, info.level, info.secret, self.scrub),
+            "text": masked_text,
             "isChecked": checked,
         }
+
+    def learn(self, raw_events: list[Any], start: int = 0) -> int:
+        """Learn what a hand-over's events typed before masking them (see the module's rules), from
+        ``start`` up to the next full snapshot (a field's level is known only once the snapshot
+        that holds it is masked); returns where it stopped. Best effort: an event it cannot read
+        is left to ``mask``, which rejects it."""
+        for index in range(start, len(raw_events)):
+            raw = raw_events[index]
+            if type(raw) is dict and raw.get("type") == EventType.FULL_SNAPSHOT:
+                return index
+            try:
+                if type(raw) is not dict:
+                    continue
+                data = raw.get("data")
+                if type(data) is not dict:
+                    continue
+                if raw.get("type") == EventType.INCREMENTAL_SNAPSHOT:
+                    if data.get("source") == Source.INPUT:
+                        self._learn_input(data)
+                    elif data.get("source") == Source.MUTATION:
+                        self._learn_mutation(data)
+                elif raw.get("type") == EventType.CUSTOM and data.get("tag") == KEY_TAG:
+                    interactions.mark_typing_surface(dict(_map(data.get("payload"))), self.table)
+            except Exception:  # noqa: BLE001 - learning never decides what leaves; masking does
+                continue
+        return len(raw_events)
+
+    def _learn_input(self, data: Mapping[str, Any]) -> None:
+        """Remember a field's value when its level masks it (or the field is not known yet). Not a
+        select's, checkbox's or radio's: its value is one of the options the page shows in clear,
+        and masking that one option where it reappears would tell which was chosen."""
+        text = data.get("text")
+        if not isinstance(text, str):
+            return
+        node_id = data.get("id")
+        info = self.table.get(node_id) if is_int(node_id) else None
+        if info is None or ((info.level is not Level.ALLOW or info.secret) and not self.table.is_choice(node_id)):
+            self.echoes.remember(text, typed=data.get("userTriggered") is not False)  # unknown: typed
+
+    def _learn_mutation(self, data: Mapping[str, Any]) -> None:
+        """Remember text written in a typed region (contenteditable, typing surface) where it is masked."""
+        table = self.table
+        if not table.surface_ids() and not table.has_editable():
+            return
+        for item in _list(data.get("texts")):
+            if not isinstance(item, Mapping):
+                continue
+            node_id, value = item.get("id"), item.get("value")
+            info = table.get(node_id) if is_int(node_id) else None
+            if isinstance(value, str) and info is not None and info.level is not Level.ALLOW and table.is_typed(node_id):
+                self.echoes.remember(value)
+        for item in _list(data.get("adds")):
+            if isinstance(item, Mapping):
+                self._learn_add(item)
+
+    def _learn_add(self, item: Mapping[str, Any]) -> None:
+        parent_id = item.get("parentId")
+        parent = self.table.get(parent_id) if is_int(parent_id) else None
+        if parent is None or parent.level is Level.ALLOW or not self.table.is_typed(parent_id):
+            return
+        stack, seen = [item.get("node")], 0
+        while stack and seen < 10_000:  # bounded: a huge add is masked all the same
+            node = stack.pop()
+            seen += 1
+            if not isinstance(node, Mapping):
+                continue
+            if node.get("type") == NodeType.TEXT and isinstance(node.get("textContent"), str):
+                self.echoes.remember(node["textContent"])
+            children = node.get("childNodes")
+            if isinstance(children, list):
+                stack.extend(children)
 
     def _mutation(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
         """The masked mutation, and whether it changed a level (a fresh snapshot must follow)."""
         table = self.table
+        self._learn_mutation(data)  # an echo in this mutation may come before what it quotes
         removes = []
         for item in map(_map, _list(data.get("removes"))):
             node_id, parent_id = _int(item.get("id")), _int(item.get("parentId"))
@@ -342,7 +441,8 @@ class EventMasker:
             if parent is None or parent.level is Level.BLOCK:
                 continue  # nothing is recorded under block, or under a node the replay never had
             next_id = item.get("nextId")
-            node = mask_tree(_map(item.get("node")), parent_id, parent.level, parent.tag, table, self.scrub)
+            self._learn_add(item)  # its parent may be new in this mutation
+            node = mask_tree(_map(item.get("node")), parent_id, parent.level, parent.tag, table, self.scrub, self.echoes)
             adds.extend(flatten_add(parent_id, next_id if isinstance(next_id, int) else None, node))
         texts = []
         for item in map(_map, _list(data.get("texts"))):
@@ -355,7 +455,7 @@ class EventMasker:
             masked_value = None
             if value is not None:
                 masked_value = text_for_level(
-                    str(value), info.level, parent.tag if parent else None, self.scrub, bool(parent and parent.secret)
+                    str(value), info.level, parent.tag if parent else None, self.scrub, bool(parent and parent.secret), self.echoes
                 )
             texts.append({"id": node_id, "value": masked_value})
         attributes, level_changed = self._attribute_mutations(data)
@@ -402,7 +502,9 @@ class EventMasker:
                     if mask_attribute(info.tag, name, "", changed, info.level, info.secret) is not None or name.lower() in ("value", "checked", "selected"):
                         masked_attrs[name] = None
                     continue
-                masked_value = mask_attribute(info.tag, name, value, changed, info.level, info.secret, self.scrub)
+                if name.lower() == "value":
+                    self._last_inputs.pop(node_id, None)  # the field shows something else now
+                masked_value = mask_attribute(info.tag, name, value, changed, info.level, info.secret, self.scrub, self.echoes)
                 if masked_value is not None:
                     masked_attrs[name] = masked_value
             if masked_attrs:

@@ -1,12 +1,24 @@
 """How the visitor used the page, never what they typed: pointer thinning, key redaction, action names.
 
-Rules: a keystroke keeps its identity only for named keys (Enter, Tab, Escape, Backspace, Delete,
-arrows, Home, End, PageUp, PageDown); every other key becomes ``*``; ``code`` and ``keyCode`` are
-never read. In a forced-secret field a keystroke carries no key identity and no modifiers; in a
-blocked region (or on a node the replay does not have) nothing but the fact it happened. Pointer
-paths keep the start and end of each gesture plus one position per sampling interval. An action
-name (the text of what was clicked) follows the most restrictive level inside the clicked element;
-a form field's name is treated as what was typed into it.
+Rules for keystrokes: ``code`` and ``keyCode`` are never read; pressing a modifier alone is not
+recorded. A keystroke keeps its identity only for named keys (Enter, Tab, Escape, Backspace,
+Delete, arrows, Home, End, PageUp, PageDown). Character keys are never recorded one by one: in a
+field, an editable region or a typing surface, on a node the replay does not have, or in a blocked
+region they are not recorded at all (their number is the length of what was typed); elsewhere only
+a shortcut (with Ctrl, Alt or Meta) is recorded, as ``*``, since a page may build text from plain
+keystrokes itself. A run of the same key on the same target is recorded once: seven Backspaces or
+ArrowLefts in a field would otherwise measure its value. In a forced-secret field a keystroke
+carries no key identity and no modifiers; in a blocked region (or on a node the replay does not
+have) nothing but the fact it happened.
+
+A keystroke into a hidden textarea whose value is masked (how Monaco, CodeMirror 5, Ace and
+xterm.js take typing; the shim measures "hidden") makes the element it types into a typing
+surface: what it shows is the visitor's typing (see ``nodes``).
+
+Pointer paths keep the start and end of each gesture plus one position per sampling interval. An
+action name (the text of what was clicked) follows the most restrictive level inside the clicked
+element; a form field's name is treated as what was typed into it; a name recorded in clear has
+the echoes of typed values masked.
 """
 
 from __future__ import annotations
@@ -15,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .contract import ACTION_NAME_MAX, FORM_FIELD_TAGS
+from .echo import Echoes
 from .levels import Level
 from .masking import clear_text, input_value_for_level, mask_text
 from .nodes import NodeTable
@@ -37,23 +50,65 @@ def redact_key(key: object) -> str | None:
 
 
 def keystroke(payload: dict[str, Any], table: NodeTable) -> dict[str, Any] | None:
-    """The masked payload of a raw keydown {key, id, alt, ctrl, meta, shift}; None to skip."""
-    key = redact_key(payload.get("key"))
-    if key is None:
-        return None
+    """The masked payload of a raw keydown {key, id, alt, ctrl, meta, shift}; None to skip (with no
+    memory of the previous key: see ``Keystrokes`` for the recorder's rule)."""
+    return Keystrokes().mask(payload, table)
+
+
+class Keystrokes:
+    """Keystroke masking for one recording; its one state is the last keystroke recorded."""
+
+    def __init__(self) -> None:
+        self._last: tuple[Any, ...] | None = None
+
+    def reset(self) -> None:
+        self._last = None
+
+    def mask(self, payload: dict[str, Any], table: NodeTable) -> dict[str, Any] | None:
+        """The masked payload of a raw keydown {key, id, alt, ctrl, meta, shift, hidden}; None to skip."""
+        key = redact_key(payload.get("key"))
+        if key is None:
+            return None
+        named = key != REDACTED_KEY
+        node_id = payload.get("id")
+        info = table.get(node_id) if is_int(node_id) else None
+        known = info is not None and info.level is not Level.BLOCK
+        modifiers = {m: payload.get(m) is True for m in ("alt", "ctrl", "meta", "shift")}
+        if not named:
+            typing = not known or info is None or info.secret or info.tag in FORM_FIELD_TAGS or table.is_typed(node_id)
+            if typing or not (modifiers["alt"] or modifiers["ctrl"] or modifiers["meta"]):
+                return None
+        out: dict[str, Any]
+        if info is None or not known:
+            out = {"key": None}
+            run: tuple[Any, ...] = (None, payload.get("key"))
+        elif info.secret:
+            out = {"id": node_id, "key": None}
+            run = (node_id, payload.get("key"))
+        else:
+            out = {"id": node_id, "key": key, **modifiers}
+            run = (node_id, key, *modifiers.values())
+        if run == self._last:
+            return None  # a repeat says nothing but a count
+        self._last = run
+        return out
+
+
+def mark_typing_surface(payload: dict[str, Any], table: NodeTable) -> None:
+    """A keystroke into a hidden textarea whose value is masked: the element it types into becomes
+    a typing surface (recorded at ``mask`` at least, its text remembered as typed)."""
+    if payload.get("hidden") is not True:
+        return
     node_id = payload.get("id")
     info = table.get(node_id) if is_int(node_id) else None
-    if info is None or info.level is Level.BLOCK:
-        return {"key": None}
-    if info.secret:
-        return {"id": node_id, "key": None}
-    out: dict[str, Any] = {"id": node_id, "key": key}
-    for modifier in ("alt", "ctrl", "meta", "shift"):
-        out[modifier] = payload.get(modifier) is True
-    return out
+    if info is None or info.tag != "textarea" or (info.level is Level.ALLOW and not info.secret):
+        return
+    surface = table.typing_surface(node_id)  # type: ignore[arg-type]  # is_int above
+    if surface is not None and surface not in table.surface_ids():
+        table.mark_surface(surface)
 
 
-def action(payload: dict[str, Any], table: NodeTable, scrub: bool) -> dict[str, Any] | None:
+def action(payload: dict[str, Any], table: NodeTable, scrub: bool, echoes: Echoes | None = None) -> dict[str, Any] | None:
     """The masked payload of a raw click action {id, name}; None when the target is unknown."""
     node_id = payload.get("id")
     if not is_int(node_id) or node_id not in table:
@@ -70,6 +125,8 @@ def action(payload: dict[str, Any], table: NodeTable, scrub: bool) -> dict[str, 
         name = mask_text(name)
     else:
         name = clear_text(name, scrub)
+    if echoes is not None:
+        name = echoes.mask(name)  # "Add zqtyped…": what was typed, written back on a button
     return {"id": node_id, "name": name}
 
 

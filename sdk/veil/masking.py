@@ -6,7 +6,10 @@ values under ``mask`` and ``mask-user-input`` become a fixed-length mask (length
 forced secrets do so at every level. Attributes are judged by an allowlist: a name Veil does not
 know is treated as content and masked; event handlers and nonces never leave. URLs are always
 scrubbed. A ``block`` node keeps no attribute at all except its placeholder size and the
-``veil-placeholder`` class.
+``veil-placeholder`` class. Echoes: given the page view's ``Echoes`` (what the visitor typed where
+it was masked), every text and every content, value or URL attribute recorded in clear has each
+echo of a typed value masked (see ``echo``); structural attributes (class, id, style...) are not
+content and are not searched.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from functools import lru_cache, partial
 from collections.abc import Callable, Mapping
 
 from .contract import FORM_FIELD_TAGS, MEDIA_TAGS
+from .echo import Echoes
 from .levels import Level
 from .pii import scrub_pii
 from .urls import scrub_srcset, scrub_url
@@ -46,15 +50,31 @@ def clear_text(text: str, scrub: bool) -> str:
     return scrub_pii(text) if scrub else text
 
 
-def text_for_level(text: str, level: Level, parent_tag: str | None, scrub: bool = True, secret: bool = False) -> str:
+def text_for_level(
+    text: str, level: Level, parent_tag: str | None, scrub: bool = True, secret: bool = False, echoes: Echoes | None = None
+) -> str:
     """What a text node under an element with ``parent_tag`` at ``level`` records."""
-    return text_masker(level, parent_tag, scrub, secret)(text)
+    return text_masker(level, parent_tag, scrub, secret, echoes)(text)
 
 
 @lru_cache(maxsize=1024)
-def text_masker(level: Level, parent_tag: str | None, scrub: bool = True, secret: bool = False) -> Callable[[str], str]:
+def text_masker(
+    level: Level, parent_tag: str | None, scrub: bool = True, secret: bool = False, echoes: Echoes | None = None
+) -> Callable[[str], str]:
     """The rule of ``text_for_level`` for one parent, as a function of the text: a snapshot decides
-    it once per element rather than once per text node."""
+    it once per element rather than once per text node. With ``echoes``, text recorded in clear
+    has the echoes of typed values masked (the memory is read at each call, so it may grow)."""
+    rule = _text_rule(level, parent_tag, scrub, secret)
+    if echoes is None or rule is _nothing or rule is mask_text or parent_tag == "style":
+        return rule
+    return partial(_echo_masked, rule=rule, echoes=echoes)
+
+
+def _echo_masked(text: str, rule: Callable[[str], str], echoes: Echoes) -> str:
+    return echoes.mask(rule(text))
+
+
+def _text_rule(level: Level, parent_tag: str | None, scrub: bool, secret: bool) -> Callable[[str], str]:
     if parent_tag == "script" or level is Level.BLOCK:
         return _nothing
     if parent_tag == "style":
@@ -75,10 +95,13 @@ def _same(text: str) -> str:
     return text
 
 
-def comment_text(text: str, level: Level, scrub: bool = True) -> str:
+def comment_text(text: str, level: Level, scrub: bool = True, echoes: Echoes | None = None) -> str:
     """What a comment under an element at ``level`` records: nothing unless allowed (comments are
     never needed to replay, and may carry server-side data)."""
-    return clear_text(text, scrub) if level is Level.ALLOW else ""
+    if level is not Level.ALLOW:
+        return ""
+    text = clear_text(text, scrub)
+    return echoes.mask(text) if echoes is not None else text
 
 
 def input_value_for_level(value: str, level: Level, secret: bool, scrub: bool = True) -> str:
@@ -175,7 +198,13 @@ def placeholder_size(size: object) -> dict[str, str]:
 
 
 def mask_attributes(
-    tag: str, attributes: Mapping[str, object], level: Level, secret: bool, scrub: bool = True, size: object = None
+    tag: str,
+    attributes: Mapping[str, object],
+    level: Level,
+    secret: bool,
+    scrub: bool = True,
+    size: object = None,
+    echoes: Echoes | None = None,
 ) -> dict[str, object]:
     """The attributes an element at ``level`` may record, each masked as its rule says."""
     if level is Level.BLOCK:
@@ -185,7 +214,9 @@ def mask_attributes(
     if not attributes and tag not in MEDIA_TAGS:
         return out
     for name, value in attributes.items():
-        masked = mask_attribute(tag, name, value, attributes, level, secret, scrub)
+        masked = _mask_attribute(tag, name, value, attributes, level, secret, scrub)
+        if echoes and type(masked) is str and attribute_rule(tag, name, attributes) is not Rule.KEEP:
+            masked = echoes.mask(masked)  # what the visitor typed, written back by the page
         if masked is not None:
             out[name] = masked
     if tag in MEDIA_TAGS and level is Level.MASK:
@@ -206,8 +237,24 @@ def mask_attribute(
     level: Level,
     secret: bool,
     scrub: bool = True,
+    echoes: Echoes | None = None,
 ) -> object | None:
     """One attribute's recorded value, or None to leave it out (also used for attribute mutations)."""
+    masked = _mask_attribute(tag, name, value, attributes, level, secret, scrub)
+    if echoes and type(masked) is str and attribute_rule(tag, name, attributes) is not Rule.KEEP:
+        return echoes.mask(masked)  # what the visitor typed, written back by the page
+    return masked
+
+
+def _mask_attribute(
+    tag: str,
+    name: str,
+    value: object,
+    attributes: Mapping[str, object],
+    level: Level,
+    secret: bool,
+    scrub: bool,
+) -> object | None:
     if level is Level.BLOCK:
         return None
     rule = attribute_rule(tag, name, attributes)

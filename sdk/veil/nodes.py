@@ -3,6 +3,9 @@
 Rules: holds levels and facts derived from masked input, never page content. A node that was ever a
 forced secret stays one for the whole recording, across full snapshots (the show-password toggle);
 the shim keeps ids stable between snapshots of one recording. Removing a node forgets its subtree.
+Typed regions are where the text is the visitor's typing: contenteditable elements (found again by
+every snapshot) and typing surfaces (an element fed by a hidden field, such as a code editor's
+lines; kept for the whole recording, like secrets, and never recorded below ``mask``).
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ from collections.abc import Iterable, KeysView, Set
 from dataclasses import dataclass
 
 from .levels import Level, most_restrictive
+
+# How far up from a hidden field the core looks for the element it types into.
+SURFACE_MAX_DEPTH = 4
 
 
 @dataclass(slots=True)
@@ -34,6 +40,9 @@ class NodeTable:
     def __init__(self) -> None:
         self._nodes: dict[int, NodeInfo | int] = {}
         self._ever_secret: set[int] = set()
+        self._editable: set[int] = set()  # contenteditable elements of the current snapshot
+        self._choices: set[int] = set()  # checkboxes and radios of the current snapshot
+        self._surfaces: set[int] = set()  # typing surfaces: kept across snapshots of a recording
         self._unlinked: list[dict[int, NodeInfo | int]] = []  # entered by add_new, not yet in their parents' children
 
     def __contains__(self, node_id: object) -> bool:
@@ -62,8 +71,11 @@ class NodeTable:
         """Forget every node; with ``forget_secrets`` also which ids were ever secret (a new recording)."""
         self._nodes.clear()
         self._unlinked.clear()
+        self._editable.clear()
+        self._choices.clear()
         if forget_secrets:
             self._ever_secret.clear()
+            self._surfaces.clear()
 
     def mark_secret(self, node_id: int) -> None:
         info = self.get(node_id)
@@ -141,3 +153,74 @@ class NodeTable:
             gone = self._nodes.pop(stack.pop(), None)
             if type(gone) is NodeInfo and gone.children:
                 stack.extend(gone.children)
+
+    def mark_editable(self, node_id: int) -> None:
+        """``node_id`` is contenteditable: the text under it is typed by the visitor."""
+        self._editable.add(node_id)
+
+    def mark_choice(self, node_id: int) -> None:
+        """``node_id`` is a checkbox or a radio: its value is one of the options the page shows."""
+        self._choices.add(node_id)
+
+    def is_choice(self, node_id: object) -> bool:
+        """A select, checkbox or radio: what it holds is a choice among options shown in clear."""
+        info = self.get(node_id)
+        return node_id in self._choices or (info is not None and info.tag == "select")
+
+    def has_editable(self) -> bool:
+        """Whether the current snapshot has a contenteditable element."""
+        return bool(self._editable)
+
+    def surface_ids(self) -> Set[int]:
+        """A live view of the typing surfaces of this recording (their level is at least ``mask``)."""
+        return self._surfaces
+
+    def is_typed(self, node_id: object) -> bool:
+        """True for a node inside a typed region (contenteditable, or a typing surface)."""
+        if not self._editable and not self._surfaces:
+            return False
+        seen = 0
+        current = node_id
+        while current is not None and seen < 10_000:  # a bound against a corrupt parent chain
+            if current in self._editable or current in self._surfaces:
+                return True
+            info = self.get(current)
+            current = info.parent if info is not None else None
+            seen += 1
+        return False
+
+    def typing_surface(self, field_id: int) -> int | None:
+        """The element a hidden field types into: its nearest ancestor (up to SURFACE_MAX_DEPTH)
+        that holds more than the field's own branch (a code editor's textarea sits beside its
+        rendered lines). None when there is none."""
+        if self._unlinked:
+            self._link()
+        info = self.get(field_id)
+        for _ in range(SURFACE_MAX_DEPTH):
+            if info is None or info.parent is None:
+                return None
+            parent_id = info.parent
+            parent = self.get(parent_id)
+            if parent is None or parent.tag is None:
+                return None
+            if parent.children is not None and sum(1 for c in parent.children if self._is_element(c)) > 1:
+                return parent_id
+            info = parent
+        return None
+
+    def _is_element(self, node_id: int) -> bool:
+        info = self._nodes.get(node_id)
+        return type(info) is NodeInfo and info.tag is not None
+
+    def mark_surface(self, node_id: int) -> None:
+        """Make ``node_id`` a typing surface: it and everything recorded under it is at least ``mask``."""
+        if self._unlinked:
+            self._link()
+        self._surfaces.add(node_id)
+        stack = [node_id]
+        while stack:
+            info = self.get(stack.pop())
+            if info is None:
+                continue
+            info.level = most_restrictive((info.level, Level.MASK))
+            stack.extend(info.children or ())

@@ -21,6 +21,7 @@ from typing import Any
 
 from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS  # noqa: F401 (re-exported for the docs)
 from .config import Config
+from .echo import Echoes
 from .events import EncodedEvent, EventMasker
 from .rrweb import EventType, Source
 
@@ -43,9 +44,10 @@ def _coalesce_key(event: dict[str, Any]) -> tuple[str, int] | None:
 class Recorder:
     """One recording of one page: masks what the shim observed and queues it for sending."""
 
-    def __init__(self, config: Config, session: str, flush_at_bytes: int = FLUSH_AT_BYTES) -> None:
+    def __init__(self, config: Config, session: str, flush_at_bytes: int = FLUSH_AT_BYTES, echoes: Echoes | None = None) -> None:
         self.config = config
-        self.masker = EventMasker(config)
+        # ``echoes``: the page view's memory of typed values (kept by the host across recordings).
+        self.masker = EventMasker(config, echoes)
         self.queue = BatchQueue(session)
         self.counters = Counters()
         self.flush_at_bytes = flush_at_bytes
@@ -86,7 +88,10 @@ class Recorder:
         snapshots = 0
         if not self.recording or self.paused:
             return {"actions": actions, "snapshots": 0}
-        for raw in raw_events:
+        learned_to = 0  # what this hand-over typed is learnt before any echo of it is masked
+        for index, raw in enumerate(raw_events):
+            if index >= learned_to:  # up to the next full snapshot, once the one before it is masked
+                learned_to = self.masker.learn(raw_events, index) + 1
             try:
                 result = self.masker.mask(raw)
             except Exception:  # noqa: BLE001 - fail closed: any fault drops the event

@@ -10,7 +10,10 @@ elements that differ only in id) is keyed by every argument the rules read. A bl
 an empty placeholder: no text, no attribute values, no children; anything sent as its child is
 dropped. Walks are iterative (deep pages must not hit Python's recursion limit). Every node
 emitted is entered in the node table. A property test holds the writer, through both drivers,
-equal to a plain reference masker.
+equal to a plain reference masker. Typed regions: the drivers enter contenteditable elements in
+the node table, and a typing surface the table knows (see ``nodes``) is written at ``mask`` at
+least. Echoes: text and attributes in clear go through ``masking`` with the page view's
+``Echoes``; the element cache is emptied whenever that memory changes.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from json.encoder import encode_basestring as _string  # a str as JSON (C), as j
 from typing import Any
 
 from .contract import MATCH_FLAGS_KEY, SIZE_KEY
-from .levels import Level, element_level, is_forced_secret
+from .echo import Echoes
+from .levels import Level, element_level, is_editable, is_forced_secret, most_restrictive
 from .masking import comment_text, mask_attributes, mask_text, text_masker
 from .nodes import NodeInfo, NodeTable
 from .rrweb import NodeType
@@ -54,12 +58,36 @@ class NodeWriter:
     veilMatch, veilSize}`` (any subset), or None.
     """
 
-    def __init__(self, scrub: bool) -> None:
+    def __init__(self, scrub: bool, echoes: Echoes | None = None) -> None:
         self.scrub = scrub
+        self.echoes = echoes
         self._elements: dict[tuple[Any, ...], Element] = {}
+        self._generation = -1
+        self._active: Echoes | None = None  # ``echoes`` once it holds anything: until then no rule reads it
+        self._check_echoes()
 
-    def element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool) -> Element:
-        """An element; ``secret``: its id was ever a forced secret (once a secret, always one)."""
+    def _check_echoes(self) -> None:
+        """Empty the cache when the echo memory changed (the masked attributes it holds were judged
+        with fewer echoes)."""
+        echoes = self.echoes
+        if echoes is not None and self._generation != echoes.generation:
+            self._elements.clear()
+            self._generation = echoes.generation
+            self._active = echoes if echoes else None
+
+    @property
+    def active_echoes(self) -> Echoes | None:
+        """The echo memory the rules read now (None while it is empty: nothing to look for)."""
+        self._check_echoes()
+        return self._active
+
+    def element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool, surface: bool = False) -> Element:
+        """An element; ``secret``: its id was ever a forced secret (once a secret, always one);
+        ``surface``: it is a typing surface (recorded at ``mask`` at least)."""
+        if surface:
+            return self._element(tag, attributes, parent_level, extra, secret, surface)
+        if self.echoes is not None and self._generation != self.echoes.generation:
+            self._check_echoes()
         # Elements that differ only in id are the bulk of a page: for the common shapes (no rare
         # fields; no attribute, or one whose value is a plain string) what the rules make of one is
         # reused. The key holds every argument, so no rule can read an input the key misses.
@@ -78,7 +106,7 @@ class NodeWriter:
                 return cached
         return self._element(tag, attributes, parent_level, extra, secret)
 
-    def _element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool) -> Element:
+    def _element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool, surface: bool = False) -> Element:
         if type(tag) is not str or type(attributes) is not dict:
             raise MalformedNode("element without tagName or attributes")
         if extra is not None and type(extra) is not dict:
@@ -86,10 +114,12 @@ class NodeWriter:
         tag = tag.lower()
         flags = extra[MATCH_FLAGS_KEY] if extra and MATCH_FLAGS_KEY in extra else None
         level = element_level(parent_level, attributes, flags)
+        if surface:
+            level = most_restrictive((level, Level.MASK))
         secret = secret or is_forced_secret(tag, attributes)
-        masked = mask_attributes(tag, attributes, level, secret, self.scrub, extra[SIZE_KEY] if extra and SIZE_KEY in extra else None)
+        masked = mask_attributes(tag, attributes, level, secret, self.scrub, extra[SIZE_KEY] if extra and SIZE_KEY in extra else None, self._active)
         opening = f'{{"type":2,"tagName":{_string(tag)},"attributes":{_object_json(masked)},"childNodes":['
-        return level, tag, secret, opening, text_masker(level, tag, self.scrub, secret)
+        return level, tag, secret, opening, text_masker(level, tag, self.scrub, secret, self._active)
 
     @staticmethod
     def element_closing(node_id: int, extra: Any, level: Level) -> str:
@@ -108,7 +138,7 @@ class NodeWriter:
         """A comment, CDATA or doctype (``fields``: its text, or its name, publicId and systemId)."""
         rare = _rare_fields(extra) if extra is not None else ""
         if kind == _COMMENT:
-            text = comment_text(fields[0], level, self.scrub) if type(fields[0]) is str else ""
+            text = comment_text(fields[0], level, self.scrub, self._active) if type(fields[0]) is str else ""
             return f'{{"type":{_COMMENT},"textContent":{_string(text)}{rare},"id":{node_id}}}'
         if kind == _CDATA:
             return f'{{"type":{_CDATA},"textContent":""{rare},"id":{node_id}}}'
@@ -125,6 +155,20 @@ class NodeWriter:
         compat = f',"compatMode":"{compat_mode}"' if compat_mode in _COMPAT_MODES else ""
         rare = _rare_fields(extra) if extra is not None else ""
         return '{"type":0,"childNodes":[', f']{compat}{rare},"id":{node_id}}}'
+
+
+_CHOICE_TYPES = frozenset({"checkbox", "radio"})
+
+
+def _mark_typing_facts(table: NodeTable, node_id: int, tag: str, attributes: dict[str, Any]) -> None:
+    """Enter in the table what the echo memory must know of an element: contenteditable (its text
+    is typed), a checkbox or radio (its value is a choice among options shown in clear)."""
+    if "contenteditable" in attributes and is_editable(attributes):
+        table.mark_editable(node_id)
+    if tag == "input":
+        kind = attributes.get("type")
+        if type(kind) is str and kind.strip().lower() in _CHOICE_TYPES:
+            table.mark_choice(node_id)
 
 
 def _rare_keys(src: dict[str, Any], element: bool, level: Level) -> dict[str, bool | int]:
@@ -158,12 +202,14 @@ def write_tree(
     parent_tag: str | None,
     table: NodeTable,
     scrub: bool = True,
+    echoes: Echoes | None = None,
 ) -> str:
     """The masked copy, as JSON, of a serialized subtree whose parent has the given id, level and tag."""
-    writer = NodeWriter(scrub)
-    ever_secret = table.secret_ids()
+    writer = NodeWriter(scrub, echoes)
+    echoes = writer.active_echoes  # the memory does not change while one subtree is written
+    ever_secret, surfaces = table.secret_ids(), table.surface_ids()
     parent = table.get(parent_id)
-    parent_mask = text_masker(parent_level, parent_tag, scrub, bool(parent and parent.secret))
+    parent_mask = text_masker(parent_level, parent_tag, scrub, bool(parent and parent.secret), echoes)
     pieces: list[str] = []
     write = pieces.append
     # Each entry: a node to write, with its parent's id, level and text masker, and the text before
@@ -182,8 +228,11 @@ def write_tree(
             raise MalformedNode("node without an integer id")
         extra = _extra(src)
         if kind == _ELEMENT:
-            level, tag, secret, opening, text_mask = writer.element(src.get("tagName"), src.get("attributes"), p_level, extra, node_id in ever_secret)
+            attributes = src.get("attributes")
+            level, tag, secret, opening, text_mask = writer.element(src.get("tagName"), attributes, p_level, extra, node_id in ever_secret, node_id in surfaces)
             table.add(node_id, NodeInfo(level, tag, p_id, secret))
+            if type(attributes) is dict:
+                _mark_typing_facts(table, node_id, tag, attributes)
             closing = writer.element_closing(node_id, extra, level)
             if level is _BLOCK:  # a placeholder: it takes no children
                 write(separator + opening + closing)
@@ -191,7 +240,7 @@ def write_tree(
             write(separator + opening)
         elif kind == _DOCUMENT:
             table.add(node_id, NodeInfo(p_level, None, p_id))
-            level, text_mask = p_level, text_masker(p_level, None, scrub, False)
+            level, text_mask = p_level, text_masker(p_level, None, scrub, False, echoes)
             opening, closing = writer.document(node_id, src.get("compatMode"), extra)
             write(separator + opening)
         elif kind == _TEXT:
@@ -224,9 +273,10 @@ def mask_tree(
     parent_tag: str | None,
     table: NodeTable,
     scrub: bool = True,
+    echoes: Echoes | None = None,
 ) -> dict[str, Any]:
     """The masked copy of a serialized subtree, as objects (see ``write_tree``)."""
-    masked: dict[str, Any] = json.loads(write_tree(root, parent_id, parent_level, parent_tag, table, scrub))
+    masked: dict[str, Any] = json.loads(write_tree(root, parent_id, parent_level, parent_tag, table, scrub, echoes))
     return masked
 
 
@@ -249,11 +299,13 @@ class SnapshotAssembler:
     they never were.
     """
 
-    def __init__(self, default_level: Level, table: NodeTable, scrub: bool) -> None:
+    def __init__(self, default_level: Level, table: NodeTable, scrub: bool, echoes: Echoes | None = None) -> None:
         self.default_level = default_level
         self.table = table
         self.scrub = scrub
-        self._writer = NodeWriter(scrub)
+        self.echoes = echoes
+        self._writer = NodeWriter(scrub, echoes)
+        self._echo_generation = echoes.generation if echoes is not None else 0
         self._pieces: list[str] = []
         # The elements open from the document down to the last one written that takes children:
         # its id and the text that closes it.
@@ -279,6 +331,8 @@ class SnapshotAssembler:
     def add(self, rows: Any) -> None:
         if type(rows) is not list:
             raise MalformedNode("a snapshot part is not a list")
+        if self.echoes is not None and self._echo_generation != self.echoes.generation:
+            self._refresh_text_maskers()
         if not self._pieces and rows:
             self._open_document(rows[0])
             rows = rows[1:]
@@ -292,6 +346,7 @@ class SnapshotAssembler:
         # one piece of text per node, and the table entered once per part.
         path, contexts, barren, writer = self._path, self._contexts, self._barren, self._writer
         ever_secret, write = self.table.secret_ids(), self._pieces.append
+        surfaces, table = self.table.surface_ids(), self.table
         write_text, write_element = writer.text, writer.element
         entries: dict[int, NodeInfo | int] = {}  # for the node table (a leaf: its parent), entered after the part
         secrets: list[int] = []
@@ -323,8 +378,11 @@ class SnapshotAssembler:
                 entries[node_id] = parent_id
             elif kind == _ELEMENT:
                 extra = row[5] if len(row) > 5 else None
-                own_level, tag, secret, opening, own_text_mask = write_element(field, row[4], level, extra, node_id in ever_secret)
+                attributes = row[4]
+                own_level, tag, secret, opening, own_text_mask = write_element(field, attributes, level, extra, node_id in ever_secret, node_id in surfaces)
                 entries[node_id] = NodeInfo(own_level, tag, parent_id, secret)
+                if tag == "input" or "contenteditable" in attributes:
+                    _mark_typing_facts(table, node_id, tag, attributes)
                 if secret:
                     secrets.append(node_id)
                 closing = writer.element_closing(node_id, extra, own_level)
@@ -345,6 +403,16 @@ class SnapshotAssembler:
         self._enter(entries, secrets)
         self._previous = previous
 
+    def _refresh_text_maskers(self) -> None:
+        """The echo memory changed between two parts: the open elements' text maskers read it now."""
+        assert self.echoes is not None
+        self._echo_generation = self.echoes.generation
+        echoes = self._writer.active_echoes
+        for node_id, (level, _) in self._contexts.items():
+            info = self.table.get(node_id)
+            tag, secret = (info.tag, info.secret) if info is not None else (None, False)
+            self._contexts[node_id] = (level, text_masker(level, tag, self.scrub, secret, echoes))
+
     def _enter(self, entries: dict[int, NodeInfo | int], secrets: list[int]) -> None:
         try:
             self.table.add_new(entries, secrets)
@@ -359,7 +427,7 @@ class SnapshotAssembler:
         self.table.add(node_id, NodeInfo(self.default_level, None, None))
         self._pieces.append(opening)
         self._path.append((node_id, closing))
-        self._contexts[node_id] = (self.default_level, text_masker(self.default_level, None, self.scrub, False))
+        self._contexts[node_id] = (self.default_level, text_masker(self.default_level, None, self.scrub, False, self._writer.active_echoes))
         self._previous = node_id
 
     def _check_barren(self, parent_id: Any) -> None:

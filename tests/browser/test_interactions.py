@@ -1,7 +1,9 @@
 """Interaction capture in real Chromium: real keystrokes, clicks, pointer, scroll and resize.
 
-What leaves must show how the page was used, never what was typed: keystrokes are redacted to
-"*" except named keys, and the replay shows the pointer moving and clicking and the page scrolled.
+What leaves must show how the page was used, never what was typed: only named keys keep their
+identity, character keys typed into fields are not recorded at all (tests/browser/test_echo.py
+holds that their number cannot be read), and the replay shows the pointer moving and clicking and
+the page scrolled.
 """
 
 from __future__ import annotations
@@ -57,11 +59,12 @@ def test_secret_fields_and_blocked_regions_carry_no_key_identity(page, servers, 
     page.keyboard.press("Enter")
     page.click("[data-veil=block] input")
     page.keyboard.type("zqblocked", delay=5)
+    page.keyboard.press("Enter")
     page.evaluate("() => Veil.flush()")
     keys = keys_sent(capture.events())
-    assert len(keys) >= 18
-    pw_id = next(k["id"] for k in keys if "id" in k and k["key"] is None)
-    assert all(k == {"id": pw_id, "key": None} or k == {"key": None} for k in keys), keys
+    # The typed characters left no event at all; each Enter left only the fact it happened.
+    assert len(keys) == 2 and keys[1] == {"key": None}, keys
+    assert set(keys[0]) == {"id", "key"} and keys[0]["key"] is None, keys
     wire = capture.wire_text()
     assert "zqsecret" not in wire and "zqblocked" not in wire
     # Clicks in the blocked region name the placeholder (or nothing), never the input inside it.

@@ -37,8 +37,8 @@ def test_redact_key(value, expected):
 
 
 def test_keystrokes_keep_named_keys_and_modifiers_but_never_code_or_keycode():
-    events = sent(record([meta(), full(page()), key("x", 10, shift=True), key("Enter", 10)]))
-    assert events[2]["data"]["payload"] == {"id": 10, "key": "*", "alt": False, "ctrl": False, "meta": False, "shift": True}
+    events = sent(record([meta(), full(page()), key("s", 15, ctrl=True, shift=True), key("Enter", 10)]))
+    assert events[2]["data"]["payload"] == {"id": 15, "key": "*", "alt": False, "ctrl": True, "meta": False, "shift": True}
     assert events[3]["data"]["payload"]["key"] == "Enter"
     assert "KeyA" not in json.dumps(events) and "65" not in json.dumps(events[2:])
 
@@ -49,8 +49,46 @@ def test_keystrokes_in_secret_fields_carry_no_identity_at_all():
 
 
 def test_keystrokes_in_blocked_or_unknown_regions_carry_nothing():
-    events = sent(record([meta(), full(page()), key("a", 12), key("Enter", -1)]))
+    events = sent(record([meta(), full(page()), key("a", 12), key("Enter", 12), key("Tab", -1)]))
     assert [e["data"]["payload"] for e in events[2:]] == [{"key": None}, {"key": None}]
+
+
+def keys_of(events):
+    return [e["data"]["payload"] for e in events if e["type"] == 5 and e["data"]["tag"] == KEY_TAG]
+
+
+@pytest.mark.parametrize("target", [10, 11, 16, 17, 12, -1], ids=["field", "secret", "editable", "in-editable", "block", "unknown"])
+@pytest.mark.parametrize("level", ["mask", "mask-user-input", "allow"])
+def test_the_number_of_key_events_in_a_field_does_not_depend_on_what_was_typed(target, level):
+    """Typing N characters (with a Shift now and then, a Backspace run, arrows) sends the same
+    events whatever N is: only the named keys, once per run."""
+    def typed(n):
+        keys = [key("abcdefghij"[i % 10], target, shift=i % 3 == 0) for i in range(n)]
+        keys += [key("Backspace", target)] * n + [key("ArrowLeft", target)] * n + [key("Enter", target)]
+        return keys_of(sent(record([meta(), full(page()), *keys], defaultPrivacy=level)))
+    assert typed(3) == typed(17) and typed(3)
+    assert all(k.get("key") != "*" for k in typed(5))
+
+
+def test_plain_character_keys_outside_fields_are_not_recorded_but_shortcuts_are():
+    events = sent(record([meta(), full(page()), key("j", 15), key("j", 15), key("c", 15, meta=True), key("c", 15, meta=True)]))
+    assert keys_of(events) == [{"id": 15, "key": "*", "alt": False, "ctrl": False, "meta": True, "shift": False}]
+
+
+def test_a_run_of_one_named_key_is_one_event_and_other_keys_break_it():
+    keys = [key("ArrowDown", 15)] * 4 + [key("Enter", 15), key("ArrowDown", 15), key("ArrowDown", 10)]
+    assert [(k["id"], k["key"]) for k in keys_of(sent(record([meta(), full(page()), *keys])))] == [
+        (15, "ArrowDown"), (15, "Enter"), (15, "ArrowDown"), (10, "ArrowDown")]
+
+
+def test_input_events_repeating_a_masked_value_are_not_recorded_one_per_keystroke():
+    inputs = [input_event(10, "secret"[: i + 1], ts=10 + i) for i in range(6)]
+    recorder = record([meta(), full(page())])
+    sent_texts = []
+    for event in [*inputs, input_event(10, "", ts=30), input_event(10, "x", ts=31)]:
+        recorder.observe([event])  # each in its own hand-over and batch: coalescing alone would send all
+        sent_texts += [e["data"]["text"] for e in sent(recorder) if e["type"] == 3]
+    assert sent_texts == [MASKED_VALUE, "", MASKED_VALUE]  # what the field showed, not how often it changed
 
 
 def test_modifier_only_keystrokes_are_skipped_without_counting_as_faults():

@@ -1,20 +1,48 @@
 /*
  * trackers/keys.mjs: keystrokes (a veil:key custom event).
  *
- * Rules: the raw key goes only to the worker; the core keeps named keys (Enter, Tab, arrows...)
- * and turns the rest into "*". Returns its teardown.
+ * Rules: the raw key goes only to the worker; the core decides what of it is recorded (named keys
+ * keep their identity, character keys in fields are not recorded at all). The shim adds one fact
+ * the core cannot see: whether the target is a textarea the visitor cannot see or read ("hidden":
+ * a box of a pixel or two, clipped by its parent, transparent, or invisible text), which is how
+ * code editors that are not contenteditable take typing (Monaco's textarea.inputarea, CodeMirror 5,
+ * Ace, xterm.js, and editors that draw a highlighted copy under a transparent textarea).
+ * Returns its teardown.
  */
 import { EventType, KEY_TAG } from "../../generated/contract.mjs";
 import { listen, recordedIdOf, targetOf } from "../listen.mjs";
 
+const TINY_PX = 2;
+
+function isTransparent(color) {
+  return color === "transparent" || /^rgba\(.*,\s*0\)$/.test(color);
+}
+
+// True for a textarea whose text the visitor cannot read where it is: the page shows it elsewhere.
+function isHiddenTextarea(el) {
+  if (!el || el.localName !== "textarea") return false;
+  const rect = el.getBoundingClientRect();
+  if (rect.width <= TINY_PX || rect.height <= TINY_PX) return true;
+  const style = getComputedStyle(el);
+  if (style.opacity === "0" || parseFloat(style.fontSize) <= 1) return true;
+  if (isTransparent(style.color) || isTransparent(style.getPropertyValue("-webkit-text-fill-color"))) return true;
+  const parent = el.parentElement;
+  if (parent) {
+    const box = parent.getBoundingClientRect();
+    if ((box.width <= TINY_PX || box.height <= TINY_PX) && getComputedStyle(parent).overflow !== "visible") return true;
+  }
+  return false;
+}
+
 export function trackKeys(ctx) {
   return listen(ctx, document, "keydown", (e) => {
+    const target = targetOf(e);
+    /** @type {Record<string, unknown>} */
+    const payload = { key: e.key, id: recordedIdOf(ctx, target), alt: e.altKey, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey };
+    if (isHiddenTextarea(target)) payload.hidden = true;
     ctx.queue.emit({
       type: EventType.Custom,
-      data: {
-        tag: KEY_TAG,
-        payload: { key: e.key, id: recordedIdOf(ctx, targetOf(e)), alt: e.altKey, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey },
-      },
+      data: { tag: KEY_TAG, payload },
       timestamp: Date.now(),
     });
   });

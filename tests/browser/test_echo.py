@@ -1,0 +1,94 @@
+"""Echoes and key counts in real Chromium: what the visitor typed into a masked field stays masked
+wherever the page writes it back, and the number of keystrokes in a field cannot be read from what
+left the page. Every assertion is on the decompressed bytes that left it, and each masked form is
+looked for as well as each secret's absence.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import inject_veil
+from veil.masking import MASKED_VALUE as M
+
+TYPED = {"#name": "zqname", "#ts": "zqoption", "#cell-editor": "zqcell"}
+MONACO = "zqmonaco"
+
+
+def type_into(page, selector: str, text: str) -> None:
+    page.focus(selector)
+    page.keyboard.type(text, delay=2)
+
+
+@pytest.mark.parametrize("level", ["mask-user-input", "allow"])
+def test_echoes_of_typed_values_never_leave_in_clear(level, page, servers, capture):
+    page.goto(f"{servers.site_url}/test-assets/echo.html")
+    assert inject_veil(page, servers, {"defaultPrivacy": level}) == {"recording": True}
+    for selector, value in TYPED.items():
+        type_into(page, selector, value)
+    page.keyboard.press("Enter")  # the grid editor writes its cell
+    type_into(page, ".inputarea", MONACO)
+    page.wait_for_timeout(100)
+    page.evaluate("() => Veil.flush()")
+
+    wire = capture.wire_text()
+    assert wire, "nothing left the page"
+    folded = wire.lower()
+    for secret in [*TYPED.values(), MONACO, "zqnam", "zqmon"]:
+        assert secret not in folded, f"{secret} left the page under {level}"
+    # Static content is still recorded in clear at these levels, and each echo left masked.
+    assert "Profile" in wire
+    for masked in (
+        f'Hello {M}',  # React-like <p>Hello {name}</p>
+        f'"aria-label":"Send as {M}"',
+        f'"data-preview":"{M}"',
+        f'NAME: {M}',  # the upper-cased echo
+        f'"data-value":"{M}"',  # the created option, "Add <strong>…</strong>…"
+        'Add ',
+        'Line 1: ' + M,  # the aria-live announcement quoting the typed line
+    ):
+        assert masked in wire, f"{masked!r} missing under {level}"
+    # The grid cell written by script and the option's <strong> are the mask itself.
+    assert wire.count(f'"textContent":"{M}"') >= 2
+    # The editor's rendered line is masked as typed text: its shape kept, not its characters.
+    assert re.search(r'"textContent":"\*{3} \* \* \*+"', wire), "the view line was not recorded masked"
+    assert capture.page_errors == []
+
+
+def key_events(events):
+    return [e["data"]["payload"] for e in events if e["type"] == 5 and e["data"]["tag"] == "veil:key"]
+
+
+def input_events(events):
+    return [e["data"] for e in events if e["type"] == 3 and e["data"].get("source") == 5]
+
+
+def test_the_number_of_keystrokes_in_a_field_cannot_be_read_from_the_events(page, servers, capture):
+    page.goto(f"{servers.site_url}/test-assets/echo.html")
+    inject_veil(page, servers, {"defaultPrivacy": "mask-user-input"})
+    type_into(page, "#name", "zqab")  # 4 characters
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Tab")
+    type_into(page, "#ts", "zqabcdefghijklmnop")  # 18 characters
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Tab")
+    page.evaluate("() => Veil.flush()")
+
+    events = capture.events()
+    snapshot = next(e for e in events if e["type"] == 2)
+    ids = {}
+    stack = [snapshot["data"]["node"]]
+    while stack:
+        node = stack.pop()
+        if node.get("attributes", {}).get("id") in ("name", "ts"):
+            ids[node["attributes"]["id"]] = node["id"]
+        stack.extend(node.get("childNodes", []))
+    keys = key_events(events)
+    per_field = {name: [k["key"] for k in keys if k.get("id") == node_id] for name, node_id in ids.items()}
+    assert per_field["name"] == per_field["ts"] == ["ArrowLeft", "Tab"], per_field
+    assert all(k["key"] != "*" for k in keys), "a character key left the page"
+    inputs = {name: [i["text"] for i in input_events(events) if i["id"] == node_id] for name, node_id in ids.items()}
+    assert inputs["name"] == inputs["ts"] == [M], inputs
+    assert "zqab" not in capture.wire_text()
