@@ -38,16 +38,16 @@ def count_pages(events: list[Any]) -> int:
 
 
 # What a batch's JSON text holds for each error event and frustration signal: the tag as its
-# writer (the core, or beforeSend's JSON.stringify) writes it. Inside a JSON string a quote is
-# escaped, so page text cannot fake it; the count is an estimate for listing and filtering, the
-# events themselves are what a viewer shows.
-ERROR_NEEDLE = b'"tag":"veil:error"'
-FRUSTRATION_NEEDLE = b'"tag":"veil:frustration"'
+# writer writes it, compact (the core, beforeSend's JSON.stringify) or with Python's default
+# spacing. Inside a JSON string a quote is escaped, so page text cannot fake it; the count is an
+# estimate for listing and filtering, the events themselves are what a viewer shows.
+ERROR_NEEDLES = (b'"tag":"veil:error"', b'"tag": "veil:error"')
+FRUSTRATION_NEEDLES = (b'"tag":"veil:frustration"', b'"tag": "veil:frustration"')
 
 
 def context_counts(text: bytes) -> tuple[int, int]:
-    """(error events, frustration signals) in a batch's JSON text: two byte counts, no parsing."""
-    return text.count(ERROR_NEEDLE), text.count(FRUSTRATION_NEEDLE)
+    """(error events, frustration signals) in a batch's JSON text: byte counts, no parsing."""
+    return sum(map(text.count, ERROR_NEEDLES)), sum(map(text.count, FRUSTRATION_NEEDLES))
 
 
 def batch_from_events(session: str, view: str, seq: int, events: list[Any], body_bytes: int, *,
