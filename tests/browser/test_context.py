@@ -111,3 +111,54 @@ def test_rage_dead_and_error_clicks_are_marked(page, servers, capture):
     assert "rage" in kinds and "dead" in kinds and "error" in kinds, kinds
     rage = next(s for s in custom(capture.events(), "veil:frustration") if s["kind"] == "rage")
     assert rage["clicks"] >= 3 and rage["id"] > 0
+
+
+def post_batch(servers, session, events):
+    import gzip
+
+    body = gzip.compress(json.dumps({"session": session, "view": "00112233aabbccdd", "seq": 0, "events": events}).encode())
+    request = urllib.request.Request(servers.endpoint, data=body, method="POST", headers={
+        "Content-Type": "application/json", "Content-Encoding": "gzip", "X-Veil-Token": "demo-client-token"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+
+
+def test_the_viewer_shows_every_context_channel_jumps_to_it_and_lists_sessions_by_it(context, servers):
+    session = "c0ffee" + "0" * 26
+    doc = {"type": 0, "id": 1, "childNodes": [{"type": 2, "id": 2, "tagName": "html", "attributes": {}, "childNodes": [
+        {"type": 2, "id": 3, "tagName": "body", "attributes": {}, "childNodes": [{"type": 3, "id": 4, "textContent": "****"}]}]}]}
+
+    def custom(ts, tag, payload):
+        return {"type": 5, "data": {"tag": tag, "payload": payload}, "timestamp": ts}
+
+    t0 = 1_700_000_000_000
+    post_batch(servers, session, [
+        {"type": 4, "data": {"href": "https://shop.example/", "width": 800, "height": 600}, "timestamp": t0},
+        {"type": 2, "data": {"node": doc, "initialOffset": {"top": 0, "left": 0}}, "timestamp": t0 + 1},
+        custom(t0 + 2000, "veil:console", {"level": "warn", "message": "**** *******"}),
+        custom(t0 + 3000, "veil:network", {"initiator": "fetch", "method": "POST", "url": "https://api.example/pay?token=***",
+                                           "status": 500, "durationMs": 120, "requestBytes": 20, "responseBytes": 30}),
+        custom(t0 + 4000, "veil:error", {"kind": "error", "type": "TypeError", "message": "******* ****",
+                                         "frames": [{"fn": "pay", "file": "https://shop.example/app.js", "line": 3, "col": 9}]}),
+        custom(t0 + 5000, "veil:frustration", {"kind": "rage", "id": 3, "x": 10, "y": 20, "clicks": 4}),
+        custom(t0 + 6000, "veil:frustration", {"kind": "dead", "id": 3, "x": 10, "y": 20}),
+        {"type": 3, "data": {"source": 3, "id": 1, "x": 0, "y": 0}, "timestamp": t0 + 10_000},
+    ])
+    viewer = context.new_page()
+    errors: list[str] = []
+    viewer.on("pageerror", lambda e: errors.append(str(e)))
+    viewer.goto(f"{servers.collector_url}/viewer/#session={session}&token={OPERATOR_TOKEN}")
+    viewer.wait_for_function("s => window.veilViewer && window.veilViewer.session === s", arg=session, timeout=15_000)
+    lines = viewer.locator("#context li .line").all_inner_texts()
+    assert lines == ["**** *******", "POST https://api.example/pay?token=*** → 500 · 120 ms · ↑20 B ↓30 B",
+                     "TypeError: ******* ****", "rage click ×4 on node 3 at 10,20", "dead click on node 3 at 10,20"]
+    assert viewer.locator("#marks .mark").count() == 3  # the error and both frustration signals
+    viewer.locator("#context li.error .jump").click()
+    assert viewer.evaluate("window.veilViewer.jumpedTo") == 4000
+    viewer.locator("#channels button[data-channel=network]").click()
+    assert viewer.locator("#context li:not([hidden])").count() == 1
+    row = viewer.locator(f"#sessions tr[data-session='{session}'] td")
+    assert row.nth(5).inner_text() == "1" and row.nth(6).inner_text() == "2"
+    viewer.check("#only-errors")
+    viewer.wait_for_function("() => [...document.querySelectorAll('#sessions tbody tr')].every(r => r.children[5].textContent !== '0')")
+    assert errors == []
