@@ -5,7 +5,8 @@ core records ``{kind, type, message, frames}`` only. The message goes through th
 at the page's default level (messages quote user data: "Invalid date provided: ..."), so under
 ``mask`` only its whitespace and length survive. The stack is parsed here, never forwarded: each
 frame keeps a function name (an identifier, else ``?``), a file URL scrubbed by ``urls.scrub_url``,
-a line and a column. Everything is bounded: the message, the number of frames and every string.
+a line and a column. Everything is bounded: the message, the number of frames and every string;
+the shim bounds how many errors it sends and reports the rest as ``suppressed`` (a count).
 The type is a constructor name ending in Error or Exception (``TypeError``), or what ``typeof``
 says of a rejected non-error; anything else becomes ``Error``. A payload that is not an object, or a kind Veil does not know, raises ``ValueError``
 (the caller drops and counts it).
@@ -96,9 +97,13 @@ def mask_error(payload: Any, level: Level, scrub: bool = True) -> dict[str, Any]
         raise ValueError(f"unknown error kind {kind!r}")
     message = payload.get("message")
     message = message[:MESSAGE_MAX] if isinstance(message, str) else ""
-    return {
+    out = {
         "kind": kind,
         "type": "capture" if kind == "capture" else _type(payload.get("type")),
         "message": text_for_level(message, level, None, scrub),
         "frames": _frames(payload),
     }
+    suppressed = payload.get("suppressed")
+    if is_int(suppressed) and suppressed > 0:
+        out["suppressed"] = suppressed  # errors the shim's flood bound left out before this one
+    return out

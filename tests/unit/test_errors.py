@@ -75,3 +75,9 @@ def test_an_error_event_leaves_masked_through_the_recorder():
     (event,) = sent_events(recorder)
     assert event["data"]["tag"] == ERROR_TAG and event["data"]["payload"]["type"] == "RangeError"
     assert event["data"]["payload"]["message"] == "**** **** **** **** ****"
+
+
+def test_errors_the_shim_left_out_are_reported_as_a_count_only():
+    out = mask_error({"kind": "error", "type": "Error", "message": "", "suppressed": 7}, Level.MASK)
+    assert out["suppressed"] == 7
+    assert "suppressed" not in mask_error({"kind": "error", "type": "Error", "suppressed": "lots"}, Level.MASK)

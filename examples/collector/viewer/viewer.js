@@ -122,7 +122,7 @@
     if (kind === "error") {
       return {
         css: "error", label: p.kind === "capture" ? "capture" : "error",
-        line: (p.kind === "capture" ? "Veil.capture: " : text(p.type) + ": ") + text(p.message) + (p.kind === "unhandledrejection" ? " (unhandled rejection)" : ""),
+        line: (p.kind === "capture" ? "Veil.capture: " : text(p.type) + ": ") + text(p.message) + (p.kind === "unhandledrejection" ? " (unhandled rejection)" : "") + (p.suppressed ? " (" + p.suppressed + " more before it left out)" : ""),
         details: (p.frames || []).map(function (f) { return "at " + text(f.fn) + " (" + text(f.file) + ":" + text(f.line) + ":" + text(f.col) + ")"; }),
       };
     }

@@ -7,13 +7,17 @@
  * them (every Veil callback is guarded). Only plain values leave: the type, the message and the
  * stack as strings, each cut to a bound, read defensively (a getter that throws is skipped) and
  * never by calling the page's toString. Handed over at once: in on-error mode an error is the
- * trigger that sends the buffer. Returns its teardown.
+ * trigger that sends the buffer. Bounded: at most ERRORS_PER_WINDOW error events per
+ * WINDOW_MS (a page that throws in every animation frame would otherwise flood the recording);
+ * those left out are counted in the next one's ``suppressed``. Returns its teardown.
  */
 import { ERROR_TAG, EventType } from "../../generated/contract.mjs";
 import { listen } from "../listen.mjs";
 
 const TEXT_MAX = 1000;
 const STACK_MAX = 16 * 1024;
+const ERRORS_PER_WINDOW = 20;
+const WINDOW_MS = 10_000;
 
 /** A string property read without running page code beyond its getter, cut to ``max``. */
 function read(value, key, max) {
@@ -36,7 +40,26 @@ export function describeThrown(kind, thrown) {
   return { kind, type: typeof thrown, message: typeof thrown === "string" ? thrown.slice(0, TEXT_MAX) : "", stack: "" };
 }
 
+// The flood bound, per observer (its context): when the window began, how many it let through,
+// how many it left out since the last one emitted.
+const floods = new WeakMap();
+
 function emitError(ctx, payload) {
+  const now = Date.now();
+  let flood = floods.get(ctx);
+  if (!flood || now - flood.since >= WINDOW_MS) {
+    flood = { since: now, sent: 0, suppressed: flood ? flood.suppressed : 0 };
+    floods.set(ctx, flood);
+  }
+  if (payload.kind !== "capture" && flood.sent >= ERRORS_PER_WINDOW) {
+    flood.suppressed += 1;
+    return Promise.resolve(null);
+  }
+  flood.sent += 1;
+  if (flood.suppressed) {
+    payload.suppressed = flood.suppressed;
+    flood.suppressed = 0;
+  }
   return ctx.queue.emit({ type: EventType.Custom, data: { tag: ERROR_TAG, payload }, timestamp: Date.now() }, true);
 }
 
