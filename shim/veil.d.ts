@@ -90,7 +90,8 @@ export interface VeilStats {
   beforeSendDropped: number;
   /** Size of the WebAssembly memory the worker's Python runs in (it only grows), in bytes. */
   workerMemoryBytes: number;
-  /** Masked JSON waiting in the worker, not yet cut into a batch, in characters (bounded by one batch). */
+  /** Masked JSON waiting in the worker, not yet cut into a batch, in characters (bounded by one batch;
+   * with recordingMode "on-error", before a trigger, the buffer too: at most 8 MiB). */
   workerQueueBytes: number;
   /** Batches waiting in the outbox. */
   queuedBatches: number;
