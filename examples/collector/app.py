@@ -364,7 +364,9 @@ def create_app(settings: CollectorSettings) -> Starlette:
     async def sessions(request: Request, op: Operator) -> Response:
         limit, offset = _paging(request, 200)
         # ?errors=1 / ?frustrations=1: only the visits with an error event / a frustration signal.
-        wanted = {"with_errors": _flag(request, "errors"), "with_frustrations": _flag(request, "frustrations")}
+        # Passed only when asked for: a storage written before the filters existed still lists.
+        flags = {"with_errors": _flag(request, "errors"), "with_frustrations": _flag(request, "frustrations")}
+        wanted = {name: True for name, on in flags.items() if on}
         rows, bad = _json_safe(await run(read_limiter, partial(storage.sessions, limit, offset, **wanted)))
         counters["skippedOnRead"] += bad
         return JSONResponse(rows)
