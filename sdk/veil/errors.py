@@ -30,7 +30,7 @@ FRAMES_MAX = 30
 NAME_MAX = 100  # a type or function name
 FILE_MAX = 500  # a scrubbed file URL
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_$<][\w$.<>\[\]]{0,%d}$" % (NAME_MAX - 1))
+_IDENTIFIER = re.compile(r"^[A-Za-z_$<][\w$.<>\[\]]{0," + str(NAME_MAX - 1) + "}$")
 # A type is a constructor name that says it is one, or what ``typeof`` says of a rejected
 # non-error: any other word (err.name can be set to anything, a visitor's name included) is "Error".
 _TYPE_SUFFIXES = ("Error", "Exception")

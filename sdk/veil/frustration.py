@@ -107,13 +107,15 @@ class FrustrationDetector:
                 before += self._click(_Click(timestamp, data.get("x"), data.get("y"), data.get("id", -1)))
         elif kind == EventType.CUSTOM:
             tag = data.get("tag")
-            payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
+            found = data.get("payload")
+            payload: dict[str, Any] = found if isinstance(found, dict) else {}
             if tag in (NAVIGATION_TAG, _NETWORK_TAG):
                 self._pending = None
             elif tag == ACTION_TAG:
                 last = self._last_click
-                near = last is not None and abs(timestamp - last.at) <= 100
-                self._pending = _Click(timestamp, last.x if near else None, last.y if near else None, payload.get("id", -1))
+                # The pointer click just before this action gives its position.
+                near = last if last is not None and abs(timestamp - last.at) <= 100 else None
+                self._pending = _Click(timestamp, near.x if near else None, near.y if near else None, payload.get("id", -1))
             elif tag == ERROR_TAG and payload.get("kind") in ("error", "unhandledrejection"):
                 last = self._last_click
                 if last is not None and timestamp - last.at <= ERROR_WINDOW_MS:

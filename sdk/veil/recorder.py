@@ -26,7 +26,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS  # noqa: F401 (re-exported for the docs)
+from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS
 from .buffer import BUFFER_MAX_CHARS, EventBuffer
 from .config import Config
 from .contract import ERROR_TAG
