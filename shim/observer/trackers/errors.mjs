@@ -44,7 +44,7 @@ export function describeThrown(kind, thrown) {
 // how many it left out since the last one emitted.
 const floods = new WeakMap();
 
-function emitError(ctx, payload) {
+export function emitError(ctx, payload) {
   const now = Date.now();
   let flood = floods.get(ctx);
   if (!flood || now - flood.since >= WINDOW_MS) {
