@@ -43,8 +43,11 @@ _GECKO = re.compile(r"^(?P<fn>[^@]*)@(?P<file>\S+?):(?P<line>\d+):(?P<col>\d+)\s
 
 def _name(value: Any, default: str) -> str:
     """A code identifier (a type or function name), else ``default``: never free text."""
-    if isinstance(value, str) and _IDENTIFIER.match(value.strip()):
-        return value.strip()
+    if isinstance(value, str):
+        name = value.strip()
+        name = name[4:] if name.startswith("new ") else name  # V8's "at new Foo (...)": a constructor call
+        if _IDENTIFIER.match(name):
+            return name
     return default
 
 

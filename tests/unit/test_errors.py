@@ -38,6 +38,7 @@ def test_gecko_stacks_parse_and_non_identifiers_are_not_names():
     assert frames[0] == {"fn": "parseDate", "file": "https://shop.example/app.js?session=***", "line": 10, "col": 5}
     assert frames[1]["fn"] == "?"
     assert parse_stack("    at my secret words (https://x.example/a.js:1:1)")[0]["fn"] == "?"
+    assert parse_stack("    at new Checkout (https://x.example/a.js:1:1)")[0]["fn"] == "Checkout"
 
 
 @pytest.mark.parametrize("name, expected", [("TypeError", "TypeError"), ("DOMException", "DOMException"),
