@@ -59,6 +59,7 @@ class EventBuffer:
         self._latest = max(self._latest, timestamp)
         if kind == EventType.META:
             self._meta = encoded
+            self._trim()  # time moved on with it
             return
         if kind == EventType.FULL_SNAPSHOT:
             segment = Segment(timestamp)
