@@ -45,6 +45,20 @@ export interface VeilConfig {
   requestTimeoutMs?: number;
   /** Print Veil's decisions (never page content) to the console (default false). */
   debug?: boolean;
+  /** "always" (default): record sampled sessions from their start. "on-error": hold the last
+   * bufferSeconds in the worker's memory, send nothing until an uncaught error, an unhandled
+   * rejection or Veil.capture(), then send the buffer and record the rest of the session. */
+  recordingMode?: "always" | "on-error";
+  /** On error only: of the sessions not recorded from their start (sampleRate, which defaults
+   * to 0 in this mode), the percentage buffered until an error, 0-100 (default 100). */
+  errorSampleRate?: number;
+  /** On error only: how much is kept before the trigger, 5-600 seconds (default 60). */
+  bufferSeconds?: number;
+}
+
+export interface CaptureResult {
+  /** The capture reached the recording (false when Veil is not recording). */
+  captured: boolean;
 }
 
 export interface StartResult {
@@ -76,7 +90,8 @@ export interface VeilStats {
   beforeSendDropped: number;
   /** Size of the WebAssembly memory the worker's Python runs in (it only grows), in bytes. */
   workerMemoryBytes: number;
-  /** Masked JSON waiting in the worker, not yet cut into a batch, in characters (bounded by one batch). */
+  /** Masked JSON waiting in the worker, not yet cut into a batch, in characters (bounded by one batch;
+   * with recordingMode "on-error", before a trigger, the buffer too: at most 8 MiB). */
   workerQueueBytes: number;
   /** Batches waiting in the outbox. */
   queuedBatches: number;
@@ -125,6 +140,9 @@ export interface VeilApi {
   stats(): VeilStats;
   explain(element: Element): Promise<Explanation>;
   on(event: "error", listener: (error: VeilError) => void): () => void;
+  /** Record a capture event (its reason masked like an error message); in on-error mode it sends
+   * the buffer and starts recording the rest of the session. */
+  capture(reason?: string): Promise<CaptureResult>;
   readonly status: VeilStatus;
   readonly version: string;
 }

@@ -14,7 +14,8 @@ Data routes are ``no-store`` and ``nosniff``. Nothing a client sends is executed
 
 Routes:
   POST   /v1/batches                                     gzip JSON batch (X-Veil-Token, X-Veil-Session-Key)
-  GET    /v1/sessions?limit=&offset=                     one summary per visit          (viewer)
+  GET    /v1/sessions?limit=&offset=&errors=&frustrations=   one summary per visit (errors=1 / frustrations=1:
+                                                         only visits with an error / a frustration signal) (viewer)
   GET    /v1/sessions/{session}/events                   the visit's events, streamed   (viewer; audited)
   DELETE /v1/sessions/{session}                          erase a session                (admin; audited)
   POST   /v1/sessions/{session}/batches/{view}/{seq}/quarantine   hide one batch        (admin; audited)
@@ -41,6 +42,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -61,6 +63,7 @@ from .access import (Client, Operator, Operators, client_of, decode_key, key_mat
 from . import storage as backends
 from .ratelimit import FailureThrottle
 from .storage.common import MemoryBuckets
+from .storage.common import context_counts
 from .scrub import scrub_events
 from .storage_api import AddResult, IncomingBatch, Storage, StorageBusy, StorageUnavailable
 from .validate import SESSION_PATTERN, VIEW_PATTERN, InvalidBatch, gunzip_limited, parse_batch_with_strings
@@ -161,12 +164,14 @@ def prepare_batch(body: bytes, max_decompressed: int) -> IncomingBatch:
         log.exception("scrubbing a batch failed")
         raise InvalidBatch(422, "the batch could not be scrubbed; it was not stored") from None
     stamps = [e["timestamp"] for e in events]
+    errors, frustrations = context_counts(raw)  # two byte counts of the text already in hand
     return IncomingBatch(
         session=session, view=view, seq=seq,
         events_json=orjson.dumps(events),  # validated: finite numbers, valid Unicode
         event_count=len(events), first_ts=min(stamps), last_ts=max(stamps), body_bytes=len(body),
         pii_masked=masked, pages=_pages(events), dropped=dropped, digest=hashlib.sha256(raw).hexdigest(),
         gzip_body=body if masked == 0 else None,  # the exact bytes validated, when the scrub changed nothing
+        errors=errors, frustrations=frustrations,
     )
 
 
@@ -350,9 +355,19 @@ def create_app(settings: CollectorSettings) -> Starlette:
 
         return route
 
+    def _flag(request: Request, name: str) -> bool:
+        value = request.query_params.get(name, "0")
+        if value not in ("0", "1"):
+            raise InvalidBatch(400, f"{name} must be 0 or 1")
+        return value == "1"
+
     async def sessions(request: Request, op: Operator) -> Response:
         limit, offset = _paging(request, 200)
-        rows, bad = _json_safe(await run(read_limiter, storage.sessions, limit, offset))
+        # ?errors=1 / ?frustrations=1: only the visits with an error event / a frustration signal.
+        # Passed only when asked for: a storage written before the filters existed still lists.
+        flags = {"with_errors": _flag(request, "errors"), "with_frustrations": _flag(request, "frustrations")}
+        wanted = {name: True for name, on in flags.items() if on}
+        rows, bad = _json_safe(await run(read_limiter, partial(storage.sessions, limit, offset, **wanted)))
         counters["skippedOnRead"] += bad
         return JSONResponse(rows)
 

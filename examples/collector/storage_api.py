@@ -56,6 +56,10 @@ class IncomingBatch:
     # it was scrubbed. A backend may then store it instead of ``events_json`` (no second compression;
     # stored bytes close to the bytes received); reads serve the same events either way.
     gzip_body: bytes | None = None
+    # Optional (added later): how many error events and frustration signals the batch holds, counted
+    # cheaply on its JSON text (``common.context_counts``), for the session list and its filters.
+    errors: int = 0
+    frustrations: int = 0
 
 
 class Storage(Protocol):
@@ -68,9 +72,11 @@ class Storage(Protocol):
     def session_exists(self, session: str) -> bool:
         """True when the session has any stored batch (quarantined ones included)."""
 
-    def sessions(self, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    def sessions(self, limit: int = 200, offset: int = 0, *, with_errors: bool = False,
+                 with_frustrations: bool = False) -> list[dict[str, Any]]:
         """One summary per visit, newest activity first: session, views, batches, events, bytes, start,
-        end, durationMs, pages, dropped, quarantined."""
+        end, durationMs, pages, dropped, quarantined, errors, frustrations; ``with_errors`` and
+        ``with_frustrations`` keep only the visits with at least one."""
 
     def iter_event_chunks(self, session: str) -> Iterator[bytes]:
         """The visit's events as JSON text, one chunk per stored batch: the inside of its events array

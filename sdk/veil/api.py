@@ -82,19 +82,28 @@ class Core:
             status = "paused" if first.reason == "excluded-url" else "declined"
             return _dump({"record": False, "reason": first.reason, "status": status, "session": None})
         draw = sample_draw if sample_draw is not None else _draw()
-        self.session, _ = session.resolve(facts.get("storedSession"), now, self.config.sample_rate, draw)
+        self.session, _ = session.resolve(facts.get("storedSession"), now, self.config.sample_rate, draw,
+                                          self._buffered_rate())
         decision = gate.decide(self.config, facts, self.session.sampled)
         return _dump({"record": decision.record, "reason": decision.reason,
                       "status": "recording" if decision.record else "declined", "session": self.session.to_json()})
+
+    def _buffered_rate(self) -> float | None:
+        """On-error mode: the share of sessions recorded at all (see ``Config.buffered_rate``)."""
+        assert self.config is not None
+        return self.config.buffered_rate if self.config.recording_mode == "on-error" else None
+
+    def _buffering(self) -> bool:
+        return bool(self.config and self.session and self.config.recording_mode == "on-error" and self.session.buffer)
 
     def start(self) -> str:
         """Begin a recording in the session the gate resolved; the shim sends the snapshot next."""
         if self.config is None or self.session is None or not self.session.sampled:
             return _dump({"ok": False})
         if self.recorder is None or self.recorder.queue.session != self.session.id:
-            self.recorder = Recorder(self.config, self.session.id, echoes=self.echoes)
+            self.recorder = Recorder(self.config, self.session.id, echoes=self.echoes, buffering=self._buffering())
         self.recorder.start()
-        return _dump({"ok": True, "session": self.session.id})
+        return _dump({"ok": True, "session": self.session.id, "buffering": self.recorder.buffer is not None})
 
     def stop(self) -> None:
         """Stop recording and drop everything unsent."""
@@ -114,12 +123,16 @@ class Core:
         return _dump(levels.explain_chain(self.config.default_privacy, [c for c in chain if isinstance(c, dict)]))
 
     def tick(self, now: float, active: bool, sample_draw: float | None = None) -> str:
-        """Keep the session alive: {"rotate": bool, "record": bool, "session": ...}."""
+        """Keep the session alive: {"rotate", "record", "session", "actions"}; actions as observe's
+        ("snapshot" due in buffer mode, "flush" for frustration signals judged by time)."""
         if self.config is None or self.session is None:
             return _dump({"rotate": False, "record": False, "session": None})
         draw = sample_draw if sample_draw is not None else _draw()
-        self.session, rotated = session.touch(self.session, now, active, self.config.sample_rate, draw)
-        return _dump({"rotate": rotated, "record": self.session.sampled, "session": self.session.to_json()})
+        self.session, rotated = session.touch(self.session, now, active, self.config.sample_rate, draw,
+                                              self._buffered_rate())
+        actions = self.recorder.advance(now) if self.recorder is not None and not rotated else []
+        return _dump({"rotate": rotated, "record": self.session.sampled, "session": self.session.to_json(),
+                      "actions": actions})
 
     def observe(self, events_json: str) -> str:
         """Mask raw events; return {"actions": [...], "snapshots": n, "dropped": n}."""
@@ -134,6 +147,10 @@ class Core:
             return _dump({"actions": [], "snapshots": 0, "dropped": self.recorder.counters.dropped})
         result = self.recorder.observe(raw)
         result["dropped"] = self.recorder.counters.dropped
+        if self.recorder.triggered and self.session is not None and self.session.buffer:
+            # The buffer left: the rest of the session records from its start on every page.
+            self.session = session.triggered(self.session)
+            result["session"] = self.session.to_json()
         return _dump(result)
 
     def standby(self) -> tuple[str, list[bytes]] | None:
@@ -179,4 +196,4 @@ class Core:
 
     def pending_bytes(self) -> int:
         """Masked JSON waiting in the recorder's queue (what the worker holds unsent)."""
-        return self.recorder.queue.pending_bytes if self.recorder is not None else 0
+        return self.recorder.held_chars if self.recorder is not None else 0

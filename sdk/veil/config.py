@@ -20,6 +20,9 @@ CONSENT_MODES = ("opt-in", "not-required", "tcf")
 # content performance (8), develop and improve services (10).
 DEFAULT_TCF_PURPOSES = (1, 8, 10)
 DEFAULT_PRIVACY_LEVELS = ("mask", "mask-user-input", "allow")
+# "always": record sampled sessions from their start. "on-error": keep the last bufferSeconds in
+# the worker's memory and send nothing until an error or Veil.capture() (see veil.buffer).
+RECORDING_MODES = ("always", "on-error")
 
 
 class ConfigError(ValueError):
@@ -60,6 +63,18 @@ class Config:
     max_queue_bytes: int = 4 * 1024 * 1024
     request_timeout_ms: int = 15_000
     debug: bool = False
+    recording_mode: str = "always"
+    # Of the sessions not recorded from their start, the share buffered until an error (on-error only).
+    error_sample_rate: float = 100.0
+    buffer_seconds: float = 60.0
+
+    @property
+    def buffered_rate(self) -> float:
+        """The share (0-100) of all sessions that are recorded at all, from their start or on error:
+        ``sampleRate`` + (100 - ``sampleRate``) x ``errorSampleRate`` / 100 in on-error mode."""
+        if self.recording_mode != "on-error":
+            return self.sample_rate
+        return self.sample_rate + (100.0 - self.sample_rate) * self.error_sample_rate / 100.0
 
 
 def _selectors(key: str, value: Any) -> tuple[str, ...]:
@@ -102,6 +117,18 @@ def _endpoint(value: Any) -> str:
 def _sample_rate(value: Any) -> float:
     if not is_number(value) or not 0 <= value <= 100:
         raise ConfigError("sampleRate", "must be a number from 0 to 100")
+    return float(value)
+
+
+def _error_sample_rate(value: Any) -> float:
+    if not is_number(value) or not 0 <= value <= 100:
+        raise ConfigError("errorSampleRate", "must be a number from 0 to 100")
+    return float(value)
+
+
+def _buffer_seconds(value: Any) -> float:
+    if not is_number(value) or not 5 <= value <= 600:
+        raise ConfigError("bufferSeconds", "must be a number of seconds from 5 to 600")
     return float(value)
 
 
@@ -183,6 +210,9 @@ _PARSERS = {
     "maxQueueBytes": ("max_queue_bytes", _queue_bytes),
     "requestTimeoutMs": ("request_timeout_ms", _timeout_ms),
     "debug": ("debug", lambda v: _bool("debug", v)),
+    "recordingMode": ("recording_mode", lambda v: _one_of("recordingMode", v, RECORDING_MODES)),
+    "errorSampleRate": ("error_sample_rate", _error_sample_rate),
+    "bufferSeconds": ("buffer_seconds", _buffer_seconds),
 }
 
 CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)
@@ -201,4 +231,7 @@ def normalize_config(raw: Any) -> Config:
     for key, value in raw.items():
         field, parse = _PARSERS[key]
         fields[field] = parse(value)
+    if fields.get("recording_mode") == "on-error" and "sampleRate" not in raw:
+        # On error, sampleRate is the share recorded from the start anyway: none unless asked.
+        fields["sample_rate"] = 0.0
     return Config(**fields)

@@ -44,6 +44,12 @@ ACTION_TAG = "veil:action"  # a click on something actionable: {id, name}
 NAVIGATION_TAG = "veil:navigation"  # SPA navigation: {href}
 # An action name (the visible text of what was clicked) is cut to this many characters.
 ACTION_NAME_MAX = 100
+# An uncaught error, an unhandled rejection or Veil.capture(reason): the shim sends
+# {kind, type, message, stack}; the core records {kind, type, message (masked), frames} (veil.errors).
+# In buffer mode (recordingMode "on-error") it is the trigger that sends the buffer.
+ERROR_TAG = "veil:error"
+# Rage, dead and error clicks: made by the core (veil.frustration), never accepted from the shim.
+FRUSTRATION_TAG = "veil:frustration"
 
 # What the shim receives, by its JavaScript name: build.py writes each as a frozen constant.
 SHARED: dict[str, object] = {
@@ -58,6 +64,7 @@ SHARED: dict[str, object] = {
     "ACTION_TAG": ACTION_TAG,
     "NAVIGATION_TAG": NAVIGATION_TAG,
     "ACTION_NAME_MAX": ACTION_NAME_MAX,
+    "ERROR_TAG": ERROR_TAG,
     "EventType": EventType,
     "Source": Source,
     "NodeType": NodeType,

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Mapping
 
-from . import interactions
+from . import errors, interactions
 from .config import Config
 from .contract import ACTION_TAG, KEY_TAG, LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY, NAVIGATION_TAG
+from .contract import ERROR_TAG
 from .echo import Echoes
 from .gate import is_excluded
 from .levels import Level, element_overrides, is_editable, is_forced_secret, most_restrictive, resolve_level
@@ -221,6 +222,11 @@ class EventMasker:
             masked = self.keys.mask(payload, self.table)
         elif tag == ACTION_TAG:
             masked = interactions.action(payload, self.table, self.scrub, self.echoes)
+        elif tag == ERROR_TAG:  # its message at the page's default level (veil.errors)
+            try:
+                masked = errors.mask_error(payload, self.config.default_privacy, self.scrub, self.echoes)
+            except ValueError as err:
+                raise Rejected(str(err)) from None
         else:
             raise Rejected(f"custom event {tag!r} is not recorded")
         return None if masked is None else {"tag": tag, "payload": masked}

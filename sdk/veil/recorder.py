@@ -12,17 +12,27 @@ Bounds: the queue is taken as soon as it holds ``flush_at_bytes``, each batch ho
 dropped and counted. After the host lost batches (``resync``), the pending events are discarded as
 one more lost batch and nothing is queued until the fresh full snapshot the host takes next, so
 the replay after a gap always starts from a full snapshot.
+
+Buffer mode (recordingMode "on-error", ``buffering=True``): masked events go to an ``EventBuffer``
+instead of the queue, so nothing can be taken or sent; the first error event (``ERROR_TAG``: an
+uncaught error, an unhandled rejection or Veil.capture) releases the buffer into the queue, asks
+the host to flush, and from then on the recording goes on as in "always" mode. Frustration signals
+(``frustration``) are made here from the masked events, in both modes.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS  # noqa: F401 (re-exported for the docs)
+from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS
+from .buffer import BUFFER_MAX_CHARS, EventBuffer
 from .config import Config
+from .contract import ERROR_TAG
 from .echo import Echoes
 from .events import EncodedEvent, EventMasker
+from .frustration import FrustrationDetector
 from .rrweb import EventType, Source
 
 FLUSH_AT_BYTES = 512 * 1024
@@ -44,8 +54,14 @@ def _coalesce_key(event: dict[str, Any]) -> tuple[str, int] | None:
 class Recorder:
     """One recording of one page: masks what the shim observed and queues it for sending."""
 
-    def __init__(self, config: Config, session: str, flush_at_bytes: int = FLUSH_AT_BYTES, echoes: Echoes | None = None) -> None:
+    def __init__(self, config: Config, session: str, flush_at_bytes: int = FLUSH_AT_BYTES,
+                 echoes: Echoes | None = None, buffering: bool = False,
+                 buffer_max_chars: int = BUFFER_MAX_CHARS) -> None:
         self.config = config
+        # Buffer mode: held here until a trigger; None once released (or never buffering).
+        self.buffer = EventBuffer(config.buffer_seconds * 1000, buffer_max_chars) if buffering else None
+        self.triggered = False  # the buffer was released by an error event
+        self.frustration = FrustrationDetector()
         # ``echoes``: the page view's memory of typed values (kept by the host across recordings).
         self.masker = EventMasker(config, echoes)
         self.queue = BatchQueue(session)
@@ -62,6 +78,7 @@ class Recorder:
     def start(self) -> None:
         """Begin a recording; the next observation must be a meta event and a full snapshot."""
         self.masker.reset()
+        self.frustration.reset()
         self.recording = True
         self.paused = False
 
@@ -70,6 +87,8 @@ class Recorder:
         self.recording = False
         self.masker.reset()
         self.queue.clear()
+        if self.buffer is not None:
+            self.buffer.clear()  # a stop discards the buffer unsent
 
     def resync(self) -> int:
         """The host lost batches: discard the pending events (they follow the gap) and queue nothing
@@ -110,25 +129,87 @@ class Recorder:
                 continue
             payload: dict[str, Any] | str
             if isinstance(masked, EncodedEvent):
-                kind, payload, coalesce_key = masked.type, masked.json, None
+                kind, payload, coalesce_key, timestamp = masked.type, masked.json, None, None
             else:
                 kind, payload, coalesce_key = masked["type"], masked, _coalesce_key(masked)
-            if kind == EventType.META:
-                self._last_meta = payload if isinstance(payload, dict) else None
-                self.awaiting_snapshot = False
+                timestamp = masked["timestamp"]
+            if timestamp is None:
+                timestamp = raw.get("timestamp", 0) if isinstance(raw, dict) else 0
+            before, after = self.frustration.feed(payload if isinstance(payload, dict) else None, kind, timestamp)
+            for signal in before:
+                self._enqueue(EventType.CUSTOM, signal, None, signal["timestamp"])
             if kind == EventType.FULL_SNAPSHOT:
                 snapshots += 1
-                if self.awaiting_snapshot and self._last_meta is not None:
-                    self.queue.push(self._last_meta)  # a replay starts at a meta event
-                self.awaiting_snapshot = False
-            if self.awaiting_snapshot:
-                continue  # after a gap, only a fresh snapshot can be replayed
-            if not self.queue.push(payload, coalesce_key=coalesce_key):
-                self.counters.dropped += 1  # too large for any collector to accept
-                continue
-        if self.queue.pending_bytes >= self.flush_at_bytes:
+            self._enqueue(kind, payload, coalesce_key, timestamp)
+            for signal in after:
+                self._enqueue(EventType.CUSTOM, signal, None, signal["timestamp"])
+            if self.buffer is not None and kind == EventType.CUSTOM and isinstance(payload, dict) \
+                    and payload["data"].get("tag") == ERROR_TAG:
+                actions.extend(a for a in self._release() if a not in actions)
+        if self.buffer is not None and self.buffer.snapshot_due() and "snapshot" not in actions:
+            actions.append("snapshot")
+        if self.queue.pending_bytes >= self.flush_at_bytes and "flush" not in actions:
             actions.append("flush")
         return {"actions": actions, "snapshots": snapshots}
+
+    def _enqueue(self, kind: int, payload: dict[str, Any] | str, coalesce_key: Any, timestamp: float) -> None:
+        """Hold a masked event in the buffer (buffer mode) or queue it for sending."""
+        if kind == EventType.META:
+            self._last_meta = payload if isinstance(payload, dict) else None
+        if self.buffer is not None:
+            if type(payload) is not str:
+                payload = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, check_circular=False)
+            if len(payload) > MAX_EVENT_CHARS:
+                self.counters.dropped += 1
+                return
+            self.buffer.push(kind, payload, timestamp)
+            return
+        if kind == EventType.META:
+            self.awaiting_snapshot = False
+        if kind == EventType.FULL_SNAPSHOT:
+            if self.awaiting_snapshot and self._last_meta is not None:
+                self.queue.push(self._last_meta)  # a replay starts at a meta event
+            self.awaiting_snapshot = False
+        if self.awaiting_snapshot:
+            return  # after a gap, only a fresh snapshot can be replayed
+        if not self.queue.push(payload, coalesce_key=coalesce_key):
+            self.counters.dropped += 1  # too large for any collector to accept
+
+    def _release(self) -> list[str]:
+        """A trigger fired: the buffer goes to the queue and recording goes on as always."""
+        assert self.buffer is not None
+        held = self.buffer.drain()
+        self.buffer = None
+        self.triggered = True
+        for encoded in held:
+            self.queue.push(encoded)
+        if not held:
+            # Nothing replayable was held (a snapshot too large for the buffer): start from a fresh one.
+            self.awaiting_snapshot = True
+            return ["snapshot", "flush"]
+        return ["flush"]
+
+    def advance(self, now: float) -> list[str]:
+        """The host's tick: close frustration windows and keep the buffer's bounds; return actions
+        ("snapshot": a fresh full snapshot is due in buffer mode; "flush": events were queued)."""
+        if not self.recording or self.paused:
+            return []
+        signals = self.frustration.advance(now)
+        for signal in signals:
+            self._enqueue(EventType.CUSTOM, signal, None, signal["timestamp"])
+        actions = []
+        if self.buffer is not None:
+            self.buffer.advance(now)
+            if self.buffer.snapshot_due():
+                actions.append("snapshot")
+        elif signals:
+            actions.append("flush")
+        return actions
+
+    @property
+    def held_chars(self) -> int:
+        """Masked JSON held here unsent: the queue, and the buffer in buffer mode."""
+        return self.queue.pending_bytes + (self.buffer.chars if self.buffer is not None else 0)
 
     def take_batch(self, dropped: int = 0) -> bytes | None:
         """The next gzipped batch of masked events, or None; ``dropped`` (batches the host lost,

@@ -26,6 +26,9 @@ class Session:
     started: float
     lastActive: float  # camelCase: the stored JSON's own key
     sampled: bool
+    # Recorded on error only (recordingMode "on-error"): buffered until a trigger, then False for
+    # the rest of the session, which records from then on like any other.
+    buffer: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -38,13 +41,17 @@ def new_session_id() -> str:
 
 def parse_stored(raw: Any) -> Session | None:
     """The stored session, or None if absent or not exactly what Veil stores."""
-    if not isinstance(raw, dict) or set(raw) != {"id", "started", "lastActive", "sampled"}:
+    keys = {"id", "started", "lastActive", "sampled"}
+    if not isinstance(raw, dict) or set(raw) not in (keys, keys | {"buffer"}):
         return None
     sid, started, last, sampled = raw["id"], raw["started"], raw["lastActive"], raw["sampled"]
+    buffer = raw.get("buffer", False)
+    if not isinstance(buffer, bool):
+        return None
     numbers = is_number(started) and is_number(last)
     if not (isinstance(sid, str) and _ID.match(sid) and numbers and isinstance(sampled, bool) and started <= last):
         return None
-    return Session(sid, float(started), float(last), sampled)
+    return Session(sid, float(started), float(last), sampled, buffer and sampled)
 
 
 def expired(session: Session, now: float) -> bool:
@@ -52,16 +59,31 @@ def expired(session: Session, now: float) -> bool:
     return now - session.lastActive >= IDLE_MS or now - session.started >= MAX_MS or now < session.started
 
 
-def resolve(stored: Any, now: float, sample_rate: float, sample_draw: float) -> tuple[Session, bool]:
+def _new(now: float, sample_rate: float, sample_draw: float, buffered_rate: float | None) -> Session:
+    """A new session. One draw decides both: below ``sample_rate`` it records from its start; below
+    ``buffered_rate`` (on-error mode: the share recorded at all) it records on error only."""
+    full = sample_draw < sample_rate
+    buffered = not full and buffered_rate is not None and sample_draw < buffered_rate
+    return Session(new_session_id(), now, now, full or buffered, buffered)
+
+
+def resolve(stored: Any, now: float, sample_rate: float, sample_draw: float,
+            buffered_rate: float | None = None) -> tuple[Session, bool]:
     """The session to record under, and whether it is new (sampling is drawn only then)."""
     current = parse_stored(stored)
     if current is not None and not expired(current, now):
-        return Session(current.id, current.started, now, current.sampled), False
-    return Session(new_session_id(), now, now, sample_draw < sample_rate), True
+        return Session(current.id, current.started, now, current.sampled, current.buffer), False
+    return _new(now, sample_rate, sample_draw, buffered_rate), True
 
 
-def touch(session: Session, now: float, active: bool, sample_rate: float, sample_draw: float) -> tuple[Session, bool]:
+def touch(session: Session, now: float, active: bool, sample_rate: float, sample_draw: float,
+          buffered_rate: float | None = None) -> tuple[Session, bool]:
     """Advance a running session: (session, rotated). Rotation starts a new one with a new draw."""
     if expired(session, now):
-        return Session(new_session_id(), now, now, sample_draw < sample_rate), True
-    return (Session(session.id, session.started, now, session.sampled) if active else session), False
+        return _new(now, sample_rate, sample_draw, buffered_rate), True
+    return (Session(session.id, session.started, now, session.sampled, session.buffer) if active else session), False
+
+
+def triggered(session: Session) -> Session:
+    """The session after its buffer was sent: it records from now on, like any sampled session."""
+    return Session(session.id, session.started, session.lastActive, session.sampled, False)

@@ -13,6 +13,7 @@ export const KEY_TAG = "veil:key";
 export const ACTION_TAG = "veil:action";
 export const NAVIGATION_TAG = "veil:navigation";
 export const ACTION_NAME_MAX = 100;
+export const ERROR_TAG = "veil:error";
 export const EventType = Object.freeze({"DomContentLoaded": 0, "Load": 1, "FullSnapshot": 2, "IncrementalSnapshot": 3, "Meta": 4, "Custom": 5, "Plugin": 6});
 export const Source = Object.freeze({"Mutation": 0, "MouseMove": 1, "MouseInteraction": 2, "Scroll": 3, "ViewportResize": 4, "Input": 5, "TouchMove": 6, "MediaInteraction": 7, "StyleSheetRule": 8, "CanvasMutation": 9, "Font": 10, "Log": 11, "Drag": 12, "StyleDeclaration": 13, "Selection": 14, "AdoptedStyleSheet": 15, "CustomElement": 16});
 export const NodeType = Object.freeze({"Document": 0, "DocumentType": 1, "Element": 2, "Text": 3, "CDATA": 4, "Comment": 5});

@@ -15,6 +15,7 @@ import { createContext } from "./context.mjs";
 import { runAll } from "./listen.mjs";
 import { createQueue } from "./queue.mjs";
 import { trackActions } from "./trackers/actions.mjs";
+import { captureReason, trackErrors } from "./trackers/errors.mjs";
 import { trackInputs } from "./trackers/inputs.mjs";
 import { trackKeys } from "./trackers/keys.mjs";
 import { trackMutations } from "./trackers/mutations.mjs";
@@ -43,6 +44,7 @@ export function createObserver(options, lib) {
     const result = takeFullSnapshot(ctx);
     pointer = trackPointer(ctx);
     teardowns.push(trackInputs(ctx), pointer.teardown, trackActions(ctx), trackKeys(ctx), trackScroll(ctx), trackViewport(ctx));
+    teardowns.push(trackErrors(ctx));
     return result;
   }
 
@@ -59,6 +61,8 @@ export function createObserver(options, lib) {
     start,
     stop,
     navigated: ctx.guard(() => navigated(ctx)),
+    // Veil.capture(reason): resolves with the worker's answer to its hand-over (null when not running).
+    capture: (reason) => (ctx.running ? captureReason(ctx, reason) : Promise.resolve(null)),
     snapshot: () => {
       if (ctx.running) takeFullSnapshot(ctx);
     },

@@ -107,6 +107,18 @@ export function defineVeil() {
       if (event !== "error" || typeof listener !== "function") throw new TypeError('Veil.on: expected ("error", function)');
       return addErrorListener(listener);
     },
+    /** Record a capture event (its reason masked like an error message); in on-error mode it is a
+     * trigger: the buffer is sent and the rest of the session recorded. */
+    capture: function (/** @type {unknown} */ reason) {
+      if (state.status !== "recording" || !state.observer) return Promise.resolve({ captured: false });
+      const text = typeof reason === "string" ? reason : "";
+      return Promise.resolve(state.observer.capture(text)).then(function (answer) {
+        return { captured: answer != null };
+      }, function (err) {
+        countError(err, "observer");
+        return { captured: false };
+      });
+    },
     /** Counters for diagnostics: errors caught, batches sent, failed and queued, events dropped. */
     stats: function () {
       return Object.assign({}, state.counters, { queuedBatches: outbox.items.length, queueDropped: outbox.dropped }, state.boot);

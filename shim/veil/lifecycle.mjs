@@ -123,6 +123,7 @@ export function beginRecording() {
     return call("start").then(function (started) {
       // A rotated session starts without a write key: keys are looked up by session id.
       state.sessionId = started && started.session ? started.session : null;
+      if (started && started.buffering) debug("on error: buffering in the worker; nothing is sent before a trigger");
       return import(new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href);
     }).then(function (mod) {
       state.observer = mod.createObserver({
@@ -178,6 +179,8 @@ function postObservations(eventsJson, oldest) {
     state.counters.workerQueueBytes = result.pendingBytes || 0;
     if (result.memoryBytes) state.counters.workerMemoryBytes = result.memoryBytes;
     state.standby = result.standby || null;
+    // On error: the buffer was sent; the session records from now on, on every page of it.
+    if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
     result.actions.forEach(function (/** @type {string} */ action) {
       if (action === "snapshot" && state.observer) state.observer.snapshot();
       if (action === "flush") flush().catch(countingAs("transport"));
@@ -214,6 +217,10 @@ function tick() {
   if (active) flush().catch(countingAs("transport"));
   call("tick", { now: Date.now(), active: !!active }).then(function (result) {
     if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
+    (result.actions || []).forEach(function (/** @type {string} */ action) {
+      if (action === "snapshot" && state.observer && !result.rotate) state.observer.snapshot(); // on error: a fresh start for the buffer
+      if (action === "flush") flush().catch(countingAs("transport")); // frustration signals judged by time
+    });
     if (result.rotate) {
       serially(function () {
         return flush().then(function () {

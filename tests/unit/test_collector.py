@@ -180,3 +180,16 @@ def test_a_database_from_before_view_ids_keeps_its_batches(tmp_path):
     store = Store(path)
     assert store.identities(SESSION) == [(LEGACY_VIEW, 0)]
     assert store.add(SESSION, "0123456789abcdef", 0, [{"type": 4, "timestamp": 2}], 10)
+
+
+def test_sessions_are_listed_with_error_and_frustration_counts_and_filtered_on_them(client):
+    error = {"type": 5, "data": {"tag": "veil:error", "payload": {"kind": "error", "type": "TypeError",
+                                                                 "message": "****", "frames": []}}, "timestamp": 2}
+    rage = {"type": 5, "data": {"tag": "veil:frustration", "payload": {"kind": "rage", "id": 4, "x": 1, "y": 1,
+                                                                       "clicks": 3}}, "timestamp": 3}
+    meta = {"type": 4, "data": {"href": "/", "width": 1, "height": 1}, "timestamp": 1}
+    assert post(client, batch(events=[meta, error, rage, error])).status_code == 200
+    (listed,) = client.get("/v1/sessions", headers=READ).json()
+    assert (listed["errors"], listed["frustrations"]) == (2, 1)
+    assert len(client.get("/v1/sessions?errors=1&frustrations=1", headers=READ).json()) == 1
+    assert client.get("/v1/sessions?errors=yes", headers=READ).status_code == 400

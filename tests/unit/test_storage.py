@@ -249,3 +249,42 @@ def test_streaming_a_large_visit_costs_about_one_batch_of_memory(store):
         tracemalloc.stop()
     assert total > 30 * 200_000
     assert peak < 5 * 200_000, f"peak {peak} bytes while streaming {total}"
+
+
+def context_batch(session: str, view: str, seq: int, errors: int = 0, frustrations: int = 0, ts: float = 1000.0):
+    events = [{"type": 5, "data": {"tag": "veil:error", "payload": {"kind": "error", "type": "Error", "message": "*",
+                                                                    "frames": []}}, "timestamp": ts + i}
+              for i in range(errors)]
+    events += [{"type": 5, "data": {"tag": "veil:frustration", "payload": {"kind": "rage", "id": 3, "x": 1, "y": 2}},
+                "timestamp": ts + 50 + i} for i in range(frustrations)]
+    events.append({"type": 3, "data": {"source": 0, "texts": [{"id": 1, "value": '"tag":"veil:error"'}]}, "timestamp": ts + 99})
+    return batch_from_events(session, view, seq, events, body_bytes=100)
+
+
+def test_sessions_count_errors_and_frustration_signals_and_filter_on_them(store):
+    store.add(context_batch(S1, V1, 0, errors=2, frustrations=1))
+    store.add(context_batch(S1, V1, 1, errors=1))
+    store.add(context_batch(S2, V1, 0, frustrations=3))
+    store.add(context_batch("c" * 16, V1, 0))
+    counts = {s["session"]: (s["errors"], s["frustrations"]) for s in store.sessions()}
+    # Text that quotes the tag (escaped inside a JSON string) is not counted.
+    assert counts == {S1: (3, 1), S2: (0, 3), "c" * 16: (0, 0)}
+    assert [s["session"] for s in store.sessions(with_errors=True)] == [S1]
+    assert {s["session"] for s in store.sessions(with_frustrations=True)} == {S1, S2}
+    assert [s["session"] for s in store.sessions(with_errors=True, with_frustrations=True)] == [S1]
+    store.quarantine_batch(S1, V1, 0)
+    assert {s["session"]: s["errors"] for s in store.sessions(with_errors=True)} == {S1: 1}
+
+
+def test_a_database_from_before_the_counts_gains_them_and_keeps_its_batches(backend):
+    make, kind, where = backend
+    old = make()
+    old.add(batch(S1, V1, 0))
+    old.close()
+    with (sqlite3.connect(where) if kind == "sqlite" else psycopg.connect(where)) as db:
+        for column in ("errors", "frustrations"):
+            db.execute(f"ALTER TABLE batches DROP COLUMN {column}")
+    store = make()
+    store.add(context_batch(S2, V1, 0, errors=1))
+    counts = {s["session"]: (s["events"], s["errors"]) for s in store.sessions()}
+    assert counts == {S1: (2, 0), S2: (2, 1)}

@@ -37,6 +37,19 @@ def count_pages(events: list[Any]) -> int:
     )
 
 
+# What a batch's JSON text holds for each error event and frustration signal: the tag as its
+# writer writes it, compact (the core, beforeSend's JSON.stringify) or with Python's default
+# spacing. Inside a JSON string a quote is escaped, so page text cannot fake it; the count is an
+# estimate for listing and filtering, the events themselves are what a viewer shows.
+ERROR_NEEDLES = (b'"tag":"veil:error"', b'"tag": "veil:error"')
+FRUSTRATION_NEEDLES = (b'"tag":"veil:frustration"', b'"tag": "veil:frustration"')
+
+
+def context_counts(text: bytes) -> tuple[int, int]:
+    """(error events, frustration signals) in a batch's JSON text: byte counts, no parsing."""
+    return sum(map(text.count, ERROR_NEEDLES)), sum(map(text.count, FRUSTRATION_NEEDLES))
+
+
 def batch_from_events(session: str, view: str, seq: int, events: list[Any], body_bytes: int, *,
                       pii_masked: int = 0, dropped: int = 0, events_json: bytes | None = None,
                       digest: str | None = None, gzip_body: bytes | None = None) -> IncomingBatch:
@@ -46,12 +59,13 @@ def batch_from_events(session: str, view: str, seq: int, events: list[Any], body
     if events_json is None:
         events_json = orjson.dumps(events)
     stamps = [e["timestamp"] for e in events if isinstance(e, dict) and isinstance(e.get("timestamp"), (int, float))]
+    errors, frustrations = context_counts(events_json)
     return IncomingBatch(
         session=session, view=view, seq=seq, events_json=events_json, event_count=len(events),
         first_ts=min(stamps, default=None), last_ts=max(stamps, default=None), body_bytes=body_bytes,
         pii_masked=pii_masked, pages=count_pages(events), dropped=dropped,
         digest=digest or hashlib.sha256(events_json).hexdigest(),
-        gzip_body=gzip_body if pii_masked == 0 else None,
+        gzip_body=gzip_body if pii_masked == 0 else None, errors=errors, frustrations=frustrations,
     )
 
 
@@ -106,6 +120,23 @@ SESSIONS_SQL = (
     "FROM batches GROUP BY session ORDER BY MAX(received_at) DESC, session LIMIT ? OFFSET ?"
 )
 
+# The error and frustration counts of each visit (quarantined batches left out).
+_CONTEXT_COLUMNS = (", SUM(CASE WHEN quarantined = 0 THEN errors ELSE 0 END), "
+                    "SUM(CASE WHEN quarantined = 0 THEN frustrations ELSE 0 END) FROM batches GROUP BY session")
+
+
+def sessions_sql(with_errors: bool = False, with_frustrations: bool = False) -> str:
+    """SESSIONS_SQL with the context counts, keeping only visits that have what is asked for."""
+    having = [cond for cond, wanted in (
+        ("SUM(CASE WHEN quarantined = 0 THEN errors ELSE 0 END) > 0", with_errors),
+        ("SUM(CASE WHEN quarantined = 0 THEN frustrations ELSE 0 END) > 0", with_frustrations)) if wanted]
+    grouped = _CONTEXT_COLUMNS + (" HAVING " + " AND ".join(having) if having else "")
+    return SESSIONS_SQL.replace(" FROM batches GROUP BY session", grouped, 1)
+
+
+# Columns a database from before they existed lacks: added in place, 0 for the batches it holds.
+CONTEXT_COLUMNS = ("errors", "frustrations")
+
 TOTALS_SQL = (
     "SELECT COUNT(*), COALESCE(SUM(event_count), 0), COALESCE(SUM(pii_masked), 0), "
     "COALESCE(SUM(dropped), 0), COUNT(DISTINCT session) FROM batches"
@@ -129,12 +160,14 @@ def views_in_order(identities: Sequence[tuple[str, int]]) -> list[str]:
 
 
 def summary(row: tuple[Any, ...]) -> dict[str, Any]:
-    session, views, batches, events, size, first, last, pages, dropped, quarantined, _ = row
+    session, views, batches, events, size, first, last, pages, dropped, quarantined, _, *context = row
+    errors, frustrations = context if context else (0, 0)
     return {
         "session": session, "views": int(views), "batches": int(batches), "events": int(events or 0),
         "bytes": int(size or 0), "start": first, "end": last,
         "durationMs": (last - first) if first is not None and last is not None else 0,
         "pages": int(pages or 0), "dropped": int(dropped or 0), "quarantined": int(quarantined or 0),
+        "errors": int(errors or 0), "frustrations": int(frustrations or 0),
     }
 
 

@@ -39,6 +39,9 @@ SCHEMA = [
     # Sealed blobs are random bytes: TOAST's compression would only burn the server's CPU on them.
     "ALTER TABLE batches ALTER COLUMN sealed SET STORAGE EXTERNAL",
     "CREATE INDEX IF NOT EXISTS batches_received ON batches (received_at)",
+    # Error and frustration counts (added later): a database from before them counts 0 for its batches.
+    "ALTER TABLE batches ADD COLUMN IF NOT EXISTS errors INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE batches ADD COLUMN IF NOT EXISTS frustrations INTEGER NOT NULL DEFAULT 0",
     "CREATE TABLE IF NOT EXISTS audit (id BIGSERIAL PRIMARY KEY, at DOUBLE PRECISION NOT NULL, actor TEXT NOT NULL, "
     "action TEXT NOT NULL, session TEXT, detail TEXT NOT NULL DEFAULT '')",
     "CREATE OR REPLACE FUNCTION veil_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
@@ -150,11 +153,12 @@ class PostgresStorage:
                 form, plaintext = common.stored_form(batch)
                 inserted = conn.execute(
                     "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
-                    "sealed, digest, pii_masked, pages, dropped, format) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
+                    "sealed, digest, pii_masked, pages, dropped, format, errors, frustrations) "
+                    "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
                     "ON CONFLICT (session, view, seq) DO NOTHING RETURNING 1",
                     (*ident, now, batch.event_count, batch.body_bytes, batch.first_ts, batch.last_ts,
                      crypto.seal(key, *ident, plaintext, compress=form == common.FORMAT_EVENTS), batch.digest,
-                     batch.pii_masked, batch.pages, batch.dropped, form),
+                     batch.pii_masked, batch.pages, batch.dropped, form, batch.errors, batch.frustrations),
                 ).fetchone()
                 if inserted is not None:
                     results.append(AddResult.STORED)
@@ -228,8 +232,10 @@ class PostgresStorage:
         return self._one("SELECT 1 FROM batches WHERE session = %s LIMIT 1", (session,)) is not None
 
     @_translated
-    def sessions(self, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
-        return [common.summary(r) for r in self._all(_q(common.SESSIONS_SQL), (limit, offset))]
+    def sessions(self, limit: int = 200, offset: int = 0, *, with_errors: bool = False,
+                 with_frustrations: bool = False) -> list[dict[str, Any]]:
+        sql = _q(common.sessions_sql(with_errors, with_frustrations))
+        return [common.summary(r) for r in self._all(sql, (limit, offset))]
 
     def _visit(self, session: str, columns: str, where: str = "") -> list[tuple[Any, ...]]:
         return self._all(_q(common.VISIT_ORDER_SQL.format(columns=columns, where=where)), (session, session))

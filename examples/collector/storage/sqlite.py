@@ -51,6 +51,8 @@ CREATE TABLE IF NOT EXISTS batches (
     dropped INTEGER NOT NULL DEFAULT 0,
     quarantined INTEGER NOT NULL DEFAULT 0,
     format INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    frustrations INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (session, view, seq)
 );
 CREATE INDEX IF NOT EXISTS batches_received ON batches (received_at);
@@ -147,6 +149,10 @@ class SQLiteStorage:
                 db.execute(statement)
             if legacy:
                 self._migrate_plain(db, present)
+            have = {row[1] for row in db.execute("PRAGMA table_info(batches)")}
+            for column in common.CONTEXT_COLUMNS:
+                if column not in have:  # a database from before the counts: its batches count 0
+                    db.execute(f"ALTER TABLE batches ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -229,11 +235,12 @@ class SQLiteStorage:
         form, plaintext = common.stored_form(batch)
         db.execute(
             "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
-            "sealed, digest, pii_masked, pages, dropped, format) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "sealed, digest, pii_masked, pages, dropped, format, errors, frustrations) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (batch.session, batch.view, batch.seq, now, batch.event_count, batch.body_bytes, batch.first_ts,
              batch.last_ts, crypto.seal(key, batch.session, batch.view, batch.seq, plaintext,
                                         compress=form == common.FORMAT_EVENTS),
-             batch.digest, batch.pii_masked, batch.pages, batch.dropped, form),
+             batch.digest, batch.pii_masked, batch.pages, batch.dropped, form, batch.errors, batch.frustrations),
         )
         return AddResult.STORED
 
@@ -295,8 +302,10 @@ class SQLiteStorage:
         return self._db().execute("SELECT 1 FROM batches WHERE session = ? LIMIT 1", (session,)).fetchone() is not None
 
     @_translated
-    def sessions(self, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
-        return [common.summary(r) for r in self._db().execute(common.SESSIONS_SQL, (limit, offset))]
+    def sessions(self, limit: int = 200, offset: int = 0, *, with_errors: bool = False,
+                 with_frustrations: bool = False) -> list[dict[str, Any]]:
+        sql = common.sessions_sql(with_errors, with_frustrations)
+        return [common.summary(r) for r in self._db().execute(sql, (limit, offset))]
 
     def _visit(self, session: str, columns: str, where: str = "") -> list[tuple[Any, ...]]:
         return self._db().execute(common.VISIT_ORDER_SQL.format(columns=columns, where=where),

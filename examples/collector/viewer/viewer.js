@@ -6,7 +6,11 @@
  * Rules: the operator token comes from the URL fragment (#token=..., never sent to a server, and
  * removed from the address bar at once) or the form, and is kept in sessionStorage for this tab.
  * Every API call carries it as a Bearer token. Recorded content is only ever handed to
- * rrweb-player, which replays it in a sandboxed iframe without scripts.
+ * rrweb-player, which replays it in a sandboxed iframe without scripts, or written as text
+ * (textContent, never HTML) in the context panel: errors, console messages, network requests and
+ * frustration signals (custom events veil:error, veil:console, veil:network, veil:frustration),
+ * each a button that jumps the replay to its moment, errors and frustration also marked on a
+ * timeline under the player.
  */
 (function () {
   "use strict";
@@ -22,6 +26,8 @@
     history.replaceState(null, "", location.pathname + (params.toString() ? "#" + params.toString() : ""));
   }
   var wanted = params.get("session");
+  var CONTEXT_TAGS = { "veil:error": "error", "veil:console": "console", "veil:network": "network", "veil:frustration": "frustration" };
+  var channel = "";
   var current = null;
   var player = null;
 
@@ -60,6 +66,10 @@
       cell(row, String(s.views || s.pages));
       cell(row, String(s.events));
       cell(row, String(s.bytes));
+      cell(row, String(s.errors || 0));
+      if (s.errors) row.lastChild.className = "flag";
+      cell(row, String(s.frustrations || 0));
+      if (s.frustrations) row.lastChild.className = "flag";
       cell(row, s.session.slice(0, 12) + "…", true);
       row.addEventListener("click", function () {
         play(s.session);
@@ -80,22 +90,165 @@
       if (player && player.$destroy) player.$destroy();
       document.getElementById("playing").textContent = "Replay of " + session.slice(0, 12) + "…";
       var Player = window.rrwebPlayer.Player || window.rrwebPlayer.default;
+      var width = Math.min(1000, window.innerWidth - 64);
+      document.getElementById("marks").style.width = width + "px";
       player = new Player({
         target: target,
         props: {
           events: events,
-          width: Math.min(1000, window.innerWidth - 64),
+          width: width,
           height: 560,
           autoPlay: true,
           insertStyleRules: [PLACEHOLDER_RULE],
         },
       });
-      window.veilViewer = { player: player, session: session, events: events.length };
+      var entries = contextEntries(events);
+      window.veilViewer = { player: player, session: session, events: events.length, context: entries };
+      renderContext(entries);
     });
   }
 
+  // -- context: errors, console, network, frustration ---------------------------------------
+  function text(value) {
+    return value === undefined || value === null ? "" : String(value);
+  }
+
+  function bytes(n) {
+    return typeof n === "number" ? (n < 1024 ? n + " B" : (n / 1024).toFixed(1) + " kB") : "?";
+  }
+
+  // One line of text and, for some, details (frames, headers, bodies): all recorded text, masked upstream.
+  function describe(kind, p) {
+    if (kind === "error") {
+      return {
+        css: "error", label: p.kind === "capture" ? "capture" : "error",
+        line: (p.kind === "capture" ? "Veil.capture: " : text(p.type) + ": ") + text(p.message) + (p.kind === "unhandledrejection" ? " (unhandled rejection)" : "") + (p.suppressed ? " (" + p.suppressed + " more before it left out)" : ""),
+        details: (p.frames || []).map(function (f) { return "at " + text(f.fn) + " (" + text(f.file) + ":" + text(f.line) + ":" + text(f.col) + ")"; }),
+      };
+    }
+    if (kind === "console") return { css: "console", label: text(p.level), line: text(p.message), details: [] };
+    if (kind === "network") {
+      var details = [];
+      ["requestHeaders", "responseHeaders"].forEach(function (key) {
+        if (p[key] && typeof p[key] === "object") {
+          Object.keys(p[key]).forEach(function (name) { details.push(key.replace("Headers", "") + " header " + name + ": " + text(p[key][name])); });
+        }
+      });
+      ["requestBody", "responseBody"].forEach(function (key) {
+        if (p[key] !== undefined) details.push(key.replace("Body", "") + " body: " + (typeof p[key] === "string" ? p[key] : JSON.stringify(p[key], null, 2)));
+      });
+      return {
+        css: "network" + (!p.status || p.status >= 400 ? " failed" : ""), label: text(p.initiator) || "request",
+        line: text(p.method) + " " + text(p.url) + " → " + (p.status ? p.status : "failed") + " · " + Math.round(p.durationMs || 0) + " ms · ↑" + bytes(p.requestBytes) + " ↓" + bytes(p.responseBytes),
+        details: details,
+      };
+    }
+    var names = { rage: "rage click", dead: "dead click", error: "error click" };
+    return {
+      css: "frustration " + (p.kind === "error" ? "error-click" : text(p.kind)), label: names[p.kind] || "frustration",
+      line: (names[p.kind] || text(p.kind)) + (p.clicks ? " ×" + p.clicks : "") + " on node " + text(p.id) + (p.x !== null && p.x !== undefined ? " at " + p.x + "," + p.y : ""),
+      details: [],
+    };
+  }
+
+  function contextEntries(events) {
+    var start = events.reduce(function (min, e) { return Math.min(min, e.timestamp); }, Infinity);
+    var out = [];
+    events.forEach(function (e) {
+      var kind = e.type === 5 && e.data ? CONTEXT_TAGS[e.data.tag] : undefined;
+      if (!kind || !e.data.payload || typeof e.data.payload !== "object") return;
+      var d = describe(kind, e.data.payload);
+      d.channel = kind;
+      d.at = Math.max(0, e.timestamp - start);
+      d.mark = kind === "error" || kind === "frustration" ? (kind === "error" ? "error" : (e.data.payload.kind === "error" ? "error-click" : text(e.data.payload.kind))) : "";
+      out.push(d);
+    });
+    return out.sort(function (a, b) { return a.at - b.at; });
+  }
+
+  function clock(ms) {
+    var s = Math.floor(ms / 1000);
+    return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0") + "." + String(Math.floor(ms % 1000 / 100));
+  }
+
+  function jump(at) {
+    if (!player) return;
+    player.goto(at, false);
+    if (window.veilViewer) window.veilViewer.jumpedTo = at;
+  }
+
+  function renderContext(entries) {
+    var list = document.getElementById("context");
+    var marks = document.getElementById("marks");
+    list.textContent = "";
+    marks.textContent = "";
+    document.getElementById("context-panel").hidden = entries.length === 0;
+    var total = player && player.getMetaData ? player.getMetaData().totalTime : 0;
+    entries.forEach(function (entry) {
+      var li = document.createElement("li");
+      li.className = "entry " + entry.css;
+      li.dataset.channel = entry.channel;
+      li.hidden = channel !== "" && channel !== entry.channel;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "jump";
+      var at = document.createElement("span");
+      at.className = "at";
+      at.textContent = clock(entry.at);
+      var badge = document.createElement("span");
+      badge.className = "channel";
+      badge.textContent = entry.label;
+      var line = document.createElement("span");
+      line.className = "line";
+      line.textContent = entry.line;
+      button.append(at, badge, line);
+      button.addEventListener("click", function () { jump(entry.at); });
+      li.appendChild(button);
+      if (entry.details.length) {
+        var details = document.createElement("details");
+        var summary = document.createElement("summary");
+        summary.textContent = entry.channel === "error" ? "stack" : "details";
+        var pre = document.createElement("pre");
+        pre.textContent = entry.details.join("\n");
+        details.append(summary, pre);
+        li.appendChild(details);
+      }
+      list.appendChild(li);
+      if (entry.mark && total > 0) {
+        var mark = document.createElement("button");
+        mark.type = "button";
+        mark.className = "mark " + entry.mark;
+        mark.title = clock(entry.at) + " " + entry.line;
+        mark.style.left = Math.min(100, entry.at / total * 100) + "%";
+        mark.addEventListener("click", function () { jump(entry.at); });
+        marks.appendChild(mark);
+      }
+    });
+  }
+
+  document.querySelectorAll("#channels button").forEach(function (button) {
+    button.addEventListener("click", function () {
+      channel = button.dataset.channel;
+      document.querySelectorAll("#channels button").forEach(function (b) { b.className = b === button ? "on" : ""; });
+      document.querySelectorAll("#context li").forEach(function (li) { li.hidden = channel !== "" && channel !== li.dataset.channel; });
+    });
+  });
+
+  function listPath() {
+    var query = [];
+    if (document.getElementById("only-errors").checked) query.push("errors=1");
+    if (document.getElementById("only-frustrations").checked) query.push("frustrations=1");
+    return "/v1/sessions" + (query.length ? "?" + query.join("&") : "");
+  }
+
+  ["only-errors", "only-frustrations"].forEach(function (id) {
+    document.getElementById(id).addEventListener("change", function () {
+      refresh().catch(function () {});
+    });
+  });
+
   function refresh() {
-    return api("/v1/sessions").then(renderSessions);
+    return api(listPath()).then(renderSessions);
   }
 
   function open() {
