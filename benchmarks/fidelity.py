@@ -212,7 +212,8 @@ def compare(comparer: Any, original: bytes, replayed: bytes) -> dict[str, Any]:
 
 def event_kinds(events: list[dict[str, Any]]) -> dict[str, int]:
     """How many events of each kind: full snapshots, and incremental ones by rrweb source."""
-    names = {0: "mutation", 5: "input", 8: "stylesheet-rule", 13: "style-declaration", 15: "adopted-stylesheet"}
+    names = {0: "mutation", 1: "mouse-move", 2: "mouse-interaction", 3: "scroll", 4: "viewport-resize", 5: "input",
+             8: "stylesheet-rule", 13: "style-declaration", 15: "adopted-stylesheet"}
     kinds: Counter[str] = Counter()
     for event in events:
         if event.get("type") == 2:

@@ -1,6 +1,7 @@
 // A data grid: Tabulator 6 (virtual-DOM renderer, widths and heights as inline styles, progress
 // and star formatters drawing with styles and SVG). change() sorts, edits a cell's data, adds a
-// row and selects one after recording started: rows re-rendered and re-ordered.
+// row, selects two and scrolls the grid's body after recording started: rows re-rendered,
+// re-ordered, and the scroll position of an element other than the document.
 import { TabulatorFull as Tabulator } from "tabulator-tables";
 import "tabulator-tables/dist/css/tabulator.min.css";
 import { expose, h, withTimeout } from "./common.js";
@@ -41,6 +42,7 @@ async function change() {
   await table.updateData([{ id: 3, progress: 95, rating: 5 }]);
   await table.addRow({ id: 99, name: "Added while recording", city: "Zurich", progress: 64, rating: 4, active: true }, true);
   table.selectRow([2, 5]);
+  await table.scrollToRow(9, "top", true);
 }
 
 expose(build, change);
