@@ -122,6 +122,8 @@ def build_pages(out: Path, names: list[str]) -> None:
 
 
 def new_context(browser: Any) -> Any:
+    # Headless Chromium draws no scrollbars, so the original and the replay (whose iframe rrweb
+    # makes scrolling="no") show the same area; one device pixel per CSS pixel in both.
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1, reduced_motion="reduce", color_scheme="light")
     context.set_default_timeout(WAIT_MS)
     return context
