@@ -35,7 +35,10 @@ def test_vendored_rrweb_snapshot_is_unmodified():
 def test_package_json_pins_exact_versions():
     package = json.loads((ROOT / "package.json").read_text())
     assert package["dependencies"] == {"pyodide": "314.0.7", "rrweb-snapshot": "2.2.2"}
-    assert package["devDependencies"] == {"esbuild": "0.28.2", "rrweb": "2.2.2", "rrweb-player": "2.1.6", "typescript": "7.0.2"}
+    assert package["devDependencies"] == {"esbuild": "0.28.2", "rrweb": "2.2.2", "rrweb-player": "2.1.6", "typescript": "7.0.2",
+                                          # the fidelity benchmark's pages (benchmarks/fidelity)
+                                          "@emotion/css": "11.13.5", "@shoelace-style/shoelace": "2.20.1", "flatpickr": "4.6.13",
+                                          "quill": "2.0.3", "tabulator-tables": "6.5.3"}
     assert (ROOT / "package-lock.json").exists()
 
 
