@@ -16,6 +16,7 @@ from typing import Any
 from collections.abc import Mapping
 
 from . import interactions
+from .cssom import StyleSheets
 from .config import Config
 from .contract import ACTION_TAG, KEY_TAG, LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY, NAVIGATION_TAG
 from .gate import is_excluded
@@ -129,12 +130,14 @@ class EventMasker:
             source: interactions.PointerThinner(config.mouse_move_sample_ms)
             for source in (Source.MOUSE_MOVE, Source.TOUCH_MOVE, Source.DRAG)
         }
+        self.styles = StyleSheets(config.scrub_patterns)  # CSSOM: sources 8, 13, 15 (cssom)
 
     def reset(self) -> None:
         self.table.clear(forget_secrets=True)
         self.has_snapshot = False
         self._assembler = None
         self._snapshot_broken = False
+        self.styles.reset()
 
     @property
     def scrub(self) -> bool:
@@ -212,6 +215,7 @@ class EventMasker:
         self._assembler = None
         self.has_snapshot = False
         self.table.clear()
+        self.styles.reset()
         node = _map(data.get("node"))
         if node.get("type") != NodeType.DOCUMENT:
             raise Rejected("full snapshot root is not a document")
@@ -237,6 +241,7 @@ class EventMasker:
             self.table.clear()
             self.has_snapshot = False
             self._snapshot_broken = False
+            self.styles.reset()
             self._assembler = SnapshotAssembler(self.config.default_privacy, self.table, self.scrub)
         assembler = self._assembler
         done = data.get("done") is True
@@ -307,6 +312,8 @@ class EventMasker:
             if node_id == -1:
                 return None  # scrolling inside a block: the replay has nothing to scroll
             return {"source": int(source), "id": node_id, "x": _num(data.get("x")), "y": _num(data.get("y"))}
+        if source in (Source.STYLE_SHEET_RULE, Source.STYLE_DECLARATION, Source.ADOPTED_STYLE_SHEET):
+            return self.styles.mask(data, self.table)
         if source == Source.VIEWPORT_RESIZE:
             return {"source": int(source), "width": _num(data.get("width")), "height": _num(data.get("height"))}
         raise Rejected(f"incremental source {source!r} is not recorded")

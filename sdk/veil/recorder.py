@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import css
 from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS  # noqa: F401 (re-exported for the docs)
 from .config import Config
 from .events import EncodedEvent, EventMasker
@@ -121,6 +122,7 @@ class Recorder:
             if not self.queue.push(payload, coalesce_key=coalesce_key):
                 self.counters.dropped += 1  # too large for any collector to accept
                 continue
+        self.counters.dropped += css.take_failures()  # CSS texts the CSS masker dropped (fail closed)
         if self.queue.pending_bytes >= self.flush_at_bytes:
             actions.append("flush")
         return {"actions": actions, "snapshots": snapshots}
