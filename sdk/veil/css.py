@@ -1,7 +1,8 @@
 """The one CSS text masker: every CSS that leaves the page goes through here.
 
 Rules: CSS is parsed with tinycss2 (a CSS Syntax Level 3 tokenizer and parser), rewritten token by
-token and serialized again by tinycss2; it is never matched with regular expressions. Used for
+token and serialized again by tinycss2 (or, when nothing in it had to change, returned as it was
+written); it is never matched with regular expressions. Used for
 stylesheets (a ``<style>``'s or ``<link>``'s ``_cssText``, a ``<style>``'s text, a rule inserted by
 ``insertRule``, the text of ``replace``/``replaceSync``), ``style`` attributes, and property values
 set by ``setProperty``.
@@ -81,6 +82,9 @@ class _Rewriter:
 
     def __init__(self, level: Level, scrub: bool) -> None:
         self.text = _text_policy(level, scrub)
+        # Whether anything was rewritten or left out: if not, the original text is returned as it
+        # was (what tinycss2 skips without a node, CDO/CDC and stray semicolons, carries no text).
+        self.changed = False
 
     def tokens(self, tokens: Iterable[ast.Node], strings: Policy) -> list[ast.Node]:
         """Component values with URLs scrubbed and strings through ``strings``."""
@@ -90,13 +94,22 @@ class _Rewriter:
             if kind == "comment":
                 if isinstance(token, ast.Comment) and token.value == RR_SPLIT:
                     out.append(token)
+                else:
+                    self.changed = True
             elif kind == "error":
                 raise Unparsable(getattr(token, "kind", "error"))
             elif isinstance(token, ast.URLToken):
                 value = scrub_url(token.value)
-                out.append(ast.URLToken(token.source_line, token.source_column, value, f"url({serialize_url(value)})"))
+                if value != token.value:
+                    self.changed = True
+                    token = ast.URLToken(token.source_line, token.source_column, value, f"url({serialize_url(value)})")
+                out.append(token)
             elif isinstance(token, ast.StringToken):
-                out.append(_string(token, strings(token.value)))
+                value = strings(token.value)
+                if value != token.value:
+                    self.changed = True
+                    token = _string(token, value)
+                out.append(token)
             elif isinstance(token, ast.FunctionBlock):
                 inner = scrub_url if token.lower_name in _URL_FUNCTIONS else strings
                 out.append(ast.FunctionBlock(token.source_line, token.source_column, token.name, self.tokens(token.arguments, inner)))
@@ -134,6 +147,8 @@ class _Rewriter:
             elif node.type == "comment":
                 if isinstance(node, ast.Comment) and node.value == RR_SPLIT:
                     out.append(node)
+                else:
+                    self.changed = True
             else:  # a ParseError, or a token where a rule or declaration belongs
                 raise Unparsable(node.type)
         return out
@@ -144,8 +159,6 @@ class _Rewriter:
 
 
 def _string(token: ast.StringToken, value: str) -> ast.StringToken:
-    if value == token.value:
-        return token
     return ast.StringToken(token.source_line, token.source_column, value, f'"{serialize_string_value(value)}"')
 
 
@@ -165,7 +178,7 @@ def _masked(kind: str, css: str, level: Level, scrub: bool) -> str | None:
             nodes = rewriter.nodes(tinycss2.parse_stylesheet(css, skip_comments=False))
         else:
             nodes = rewriter.nodes(tinycss2.parse_blocks_contents(css, skip_comments=False))
-        return tinycss2.serialize(nodes)
+        return tinycss2.serialize(nodes) if rewriter.changed else css
     except Exception:  # noqa: BLE001 - fail closed: CSS that cannot be judged is dropped, never sent raw
         _failures += 1
         return None
@@ -193,8 +206,8 @@ def _property(name: str, value: str, level: Level, scrub: bool) -> str | None:
         return None
     try:
         rewriter = _Rewriter(level, scrub)
-        tokens = tinycss2.parse_component_value_list(value, skip_comments=False)
-        return tinycss2.serialize(rewriter.tokens(tokens, rewriter.declaration_strings(name)))
+        tokens = rewriter.tokens(tinycss2.parse_component_value_list(value, skip_comments=False), rewriter.declaration_strings(name))
+        return tinycss2.serialize(tokens) if rewriter.changed else value
     except Exception:  # noqa: BLE001 - fail closed, as _masked
         _failures += 1
         return None

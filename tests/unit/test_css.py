@@ -102,3 +102,12 @@ def test_style_element_text_goes_through_the_css_masker():
     assert text_for_level('p::before { content: "Ada" }', Level.MASK, "style") == 'p::before { content: "***" ;}'
     assert text_for_level('p { content: "Ada', Level.ALLOW, "style") == ""
     css.take_failures()
+
+
+@pytest.mark.parametrize("level", RECORDED)
+def test_css_with_nothing_to_mask_is_kept_exactly_as_written(level):
+    sheet = "<!-- a{color:red}  .b > c::after{ margin : 0 auto !important ;; font-family: 'Ada Sans' } -->"
+    assert css.mask_stylesheet(sheet, level) == sheet
+    assert css.mask_declarations("color:red;;width : 5px", level) == "color:red;;width : 5px"
+    # A comment alone is a change: it is dropped, and the rest is written by tinycss2.
+    assert css.mask_declarations("color: red /* Ada */", level) == "color: red ;"
