@@ -49,7 +49,7 @@ STDLIB_LIST = ROOT / "stdlib-modules.txt"
 RRWEB_SNAPSHOT_FILE = "rrweb-snapshot.js"
 ENTRY_FILES = ("veil.js", "veil.mjs", "veil.d.ts", "manifest.json")
 # Files a browser loads that compress: they get .br and .gz siblings when that saves >= 10%.
-COMPRESSIBLE = (".js", ".mjs", ".wasm", ".zip", ".json")
+COMPRESSIBLE = (".js", ".mjs", ".wasm", ".zip", ".json", ".whl")
 SIBLINGS = {"br": ".br", "gzip": ".gz"}
 
 
@@ -123,10 +123,12 @@ def build_veil_wheel(out_dir: Path) -> Path:
     files.append((f"{dist_info}/RECORD", ("\n".join(record_lines) + "\n").encode()))
     out_dir.mkdir(parents=True, exist_ok=True)
     wheel = out_dir / name
-    with zipfile.ZipFile(wheel, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    # Entries stored, not deflated (as the stdlib zip): the whole wheel then compresses smaller with
+    # brotli (its .br sibling: 53 KB where per-entry deflate gave 75 KB).
+    with zipfile.ZipFile(wheel, "w", compression=zipfile.ZIP_STORED) as zf:
         for arcname, data in files:
             info = zipfile.ZipInfo(arcname, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16
             zf.writestr(info, data)
     return wheel
