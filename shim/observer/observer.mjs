@@ -21,6 +21,7 @@ import { trackMutations } from "./trackers/mutations.mjs";
 import { navigated } from "./trackers/navigation.mjs";
 import { trackPointer } from "./trackers/pointer.mjs";
 import { trackScroll } from "./trackers/scroll.mjs";
+import { trackShadowRoots } from "./trackers/shadows.mjs";
 import { trackStyles } from "./trackers/styles.mjs";
 import { trackViewport } from "./trackers/viewport.mjs";
 import { cancelWalk, takeFullSnapshot } from "./walk.mjs";
@@ -45,6 +46,7 @@ export function createObserver(options, lib) {
     pointer = trackPointer(ctx);
     teardowns.push(trackInputs(ctx), pointer.teardown, trackActions(ctx), trackKeys(ctx), trackScroll(ctx), trackViewport(ctx));
     teardowns.push(trackStyles(ctx)); // CSSOM: rules, declarations, adopted sheets
+    teardowns.push(trackShadowRoots(ctx)); // shadow roots attached to recorded elements
     return result;
   }
 

@@ -52,7 +52,10 @@ READ_REPLAY = """() => {
   const card = doc.querySelector("x-card");
   const inShadow = card && card.shadowRoot && card.shadowRoot.querySelector("p");
   const late = doc.getElementById("by-late-sheet");
+  const upgraded = doc.getElementById("late-host");
+  const inUpgraded = upgraded && upgraded.shadowRoot && upgraded.shadowRoot.querySelector("p");
   return {
+    upgraded: inUpgraded ? [inUpgraded.textContent, win.getComputedStyle(inUpgraded).color] : null,
     colours,
     shadow: inShadow ? win.getComputedStyle(inShadow).color : null,
     lateBackground: late ? win.getComputedStyle(late).backgroundColor : null,
@@ -99,6 +102,8 @@ def test_no_text_inside_css_leaves_under_mask_and_script_built_styles_replay(pag
     assert shown["colours"] == EXPECTED_COLOURS
     assert shown["shadow"] == "rgb(10, 20, 30)"  # a web component's adopted sheet, in its shadow root
     assert shown["lateBackground"] == "rgb(1, 2, 3)"  # insertRule into an adopted constructed sheet
+    # A recorded element upgraded after the snapshot: its late shadow root and adopted sheet replay.
+    assert shown["upgraded"] == ["******** ****", "rgb(11, 22, 33)"]
     assert shown["before"] == '"*********"' and shown["after"] == '"********"'
 
 
@@ -111,6 +116,7 @@ def test_under_allow_css_strings_are_recorded_and_urls_still_scrubbed(page, serv
     shown = replayed_styles(context, servers, events)
     assert shown["colours"] == EXPECTED_COLOURS
     assert shown["before"] == '"ZQCONTENT"' and shown["after"] == '"ZQINSERT"'
+    assert shown["upgraded"] == ["upgraded late", "rgb(11, 22, 33)"]
 
 
 # Every method and accessor the styles tracker wraps: the browser's own before, wrapped while
@@ -118,7 +124,8 @@ def test_under_allow_css_strings_are_recorded_and_urls_still_scrubbed(page, serv
 WRAPPED = [["CSSStyleSheet", "insertRule"], ["CSSStyleSheet", "deleteRule"], ["CSSStyleSheet", "addRule"],
            ["CSSStyleSheet", "removeRule"], ["CSSStyleSheet", "replace"], ["CSSStyleSheet", "replaceSync"],
            ["CSSGroupingRule", "insertRule"], ["CSSGroupingRule", "deleteRule"], ["CSSStyleDeclaration", "setProperty"],
-           ["CSSStyleDeclaration", "removeProperty"], ["Document", "adoptedStyleSheets"], ["ShadowRoot", "adoptedStyleSheets"]]
+           ["CSSStyleDeclaration", "removeProperty"], ["Document", "adoptedStyleSheets"], ["ShadowRoot", "adoptedStyleSheets"],
+           ["Element", "attachShadow"]]
 PICK = "const pick = ([c, p]) => { const d = Object.getOwnPropertyDescriptor(window[c].prototype, p); return d.set || d.value; };"
 STASH = PICK + " window.__native = %s.map(pick);"
 NATIVE = "w => { " + PICK + " return w.map((x, i) => pick(x) === window.__native[i]); }"
