@@ -167,8 +167,19 @@ STYLESHEET = "stylesheet"  # rules: _cssText, <style> text, insertRule, replace/
 DECLARATIONS = "declarations"  # a style attribute: a block's contents
 
 
-@lru_cache(maxsize=512)
+# Results are cached (pages repeat their style attributes, and every full snapshot inlines the
+# same stylesheets again), in two bounds: many small texts, and a few large ones, so the cache
+# never holds more than a few stylesheets (the worker's memory only grows).
+LARGE_CSS_CHARS = 16 * 1024
+
+
 def _masked(kind: str, css: str, level: Level, scrub: bool) -> str | None:
+    if len(css) > LARGE_CSS_CHARS:
+        return _masked_large(kind, css, level, scrub)
+    return _masked_small(kind, css, level, scrub)
+
+
+def _mask_uncached(kind: str, css: str, level: Level, scrub: bool) -> str | None:
     global _failures
     if level is Level.BLOCK:
         return None
@@ -182,6 +193,10 @@ def _masked(kind: str, css: str, level: Level, scrub: bool) -> str | None:
     except Exception:  # noqa: BLE001 - fail closed: CSS that cannot be judged is dropped, never sent raw
         _failures += 1
         return None
+
+
+_masked_small = lru_cache(maxsize=1024)(_mask_uncached)
+_masked_large = lru_cache(maxsize=8)(_mask_uncached)
 
 
 def mask_stylesheet(css: str, level: Level, scrub: bool = True) -> str | None:
