@@ -23,6 +23,7 @@ from typing import Any
 from collections.abc import Mapping
 
 from . import errors, interactions
+from .cssom import StyleSheets
 from .config import Config
 from .contract import ACTION_TAG, KEY_TAG, LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY, NAVIGATION_TAG
 from .contract import ERROR_TAG
@@ -145,6 +146,7 @@ class EventMasker:
             source: interactions.PointerThinner(config.mouse_move_sample_ms)
             for source in (Source.MOUSE_MOVE, Source.TOUCH_MOVE, Source.DRAG)
         }
+        self.styles = StyleSheets(config.scrub_patterns)  # CSSOM: sources 8, 13, 15 (cssom)
 
     def reset(self) -> None:
         self.table.clear(forget_secrets=True)
@@ -153,6 +155,7 @@ class EventMasker:
         self.has_snapshot = False
         self._assembler = None
         self._snapshot_broken = False
+        self.styles.reset()
 
     @property
     def scrub(self) -> bool:
@@ -237,6 +240,7 @@ class EventMasker:
         self.has_snapshot = False
         self.table.clear()
         self._last_inputs.clear()
+        self.styles.reset()
         node = _map(data.get("node"))
         if node.get("type") != NodeType.DOCUMENT:
             raise Rejected("full snapshot root is not a document")
@@ -263,6 +267,7 @@ class EventMasker:
             self._last_inputs.clear()
             self.has_snapshot = False
             self._snapshot_broken = False
+            self.styles.reset()
             self._assembler = SnapshotAssembler(self.config.default_privacy, self.table, self.scrub, self.echoes)
         assembler = self._assembler
         done = data.get("done") is True
@@ -333,6 +338,8 @@ class EventMasker:
             if node_id == -1:
                 return None  # scrolling inside a block: the replay has nothing to scroll
             return {"source": int(source), "id": node_id, "x": _num(data.get("x")), "y": _num(data.get("y"))}
+        if source in (Source.STYLE_SHEET_RULE, Source.STYLE_DECLARATION, Source.ADOPTED_STYLE_SHEET):
+            return self.styles.mask(data, self.table)
         if source == Source.VIEWPORT_RESIZE:
             return {"source": int(source), "width": _num(data.get("width")), "height": _num(data.get("height"))}
         raise Rejected(f"incremental source {source!r} is not recorded")

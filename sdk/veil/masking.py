@@ -5,7 +5,8 @@ Text under ``mask`` keeps its whitespace and length, every other character becom
 values under ``mask`` and ``mask-user-input`` become a fixed-length mask (length is a leak), and
 forced secrets do so at every level. Attributes are judged by an allowlist: a name Veil does not
 know is treated as content and masked; event handlers and nonces never leave. URLs are always
-scrubbed. A ``block`` node keeps no attribute at all except its placeholder size and the
+scrubbed. CSS text (``style`` attributes, ``_cssText``, a ``<style>``'s text) is handed to the one
+CSS masker, ``css``. A ``block`` node keeps no attribute at all except its placeholder size and the
 ``veil-placeholder`` class. Echoes: given the page view's ``Echoes`` (what the visitor typed where
 it was masked), every text and every content, value or URL attribute recorded in clear has each
 echo of a typed value masked (see ``echo``); structural attributes (class, id, style...) are not
@@ -78,7 +79,10 @@ def _text_rule(level: Level, parent_tag: str | None, scrub: bool, secret: bool) 
     if parent_tag == "script" or level is Level.BLOCK:
         return _nothing
     if parent_tag == "style":
-        return _same
+        # A <style>'s text is a stylesheet: the one CSS masker (css) decides what of it is kept.
+        from . import css  # here, not at the top: css builds on this module's text masker
+
+        return css.stylesheet_masker(level, scrub)
     if parent_tag == "textarea":
         # A textarea's text is its initial value: user input, not static text.
         return partial(input_value_for_level, level=level, secret=secret, scrub=scrub)
@@ -120,6 +124,7 @@ class Rule(Enum):
     CONTENT = "content"  # author content: masked under mask
     USER_INPUT = "user-input"  # what the visitor typed or chose: masked under mask and mask-user-input
     DROP = "drop"  # never recorded
+    CSS = "css"  # CSS text (style, _cssText): through the one CSS masker (css), at every level
 
 
 _KEEP = frozenset(
@@ -151,6 +156,8 @@ _KEEP = frozenset(
 _URL = frozenset("href src action formaction poster cite background data xlink:href manifest longdesc rr_src".split())
 _SRCSET = frozenset({"srcset", "imagesrcset"})
 _DROP = frozenset({"nonce", "rr_dataurl", "ping"})
+# CSS text: a style attribute's declarations, and rrweb-snapshot's inlined stylesheet (_cssText).
+_CSS = frozenset({"style", "_csstext"})
 _FORM_FIELDS = FORM_FIELD_TAGS
 # MEDIA_TAGS (contract): elements whose content is the resource they load; under mask they keep
 # no URL, only their size.
@@ -177,6 +184,8 @@ def _name_rule(tag: str, name: str) -> Rule:
         return Rule.USER_INPUT
     if key == "value":
         return Rule.USER_INPUT if tag in _FORM_FIELDS else Rule.CONTENT
+    if key in _CSS:
+        return Rule.CSS
     if key in _URL:
         return Rule.URL
     if key in _SRCSET:
@@ -266,6 +275,13 @@ def _mask_attribute(
         return None  # the media itself is content: a sized placeholder replaces it
     if value is None:
         return None  # an attribute removal; the caller records it as such
+    if rule is Rule.CSS:
+        from . import css  # here, not at the top: css builds on this module's text masker
+
+        text = value if isinstance(value, str) else str(value)
+        if name.lower() == "style":
+            return css.mask_declarations(text, level, scrub)
+        return css.mask_stylesheet(text, level, scrub)
     if isinstance(value, bool) or (isinstance(value, (int, float)) and rule is Rule.KEEP):
         if rule is Rule.USER_INPUT and (secret or level is not Level.ALLOW):
             return None

@@ -26,6 +26,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from . import css
 from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS
 from .buffer import BUFFER_MAX_CHARS, EventBuffer
 from .config import Config
@@ -146,6 +147,7 @@ class Recorder:
             if self.buffer is not None and kind == EventType.CUSTOM and isinstance(payload, dict) \
                     and payload["data"].get("tag") == ERROR_TAG:
                 actions.extend(a for a in self._release() if a not in actions)
+        self.counters.dropped += css.take_failures()  # CSS texts the CSS masker dropped (fail closed)
         if self.buffer is not None and self.buffer.snapshot_due() and "snapshot" not in actions:
             actions.append("snapshot")
         if self.queue.pending_bytes >= self.flush_at_bytes and "flush" not in actions:

@@ -2,7 +2,7 @@
  * observer/observer.mjs: the DOM observer, assembled from its trackers.
  *
  * Rules: it reads the page and produces raw rrweb-shaped events (full snapshot, mutations, input
- * values, clicks, pointer moves, scroll, viewport, keys, actions, navigation) that go only to the
+ * values, clicks, pointer moves, scroll, viewport, keys, actions, navigation, CSSOM) that go only to the
  * worker through `post`, never to the network. It makes no privacy decision (context.mjs). Each
  * tracker sets itself up and returns its own teardown; stop() runs them all, and nothing a tracker
  * did to the page (listeners, timers, wrapped prototype setters, the MutationObserver) survives it.
@@ -22,6 +22,8 @@ import { trackMutations } from "./trackers/mutations.mjs";
 import { navigated } from "./trackers/navigation.mjs";
 import { trackPointer } from "./trackers/pointer.mjs";
 import { trackScroll } from "./trackers/scroll.mjs";
+import { trackShadowRoots } from "./trackers/shadows.mjs";
+import { trackStyles } from "./trackers/styles.mjs";
 import { trackViewport } from "./trackers/viewport.mjs";
 import { cancelWalk, takeFullSnapshot } from "./walk.mjs";
 
@@ -45,6 +47,8 @@ export function createObserver(options, lib) {
     pointer = trackPointer(ctx);
     teardowns.push(trackInputs(ctx), pointer.teardown, trackActions(ctx), trackKeys(ctx), trackScroll(ctx), trackViewport(ctx));
     teardowns.push(trackErrors(ctx));
+    teardowns.push(trackStyles(ctx)); // CSSOM: rules, declarations, adopted sheets
+    teardowns.push(trackShadowRoots(ctx)); // shadow roots attached to recorded elements
     return result;
   }
 

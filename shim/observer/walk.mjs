@@ -180,6 +180,7 @@ function finishWalk(ctx, w) {
   const fixup = ctx.timed("veil:mutations", () => reconcile(ctx, w, records.filter((r) => inWalkedDocument(r.target))));
   if (fixup) ctx.queue.append(fixup);
   w.held.forEach((event) => ctx.queue.append(event));
+  if (ctx.snapshotTaken) ctx.snapshotTaken(); // trackers/styles.mjs: adopted sheets, sent again after every snapshot
   // Changes inside iframe documents are not part of the walk: they follow their iframe's attach.
   if (deferred.length) processMutations(ctx, deferred);
   ctx.queue.drain();

@@ -115,6 +115,11 @@ def test_veil_wheel_holds_the_core_and_a_valid_record(dist):
     with zipfile.ZipFile(dist / dist_directories(dist)["runtime"] / "python/veil-0.1.0-py3-none-any.whl") as zf:
         names = set(zf.namelist())
         assert {"veil/__init__.py", "veil/bridge.py", "veil/recorder.py", "veil-0.1.0.dist-info/RECORD"} <= names
+        # The CSS masker's tokenizer and parser ride along, unmodified, with their licences.
+        assert {"tinycss2/__init__.py", "tinycss2/tokenizer.py", "tinycss2/LICENSE", "webencodings/__init__.py", "webencodings/LICENSE"} <= names
+        import tinycss2
+
+        assert zf.read("tinycss2/parser.py") == (Path(tinycss2.__file__).parent / "parser.py").read_bytes()
         record = zf.read("veil-0.1.0.dist-info/RECORD").decode()
         for line in record.splitlines():
             name, digest, _ = line.split(",")
