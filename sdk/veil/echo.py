@@ -17,7 +17,10 @@ Rules:
   little, and matching them would mask ordinary words all over the page ("a", "OK", "to"). Three
   keeps short names ("Ada", "Bob") and card security codes. A fragment another one starts with is
   not kept twice: typing on ("zqty", "zqtyp", "zqtyped") keeps the longest, and a fragment that a
-  typed one begins with, by half or more, is not kept again (deleting back).
+  typed one begins with, by half or more, is not kept again (deleting back). A typed fragment that a
+  longer typed value overtakes by more than double (input events coalesce: "zqt", then "zqtyped")
+  is kept, but matches only where a word ends after it, so it never masks the head of another
+  word ("ZQTEXTCHANGE").
 - Bounded: at most ``MAX_FRAGMENTS`` fragments and ``MAX_CHARS`` characters; past the bound the
   oldest fragments are forgotten first, and counted (``forgotten``), never silently.
 - Matching is case-insensitive (lower-cased character by character, so offsets stay aligned). An
@@ -79,6 +82,7 @@ class Echoes:
         self.forgotten = 0  # fragments dropped at the bound
         self.generation = 0  # changes whenever the memory does: caches of masked output key on it
         self._compiled: tuple[re.Pattern[str], dict[str, list[tuple[str, bool]]]] | None = None
+        self._partial: set[str] = set()  # typed fragments overtaken by a longer value: word echoes only
 
     def __bool__(self) -> bool:
         return bool(self._fragments)
@@ -105,14 +109,21 @@ class Echoes:
         if any(flag and old.startswith(fragment) and 2 * len(fragment) >= len(old) for old, flag in known.items()):
             return  # deleting back: its echoes are a prefix of what is kept already
         if typed:
-            for old in [old for old, flag in known.items() if flag and fragment.startswith(old) and 2 * len(old) >= len(fragment)]:
-                del known[old]  # typing on: the new value's prefixes match it
-                self._chars -= len(old)
+            for old in [old for old, flag in known.items() if flag and fragment.startswith(old)]:
+                if 2 * len(old) >= len(fragment):
+                    del known[old]  # typing on: the new value's prefixes match it
+                    self._chars -= len(old)
+                    self._partial.discard(old)
+                else:
+                    # A value typed so far, overtaken (input events coalesce): its echoes are whole
+                    # words ("Add zqt…"), never the head of another word ("ZQTEXTCHANGE").
+                    self._partial.add(old)
         known[fragment] = typed
         self._chars += len(fragment)
         while len(known) > MAX_FRAGMENTS or self._chars > MAX_CHARS:
             oldest = next(iter(known))
             del known[oldest]
+            self._partial.discard(oldest)
             self._chars -= len(oldest)
             self.forgotten += 1
         self._changed()
@@ -140,7 +151,7 @@ class Echoes:
         match = pattern.search(folded)
         while match is not None:
             start = match.start()
-            length = max(_echo_length(folded, start, fragment, typed) for fragment, typed in heads[match.group()])
+            length = max(_echo_length(folded, start, fragment, typed, fragment in self._partial) for fragment, typed in heads[match.group()])
             if length:
                 spans.append((start, start + length))
             match = pattern.search(folded, start + 1)  # heads may overlap: look again one further on
@@ -155,10 +166,14 @@ class Echoes:
         return "".join(out)
 
 
-def _echo_length(text: str, start: int, fragment: str, typed: bool) -> int:
-    """How long the echo of ``fragment`` at ``start`` is (see the module's rules); 0 for none."""
+def _echo_length(text: str, start: int, fragment: str, typed: bool, partial: bool = False) -> int:
+    """How long the echo of ``fragment`` at ``start`` is (see the module's rules); 0 for none.
+    ``partial``: a value typed so far that a longer one overtook; it is an echo only as whole words."""
     length = _common_prefix(text, start, fragment)
     if length == len(fragment):
+        end = start + length
+        if partial and end < len(text) and text[end].isalnum():
+            return 0
         return length
     if not typed:
         return 0

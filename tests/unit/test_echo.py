@@ -281,3 +281,14 @@ def test_only_the_whole_of_a_value_a_script_set_is_an_echo_not_its_prefixes():
 
 def test_the_echo_mask_is_the_fixed_length_field_mask():
     assert ECHO_MASK == MASKED_VALUE
+
+
+def test_a_value_typed_so_far_that_input_events_skipped_past_masks_whole_words_only():
+    # Coalesced input events: "zqt", then at once "zqtyped". The short value is still an echo
+    # as a word ("Add zqt…"), but it must not eat the head of other words on the page.
+    memory = Echoes()
+    memory.remember("zqt")
+    memory.remember("zqtyped")
+    assert memory.mask("Add ZQT…") == f"Add {ECHO_MASK}…"
+    assert memory.mask("ZQTEXTCHANGE") == "ZQTEXTCHANGE"
+    assert memory.mask("Hello zqtyped") == f"Hello {ECHO_MASK}"
