@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Mapping
 
-from . import interactions
+from . import console, interactions, network
 from .config import Config
 from .contract import ACTION_TAG, KEY_TAG, LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY, NAVIGATION_TAG
+from .contract import CONSOLE_TAG, NETWORK_TAG
 from .gate import is_excluded
 from .levels import Level, element_overrides, is_editable, is_forced_secret, most_restrictive, resolve_level
 from .masking import input_value_for_level, mask_attribute, text_for_level
@@ -203,6 +204,10 @@ class EventMasker:
             masked = interactions.keystroke(payload, self.table)
         elif tag == ACTION_TAG:
             masked = interactions.action(payload, self.table, self.scrub)
+        elif tag == NETWORK_TAG:
+            masked = network.mask_network(payload, self.config)
+        elif tag == CONSOLE_TAG:
+            masked = console.mask_console(payload, self.config)
         else:
             raise Rejected(f"custom event {tag!r} is not recorded")
         return None if masked is None else {"tag": tag, "payload": masked}

@@ -2,7 +2,8 @@
  * observer/observer.mjs: the DOM observer, assembled from its trackers.
  *
  * Rules: it reads the page and produces raw rrweb-shaped events (full snapshot, mutations, input
- * values, clicks, pointer moves, scroll, viewport, keys, actions, navigation) that go only to the
+ * values, clicks, pointer moves, scroll, viewport, keys, actions, navigation, and the page's
+ * network requests and opted-in console calls) that go only to the
  * worker through `post`, never to the network. It makes no privacy decision (context.mjs). Each
  * tracker sets itself up and returns its own teardown; stop() runs them all, and nothing a tracker
  * did to the page (listeners, timers, wrapped prototype setters, the MutationObserver) survives it.
@@ -15,10 +16,12 @@ import { createContext } from "./context.mjs";
 import { runAll } from "./listen.mjs";
 import { createQueue } from "./queue.mjs";
 import { trackActions } from "./trackers/actions.mjs";
+import { trackConsole } from "./trackers/console.mjs";
 import { trackInputs } from "./trackers/inputs.mjs";
 import { trackKeys } from "./trackers/keys.mjs";
 import { trackMutations } from "./trackers/mutations.mjs";
 import { navigated } from "./trackers/navigation.mjs";
+import { trackNetwork } from "./trackers/network.mjs";
 import { trackPointer } from "./trackers/pointer.mjs";
 import { trackScroll } from "./trackers/scroll.mjs";
 import { trackViewport } from "./trackers/viewport.mjs";
@@ -43,6 +46,9 @@ export function createObserver(options, lib) {
     const result = takeFullSnapshot(ctx);
     pointer = trackPointer(ctx);
     teardowns.push(trackInputs(ctx), pointer.teardown, trackActions(ctx), trackKeys(ctx), trackScroll(ctx), trackViewport(ctx));
+    // Context channels: network metadata unless `network: false`, console levels only when opted in.
+    if (options.network) teardowns.push(trackNetwork(ctx, options.network));
+    if (options.console && options.console.length) teardowns.push(trackConsole(ctx, options.console));
     return result;
   }
 

@@ -73,4 +73,5 @@ def test_config_keys_are_the_pinned_public_names():
         "endpoint", "clientToken", "consent", "defaultPrivacy", "allowSelectors", "maskSelectors",
         "blockSelectors", "excludeUrls", "sampleRate", "respectDoNotTrack", "scrubPatterns", "mouseMoveSampleMs",
         "persistConsent", "beforeSend", "tcfPurposes", "maxQueueBytes", "requestTimeoutMs", "debug",
+        "network", "console", "networkDetailUrls", "networkHeaders", "networkBodyMaxBytes",
     }
