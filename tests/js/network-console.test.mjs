@@ -47,6 +47,11 @@ globalThis.XMLHttpRequest = /** @type {any} */ (FakeXhr);
 
 const OPTIONS = { ownUrls: ["https://collect.example/v1/batches", "https://shop.example/static/veil/"] };
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+// Until ``ready()`` holds, for at most ``ms`` (the tracker finishes its work in later tasks).
+async function until(ready, ms = 3000) {
+  const end = Date.now() + ms;
+  while (!ready() && Date.now() < end) await wait(10);
+}
 
 test("the fetch wrapper returns the page's very promise and restores the original on teardown", async () => {
   const answer = new Response('{"ok":true}', { status: 201, headers: { "content-type": "application/json" } });
@@ -59,8 +64,12 @@ test("the fetch wrapper returns the page's very promise and restores the origina
   globalThis.fetch = original;
   // The browser's resource timing entry for the request gives its duration and size.
   const realEntries = performance.getEntriesByName;
-  const entry = { initiatorType: "fetch", startTime: performance.now(), responseEnd: performance.now() + 12, encodedBodySize: 11 };
-  performance.getEntriesByName = (name, type) => (name === "https://shop.example/api/orders?token=t" && type === "resource" ? [entry] : []);
+  let entry = null; // it starts after the call, as a browser's does
+  performance.getEntriesByName = (name, type) => {
+    if (name !== "https://shop.example/api/orders?token=t" || type !== "resource") return [];
+    entry = entry || { initiatorType: "fetch", startTime: performance.now(), responseEnd: performance.now() + 12, encodedBodySize: 11 };
+    return [entry];
+  };
   const ctx = fakeCtx();
   const teardown = trackNetwork(ctx, OPTIONS);
   assert.notEqual(globalThis.fetch, original);
@@ -70,7 +79,7 @@ test("the fetch wrapper returns the page's very promise and restores the origina
   assert.deepEqual(calls[0][1], ["/api/orders?token=t", init], "the same arguments");
   assert.equal(await returned, answer);
   assert.equal(await answer.text(), '{"ok":true}', "the page's body is intact");
-  await wait(20);
+  await until(() => ctx.events.length > 0);
   performance.getEntriesByName = realEntries;
   assert.deepEqual(ctx.errors, []);
   const sent = ctx.events.filter((e) => e.data.tag === NETWORK_TAG).map((e) => e.data.payload);
@@ -94,7 +103,7 @@ test("a failing fetch rejects with the page's own error, and a synchronous throw
   const ctx = fakeCtx();
   const teardown = trackNetwork(ctx, OPTIONS);
   await assert.rejects(globalThis.fetch("/api/x"), (err) => err === failure);
-  await wait(20);
+  await until(() => ctx.events.length > 0);
   assert.equal(ctx.events[0].data.payload.status, 0);
   teardown();
 
