@@ -208,3 +208,15 @@ test("a console call whose arguments cannot be serialized still prints and is no
   teardown();
   console.error = original;
 });
+
+test("a browser without fetch or XMLHttpRequest is left alone", () => {
+  const [savedFetch, savedXhr] = [globalThis.fetch, globalThis.XMLHttpRequest];
+  globalThis.fetch = undefined;
+  globalThis.XMLHttpRequest = undefined;
+  const ctx = fakeCtx();
+  const teardown = trackNetwork(ctx, OPTIONS);
+  assert.equal(globalThis.fetch, undefined);
+  teardown();
+  assert.deepEqual(ctx.errors, []);
+  [globalThis.fetch, globalThis.XMLHttpRequest] = [savedFetch, savedXhr];
+});

@@ -98,6 +98,10 @@ export function trackNetwork(ctx, options) {
   }
 
   // ---- fetch ----------------------------------------------------------------------------------
+  // A browser without fetch or XHR (or a page that replaced one with a non-function) is left alone.
+  const hasFetch = typeof window.fetch === "function";
+  const hasXhr = typeof XMLHttpRequest === "function" && XMLHttpRequest.prototype &&
+    ["open", "setRequestHeader", "send"].every((name) => typeof XMLHttpRequest.prototype[name] === "function");
   const originalFetch = window.fetch;
   function fetch(input, init) {
     const started = performance.now();
@@ -105,7 +109,7 @@ export function trackNetwork(ctx, options) {
     if (live.on) watchFetch(started, result, input, init);
     return result;
   }
-  Object.defineProperty(fetch, "length", { value: originalFetch.length });
+  if (hasFetch) Object.defineProperty(fetch, "length", { value: originalFetch.length });
 
   const watchFetch = ctx.guard((started, result, input, init) => {
     const request = typeof Request !== "undefined" && input instanceof Request ? input : null;
@@ -115,7 +119,7 @@ export function trackNetwork(ctx, options) {
     const body = init && init.body !== undefined ? init.body : null;
     const rec = {
       initiator: "fetch",
-      method: String((init && init.method) || (request && request.method) || "GET").toUpperCase(),
+      method: methodOf(init, request),
       url,
       started,
       status: 0,
@@ -204,7 +208,7 @@ export function trackNetwork(ctx, options) {
   }
 
   // ---- XMLHttpRequest ---------------------------------------------------------------------------
-  const proto = XMLHttpRequest.prototype;
+  const proto = hasXhr ? XMLHttpRequest.prototype : {};
   const originals = { open: proto.open, setRequestHeader: proto.setRequestHeader, send: proto.send };
   const xhrs = new WeakMap(); // xhr -> the record of its current open()
 
@@ -238,16 +242,18 @@ export function trackNetwork(ctx, options) {
       }
     },
   };
-  Object.keys(wrappers).forEach((name) => {
-    Object.defineProperty(wrappers[name], "length", { value: originals[name].length });
-  });
+  if (hasXhr) {
+    Object.keys(wrappers).forEach((name) => {
+      Object.defineProperty(wrappers[name], "length", { value: originals[name].length });
+    });
+  }
 
   const noteOpen = ctx.guard((xhr, method, url) => {
     forget(xhr); // open() ends whatever this object was doing: that request is not coming back
     xhrs.delete(xhr);
     const absolute = typeof url === "string" || url instanceof URL ? resolve(url) : null;
     if (!absolute || isOwn(absolute)) return;
-    xhrs.set(xhr, { initiator: "xhr", method: String(method).toUpperCase(), url: absolute, detail: isDetail(absolute), headers: {} });
+    xhrs.set(xhr, { initiator: "xhr", method: typeof method === "string" ? method.toUpperCase() : "OTHER", url: absolute, detail: isDetail(absolute), headers: {} });
   });
 
   const noteHeader = ctx.guard((xhr, name, value) => {
@@ -292,10 +298,12 @@ export function trackNetwork(ctx, options) {
     }, 0);
   }
 
-  window.fetch = fetch;
-  Object.keys(wrappers).forEach((name) => {
-    proto[name] = wrappers[name];
-  });
+  if (hasFetch) window.fetch = fetch;
+  if (hasXhr) {
+    Object.keys(wrappers).forEach((name) => {
+      proto[name] = wrappers[name];
+    });
+  }
 
   return function teardown() {
     live.on = false;
@@ -340,6 +348,12 @@ function resolve(input) {
     return null;
   }
   return null;
+}
+
+// The method as a string (an object's toString is page code, and fetch ran it already).
+function methodOf(init, request) {
+  const method = init && init.method !== undefined ? init.method : request ? request.method : "GET";
+  return typeof method === "string" ? method.toUpperCase() : "OTHER";
 }
 
 function bare(url) {
