@@ -109,7 +109,10 @@ def test_configured_channels_record_allow_listed_fields_masked_at_the_default_le
     config = {"console": ["error", "warn"], "networkDetailUrls": ["/api/orders/*", "/api/profile"],
               "networkHeaders": ["content-type", "x-request-id", "cache-control"]}
     assert inject_veil(page, servers, config) == {"recording": True}
-    page.evaluate("() => probe()")
+    result = page.evaluate("() => probe()")
+    # Veil read the bodies from a clone: the page still reads its own in full.
+    assert json.loads(result["fetchText"])["token"] == "zqresptoken"
+    assert json.loads(result["xhr"]["text"]) == {"ssn": "078-05-1120", "plan": "pro"}
     network = flush_until(page, capture, 4)
     wire = capture.wire_text()
     # Body values and console text are masked at `mask`; only the allowed header value leaves.
