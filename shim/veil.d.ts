@@ -54,6 +54,17 @@ export interface VeilConfig {
   errorSampleRate?: number;
   /** On error only: how much is kept before the trigger, 5-600 seconds (default 60). */
   bufferSeconds?: number;
+  /** Record the metadata of the page's fetch/XHR requests: method, scrubbed URL, status, duration, sizes (default true). */
+  network?: boolean;
+  /** Console levels to record, their messages masked like page text (default [] = none). */
+  console?: Array<"error" | "warn" | "info" | "log" | "debug">;
+  /** Request URLs whose allowed headers and JSON bodies are recorded, masked: path prefixes (with * wildcards) or RegExps (default []). */
+  networkDetailUrls?: Array<string | RegExp>;
+  /** Header names recorded for networkDetailUrls; credentials and names containing token, secret, session, key or auth never are
+   * (default ["content-type", "content-length", "accept", "cache-control"]). */
+  networkHeaders?: string[];
+  /** Largest JSON body recorded for networkDetailUrls, 0-131072 bytes; 0 records no bodies (default 10240). */
+  networkBodyMaxBytes?: number;
 }
 
 export interface CaptureResult {

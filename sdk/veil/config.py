@@ -7,12 +7,15 @@ described by the shim (a RegExp as ``{"regexp": source, "flags": flags}``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
+from .contract import CONSOLE_LEVELS, NETWORK_BODY_MAX_DEFAULT, NETWORK_HEADERS_DEFAULT
 from .levels import Level
+from .network import header_denied
 from .values import is_int, is_number
 
 CONSENT_MODES = ("opt-in", "not-required", "tcf")
@@ -67,6 +70,13 @@ class Config:
     # Of the sessions not recorded from their start, the share buffered until an error (on-error only).
     error_sample_rate: float = 100.0
     buffer_seconds: float = 60.0
+
+    # Context channels (veil.network, veil.console).
+    network: bool = True
+    console: tuple[str, ...] = ()
+    network_detail_urls: tuple[UrlPattern, ...] = ()
+    network_headers: tuple[str, ...] = NETWORK_HEADERS_DEFAULT
+    network_body_max_bytes: int = NETWORK_BODY_MAX_DEFAULT
 
     @property
     def buffered_rate(self) -> float:
@@ -191,6 +201,49 @@ def _token(value: Any) -> str | None:
     return value
 
 
+def _console_levels(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v in CONSOLE_LEVELS for v in value):
+        raise ConfigError("console", "must be an array of console levels to record, each one of "
+                          + ", ".join(f'"{c}"' for c in CONSOLE_LEVELS))
+    return tuple(c for c in CONSOLE_LEVELS if c in value)
+
+
+def _detail_urls(value: Any) -> tuple[UrlPattern, ...]:
+    expected = "must be an array of path strings (with * wildcards) or RegExps"
+    try:
+        patterns = _url_patterns(value)
+    except ConfigError:
+        raise ConfigError("networkDetailUrls", expected) from None
+    for p in patterns:
+        if p.is_regexp:
+            # An allow-list entry Python cannot read would silently record nothing: say so now.
+            try:
+                re.compile(p.pattern)
+            except re.error:
+                raise ConfigError("networkDetailUrls", f"holds a RegExp Python's re cannot read: /{p.pattern}/") from None
+    return patterns
+
+
+# An HTTP header name (RFC 9110 token).
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _header_names(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and _HEADER_NAME.fullmatch(v) for v in value):
+        raise ConfigError("networkHeaders", "must be an array of HTTP header names")
+    denied = [v for v in value if header_denied(v)]
+    if denied:
+        raise ConfigError("networkHeaders", f"lists {denied[0]!r}, which is never recorded (credentials, cookies, "
+                          "and names containing token, secret, session, key or auth)")
+    return tuple(dict.fromkeys(v.lower() for v in value))
+
+
+def _body_max(value: Any) -> int:
+    if not is_int(value) or not 0 <= value <= 131_072:
+        raise ConfigError("networkBodyMaxBytes", "must be an integer number of bytes from 0 (no bodies) to 131072")
+    return value
+
+
 _PARSERS = {
     "endpoint": ("endpoint", _endpoint),
     "clientToken": ("client_token", _token),
@@ -213,6 +266,11 @@ _PARSERS = {
     "recordingMode": ("recording_mode", lambda v: _one_of("recordingMode", v, RECORDING_MODES)),
     "errorSampleRate": ("error_sample_rate", _error_sample_rate),
     "bufferSeconds": ("buffer_seconds", _buffer_seconds),
+    "network": ("network", lambda v: _bool("network", v)),
+    "console": ("console", _console_levels),
+    "networkDetailUrls": ("network_detail_urls", _detail_urls),
+    "networkHeaders": ("network_headers", _header_names),
+    "networkBodyMaxBytes": ("network_body_max_bytes", _body_max),
 }
 
 CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)

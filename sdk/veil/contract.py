@@ -50,6 +50,23 @@ ACTION_NAME_MAX = 100
 ERROR_TAG = "veil:error"
 # Rage, dead and error clicks: made by the core (veil.frustration), never accepted from the shim.
 FRUSTRATION_TAG = "veil:frustration"
+# Context channels (opt-in console, network metadata by default), masked by veil.console and
+# veil.network: console {level, message}; network {initiator, method, url, status, durationMs,
+# requestBytes, responseBytes, requestHeaders?, responseHeaders?, requestBody?, responseBody?}.
+NETWORK_TAG = "veil:network"
+CONSOLE_TAG = "veil:console"
+# The console methods Veil can wrap (the `console` config lists the ones it does).
+CONSOLE_LEVELS: tuple[str, ...] = ("error", "warn", "info", "log", "debug")
+# A console call's arguments are serialized by the shim to at most this many characters, objects
+# to this depth; the core cuts the message at the same length again.
+CONSOLE_MESSAGE_MAX = 2000
+CONSOLE_DEPTH = 3
+# A request URL longer than this reaches the core as its origin only (it could not be judged cheaply).
+NETWORK_URL_MAX = 4096
+# The header names recorded for detail URLs when `networkHeaders` is not given, and the body cap
+# when `networkBodyMaxBytes` is not given.
+NETWORK_HEADERS_DEFAULT: tuple[str, ...] = ("content-type", "content-length", "accept", "cache-control")
+NETWORK_BODY_MAX_DEFAULT = 10240
 
 # What the shim receives, by its JavaScript name: build.py writes each as a frozen constant.
 SHARED: dict[str, object] = {
@@ -65,6 +82,14 @@ SHARED: dict[str, object] = {
     "NAVIGATION_TAG": NAVIGATION_TAG,
     "ACTION_NAME_MAX": ACTION_NAME_MAX,
     "ERROR_TAG": ERROR_TAG,
+    "NETWORK_TAG": NETWORK_TAG,
+    "CONSOLE_TAG": CONSOLE_TAG,
+    "CONSOLE_LEVELS": CONSOLE_LEVELS,
+    "CONSOLE_MESSAGE_MAX": CONSOLE_MESSAGE_MAX,
+    "CONSOLE_DEPTH": CONSOLE_DEPTH,
+    "NETWORK_URL_MAX": NETWORK_URL_MAX,
+    "NETWORK_HEADERS_DEFAULT": NETWORK_HEADERS_DEFAULT,
+    "NETWORK_BODY_MAX_DEFAULT": NETWORK_BODY_MAX_DEFAULT,
     "EventType": EventType,
     "Source": Source,
     "NodeType": NodeType,

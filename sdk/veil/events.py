@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Mapping
 
-from . import errors, interactions
+from . import console, errors, interactions, network
 from .cssom import StyleSheets
 from .config import Config
 from .contract import ACTION_TAG, KEY_TAG, LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY, NAVIGATION_TAG
-from .contract import ERROR_TAG
+from .contract import CONSOLE_TAG, ERROR_TAG, NETWORK_TAG
 from .echo import Echoes
 from .gate import is_excluded
 from .levels import Level, element_overrides, is_editable, is_forced_secret, most_restrictive, resolve_level
@@ -230,6 +230,10 @@ class EventMasker:
                 masked = errors.mask_error(payload, self.config.default_privacy, self.scrub, self.echoes)
             except ValueError as err:
                 raise Rejected(str(err)) from None
+        elif tag == NETWORK_TAG:
+            masked = network.mask_network(payload, self.config)
+        elif tag == CONSOLE_TAG:
+            masked = console.mask_console(payload, self.config, self.echoes)
         else:
             raise Rejected(f"custom event {tag!r} is not recorded")
         return None if masked is None else {"tag": tag, "payload": masked}

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .contract import ACTION_TAG, ERROR_TAG, FRUSTRATION_TAG, NAVIGATION_TAG
+from .contract import ACTION_TAG, ERROR_TAG, FRUSTRATION_TAG, NAVIGATION_TAG, NETWORK_TAG
 from .rrweb import EventType, Source
 
 RAGE_CLICKS = 3
@@ -31,8 +31,6 @@ RAGE_WINDOW_MS = 1000
 RAGE_RADIUS_PX = 30
 DEAD_WINDOW_MS = 2000
 ERROR_WINDOW_MS = 2000
-# The network channel's tag (veil:network, written by its own module): a request ended.
-_NETWORK_TAG = "veil:network"
 _CLICK = 2  # rrweb's MouseInteractions.Click
 # Incremental sources that show the page reacted to a click.
 _REACTIONS = frozenset({Source.MUTATION, Source.INPUT, Source.SCROLL})
@@ -109,7 +107,7 @@ class FrustrationDetector:
             tag = data.get("tag")
             found = data.get("payload")
             payload: dict[str, Any] = found if isinstance(found, dict) else {}
-            if tag in (NAVIGATION_TAG, _NETWORK_TAG):
+            if tag in (NAVIGATION_TAG, NETWORK_TAG):
                 self._pending = None
             elif tag == ACTION_TAG:
                 last = self._last_click

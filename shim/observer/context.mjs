@@ -23,6 +23,8 @@ const MEDIA = new Set(MEDIA_TAGS);
  * @property {string[]} blockSelectors
  * @property {boolean} [measure] User Timing measures of the observer's work (debug)
  * @property {(err: unknown) => void} onError
+ * @property {import("./trackers/network.mjs").NetworkOptions | null} [network] the network channel (null: off)
+ * @property {string[]} [console] console levels to record
  * @typedef {typeof import("../vendor/rrweb-snapshot/rrweb-snapshot.js")} RrwebSnapshot
  */
 

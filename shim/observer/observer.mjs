@@ -2,7 +2,8 @@
  * observer/observer.mjs: the DOM observer, assembled from its trackers.
  *
  * Rules: it reads the page and produces raw rrweb-shaped events (full snapshot, mutations, input
- * values, clicks, pointer moves, scroll, viewport, keys, actions, navigation, CSSOM) that go only to the
+ * values, clicks, pointer moves, scroll, viewport, keys, actions, navigation, CSSOM, and the page's
+ * network requests and opted-in console calls) that go only to the
  * worker through `post`, never to the network. It makes no privacy decision (context.mjs). Each
  * tracker sets itself up and returns its own teardown; stop() runs them all, and nothing a tracker
  * did to the page (listeners, timers, wrapped prototype setters, the MutationObserver) survives it.
@@ -16,10 +17,12 @@ import { runAll } from "./listen.mjs";
 import { createQueue } from "./queue.mjs";
 import { trackActions } from "./trackers/actions.mjs";
 import { captureReason, trackErrors } from "./trackers/errors.mjs";
+import { trackConsole } from "./trackers/console.mjs";
 import { trackInputs } from "./trackers/inputs.mjs";
 import { trackKeys } from "./trackers/keys.mjs";
 import { trackMutations } from "./trackers/mutations.mjs";
 import { navigated } from "./trackers/navigation.mjs";
+import { trackNetwork } from "./trackers/network.mjs";
 import { trackPointer } from "./trackers/pointer.mjs";
 import { trackScroll } from "./trackers/scroll.mjs";
 import { trackShadowRoots } from "./trackers/shadows.mjs";
@@ -49,6 +52,9 @@ export function createObserver(options, lib) {
     teardowns.push(trackErrors(ctx));
     teardowns.push(trackStyles(ctx)); // CSSOM: rules, declarations, adopted sheets
     teardowns.push(trackShadowRoots(ctx)); // shadow roots attached to recorded elements
+    // Context channels: network metadata unless `network: false`, console levels only when opted in.
+    if (options.network) teardowns.push(trackNetwork(ctx, options.network));
+    if (options.console && options.console.length) teardowns.push(trackConsole(ctx, options.console));
     return result;
   }
 

@@ -134,6 +134,14 @@ export function beginRecording() {
         blockSelectors: state.config.blockSelectors || [],
         measure: state.config.debug === true,
         onError: countingAs("observer"),
+        // Context channels: the core judges and masks again whatever these let through.
+        network: state.config.network === false ? null : {
+          detailUrls: state.config.networkDetailUrls || [],
+          headers: state.config.networkHeaders,
+          bodyMaxBytes: state.config.networkBodyMaxBytes,
+          ownUrls: [String(state.config.endpoint), BASE], // Veil's own requests are never recorded
+        },
+        console: state.config.console || [],
       });
       return state.observer.start();
     }).then(function (result) {

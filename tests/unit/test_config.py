@@ -74,4 +74,5 @@ def test_config_keys_are_the_pinned_public_names():
         "blockSelectors", "excludeUrls", "sampleRate", "respectDoNotTrack", "scrubPatterns", "mouseMoveSampleMs",
         "persistConsent", "beforeSend", "tcfPurposes", "maxQueueBytes", "requestTimeoutMs", "debug",
         "recordingMode", "errorSampleRate", "bufferSeconds",
+        "network", "console", "networkDetailUrls", "networkHeaders", "networkBodyMaxBytes",
     }
