@@ -4,7 +4,9 @@ Rules: the body is read with a hard size limit before anything else; decompressi
 validation (a compiled one-pass scanner vouches for the common batch, the exact Python path
 decides everything else), the PII scrub (defence in depth: anything the browser should have masked and did not is
 masked here and counted) and every storage call run in worker threads behind a bounded limiter, so
-nothing blocks the event loop and ``/healthz`` answers while ingest is saturated. A batch is stored
+nothing blocks the event loop and ``/healthz`` answers while ingest is saturated; the loop, not a
+thread, awaits a batch's commit (group commit: one per writer, shared by every batch queued
+meanwhile), and answers only once it is durable. A batch is stored
 once per (session, view, seq); a session is bound to its writer by a key derived from the server's
 session secret (see ``access.session_key``): the first answer of a session hands it out, every later
 batch must carry it. Storage lock waits are bounded: ``StorageBusy``/``StorageUnavailable`` become
@@ -30,6 +32,7 @@ Routes:
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import hmac
 import json
@@ -71,6 +74,7 @@ from .viewer import viewer_routes
 log = logging.getLogger("veil.collector")
 T = TypeVar("T")
 STREAM_STALL_SECONDS = 30.0  # a reader that takes nothing for this long is dropped
+WRITE_WAIT_SECONDS = 60.0  # a batch whose commit takes longer is answered 503 (its retry: `duplicate`)
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,14 @@ class CollectorSettings:
     max_streams: int = 8  # concurrent session reads
     storage: Storage | None = None  # None: SQLite at db_path through the adapter
     extra_routes: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Committing:
+    """A batch queued for the writer: the answer follows its commit."""
+
+    future: concurrent.futures.Future[AddResult]
+    key: str  # the session key the answer hands out
 
 
 class Busy(Exception):
@@ -286,7 +298,10 @@ def create_app(settings: CollectorSettings) -> Starlette:
             return _error(403, "this needs an admin operator")
         return op
 
-    def bind_and_store(batch: IncomingBatch, given_key: str | None) -> JSONResponse:
+    # The backends' own writer queue (``GroupCommit.submit``), unless the settings brought a storage.
+    submit = getattr(storage, "submit", None) if settings.storage is None else None
+
+    def bind_and_store(batch: IncomingBatch, given_key: str | None) -> JSONResponse | Committing:
         key = session_key(session_secret, batch.session)
         if given_key is not None:
             if not key_matches(session_secret, batch.session, given_key):
@@ -300,16 +315,35 @@ def create_app(settings: CollectorSettings) -> Starlette:
             # travels only inside batch bodies, vouches for it. Any other page view needs the key.
             if batch.view not in storage.views(batch.session):
                 return _error(403, "session key required")
-        result = storage.add(batch)
+        if submit is None:  # a storage given in the settings: its ``add``, waited for in this thread
+            return stored_answer(storage.add(batch), key)
+        return Committing(submit(batch), key)
+
+    def stored_answer(result: AddResult, key: str) -> JSONResponse:
         if result is AddResult.CONFLICT:
             return _error(409, "a different batch is already stored under this (session, view, seq)")
         return JSONResponse({"ok": True, "duplicate": result is AddResult.DUPLICATE, "sessionKey": key})
 
+    async def committed(pending: Committing) -> JSONResponse:
+        """The answer once the batch's transaction committed, awaited on the loop (no thread held, so
+        every request in flight can share one commit)."""
+        try:
+            result = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(pending.future)), WRITE_WAIT_SECONDS)
+        except TimeoutError:
+            raise Busy("the write did not complete in time", 1) from None  # a retry is answered `duplicate`
+        except StorageBusy as err:
+            raise Busy("storage is busy", err.retry_after) from None
+        except StorageUnavailable:
+            log.exception("storage unavailable")
+            raise Busy("storage is unavailable", 5) from None
+        return stored_answer(result, pending.key)
+
     # SQLite keeps its rate buckets in this process's memory: no thread is needed to consult them.
     storage_buckets = getattr(getattr(storage, "backend", storage), "_buckets", None)
 
-    def prepare_and_store(body: bytes, given_key: str | None, rate_key: str | None) -> JSONResponse:
-        """Everything after the body is read, in one worker thread (one hop per request)."""
+    def prepare_and_store(body: bytes, given_key: str | None, rate_key: str | None) -> JSONResponse | Committing:
+        """Everything after the body is read, in one worker thread (one hop per request), up to
+        queueing the batch for the writer; the loop then awaits its commit (``committed``)."""
         if rate_key is not None:
             wait = storage.rate_acquire(rate_key, settings.rate_per_second, settings.rate_burst)
             if wait > 0:
@@ -335,10 +369,12 @@ def create_app(settings: CollectorSettings) -> Starlette:
                 if wait > 0:
                     return _error(429, "too many batches from this client", wait)
                 body = await _read_limited(request, settings.max_body_bytes)
-                return await run(ingest_limiter, prepare_and_store, body, given_key, None)
-            body = await _read_limited(request, settings.max_body_bytes)
-            # One thread hop for the rest: the shared bucket (a database call), prepare, store.
-            return await run(ingest_limiter, prepare_and_store, body, given_key, who.rate_key)
+                answer = await run(ingest_limiter, prepare_and_store, body, given_key, None)
+            else:
+                body = await _read_limited(request, settings.max_body_bytes)
+                # One thread hop for the rest: the shared bucket (a database call), prepare, store.
+                answer = await run(ingest_limiter, prepare_and_store, body, given_key, who.rate_key)
+            return await committed(answer) if isinstance(answer, Committing) else answer
         except InvalidBatch as err:
             return _error(err.status, err.message)
         except ClientDisconnect:
