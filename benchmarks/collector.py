@@ -65,7 +65,7 @@ def serve(kind: str, port: int, database: str, workers: int) -> None:
         return
     from examples.collector.app import CollectorSettings, create_app
 
-    settings = CollectorSettings(db_path=database, client_token=TOKEN, rate_per_second=1e9, rate_burst=10**9, storage_threads=int(os.environ.get("BT", "8")))
+    settings = CollectorSettings(db_path=database, client_token=TOKEN, rate_per_second=1e9, rate_burst=10**9)
     if workers > 1:
         from examples.collector.workers import run
 
@@ -276,6 +276,43 @@ def make_jobs(sessions: int, batches: int, variants: int) -> tuple[list[Job], li
     return with_retries, sorted(len(job[1]) for job in jobs)
 
 
+def profile_stages(jobs: list[Job], limit: int = 400) -> dict[str, float]:
+    """CPU milliseconds per batch of each ingest stage, in this process, on the benchmark's batches
+    (one thread, nothing else running in it): what the server spends beyond the HTTP stack."""
+    import hashlib
+    import zlib
+
+    from examples.collector import scan
+    from examples.collector.app import _exact_batch, prepare_batch
+    from examples.collector.scrub import text_has_candidate
+    from examples.collector.validate import _gunzip_isal, gunzip_limited, parse_batch_with_strings
+
+    bodies = [body for _, body in jobs[:limit]]
+    raws = [gunzip_limited(body, 1 << 24) for body in bodies]
+
+    def zlib_gunzip(body: bytes) -> bytes:
+        return zlib.decompressobj(wbits=31).decompress(body)
+
+    stages = {
+        "gunzip (zlib)": (zlib_gunzip, bodies),
+        "gunzip (ISA-L)": (lambda b: _gunzip_isal(b, 1 << 24), bodies),
+        "scan (compiled, one pass)": (scan.scan, raws),
+        "sha256 (digest)": (lambda r: hashlib.sha256(r).hexdigest(), raws),
+        "exact: parse + strict checks": (parse_batch_with_strings, raws),
+        "exact: PII gate over strings": (lambda p: text_has_candidate(p[5]), [parse_batch_with_strings(r) for r in raws]),
+        "prepare_batch, exact path": (lambda b: _exact_batch(b, gunzip_limited(b, 1 << 24)), bodies),
+        "prepare_batch (as served)": (lambda b: prepare_batch(b, 1 << 24), bodies),
+    }
+    out = {}
+    for name, (fn, items) in stages.items():
+        fn(items[0])
+        start = time.process_time()
+        for item in items:
+            fn(item)
+        out[name] = round((time.process_time() - start) / len(items) * 1000, 3)
+    return out
+
+
 def check_stored(database: str, acknowledged: list[tuple[str, str, int]]) -> str:
     """'yes' when every acknowledged batch is stored and nothing twice, else what went wrong."""
     from examples.collector.storage import Store
@@ -326,6 +363,10 @@ def main() -> None:
           f"concurrency {args.concurrency}, {args.warmup:g} s warm-up + {args.seconds:g} s counted per target, "
           f"{os.cpu_count()} CPUs, load average {load_at_start:.2f}")
 
+    stages = profile_stages(jobs)
+    print("CPU ms per batch, by stage (in process, one thread):")
+    for name, ms in stages.items():
+        print(f"  {name:<32} {ms:>7.3f}")
     targets = args.targets.split(",")
     cluster = None
     if any(t.startswith("pg") for t in targets):
@@ -385,7 +426,7 @@ def main() -> None:
     (ROOT / "benchmarks" / "collector-results.json").write_text(json.dumps(
         {"batches": len(sizes), "sessions": args.sessions * args.variants, "concurrency": args.concurrency,
          "warmup_seconds": args.warmup, "seconds": args.seconds, "cpus": os.cpu_count(),
-         "load_average_at_start": round(load_at_start, 2), "results": results},
+         "load_average_at_start": round(load_at_start, 2), "stage_cpu_ms": stages, "results": results},
         indent=2) + "\n")
 
 
