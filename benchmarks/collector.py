@@ -285,7 +285,7 @@ def profile_stages(jobs: list[Job], limit: int = 400) -> dict[str, float]:
     from examples.collector import scan
     from examples.collector.app import _exact_batch, prepare_batch
     from examples.collector.scrub import text_has_candidate
-    from examples.collector.validate import _gunzip_isal, gunzip_limited, parse_batch_with_strings
+    from examples.collector.validate import gunzip_isal, gunzip_limited, parse_batch_with_strings
 
     bodies = [body for _, body in jobs[:limit]]
     raws = [gunzip_limited(body, 1 << 24) for body in bodies]
@@ -295,7 +295,7 @@ def profile_stages(jobs: list[Job], limit: int = 400) -> dict[str, float]:
 
     stages = {
         "gunzip (zlib)": (zlib_gunzip, bodies),
-        "gunzip (ISA-L)": (lambda b: _gunzip_isal(b, 1 << 24), bodies),
+        "gunzip (ISA-L)": (lambda b: gunzip_isal(b, 1 << 24), bodies),
         "scan (compiled, one pass)": (scan.scan, raws),
         "sha256 (digest)": (lambda r: hashlib.sha256(r).hexdigest(), raws),
         "exact: parse + strict checks": (parse_batch_with_strings, raws),

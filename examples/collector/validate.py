@@ -44,7 +44,7 @@ class InvalidBatch(ValueError):
         self.message = message
 
 
-def _gunzip_isal(body: bytes, max_bytes: int) -> bytes | None:
+def gunzip_isal(body: bytes, max_bytes: int) -> bytes | None:
     """ISA-L's inflate (about 3x zlib's speed, GIL released), or None unless the body is exactly one
     complete gzip member (checksums verified) of at most ``max_bytes``: zlib then decides and words
     the refusal."""
@@ -61,7 +61,7 @@ def _gunzip_isal(body: bytes, max_bytes: int) -> bytes | None:
 def gunzip_limited(body: bytes, max_bytes: int) -> bytes:
     """Decompress one gzip member, refusing (413) output larger than ``max_bytes`` and (400) any byte
     after it."""
-    fast = _gunzip_isal(body, max_bytes)
+    fast = gunzip_isal(body, max_bytes)
     if fast is not None:
         return fast
     decoder = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)

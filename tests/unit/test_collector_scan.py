@@ -206,3 +206,31 @@ def test_whatever_is_vouched_for_the_exact_path_accepts_unchanged(events, seq, r
         choice = rng.random()
         damaged = raw[:at] + (bytes([rng.randrange(256)]) if choice < 0.5 else b"" if choice < 0.75 else raw[at:at + 1]) + raw[at + 1:]
         assert_sound(damaged)
+
+
+def test_keyed_small_batches_are_stored_by_the_fast_path_and_a_leak_still_by_the_exact_one(tmp_path, monkeypatch):
+    from starlette.testclient import TestClient
+
+    from examples.collector import app as app_module
+    from examples.collector.app import CollectorSettings, create_app
+
+    on_loop = []
+    real = app_module.prepare_small_on_loop
+    monkeypatch.setattr(app_module, "prepare_small_on_loop", lambda *a: on_loop.append(real(*a)) or on_loop[-1])
+    client = TestClient(create_app(CollectorSettings(db_path=tmp_path / "c.sqlite3", operator_token="op")))
+
+    def post(seq, text, key=None):
+        body = gzip.compress(raw_batch([event({"source": 5, "text": text})]).replace(b'"seq": 3', b'"seq": %d' % seq))
+        headers = {"Content-Encoding": "gzip", **({"X-Veil-Session-Key": key} if key else {})}
+        return client.post("/v1/batches", content=body, headers=headers)
+
+    key = post(0, "***").json()["sessionKey"]
+    assert on_loop == [], "without its key, a batch is bound in a thread (storage reads)"
+    assert post(1, "** *", key).json()["ok"] and on_loop[-1] is not None
+    assert post(2, "jane@example.com", key).json()["ok"] and on_loop[-1] is None, "a leak: the exact path"
+    assert post(3, "***", "x" * 43).status_code == 403
+    stats = client.get("/v1/stats", headers={"Authorization": "Bearer op"}).json()
+    assert (stats["batches"], stats["piiMasked"]) == (3, 1)
+    events = client.get(f"/v1/sessions/{S}/events", headers={"Authorization": "Bearer op"}).json()
+    texts = [e["data"]["text"] for e in events]
+    assert texts[:2] == ["***", "** *"] and len(texts) == 3 and "jane@example.com" not in texts[2]
