@@ -65,8 +65,9 @@ def _cache_dir() -> Path:
     except OSError:
         fallback = Path(tempfile.gettempdir()) / f"veil-{os.getuid()}"
         fallback.mkdir(exist_ok=True, mode=0o700)
-        if fallback.stat().st_uid != os.getuid():
-            raise OSError(f"{fallback} belongs to someone else") from None
+        info = fallback.stat()
+        if info.st_uid != os.getuid() or info.st_mode & 0o077:
+            raise OSError(f"{fallback} is not private to this user") from None
         return fallback
 
 
