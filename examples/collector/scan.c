@@ -10,8 +10,10 @@
  * a mistake here can only cost speed, never accept what the exact path refuses, if this file stays
  * a strict subset (tests/unit/test_collector_scan.py compares the two on generated batches).
  *
- * No allocation, no recursion beyond MAX_DEPTH + 1 frames, no global state: safe to call from any
- * number of threads at once (Python calls it through ctypes, which releases the GIL).
+ * No allocation, no recursion beyond MAX_DEPTH + 1 frames, and no state but a byte table that
+ * veil_scan_init fills once before the first scan (without it every string runs to the end of the
+ * input: R_SYNTAX, the exact path): safe to call from any number of threads at once (Python calls
+ * it through ctypes, which releases the GIL).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -54,10 +56,9 @@ typedef struct {
 
 /* Byte classes for content strings. */
 enum { C_OTHER, C_SEP, C_DASH, C_DIGIT, C_UPPER, C_LOWER, C_UNDER, C_AT, C_QUOTE, C_BSLASH, C_CTRL, C_HIGH };
-static unsigned char CLS[256];
-static int cls_ready;
+static unsigned char CLS[256]; /* filled once by veil_scan_init, before any scan */
 
-static void init_classes(void) {
+void veil_scan_init(void) {
     for (int c = 0; c < 256; c++) {
         unsigned char k = C_OTHER;
         if (c < 0x20) k = C_CTRL;
@@ -73,7 +74,6 @@ static void init_classes(void) {
         else if (c == '\\') k = C_BSLASH;
         CLS[c] = k;
     }
-    cls_ready = 1; /* idempotent: racing threads write the same bytes */
 }
 
 static int is_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -599,7 +599,6 @@ static int batch(S *s, scan_result *res) {
 
 int veil_scan(const unsigned char *buf, size_t len, const uint32_t *digit_ranges, size_t ndigit_ranges,
               int64_t *tags, int64_t tag_cap, scan_result *res) {
-    if (!cls_ready) init_classes();
     S s = {buf, buf, buf + len, digit_ranges, ndigit_ranges, tags, tag_cap, 0};
     memset(res, 0, sizeof *res);
     int r = batch(&s, res);

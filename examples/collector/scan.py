@@ -88,6 +88,8 @@ def _compile() -> ctypes.CDLL:
             if os.path.exists(partial):
                 os.unlink(partial)
     lib = ctypes.CDLL(str(target))
+    lib.veil_scan_init.restype = None
+    lib.veil_scan_init()  # once, under _lock, before any thread scans
     lib.veil_scan.restype = ctypes.c_int
     lib.veil_scan.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_uint32), ctypes.c_size_t,
                               ctypes.POINTER(ctypes.c_int64), ctypes.c_int64, ctypes.POINTER(_Result)]
