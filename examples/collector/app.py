@@ -2,13 +2,13 @@
 
 Rules: the body is read with a hard size limit before anything else; decompression, strict
 validation (a compiled one-pass scanner vouches for the common batch, the exact Python path
-decides everything else), the PII scrub (defence in depth: anything the browser should have masked and did not is
-masked here and counted) and every storage call run in worker threads behind a bounded limiter, so
-nothing blocks the event loop and ``/healthz`` answers while ingest is saturated (except the fast
-path of a small batch with its session key on SQLite, bounded to well under 2 ms: a thread hop
-costs more); the loop, not a
-thread, awaits a batch's commit (group commit: one per writer, shared by every batch queued
-meanwhile), and answers only once it is durable. A batch is stored
+decides everything else), the PII scrub (defence in depth: anything the browser should have
+masked and did not is masked here and counted) and every storage call run in worker threads
+behind a bounded limiter, so nothing blocks the event loop and ``/healthz`` answers while ingest
+is saturated (except the fast path of a small batch with its session key on SQLite, bounded to
+well under 2 ms: a thread hop costs more). The loop, not a thread, awaits a batch's commit (group
+commit: one per writer, shared by every batch queued meanwhile), and answers only once it is
+durable. A batch is stored
 once per (session, view, seq); a session is bound to its writer by a key derived from the server's
 session secret (see ``access.session_key``): the first answer of a session hands it out, every later
 batch must carry it. Storage lock waits are bounded: ``StorageBusy``/``StorageUnavailable`` become
