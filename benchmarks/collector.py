@@ -14,8 +14,10 @@ that window); every target gets distinct batches (the no-op endpoint may see the
   noop        a Starlette endpoint that reads the body and answers 200: the HTTP stack's limit
   sqlite      the collector on SQLite
   pg x1/x2    the collector on PostgreSQL (a throwaway durable cluster), one and two processes
-Prints batches/s, p50, p99, errors, the ratio to the no-op endpoint, and checks that every
-acknowledged batch was stored exactly once. Results also go to benchmarks/collector-results.json.
+Prints batches/s, p50, p99, errors, the ratio to the no-op endpoint, the CPU milliseconds each
+answered batch cost the server's processes, PostgreSQL's and the generator (from /proc: what the
+ratio would be on a machine of its own), and checks that every acknowledged batch was stored
+exactly once. Results also go to benchmarks/collector-results.json.
 """
 
 from __future__ import annotations
@@ -98,6 +100,40 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(10)
 
 
+# -- CPU accounting ----------------------------------------------------------------------------------
+def tree_cpu(roots: list[int]) -> float:
+    """CPU seconds (user + system) used so far by these processes and all their descendants (Linux
+    /proc; 0 elsewhere): the server's own cost per batch, whatever else the machine runs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        used[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    wanted, frontier = set(roots), list(roots)
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in wanted:
+                wanted.add(child)
+                frontier.append(child)
+    return sum(used.get(pid, 0.0) for pid in wanted)
+
+
+def postmaster_pid(cluster: object) -> int | None:
+    try:
+        return int((Path(cluster.dir) / "data" / "postmaster.pid").read_text().split()[0])  # type: ignore[attr-defined]
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 # -- load generator --------------------------------------------------------------------------------
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     head = await reader.readuntil(b"\r\n\r\n")
@@ -130,9 +166,11 @@ def build_request(body: bytes, session_key: str | None) -> bytes:
 Job = tuple[tuple[str, str, int], bytes]
 
 
-async def load(port: int, jobs: list[Job], concurrency: int, warmup: float, seconds: float, cycle: bool) -> dict:
+async def load(port: int, jobs: list[Job], concurrency: int, warmup: float, seconds: float, cycle: bool,
+               server: list[int], database: list[int]) -> dict:
     """Send jobs in order over ``concurrency`` keep-alive connections for ``warmup + seconds``; count
-    the answers received in the last ``seconds`` (or until the jobs run out, unless ``cycle``)."""
+    the answers received in the last ``seconds`` (or until the jobs run out, unless ``cycle``).
+    ``server`` and ``database``: the process trees whose CPU use over the counted window is reported."""
     position = sent_total = 0
     keys: dict[str, str] = {}  # session -> the key its first answer handed out
     latencies: list[float] = []
@@ -141,7 +179,7 @@ async def load(port: int, jobs: list[Job], concurrency: int, warmup: float, seco
     counted = 0
     started = time.perf_counter()
     window_start, window_end = started + warmup, started + warmup + seconds
-    cpu_start: list[float] = []
+    cpu_start: list[float] = []  # the generator's, the server's and the database's, at the window's start
 
     def next_job() -> Job | None:
         nonlocal position, sent_total
@@ -182,7 +220,7 @@ async def load(port: int, jobs: list[Job], concurrency: int, warmup: float, seco
                     errors[str(status)] = errors.get(str(status), 0) + 1
                 if window_start <= done <= window_end:
                     if not cpu_start:
-                        cpu_start.append(time.process_time())
+                        cpu_start.extend((time.process_time(), tree_cpu(server), tree_cpu(database)))
                     counted += 1
                     latencies.append(done - sent)
         finally:
@@ -192,6 +230,11 @@ async def load(port: int, jobs: list[Job], concurrency: int, warmup: float, seco
     finished = min(time.perf_counter(), window_end)
     window = max(1e-9, finished - window_start)
     cpu = (time.process_time() - cpu_start[0]) / window if cpu_start else 0.0
+    # CPU milliseconds per answered request over the window (the few answers in flight at its end
+    # are paid for but not counted: a slight overestimate, alike for every target).
+    per = 1000 / max(1, counted)
+    server_ms = (tree_cpu(server) - cpu_start[1]) * per if cpu_start else 0.0
+    database_ms = (tree_cpu(database) - cpu_start[2]) * per if cpu_start and database else 0.0
     latencies.sort()
     return {
         "requests": sent_total, "counted": counted, "seconds": round(window, 2),
@@ -199,7 +242,8 @@ async def load(port: int, jobs: list[Job], concurrency: int, warmup: float, seco
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1) if latencies else None,
         "errors": sum(errors.values()), "error_kinds": errors, "acknowledged": acknowledged,
-        "generator_cpu": round(cpu, 2), "ran_out": not cycle and position >= len(jobs) and finished < window_end,
+        "generator_cpu": round(cpu, 2), "generator_cpu_ms": round(cpu * window * per, 3),
+        "server_cpu_ms": round(server_ms, 3), "database_cpu_ms": round(database_ms, 3), "ran_out": not cycle and position >= len(jobs) and finished < window_end,
     }
 
 
@@ -230,6 +274,43 @@ def make_jobs(sessions: int, batches: int, variants: int) -> tuple[list[Job], li
         if i % 20 == 19:
             with_retries.append(jobs[i - 10])  # a retry of a batch whose answer was lost
     return with_retries, sorted(len(job[1]) for job in jobs)
+
+
+def profile_stages(jobs: list[Job], limit: int = 400) -> dict[str, float]:
+    """CPU milliseconds per batch of each ingest stage, in this process, on the benchmark's batches
+    (one thread, nothing else running in it): what the server spends beyond the HTTP stack."""
+    import hashlib
+    import zlib
+
+    from examples.collector import scan
+    from examples.collector.app import _exact_batch, prepare_batch
+    from examples.collector.scrub import text_has_candidate
+    from examples.collector.validate import gunzip_isal, gunzip_limited, parse_batch_with_strings
+
+    bodies = [body for _, body in jobs[:limit]]
+    raws = [gunzip_limited(body, 1 << 24) for body in bodies]
+
+    def zlib_gunzip(body: bytes) -> bytes:
+        return zlib.decompressobj(wbits=31).decompress(body)
+
+    stages = {
+        "gunzip (zlib)": (zlib_gunzip, bodies),
+        "gunzip (ISA-L)": (lambda b: gunzip_isal(b, 1 << 24), bodies),
+        "scan (compiled, one pass)": (scan.scan, raws),
+        "sha256 (digest)": (lambda r: hashlib.sha256(r).hexdigest(), raws),
+        "exact: parse + strict checks": (parse_batch_with_strings, raws),
+        "exact: PII gate over strings": (lambda p: text_has_candidate(p[5]), [parse_batch_with_strings(r) for r in raws]),
+        "prepare_batch, exact path": (lambda b: _exact_batch(b, gunzip_limited(b, 1 << 24)), bodies),
+        "prepare_batch (as served)": (lambda b: prepare_batch(b, 1 << 24), bodies),
+    }
+    out = {}
+    for name, (fn, items) in stages.items():
+        fn(items[0])
+        start = time.process_time()
+        for item in items:
+            fn(item)
+        out[name] = round((time.process_time() - start) / len(items) * 1000, 3)
+    return out
 
 
 def check_stored(database: str, acknowledged: list[tuple[str, str, int]]) -> str:
@@ -282,6 +363,10 @@ def main() -> None:
           f"concurrency {args.concurrency}, {args.warmup:g} s warm-up + {args.seconds:g} s counted per target, "
           f"{os.cpu_count()} CPUs, load average {load_at_start:.2f}")
 
+    stages = profile_stages(jobs)
+    print("CPU ms per batch, by stage (in process, one thread):")
+    for name, ms in stages.items():
+        print(f"  {name:<32} {ms:>7.3f}")
     targets = args.targets.split(",")
     cluster = None
     if any(t.startswith("pg") for t in targets):
@@ -306,9 +391,10 @@ def main() -> None:
                     database = cluster.create_database(f"bench_{target}_{round_}")
                     workers, kind = int(target[2:]), "collector"
                 proc, port = start_server(kind, database, workers)
+                pg = postmaster_pid(cluster) if target.startswith("pg") else None
                 try:
                     result = asyncio.run(load(port, jobs, args.concurrency, args.warmup, args.seconds,
-                                              cycle=kind == "noop"))
+                                              cycle=kind == "noop", server=[proc.pid], database=[pg] if pg else []))
                 finally:
                     stop_server(proc)
                 result["stored_once"] = check_stored(database, result["acknowledged"]) if kind == "collector" else "-"
@@ -327,19 +413,20 @@ def main() -> None:
 
     base = results.get("noop", {}).get("per_second")
     print(f"\n{'target':<10} {'batches/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs no-op':>9} {'gen CPU':>8}"
-          f"  stored once")
+          f"  {'CPU ms per batch: server':>24} {'database':>9} {'generator':>10}  stored once")
     for target, r in results.items():
         ratio = f"{r['per_second'] / base:.2f}" if base else "-"
         r["ratio"] = ratio
         print(f"{target:<10} {r['per_second']:>10} {r['p50_ms']:>8} {r['p99_ms']:>8} {r['errors']:>7} {ratio:>9} "
-              f"{r['generator_cpu']:>8.0%}  {r['stored_once']}")
+              f"{r['generator_cpu']:>8.0%}  {r['server_cpu_ms']:>24.3f} {r['database_cpu_ms']:>9.3f} "
+              f"{r['generator_cpu_ms']:>10.3f}  {r['stored_once']}")
     if set(targets) != {"noop", "sqlite", "pg1", "pg2"}:
         print("(a partial run: benchmarks/collector-results.json left as it was)")
         return
     (ROOT / "benchmarks" / "collector-results.json").write_text(json.dumps(
         {"batches": len(sizes), "sessions": args.sessions * args.variants, "concurrency": args.concurrency,
          "warmup_seconds": args.warmup, "seconds": args.seconds, "cpus": os.cpu_count(),
-         "load_average_at_start": round(load_at_start, 2), "results": results},
+         "load_average_at_start": round(load_at_start, 2), "stage_cpu_ms": stages, "results": results},
         indent=2) + "\n")
 
 

@@ -8,7 +8,8 @@ browser can represent exactly), no lone surrogates, nesting of at most ``MAX_DEP
 lie in [0, 2^53). A session id has exactly the SDK's shape (32 lowercase hex, ``veil.session``), so
 whatever is stored can always be serialized and served back.
 
-Speed without weaker checks: ``loads_strict`` parses with orjson (which itself refuses NaN,
+Decompression runs ISA-L first (faster, same output) and falls back to zlib for anything that is
+not one clean gzip member, so every refusal is zlib's. Speed without weaker checks: ``loads_strict`` parses with orjson (which itself refuses NaN,
 Infinity, numbers that overflow a double, invalid UTF-8, lone surrogates and raw control
 characters) and then checks the remaining rules on the raw text at C speed: the text outside
 strings (split at the quotes) must hold no 16-digit run and no exponent, and its brackets must nest
@@ -26,6 +27,7 @@ import zlib
 from typing import Any
 
 import orjson
+from isal import isal_zlib
 
 SESSION_PATTERN = re.compile(r"^[0-9a-f]{32}\Z")
 VIEW_PATTERN = re.compile(r"^[0-9a-f]{16}\Z")
@@ -42,9 +44,26 @@ class InvalidBatch(ValueError):
         self.message = message
 
 
+def gunzip_isal(body: bytes, max_bytes: int) -> bytes | None:
+    """ISA-L's inflate (about 3x zlib's speed, GIL released), or None unless the body is exactly one
+    complete gzip member (checksums verified) of at most ``max_bytes``: zlib then decides and words
+    the refusal."""
+    decoder = isal_zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = decoder.decompress(body, max_bytes + 1)
+    except isal_zlib.error:
+        return None
+    if len(out) > max_bytes or decoder.unconsumed_tail or not decoder.eof or decoder.unused_data:
+        return None
+    return out
+
+
 def gunzip_limited(body: bytes, max_bytes: int) -> bytes:
     """Decompress one gzip member, refusing (413) output larger than ``max_bytes`` and (400) any byte
     after it."""
+    fast = gunzip_isal(body, max_bytes)
+    if fast is not None:
+        return fast
     decoder = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
         out = decoder.decompress(body, max_bytes + 1)

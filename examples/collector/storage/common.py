@@ -9,6 +9,7 @@ behaviour, only batching of commits, and answers each batch after its transactio
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import queue
 import threading
@@ -210,15 +211,18 @@ class GroupCommit:
     them with ``write_many`` in one transaction, so one commit (one fsync) serves many requests.
 
     A batch is answered only once its transaction committed (or failed): nothing is acknowledged
-    before it is durable. When a group's transaction fails, each of its batches is tried alone with
+    before it is durable. ``submit`` hands back a future instead of waiting, so a caller (the event
+    loop) can wait without holding a thread. When a group's transaction fails, each of its batches is tried alone with
     ``write_one``, so one bad batch cannot fail the others. The queue is bounded (a full one is
     ``StorageBusy``) and so is every wait (``StorageBusy`` when it runs out: the batch may still be
     stored, and the client's retry of it is answered ``duplicate``)."""
 
     def __init__(self, write_many: Callable[[Sequence[IncomingBatch]], list[AddResult]],
                  write_one: Callable[[IncomingBatch], AddResult], *, max_group: int = 32,
-                 max_queued: int = 256, wait_seconds: float = 60.0, name: str = "veil-writer") -> None:
+                 max_queued: int = 256, wait_seconds: float = 60.0, name: str = "veil-writer",
+                 translate: Callable[[BaseException], BaseException] = lambda err: err) -> None:
         self._write_many, self._write_one = write_many, write_one
+        self._translate = translate
         self._max_group, self._wait = max_group, wait_seconds
         self._queue: queue.Queue[_Pending | None] = queue.Queue(maxsize=max_queued)
         self._name = name
@@ -227,18 +231,23 @@ class GroupCommit:
         self._closed = False
 
     def add(self, batch: IncomingBatch) -> AddResult:
-        self._start()
-        pending = _Pending(batch)
+        """Queue the batch and wait until its transaction committed (``StorageBusy`` past the wait)."""
         try:
-            self._queue.put(pending, timeout=self._wait)
+            return self.submit(batch).result(self._wait)
+        except concurrent.futures.TimeoutError:
+            raise StorageBusy("the write did not complete in time", retry_after=1) from None
+
+    def submit(self, batch: IncomingBatch) -> concurrent.futures.Future[AddResult]:
+        """Queue the batch without waiting: the future completes once its transaction committed (or
+        failed, with the error ``translate`` gives). Lets a caller wait without holding a thread, so
+        every request in flight can share one commit. A full queue is ``StorageBusy`` at once."""
+        self._start()
+        pending = _Pending(batch, self._translate)
+        try:
+            self._queue.put_nowait(pending)
         except queue.Full:
             raise StorageBusy("too many batches waiting to be written", retry_after=1) from None
-        if not pending.done.wait(self._wait):
-            raise StorageBusy("the write did not complete in time", retry_after=1)
-        if pending.error is not None:
-            raise pending.error
-        assert pending.result is not None
-        return pending.result
+        return pending.future
 
     def _start(self) -> None:
         with self._lock:
@@ -292,14 +301,18 @@ class GroupCommit:
 
 
 class _Pending:
-    __slots__ = ("batch", "done", "result", "error")
+    __slots__ = ("batch", "future", "translate")
 
-    def __init__(self, batch: IncomingBatch) -> None:
+    def __init__(self, batch: IncomingBatch, translate: Callable[[BaseException], BaseException]) -> None:
         self.batch = batch
-        self.done = threading.Event()
-        self.result: AddResult | None = None
-        self.error: BaseException | None = None
+        self.future: concurrent.futures.Future[AddResult] = concurrent.futures.Future()
+        self.translate = translate
 
     def finish(self, result: AddResult | None, error: BaseException | None) -> None:
-        self.result, self.error = result, error
-        self.done.set()
+        try:
+            if error is not None:
+                self.future.set_exception(self.translate(error))
+            else:
+                self.future.set_result(result)  # type: ignore[arg-type]
+        except concurrent.futures.InvalidStateError:  # the caller cancelled its wait: nothing to tell
+            pass

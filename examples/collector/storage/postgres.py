@@ -15,6 +15,7 @@ together are inserted in one transaction, and each is answered once that transac
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -70,6 +71,17 @@ def _q(sql: str) -> str:
     return sql.replace("?", "%s")
 
 
+def _translate(err: BaseException, lock_timeout: float) -> BaseException:
+    """The contract's error for a database error (StorageBusy or StorageUnavailable); others as they are."""
+    if isinstance(err, psycopg_pool.PoolTimeout):
+        return StorageBusy(f"no database connection free: {err}", retry_after=1)
+    if isinstance(err, _BUSY):
+        return StorageBusy(f"database busy: {err}", retry_after=max(1, round(lock_timeout)))
+    if isinstance(err, (psycopg.Error, psycopg_pool.PoolClosed)):
+        return StorageUnavailable(f"database unavailable: {err}")
+    return err
+
+
 def _translated(method: Callable[..., T]) -> Callable[..., T]:
     """Only StorageBusy and StorageUnavailable leave a public method (the contract's rule)."""
 
@@ -77,12 +89,8 @@ def _translated(method: Callable[..., T]) -> Callable[..., T]:
     def call(self: PostgresStorage, *args: Any, **kwargs: Any) -> T:
         try:
             return method(self, *args, **kwargs)
-        except psycopg_pool.PoolTimeout as err:
-            raise StorageBusy(f"no database connection free: {err}", retry_after=1) from err
-        except _BUSY as err:
-            raise StorageBusy(f"database busy: {err}", retry_after=max(1, round(self.lock_timeout))) from err
-        except (psycopg.Error, psycopg_pool.PoolClosed) as err:
-            raise StorageUnavailable(f"database unavailable: {err}") from err
+        except (psycopg_pool.PoolTimeout, psycopg.Error, psycopg_pool.PoolClosed) as err:
+            raise _translate(err, self.lock_timeout) from err
 
     return call
 
@@ -105,7 +113,8 @@ class PostgresStorage:
             self._pool.close()
             raise StorageUnavailable(f"cannot reach PostgreSQL: {err}") from err
         self._setup()
-        self._writer = common.GroupCommit(self._add_many, self._add_one, name="veil-postgres-writer")
+        self._writer = common.GroupCommit(self._add_many, self._add_one, name="veil-postgres-writer",
+                                          translate=lambda err: _translate(err, self.lock_timeout))
 
     @_translated
     def _setup(self) -> None:
@@ -130,6 +139,10 @@ class PostgresStorage:
     def add(self, batch: IncomingBatch) -> AddResult:
         # Through this process's writer thread: batches queued together share one transaction.
         return self._writer.add(batch)
+
+    def submit(self, batch: IncomingBatch) -> concurrent.futures.Future[AddResult]:
+        """``add`` without waiting: a future of its result, completed once committed (see GroupCommit)."""
+        return self._writer.submit(batch)
 
     def _add_one(self, batch: IncomingBatch) -> AddResult:
         for attempt in range(3):

@@ -16,6 +16,7 @@ transaction between chunks and its memory is one batch.
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import os
 import sqlite3
@@ -74,6 +75,18 @@ CREATE TABLE IF NOT EXISTS audit (
 T = TypeVar("T")
 
 
+def _translate(err: BaseException, lock_timeout: float) -> BaseException:
+    """The contract's error for a database error (StorageBusy or StorageUnavailable); others as they are."""
+    if isinstance(err, sqlite3.OperationalError):
+        text = str(err).lower()
+        if "locked" in text or "busy" in text:
+            return StorageBusy(f"database busy: {err}", retry_after=max(1, round(lock_timeout)))
+        return StorageUnavailable(f"database unavailable: {err}")
+    if isinstance(err, sqlite3.DatabaseError):
+        return StorageUnavailable(f"database unavailable: {err}")
+    return err
+
+
 def _translated(method: Callable[..., T]) -> Callable[..., T]:
     """Only StorageBusy and StorageUnavailable leave a public method (the contract's rule)."""
 
@@ -81,13 +94,8 @@ def _translated(method: Callable[..., T]) -> Callable[..., T]:
     def call(self: SQLiteStorage, *args: Any, **kwargs: Any) -> T:
         try:
             return method(self, *args, **kwargs)
-        except sqlite3.OperationalError as err:
-            text = str(err).lower()
-            if "locked" in text or "busy" in text:
-                raise StorageBusy(f"database busy: {err}", retry_after=max(1, round(self.lock_timeout))) from err
-            raise StorageUnavailable(f"database unavailable: {err}") from err
         except sqlite3.DatabaseError as err:
-            raise StorageUnavailable(f"database unavailable: {err}") from err
+            raise _translate(err, self.lock_timeout) from err
 
     return call
 
@@ -113,7 +121,8 @@ class SQLiteStorage:
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
         self._buckets = common.MemoryBuckets()
-        self._writer = common.GroupCommit(self._add_many, self._add_one, name="veil-sqlite-writer")
+        self._writer = common.GroupCommit(self._add_many, self._add_one, name="veil-sqlite-writer",
+                                          translate=lambda err: _translate(err, self.lock_timeout))
         self._setup()
 
     # -- connections -------------------------------------------------------------------------
@@ -215,6 +224,10 @@ class SQLiteStorage:
     def add(self, batch: IncomingBatch) -> AddResult:
         # Through the one writer thread: batches queued together share a transaction (one fsync).
         return self._writer.add(batch)
+
+    def submit(self, batch: IncomingBatch) -> concurrent.futures.Future[AddResult]:
+        """``add`` without waiting: a future of its result, completed once committed (see GroupCommit)."""
+        return self._writer.submit(batch)
 
     def _add_many(self, batches: Sequence[IncomingBatch]) -> list[AddResult]:
         def work(db: sqlite3.Connection) -> list[AddResult]:
