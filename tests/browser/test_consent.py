@@ -190,6 +190,9 @@ def test_session_id_is_kept_in_the_tab_and_new_in_another(context, browser, page
     init(page, servers, consent="not-required")
     page.wait_for_function("Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
     first = page.evaluate("JSON.parse(sessionStorage.getItem('veil:session')).id")
+    # The session goes on across a reload once the collector's answer gave its write key; a page
+    # that unloads before that answer records on in a new session (test_visit covers that case).
+    page.wait_for_function(f"sessionStorage.getItem('veil:session-key:{first}') !== null", timeout=BOOT_TIMEOUT_MS)
     load(page, servers)
     init(page, servers, consent="not-required")
     page.wait_for_function("Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
