@@ -82,6 +82,14 @@ export interface VeilStats {
   queuedBatches: number;
   /** Batches dropped by the outbox and not yet reported to the collector. */
   queueDropped: number;
+  /** Observed before the runtime was ready: JSON held in page memory now, in characters (bounded by maxQueueBytes). */
+  earlyBufferBytes: number;
+  /** Early hand-overs given to the worker once the Python gate said yes. */
+  earlyHandedOver: number;
+  /** Early hand-overs discarded unsent: the gate said no, Veil.stop(), the buffer overflowed or the URL changed. */
+  earlyDiscarded: number;
+  /** Times the early buffer overflowed (dropped, then a fresh full snapshot once the runtime was ready). */
+  earlyOverflows: number;
 }
 
 export interface Explanation {

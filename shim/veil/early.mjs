@@ -12,8 +12,9 @@
  * JSON (the outbox's bound: before the runtime is up the outbox is empty); past it, or when the
  * page's URL changes before the gate could judge the new one, everything buffered is dropped
  * (counted), the observer is torn down, and the recording starts from a fresh full snapshot once
- * the worker is ready. The observer module is fetched after DOMContentLoaded, in a task of its
- * own, and its snapshot is time-sliced, so the page's own loading goes first.
+ * the worker is ready. The observer module is requested after the load event (or, on a page
+ * still loading 50 ms after DOMContentLoaded, then), in a task of its own, and its snapshot is
+ * time-sliced, so the page's own loading goes first.
  */
 import { countError, countingAs, debug } from "./errors.mjs";
 import { BASE, OBSERVE_DELAY_MS, state } from "./state.mjs";
@@ -117,16 +118,44 @@ export function createEarlyBuffer(bound) {
  *   started: Promise<any> | null, loaded: Promise<void> }} Early
  */
 
-// Resolves in a task of its own after DOMContentLoaded: the page's own handlers run first.
+// While the page still loads other resources after DOMContentLoaded, the observer's request
+// joins them only after this long (it could otherwise be the last one the load event waits for).
+const AFTER_DOM_READY_MS = 50;
+
+// Resolves in a task of its own after the load event, or AFTER_DOM_READY_MS after
+// DOMContentLoaded if the page is still loading then: the page's own loading goes first.
 /** @returns {Promise<void>} */
 function afterDomReady() {
   return new Promise(function (resolve) {
-    function later() {
+    let done = false;
+    function go() {
+      if (done) return;
+      done = true;
+      window.removeEventListener("load", later);
       setTimeout(resolve, 0);
     }
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", later, { once: true });
-    else later();
+    function later() {
+      setTimeout(go, 0);
+    }
+    function domReady() {
+      setTimeout(go, AFTER_DOM_READY_MS);
+    }
+    if (document.readyState === "complete") return later();
+    window.addEventListener("load", later, { once: true });
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", domReady, { once: true });
+    else domReady();
   });
+}
+
+// Under debug, User Timing marks show when the observer was requested and when it began observing.
+/** @param {any} config @param {string} name */
+function mark(config, name) {
+  if (config.debug !== true) return;
+  try {
+    performance.mark(name);
+  } catch (e) {
+    // a diagnostic: its absence must not matter
+  }
 }
 
 /** @param {Early} early */
@@ -209,6 +238,7 @@ export function observeEarly(config, trigger) {
   debug("observing before the runtime is ready (" + trigger + ")");
   early.loaded = afterDomReady().then(function () {
     if (early.cancelled) return undefined;
+    mark(config, "veil:early-import");
     return import(new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href);
   }).then(function (mod) {
     if (!mod || early.cancelled || early.lost) return;
@@ -224,6 +254,7 @@ export function observeEarly(config, trigger) {
       onError: countingAs("observer"),
     });
     early.started = early.observer.start();
+    mark(config, "veil:early-observing");
   }).catch(function (e) {
     countError(e, "observer");
     lose(early, "the observer failed to load");
