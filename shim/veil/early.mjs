@@ -115,7 +115,7 @@ export function createEarlyBuffer(bound) {
 /**
  * @typedef {{ observer: any, buffer: ReturnType<typeof createEarlyBuffer>, href: string,
  *   open: ((json: string, oldest: number) => Promise<any>) | null, lost: boolean, cancelled: boolean,
- *   started: Promise<any> | null, loaded: Promise<void> }} Early
+ *   started: Promise<any> | null, loaded: Promise<void>, teardown?: () => void }} Early
  */
 
 // While the page still loads other resources after DOMContentLoaded, the observer's request
@@ -163,10 +163,12 @@ function syncCounter(early) {
   state.counters.earlyBufferBytes = early.buffer.bytes();
 }
 
-// The observer is torn down in a task of its own: the hand-over that overflowed runs inside the
-// observer's own code (a snapshot slice), which must finish first.
-/** @param {Early} early @param {string} why */
-function lose(early, why) {
+// Called from a hand-over, the observer is torn down in a task of its own: the hand-over runs
+// inside the observer's own code (a snapshot slice), which must finish first. Called from
+// outside (``now``), at once: a new observer may start right after, and must not have its
+// wrapped setters undone by the old one's late teardown.
+/** @param {Early} early @param {string} why @param {boolean} [now] */
+function lose(early, why, now) {
   if (early.lost) return;
   early.lost = true;
   state.counters.earlyDiscarded += early.buffer.discard();
@@ -174,14 +176,31 @@ function lose(early, why) {
   debug("early observations dropped (" + why + "): a fresh snapshot follows when the runtime is ready");
   const observer = early.observer;
   early.observer = null;
-  if (observer) {
-    setTimeout(function () {
-      try {
-        observer.stop();
-      } catch (e) {
-        countError(e, "observer");
-      }
-    }, 0);
+  if (!observer) return;
+  let stopped = false;
+  early.teardown = function () {
+    if (stopped) return;
+    stopped = true;
+    try {
+      observer.stop();
+    } catch (e) {
+      countError(e, "observer");
+    }
+  };
+  if (now) early.teardown();
+  else setTimeout(early.teardown, 0);
+}
+
+/** @param {Early} early */
+function tearDown(early) {
+  if (early.teardown) early.teardown();
+  if (early.observer) {
+    try {
+      early.observer.stop();
+    } catch (e) {
+      countError(e, "observer");
+    }
+    early.observer = null;
   }
 }
 
@@ -257,7 +276,7 @@ export function observeEarly(config, trigger) {
     mark(config, "veil:early-observing");
   }).catch(function (e) {
     countError(e, "observer");
-    lose(early, "the observer failed to load");
+    lose(early, "the observer failed to load", true);
   });
 }
 
@@ -269,14 +288,7 @@ export function discardEarly() {
   early.cancelled = true;
   state.counters.earlyDiscarded += early.buffer.discard();
   syncCounter(early);
-  if (early.observer) {
-    try {
-      early.observer.stop();
-    } catch (e) {
-      countError(e, "observer");
-    }
-    early.observer = null;
-  }
+  tearDown(early);
 }
 
 /**
@@ -293,8 +305,10 @@ export function handOverEarly(send) {
   return early.loaded.then(function () {
     if (state.early !== early) return null; // stopped meanwhile
     state.early = null;
+    if (!early.lost && location.href !== early.href) lose(early, "the URL changed", true); // the gate judged this one
     if (early.lost || !early.observer || !early.started) {
       early.cancelled = true;
+      tearDown(early); // before the caller starts a new observer
       if (early.lost) state.earlyLost += 1;
       return null;
     }

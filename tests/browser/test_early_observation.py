@@ -137,3 +137,21 @@ def test_an_overflowing_early_buffer_is_counted_and_followed_by_a_full_snapshot(
         snapshot = events[1]
         assert node_ids(snapshot, "word"), "the fresh snapshot is the whole page"
         assert site.get("/v1/stats")["droppedBatches"] >= 1, "the loss is reported to the collector"
+
+
+def test_a_route_change_before_the_runtime_is_up_starts_the_recording_afresh_on_the_new_url(context, dist, tmp_path):
+    # The gate judges the URL the page is on when the runtime is up: what was observed on the
+    # previous URL is dropped unsent, and the recording starts from a fresh snapshot.
+    pages = {"a": veil_page("route", FORM)}
+    with Site(dist, tmp_path / "route.sqlite3", pages) as site:
+        page = context.new_page()
+        interact_early(page, site.url + "/pages/a", "Okapiword")
+        page.evaluate("() => history.pushState({}, '', '/pages/a?step=2')")
+        page.wait_for_function("Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
+        page.evaluate("() => Veil.flush()")
+        page.wait_for_function("Veil.stats().batchesSent >= 1 && Veil.stats().queuedBatches === 0")
+        stats = page.evaluate("Veil.stats()")
+        assert stats["earlyDiscarded"] >= 1 and stats["earlyHandedOver"] == 0, stats
+        events = site.get(f"/v1/sessions/{site.only_session()}/events")
+        assert [e["type"] for e in events[:2]] == [EventType.META, EventType.FULL_SNAPSHOT]
+        assert all(e["data"]["href"].endswith("?step=2") for e in events if e["type"] == EventType.META)
