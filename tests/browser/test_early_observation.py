@@ -146,7 +146,7 @@ def test_a_route_change_before_the_runtime_is_up_starts_the_recording_afresh_on_
     with Site(dist, tmp_path / "route.sqlite3", pages) as site:
         page = context.new_page()
         interact_early(page, site.url + "/pages/a", "Okapiword")
-        page.evaluate("() => history.pushState({}, '', '/pages/a?step=2')")
+        page.evaluate("() => history.pushState({}, '', '/pages/a/second-step')")
         page.wait_for_function("Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
         page.evaluate("() => Veil.flush()")
         page.wait_for_function("Veil.stats().batchesSent >= 1 && Veil.stats().queuedBatches === 0")
@@ -154,4 +154,4 @@ def test_a_route_change_before_the_runtime_is_up_starts_the_recording_afresh_on_
         assert stats["earlyDiscarded"] >= 1 and stats["earlyHandedOver"] == 0, stats
         events = site.get(f"/v1/sessions/{site.only_session()}/events")
         assert [e["type"] for e in events[:2]] == [EventType.META, EventType.FULL_SNAPSHOT]
-        assert all(e["data"]["href"].endswith("?step=2") for e in events if e["type"] == EventType.META)
+        assert all(e["data"]["href"].endswith("/pages/a/second-step") for e in events if e["type"] == EventType.META)
