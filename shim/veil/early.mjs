@@ -32,13 +32,34 @@ const BUFFERED = Object.freeze({ actions: Object.freeze([]), snapshots: 0, dropp
  * @typedef {{ json: string, oldest: number }} HandOver
  */
 
-/** The consent signals JavaScript reads without Python (the same ones facts() reports). @returns {Signals} */
-export function signals() {
+/**
+ * The consent signals JavaScript reads without Python (the same ones facts() reports). The stored
+ * consent is read only when it matters (``persistConsent``): a page's first localStorage access
+ * can cost a few milliseconds before DOMContentLoaded.
+ * @param {any} config
+ * @returns {Signals}
+ */
+export function signals(config) {
   return {
     doNotTrack: navigator.doNotTrack || /** @type {any} */ (window).doNotTrack || null,
     globalPrivacyControl: /** @type {any} */ (navigator).globalPrivacyControl === true,
-    storedConsent: readStored("localStorage", CONSENT_KEY),
+    storedConsent: config && config.persistConsent === true ? readStored("localStorage", CONSENT_KEY) : null,
   };
+}
+
+/** The selector lists as the observer takes them, or null when Veil.init will reject them. @param {any} config */
+function selectorLists(config) {
+  try {
+    const probe = document.createDocumentFragment();
+    return ["allowSelectors", "maskSelectors", "blockSelectors"].map(function (key) {
+      const list = config[key] === undefined ? [] : config[key];
+      if (!Array.isArray(list) || !list.every(function (s) { return typeof s === "string"; })) throw new Error(key);
+      list.forEach(function (s) { probe.querySelector(s); }); // an invalid selector throws
+      return list;
+    });
+  } catch (e) {
+    return null;
+  }
 }
 
 /**
@@ -234,20 +255,7 @@ function post(early, json, oldest) {
  * @param {"init" | "start"} trigger
  */
 export function observeEarly(config, trigger) {
-  if (state.early || state.core || !mayObserveEarly(config, trigger, signals())) return;
-  /** @type {string[][]} */
-  const lists = [];
-  try {
-    const probe = document.createDocumentFragment();
-    ["allowSelectors", "maskSelectors", "blockSelectors"].forEach(function (key) {
-      const list = config[key] === undefined ? [] : config[key];
-      if (!Array.isArray(list) || !list.every(function (s) { return typeof s === "string"; })) throw new Error(key);
-      list.forEach(function (s) { probe.querySelector(s); }); // an invalid selector throws: init will say so
-      lists.push(list);
-    });
-  } catch (e) {
-    return; // a config Veil.init will reject: nothing is observed
-  }
+  if (state.early || state.core || !mayObserveEarly(config, trigger, signals(config))) return;
   /** @type {Early} */
   const early = {
     observer: null, buffer: createEarlyBuffer(earlyBound(config)), href: location.href,
@@ -255,12 +263,19 @@ export function observeEarly(config, trigger) {
   };
   state.early = early;
   debug("observing before the runtime is ready (" + trigger + ")");
+  /** @type {string[][] | null} */
+  let lists = null;
   early.loaded = afterDomReady().then(function () {
     if (early.cancelled) return undefined;
+    lists = selectorLists(config);
+    if (!lists) {
+      lose(early, "a config Veil.init will reject", true); // nothing observed; init says why
+      return undefined;
+    }
     mark(config, "veil:early-import");
     return import(new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href);
   }).then(function (mod) {
-    if (!mod || early.cancelled || early.lost) return;
+    if (!mod || !lists || early.cancelled || early.lost) return;
     early.observer = mod.createObserver({
       post: function (/** @type {string} */ json, /** @type {number} */ oldest) {
         return post(early, json, oldest);
