@@ -22,11 +22,13 @@ EARLY_MS = 300  # after DOMContentLoaded: long before Pyodide is up on a first v
 FORM = '<input id="word" autocomplete="off"><button id="go" data-veil="allow">go</button>'
 
 
-def interact_early(page, url: str, word: str, click: str = "go", field: str = "word") -> str:
-    """Open ``url``; 300 ms after DOMContentLoaded click #``click`` and type ``word`` into
-    #``field``, as a visitor would. Returns Veil.status at the click ("loading" while the runtime
-    boots)."""
+def interact_early(page, url: str, word: str, click: str = "go", field: str = "word", start: bool = False) -> str:
+    """Open ``url`` (and with ``start``, accept at once: Veil.start()); 300 ms after
+    DOMContentLoaded click #``click`` and type ``word`` into #``field``, as a visitor would.
+    Returns Veil.status at the click ("loading" while the runtime boots)."""
     page.goto(url, wait_until="domcontentloaded")
+    if start:
+        page.evaluate("() => { Veil.start(); }")
     since = page.evaluate("performance.now() - performance.getEntriesByType('navigation')[0].domContentLoadedEventStart")
     page.wait_for_timeout(max(0, EARLY_MS - since))
     status = page.evaluate("Veil.status")
@@ -155,3 +157,21 @@ def test_a_route_change_before_the_runtime_is_up_starts_the_recording_afresh_on_
         events = site.get(f"/v1/sessions/{site.only_session()}/events")
         assert [e["type"] for e in events[:2]] == [EventType.META, EventType.FULL_SNAPSHOT]
         assert all(e["data"]["href"].endswith("/pages/a/second-step") for e in events if e["type"] == EventType.META)
+
+
+def test_opt_in_observes_from_start_and_from_a_restored_consent_before_the_runtime_is_up(context, dist, tmp_path):
+    pages = {"a": veil_page("opt-in", FORM, {"consent": "opt-in", "persistConsent": True})}
+    with Site(dist, tmp_path / "optin.sqlite3", pages) as site:
+        page = context.new_page()
+        words = ["Tapirword", "Dugongword"]
+        # First view: the visitor accepts at once; repeat view: the remembered yes, no start() call.
+        for word, start in zip(words, (True, False)):
+            interact_early(page, site.url + "/pages/a", word, start=start)
+            page.wait_for_function("Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
+            page.evaluate("() => Veil.flush()")
+            page.wait_for_function("Veil.stats().batchesSent >= 1 && Veil.stats().queuedBatches === 0")
+            assert page.evaluate("Veil.stats().earlyHandedOver") >= 1
+        events = site.get(f"/v1/sessions/{site.only_session()}/events")
+        assert not any(word in json.dumps(events) for word in words)
+        for view in views(events):
+            assert click_and_word_stored(view) == (True, True)
