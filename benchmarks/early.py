@@ -93,7 +93,9 @@ def run_early_click(browser, servers) -> list[dict]:
     events = stored_events(servers, session)
     leaked = WORD in json.dumps(events)
     out = []
-    for name, status, view in zip(("first view", "repeat view"), statuses, views(events)):
+    stored = views(events)
+    stored += [[{"type": 2, "data": {"node": {}}}]] * (2 - len(stored))  # a view with nothing stored: nothing found
+    for name, status, view in zip(("first view", "repeat view"), statuses, stored[:2], strict=True):
         clicked, masked_word = click_and_word_stored(view, click="name", field="name")
         out.append({"view": name, "status_at_click": status, "click_stored": clicked,
                     "word_stored_masked": masked_word and not leaked})

@@ -89,7 +89,7 @@ def test_a_click_and_a_word_300_ms_after_domcontentloaded_are_stored_masked_firs
             assert word not in stored, "typed text was stored"
         per_view = views(events)
         assert len(per_view) == 2, [e["type"] for e in events]
-        for view, word in zip(per_view, words):
+        for view in per_view:
             assert [e["type"] for e in view[:2]] == [EventType.META, EventType.FULL_SNAPSHOT]
             assert click_and_word_stored(view) == (True, True), "the early click and the masked word are stored"
 
@@ -165,7 +165,7 @@ def test_opt_in_observes_from_start_and_from_a_restored_consent_before_the_runti
         page = context.new_page()
         words = ["Tapirword", "Dugongword"]
         # First view: the visitor accepts at once; repeat view: the remembered yes, no start() call.
-        for word, start in zip(words, (True, False)):
+        for word, start in zip(words, (True, False), strict=True):
             interact_early(page, site.url + "/pages/a", word, start=start)
             page.wait_for_function("Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
             page.evaluate("() => Veil.flush()")
