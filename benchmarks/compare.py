@@ -33,7 +33,8 @@ maskAllInputs and maskTextSelector "*") record the same page in a fresh browser 
                 visit and again on the repeat visit (HTTP cache), boot to recording, and how long
                 after the page's load event the first runtime file was requested
 It prints the measurements, then every target of issue 8 as a ratio measured in this run (met or
-not), and writes JSON (benchmarks/results.json by default).
+not), and writes JSON (benchmarks/results.json by default). Then benchmarks/early.py prints issue
+16's rows for observing before the runtime is ready (benchmarks/early-results.json).
 """
 
 from __future__ import annotations
