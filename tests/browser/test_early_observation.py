@@ -175,3 +175,22 @@ def test_opt_in_observes_from_start_and_from_a_restored_consent_before_the_runti
         assert not any(word in json.dumps(events) for word in words)
         for view in views(events):
             assert click_and_word_stored(view) == (True, True)
+
+
+def test_stop_before_the_runtime_is_up_discards_the_buffer_and_recording_never_starts(context, dist, tmp_path):
+    context.add_init_script(STASH % json.dumps(SETTERS))
+    pages = {"a": veil_page("stop", FORM)}
+    with Site(dist, tmp_path / "stop.sqlite3", pages) as site:
+        capture = Capture(context, site.url + "/v1/batches")
+        page = context.new_page()
+        interact_early(page, site.url + "/pages/a", "Gerenukword")
+        assert page.evaluate("Veil.stats().earlyBufferBytes") > 0, "the early observer was buffering"
+        page.evaluate("() => Veil.stop()")
+        # The runtime comes up after the stop: consent "not-required" must not start it again.
+        assert page.evaluate("Veil.stats().earlyDiscarded") >= 1
+        page.evaluate("() => Veil.explain(document.body)")  # resolves once the runtime is up
+        page.wait_for_timeout(500)
+        page.evaluate("() => Veil.flush()")
+        assert page.evaluate("Veil.status") == "stopped"
+        assert [u for u in capture.requests if "/v1/" in u] == []
+        assert page.evaluate(NATIVE, SETTERS) == [True] * len(SETTERS)
