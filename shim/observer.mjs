@@ -1,5 +1,6 @@
 /*
- * veil-observer.mjs: the DOM observer's entry. Loaded only after the Python gate said yes.
+ * veil-observer.mjs: the DOM observer's entry. Loaded once consent allows (shim/veil/early.mjs);
+ * what it observes reaches the network only masked, after the Python gate said yes.
  *
  * Rules: this is the one file that imports the vendored rrweb-snapshot, and it hands the module to
  * the observer (shim/observer/): build.py bundles shim/observer/ and the generated contract into

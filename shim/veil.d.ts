@@ -124,6 +124,14 @@ export interface VeilStats {
   snapshotStoreReason: SnapshotReason | null;
   /** The stored snapshot's size (gzip), in bytes, when this page view stored one. */
   snapshotBytes: number;
+  /** Observed before the runtime was ready: JSON held in page memory now, in characters (bounded by maxQueueBytes). */
+  earlyBufferBytes: number;
+  /** Early hand-overs given to the worker once the Python gate said yes. */
+  earlyHandedOver: number;
+  /** Early hand-overs discarded unsent: the gate said no, Veil.stop(), the buffer overflowed or the URL changed. */
+  earlyDiscarded: number;
+  /** Times the early buffer overflowed (dropped, then a fresh full snapshot once the runtime was ready). */
+  earlyOverflows: number;
 }
 
 export type SnapshotReason = "missing" | "corrupt" | "mismatch" | "refused" | "quota" | "timeout" | "failed";

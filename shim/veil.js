@@ -3,14 +3,15 @@
  * esbuild (format iife) and every module under shim/veil/ into dist/veil.js.
  *
  * Rules: the shim observes nothing itself and decides nothing about privacy. It boots the worker
- * (Pyodide + the veil wheel), reports facts to the Python gate, loads the observer only after the
- * gate said yes, carries out what the core decides, and sends only the gzipped batches the core
- * returns. Every file it loads is a sibling of this script's own URL. Errors inside Veil are
+ * (Pyodide + the veil wheel), reports facts to the Python gate, starts the observer once consent
+ * allows (before the runtime is ready, buffering in page memory until the gate said yes), carries
+ * out what the core decides, and sends only the gzipped batches the core returns. Every file it loads is a sibling of this script's own URL. Errors inside Veil are
  * caught and counted; they never reach the host page except as rejected API promises.
  *
  *   veil/api.mjs         window.Veil (the public API)
  *   veil/lifecycle.mjs   boot, begin/tick/pause/end/withdraw a recording
  *   veil/consent.mjs     persisted opt-in and the IAB TCF v2 CMP
+ *   veil/early.mjs       observing before the runtime is ready: the bounded page-memory buffer
  *   veil/handover.mjs    cutting batches (take_batch), beforeSend
  *   veil/transport.mjs   the bounded outbox, POSTs, isRetryable, backoff
  *   veil/keepalive.mjs   the unloading page (standby chunks, keepalive)

@@ -11,11 +11,14 @@ import { addErrorListener, configError, countError, debug } from "./errors.mjs";
 import { flush } from "./handover.mjs";
 import { forgetConsent, listenToCmp, rememberConsent } from "./consent.mjs";
 import { beginRecording, boot, facts, serially, stopObserving, withdraw } from "./lifecycle.mjs";
+import { discardEarly, observeEarly } from "./early.mjs";
 import { call } from "./rpc.mjs";
 import { BASE, state } from "./state.mjs";
 import { outbox } from "./transport.mjs";
 
 export function defineVeil() {
+  /** @type {any} the config given to init, for observing before the runtime is ready */
+  var given = null;
   var Veil = {
     get status() {
       return state.status;
@@ -30,10 +33,13 @@ export function defineVeil() {
         return Promise.reject(configError("config", "Veil config: `config` must be an object"));
       }
       state.status = "loading";
+      given = config;
+      observeEarly(config, "init"); // consent not required, or a remembered opt-in: observe now
       state.ready = boot(config).then(function () {
-        state.status = "idle";
+        if (state.status === "loading") state.status = "idle"; // a Veil.stop() meanwhile stays stopped
       }, function (err) {
         state.status = "idle";
+        discardEarly();
         if (state.worker) state.worker.terminate();
         state.worker = null;
         state.ready = null;
@@ -44,7 +50,7 @@ export function defineVeil() {
         if (state.core && state.core.consent === "tcf") listenToCmp();
         return call("autostart", { facts: facts() });
       }).then(function (auto) {
-        if (auto.start) {
+        if (auto.start && state.status !== "stopped") {
           return serially(beginRecording).then(function () {}, function (err) {
             countError(err, "lifecycle");
             return withdraw("idle");
@@ -56,6 +62,7 @@ export function defineVeil() {
     /** Grant consent; resolves once the first full snapshot is masked, or says why not. */
     start: function () {
       if (!state.ready) return Promise.reject(new Error("Veil.start: call Veil.init(config) first"));
+      observeEarly(given, "start"); // the visitor's yes: observe now, send once the gate agrees
       return state.ready.then(function () {
         return serially(beginRecording);
       }).then(function (result) {

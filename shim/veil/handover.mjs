@@ -6,7 +6,8 @@
  * for delivery: while the endpoint is slow or hung, batches keep being cut and wait in the bounded
  * outbox, and the worker holds at most one batch's worth of events. beforeSend sees the masked
  * events only; a throw, a non-array or an empty array drops the batch (counted in
- * beforeSendDropped; a throw is also reported, where: "before-send").
+ * beforeSendDropped; a throw is also reported, where: "before-send"). Observations lost before
+ * the runtime was up (early.mjs) are reported like a lost batch, with the next batch.
  */
 import { countError, countingAs, debug } from "./errors.mjs";
 import { call } from "./rpc.mjs";
@@ -46,9 +47,10 @@ function handOver() {
   state.standby = null; // this flush sends those events; never send them twice under one seq
   const drained = state.observer ? state.observer.drain() : Promise.resolve();
   const dropped = outbox.dropped;
+  const lostEarly = state.earlyLost; // early observations dropped before the runtime was up (early.mjs)
   let reports = 0;
   return drained.then(function () {
-    return call("take_batch", { dropped: dropped });
+    return call("take_batch", { dropped: dropped + lostEarly });
   }).then(function (answer) {
     state.dirty = false;
     state.counters.workerQueueBytes = answer.pendingBytes || 0;
@@ -57,6 +59,7 @@ function handOver() {
     reports = answer.reports || 0;
     debug("batch of", bytes.byteLength, "bytes (gzip) queued");
     outbox.dropped -= dropped;
+    state.earlyLost -= lostEarly;
     if (answer.more) flush().catch(countingAs("transport")); // cut at its size bound: the rest follows at once
     return core.beforeSend ? applyBeforeSend(bytes) : bytes;
   }).then(function (body) {

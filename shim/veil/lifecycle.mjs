@@ -2,12 +2,15 @@
  * lifecycle.mjs: booting the runtime and the recording's life: begin, tick, pause, end, withdraw.
  *
  * Rules: this module decides nothing about privacy. It reports facts (Do-Not-Track, GPC, the URL,
- * what it stored, the CMP's answer) to the Python gate, loads the observer only after the gate
- * said yes, and carries out what the core decides (start, pause on an excluded URL, rotate the
- * session). Start/stop/consent changes run one at a time, in order (serially). Every file it
+ * what it stored, the CMP's answer) to the Python gate, and carries out what the core decides
+ * (start, pause on an excluded URL, rotate the session). An observer started before the runtime
+ * was ready (early.mjs) hands its buffer to the worker only after the gate said yes and the core
+ * started; a "no" discards it unsent. Without one, the observer is loaded after the gate said yes. Start/stop/consent changes run one at a time, in order (serially). Every file it
  * loads is a sibling of veil.js's own URL (BASE). Errors are counted with where they happened.
  */
+import { channelOptions } from "./channels.mjs";
 import { countError, countingAs, configError, debug } from "./errors.mjs";
+import { discardEarly, handOverEarly } from "./early.mjs";
 import { flush } from "./handover.mjs";
 import { onHidden, onPageHide } from "./keepalive.mjs";
 import { hookNavigation, unhookNavigation } from "./navigation.mjs";
@@ -124,26 +127,13 @@ export function beginRecording() {
       // A rotated session starts without a write key: keys are looked up by session id.
       state.sessionId = started && started.session ? started.session : null;
       if (started && started.buffering) debug("on error: buffering in the worker; nothing is sent before a trigger");
-      return import(new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href);
-    }).then(function (mod) {
-      state.observer = mod.createObserver({
-        post: postObservations,
-        delayMs: OBSERVE_DELAY_MS,
-        allowSelectors: state.config.allowSelectors || [],
-        maskSelectors: state.config.maskSelectors || [],
-        blockSelectors: state.config.blockSelectors || [],
-        measure: state.config.debug === true,
-        onError: countingAs("observer"),
-        // Context channels: the core judges and masks again whatever these let through.
-        network: state.config.network === false ? null : {
-          detailUrls: state.config.networkDetailUrls || [],
-          headers: state.config.networkHeaders,
-          bodyMaxBytes: state.config.networkBodyMaxBytes,
-          ownUrls: [String(state.config.endpoint), BASE], // Veil's own requests are never recorded
-        },
-        console: state.config.console || [],
-      });
-      return state.observer.start();
+      return handOverEarly(postObservations);
+    }).then(function (early) {
+      if (early) {
+        state.observer = early.observer; // its buffer is on its way to the worker, in order
+        return early.result;
+      }
+      return startObserver();
     }).then(function (result) {
       if (!result || !result.snapshots) throw new Error("Veil: the first snapshot could not be masked");
       state.status = "recording";
@@ -157,6 +147,23 @@ export function beginRecording() {
       flush().catch(countingAs("transport")); // the full snapshot leaves at once, not with the timer
       return { recording: true };
     });
+  });
+}
+
+/** Load the observer and take the first full snapshot; resolves like its start(). */
+function startObserver() {
+  return import(new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href).then(function (mod) {
+    state.observer = mod.createObserver({
+      post: postObservations,
+      delayMs: OBSERVE_DELAY_MS,
+      allowSelectors: state.config.allowSelectors || [],
+      maskSelectors: state.config.maskSelectors || [],
+      blockSelectors: state.config.blockSelectors || [],
+      measure: state.config.debug === true,
+      onError: countingAs("observer"),
+      ...channelOptions(state.config),
+    });
+    return state.observer.start();
   });
 }
 
@@ -244,6 +251,7 @@ function tick() {
 export function stopObserving() {
   state.generation += 1;
   state.standby = null;
+  discardEarly(); // observed before the gate answered: never sent
   if (state.observer) {
     try {
       state.observer.stop();

@@ -51,9 +51,16 @@ export const state = {
   tcf: null,
   /** @type {Array<() => void>} */
   navigationHooks: [],
+  /** @type {import("./early.mjs").Early | null} the observer started before the runtime was ready, and its buffer */
+  early: null,
+  /** early observations lost (buffer full, URL changed): reported as a lost batch with the next batch */
+  earlyLost: 0,
   counters: {
     errors: 0, batchesSent: 0, batchesFailed: 0, batchesTooLarge: 0, batchesRefused: 0, batchesDropped: 0,
     dropped: 0, beforeSendDropped: 0, workerMemoryBytes: 0, workerQueueBytes: 0,
+    // Observing before the runtime is ready (early.mjs): bytes buffered in page memory now,
+    // hand-overs given to the worker after the gate said yes, hand-overs discarded unsent, overflows.
+    earlyBufferBytes: 0, earlyHandedOver: 0, earlyDiscarded: 0, earlyOverflows: 0,
   },
   /**
    * How the worker booted and what became of the runtime's memory snapshot, as the worker last

@@ -1,5 +1,7 @@
 """Every gate proves silence on the network: where recording must not happen, not one request
-reaches the endpoint (not merely zero events), and the observer is never even loaded."""
+reaches the endpoint (not merely zero events). Where JavaScript alone knows the answer (Do-Not-Track,
+GPC, no consent yet, a CMP's answer) the observer is never even loaded; where only the Python gate
+knows it (an excluded URL, sampling) the observer may have started early and is torn down."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import gzip
 import json
 
 from tests.browser.conftest import BOOT_TIMEOUT_MS
+from tests.browser.test_observer_teardown import NATIVE, SETTERS, STASH
 
 PAGE = "/test-assets/replay.html"  # a plain page of the site without Veil on it
 TICK_S = 5.5  # longer than Veil's flush interval
@@ -30,11 +33,16 @@ def observer_loaded(capture):
     return any(u.endswith("veil-observer.mjs") for u in capture.requests)
 
 
-def assert_silent(page, capture, servers, wait=0.3):
+def assert_silent(page, capture, servers, wait=0.3, early=False):
     page.wait_for_timeout(int(wait * 1000))
     page.evaluate("() => Veil.flush()")
     assert endpoint_requests(capture, servers) == []
-    assert not observer_loaded(capture)
+    if early:  # observed before the gate said no: its buffer discarded, the observer torn down
+        stats = page.evaluate("Veil.stats()")
+        assert stats["earlyHandedOver"] == 0 and stats["earlyBufferBytes"] == 0, stats
+        assert page.evaluate(NATIVE, SETTERS) == [True] * len(SETTERS)
+    else:
+        assert not observer_loaded(capture)
 
 
 def test_do_not_track_records_nothing(context, page, servers, capture):
@@ -74,12 +82,13 @@ def test_sampled_out_session_stays_sampled_out_across_pages(page, servers, captu
     assert_silent(page, capture, servers)
 
 
-def test_excluded_url_on_a_full_load_records_nothing_until_the_visitor_leaves(page, servers, capture):
+def test_excluded_url_on_a_full_load_records_nothing_until_the_visitor_leaves(context, page, servers, capture):
+    context.add_init_script(STASH % json.dumps(SETTERS))
     load(page, servers, PAGE + "?account=1")
     init(page, servers, excludeUrls=["/test-assets/*"], consent="not-required", defaultPrivacy="allow")
     page.wait_for_function("Veil.status === 'paused'", timeout=BOOT_TIMEOUT_MS)
     page.evaluate("() => { document.body.append('ZQEXCLUDEDPAGE'); }")
-    assert_silent(page, capture, servers)
+    assert_silent(page, capture, servers, early=True)
     page.evaluate("() => history.pushState({}, '', '/shop')")
     page.wait_for_function("Veil.status === 'recording'", timeout=10_000)
     page.evaluate("() => Veil.flush()")
