@@ -80,6 +80,7 @@ class Recorder:
         """Begin a recording; the next observation must be a meta event and a full snapshot."""
         self.masker.reset()
         self.frustration.reset()
+        css.take_failures()  # the CSS masker counts per process: drops before this recording are not its own
         self.recording = True
         self.paused = False
 

@@ -111,3 +111,16 @@ def test_css_with_nothing_to_mask_is_kept_exactly_as_written(level):
     assert css.mask_declarations("color:red;;width : 5px", level) == "color:red;;width : 5px"
     # A comment alone is a change: it is dropped, and the rest is written by tinycss2.
     assert css.mask_declarations("color: red /* Ada */", level) == "color: red ;"
+
+
+def test_css_dropped_before_a_recording_starts_is_not_counted_in_it():
+    from tests.helpers import document, el, full, meta
+    from veil.config import normalize_config
+    from veil.levels import Level
+    from veil.recorder import Recorder
+
+    assert css.mask_stylesheet("a{color:red}}\"unterminated", Level.MASK) is None  # counted, no recording
+    recorder = Recorder(normalize_config({"endpoint": "/c", "consent": "not-required"}), "a" * 32)
+    recorder.start()
+    result = recorder.observe([meta(), full(document(el("p", {})))])
+    assert result["snapshots"] == 1 and recorder.counters.dropped == 0
