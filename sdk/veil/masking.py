@@ -223,9 +223,7 @@ def mask_attributes(
     if not attributes and tag not in MEDIA_TAGS:
         return out
     for name, value in attributes.items():
-        masked = _mask_attribute(tag, name, value, attributes, level, secret, scrub)
-        if echoes and type(masked) is str and attribute_rule(tag, name, attributes) is not Rule.KEEP:
-            masked = echoes.mask(masked)  # what the visitor typed, written back by the page
+        masked = mask_attribute(tag, name, value, attributes, level, secret, scrub, echoes)
         if masked is not None:
             out[name] = masked
     if tag in MEDIA_TAGS and level is Level.MASK:
