@@ -203,25 +203,26 @@ function lose(early, why, now) {
   early.teardown = function () {
     if (stopped) return;
     stopped = true;
-    try {
-      observer.stop();
-    } catch (e) {
-      countError(e, "observer");
-    }
+    stopObserver(observer);
   };
   if (now) early.teardown();
   else setTimeout(early.teardown, 0);
+}
+
+/** Stop an observer (its trackers' teardowns restore the page); a fault is counted, never thrown. @param {{stop: () => void}} observer */
+export function stopObserver(observer) {
+  try {
+    observer.stop();
+  } catch (e) {
+    countError(e, "observer");
+  }
 }
 
 /** @param {Early} early */
 function tearDown(early) {
   if (early.teardown) early.teardown();
   if (early.observer) {
-    try {
-      early.observer.stop();
-    } catch (e) {
-      countError(e, "observer");
-    }
+    stopObserver(early.observer);
     early.observer = null;
   }
 }

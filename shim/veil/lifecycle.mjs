@@ -10,7 +10,7 @@
  */
 import { channelOptions } from "./channels.mjs";
 import { countError, countingAs, configError, debug } from "./errors.mjs";
-import { discardEarly, handOverEarly } from "./early.mjs";
+import { discardEarly, handOverEarly, stopObserver } from "./early.mjs";
 import { flush } from "./handover.mjs";
 import { onHidden, onPageHide } from "./keepalive.mjs";
 import { hookNavigation, unhookNavigation } from "./navigation.mjs";
@@ -253,11 +253,7 @@ export function stopObserving() {
   state.standby = null;
   discardEarly(); // observed before the gate answered: never sent
   if (state.observer) {
-    try {
-      state.observer.stop();
-    } catch (e) {
-      countError(e, "observer");
-    }
+    stopObserver(state.observer);
     state.observer = null;
   }
 }
