@@ -14,17 +14,20 @@ export const READ_TIMEOUT_MS = 5000; // each Cache Storage step of reading the s
 export const SNAPSHOT_BOOT_TIMEOUT_MS = 20000; // starting Pyodide from the snapshot (8x faster than plain)
 
 /**
- * The snapshot's bytes for loadPyodide, handed over once: Pyodide keeps its options for the
- * worker's life, and 31 MB it has already copied into its memory should not stay with them.
- * @param {{ bytes?: Uint8Array }} found
+ * The snapshot's bytes for loadPyodide, once read: Pyodide asks for them after its module has
+ * loaded, which happens while the entry is still being inflated. Pyodide keeps its options for
+ * the worker's life, so this holds the bytes only through ``reading``'s result, which the boot
+ * empties once Pyodide has copied them into its memory.
+ * @param {Promise<{ bytes?: Uint8Array }>} reading
  * @returns {PromiseLike<Uint8Array>}
  */
-function handOnce(found) {
+function bytesOf(reading) {
   return {
     then(resolve, reject) {
-      const bytes = /** @type {Uint8Array} */ (found.bytes);
-      found.bytes = undefined;
-      return Promise.resolve(bytes).then(resolve, reject);
+      return reading.then(function (found) {
+        if (!found.bytes) throw new Error("no usable snapshot");
+        return found.bytes;
+      }).then(resolve, reject);
     },
   };
 }
@@ -42,13 +45,23 @@ export async function bootRuntime(env) {
   const loader = env.loadPyodide(); // fetched while the snapshot is read
   loader.catch(function () {}); // awaited below; a failure surfaces there
   const timeoutMs = env.readTimeoutMs || READ_TIMEOUT_MS;
-  const found = await readSnapshot({ caches: env.caches, key: env.key, timeoutMs: timeoutMs });
+  /** @type {Promise<any> | null} */
+  let fromSnapshot = null;
+  const reading = readSnapshot({ caches: env.caches, key: env.key, timeoutMs: timeoutMs, onFound: function () {
+    // An entry is there: Pyodide loads its module and starts fetching its wasm while the entry
+    // is inflated (a third of a snapshot boot), and waits for the bytes only then.
+    fromSnapshot = loader.then(function (loadPyodide) {
+      return loadPyodide(env.options({ _loadSnapshot: bytesOf(reading) }));
+    });
+    fromSnapshot.catch(function () {}); // awaited below when the bytes are good; else abandoned
+  } });
+  const found = await reading;
   const loadPyodide = await loader;
   let fallback = found.reason || null;
-  if (found.bytes) {
+  if (found.bytes && fromSnapshot) {
     try {
-      const pyodide = await withTimeout(loadPyodide(env.options({ _loadSnapshot: handOnce(found) })),
-        env.snapshotBootTimeoutMs || SNAPSHOT_BOOT_TIMEOUT_MS, "booting from the snapshot");
+      const pyodide = await withTimeout(fromSnapshot, env.snapshotBootTimeoutMs || SNAPSHOT_BOOT_TIMEOUT_MS,
+        "booting from the snapshot");
       const bridge = pyodide.pyimport("veil.bridge");
       return { pyodide, bridge, kind: "snapshot", fallback: null, ms: performance.now() - started, readMs: found.ms };
     } catch (err) {
@@ -57,6 +70,8 @@ export async function bootRuntime(env) {
       fallback = /build id|magic number/i.test(message) ? "mismatch" : /** @type {any} */ (err).name === "TimeoutError" ? "timeout" : "failed";
       // A slow machine is not a broken snapshot: only one Pyodide refused is deleted.
       if (fallback !== "timeout") await deleteSnapshot({ caches: env.caches, key: env.key, timeoutMs: timeoutMs });
+    } finally {
+      found.bytes = undefined; // copied into Pyodide's memory, or of no use: 31 MB not to keep
     }
   }
   const pyodide = await loadPyodide(env.options());

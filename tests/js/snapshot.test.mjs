@@ -9,7 +9,8 @@ import { CACHE_NAME, readSnapshot, snapshotKey, storeSnapshot } from "../../shim
 
 const KEY = snapshotKey("https://shop.example/static/veil/runtime-0123456789ab/veil-worker.mjs");
 const OTHER = snapshotKey("https://shop.example/static/veil/runtime-ba9876543210/veil-worker.mjs");
-const SNAPSHOT = new Uint8Array(4096).map((_, i) => (i * 7) % 251);
+// Four pages and a part: the second and the fourth all zeros (a runtime's memory is mostly zeros).
+const SNAPSHOT = new Uint8Array(4 * 4096 + 1000).map((_, i) => (Math.floor(i / 4096) % 2 === 1 ? 0 : 1 + ((i * 7) % 251)));
 const never = () => new Promise(() => {});
 
 /** Cache Storage in memory; ``faults`` replace its methods (open, match, put) to fail or hang. */
@@ -37,9 +38,10 @@ async function stored(bytes = SNAPSHOT) {
   return caches;
 }
 
-test("a stored snapshot is read back byte for byte, gzipped in storage; none stored is missing", async () => {
+test("a stored snapshot is read back byte for byte, stored without its zero pages; none stored is missing", async () => {
   const caches = await stored();
-  assert.ok(caches.cache.entries.get(KEY).body.byteLength < SNAPSHOT.byteLength);
+  // three pages kept (the last one padded), two left out, 8 + 3 * 4 bytes of header
+  assert.equal(caches.cache.entries.get(KEY).body.byteLength, 8 + 3 * 4 + 3 * 4096);
   assert.deepEqual((await readSnapshot({ caches, key: KEY, timeoutMs: 1000 })).bytes, SNAPSHOT);
   assert.equal((await readSnapshot({ caches: fakeCaches(), key: KEY, timeoutMs: 1000 })).reason, "missing");
 });
@@ -59,15 +61,24 @@ test("a corrupt, truncated or wrongly sized entry is corrupt, and deleted", asyn
     assert.equal(caches.cache.entries.size, 0);
   }
   const caches = await stored();
-  caches.cache.entries.get(KEY).headers.set("X-Veil-Snapshot-Bytes", "4100");
-  assert.equal((await readSnapshot({ caches, key: KEY, timeoutMs: 1000 })).reason, "corrupt");
+  for (const size of ["4100", String(SNAPSHOT.byteLength + 4), "0", "x"]) {
+    const caches = await stored();
+    caches.cache.entries.get(KEY).headers.set("X-Veil-Snapshot-Bytes", size);
+    assert.equal((await readSnapshot({ caches, key: KEY, timeoutMs: 1000 })).reason, "corrupt", size);
+  }
+  const flipped = await stored(); // one byte of a kept page: the digest catches it
+  flipped.cache.entries.get(KEY).body[9000] ^= 1;
+  assert.equal((await readSnapshot({ caches: flipped, key: KEY, timeoutMs: 1000 })).reason, "corrupt");
 });
 
-test("an entry made by another runtime is a mismatch, and deleted", async () => {
+test("an entry made by another runtime or in another format is a mismatch, and deleted", async () => {
   const caches = await stored();
   caches.cache.entries.get(KEY).headers.set("X-Veil-Snapshot-Of", "runtime-ba9876543210");
   assert.equal((await readSnapshot({ caches, key: KEY, timeoutMs: 1000 })).reason, "mismatch");
   assert.equal(caches.cache.entries.size, 0);
+  const gzipped = await stored(); // stored by an older Veil, in another format
+  gzipped.cache.entries.get(KEY).headers.set("X-Veil-Snapshot-Format", "gzip");
+  assert.equal((await readSnapshot({ caches: gzipped, key: KEY, timeoutMs: 1000 })).reason, "mismatch");
 });
 
 test("storage that is missing, throws or hangs: refused or timeout, never a throw", async () => {
@@ -104,6 +115,36 @@ test("a usable snapshot boots the runtime from it, with the same options as a pl
   assert.deepEqual(booted.pyodide.bytes, SNAPSHOT);
   assert.deepEqual(py.calls.map((o) => o.indexURL), ["x/"]);
   assert.equal(booted.bridge.name, "veil.bridge");
+});
+
+test("Pyodide starts loading once an entry is found, before it is read back; a corrupt one is abandoned for a plain boot", async () => {
+  const caches = await stored();
+  const order = [];
+  const match = caches.cache.match;
+  caches.cache.match = async (key) => {
+    const response = await match(key);
+    const read = response.arrayBuffer.bind(response);
+    response.arrayBuffer = async () => {
+      const bytes = await read();
+      await new Promise((resolve) => setTimeout(resolve, 20)); // a slow disk
+      order.push("read");
+      return bytes;
+    };
+    return response;
+  };
+  const py = fakePyodide((bytes) => ({ ...py.runtime("snapshot"), bytes }));
+  const env = py.env(caches);
+  const loadPyodide = await env.loadPyodide();
+  env.loadPyodide = async () => async (options) => (order.push(options._loadSnapshot ? "load from snapshot" : "load plain"), loadPyodide(options));
+  assert.equal((await bootRuntime(env)).kind, "snapshot");
+  assert.deepEqual(order, ["load from snapshot", "read"]);
+
+  const spoilt = await stored();
+  spoilt.cache.entries.get(KEY).body[9000] ^= 1;
+  const plain = fakePyodide((bytes) => ({ ...plain.runtime("snapshot"), bytes }));
+  const booted = await bootRuntime(plain.env(spoilt));
+  assert.deepEqual([booted.kind, booted.fallback, booted.pyodide.wheel], ["plain", "corrupt", true]);
+  assert.deepEqual(plain.calls.map((o) => "_loadSnapshot" in o), [true, false]);
 });
 
 test("a snapshot Pyodide refuses or that hangs means a plain boot with its reason; a refused one is deleted", async () => {
