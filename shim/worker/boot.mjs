@@ -14,20 +14,24 @@ export const READ_TIMEOUT_MS = 5000; // each Cache Storage step of reading the s
 export const SNAPSHOT_BOOT_TIMEOUT_MS = 20000; // starting Pyodide from the snapshot (8x faster than plain)
 
 /**
- * The snapshot's bytes for loadPyodide, once read: Pyodide asks for them after its module has
- * loaded, which happens while the entry is still being inflated. Pyodide keeps its options for
- * the worker's life, so this holds the bytes only through ``reading``'s result, which the boot
- * empties once Pyodide has copied them into its memory.
- * @param {Promise<{ bytes?: Uint8Array }>} reading
- * @returns {PromiseLike<Uint8Array>}
+ * The snapshot for loadPyodide while its entry is still being read: Pyodide sizes its memory
+ * from the array's length and compiles and instantiates its wasm meanwhile; its ``fsInit`` hook
+ * (awaited before the runtime starts, hence before the snapshot is restored) waits for the read.
+ * An entry that turns out unusable leaves the array all zeros, which Pyodide refuses ("invalid
+ * magic number") before using any of it. Pyodide keeps its options for the worker's life, so
+ * they reach the 31 MB only through ``held``, which the boot empties when done.
+ * @param {{ target?: Uint8Array }} held
+ * @param {Promise<unknown>} reading
  */
-function bytesOf(reading) {
+function snapshotOptions(held, reading) {
   return {
-    then(resolve, reject) {
-      return reading.then(function (found) {
-        if (!found.bytes) throw new Error("no usable snapshot");
-        return found.bytes;
-      }).then(resolve, reject);
+    _loadSnapshot: {
+      then(/** @type {(bytes: Uint8Array) => void} */ resolve, /** @type {(err: Error) => void} */ reject) {
+        return held.target ? Promise.resolve(held.target).then(resolve) : Promise.reject(new Error("no snapshot")).then(null, reject);
+      },
+    },
+    fsInit: function () {
+      return reading.then(function () {});
     },
   };
 }
@@ -45,15 +49,19 @@ export async function bootRuntime(env) {
   const loader = env.loadPyodide(); // fetched while the snapshot is read
   loader.catch(function () {}); // awaited below; a failure surfaces there
   const timeoutMs = env.readTimeoutMs || READ_TIMEOUT_MS;
+  /** @type {{ target?: Uint8Array }} */
+  const held = {};
   /** @type {Promise<any> | null} */
   let fromSnapshot = null;
-  const reading = readSnapshot({ caches: env.caches, key: env.key, timeoutMs: timeoutMs, onFound: function () {
-    // An entry is there: Pyodide loads its module and starts fetching its wasm while the entry
-    // is inflated (a third of a snapshot boot), and waits for the bytes only then.
+  const reading = readSnapshot({ caches: env.caches, key: env.key, timeoutMs: timeoutMs, onFound: function (size) {
+    // An entry is there: Pyodide loads its module and compiles and instantiates its wasm (the
+    // longest part of a boot) while the entry is read, checked and put into ``held.target``.
+    held.target = new Uint8Array(size);
     fromSnapshot = loader.then(function (loadPyodide) {
-      return loadPyodide(env.options({ _loadSnapshot: bytesOf(reading) }));
+      return loadPyodide(env.options(snapshotOptions(held, reading)));
     });
-    fromSnapshot.catch(function () {}); // awaited below when the bytes are good; else abandoned
+    fromSnapshot.catch(function () {}); // awaited below when the entry is good; else abandoned
+    return held.target;
   } });
   const found = await reading;
   const loadPyodide = await loader;
@@ -72,8 +80,10 @@ export async function bootRuntime(env) {
       if (fallback !== "timeout") await deleteSnapshot({ caches: env.caches, key: env.key, timeoutMs: timeoutMs });
     } finally {
       found.bytes = undefined; // copied into Pyodide's memory, or of no use: 31 MB not to keep
+      held.target = undefined;
     }
   }
+  held.target = undefined; // an unusable entry's all-zero array: Pyodide refuses it if it has it
   const pyodide = await loadPyodide(env.options());
   await env.installWheel(pyodide);
   const bridge = pyodide.pyimport("veil.bridge");

@@ -20,6 +20,7 @@ const FORMAT_HEADER = "X-Veil-Snapshot-Format";
 const DIGEST_HEADER = "X-Veil-Snapshot-Sha256";
 export const PAGE_BYTES = 4096;
 export const FORMAT = "zero-pages-elided/" + PAGE_BYTES;
+const MAX_SNAPSHOT_BYTES = 512 * 1024 * 1024; // a size header beyond it is not allocated
 
 /** Why a page view booted without its snapshot, or why one was not stored. */
 export const REASONS = Object.freeze(["missing", "corrupt", "mismatch", "refused", "quota", "timeout", "failed"]);
@@ -113,26 +114,29 @@ export function packPages(bytes) {
 }
 
 /**
- * The raw snapshot of ``size`` bytes back from packPages' body, or null when the body is not one
- * of that size (wrong length, indices out of order or out of range).
+ * The raw snapshot of ``size`` bytes back from packPages' body, put into ``bytes`` (zero-filled,
+ * ``size`` long), or null when the body is not one of that size (wrong length, indices out of
+ * order or out of range); checked whole before anything is written.
  * @param {Uint8Array} body
  * @param {number} size
+ * @param {Uint8Array} bytes
  * @returns {Uint8Array | null}
  */
-export function unpackPages(body, size) {
+export function unpackPages(body, size, bytes) {
   if (body.byteLength < 8) return null;
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   if (view.getUint32(0, true) !== size) return null;
   const count = view.getUint32(4, true);
   const head = 8 + 4 * count;
   const pages = Math.ceil(size / PAGE_BYTES);
-  if (count > pages || body.byteLength !== head + count * PAGE_BYTES) return null;
-  const bytes = new Uint8Array(size);
-  let previous = -1;
-  for (let k = 0; k < count; k += 1) {
+  if (bytes.byteLength !== size || count > pages || body.byteLength !== head + count * PAGE_BYTES) return null;
+  for (let k = 0, previous = -1; k < count; k += 1) {
     const page = view.getUint32(8 + 4 * k, true);
     if (page <= previous || page >= pages) return null;
     previous = page;
+  }
+  for (let k = 0; k < count; k += 1) {
+    const page = view.getUint32(8 + 4 * k, true);
     const from = head + k * PAGE_BYTES;
     bytes.set(body.subarray(from, from + Math.min(PAGE_BYTES, size - page * PAGE_BYTES)), page * PAGE_BYTES);
   }
@@ -147,9 +151,11 @@ async function digestOf(bytes) {
 
 /**
  * Read the snapshot stored for ``key``: {bytes} (the raw snapshot) or {reason}. ``onFound`` is
- * called once an entry of this runtime is found, before its bytes are read and inflated (the
- * boot starts Pyodide's loader meanwhile); the bytes can still turn out corrupt after it.
- * @param {{ caches: any, key: string, timeoutMs: number, onFound?: () => void }} options
+ * called with the raw size once an entry of this runtime is found, before its bytes are read (the
+ * boot starts Pyodide meanwhile); it may return a zero-filled array of that size for the snapshot
+ * to be put into, which is then ``bytes``. Nothing is put into it unless the whole entry checked
+ * out (its SHA-256), so a target of an entry that turns out corrupt stays all zeros.
+ * @param {{ caches: any, key: string, timeoutMs: number, onFound?: (size: number) => Uint8Array | void }} options
  * @returns {Promise<{ bytes?: Uint8Array, reason?: string, ms: number }>}
  */
 export async function readSnapshot({ caches, key, timeoutMs, onFound }) {
@@ -169,14 +175,16 @@ export async function readSnapshot({ caches, key, timeoutMs, onFound }) {
     await deleteSnapshot({ caches, key, timeoutMs });
     return done({ reason: "mismatch" });
   }
-  if (onFound) onFound();
+  if (!Number.isSafeInteger(size) || size <= 0 || size % 4 !== 0 || size > MAX_SNAPSHOT_BYTES) {
+    await deleteSnapshot({ caches, key, timeoutMs });
+    return done({ reason: "corrupt" });
+  }
+  const target = onFound ? onFound(size) : undefined;
   try {
     const body = new Uint8Array(await withTimeout(response.arrayBuffer(), timeoutMs, "reading the snapshot"));
-    const digesting = digestOf(body); // computed off this thread while the pages are put back
-    digesting.catch(function () {}); // awaited below unless the size is wrong already
-    if (!Number.isSafeInteger(size) || size <= 0 || size % 4 !== 0) throw new Error("wrong size");
-    const bytes = unpackPages(body, size);
-    if (!bytes || (await digesting) !== response.headers.get(DIGEST_HEADER)) throw new Error("corrupt");
+    if ((await digestOf(body)) !== response.headers.get(DIGEST_HEADER)) throw new Error("corrupt");
+    const bytes = unpackPages(body, size, target || new Uint8Array(size));
+    if (!bytes) throw new Error("corrupt");
     return done({ bytes: bytes });
   } catch (err) {
     if (reasonOf(err) === "timeout") return done({ reason: "timeout" });

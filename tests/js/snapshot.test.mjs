@@ -97,14 +97,20 @@ test("storage that is missing, throws or hangs: refused or timeout, never a thro
 /** A Pyodide stand-in: loadPyodide(options) answers a runtime, or what ``fromSnapshot`` says. */
 function fakePyodide(fromSnapshot) {
   const calls = [];
+  const given = []; // the snapshot arrays, as Pyodide has them when it restores one
   const runtime = (kind) => ({ kind, pyimport: (name) => ({ name, kind }) });
   const loadPyodide = async (options) => {
     calls.push(options);
-    return options._loadSnapshot ? fromSnapshot(await options._loadSnapshot) : runtime("plain");
+    if (!options._loadSnapshot) return runtime("plain");
+    const bytes = await options._loadSnapshot; // sizes the memory; filled in once fsInit is done
+    if (options.fsInit) await options.fsInit();
+    given.push(bytes);
+    if (!bytes[0]) throw new Error("Snapshot has invalid magic number"); // as Pyodide checks
+    return fromSnapshot(bytes);
   };
   const env = (caches) => ({ loadPyodide: async () => loadPyodide, options: (extra) => ({ indexURL: "x/", ...extra }),
     installWheel: async (py) => (py.wheel = true), caches, key: KEY, readTimeoutMs: 50, snapshotBootTimeoutMs: 50 });
-  return { calls, env, runtime };
+  return { calls, given, env, runtime };
 }
 
 test("a usable snapshot boots the runtime from it, with the same options as a plain boot", async () => {
@@ -145,6 +151,10 @@ test("Pyodide starts loading once an entry is found, before it is read back; a c
   const booted = await bootRuntime(plain.env(spoilt));
   assert.deepEqual([booted.kind, booted.fallback, booted.pyodide.wheel], ["plain", "corrupt", true]);
   assert.deepEqual(plain.calls.map((o) => "_loadSnapshot" in o), [true, false]);
+  await new Promise((resolve) => setTimeout(resolve, 10)); // the abandoned load has reached its restore
+  // Nothing of the corrupt entry was put into the array Pyodide holds: it refuses all zeros.
+  assert.equal(plain.given.length, 1);
+  assert.ok(plain.given[0].every((b) => b === 0));
 });
 
 test("a snapshot Pyodide refuses or that hangs means a plain boot with its reason; a refused one is deleted", async () => {
