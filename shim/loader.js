@@ -13,7 +13,10 @@
  * stats() is {} (no counters yet); status is "loading"; version is null. If veil.js does not load
  * (network error, integrity mismatch, or something that is not Veil) status becomes "failed" and
  * every queued promise rejects with one Error; nothing ever throws into the page. The page's
- * arguments are kept as given (a config's functions included). Keep it small: pages paste it.
+ * arguments are kept as given (a config's functions included). The script element it inserts is
+ * removed once veil.js has run (or failed), so the page's DOM, and what Veil records of it, holds
+ * no tag of Veil's (its integrity attribute would look like a token to the collector's
+ * defence-in-depth scrub, examples/collector/scrub.py). Keep it small: pages paste it.
  */
 
 (function (w, d, src, integrity) {
@@ -50,7 +53,10 @@
     var s = d.createElement("script");
     s.src = src;
     if (integrity) { s.integrity = integrity; s.crossOrigin = "anonymous"; }
-    s.onload = s.onerror = fail;
+    s.onload = s.onerror = function () {
+      if (s.parentNode) s.parentNode.removeChild(s); // run (or failed): no element of Veil's stays in the page
+      fail();
+    };
     d.head.appendChild(s);
   }
   // Once the load event has ended: a request made inside a load listener would start before its end.

@@ -98,6 +98,7 @@ def test_the_demo_page_requests_nothing_of_veil_before_its_load_event_ended(page
     assert any(name.endswith("veil-observer.mjs") for name, _ in requests), requests
     early = [(name, round(ms, 1)) for name, ms in requests if ms < 0]
     assert early == [], f"requested before the load event ended: {early}"
+    assert page.evaluate("document.querySelectorAll('script[src]').length") == 0, "the loader's script element stayed"
 
 
 def test_init_on_and_start_called_before_veil_js_arrived_are_replayed_in_order_and_a_batch_is_stored(page, site, capture):

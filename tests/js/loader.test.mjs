@@ -20,7 +20,10 @@ function page(readyState = "loading") {
   };
   const document = {
     readyState,
-    head: { appendChild: (el) => appended.push(el) },
+    head: {
+      appendChild(el) { appended.push(el); el.parentNode = this; },
+      removeChild(el) { el.parentNode = null; },
+    },
     createElement: (tag) => ({ tagName: tag }),
   };
   const context = vm.createContext({ window, document, Promise, Error, TypeError, setTimeout: (fn) => timers.push(fn) });
@@ -95,9 +98,10 @@ test("veil.js replays the queued calls in order and settles each promise with th
   assert.equal(Veil.version, "9.9.9");
   assert.deepEqual(Veil.stats(), { errors: 1 });
   assert.deepEqual(await Veil.start(), { recording: true });
-  // The script's own load event after the take-over fails nothing.
+  // The script's own load event after the take-over fails nothing, and takes its element out.
   p.appended[0].onload();
   assert.equal(Veil.status, "idle");
+  assert.equal(p.appended[0].parentNode, null);
 });
 
 test("veil.js not loading: status failed, every queued promise rejects with one Error, later ones too", async () => {
@@ -108,6 +112,7 @@ test("veil.js not loading: status failed, every queued promise rejects with one 
   p.load();
   p.appended[0].onerror(); // what an integrity mismatch or a network error fires
   assert.equal(Veil.status, "failed");
+  assert.equal(p.appended[0].parentNode, null);
   const results = await Promise.all(queued);
   assert.equal(results.length, 3);
   for (const r of results) assert.match(r.error.message, /\/static\/veil\/veil\.js did not load/);
