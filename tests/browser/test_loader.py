@@ -11,10 +11,18 @@ a Playwright route for the page would intercept the context's requests, keepaliv
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from typing import Any
 
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Mount, Route
+
+from examples.collector.app import CollectorSettings, create_app
+from examples.demo.servers import DistFiles, _ThreadedServer, free_port
 
 from tests.browser.conftest import BOOT_TIMEOUT_MS, wait_recording
 from tests.browser.test_visit import TOKEN, Site
@@ -157,3 +165,37 @@ def test_a_wrong_integrity_rejects_every_queued_call_sends_nothing_and_throws_no
     assert [u for u in capture.requests if "/static/veil/" in u] == [site.url + "/static/veil/veil.js"]
     assert sent(capture) == []
     assert capture.page_errors == []
+
+
+def test_the_loader_records_under_a_strict_csp_that_allows_its_inline_script_by_hash(browser, dist, tmp_path):
+    integrity = json.loads((dist / "manifest.json").read_text())["files"]["veil.js"]["sha384"]
+    config = json.dumps({"endpoint": "/v1/batches", "clientToken": TOKEN, "consent": "not-required"})
+    script = "\n" + loader_snippet(integrity) + f"Veil.init({config});\n"
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    # The README's policy, with the inline script's hash: no 'unsafe-inline', no 'unsafe-eval'.
+    csp = f"script-src 'self' 'wasm-unsafe-eval' 'sha256-{digest}'; worker-src 'self'; connect-src 'self'"
+    html = f"<!doctype html><html><body><p>Hello</p><script>{script}</script></body></html>"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    collector = create_app(CollectorSettings(db_path=tmp_path / "csp.sqlite3", client_token=TOKEN, allowed_origins=(url,)))
+
+    async def page_route(request: Request) -> HTMLResponse:
+        return HTMLResponse(html, headers={"Content-Security-Policy": csp})
+
+    server = _ThreadedServer(Starlette(routes=[Route("/page", page_route), Mount("/static/veil", DistFiles(directory=dist)),
+                                               Mount("/", collector)]), port)
+    server.start()
+    context = browser.new_context()
+    try:
+        violations: list[str] = []
+        page = context.new_page()
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(url + "/page")
+        # A function, not a string: Playwright evaluates strings with eval, which this policy forbids.
+        page.wait_for_function("() => window.Veil && Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
+        flushed = page.evaluate("() => Veil.flush()")
+        assert collector.state.store.totals()["batches"] >= 1, flushed
+        assert violations == []
+    finally:
+        context.close()
+        server.stop()
