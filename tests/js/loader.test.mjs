@@ -3,15 +3,16 @@
 // them all and says "failed" without throwing; and veil.js's side (shim/veil/stub.mjs) replays the
 // queue in order, settling each promise with the real result.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import vm from "node:vm";
 import { takeOver } from "../../shim/veil/stub.mjs";
 
 const SOURCE = readFileSync(new URL("../../shim/loader.js", import.meta.url), "utf8");
 
-/** Run the stub in a fake page whose document is in ``readyState``; returns the page's pieces. */
-function page(readyState = "loading") {
+/** Run the stub (``source``: shim/loader.js by default) in a fake page whose document is in
+ * ``readyState``; returns the page's pieces. */
+function page(readyState = "loading", source = SOURCE.replace("__VEIL_INTEGRITY__", "sha384-test")) {
   const appended = [];
   const listeners = {};
   const timers = [];
@@ -27,7 +28,7 @@ function page(readyState = "loading") {
     createElement: (tag) => ({ tagName: tag }),
   };
   const context = vm.createContext({ window, document, Promise, Error, TypeError, setTimeout: (fn) => timers.push(fn) });
-  vm.runInContext(SOURCE.replace("__VEIL_INTEGRITY__", "sha384-test"), context);
+  vm.runInContext(source, context);
   return {
     window, appended, timers,
     /** The load event fires, then its queued timers run. */
@@ -134,4 +135,16 @@ test("Veil.on with the wrong arguments throws at once, as the real one does", ()
   const p = page();
   assert.throws(() => p.window.Veil.on("ready", () => {}), TypeError);
   assert.throws(() => p.window.Veil.on("error"), TypeError);
+});
+
+const MINIFIED = new URL("../../dist/veil-loader.js", import.meta.url);
+
+test("dist/veil-loader.js (the build's minified stub) stands in and loads veil.js the same way", { skip: !existsSync(MINIFIED) && "no dist/: run build.py" }, () => {
+  const p = page("loading", readFileSync(MINIFIED, "utf8"));
+  const members = Object.keys(p.window.Veil).sort();
+  assert.deepEqual(members, Object.keys(page().window.Veil).sort());
+  assert.equal(p.window.Veil.status, "loading");
+  p.load();
+  assert.equal(p.appended[0].src, "/static/veil/veil.js");
+  assert.match(p.appended[0].integrity, /^sha384-[A-Za-z0-9+/]{64}$/);
 });
