@@ -5,6 +5,8 @@ nothing; writes dist/ from scratch:
 
   veil.js, veil.mjs, veil.d.ts, manifest.json   entry files: fixed names, revalidated (no-cache);
                       veil.js is shim/veil.js and its modules (shim/veil/) bundled by esbuild
+  veil-loader.js      the loader snippet (shim/loader.js) minified, with this build's integrity of
+                      veil.js filled in: for pages to inline (it is not loaded by a script tag)
   pyodide-<hash12>/   Pyodide's loader and wasm, and a slim python_stdlib.zip (only the modules
                       listed in stdlib-modules.txt)
   runtime-<hash12>/   veil-worker.mjs and veil-snapshot-worker.mjs (shim/worker.mjs,
@@ -50,7 +52,7 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 STDLIB_ZIP = "python_stdlib.zip"
 STDLIB_LIST = ROOT / "stdlib-modules.txt"
 RRWEB_SNAPSHOT_FILE = "rrweb-snapshot.js"
-ENTRY_FILES = ("veil.js", "veil.mjs", "veil.d.ts", "manifest.json")
+ENTRY_FILES = ("veil.js", "veil.mjs", "veil.d.ts", "veil-loader.js", "manifest.json")
 # shim/ entry -> the bundled worker in runtime-<hash12>/.
 WORKERS = {"worker.mjs": "veil-worker.mjs", "snapshot-worker.mjs": "veil-snapshot-worker.mjs"}
 # Files a browser loads that compress: they get .br and .gz siblings when that saves >= 10%.
@@ -154,6 +156,37 @@ def bundle(entry: Path, fmt: str, externals: tuple[str, ...] = ()) -> str:
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise BuildError(f"esbuild failed on {entry.name}: {done.stderr.strip()}")
+    return done.stdout
+
+
+# --- the loader snippet ---------------------------------------------------------------------------
+
+LOADER = ROOT / "shim" / "loader.js"
+LOADER_INTEGRITY = "__VEIL_INTEGRITY__"  # in shim/loader.js: where veil.js's sha384 goes
+
+
+def loader_snippet(integrity: str | None = None) -> str:
+    """The loader stub as a page inlines it: shim/loader.js after its header comment, with
+    ``integrity`` (veil.js's "sha384-…") in place of the placeholder when given."""
+    text = LOADER.read_text()
+    body = text[text.index("*/\n") + 3:].lstrip("\n")
+    return body if integrity is None else body.replace(f'"{LOADER_INTEGRITY}"', json.dumps(integrity))
+
+
+def sri(data: bytes) -> str:
+    """A Subresource Integrity value (sha384) of ``data``."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def minified_loader(integrity: str) -> str:
+    """loader_snippet(integrity) minified by esbuild (ES5 in, ES5 out: nothing is lowered)."""
+    esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
+    if not esbuild.exists():
+        raise BuildError("node_modules/.bin/esbuild is missing: run `npm ci` first")
+    done = subprocess.run([str(esbuild), "--minify", "--loader=js", "--target=es5", "--log-level=warning"],
+                          input=loader_snippet(integrity), capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise BuildError(f"esbuild failed on shim/loader.js: {done.stderr.strip()}")
     return done.stdout
 
 
@@ -450,6 +483,7 @@ def build(out: Path, stdlib: list[str] | None = None) -> Path:
     (out / "veil.js").write_text(bundle(ROOT / "shim" / "veil.js", "iife").replace("__VEIL_RUNTIME__", runtime_name))
     shutil.copy2(ROOT / "shim" / "veil.mjs", out / "veil.mjs")
     shutil.copy2(ROOT / "shim" / "veil.d.ts", out / "veil.d.ts")
+    (out / "veil-loader.js").write_text(minified_loader(sri((out / "veil.js").read_bytes())))
     for rel in ("veil.js", *(f"{runtime_name}/{name}" for name in WORKERS.values())):
         if "__VEIL_" in (out / rel).read_text():
             raise BuildError(f"{rel} still holds a __VEIL_…__ placeholder")

@@ -2,7 +2,8 @@
 // tests/unit/test_types.py fails when this file and the code drift apart.
 
 export type PrivacyLevel = "mask" | "mask-user-input" | "allow";
-export type VeilStatus = "idle" | "loading" | "recording" | "paused" | "stopped" | "declined";
+/** "failed": only the loader snippet's stub (shim/loader.js) says it, when veil.js did not load. */
+export type VeilStatus = "idle" | "loading" | "recording" | "paused" | "stopped" | "declined" | "failed";
 
 /** An rrweb 2.x event after Veil masked it. */
 export interface MaskedEvent {
@@ -151,11 +152,18 @@ export interface VeilError {
   where: string;
 }
 
+/** With the loader snippet (shim/loader.js), window.Veil is a stub until veil.js arrives after the
+ * load event: init, start, stop, flush, explain and capture queue their calls and return promises
+ * that settle with veil.js's results once it has replayed them, in order; on() queues the listener
+ * (its unsubscribe works before and after); stats() returns {} (no counters yet); status is
+ * "loading"; version is null. If veil.js does not load (network error, integrity mismatch) status
+ * becomes "failed" and every queued promise rejects with an Error; nothing throws into the page. */
 export interface VeilApi {
   init(config: VeilConfig): Promise<void>;
   start(): Promise<StartResult>;
   stop(): Promise<void>;
   flush(): Promise<FlushResult>;
+  /** {} (no counters yet) while the loader snippet's stub stands in, before veil.js arrives. */
   stats(): VeilStats;
   explain(element: Element): Promise<Explanation>;
   on(event: "error", listener: (error: VeilError) => void): () => void;
@@ -163,7 +171,8 @@ export interface VeilApi {
    * the buffer and starts recording the rest of the session. */
   capture(reason?: string): Promise<CaptureResult>;
   readonly status: VeilStatus;
-  readonly version: string;
+  /** null only while the loader snippet's stub stands in. */
+  readonly version: string | null;
 }
 
 declare const Veil: VeilApi;

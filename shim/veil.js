@@ -9,6 +9,7 @@
  * caught and counted; they never reach the host page except as rejected API promises.
  *
  *   veil/api.mjs         window.Veil (the public API)
+ *   veil/stub.mjs        taking over from the loader snippet's stub (shim/loader.js), replaying its queue
  *   veil/lifecycle.mjs   boot, begin/tick/pause/end/withdraw a recording
  *   veil/consent.mjs     persisted opt-in and the IAB TCF v2 CMP
  *   veil/early.mjs       observing before the runtime is ready: the bounded page-memory buffer
@@ -22,5 +23,7 @@
  *   veil/state.mjs       the shared state and counters
  */
 import { defineVeil } from "./veil/api.mjs";
+import { loaderStub } from "./veil/stub.mjs";
 
-if (!(/** @type {any} */ (window)).Veil) defineVeil();
+// No window.Veil yet (a script tag), or the loader snippet's stub (veil.js injected after load).
+if (!(/** @type {any} */ (window)).Veil || loaderStub()) defineVeil();

@@ -115,11 +115,21 @@ class DistFiles(StaticFiles):
         return response
 
 
-def _page(path: Path, endpoint: str, token: str):
+def veil_js_integrity(dist: Path) -> str:
+    """veil.js's SRI value from dist/manifest.json, for the loader snippet ("" without a manifest:
+    the snippet then loads veil.js without an integrity check)."""
+    try:
+        return json.loads((dist / "manifest.json").read_text())["files"]["veil.js"]["sha384"]
+    except (OSError, ValueError, KeyError):
+        return ""
+
+
+def _page(path: Path, endpoint: str, token: str, dist: Path | None = None):
     html = path.read_text().replace("__VEIL_ENDPOINT__", endpoint).replace("__VEIL_TOKEN__", token)
 
     async def serve(request: Request) -> HTMLResponse:
-        return HTMLResponse(html)
+        # Read per request: a rebuilt dist/ (a new veil.js) must not leave the page a stale integrity.
+        return HTMLResponse(html.replace("__VEIL_INTEGRITY__", veil_js_integrity(dist) if dist else ""))
 
     return serve
 
@@ -127,7 +137,7 @@ def _page(path: Path, endpoint: str, token: str):
 def site_app(dist: Path, endpoint: str, token: str, extra_dirs: dict[str, Path] | None = None) -> Starlette:
     """The demo site: / is the checkout page, /consent/ the consent-banner example, /static/veil/ is dist/."""
     routes = [
-        Route("/", _page(DEMO_DIR / "index.html", endpoint, token)),
+        Route("/", _page(DEMO_DIR / "index.html", endpoint, token, dist)),
         Route("/consent/", _page(CONSENT_DIR / "index.html", endpoint, token)),
         Mount("/consent", StaticFiles(directory=CONSENT_DIR)),
         Mount("/static/veil", DistFiles(directory=dist)),

@@ -15,8 +15,11 @@ import { discardEarly, observeEarly } from "./early.mjs";
 import { call } from "./rpc.mjs";
 import { BASE, state } from "./state.mjs";
 import { outbox } from "./transport.mjs";
+import { loaderStub, takeOver } from "./stub.mjs";
 
 export function defineVeil() {
+  // The loader snippet's stand-in (shim/loader.js), if it is window.Veil: replaced below, its queue replayed.
+  var stub = loaderStub();
   /** @type {any} the config given to init, for observing before the runtime is ready */
   var given = null;
   var Veil = {
@@ -133,4 +136,5 @@ export function defineVeil() {
   };
 
   Object.defineProperty(window, "Veil", { value: Object.freeze(Veil), writable: false, configurable: false });
+  if (stub) takeOver(stub, Veil);
 }

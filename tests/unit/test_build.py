@@ -47,7 +47,8 @@ def test_dist_holds_every_runtime_file(dist):
     pyodide, runtime = dist_directories(dist)["pyodide"], dist_directories(dist)["runtime"]
     assert re.fullmatch(r"pyodide-[0-9a-f]{12}", pyodide) and re.fullmatch(r"runtime-[0-9a-f]{12}", runtime)
     top = {p.name for p in dist.iterdir()}
-    assert top == {"veil.js", "veil.js.br", "veil.js.gz", "veil.mjs", "veil.d.ts", "manifest.json", pyodide, runtime}
+    assert top == {"veil.js", "veil.js.br", "veil.js.gz", "veil.mjs", "veil.d.ts", "manifest.json", pyodide, runtime,
+                   "veil-loader.js", "veil-loader.js.br", "veil-loader.js.gz"}  # the loader snippet, minified
     for rel in ["veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-snapshot-worker.mjs", f"{runtime}/veil-observer.mjs",
                 f"{runtime}/vendor/rrweb-snapshot/rrweb-snapshot.js", f"{runtime}/vendor/rrweb-snapshot/LICENSE",
                 f"{pyodide}/pyodide.mjs", f"{pyodide}/pyodide.asm.mjs", f"{pyodide}/pyodide.asm.wasm",
