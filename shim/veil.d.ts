@@ -75,7 +75,7 @@ export interface CaptureResult {
 
 export interface StartResult {
   recording: boolean;
-  reason?: "do-not-track" | "tcf-consent" | "excluded-url" | "sampled-out";
+  reason?: "do-not-track" | "tcf-consent" | "excluded-url" | "sampled-out" | "stopped";
 }
 
 export interface FlushResult {

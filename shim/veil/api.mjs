@@ -66,10 +66,16 @@ export function defineVeil() {
     start: function () {
       if (!state.ready) return Promise.reject(new Error("Veil.start: call Veil.init(config) first"));
       observeEarly(given, "start"); // the visitor's yes: observe now, send once the gate agrees
-      return state.ready.then(function () {
-        return serially(beginRecording);
+      // In the serial queue from this call on, not once the runtime is up: a stop() called after
+      // it (even in the same task, while the runtime boots) comes after it, and wins.
+      const ready = state.ready;
+      const stops = state.stops;
+      return serially(function () {
+        return ready.then(function () {
+          return stops === state.stops ? beginRecording() : { recording: false, reason: "stopped" };
+        });
       }).then(function (result) {
-        rememberConsent();
+        if (stops === state.stops) rememberConsent(); // a later stop() forgot it, and stays
         return result;
       }, function (err) {
         countError(err, "lifecycle");
@@ -79,6 +85,7 @@ export function defineVeil() {
     },
     /** Withdraw consent: stop observing at once and drop everything not yet sent. */
     stop: function () {
+      state.stops += 1;
       forgetConsent();
       if (!state.ready) return Promise.resolve();
       stopObserving(); // at once, not after whatever is queued

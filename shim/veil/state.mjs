@@ -40,6 +40,8 @@ export const state = {
   dirty: false,
   /** @type {Promise<unknown>} start/stop/consent changes run one at a time, in order */
   queue: Promise.resolve(),
+  /** how many times Veil.stop() was called: a start() asked before a later stop() does not record */
+  stops: 0,
   generation: 0,
   /** @type {string | null} the session the recording's batches belong to */
   sessionId: null,

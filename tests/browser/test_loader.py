@@ -51,7 +51,7 @@ config.consent = "not-required";
 Veil.init(config).then(function () { log.push("init"); });
 Veil.stop().then(function () { log.push("stop"); });
 """,
-    # opt-in: start() then stop(), both queued (see the xfail below).
+    # opt-in: start() then stop(), both queued: the stop wins, nothing is sent.
     "start-then-stop": """
 Veil.init(config).then(function () { log.push("init"); });
 Veil.start().then(function () { log.push("start settled"); }, function () { log.push("start settled"); });
@@ -139,9 +139,6 @@ def test_a_stop_queued_after_init_is_replayed_after_it_and_nothing_is_recorded_o
     assert capture.page_errors == []
 
 
-@pytest.mark.xfail(strict=True, reason="not the loader's: Veil.init(); Veil.start(); Veil.stop() in one task records "
-                   "and sends with the classic script tag too (start's beginRecording joins the serial queue only "
-                   "once the runtime is ready, after stop's withdraw); api.mjs start/stop need a fix")
 def test_a_stop_queued_after_start_wins_and_nothing_is_sent(page, site, capture):
     page.goto(site.url + "/pages/start-then-stop")
     page.wait_for_function("log.length >= 3", timeout=BOOT_TIMEOUT_MS)
