@@ -140,28 +140,34 @@ class PostgresStorage:
         # Through this process's writer thread: batches queued together share one transaction.
         return self._writer.add(batch)
 
-    def submit(self, batch: IncomingBatch) -> concurrent.futures.Future[AddResult]:
+    def submit(self, batch: IncomingBatch, keyless: bool = False) -> concurrent.futures.Future[AddResult]:
         """``add`` without waiting: a future of its result, completed once committed (see GroupCommit)."""
-        return self._writer.submit(batch)
+        return self._writer.submit(batch, keyless)
 
-    def _add_one(self, batch: IncomingBatch) -> AddResult:
+    def _add_one(self, batch: IncomingBatch, keyless: bool = False) -> AddResult:
         for attempt in range(3):
             try:
-                return self._add_many([batch])[0]
+                return self._add_many([batch], [keyless])[0]
             except errors.ForeignKeyViolation:
                 # The session was erased between reading its key and inserting: go again (new key).
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def _add_many(self, batches: Sequence[IncomingBatch]) -> list[AddResult]:
+    def _add_many(self, batches: Sequence[IncomingBatch], keyless: Sequence[bool] = ()) -> list[AddResult]:
         """Store the batches in one transaction (committed when the pool's block ends)."""
         results = []
+        flags = keyless or [False] * len(batches)
         with self._pool.connection() as conn:
             now = time.time()
             keys: dict[str, Any] = {}
-            for batch in batches:
+            for batch, bare in zip(batches, flags, strict=True):
                 ident = (batch.session, batch.view, batch.seq)
+                if bare:
+                    refused = self._keyless_refusal(conn, batch)
+                    if refused is not None:
+                        results.append(refused)
+                        continue
                 key = keys.get(batch.session) or keys.setdefault(batch.session, self._key_for(conn, batch.session, now))
                 form, plaintext = common.stored_form(batch)
                 inserted = conn.execute(
@@ -180,6 +186,18 @@ class PostgresStorage:
                                    ident).fetchone()
                 results.append(AddResult.DUPLICATE if row is not None and row[0] == batch.digest else AddResult.CONFLICT)
         return results
+
+    @staticmethod
+    def _keyless_refusal(conn: psycopg.Connection, batch: IncomingBatch) -> AddResult | None:
+        """For a batch sent without its key: its dedup answer when its identity is stored, KEY_REQUIRED
+        when its session exists without its page view, None when it may be inserted."""
+        stored, known, same_view = conn.execute(  # one round trip
+            "SELECT (SELECT digest FROM batches WHERE session = %s AND view = %s AND seq = %s), "
+            + common.KEYLESS_SQL.removeprefix("SELECT "),
+            (batch.session, batch.view, batch.seq, batch.session, batch.session, batch.view)).fetchone()
+        if stored is not None:
+            return AddResult.DUPLICATE if stored == batch.digest else AddResult.CONFLICT
+        return AddResult.KEY_REQUIRED if known and not same_view else None
 
     @_translated
     def delete_session(self, session: str) -> bool:
