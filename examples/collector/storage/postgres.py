@@ -8,7 +8,8 @@ reference their session's key (ON DELETE CASCADE): an erasure deletes the key an
 transaction, and a concurrent ``add`` either lands before it (and is erased) or creates a new key
 after it. Waits are bounded: a pool checkout by ``connect_timeout``, a lock by ``lock_timeout``
 (server side); running out raises ``StorageBusy``; an unreachable server ``StorageUnavailable``.
-Connections come from a small pool (psycopg 3, psycopg_pool), each call holding one briefly.
+Connections come from two small pools (psycopg 3, psycopg_pool), each call holding one briefly:
+transactions (writes) on one, single statements (reads, rate buckets) on autocommit connections.
 ``add`` goes through one writer thread per process (``common.GroupCommit``): the batches queued
 together are inserted in one transaction, and each is answered once that transaction committed.
 """
@@ -59,6 +60,10 @@ RATE_SQL = (
     "ON CONFLICT (key) DO UPDATE SET tat = GREATEST(r.tat, %(now)s) + %(step)s "
     "WHERE GREATEST(r.tat, %(now)s) + %(step)s - %(now)s <= %(burst)s * %(step)s RETURNING tat"
 )
+# The same in one round trip: (the new time when let through, else NULL; the bucket's time as the
+# statement found it, for the wait). A data-modifying CTE's outer query sees the snapshot before it.
+RATE_ONE_TRIP_SQL = ("WITH taken AS (" + RATE_SQL + ") SELECT (SELECT tat FROM taken), "
+                     "(SELECT tat FROM rate_buckets WHERE key = %(key)s)")
 
 _BUSY = (errors.LockNotAvailable, errors.QueryCanceled, errors.DeadlockDetected, errors.SerializationFailure,
          errors.TooManyConnections)
@@ -107,10 +112,20 @@ class PostgresStorage:
             url, min_size=1, max_size=pool_size, timeout=connect_timeout, open=False,
             kwargs={"options": options, "connect_timeout": max(1, int(connect_timeout))},
         )
+        # Single statements (reads, rate buckets) on autocommit connections: one round trip each
+        # instead of BEGIN, the statement and COMMIT. Nothing durable is written through them (a
+        # bucket lost in a crash only forgives a little, hence synchronous_commit off).
+        self._quick = psycopg_pool.ConnectionPool(
+            url, min_size=1, max_size=pool_size, timeout=connect_timeout, open=False,
+            kwargs={"options": options + " -c synchronous_commit=off", "autocommit": True,
+                    "connect_timeout": max(1, int(connect_timeout))},
+        )
         try:
             self._pool.open(wait=True, timeout=connect_timeout)
+            self._quick.open(wait=True, timeout=connect_timeout)
         except psycopg_pool.PoolTimeout as err:
             self._pool.close()
+            self._quick.close()
             raise StorageUnavailable(f"cannot reach PostgreSQL: {err}") from err
         self._setup()
         self._writer = common.GroupCommit(self._add_many, self._add_one, name="veil-postgres-writer",
@@ -236,21 +251,20 @@ class PostgresStorage:
     @_translated
     def rate_acquire(self, key: str, per_second: float, burst: int) -> float:
         now, step = time.time(), 1.0 / per_second
-        with self._pool.connection() as conn:
-            conn.execute("SET LOCAL synchronous_commit = off")  # a bucket lost in a crash only forgives a little
-            if conn.execute(RATE_SQL, {"key": key, "now": now, "step": step, "burst": burst}).fetchone():
-                return 0.0
-            row = conn.execute("SELECT tat FROM rate_buckets WHERE key = %s", (key,)).fetchone()
-        tat = row[0] if row else now
+        with self._quick.connection() as conn:
+            taken, tat = conn.execute(RATE_ONE_TRIP_SQL, {"key": key, "now": now, "step": step, "burst": burst}).fetchone()
+        if taken is not None:
+            return 0.0
+        tat = now if tat is None else tat
         return max(0.001, max(tat, now) + step - now - burst * step)
 
     # -- reads -------------------------------------------------------------------------------
     def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        with self._pool.connection() as conn:
+        with self._quick.connection() as conn:
             return conn.execute(sql, params).fetchone()
 
     def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._pool.connection() as conn:
+        with self._quick.connection() as conn:
             return conn.execute(sql, params).fetchall()
 
     @_translated
@@ -315,3 +329,4 @@ class PostgresStorage:
     def close(self) -> None:
         self._writer.close()
         self._pool.close()
+        self._quick.close()
