@@ -222,6 +222,33 @@ async def _read_limited(headers: dict[str, str], receive: Receive, limit: int) -
             return bytes(chunks)
 
 
+class IngestThreads:
+    """The ingest's worker threads: ``threads`` at once, ``max_waiting`` more queued, beyond which a
+    request is ``Busy`` at once. A plain executor: a hop costs about half the CPU of
+    ``anyio.to_thread`` (measured, 16 at once: 34 against 77 µs per call)."""
+
+    def __init__(self, threads: int, max_waiting: int) -> None:
+        self._threads = threads
+        self._pool = concurrent.futures.ThreadPoolExecutor(threads, thread_name_prefix="veil-ingest")
+        self._limit = threads + max_waiting
+        self._in_flight = 0  # touched on the event loop only
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        if self._in_flight >= self._limit:
+            raise Busy("collector is busy", 1)
+        self._in_flight += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        finally:
+            self._in_flight -= 1
+
+    def close(self) -> None:
+        """Let the threads go (a later lifespan of the same app starts new ones, lazily)."""
+        pool, self._pool = self._pool, concurrent.futures.ThreadPoolExecutor(
+            self._threads, thread_name_prefix="veil-ingest")
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 def _settle(waiter: asyncio.Future[Any], done: concurrent.futures.Future[Any]) -> None:
     """Copy a finished writer future into the loop's future (unless the waiter gave up)."""
     if waiter.done():
@@ -341,7 +368,7 @@ def create_app(settings: CollectorSettings) -> Starlette:
         operators = Operators([*operators.operators, Operator("operator", "admin", token_hash)])
     trusted = frozenset(settings.trusted_proxies)
     throttle = FailureThrottle(settings.failures_allowed, settings.failure_forgive_seconds)
-    ingest_limiter = anyio.CapacityLimiter(settings.storage_threads)
+    ingest_threads = IngestThreads(settings.storage_threads, settings.max_waiting)
     read_limiter = anyio.CapacityLimiter(max(2, settings.storage_threads // 2))
     streams = {"open": 0}
     counters = {"skippedOnRead": 0}
@@ -352,6 +379,16 @@ def create_app(settings: CollectorSettings) -> Starlette:
             raise Busy("collector is busy", 1)
         try:
             return await anyio.to_thread.run_sync(fn, *args, limiter=limiter)
+        except StorageBusy as err:
+            raise Busy("storage is busy", err.retry_after) from None
+        except StorageUnavailable:
+            log.exception("storage unavailable")
+            raise Busy("storage is unavailable", 5) from None
+
+    async def run_ingest(fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in an ingest thread; a full queue or a busy database is ``Busy``."""
+        try:
+            return await ingest_threads.run(fn, *args)
         except StorageBusy as err:
             raise Busy("storage is busy", err.retry_after) from None
         except StorageUnavailable:
@@ -497,11 +534,11 @@ def create_app(settings: CollectorSettings) -> Starlette:
                     except StorageBusy as err:  # the writer's queue is full
                         raise Busy("storage is busy", err.retry_after) from None
                 else:
-                    answer = await run(ingest_limiter, prepare_and_store, body, given_key, None)
+                    answer = await run_ingest(prepare_and_store, body, given_key, None)
             else:
                 body = await _read_limited(headers, receive, settings.max_body_bytes)
                 # One thread hop for the rest: the shared bucket (a database call), prepare, store.
-                answer = await run(ingest_limiter, prepare_and_store, body, given_key, who.rate_key)
+                answer = await run_ingest(prepare_and_store, body, given_key, who.rate_key)
             return await committed(answer) if isinstance(answer, Committing) else answer
         except InvalidBatch as err:
             return _error(err.status, err.message)
@@ -682,6 +719,7 @@ def create_app(settings: CollectorSettings) -> Starlette:
         finally:
             if task is not None:
                 task.cancel()
+            ingest_threads.close()
             storage.close()
 
     session_route = "/v1/sessions/{session}"
