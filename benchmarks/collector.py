@@ -41,6 +41,7 @@ from benchmarks.collector_batches import session_batches  # noqa: E402
 
 TOKEN = "bench-token"
 MASTER = "42" * 32
+SESSION_SECRET = "bench-session-secret-" + "7" * 16
 
 
 # -- servers (run in child processes) ------------------------------------------------------------
@@ -78,7 +79,9 @@ def start_server(kind: str, database: str = "", workers: int = 1) -> tuple[subpr
     from examples.demo.servers import free_port
 
     port = free_port()
-    env = {**os.environ, "VEIL_MASTER_KEY": MASTER, "PYTHONPATH": str(ROOT)}
+    # Every process must derive the same session keys (as ``--workers`` requires): else a batch that
+    # reaches another process than the one that handed out its key is refused (403 wrong session key).
+    env = {**os.environ, "VEIL_MASTER_KEY": MASTER, "PYTHONPATH": str(ROOT), "VEIL_SESSION_SECRET": SESSION_SECRET}
     proc = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--port", str(port), "--database", database,
                              "--workers", str(workers)], env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 60
@@ -340,7 +343,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=80, help="distinct visits generated")
     parser.add_argument("--batches", type=int, default=5, help="batches per visit")
-    parser.add_argument("--variants", type=int, default=8,
+    parser.add_argument("--variants", type=int, default=20,
                         help="copies of the visits under new ids (distinct batches = sessions x batches x variants)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds per target not counted")
