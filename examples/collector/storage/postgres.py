@@ -11,7 +11,8 @@ after it. Waits are bounded: a pool checkout by ``connect_timeout``, a lock by `
 Connections come from two small pools (psycopg 3, psycopg_pool), each call holding one briefly:
 transactions (writes) on one, single statements (reads, rate buckets) on autocommit connections.
 ``add`` goes through one writer thread per process (``common.GroupCommit``): the batches queued
-together are inserted in one transaction, and each is answered once that transaction committed.
+together are inserted in one transaction, in a few statements whatever their number (multi-row, from
+arrays), and each is answered once that transaction committed.
 """
 
 from __future__ import annotations
@@ -139,16 +140,6 @@ class PostgresStorage:
             for statement in SCHEMA:
                 conn.execute(statement)
 
-    def _key_for(self, conn: psycopg.Connection, session: str, now: float) -> Any:
-        row = conn.execute("SELECT wrapped FROM session_keys WHERE session = %s", (session,)).fetchone()
-        if row is None:
-            row = conn.execute(
-                "INSERT INTO session_keys (session, wrapped, created_at) VALUES (%s, %s, %s) "
-                "ON CONFLICT (session) DO NOTHING RETURNING wrapped",
-                (session, crypto.new_wrapped_key(self._master, session), now),
-            ).fetchone() or conn.execute("SELECT wrapped FROM session_keys WHERE session = %s", (session,)).fetchone()
-        return crypto.unwrap(self._master, session, row[0])
-
     # -- writes ------------------------------------------------------------------------------
     @_translated
     def add(self, batch: IncomingBatch) -> AddResult:
@@ -170,37 +161,88 @@ class PostgresStorage:
         raise AssertionError("unreachable")
 
     def _add_many(self, batches: Sequence[IncomingBatch], keyless: Sequence[bool] = ()) -> list[AddResult]:
-        """Store the batches in one transaction (committed when the pool's block ends)."""
-        results = []
+        """Store the batches in one transaction (committed when the pool's block ends), in a few
+        statements whatever their number: the group's session keys in one (and the missing ones
+        created in one), the batches sent with their key in one multi-row insert, the dedup answers
+        of those that were not new in one. A batch sent without its key goes alone, after them."""
         flags = keyless or [False] * len(batches)
+        results: list[AddResult | None] = [None] * len(batches)
         with self._pool.connection() as conn:
             now = time.time()
-            keys: dict[str, Any] = {}
-            for batch, bare in zip(batches, flags, strict=True):
-                ident = (batch.session, batch.view, batch.seq)
+            keys = self._keys_for(conn, sorted({b.session for b in batches}), now)
+            # In identity order: two writers inserting overlapping rows take their locks in one order.
+            keyed = sorted((i for i, bare in enumerate(flags) if not bare),
+                           key=lambda i: (batches[i].session, batches[i].view, batches[i].seq))
+            if keyed:
+                self._insert_many(conn, [batches[i] for i in keyed], keys, now, results, keyed)
+            for i, bare in enumerate(flags):
                 if bare:
-                    refused = self._keyless_refusal(conn, batch)
-                    if refused is not None:
-                        results.append(refused)
-                        continue
-                key = keys.get(batch.session) or keys.setdefault(batch.session, self._key_for(conn, batch.session, now))
-                form, plaintext = common.stored_form(batch)
-                inserted = conn.execute(
-                    "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
-                    "sealed, digest, pii_masked, pages, dropped, format, errors, frustrations) "
-                    "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
-                    "ON CONFLICT (session, view, seq) DO NOTHING RETURNING 1",
-                    (*ident, now, batch.event_count, batch.body_bytes, batch.first_ts, batch.last_ts,
-                     crypto.seal(key, *ident, plaintext, compress=form == common.FORMAT_EVENTS), batch.digest,
-                     batch.pii_masked, batch.pages, batch.dropped, form, batch.errors, batch.frustrations),
-                ).fetchone()
-                if inserted is not None:
-                    results.append(AddResult.STORED)
-                    continue
-                row = conn.execute("SELECT digest FROM batches WHERE session = %s AND view = %s AND seq = %s",
-                                   ident).fetchone()
-                results.append(AddResult.DUPLICATE if row is not None and row[0] == batch.digest else AddResult.CONFLICT)
-        return results
+                    refused = self._keyless_refusal(conn, batches[i])
+                    if refused is None:
+                        self._insert_many(conn, [batches[i]], keys, now, results, [i])
+                    else:
+                        results[i] = refused
+        return [r for r in results if r is not None]
+
+    def _keys_for(self, conn: psycopg.Connection, sessions: list[str], now: float) -> dict[str, Any]:
+        """The sessions' keys, unwrapped; the missing ones created (once, whichever process asks)."""
+        found = dict(conn.execute("SELECT session, wrapped FROM session_keys WHERE session = ANY(%s)",
+                                  (sessions,)).fetchall())
+        missing = [s for s in sessions if s not in found]
+        if missing:
+            found.update(conn.execute(
+                "INSERT INTO session_keys (session, wrapped, created_at) SELECT s, w, %s "
+                "FROM unnest(%s::text[], %s::bytea[]) AS t(s, w) ON CONFLICT (session) DO NOTHING "
+                "RETURNING session, wrapped",
+                (now, missing, [crypto.new_wrapped_key(self._master, s) for s in missing])).fetchall())
+            late = [s for s in missing if s not in found]  # created meanwhile by another process
+            if late:
+                found.update(conn.execute("SELECT session, wrapped FROM session_keys WHERE session = ANY(%s)",
+                                          (late,)).fetchall())
+        return {s: crypto.unwrap(self._master, s, bytes(w)) for s, w in found.items()}
+
+    @staticmethod
+    def _insert_many(conn: psycopg.Connection, batches: Sequence[IncomingBatch], keys: dict[str, Any], now: float,
+                     results: list[AddResult | None], where: Sequence[int]) -> None:
+        """Insert the batches with one statement; ``results[where[k]]`` gets batch k's answer."""
+        columns: list[list[Any]] = [[] for _ in range(15)]
+        for batch in batches:
+            form, plaintext = common.stored_form(batch)
+            sealed = crypto.seal(keys[batch.session], batch.session, batch.view, batch.seq, plaintext,
+                                 compress=form == common.FORMAT_EVENTS)
+            for column, value in zip(columns, (
+                    batch.session, batch.view, batch.seq, batch.event_count, batch.body_bytes, batch.first_ts,
+                    batch.last_ts, sealed, batch.digest, batch.pii_masked, batch.pages, batch.dropped, form,
+                    batch.errors, batch.frustrations)):
+                column.append(value)
+        inserted = set(conn.execute(
+            "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
+            "sealed, digest, pii_masked, pages, dropped, format, errors, frustrations) "
+            # (Binary parameters, %b: a text array of bytea would be hex-escaped, 44 KB per 22 KB blob.)
+            "SELECT s, v, q, %s, n, b, f, l, x, d, m, p, r, fm, e, fr FROM unnest(%b::text[], %b::text[], "
+            "%b::bigint[], %b::int[], %b::int[], %b::float8[], %b::float8[], %b::bytea[], %b::text[], %b::int[], "
+            "%b::int[], %b::int[], %b::int[], %b::int[], %b::int[]) AS t(s, v, q, n, b, f, l, x, d, m, p, r, fm, e, fr) "
+            "ON CONFLICT (session, view, seq) DO NOTHING RETURNING session, view, seq",
+            (now, *columns)).fetchall())
+        others = []
+        for k, batch in enumerate(batches):
+            ident = (batch.session, batch.view, batch.seq)
+            if ident in inserted:
+                inserted.discard(ident)  # a second copy in the same group is not new
+                results[where[k]] = AddResult.STORED
+            else:
+                others.append(k)
+        if not others:
+            return
+        stored = {(s, v, q): d for s, v, q, d in conn.execute(
+            "SELECT session, view, seq, digest FROM batches WHERE (session, view, seq) IN "
+            "(SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[]))",
+            ([batches[k].session for k in others], [batches[k].view for k in others],
+             [batches[k].seq for k in others])).fetchall()}
+        for k in others:
+            batch = batches[k]
+            same = stored.get((batch.session, batch.view, batch.seq)) == batch.digest
+            results[where[k]] = AddResult.DUPLICATE if same else AddResult.CONFLICT
 
     @staticmethod
     def _keyless_refusal(conn: psycopg.Connection, batch: IncomingBatch) -> AddResult | None:
