@@ -213,7 +213,7 @@ class PostgresStorage:
             for column, value in zip(columns, (
                     batch.session, batch.view, batch.seq, batch.event_count, batch.body_bytes, batch.first_ts,
                     batch.last_ts, sealed, batch.digest, batch.pii_masked, batch.pages, batch.dropped, form,
-                    batch.errors, batch.frustrations)):
+                    batch.errors, batch.frustrations), strict=True):
                 column.append(value)
         inserted = set(conn.execute(
             "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
