@@ -41,6 +41,7 @@ from benchmarks.collector_batches import session_batches  # noqa: E402
 
 TOKEN = "bench-token"
 MASTER = "42" * 32
+SESSION_SECRET = "bench-session-secret-" + "7" * 16
 
 
 # -- servers (run in child processes) ------------------------------------------------------------
@@ -78,7 +79,9 @@ def start_server(kind: str, database: str = "", workers: int = 1) -> tuple[subpr
     from examples.demo.servers import free_port
 
     port = free_port()
-    env = {**os.environ, "VEIL_MASTER_KEY": MASTER, "PYTHONPATH": str(ROOT)}
+    # Every process must derive the same session keys (as ``--workers`` requires): else a batch that
+    # reaches another process than the one that handed out its key is refused (403 wrong session key).
+    env = {**os.environ, "VEIL_MASTER_KEY": MASTER, "PYTHONPATH": str(ROOT), "VEIL_SESSION_SECRET": SESSION_SECRET}
     proc = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--port", str(port), "--database", database,
                              "--workers", str(workers)], env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 60
@@ -283,7 +286,7 @@ def profile_stages(jobs: list[Job], limit: int = 400) -> dict[str, float]:
     import zlib
 
     from examples.collector import scan
-    from examples.collector.app import _exact_batch, prepare_batch
+    from examples.collector.app import _exact_batch, body_digest, prepare_batch
     from examples.collector.scrub import text_has_candidate
     from examples.collector.validate import gunzip_isal, gunzip_limited, parse_batch_with_strings
 
@@ -297,7 +300,8 @@ def profile_stages(jobs: list[Job], limit: int = 400) -> dict[str, float]:
         "gunzip (zlib)": (zlib_gunzip, bodies),
         "gunzip (ISA-L)": (lambda b: gunzip_isal(b, 1 << 24), bodies),
         "scan (compiled, one pass)": (scan.scan, raws),
-        "sha256 (digest)": (lambda r: hashlib.sha256(r).hexdigest(), raws),
+        "sha256 of the JSON (old digest)": (lambda r: hashlib.sha256(r).hexdigest(), raws),
+        "sha256 of the gzip body (digest)": (body_digest, bodies),
         "exact: parse + strict checks": (parse_batch_with_strings, raws),
         "exact: PII gate over strings": (lambda p: text_has_candidate(p[5]), [parse_batch_with_strings(r) for r in raws]),
         "prepare_batch, exact path": (lambda b: _exact_batch(b, gunzip_limited(b, 1 << 24)), bodies),
@@ -339,7 +343,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=80, help="distinct visits generated")
     parser.add_argument("--batches", type=int, default=5, help="batches per visit")
-    parser.add_argument("--variants", type=int, default=8,
+    parser.add_argument("--variants", type=int, default=20,
                         help="copies of the visits under new ids (distinct batches = sessions x batches x variants)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds per target not counted")

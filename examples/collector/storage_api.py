@@ -34,6 +34,9 @@ class AddResult(enum.Enum):
     STORED = "stored"  # new identity: stored, durable before this returns
     DUPLICATE = "duplicate"  # same identity and same digest: a retry, nothing written
     CONFLICT = "conflict"  # same identity, different digest: refused, nothing written
+    # A batch submitted without its session key (``submit(batch, keyless=True)``) of a session that
+    # exists, from a page view the session has not stored a batch of: refused, nothing written.
+    KEY_REQUIRED = "key-required"
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,9 @@ class IncomingBatch:
     pii_masked: int
     pages: int
     dropped: int
-    digest: str  # sha256 hex of the decompressed body as received: tells a retry from another batch
+    # sha256 hex of the batch as received, which tells a retry from another batch under the same
+    # identity (the collector hashes the gzip body: a client resends the very bytes it sent)
+    digest: str
     # Optional (added later, backward compatible): the gzip body exactly as received, when nothing in
     # it was scrubbed. A backend may then store it instead of ``events_json`` (no second compression;
     # stored bytes close to the bytes received); reads serve the same events either way.

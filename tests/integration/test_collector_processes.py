@@ -138,3 +138,31 @@ def test_several_workers_on_a_sqlite_file_are_refused_with_a_clear_message(tmp_p
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 2 and "needs --database postgresql://" in result.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_worker_processes_answer_without_waiting_for_delayed_acks(monkeypatch):
+    # uvicorn's shared socket does not name TCP as its protocol, so asyncio leaves Nagle on: each
+    # answer's body then waits ~40 ms for the client's delayed ACK. ``run`` sets TCP_NODELAY on it
+    # (Linux hands it on to accepted connections).
+    import socket
+
+    import uvicorn.supervisors
+
+    from examples.collector import workers
+    from examples.collector.app import CollectorSettings
+
+    seen = []
+
+    class Supervisor:
+        def __init__(self, config, sockets):
+            seen.extend(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in sockets)
+            for s in sockets:
+                s.close()
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", Supervisor)
+    monkeypatch.setenv(workers.ENV, "{}")
+    workers.run(CollectorSettings(db_path="postgresql://unused/x"), "127.0.0.1", free_port(), 2)
+    assert seen and all(seen)

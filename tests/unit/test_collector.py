@@ -193,3 +193,26 @@ def test_sessions_are_listed_with_error_and_frustration_counts_and_filtered_on_t
     assert (listed["errors"], listed["frustrations"]) == (2, 1)
     assert len(client.get("/v1/sessions?errors=1&frustrations=1", headers=READ).json()) == 1
     assert client.get("/v1/sessions?errors=yes", headers=READ).status_code == 400
+
+
+def test_ingest_answers_carry_the_same_headers_as_every_other_data_route(client, monkeypatch):
+    # POST /v1/batches is answered before the router (IngestRoute): its answers must still pass
+    # through the CORS and data-header middleware like the routed ones.
+    from examples.collector import app as app_module
+
+    def headers_of(response):
+        return {k: v for k, v in response.headers.items() if k not in ("content-length", "date")}
+
+    cors = {"Origin": ORIGIN}
+    fast = [client.post("/v1/batches", content=body, headers={"Content-Encoding": enc, "X-Veil-Token": TOKEN, **cors})
+            for body, enc in ((batch(seq=7), "gzip"), (b"x", "gzip"), (b"x", "br"))]
+    assert [r.status_code for r in fast] == [200, 400, 415]
+    monkeypatch.setattr(app_module.IngestRoute, "__call__", lambda self, scope, receive, send: self.app(scope, receive, send))
+    routed = TestClient(create_app(CollectorSettings(db_path=client.app.state.store.backend.path, client_token=TOKEN,
+                                                     allowed_origins=(ORIGIN,))))
+    slow = [routed.post("/v1/batches", content=body, headers={"Content-Encoding": enc, "X-Veil-Token": TOKEN, **cors})
+            for body, enc in ((batch(seq=8), "gzip"), (b"x", "gzip"), (b"x", "br"))]
+    assert [headers_of(r) for r in fast] == [headers_of(r) for r in slow]
+    assert fast[0].headers["access-control-allow-origin"] == ORIGIN and fast[0].headers["cache-control"] == "no-store"
+    assert [r.json()["error"] for r in fast[1:]] == [r.json()["error"] for r in slow[1:]]
+    assert client.get("/v1/batches").status_code == 405, "other methods still reach the router"

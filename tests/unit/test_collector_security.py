@@ -123,6 +123,17 @@ def test_a_retry_whose_answer_was_lost_gets_the_key_without_having_it(client):
     assert again.status_code == 200 and again.json() == {"ok": True, "duplicate": True, "sessionKey": key}
 
 
+def test_a_retry_compressed_again_at_another_time_is_still_a_retry_but_other_text_is_not(client):
+    # The digest covers the gzip body as received except its header's time and OS bytes.
+    text = json.dumps(frame()).encode()
+    key = post(client, gzip.compress(text, mtime=1)).json()["sessionKey"]
+    again = post(client, gzip.compress(text, mtime=99))
+    assert again.status_code == 200 and again.json() == {"ok": True, "duplicate": True, "sessionKey": key}
+    spaced = post(client, gzip.compress(json.dumps(frame(), indent=1).encode(), mtime=1))
+    assert spaced.status_code == 409, "without the key, other bytes are not the writer's retry"
+    assert client.app.state.store.batch_count(SESSION) == 1
+
+
 def test_same_identity_different_bytes_is_a_409_never_an_overwrite(client):
     key = post(client, gz(frame())).json()["sessionKey"]
     other = [{"type": 4, "data": {"href": "/other"}, "timestamp": 5}]

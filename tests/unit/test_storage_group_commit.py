@@ -26,6 +26,22 @@ def test_concurrent_writers_each_get_their_own_answer_and_every_batch_is_stored_
     assert store.totals()["batches"] == 30
 
 
+def test_one_group_answers_each_batch_as_if_it_had_been_written_alone(store):  # noqa: F811
+    # What the writer hands one transaction: new batches, a copy of one of them, another body under
+    # an identity of the group, and batches sent without their key (one of an unknown page view).
+    old = batch("c" * 16, V1, 0)
+    assert store.add(old) is AddResult.STORED
+    group = [batch("a" * 16, V1, 0), batch("b" * 16, V1, 0), batch("a" * 16, V1, 0),
+             batch("a" * 16, V1, 0, text="other"), batch("c" * 16, V1, 1), batch("c" * 16, "e" * 16, 0),
+             batch("d" * 16, V1, 0), old]
+    keyless = [False, False, False, False, False, True, True, True]
+    results = store._add_many(group, keyless)
+    assert results == [AddResult.STORED, AddResult.STORED, AddResult.DUPLICATE, AddResult.CONFLICT,
+                       AddResult.STORED, AddResult.KEY_REQUIRED, AddResult.STORED, AddResult.DUPLICATE]
+    assert store.totals()["batches"] == 5 and store.identities("c" * 16) == [(V1, 0), (V1, 1)]
+    assert [q for _, q in store.identities("a" * 16)] == [0]
+
+
 def test_a_group_that_fails_is_retried_batch_by_batch_so_only_the_bad_one_fails():
     release, groups = threading.Event(), []
 

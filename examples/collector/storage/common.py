@@ -111,6 +111,12 @@ def inner(events_json: bytes) -> bytes:
     return text
 
 
+# A batch sent without its session key may be stored only if its session is new, or already holds
+# a batch of the same page view (whose random id travels only inside batch bodies): (known, same view).
+KEYLESS_SQL = ("SELECT EXISTS (SELECT 1 FROM batches WHERE session = %s), "
+               "EXISTS (SELECT 1 FROM batches WHERE session = %s AND view = %s)")
+
+
 # Summary columns, in the order ``summary`` reads them: counts leave quarantined batches out.
 SESSIONS_SQL = (
     "SELECT session, COUNT(DISTINCT view), "
@@ -217,8 +223,7 @@ class GroupCommit:
     ``StorageBusy``) and so is every wait (``StorageBusy`` when it runs out: the batch may still be
     stored, and the client's retry of it is answered ``duplicate``)."""
 
-    def __init__(self, write_many: Callable[[Sequence[IncomingBatch]], list[AddResult]],
-                 write_one: Callable[[IncomingBatch], AddResult], *, max_group: int = 32,
+    def __init__(self, write_many: Callable[..., list[AddResult]], write_one: Callable[..., AddResult], *, max_group: int = 32,
                  max_queued: int = 256, wait_seconds: float = 60.0, name: str = "veil-writer",
                  translate: Callable[[BaseException], BaseException] = lambda err: err) -> None:
         self._write_many, self._write_one = write_many, write_one
@@ -237,12 +242,14 @@ class GroupCommit:
         except concurrent.futures.TimeoutError:
             raise StorageBusy("the write did not complete in time", retry_after=1) from None
 
-    def submit(self, batch: IncomingBatch) -> concurrent.futures.Future[AddResult]:
+    def submit(self, batch: IncomingBatch, keyless: bool = False) -> concurrent.futures.Future[AddResult]:
         """Queue the batch without waiting: the future completes once its transaction committed (or
         failed, with the error ``translate`` gives). Lets a caller wait without holding a thread, so
-        every request in flight can share one commit. A full queue is ``StorageBusy`` at once."""
+        every request in flight can share one commit. A full queue is ``StorageBusy`` at once.
+        ``keyless``: the batch came without its session key; the writer checks, in its transaction,
+        that its session is new or already holds a batch of its page view (else ``KEY_REQUIRED``)."""
         self._start()
-        pending = _Pending(batch, self._translate)
+        pending = _Pending(batch, self._translate, keyless)
         try:
             self._queue.put_nowait(pending)
         except queue.Full:
@@ -276,14 +283,19 @@ class GroupCommit:
 
     def _commit(self, group: list[_Pending]) -> None:
         try:
-            results = self._write_many([p.batch for p in group])
+            keyless = [p.keyless for p in group]
+            # (keyless flags only when some batch has one: a writer without keyless batches takes one argument)
+            results = (self._write_many([p.batch for p in group], keyless) if any(keyless)
+                       else self._write_many([p.batch for p in group]))
         except BaseException as err:  # noqa: BLE001 - handed to the waiting callers
             if len(group) == 1:
                 group[0].finish(None, err)
                 return
             for pending in group:  # one bad batch must not fail the others
                 try:
-                    pending.finish(self._write_one(pending.batch), None)
+                    result = (self._write_one(pending.batch, True) if pending.keyless
+                              else self._write_one(pending.batch))
+                    pending.finish(result, None)
                 except BaseException as one:  # noqa: BLE001
                     pending.finish(None, one)
             return
@@ -301,10 +313,12 @@ class GroupCommit:
 
 
 class _Pending:
-    __slots__ = ("batch", "future", "translate")
+    __slots__ = ("batch", "future", "translate", "keyless")
 
-    def __init__(self, batch: IncomingBatch, translate: Callable[[BaseException], BaseException]) -> None:
+    def __init__(self, batch: IncomingBatch, translate: Callable[[BaseException], BaseException],
+                 keyless: bool = False) -> None:
         self.batch = batch
+        self.keyless = keyless
         self.future: concurrent.futures.Future[AddResult] = concurrent.futures.Future()
         self.translate = translate
 

@@ -8,9 +8,11 @@ reference their session's key (ON DELETE CASCADE): an erasure deletes the key an
 transaction, and a concurrent ``add`` either lands before it (and is erased) or creates a new key
 after it. Waits are bounded: a pool checkout by ``connect_timeout``, a lock by ``lock_timeout``
 (server side); running out raises ``StorageBusy``; an unreachable server ``StorageUnavailable``.
-Connections come from a small pool (psycopg 3, psycopg_pool), each call holding one briefly.
+Connections come from two small pools (psycopg 3, psycopg_pool), each call holding one briefly:
+transactions (writes) on one, single statements (reads, rate buckets) on autocommit connections.
 ``add`` goes through one writer thread per process (``common.GroupCommit``): the batches queued
-together are inserted in one transaction, and each is answered once that transaction committed.
+together are inserted in one transaction, in a few statements whatever their number (multi-row, from
+arrays), and each is answered once that transaction committed.
 """
 
 from __future__ import annotations
@@ -59,6 +61,10 @@ RATE_SQL = (
     "ON CONFLICT (key) DO UPDATE SET tat = GREATEST(r.tat, %(now)s) + %(step)s "
     "WHERE GREATEST(r.tat, %(now)s) + %(step)s - %(now)s <= %(burst)s * %(step)s RETURNING tat"
 )
+# The same in one round trip: (the new time when let through, else NULL; the bucket's time as the
+# statement found it, for the wait). A data-modifying CTE's outer query sees the snapshot before it.
+RATE_ONE_TRIP_SQL = ("WITH taken AS (" + RATE_SQL + ") SELECT (SELECT tat FROM taken), "
+                     "(SELECT tat FROM rate_buckets WHERE key = %(key)s)")
 
 _BUSY = (errors.LockNotAvailable, errors.QueryCanceled, errors.DeadlockDetected, errors.SerializationFailure,
          errors.TooManyConnections)
@@ -107,10 +113,20 @@ class PostgresStorage:
             url, min_size=1, max_size=pool_size, timeout=connect_timeout, open=False,
             kwargs={"options": options, "connect_timeout": max(1, int(connect_timeout))},
         )
+        # Single statements (reads, rate buckets) on autocommit connections: one round trip each
+        # instead of BEGIN, the statement and COMMIT. Nothing durable is written through them (a
+        # bucket lost in a crash only forgives a little, hence synchronous_commit off).
+        self._quick = psycopg_pool.ConnectionPool(
+            url, min_size=1, max_size=pool_size, timeout=connect_timeout, open=False,
+            kwargs={"options": options + " -c synchronous_commit=off", "autocommit": True,
+                    "connect_timeout": max(1, int(connect_timeout))},
+        )
         try:
             self._pool.open(wait=True, timeout=connect_timeout)
+            self._quick.open(wait=True, timeout=connect_timeout)
         except psycopg_pool.PoolTimeout as err:
             self._pool.close()
+            self._quick.close()
             raise StorageUnavailable(f"cannot reach PostgreSQL: {err}") from err
         self._setup()
         self._writer = common.GroupCommit(self._add_many, self._add_one, name="veil-postgres-writer",
@@ -124,62 +140,121 @@ class PostgresStorage:
             for statement in SCHEMA:
                 conn.execute(statement)
 
-    def _key_for(self, conn: psycopg.Connection, session: str, now: float) -> Any:
-        row = conn.execute("SELECT wrapped FROM session_keys WHERE session = %s", (session,)).fetchone()
-        if row is None:
-            row = conn.execute(
-                "INSERT INTO session_keys (session, wrapped, created_at) VALUES (%s, %s, %s) "
-                "ON CONFLICT (session) DO NOTHING RETURNING wrapped",
-                (session, crypto.new_wrapped_key(self._master, session), now),
-            ).fetchone() or conn.execute("SELECT wrapped FROM session_keys WHERE session = %s", (session,)).fetchone()
-        return crypto.unwrap(self._master, session, row[0])
-
     # -- writes ------------------------------------------------------------------------------
     @_translated
     def add(self, batch: IncomingBatch) -> AddResult:
         # Through this process's writer thread: batches queued together share one transaction.
         return self._writer.add(batch)
 
-    def submit(self, batch: IncomingBatch) -> concurrent.futures.Future[AddResult]:
+    def submit(self, batch: IncomingBatch, keyless: bool = False) -> concurrent.futures.Future[AddResult]:
         """``add`` without waiting: a future of its result, completed once committed (see GroupCommit)."""
-        return self._writer.submit(batch)
+        return self._writer.submit(batch, keyless)
 
-    def _add_one(self, batch: IncomingBatch) -> AddResult:
+    def _add_one(self, batch: IncomingBatch, keyless: bool = False) -> AddResult:
         for attempt in range(3):
             try:
-                return self._add_many([batch])[0]
+                return self._add_many([batch], [keyless])[0]
             except errors.ForeignKeyViolation:
                 # The session was erased between reading its key and inserting: go again (new key).
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def _add_many(self, batches: Sequence[IncomingBatch]) -> list[AddResult]:
-        """Store the batches in one transaction (committed when the pool's block ends)."""
-        results = []
+    def _add_many(self, batches: Sequence[IncomingBatch], keyless: Sequence[bool] = ()) -> list[AddResult]:
+        """Store the batches in one transaction (committed when the pool's block ends), in a few
+        statements whatever their number: the group's session keys in one (and the missing ones
+        created in one), the batches sent with their key in one multi-row insert, the dedup answers
+        of those that were not new in one. A batch sent without its key goes alone, after them."""
+        flags = keyless or [False] * len(batches)
+        results: list[AddResult | None] = [None] * len(batches)
         with self._pool.connection() as conn:
             now = time.time()
-            keys: dict[str, Any] = {}
-            for batch in batches:
-                ident = (batch.session, batch.view, batch.seq)
-                key = keys.get(batch.session) or keys.setdefault(batch.session, self._key_for(conn, batch.session, now))
-                form, plaintext = common.stored_form(batch)
-                inserted = conn.execute(
-                    "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
-                    "sealed, digest, pii_masked, pages, dropped, format, errors, frustrations) "
-                    "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
-                    "ON CONFLICT (session, view, seq) DO NOTHING RETURNING 1",
-                    (*ident, now, batch.event_count, batch.body_bytes, batch.first_ts, batch.last_ts,
-                     crypto.seal(key, *ident, plaintext, compress=form == common.FORMAT_EVENTS), batch.digest,
-                     batch.pii_masked, batch.pages, batch.dropped, form, batch.errors, batch.frustrations),
-                ).fetchone()
-                if inserted is not None:
-                    results.append(AddResult.STORED)
-                    continue
-                row = conn.execute("SELECT digest FROM batches WHERE session = %s AND view = %s AND seq = %s",
-                                   ident).fetchone()
-                results.append(AddResult.DUPLICATE if row is not None and row[0] == batch.digest else AddResult.CONFLICT)
-        return results
+            keys = self._keys_for(conn, sorted({b.session for b in batches}), now)
+            # In identity order: two writers inserting overlapping rows take their locks in one order.
+            keyed = sorted((i for i, bare in enumerate(flags) if not bare),
+                           key=lambda i: (batches[i].session, batches[i].view, batches[i].seq))
+            if keyed:
+                self._insert_many(conn, [batches[i] for i in keyed], keys, now, results, keyed)
+            for i, bare in enumerate(flags):
+                if bare:
+                    refused = self._keyless_refusal(conn, batches[i])
+                    if refused is None:
+                        self._insert_many(conn, [batches[i]], keys, now, results, [i])
+                    else:
+                        results[i] = refused
+        return [r for r in results if r is not None]
+
+    def _keys_for(self, conn: psycopg.Connection, sessions: list[str], now: float) -> dict[str, Any]:
+        """The sessions' keys, unwrapped; the missing ones created (once, whichever process asks)."""
+        found = dict(conn.execute("SELECT session, wrapped FROM session_keys WHERE session = ANY(%s)",
+                                  (sessions,)).fetchall())
+        missing = [s for s in sessions if s not in found]
+        if missing:
+            found.update(conn.execute(
+                "INSERT INTO session_keys (session, wrapped, created_at) SELECT s, w, %s "
+                "FROM unnest(%s::text[], %s::bytea[]) AS t(s, w) ON CONFLICT (session) DO NOTHING "
+                "RETURNING session, wrapped",
+                (now, missing, [crypto.new_wrapped_key(self._master, s) for s in missing])).fetchall())
+            late = [s for s in missing if s not in found]  # created meanwhile by another process
+            if late:
+                found.update(conn.execute("SELECT session, wrapped FROM session_keys WHERE session = ANY(%s)",
+                                          (late,)).fetchall())
+        return {s: crypto.unwrap(self._master, s, bytes(w)) for s, w in found.items()}
+
+    @staticmethod
+    def _insert_many(conn: psycopg.Connection, batches: Sequence[IncomingBatch], keys: dict[str, Any], now: float,
+                     results: list[AddResult | None], where: Sequence[int]) -> None:
+        """Insert the batches with one statement; ``results[where[k]]`` gets batch k's answer."""
+        columns: list[list[Any]] = [[] for _ in range(15)]
+        for batch in batches:
+            form, plaintext = common.stored_form(batch)
+            sealed = crypto.seal(keys[batch.session], batch.session, batch.view, batch.seq, plaintext,
+                                 compress=form == common.FORMAT_EVENTS)
+            for column, value in zip(columns, (
+                    batch.session, batch.view, batch.seq, batch.event_count, batch.body_bytes, batch.first_ts,
+                    batch.last_ts, sealed, batch.digest, batch.pii_masked, batch.pages, batch.dropped, form,
+                    batch.errors, batch.frustrations), strict=True):
+                column.append(value)
+        inserted = set(conn.execute(
+            "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
+            "sealed, digest, pii_masked, pages, dropped, format, errors, frustrations) "
+            # (Binary parameters, %b: a text array of bytea would be hex-escaped, 44 KB per 22 KB blob.)
+            "SELECT s, v, q, %s, n, b, f, l, x, d, m, p, r, fm, e, fr FROM unnest(%b::text[], %b::text[], "
+            "%b::bigint[], %b::int[], %b::int[], %b::float8[], %b::float8[], %b::bytea[], %b::text[], %b::int[], "
+            "%b::int[], %b::int[], %b::int[], %b::int[], %b::int[]) AS t(s, v, q, n, b, f, l, x, d, m, p, r, fm, e, fr) "
+            "ON CONFLICT (session, view, seq) DO NOTHING RETURNING session, view, seq",
+            (now, *columns)).fetchall())
+        others = []
+        for k, batch in enumerate(batches):
+            ident = (batch.session, batch.view, batch.seq)
+            if ident in inserted:
+                inserted.discard(ident)  # a second copy in the same group is not new
+                results[where[k]] = AddResult.STORED
+            else:
+                others.append(k)
+        if not others:
+            return
+        stored = {(s, v, q): d for s, v, q, d in conn.execute(
+            "SELECT session, view, seq, digest FROM batches WHERE (session, view, seq) IN "
+            "(SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[]))",
+            ([batches[k].session for k in others], [batches[k].view for k in others],
+             [batches[k].seq for k in others])).fetchall()}
+        for k in others:
+            batch = batches[k]
+            same = stored.get((batch.session, batch.view, batch.seq)) == batch.digest
+            results[where[k]] = AddResult.DUPLICATE if same else AddResult.CONFLICT
+
+    @staticmethod
+    def _keyless_refusal(conn: psycopg.Connection, batch: IncomingBatch) -> AddResult | None:
+        """For a batch sent without its key: its dedup answer when its identity is stored, KEY_REQUIRED
+        when its session exists without its page view, None when it may be inserted."""
+        stored, known, same_view = conn.execute(  # one round trip
+            "SELECT (SELECT digest FROM batches WHERE session = %s AND view = %s AND seq = %s), "
+            + common.KEYLESS_SQL.removeprefix("SELECT "),
+            (batch.session, batch.view, batch.seq, batch.session, batch.session, batch.view)).fetchone()
+        if stored is not None:
+            return AddResult.DUPLICATE if stored == batch.digest else AddResult.CONFLICT
+        return AddResult.KEY_REQUIRED if known and not same_view else None
 
     @_translated
     def delete_session(self, session: str) -> bool:
@@ -218,21 +293,20 @@ class PostgresStorage:
     @_translated
     def rate_acquire(self, key: str, per_second: float, burst: int) -> float:
         now, step = time.time(), 1.0 / per_second
-        with self._pool.connection() as conn:
-            conn.execute("SET LOCAL synchronous_commit = off")  # a bucket lost in a crash only forgives a little
-            if conn.execute(RATE_SQL, {"key": key, "now": now, "step": step, "burst": burst}).fetchone():
-                return 0.0
-            row = conn.execute("SELECT tat FROM rate_buckets WHERE key = %s", (key,)).fetchone()
-        tat = row[0] if row else now
+        with self._quick.connection() as conn:
+            taken, tat = conn.execute(RATE_ONE_TRIP_SQL, {"key": key, "now": now, "step": step, "burst": burst}).fetchone()
+        if taken is not None:
+            return 0.0
+        tat = now if tat is None else tat
         return max(0.001, max(tat, now) + step - now - burst * step)
 
     # -- reads -------------------------------------------------------------------------------
     def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
-        with self._pool.connection() as conn:
+        with self._quick.connection() as conn:
             return conn.execute(sql, params).fetchone()
 
     def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._pool.connection() as conn:
+        with self._quick.connection() as conn:
             return conn.execute(sql, params).fetchall()
 
     @_translated
@@ -297,3 +371,4 @@ class PostgresStorage:
     def close(self) -> None:
         self._writer.close()
         self._pool.close()
+        self._quick.close()

@@ -225,25 +225,31 @@ class SQLiteStorage:
         # Through the one writer thread: batches queued together share a transaction (one fsync).
         return self._writer.add(batch)
 
-    def submit(self, batch: IncomingBatch) -> concurrent.futures.Future[AddResult]:
+    def submit(self, batch: IncomingBatch, keyless: bool = False) -> concurrent.futures.Future[AddResult]:
         """``add`` without waiting: a future of its result, completed once committed (see GroupCommit)."""
-        return self._writer.submit(batch)
+        return self._writer.submit(batch, keyless)
 
-    def _add_many(self, batches: Sequence[IncomingBatch]) -> list[AddResult]:
+    def _add_many(self, batches: Sequence[IncomingBatch], keyless: Sequence[bool] = ()) -> list[AddResult]:
         def work(db: sqlite3.Connection) -> list[AddResult]:
             now = time.time()
-            return [self._insert(db, batch, now) for batch in batches]
+            flags = keyless or [False] * len(batches)
+            return [self._insert(db, batch, now, bare) for batch, bare in zip(batches, flags, strict=True)]
 
         return self._write(work)
 
-    def _add_one(self, batch: IncomingBatch) -> AddResult:
-        return self._add_many([batch])[0]
+    def _add_one(self, batch: IncomingBatch, keyless: bool = False) -> AddResult:
+        return self._add_many([batch], [keyless])[0]
 
-    def _insert(self, db: sqlite3.Connection, batch: IncomingBatch, now: float) -> AddResult:
+    def _insert(self, db: sqlite3.Connection, batch: IncomingBatch, now: float, keyless: bool = False) -> AddResult:
         row = next(iter(db.execute("SELECT digest FROM batches WHERE session = ? AND view = ? AND seq = ?",
                                    (batch.session, batch.view, batch.seq)).fetchall()), None)
         if row is not None:
             return AddResult.DUPLICATE if row[0] == batch.digest else AddResult.CONFLICT
+        if keyless:
+            known, same_view = db.execute(common.KEYLESS_SQL.replace("%s", "?"),
+                                          (batch.session, batch.session, batch.view)).fetchall()[0]
+            if known and not same_view:
+                return AddResult.KEY_REQUIRED
         key = self._key_for(db, batch.session, now)
         form, plaintext = common.stored_form(batch)
         db.execute(
