@@ -37,8 +37,9 @@ export function defineVeil() {
       }
       state.status = "loading";
       given = config;
+      const booting = boot(config); // first: the worker's thread starts before the observer's work
       observeEarly(config, "init"); // consent not required, or a remembered opt-in: observe now
-      state.ready = boot(config).then(function () {
+      state.ready = booting.then(function () {
         if (state.status === "loading") state.status = "idle"; // a Veil.stop() meanwhile stays stopped
       }, function (err) {
         state.status = "idle";

@@ -88,18 +88,35 @@ export function facts() {
   };
 }
 
+// True once the page's load event has ended (veil.js injected by the loader snippet, or init
+// called late): the worker can start at once, in this task, with nothing to hold up.
+function loadEnded() {
+  try {
+    const nav = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType("navigation")[0]);
+    return Boolean(nav && nav.loadEventEnd > 0);
+  } catch (e) {
+    return false; // no Navigation Timing: wait for the event as a page still loading would
+  }
+}
+
+function startWorker() {
+  const worker = new Worker(new URL("__VEIL_RUNTIME__/veil-worker.mjs", BASE), { type: "module", name: "veil" });
+  state.worker = worker;
+  worker.onmessage = onWorkerMessage;
+  worker.onerror = function (e) {
+    const message = "Veil: the worker failed" + (e && e.message ? ": " + e.message : "");
+    if (state.core) countError(new Error(message), "worker"); // during init, init's rejection reports it
+    failAll(message);
+  };
+}
+
 /** Start the worker after the page's load event and let the core validate the config. @param {object} rawConfig */
 export function boot(rawConfig) {
   const described = describe(rawConfig);
-  return afterLoad().then(function () {
-    const worker = new Worker(new URL("__VEIL_RUNTIME__/veil-worker.mjs", BASE), { type: "module", name: "veil" });
-    state.worker = worker;
-    worker.onmessage = onWorkerMessage;
-    worker.onerror = function (e) {
-      const message = "Veil: the worker failed" + (e && e.message ? ": " + e.message : "");
-      if (state.core) countError(new Error(message), "worker"); // during init, init's rejection reports it
-      failAll(message);
-    };
+  const ended = loadEnded();
+  if (ended) startWorker(); // its thread starts while the rest of init runs
+  return (ended ? Promise.resolve() : afterLoad()).then(function () {
+    if (!state.worker) startWorker();
     return call("configure", { config: JSON.stringify(described) });
   }).then(function (result) {
     if (!result.ok) throw configError(result.key, result.message);
