@@ -59,7 +59,7 @@ from benchmarks.boot import print_snapshot_boot, snapshot_boot, visit  # noqa: E
 from examples.demo.servers import DEMO_TOKEN, start_servers  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
-SNAPSHOT_RUNS = 3  # repeat page views per boot kind and CPU rate (benchmarks/boot.py)
+SNAPSHOT_RUNS = 5  # repeat page views per boot kind and CPU rate (benchmarks/boot.py)
 
 LONGTASKS = """
 window.__longtasks = [];

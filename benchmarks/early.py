@@ -8,9 +8,10 @@ a minute in all; each run is six page views).
 
 Rows:
   load event    the demo page's load event (navigation start to loadEventStart) with Veil against
-                the same page without Veil's loader snippet, median of --runs, alternating, each in
-                a fresh browser context (first view) and again in a new tab of that context (repeat
-                view, HTTP cache). Target: ratio <= 1.05 (the loader requests veil.js once the load
+                the same page without Veil's loader snippet, median of --runs, alternating (the
+                order rotated every run, a 300 ms pause after every view for what it left running),
+                each in a fresh browser context (first view) and again in a new tab of that context
+                (repeat view, HTTP cache). Target: ratio <= 1.05 (the loader requests veil.js once the load
                 event has ended; the observer and the runtime follow it, and the snapshot is sliced). The
                 middle column is the page with Veil under consent "opt-in" and no start(): the
                 loader snippet and veil.js alone (the inline stub runs at once; veil.js is injected
@@ -30,6 +31,7 @@ import argparse
 import json
 import re
 import statistics
+import time
 import sys
 import tempfile
 import urllib.request
@@ -45,6 +47,7 @@ from tests.browser.test_early_observation import click_and_word_stored, interact
 DEMO = ROOT / "examples" / "demo" / "index.html"
 OPERATOR = "bench-operator-token"
 LOAD_TARGET = 1.05
+SETTLE_MS = 300  # after every view, for whatever it left running (a worker's end) to finish first
 DEFAULT_RUNS = 41
 WORD = "Quokkaword"
 
@@ -72,8 +75,10 @@ def run_load(browser, base: str, runs: int) -> dict:
     names = ("without", "optin", "with")
     out: dict[str, list[float]] = {f"{n}_{v}": [] for n in names for v in ("first", "repeat")}
     after_load: list[float] = []
-    for _ in range(runs):
-        for name in names:
+    for run in range(runs):
+        # Rotated each run, so that each page follows each other page as often: a view that
+        # started Veil's worker leaves work behind it (the worker's end, the context's teardown).
+        for name in names[run % 3:] + names[: run % 3]:
             context = browser.new_context()
             for view in ("first", "repeat"):
                 # Each view in a tab of its own (the repeat view shares the HTTP cache): the tab's
@@ -83,6 +88,7 @@ def run_load(browser, base: str, runs: int) -> dict:
                 if name == "with":
                     after_load.append(observer_after_load_ms(page))
                 page.close()
+                time.sleep(SETTLE_MS / 1000)
             context.close()
     return {k: statistics.median(v) for k, v in out.items()} | {"samples": out, "observer_after_load_ms": after_load}
 
