@@ -4,7 +4,8 @@ Run: .venv/bin/python benchmarks/early.py [--runs N] [--json FILE]   (./dev benc
 
 --runs defaults to 41: this ~50 ms page's load event varies by 10 ms and more from view to view on a
 shared machine, and with 11 runs the medians' noise was larger than the 5% the target allows (about
-a minute in all; each run is six page views).
+two and a half minutes in all; each run is six page views, each followed by a
+300 ms pause).
 
 Rows:
   load event    the demo page's load event (navigation start to loadEventStart) with Veil against

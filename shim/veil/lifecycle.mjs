@@ -113,10 +113,10 @@ function startWorker() {
 /** Start the worker after the page's load event and let the core validate the config. @param {object} rawConfig */
 export function boot(rawConfig) {
   const described = describe(rawConfig);
-  const ended = loadEnded();
-  if (ended) startWorker(); // its thread starts while the rest of init runs
-  return (ended ? Promise.resolve() : afterLoad()).then(function () {
-    if (!state.worker) startWorker();
+  // Once the load event has ended, in this task (its thread starts while the rest of init runs);
+  // the executor turns a Worker refused (a CSP's worker-src) into init's rejection, not a throw.
+  const started = loadEnded() ? new Promise(function (resolve) { resolve(startWorker()); }) : afterLoad().then(startWorker);
+  return started.then(function () {
     return call("configure", { config: JSON.stringify(described) });
   }).then(function (result) {
     if (!result.ok) throw configError(result.key, result.message);

@@ -27,7 +27,8 @@ function snapshotOptions(held, reading) {
   return {
     _loadSnapshot: {
       then(/** @type {(bytes: Uint8Array) => void} */ resolve, /** @type {(err: Error) => void} */ reject) {
-        return held.target ? Promise.resolve(held.target).then(resolve) : Promise.reject(new Error("no snapshot")).then(null, reject);
+        if (held.target) resolve(held.target);
+        else reject(new Error("no snapshot"));
       },
     },
     fsInit: function () {

@@ -179,8 +179,8 @@ export async function readSnapshot({ caches, key, timeoutMs, onFound }) {
     await deleteSnapshot({ caches, key, timeoutMs });
     return done({ reason: "corrupt" });
   }
-  const target = onFound ? onFound(size) : undefined;
   try {
+    const target = onFound ? onFound(size) : undefined; // inside: an allocation that fails is a plain boot
     const body = new Uint8Array(await withTimeout(response.arrayBuffer(), timeoutMs, "reading the snapshot"));
     if ((await digestOf(body)) !== response.headers.get(DIGEST_HEADER)) throw new Error("corrupt");
     const bytes = unpackPages(body, size, target || new Uint8Array(size));
