@@ -64,11 +64,11 @@ def serve(kind: str, port: int, database: str, workers: int) -> None:
         app = Starlette(routes=[Route("/v1/batches", ingest, methods=["POST"]), Route("/healthz", healthz)])
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
         return
-    from examples.collector.app import CollectorSettings, create_app
+    from veil_collector.app import CollectorSettings, create_app
 
     settings = CollectorSettings(db_path=database, client_token=TOKEN, rate_per_second=1e9, rate_burst=10**9)
     if workers > 1:
-        from examples.collector.workers import run
+        from veil_collector.workers import run
 
         run(settings, "127.0.0.1", port, workers)
     else:
@@ -285,10 +285,10 @@ def profile_stages(jobs: list[Job], limit: int = 400) -> dict[str, float]:
     import hashlib
     import zlib
 
-    from examples.collector import scan
-    from examples.collector.app import _exact_batch, body_digest, prepare_batch
-    from examples.collector.scrub import text_has_candidate
-    from examples.collector.validate import gunzip_isal, gunzip_limited, parse_batch_with_strings
+    from veil_collector import scan
+    from veil_collector.app import _exact_batch, body_digest, prepare_batch
+    from veil_collector.scrub import text_has_candidate
+    from veil_collector.validate import gunzip_isal, gunzip_limited, parse_batch_with_strings
 
     bodies = [body for _, body in jobs[:limit]]
     raws = [gunzip_limited(body, 1 << 24) for body in bodies]
@@ -319,7 +319,7 @@ def profile_stages(jobs: list[Job], limit: int = 400) -> dict[str, float]:
 
 def check_stored(database: str, acknowledged: list[tuple[str, str, int]]) -> str:
     """'yes' when every acknowledged batch is stored and nothing twice, else what went wrong."""
-    from examples.collector.storage import Store
+    from veil_collector.storage import Store
 
     store = Store(database, master_key=bytes.fromhex(MASTER))
     try:

@@ -16,7 +16,7 @@
  * arguments are kept as given (a config's functions included). The script element it inserts is
  * removed once veil.js has run (or failed), so the page's DOM, and what Veil records of it, holds
  * no tag of Veil's (its integrity attribute would look like a token to the collector's
- * defence-in-depth scrub, examples/collector/scrub.py). Keep it small: pages paste it.
+ * defence-in-depth scrub, sdk/veil_collector/scrub.py). Keep it small: pages paste it.
  */
 
 (function (w, d, src, integrity) {

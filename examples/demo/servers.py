@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
-from examples.collector.app import CollectorSettings, create_app
+from veil_collector.app import CollectorSettings, create_app
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_TOKEN = "demo-client-token"

@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from examples.collector.app import CollectorSettings, create_app
+from veil_collector.app import CollectorSettings, create_app
 from examples.demo.servers import DEMO_TOKEN, _ThreadedServer, free_port
 from tests.browser.conftest import BOOT_TIMEOUT_MS, wait_recording
 

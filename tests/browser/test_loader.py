@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
 
-from examples.collector.app import CollectorSettings, create_app
+from veil_collector.app import CollectorSettings, create_app
 from examples.demo.servers import DistFiles, _ThreadedServer, free_port
 
 from tests.browser.conftest import BOOT_TIMEOUT_MS, wait_recording

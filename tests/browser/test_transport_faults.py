@@ -13,9 +13,9 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from examples.collector.app import CollectorSettings, create_app
+from veil_collector.app import CollectorSettings, create_app
 from examples.demo.servers import _ThreadedServer, free_port
-from examples.proxy.app import ProxySettings, create_proxy_app
+from veil_proxy.app import ProxySettings, create_proxy_app
 from tests.browser.conftest import BOOT_TIMEOUT_MS
 
 PAGE = "/test-assets/replay.html"

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx2
 
-from examples.collector.app import CollectorSettings, create_app
+from veil_collector.app import CollectorSettings, create_app
 from examples.demo.servers import _ThreadedServer, free_port
 
 SESSIONS = 24

@@ -16,7 +16,7 @@ import time
 import httpx2
 import pytest
 
-from examples.collector.storage import Store
+from veil_collector.storage import Store
 from examples.demo.servers import free_port
 from tests.helpers import ROOT
 
@@ -35,7 +35,7 @@ def start(database: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "VEIL_MASTER_KEY": MASTER, "PYTHONPATH": str(ROOT), "VEIL_CLIENT_TOKEN": TOKEN,
            "VEIL_OPERATOR_TOKEN": "op", "VEIL_SESSION_SECRET": "s" * 32}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "examples.collector", "--port", str(port), "--database", database,
+        [sys.executable, "-m", "veil_collector", "--port", str(port), "--database", database,
          "--workers", str(workers)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
@@ -133,7 +133,7 @@ def test_two_worker_processes_store_each_batch_exactly_once(pg_url):
 
 
 def test_several_workers_on_a_sqlite_file_are_refused_with_a_clear_message(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "examples.collector", "--workers", "2", "--db", str(tmp_path / "x.db")],
+    result = subprocess.run([sys.executable, "-m", "veil_collector", "--workers", "2", "--db", str(tmp_path / "x.db")],
                             cwd=ROOT, capture_output=True, text=True, timeout=60,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 2 and "needs --database postgresql://" in result.stderr
@@ -148,8 +148,8 @@ def test_worker_processes_answer_without_waiting_for_delayed_acks(monkeypatch):
 
     import uvicorn.supervisors
 
-    from examples.collector import workers
-    from examples.collector.app import CollectorSettings
+    from veil_collector import workers
+    from veil_collector.app import CollectorSettings
 
     seen = []
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from starlette.testclient import TestClient
 
-from examples.collector.app import CollectorSettings, create_app
+from veil_collector.app import CollectorSettings, create_app
 
 TOKEN = "tok_123"
 SESSION = "abcdef0123456789abcdef0123456789"  # the SDK's shape: 32 lowercase hex
@@ -169,7 +169,7 @@ def test_a_batch_without_a_well_formed_view_id_is_refused(client, view):
 def test_a_database_from_before_view_ids_keeps_its_batches(tmp_path):
     import sqlite3
 
-    from examples.collector.storage import LEGACY_VIEW, Store
+    from veil_collector.storage import LEGACY_VIEW, Store
 
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as db:
@@ -198,7 +198,7 @@ def test_sessions_are_listed_with_error_and_frustration_counts_and_filtered_on_t
 def test_ingest_answers_carry_the_same_headers_as_every_other_data_route(client, monkeypatch):
     # POST /v1/batches is answered before the router (IngestRoute): its answers must still pass
     # through the CORS and data-header middleware like the routed ones.
-    from examples.collector import app as app_module
+    from veil_collector import app as app_module
 
     def headers_of(response):
         return {k: v for k, v in response.headers.items() if k not in ("content-length", "date")}

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from examples.collector.app import prepare_batch
-from examples.collector.scrub import CANDIDATE, scrub_events, text_has_candidate
-from examples.collector.validate import (MAX_DEPTH, InvalidBatch, _loads_exact, loads_fast, parse_batch_with_strings,
+from veil_collector.app import prepare_batch
+from veil_collector.scrub import CANDIDATE, scrub_events, text_has_candidate
+from veil_collector.validate import (MAX_DEPTH, InvalidBatch, _loads_exact, loads_fast, parse_batch_with_strings,
                                          split_strings)
 from tests.unit.test_collector_scrub import SAMPLES
 

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from examples.collector import scan
-from examples.collector.app import _exact_batch, prepare_batch, prepare_small_on_loop
-from examples.collector.scrub import CANDIDATE, STRUCTURAL_KEYS, _suspects
-from examples.collector.validate import MAX_DEPTH, InvalidBatch
+from veil_collector import scan
+from veil_collector.app import _exact_batch, prepare_batch, prepare_small_on_loop
+from veil_collector.scrub import CANDIDATE, STRUCTURAL_KEYS, _suspects
+from veil_collector.validate import MAX_DEPTH, InvalidBatch
 from tests.unit.test_collector_scrub import SAMPLES
 
 S, V = "a" * 32, "b" * 16
@@ -211,8 +211,8 @@ def test_whatever_is_vouched_for_the_exact_path_accepts_unchanged(events, seq, r
 def test_small_batches_are_stored_by_the_fast_path_and_a_leak_still_by_the_exact_one(tmp_path, monkeypatch):
     from starlette.testclient import TestClient
 
-    from examples.collector import app as app_module
-    from examples.collector.app import CollectorSettings, create_app
+    from veil_collector import app as app_module
+    from veil_collector.app import CollectorSettings, create_app
 
     on_loop = []
     real = app_module.prepare_small_on_loop

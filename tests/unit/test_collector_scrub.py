@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from examples.collector.scrub import CANDIDATE, scrub_events
+from veil_collector.scrub import CANDIDATE, scrub_events
 from veil.pii import scrub_pii
 
 SAMPLES = [

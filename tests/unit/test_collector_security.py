@@ -11,9 +11,9 @@ import time
 import pytest
 from starlette.testclient import TestClient
 
-from examples.collector.access import Operator, Operators, hash_token, load_operators, session_key
-from examples.collector.app import CollectorSettings, create_app
-from examples.collector.storage_api import StorageBusy
+from veil_collector.access import Operator, Operators, hash_token, load_operators, session_key
+from veil_collector.app import CollectorSettings, create_app
+from veil_collector.storage_api import StorageBusy
 
 TOKEN = "client-token"
 SESSION = "0123456789abcdef0123456789abcdef"
@@ -59,7 +59,7 @@ def stored_events(client, session=SESSION):
 
 def backend(path, lock_timeout=None):
     """The collector's encrypted storage on a SQLite file."""
-    from examples.collector import storage as backends
+    from veil_collector import storage as backends
 
     return backends.Store(path, SECRET, **({"lock_timeout": lock_timeout} if lock_timeout else {}))
 
@@ -467,7 +467,7 @@ def test_secrets_come_from_a_file_or_the_environment_never_argv(tmp_path, monkey
     import subprocess
     import sys
 
-    from examples.collector.access import decode_key, read_secret
+    from veil_collector.access import decode_key, read_secret
 
     monkeypatch.delenv("VEIL_TEST_SECRET_FILE", raising=False)
     monkeypatch.setenv("VEIL_TEST_SECRET", "from-env")
@@ -480,7 +480,7 @@ def test_secrets_come_from_a_file_or_the_environment_never_argv(tmp_path, monkey
     with pytest.raises(ValueError):
         decode_key("00" * 16)
     for flag in ("--token", "--operator-token"):
-        run = subprocess.run([sys.executable, "-m", "examples.collector", flag, "secret"], capture_output=True, timeout=30)
+        run = subprocess.run([sys.executable, "-m", "veil_collector", flag, "secret"], capture_output=True, timeout=30)
         assert run.returncode == 2 and b"unrecognized arguments" in run.stderr
 
 

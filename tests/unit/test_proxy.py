@@ -8,8 +8,8 @@ import httpx2
 import pytest
 from starlette.testclient import TestClient
 
-from examples.collector.app import CollectorSettings, create_app
-from examples.proxy.app import COOKIE, ProxySettings, create_proxy_app, sign, verify
+from veil_collector.app import CollectorSettings, create_app
+from veil_proxy.app import COOKIE, ProxySettings, create_proxy_app, sign, verify
 
 REAL = "real-server-only-token-7d1f"
 PLACEHOLDER = "public-placeholder"

@@ -16,7 +16,7 @@ import orjson
 import psycopg
 import pytest
 
-from examples.collector.storage import AddResult, StorageBusy, batch_from_events, open_storage
+from veil_collector.storage import AddResult, StorageBusy, batch_from_events, open_storage
 
 KEY = bytes(range(32))
 S1, S2 = "a" * 16, "b" * 16

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from examples.collector.storage import AddResult, StorageBusy, batch_from_events
-from examples.collector.storage.common import GroupCommit
+from veil_collector.storage import AddResult, StorageBusy, batch_from_events
+from veil_collector.storage.common import GroupCommit
 from tests.unit.test_storage import KEY, V1, backend, batch, store  # noqa: F401 - fixtures, both backends
 
 

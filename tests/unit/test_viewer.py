@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from examples.collector.app import CollectorSettings, create_app
+from veil_collector.app import CollectorSettings, create_app
 
 ROOT = Path(__file__).resolve().parents[2]
-VENDOR = ROOT / "examples" / "collector" / "vendor" / "rrweb-player"
+VENDOR = ROOT / "sdk" / "veil_collector" / "vendor" / "rrweb-player"
 
 
 def test_vendored_rrweb_player_is_unmodified():

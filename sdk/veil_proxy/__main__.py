@@ -1,7 +1,7 @@
 """Run the proxy in front of a collector:
 
     VEIL_PROXY_SECRET=... VEIL_REAL_TOKEN=... VEIL_PROXY_USERS_FILE=users.json \
-        python -m examples.proxy --collector http://127.0.0.1:8700/v1/batches
+        python -m veil_proxy --collector http://127.0.0.1:8700/v1/batches
 
 Secrets come from the environment or files, never argv: VEIL_PROXY_SECRET (32+ characters),
 VEIL_REAL_TOKEN (the collector's client token), each also as VEIL_..._FILE naming a file. Users
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import uvicorn
 
-from examples.collector.access import read_secret
+from veil_collector.access import read_secret
 
 from .app import ProxySettings, create_proxy_app
 

@@ -41,7 +41,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from examples.collector.ratelimit import FailureThrottle
+from veil_collector.ratelimit import FailureThrottle
 
 COOKIE = "veil_proxy_session"
 SESSION_KEY = re.compile(r"^[A-Za-z0-9_-]{1,128}\Z")

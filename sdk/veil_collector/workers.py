@@ -60,7 +60,7 @@ def run(settings: Any, host: str, port: int, workers: int) -> None:
     from uvicorn.supervisors import Multiprocess
 
     os.environ[ENV] = settings_to_env(settings)
-    config = uvicorn.Config("examples.collector.workers:app_from_env", factory=True, host=host, port=port,
+    config = uvicorn.Config("veil_collector.workers:app_from_env", factory=True, host=host, port=port,
                             workers=workers, log_level="warning")
     if workers == 1:
         uvicorn.Server(config).run()

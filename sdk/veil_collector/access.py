@@ -36,7 +36,7 @@ class Operator:
 
 
 def hash_token(token: str, method: str = "sha256") -> str:
-    """The stored form of an operator token (``python -m examples.collector hash-token`` prints one)."""
+    """The stored form of an operator token (``python -m veil_collector hash-token`` prints one)."""
     if method == "sha256":
         return "sha256:" + hashlib.sha256(token.encode()).hexdigest()
     salt = secrets.token_bytes(16)

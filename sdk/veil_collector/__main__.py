@@ -1,7 +1,7 @@
 """Run the collector:
 
     VEIL_CLIENT_TOKEN=... VEIL_OPERATORS_FILE=operators.json VEIL_SESSION_SECRET=... \\
-        python -m examples.collector [--port 8700] [--db FILE] [--origin URL ...] [--trusted-proxy ADDR ...]
+        python -m veil_collector [--port 8700] [--db FILE] [--origin URL ...] [--trusted-proxy ADDR ...]
         [--retention-days N] [--database postgresql://… | FILE] [--workers N]
 
 Secrets never come from argv (every local user can read it with ``ps``): each is read from a file
@@ -14,7 +14,7 @@ named by a ``--*-file`` flag or ``$NAME_FILE``, or from ``$NAME``:
 Non-secret settings may also come from the environment: VEIL_RETENTION_DAYS, VEIL_TRUSTED_PROXIES
 (comma-separated addresses).
 
-    python -m examples.collector hash-token [--scrypt]    reads a token on stdin, prints its token_hash
+    python -m veil_collector hash-token [--scrypt]    reads a token on stdin, prints its token_hash
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def main() -> None:
     if sys.argv[1:2] == ["hash-token"]:
         _hash_token(sys.argv[2:])
         return
-    parser = argparse.ArgumentParser(description="Veil example collector (secrets: see the module docstring)",
+    parser = argparse.ArgumentParser(description="Veil collector (secrets: see the module docstring)",
                                      allow_abbrev=False)  # --token must not pass for --token-file
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8700)
