@@ -35,13 +35,16 @@ let runtime = null;
  * @typedef {import("./generated/contract.mjs").SnapshotReason} SnapshotReason
  */
 
+// This script runs as a dedicated worker (tsc's lib is the page's: the worker's postMessage is named here).
+const scope = /** @type {{ postMessage(message: unknown, transfer?: Transferable[]): void }} */ (/** @type {unknown} */ (self));
+
 /** @type {BootStats} the shape the contract gives Veil.stats()'s boot counters */
 const stats = { ...BOOT_STATS_EMPTY };
 
 function report() {
   /** @type {WorkerNotice} */
   const notice = { stats: { ...stats } };
-  self.postMessage(notice);
+  scope.postMessage(notice);
 }
 
 // The WebAssembly memory Python lives in (it only grows): what Veil costs in the worker's memory.
@@ -154,18 +157,21 @@ const handlers = {
 
 let queue = Promise.resolve();
 
-self.onmessage = (/** @type {MessageEvent} */ e) => {
-  const { id, type, payload } = e.data || {};
+self.onmessage = (/** @type {MessageEvent<{ id: number, type: keyof Messages, payload: unknown } | null>} */ e) => {
+  const { id, type, payload } = e.data || { id: 0, type: /** @type {keyof Messages} */ (""), payload: null };
   // One message at a time, in order: the recorder is a state machine.
   queue = queue.then(async () => {
     try {
       if (!Object.prototype.hasOwnProperty.call(handlers, type)) throw new Error("unknown message " + type);
-      const result = await handlers[type](payload);
+      // The page sends each message with its own payload (rpc.mjs, typed by the same map).
+      const handle = /** @type {(payload: unknown) => unknown} */ (handlers[type]);
+      const result = /** @type {Record<string, any> | null} */ (await handle(payload));
+      /** @type {Transferable[]} */
       const transfer = result && result.batch instanceof Uint8Array ? [result.batch.buffer]
-        : result && result.standby ? result.standby.chunks.map((c) => c.buffer) : [];
-      self.postMessage({ id, ok: true, result }, transfer);
+        : result && result.standby ? result.standby.chunks.map((/** @type {Uint8Array<ArrayBuffer>} */ c) => c.buffer) : [];
+      scope.postMessage({ id, ok: true, result }, transfer);
     } catch (/** @type {any} */ err) {
-      self.postMessage({ id, ok: false, error: String((err && err.message) || err) });
+      scope.postMessage({ id, ok: false, error: String((err && err.message) || err) });
     }
   });
 };

@@ -15,6 +15,12 @@ import { mutationEvent } from "./records.mjs";
 const MEDIA = new Set(MEDIA_TAGS);
 
 /**
+ * @typedef {import("./types.js").Context} Context
+ * @typedef {import("./types.js").Queue} Queue
+ * @typedef {import("./types.js").Serialized} Serialized
+ */
+
+/**
  * @typedef {object} ObserverOptions
  * @property {(json: string, oldest: number) => Promise<any>} post hands a JSON array of events to the worker
  * @property {number} delayMs how long events wait for company before a hand-over
@@ -37,9 +43,12 @@ export function createContext(options, lib) {
   const blockSelector = ['[data-veil="block" i]', ".veil-block"].concat(options.blockSelectors).join(", ");
   const allowSelector = options.allowSelectors.join(", ");
   const maskSelector = options.maskSelectors.join(", ");
+  /** @type {Set<ShadowRoot | Document>} */
   const roots = new Set(); // shadow roots and iframe documents watched besides document
+  /** @type {Set<(root: ShadowRoot | Document) => void>} */
   const rootWatchers = new Set();
 
+  /** @type {Context} */
   const ctx = {
     lib,
     mirror: new lib.Mirror(),
@@ -50,7 +59,7 @@ export function createContext(options, lib) {
     walk: null, // the time-sliced full snapshot in progress (walk.mjs)
     freshlySerialized: null, // nodes serialized by the mutation batch in progress, else null
     prepared: false, // rrweb-snapshot's one-time setup is done (walk.mjs)
-    queue: null, // the hand-over (queue.mjs), set by the observer
+    queue: /** @type {Queue} */ (/** @type {unknown} */ (null)), // the hand-over (queue.mjs), set by the observer at once
     takeRecords: () => [], // the mutation tracker's pending records, while it runs
 
     guard(fn) {
@@ -83,6 +92,7 @@ export function createContext(options, lib) {
 
     // ``blocked`` may be known already (rrweb-snapshot blocked the element), saving a match.
     matchFlags(el, blocked = el.matches(blockSelector)) {
+      /** @type {string[]} */
       const flags = [];
       if (allowSelector && el.matches(allowSelector)) flags.push("allow");
       if (maskSelector && el.matches(maskSelector)) flags.push("mask");
@@ -91,7 +101,7 @@ export function createContext(options, lib) {
     },
 
     rememberFlags(el, flags) {
-      const meta = ctx.mirror.getMeta(el);
+      const meta = /** @type {Serialized | null} */ (ctx.mirror.getMeta(el));
       if (meta) meta[MATCH_FLAGS_KEY] = flags;
       if (flags.length) ctx.flagged.add(el);
       else ctx.flagged.delete(el);
@@ -137,7 +147,8 @@ export function createContext(options, lib) {
     },
 
     serialize(n, overrides) {
-      return lib.serializeNodeWithId(n, overrides ? Object.assign(ctx.serializeOptions(), overrides) : ctx.serializeOptions());
+      const options = overrides ? Object.assign(ctx.serializeOptions(), overrides) : ctx.serializeOptions();
+      return lib.serializeNodeWithId(n, /** @type {Parameters<RrwebSnapshot["serializeNodeWithId"]>[1]} */ (options));
     },
 
     // Forget everything about the page (stop(), and start() of a new recording).
@@ -148,10 +159,12 @@ export function createContext(options, lib) {
     },
   };
 
-  function onSerialize(n) {
-    if (ctx.freshlySerialized) ctx.freshlySerialized.add(n);
-    if (n.nodeType !== Node.ELEMENT_NODE) return;
-    const meta = ctx.mirror.getMeta(n);
+  /** @param {Node} node */
+  function onSerialize(node) {
+    if (ctx.freshlySerialized) ctx.freshlySerialized.add(node);
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const n = /** @type {Element} */ (node);
+    const meta = /** @type {Serialized} */ (ctx.mirror.getMeta(n));
     // rrweb-snapshot already matched blockSelector: a blocked element keeps only its class and size.
     const flags = ctx.matchFlags(n, meta.attributes !== undefined && meta.attributes.rr_width !== undefined);
     if (flags.length) {
@@ -166,11 +179,13 @@ export function createContext(options, lib) {
   }
 
   // An iframe's document, serialized by rrweb-snapshot once it has loaded: attach it like rrweb.
+  /** @param {HTMLIFrameElement} iframe @param {Serialized} serialized */
   function onIframeLoad(iframe, serialized) {
     if (!ctx.running) return;
     const parentId = ctx.nodeId(iframe);
     if (parentId <= 0) return;
-    ctx.queue.push(mutationEvent({ adds: [{ parentId, nextId: null, node: serialized }], isAttachIframe: true }, Date.now()));
+    const attach = mutationEvent({ adds: [{ parentId, nextId: null, node: serialized }], isAttachIframe: true }, Date.now());
+    if (attach) ctx.queue.push(attach);
     if (iframe.contentDocument) ctx.watchRoot(iframe.contentDocument);
   }
 

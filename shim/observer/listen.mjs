@@ -6,27 +6,37 @@
  * every listener and timer set up here is undone by the teardown it returns.
  */
 
+/** @typedef {import("./types.js").Context} Context */
+
 /** @type {AddEventListenerOptions} */
 const DEFAULT_OPTIONS = { capture: true, passive: true };
 
 /**
  * Listen to ``type`` on ``target``; returns the teardown that removes the listener.
+ * @param {Context} ctx
+ * @param {EventTarget} target
+ * @param {string} type
+ * @param {(e: any) => void} fn the listener (its event is ``type``'s)
  * @param {AddEventListenerOptions} [opts]
  */
 export function listen(ctx, target, type, fn, opts = DEFAULT_OPTIONS) {
-  const handler = ctx.guard(fn);
+  const handler = /** @type {(e: Event) => void} */ (ctx.guard(fn));
   target.addEventListener(type, handler, opts);
   return () => target.removeEventListener(type, handler, opts);
 }
 
 // Run the teardowns in reverse order of set-up, each guarded (one failing does not skip the rest).
+/** @param {Context} ctx @param {Array<() => void>} teardowns */
 export function runAll(ctx, teardowns) {
   teardowns.splice(0).reverse().forEach((teardown) => ctx.guard(teardown)());
 }
 
 // At most one call per ``ms`` for each key, and always the last one (trailing).
+/** @param {Context} ctx */
 export function createThrottle(ctx) {
+  /** @type {Map<unknown, { at: number, timer: ReturnType<typeof setTimeout> | 0 }>} */
   const throttles = new Map();
+  /** @param {unknown} key @param {number} ms @param {() => void} fn */
   function throttled(key, ms, fn) {
     const now = Date.now();
     const last = throttles.get(key) || { at: 0, timer: 0 };
@@ -49,14 +59,16 @@ export function createThrottle(ctx) {
   return throttled;
 }
 
+/** @param {Event} e @returns {EventTarget | null} */
 export function targetOf(e) {
   const path = e.composedPath ? e.composedPath() : [];
   return path.length ? path[0] : e.target;
 }
 
 // The id of the node itself or, inside a blocked element, of the nearest recorded ancestor.
-export function recordedIdOf(ctx, n) {
-  for (let node = n; node; node = node.parentNode || node.host) {
+/** @param {Context} ctx @param {EventTarget | null} target */
+export function recordedIdOf(ctx, target) {
+  for (let node = /** @type {Node | null} */ (target); node; node = node.parentNode || /** @type {ShadowRoot} */ (node).host || null) {
     const id = ctx.nodeId(node);
     if (id > 0) return id;
   }

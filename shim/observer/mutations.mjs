@@ -10,16 +10,25 @@
 import { LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY } from "../generated/contract.mjs";
 import { classifyRecords, mutationEvent } from "./records.mjs";
 
+/**
+ * @typedef {import("./types.js").Context} Context
+ * @typedef {{ id: number, attributes: Record<string, string | null>, current: Record<string, string | null>,
+ *   [flags: string]: unknown }} AttributeChange
+ */
+
 // Serialize ``records`` into the next hand-over (a veil:mutations measure under debug).
+/** @param {Context} ctx @param {MutationRecord[]} records */
 export function processMutations(ctx, records) {
   if (!records.length) return;
   ctx.timed("veil:mutations", () => serializeMutations(ctx, records));
 }
 
+/** @param {Node} container @returns {Node} */
 export function hostOf(container) {
   return container instanceof ShadowRoot ? container.host : container;
 }
 
+/** @param {Context} ctx @param {Node} n */
 export function nextIdOf(ctx, n) {
   for (let s = n.nextSibling; s; s = s.nextSibling) {
     const id = ctx.nodeId(s);
@@ -28,20 +37,24 @@ export function nextIdOf(ctx, n) {
   return null;
 }
 
+/** @param {Node} n @param {Set<Node>} added */
 function isTopmost(n, added) {
   for (let p = n.parentNode; p; p = p.parentNode) if (added.has(p)) return false;
   return true;
 }
 
+/** @param {Context} ctx @param {Node} n */
 function parentIdOf(ctx, n) {
   const parent = n.parentNode;
   if (!parent) return -1;
   return ctx.nodeId(hostOf(parent));
 }
 
+/** @param {Context} ctx @param {MutationRecord[]} records */
 function serializeMutations(ctx, records) {
   const { mirror } = ctx;
   const { added, removed, texts, attributes } = classifyRecords(records);
+  /** @type {Array<{ parentId: number, id: number }>} */
   const removes = [];
   const seenRemoves = new Set();
   for (const [parent, n] of removed) {
@@ -52,6 +65,7 @@ function serializeMutations(ctx, records) {
       removes.push({ parentId, id });
     }
   }
+  /** @type {Set<Node>} */
   const fresh = new Set();
   ctx.freshlySerialized = fresh;
   const candidates = [...added].filter((n) => n.isConnected);
@@ -59,16 +73,17 @@ function serializeMutations(ctx, records) {
   const topmost = candidates.filter((n) => isTopmost(n, addedSet));
   // Reverse document order: each node's next sibling is serialized before it.
   topmost.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? 1 : -1));
+  /** @type {Array<{ parentId: number, nextId: number | null, node: unknown }>} */
   const adds = [];
   for (const n of topmost) {
     const parentId = parentIdOf(ctx, n);
-    if (parentId <= 0) continue;
+    if (parentId <= 0 || !n.parentNode) continue;
     const parentEl = hostOf(n.parentNode);
-    if (parentEl.nodeType === Node.ELEMENT_NODE && parentEl.closest(ctx.blockSelector)) continue;
+    if (parentEl.nodeType === Node.ELEMENT_NODE && /** @type {Element} */ (parentEl).closest(ctx.blockSelector)) continue;
     const node = ctx.serialize(n);
     if (node) adds.push({ parentId, nextId: nextIdOf(ctx, n), node });
   }
-  const unchanged = (n) => ctx.nodeId(n) > 0 && n.isConnected && !fresh.has(n);
+  const unchanged = (/** @type {Node} */ n) => ctx.nodeId(n) > 0 && n.isConnected && !fresh.has(n);
   const textChanges = changedTexts(ctx, texts, unchanged);
   const attributeChanges = changedAttributes(ctx, attributes, unchanged);
   for (const [, n] of removed) {
@@ -85,7 +100,9 @@ function serializeMutations(ctx, records) {
 }
 
 // The current text of each node in ``texts`` that ``include`` accepts.
+/** @param {Context} ctx @param {Iterable<Node>} texts @param {(n: Node) => boolean} include */
 export function changedTexts(ctx, texts, include) {
+  /** @type {Array<{ id: number, value: string | null }>} */
   const changes = [];
   for (const n of texts) if (include(n)) changes.push({ id: ctx.nodeId(n), value: n.textContent });
   return changes;
@@ -93,13 +110,17 @@ export function changedTexts(ctx, texts, include) {
 
 // The attribute changes of each element in ``attributes`` (element -> changed names) that
 // ``include`` accepts, with the flag changes they caused below.
+/** @param {Context} ctx @param {Map<Node, Set<string>>} attributes @param {(n: Node) => boolean} include */
 export function changedAttributes(ctx, attributes, include) {
+  /** @type {AttributeChange[]} */
   const changes = [];
-  for (const [el, names] of attributes) if (include(el)) changes.push(...attributeChange(ctx, el, names));
+  for (const [el, names] of attributes) if (include(el)) changes.push(...attributeChange(ctx, /** @type {Element} */ (el), names));
   return changes;
 }
 
+/** @param {Element} el */
 function levelAttributes(el) {
+  /** @type {Record<string, string | null>} */
   const current = {};
   for (const name of LEVEL_ATTRIBUTES) current[name] = el.getAttribute(name);
   return current;
@@ -107,16 +128,19 @@ function levelAttributes(el) {
 
 // An element's changed attributes with their current values, the attributes the core's reduce
 // reads, its selector flags, and the flag changes this caused below it.
+/** @param {Context} ctx @param {Element} el @param {Iterable<string>} names @returns {AttributeChange[]} */
 function attributeChange(ctx, el, names) {
   const tagName = el.tagName.toLowerCase();
+  /** @type {Record<string, string | null>} */
   const attributes = {};
   for (const name of names) {
     const value = el.getAttribute(name);
-    attributes[name] = value === null ? null : ctx.lib.transformAttribute(document, tagName, name.toLowerCase(), value);
+    attributes[name] = value === null ? null : ctx.lib.transformAttribute(document, /** @type {Lowercase<string>} */ (tagName), /** @type {Lowercase<string>} */ (name.toLowerCase()), value);
   }
   const current = levelAttributes(el);
   const flags = ctx.matchFlags(el);
   ctx.rememberFlags(el, flags);
+  /** @type {AttributeChange[]} */
   const changes = [{ id: ctx.nodeId(el), attributes, current, [MATCH_FLAGS_KEY]: flags }];
   if (ctx.userSelectors) changes.push(...descendantFlagChanges(ctx, el));
   return changes;
@@ -124,16 +148,20 @@ function attributeChange(ctx, el, names) {
 
 // A selector such as ".private p" can start or stop matching a descendant when an ancestor's
 // attributes change: ship the new flags of every recorded descendant whose match changed.
+/** @param {Context} ctx @param {Element} el @returns {AttributeChange[]} */
 function descendantFlagChanges(ctx, el) {
+  /** @type {Set<Element>} */
   const candidates = new Set(el.querySelectorAll(ctx.userSelectors));
   ctx.flagged.forEach((d) => {
     if (d !== el && el.contains(d)) candidates.add(d);
   });
+  /** @type {AttributeChange[]} */
   const changes = [];
   for (const d of candidates) {
     const id = ctx.nodeId(d);
     if (id <= 0 || d === el) continue;
-    const before = (ctx.mirror.getMeta(d)[MATCH_FLAGS_KEY] || []).join();
+    const meta = /** @type {import("./types.js").Serialized | null} */ (ctx.mirror.getMeta(d));
+    const before = ((meta && meta[MATCH_FLAGS_KEY]) || []).join();
     const flags = ctx.matchFlags(d);
     if (flags.join() === before) continue;
     ctx.rememberFlags(d, flags);

@@ -37,7 +37,9 @@ import { cancelWalk, takeFullSnapshot } from "./walk.mjs";
 export function createObserver(options, lib) {
   const ctx = createContext(options, lib);
   ctx.queue = createQueue(ctx, options.post, options.delayMs);
+  /** @type {Array<() => void>} */
   const teardowns = [];
+  /** @type {ReturnType<typeof trackPointer> | null} */
   let pointer = null;
 
   function start() {
@@ -47,8 +49,9 @@ export function createObserver(options, lib) {
     // Observing first: whatever changes while the snapshot is walked is buffered for its fix-up.
     teardowns.push(trackMutations(ctx));
     const result = takeFullSnapshot(ctx);
-    pointer = trackPointer(ctx);
-    teardowns.push(trackInputs(ctx), pointer.teardown, trackActions(ctx), trackKeys(ctx), trackScroll(ctx), trackViewport(ctx));
+    const tracked = trackPointer(ctx);
+    pointer = tracked;
+    teardowns.push(trackInputs(ctx), tracked.teardown, trackActions(ctx), trackKeys(ctx), trackScroll(ctx), trackViewport(ctx));
     teardowns.push(trackErrors(ctx));
     teardowns.push(trackStyles(ctx)); // CSSOM: rules, declarations, adopted sheets
     teardowns.push(trackShadowRoots(ctx)); // shadow roots attached to recorded elements
@@ -72,7 +75,7 @@ export function createObserver(options, lib) {
     stop,
     navigated: ctx.guard(() => navigated(ctx)),
     // Veil.capture(reason): resolves with the worker's answer to its hand-over (null when not running).
-    capture: (reason) => (ctx.running ? captureReason(ctx, reason) : Promise.resolve(null)),
+    capture: (/** @type {string} */ reason) => (ctx.running ? captureReason(ctx, reason) : Promise.resolve(null)),
     snapshot: () => {
       if (ctx.running) takeFullSnapshot(ctx);
     },

@@ -9,16 +9,31 @@
  */
 import { processMutations } from "./mutations.mjs";
 
+/**
+ * @typedef {import("./types.js").RawEvent} RawEvent
+ * @typedef {import("./types.js").HandOverAnswer} HandOverAnswer
+ */
+
+/**
+ * @param {import("./types.js").Context} ctx
+ * @param {(json: string, oldest: number) => Promise<unknown>} post
+ * @param {number} delayMs
+ * @returns {import("./types.js").Queue}
+ */
 export function createQueue(ctx, post, delayMs) {
+  /** @type {RawEvent[]} */
   let buffer = [];
+  /** @type {ReturnType<typeof setTimeout> | 0} */
   let timer = 0;
-  let inFlight = Promise.resolve();
+  /** @type {Promise<HandOverAnswer>} */
+  let inFlight = Promise.resolve(null);
 
   function schedule() {
     if (buffer.length && !timer) timer = setTimeout(drain, delayMs);
   }
 
   // Queue an event for the next hand-over; during a snapshot walk it waits for the walk's end.
+  /** @param {RawEvent} event */
   function push(event) {
     if (ctx.walk) {
       ctx.walk.held.push(event);
@@ -29,6 +44,7 @@ export function createQueue(ctx, post, delayMs) {
   }
 
   // As push, after the page's earlier changes; resolves with the worker's answer to its hand-over.
+  /** @param {RawEvent} event @param {boolean} [urgent] */
   function emit(event, urgent) {
     if (ctx.walk) {
       ctx.walk.held.push(event);
@@ -42,6 +58,7 @@ export function createQueue(ctx, post, delayMs) {
   }
 
   // Into the next hand-over as it is, held by no walk (the walk's own parts, its fix-up, mutations).
+  /** @param {RawEvent} event */
   function append(event) {
     buffer.push(event);
   }
@@ -55,7 +72,7 @@ export function createQueue(ctx, post, delayMs) {
     const events = buffer;
     buffer = [];
     const json = JSON.stringify(events);
-    inFlight = inFlight.catch(() => {}).then(() => post(json, events[0].timestamp));
+    inFlight = inFlight.catch(() => null).then(() => /** @type {Promise<HandOverAnswer>} */ (post(json, events[0].timestamp)));
     return inFlight;
   }
 

@@ -12,37 +12,50 @@ import { changedAttributes, changedTexts, hostOf, nextIdOf } from "./mutations.m
 import { classifyRecords, mutationEvent } from "./records.mjs";
 
 // Whether a node lies in a subtree that the fix-up serializes afresh.
+/** @param {Set<Node>} set @param {Node} n */
 function insideAny(set, n) {
-  for (let node = n; node; node = node.parentNode || node.host) if (set.has(node)) return true;
+  for (let node = /** @type {Node | null} */ (n); node; node = node.parentNode || /** @type {ShadowRoot} */ (node).host || null) {
+    if (set.has(node)) return true;
+  }
   return false;
 }
 
 // The most children that can stay put: the longest run of ``current`` that appears in ``seen``
 // in the same order (a longest increasing subsequence of their positions in ``seen``), so moving
 // one child re-adds that child only.
+/**
+ * @template T
+ * @param {T[]} seen
+ * @param {T[]} current
+ * @returns {Set<T>}
+ */
 export function keptInOrder(seen, current) {
   const position = new Map(seen.map((n, i) => [n, i]));
   const candidates = current.filter((c) => position.has(c));
+  /** @type {number[]} */
   const tails = []; // tails[k]: index in candidates of the smallest tail of a run of length k+1
+  /** @type {number[]} */
   const previous = new Array(candidates.length);
   candidates.forEach((c, i) => {
-    const p = position.get(c);
+    const p = /** @type {number} */ (position.get(c));
     let lo = 0;
     let hi = tails.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (position.get(candidates[tails[mid]]) < p) lo = mid + 1;
+      if (/** @type {number} */ (position.get(candidates[tails[mid]])) < p) lo = mid + 1;
       else hi = mid;
     }
     previous[i] = lo > 0 ? tails[lo - 1] : -1;
     tails[lo] = i;
   });
+  /** @type {Set<T>} */
   const kept = new Set();
   for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = previous[i]) kept.add(candidates[i]);
   return kept;
 }
 
 // The fix-up event for walk ``w`` given the records taken during it, or null when nothing changed.
+/** @param {import("./types.js").Context} ctx @param {import("./types.js").Walk} w @param {MutationRecord[]} records */
 export function reconcile(ctx, w, records) {
   const { containers, texts, attributes } = classifyRecords(records);
   const ordered = [...containers].filter((c) => {
@@ -51,7 +64,9 @@ export function reconcile(ctx, w, records) {
   });
   // First which children stay where the walk saw them (in order) and which are re-added whole;
   // then a parent that lies inside a re-added subtree needs nothing of its own.
+  /** @type {Array<{ container: Node, seen: Node[], current: Node[], kept: Set<Node> }>} */
   const plans = [];
+  /** @type {Set<Node>} */
   const fresh = new Set(); // roots of the subtrees added afresh
   for (const container of ordered) {
     const seen = w.children.get(container) || [];
@@ -60,7 +75,9 @@ export function reconcile(ctx, w, records) {
     current.forEach((c) => kept.has(c) || fresh.add(c));
     plans.push({ container, seen, current, kept });
   }
+  /** @type {Array<{ parentId: number, id: number }>} */
   const removes = [];
+  /** @type {Array<{ parentId: number, nextId: number | null, node: unknown }>} */
   const adds = [];
   for (const { container, seen, current, kept } of plans) {
     if (insideAny(fresh, container)) continue;
@@ -73,13 +90,13 @@ export function reconcile(ctx, w, records) {
     for (let k = current.length - 1; k >= 0; k--) {
       const c = current[k];
       if (kept.has(c)) continue;
-      const node = ctx.serialize(c);
+      const node = /** @type {import("./types.js").Serialized | null} */ (ctx.serialize(c));
       if (!node) continue;
       if (container instanceof ShadowRoot) node.isShadow = true;
       adds.push({ parentId, nextId: nextIdOf(ctx, c), node });
     }
   }
-  const walkedAndStill = (n) => w.serialized.has(n) && n.isConnected && !insideAny(fresh, n);
+  const walkedAndStill = (/** @type {Node} */ n) => w.serialized.has(n) && n.isConnected && !insideAny(fresh, n);
   const textChanges = changedTexts(ctx, texts, walkedAndStill);
   const attributeChanges = changedAttributes(ctx, attributes, walkedAndStill);
   for (const { id } of removes) {

@@ -12,11 +12,16 @@ import { EventType, Source } from "../generated/contract.mjs";
  * parents whose children changed, text nodes whose data changed, and each element's changed
  * attribute names.
  */
-export function classifyRecords(records) {
+export function classifyRecords(/** @type {Iterable<MutationRecord>} */ records) {
+  /** @type {Set<Node>} */
   const added = new Set();
+  /** @type {Array<[Node, Node]>} */
   const removed = [];
+  /** @type {Set<Node>} */
   const containers = new Set();
+  /** @type {Set<Node>} */
   const texts = new Set();
+  /** @type {Map<Node, Set<string>>} */
   const attributes = new Map();
   for (const r of records) {
     if (r.type === "childList") {
@@ -26,16 +31,23 @@ export function classifyRecords(records) {
     } else if (r.type === "characterData") {
       texts.add(r.target);
     } else if (r.type === "attributes") {
-      if (!attributes.has(r.target)) attributes.set(r.target, new Set());
-      attributes.get(r.target).add(r.attributeName);
+      let names = attributes.get(r.target);
+      if (!names) attributes.set(r.target, (names = new Set()));
+      if (r.attributeName) names.add(r.attributeName);
     }
   }
   return { added, removed, containers, texts, attributes };
 }
 
-/** The rrweb mutation event for these changes, or null when there are none. */
+/**
+ * The rrweb mutation event for these changes, or null when there are none.
+ * @param {{ texts?: unknown[], attributes?: unknown[], removes?: unknown[], adds?: unknown[], isAttachIframe?: boolean }} changes
+ * @param {number} timestamp
+ * @returns {import("./types.js").RawEvent | null}
+ */
 export function mutationEvent({ texts = [], attributes = [], removes = [], adds = [], isAttachIframe = false }, timestamp) {
   if (!(adds.length || removes.length || texts.length || attributes.length)) return null;
+  /** @type {Record<string, unknown>} */
   const data = { source: Source.Mutation, texts, attributes, removes, adds };
   if (isAttachIframe) data.isAttachIframe = true;
   return { type: EventType.IncrementalSnapshot, data, timestamp };

@@ -16,16 +16,32 @@ import { reconcile } from "./reconcile.mjs";
 // A snapshot slice's budget: well inside one frame (16 ms), leaving room for the hand-over.
 const SLICE_MS = 4;
 
+/**
+ * @typedef {import("./types.js").Context} Context
+ * @typedef {import("./types.js").Walk} Walk
+ * @typedef {import("./types.js").Serialized} Serialized
+ * @typedef {import("./types.js").HandOverAnswer} HandOverAnswer
+ */
+
+/** @param {Context} ctx */
 export function emitMeta(ctx) {
   ctx.queue.emit({ type: EventType.Meta, data: { href: location.href, width: innerWidth, height: innerHeight }, timestamp: Date.now() });
 }
 
 // A full snapshot, walked in slices. Resolves with the worker's answer to the last part (the one
 // that completes the masked snapshot), or null if the recording stopped meanwhile.
+/** @param {Context} ctx @returns {Promise<HandOverAnswer>} */
 export function takeFullSnapshot(ctx) {
   if (ctx.walk) return ctx.walk.finished; // the walk in progress reads the page as it is now
   processMutations(ctx, ctx.takeRecords()); // earlier changes belong before it
   emitMeta(ctx);
+  /** @type {(answer: HandOverAnswer | Promise<HandOverAnswer>) => void} */
+  let resolveWalk = () => {};
+  /** @type {Promise<HandOverAnswer>} */
+  const finished = new Promise((resolve) => {
+    resolveWalk = resolve;
+  });
+  /** @type {Walk} */
   const w = {
     startedAt: Date.now(),
     stack: [[document, null, null, false]], // [node, parent id, node it was read under, cssCaptured]
@@ -35,10 +51,9 @@ export function takeFullSnapshot(ctx) {
     records: [], // mutation records taken during the walk
     held: [], // every other event observed during the walk
     cancelled: false,
-    finished: null,
-    resolve: null,
+    finished: finished,
+    resolve: (answer) => resolveWalk(answer),
   };
-  w.finished = new Promise((resolve) => { w.resolve = resolve; });
   ctx.walk = w;
   const options = Object.assign(ctx.serializeOptions(), { skipChild: true, newlyAddedElement: false, needsMask: false });
   const step = ctx.guard(() => {
@@ -66,6 +81,7 @@ export function takeFullSnapshot(ctx) {
 }
 
 // Stop the walk in progress, if any: its promise resolves with null.
+/** @param {Context} ctx */
 export function cancelWalk(ctx) {
   const w = ctx.walk;
   if (!w) return;
@@ -76,8 +92,10 @@ export function cancelWalk(ctx) {
 
 // Yield to the page between slices: a background task where the Scheduler API exists, so that
 // the page's own work always goes first.
+/** @param {Context} ctx @param {() => void} fn */
 function yieldToPage(ctx, fn) {
-  if (globalThis.scheduler && typeof scheduler.postTask === "function") {
+  const scheduler = /** @type {{ scheduler?: { postTask?: (fn: () => void, options: object) => Promise<void> } }} */ (globalThis).scheduler;
+  if (scheduler && typeof scheduler.postTask === "function") {
     scheduler.postTask(fn, { priority: "background" }).catch(ctx.onError);
   } else {
     setTimeout(fn, 0);
@@ -88,6 +106,7 @@ function yieldToPage(ctx, fn) {
 // querySelector as if it were an accessor) that means creating and removing a hidden iframe:
 // 10-25 ms. It is done here, on a detached element, in a task of its own (veil:setup), rather
 // than inside the first slice of the walk.
+/** @param {Context} ctx */
 function prepare(ctx) {
   ctx.prepared = true;
   // Known to its own mirror already, the probe takes no id from rrweb-snapshot's counter: the
@@ -101,6 +120,7 @@ function prepare(ctx) {
 // The walk reads layout (scroll offsets, sizes): starting just after a frame finds it clean,
 // instead of forcing the page's pending style and layout work into Veil's first slice. A hidden
 // page paints no frame, hence the timeout.
+/** @param {() => void} fn */
 function afterNextFrame(fn) {
   let started = false;
   const go = () => {
@@ -113,21 +133,24 @@ function afterNextFrame(fn) {
 }
 
 // Serialize nodes for up to SLICE_MS and hand them over as one part; true when the walk is done.
+/** @param {Context} ctx @param {Walk} w @param {Record<string, any>} options */
 function walkSlice(ctx, w, options) {
   const started = performance.now();
+  /** @type {unknown[][]} */
   const part = [];
   while (w.stack.length) {
     if (performance.now() - started > SLICE_MS) break;
-    const [n, parentId, container, cssCaptured] = w.stack.pop();
+    const [n, parentId, container, cssCaptured] = /** @type {Walk["stack"][number]} */ (w.stack.pop());
     // Moved or removed since its parent was read, or already walked: the fix-up reconciles it.
     if ((container && n.parentNode !== container) || w.serialized.has(n)) continue;
     options.cssCaptured = cssCaptured; // as rrweb-snapshot: a <style> whose CSS it inlined
-    const node = ctx.lib.serializeNodeWithId(n, options);
+    const node = /** @type {Serialized | null} */ (ctx.lib.serializeNodeWithId(n, /** @type {any} */ (options)));
     if (!node) continue;
     w.serialized.set(n, container);
     if (container) {
-      if (!w.children.has(container)) w.children.set(container, []);
-      w.children.get(container).push(n);
+      let siblings = w.children.get(container);
+      if (!siblings) w.children.set(container, (siblings = []));
+      siblings.push(n);
     }
     part.push(row(node, parentId));
     if (node.type !== NodeType.Document && node.type !== NodeType.Element) continue;
@@ -140,11 +163,12 @@ function walkSlice(ctx, w, options) {
     }
     // Pushed last-first so they are walked in document order: light children, then shadow ones.
     const css = element && typeof node.attributes._cssText === "string";
-    const shadow = n.nodeType === Node.ELEMENT_NODE && n.shadowRoot;
+    const shadow = n.nodeType === Node.ELEMENT_NODE && /** @type {Element} */ (n).shadowRoot;
     if (shadow) for (let c = shadow.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, shadow, false]);
     for (let c = n.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, n, css]);
   }
   const done = w.stack.length === 0;
+  /** @type {Record<string, unknown>} */
   const data = { part, done };
   if (done) data.initialOffset = { left: window.scrollX, top: window.scrollY };
   ctx.queue.append({ type: EventType.FullSnapshot, data, timestamp: w.startedAt });
@@ -155,7 +179,9 @@ function walkSlice(ctx, w, options) {
 
 // A snapshot node as a row of its fields, which the core reads about twice as fast as the
 // object (see veil.tree): [type, id, parentId, ...fields, rare keys?].
+/** @param {Serialized} node @param {number | null} parentId @returns {unknown[]} */
 function row(node, parentId) {
+  /** @type {unknown[]} */
   let out;
   switch (node.type) {
     case NodeType.Document: out = [node.type, node.id, null, node.compatMode === undefined ? null : node.compatMode]; break;
@@ -163,6 +189,7 @@ function row(node, parentId) {
     case NodeType.Element: out = [node.type, node.id, parentId, node.tagName, node.attributes]; break;
     default: out = [node.type, node.id, parentId, node.textContent]; // text, CDATA, comment
   }
+  /** @type {Record<string, unknown> | null} */
   let rare = null;
   for (const key of RARE_KEYS) {
     if (node[key] !== undefined) (rare || (rare = {}))[key] = node[key];
@@ -172,6 +199,7 @@ function row(node, parentId) {
 }
 
 // The walk is over: hand over its last part, then the fix-up, then what was held, in order.
+/** @param {Context} ctx @param {Walk} w */
 function finishWalk(ctx, w) {
   const records = w.records.concat(ctx.takeRecords());
   ctx.walk = null;
@@ -187,6 +215,7 @@ function finishWalk(ctx, w) {
   return lastPart;
 }
 
+/** @param {Node} n */
 function inWalkedDocument(n) {
   return n === document || n.ownerDocument === document;
 }

@@ -130,11 +130,11 @@ export function createOutbox(callbacks) {
   /** Deliver the outbox in order, one POST at a time; resolves when it is empty or waiting. @returns {Promise<void>} */
   function pump() {
     if (pumping || retryTimer || offline) return pumping || Promise.resolve();
-    const running = (function next() {
+    const running = (/** @returns {Promise<void>} */ function next() {
       const item = items[0];
       if (!item || offline) return Promise.resolve();
       inflight = item;
-      return post(item.bytes, false, item.session).then(function (result) {
+      return post(item.bytes, false, item.session).then(/** @returns {Promise<void> | undefined} */ function (result) {
         inflight = null;
         const again = isRetryable(result);
         debug("delivery:", result.sent ? "ok" : "failed", result.status || result.error || "", again ? "(will retry)" : "");

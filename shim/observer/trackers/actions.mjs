@@ -11,10 +11,11 @@ import { listen, targetOf } from "../listen.mjs";
 
 const ACTIONABLE = "button, a, summary, label, select, [role=button], [role=link], [role=menuitem], [role=tab], input[type=submit], input[type=button], input[type=reset], input[type=checkbox], input[type=radio]";
 
+/** @param {import("../types.js").Context} ctx */
 export function trackActions(ctx) {
-  return listen(ctx, document, "click", (e) => {
-    const target = targetOf(e);
-    const el = target && target.closest ? target.closest(ACTIONABLE) : null;
+  return listen(ctx, document, "click", (/** @type {MouseEvent} */ e) => {
+    const target = /** @type {Element | null} */ (targetOf(e));
+    const el = /** @type {HTMLInputElement | null} */ (target && target.closest ? target.closest(ACTIONABLE) : null);
     if (!el || ctx.nodeId(el) <= 0) return;
     const inputName = el.localName === "input" && /^(submit|button|reset)$/.test(el.type) ? el.value : "";
     const name = (el.getAttribute("aria-label") || inputName || el.textContent || "").replace(/\s+/g, " ").trim().slice(0, ACTION_NAME_MAX);

@@ -16,22 +16,31 @@ import { CONSOLE_DEPTH, CONSOLE_LEVELS, CONSOLE_MESSAGE_MAX, CONSOLE_TAG, EventT
 
 const MAX_ITEMS = 20; // items of an array, keys of an object, per level
 
-/** @param {string[]} levels the `console` config */
+/**
+ * @typedef {"error" | "warn" | "info" | "log" | "debug"} Level
+ * @typedef {(...args: unknown[]) => void} ConsoleMethod
+ */
+
+/** @param {import("../types.js").Context} ctx @param {string[]} levels the `console` config */
 export function trackConsole(ctx, levels) {
   const live = { on: true };
   let busy = false; // serializing: whatever is logged meanwhile is not recorded
+  /** @type {Array<[Level, ConsoleMethod, ConsoleMethod]>} */
   const wrapped = [];
+  const target = /** @type {Record<Level, ConsoleMethod>} */ (/** @type {unknown} */ (console));
 
+  /** @param {Level} level @param {unknown[]} args */
   function record(level, args) {
     if (typeof args[0] === "string" && args[0].startsWith("[veil]")) return;
     const message = format(args);
     ctx.queue.push({ type: EventType.Custom, data: { tag: CONSOLE_TAG, payload: { level, message } }, timestamp: Date.now() });
   }
 
-  CONSOLE_LEVELS.filter((level) => levels.includes(level)).forEach((level) => {
-    const original = console[level];
+  /** @type {readonly Level[]} */ (CONSOLE_LEVELS).filter((level) => levels.includes(level)).forEach((level) => {
+    const original = target[level];
     if (typeof original !== "function") return;
     const wrapper = {
+      /** @this {unknown} @param {unknown[]} args */
       [level](...args) {
         const result = original.apply(this, args);
         if (live.on && ctx.running && !busy) {
@@ -47,26 +56,27 @@ export function trackConsole(ctx, levels) {
         return result;
       },
     }[level];
-    console[level] = wrapper;
+    target[level] = wrapper;
     wrapped.push([level, original, wrapper]);
   });
 
   return function teardown() {
     live.on = false;
     wrapped.forEach(([level, original, wrapper]) => {
-      if (console[level] === wrapper) console[level] = original;
+      if (target[level] === wrapper) target[level] = original;
     });
   };
 }
 
-/** A console call's arguments as one bounded string, %-substitutions applied as consoles do. */
+/** A console call's arguments as one bounded string, %-substitutions applied as consoles do. @param {ArrayLike<unknown>} args */
 export function format(args) {
   const budget = { left: CONSOLE_MESSAGE_MAX };
+  /** @type {string[]} */
   const parts = [];
-  let rest = Array.from(args);
+  const rest = Array.from(args);
   if (typeof rest[0] === "string") {
-    const first = rest.shift().slice(0, CONSOLE_MESSAGE_MAX);
-    parts.push(first.replace(/%([sdifoOc%])/g, (match, c) => {
+    const first = String(rest.shift()).slice(0, CONSOLE_MESSAGE_MAX);
+    parts.push(first.replace(/%([sdifoOc%])/g, (match, /** @type {string} */ c) => {
       if (c === "%") return "%";
       if (!rest.length) return match;
       const value = rest.shift();
@@ -86,6 +96,11 @@ export function format(args) {
   return parts.join(" ").slice(0, CONSOLE_MESSAGE_MAX);
 }
 
+/**
+ * @param {unknown} value @param {number} depth @param {Set<unknown>} seen @param {{ left: number }} budget
+ * @param {boolean} quoted
+ * @returns {string}
+ */
 function describe(value, depth, seen, budget, quoted) {
   switch (typeof value) {
     case "string": {
@@ -113,27 +128,30 @@ function describe(value, depth, seen, budget, quoted) {
   if (value instanceof Map || value instanceof Set) return (value instanceof Map ? "Map(" : "Set(") + value.size + ")";
   const isArray = Array.isArray(value);
   if (depth >= CONSOLE_DEPTH) return isArray ? "[Array]" : "[Object]";
+  const object = /** @type {object & { length: number }} */ (value);
   seen.add(value);
   try {
-    const keys = isArray ? Array.from({ length: Math.min(value.length, MAX_ITEMS) }, (_, i) => String(i)) : Object.keys(value);
+    const keys = isArray ? Array.from({ length: Math.min(object.length, MAX_ITEMS) }, (_, i) => String(i)) : Object.keys(object);
+    /** @type {string[]} */
     const items = [];
     let used = 0;
     for (const key of keys.slice(0, MAX_ITEMS)) {
       if (budget.left - used <= 0) break;
-      const desc = Object.getOwnPropertyDescriptor(value, key);
+      const desc = Object.getOwnPropertyDescriptor(object, key);
       // An accessor is page code: its value is not read.
       const text = !desc ? "<empty>" : "value" in desc ? describe(desc.value, depth + 1, seen, { left: budget.left - used }, true) : "[Getter]";
       const item = isArray ? text : (/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)) + ": " + text;
       used += item.length + 2;
       items.push(item);
     }
-    const more = keys.length > items.length || (isArray && value.length > MAX_ITEMS) ? ", …" : "";
+    const more = keys.length > items.length || (isArray && object.length > MAX_ITEMS) ? ", …" : "";
     return isArray ? "[" + items.join(", ") + more + "]" : "{" + items.join(", ") + more + "}";
   } finally {
     seen.delete(value);
   }
 }
 
+/** @param {Error} err */
 function errorText(err) {
   const name = typeof err.name === "string" ? err.name : "Error";
   const message = typeof err.message === "string" ? err.message : "";

@@ -19,17 +19,28 @@ const STACK_MAX = 16 * 1024;
 const ERRORS_PER_WINDOW = 20;
 const WINDOW_MS = 10_000;
 
-/** A string property read without running page code beyond its getter, cut to ``max``. */
+/**
+ * A string property read without running page code beyond its getter, cut to ``max``.
+ * @param {object} value @param {string} key @param {number} max
+ */
 function read(value, key, max) {
   try {
-    const v = value[key];
+    const v = /** @type {Record<string, unknown>} */ (value)[key];
     return typeof v === "string" ? v.slice(0, max) : "";
   } catch (e) {
     return "";
   }
 }
 
-/** The raw error payload for the core, from an Error or any thrown value. */
+/**
+ * @typedef {{ kind: string, type: string, message: string, stack: string, file?: string, line?: number,
+ *   col?: number, suppressed?: number }} ErrorPayload  the raw error payload the core masks (veil.errors)
+ */
+
+/**
+ * The raw error payload for the core, from an Error or any thrown value.
+ * @param {string} kind @param {unknown} thrown @returns {ErrorPayload}
+ */
 export function describeThrown(kind, thrown) {
   if (thrown !== null && typeof thrown === "object") {
     const message = read(thrown, "message", TEXT_MAX);
@@ -42,8 +53,10 @@ export function describeThrown(kind, thrown) {
 
 // The flood bound, per observer (its context): when the window began, how many it let through,
 // how many it left out since the last one emitted.
+/** @type {WeakMap<object, { since: number, sent: number, suppressed: number }>} */
 const floods = new WeakMap();
 
+/** @param {import("../types.js").Context} ctx @param {ErrorPayload} payload */
 export function emitError(ctx, payload) {
   const now = Date.now();
   let flood = floods.get(ctx);
@@ -63,16 +76,17 @@ export function emitError(ctx, payload) {
   return ctx.queue.emit({ type: EventType.Custom, data: { tag: ERROR_TAG, payload }, timestamp: Date.now() }, true);
 }
 
+/** @param {import("../types.js").Context} ctx */
 export function trackErrors(ctx) {
   const opts = { passive: true };
-  const offError = listen(ctx, window, "error", (e) => {
+  const offError = listen(ctx, window, "error", (/** @type {Event} */ e) => {
     if (!(e instanceof ErrorEvent)) return; // a resource that failed to load: not an error of the script
     const payload = e.error != null ? describeThrown("error", e.error)
       : { kind: "error", type: "Error", message: String(e.message || "").slice(0, TEXT_MAX), stack: "" };
     if (!payload.stack && e.filename) Object.assign(payload, { file: e.filename, line: e.lineno, col: e.colno });
     emitError(ctx, payload);
   }, opts);
-  const offRejection = listen(ctx, window, "unhandledrejection", (e) => {
+  const offRejection = listen(ctx, window, "unhandledrejection", (/** @type {PromiseRejectionEvent} */ e) => {
     emitError(ctx, describeThrown("unhandledrejection", e.reason));
   }, opts);
   return () => {
@@ -82,6 +96,7 @@ export function trackErrors(ctx) {
 }
 
 // Veil.capture(reason): an error event of kind "capture", with the stack of the call.
+/** @param {import("../types.js").Context} ctx @param {string} reason */
 export function captureReason(ctx, reason) {
   const stack = read(new Error(), "stack", STACK_MAX);
   return emitError(ctx, { kind: "capture", type: "capture", message: String(reason).slice(0, TEXT_MAX), stack });

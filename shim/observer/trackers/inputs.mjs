@@ -18,12 +18,16 @@ const VALUE_SETTERS = [
   ["HTMLOptionElement", "selected"],
 ];
 
+/** @param {import("../types.js").Context} ctx */
 export function trackInputs(ctx) {
+  /** @type {Array<() => void>} */
   const teardowns = [];
 
-  function emitInput(el, userTriggered) {
+  /** @param {EventTarget | null} target @param {boolean} userTriggered */
+  function emitInput(target, userTriggered) {
+    let el = /** @type {HTMLInputElement | null} */ (target);
     if (!el || !el.localName) return;
-    if (el.localName === "option") el = el.closest("select");
+    if (el.localName === "option") el = /** @type {HTMLInputElement | null} */ (/** @type {unknown} */ (el.closest("select")));
     if (!el || !FORM_FIELD_TAGS.includes(el.localName)) return;
     const id = ctx.nodeId(el);
     if (id <= 0) return;
@@ -34,9 +38,10 @@ export function trackInputs(ctx) {
     });
   }
 
-  const onInput = (e) => emitInput(targetOf(e), e.isTrusted);
+  const onInput = (/** @type {Event} */ e) => emitInput(targetOf(e), e.isTrusted);
 
   // "input" is composed and reaches the document from inside a shadow root; "change" is not.
+  /** @param {ShadowRoot | Document} root */
   function listenRoot(root) {
     if (!(root instanceof ShadowRoot)) teardowns.push(listen(ctx, root, "input", onInput));
     teardowns.push(listen(ctx, root, "change", onInput));
@@ -45,12 +50,15 @@ export function trackInputs(ctx) {
   listenRoot(document);
   teardowns.push(ctx.onRoot(listenRoot));
   for (const [className, prop] of VALUE_SETTERS) {
-    const proto = window[className] && window[className].prototype;
+    const found = /** @type {Record<string, { prototype: object } | undefined>} */ (/** @type {unknown} */ (window))[className];
+    const proto = found && found.prototype;
     const descriptor = proto && Object.getOwnPropertyDescriptor(proto, prop);
-    if (!descriptor || !descriptor.set) continue;
+    const setter = descriptor && descriptor.set;
+    if (!proto || !descriptor || !setter) continue;
     const wrapped = Object.assign({}, descriptor, {
+      /** @this {HTMLInputElement} @param {unknown} value */
       set(value) {
-        descriptor.set.call(this, value);
+        setter.call(this, value);
         if (ctx.running) ctx.guard(emitInput)(this, false);
       },
     });

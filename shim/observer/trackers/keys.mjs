@@ -14,11 +14,13 @@ import { listen, recordedIdOf, targetOf } from "../listen.mjs";
 
 const TINY_PX = 2;
 
+/** @param {string} color */
 function isTransparent(color) {
   return color === "transparent" || /^rgba\(.*,\s*0\)$/.test(color);
 }
 
 // True for a textarea whose text the visitor cannot read where it is: the page shows it elsewhere.
+/** @param {Element | null} el */
 function isHiddenTextarea(el) {
   if (!el || el.localName !== "textarea") return false;
   const rect = el.getBoundingClientRect();
@@ -34,9 +36,10 @@ function isHiddenTextarea(el) {
   return false;
 }
 
+/** @param {import("../types.js").Context} ctx */
 export function trackKeys(ctx) {
-  return listen(ctx, document, "keydown", (e) => {
-    const target = targetOf(e);
+  return listen(ctx, document, "keydown", (/** @type {KeyboardEvent} */ e) => {
+    const target = /** @type {Element | null} */ (targetOf(e));
     /** @type {Record<string, unknown>} */
     const payload = { key: e.key, id: recordedIdOf(ctx, target), alt: e.altKey, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey };
     if (isHiddenTextarea(target)) payload.hidden = true;

@@ -9,8 +9,9 @@ import { processMutations } from "../mutations.mjs";
 
 const OBSERVE_OPTIONS = { childList: true, subtree: true, attributes: true, characterData: true };
 
+/** @param {import("../types.js").Context} ctx */
 export function trackMutations(ctx) {
-  const observer = new MutationObserver(ctx.guard((records) => {
+  const observer = new MutationObserver(ctx.guard((/** @type {MutationRecord[]} */ records) => {
     if (ctx.walk) {
       ctx.walk.records.push(...records);
       return;

@@ -9,6 +9,7 @@
 import { EventType, NAVIGATION_TAG } from "../../generated/contract.mjs";
 
 // Emit the navigation to the current URL; resolves with the worker's answer to its hand-over.
+/** @param {import("../types.js").Context} ctx */
 export function navigated(ctx) {
   return ctx.queue.emit({ type: EventType.Custom, data: { tag: NAVIGATION_TAG, payload: { href: location.href } }, timestamp: Date.now() }, true);
 }

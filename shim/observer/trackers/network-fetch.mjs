@@ -15,27 +15,36 @@ import { contentLength, decode, methodOf, resolve } from "./network-util.mjs";
 const BODY_READ_TIMEOUT_MS = 10000;
 const JSON_TYPE = /json/i;
 
-/** @param {any} net the network tracker's shared part (network.mjs) @returns {() => void} its teardown */
+/** @param {import("../types.js").NetworkShared} net the network tracker's shared part (network.mjs) @returns {() => void} its teardown */
 export function wrapFetch(net) {
   const { ctx, live, isDetail, isOwn, pick, later, settle, emit, bodyMax } = net;
+  /** @type {Set<ReadableStreamDefaultReader<Uint8Array>>} */
   const readers = new Set();
   // A browser without fetch (or a page that replaced it with a non-function) is left alone.
   const hasFetch = typeof window.fetch === "function";
   const originalFetch = window.fetch;
+  /**
+   * The page's fetch, with the same `this`, the very arguments (``arguments``: as many as the page
+   * passed) and the very promise returned.
+   * @this {unknown} @param {RequestInfo | URL} input @param {RequestInit} [init] @returns {Promise<Response>}
+   */
   function fetch(input, init) {
     const started = performance.now();
-    const result = originalFetch.apply(this, arguments);
+    const result = originalFetch.apply(this, /** @type {any} */ (arguments));
     if (live.on) watchFetch(started, result, input, init);
     return result;
   }
   if (hasFetch) Object.defineProperty(fetch, "length", { value: originalFetch.length });
 
-  const watchFetch = ctx.guard((started, result, input, init) => {
+  /** @typedef {import("../types.js").NetworkRecord} NetworkRecord */
+  const watchFetch = ctx.guard((/** @type {number} */ started, /** @type {Promise<Response>} */ result,
+    /** @type {RequestInfo | URL} */ input, /** @type {RequestInit | undefined} */ init) => {
     const request = typeof Request !== "undefined" && input instanceof Request ? input : null;
     const url = request ? request.url : resolve(input);
     if (!url || isOwn(url)) return;
     const detail = isDetail(url);
     const body = init && init.body !== undefined ? init.body : null;
+    /** @type {NetworkRecord} */
     const rec = {
       initiator: "fetch",
       method: methodOf(init, request),
@@ -55,13 +64,14 @@ export function wrapFetch(net) {
       }
       if (bodyMax > 0 && typeof body === "string" && body.length <= bodyMax) rec.requestBody = body;
     }
-    result.then(ctx.guard((response) => {
+    result.then(ctx.guard((/** @type {Response} */ response) => {
       if (!live.on) return;
       rec.status = response.status;
       rec.durationMs = performance.now() - started; // until the headers, unless resource timing tells more
       const headers = response.headers;
       const length = contentLength(headers.get("content-length"));
       rec.responseBytes = length;
+      /** @type {Response | null} */
       let clone = null;
       if (detail) {
         rec.responseHeaders = pick((name) => headers.get(name));
@@ -70,7 +80,7 @@ export function wrapFetch(net) {
         }
       }
       later(() => {
-        const read = clone ? readBounded(clone.body, bodyMax) : Promise.resolve(null);
+        const read = clone && clone.body ? readBounded(clone.body, bodyMax) : Promise.resolve(null);
         read.then(ctx.guard((got) => {
           if (!live.on) return;
           if (got) {
@@ -88,14 +98,19 @@ export function wrapFetch(net) {
   });
 
   // A clone's body, read in the background: null past ``max`` bytes, on an error or on timeout.
+  /**
+   * @param {ReadableStream<Uint8Array>} stream @param {number} max
+   * @returns {Promise<{ text: string, bytes: number } | null>}
+   */
   function readBounded(stream, max) {
     return new Promise((resolve) => {
       const reader = stream.getReader();
+      /** @type {Uint8Array[]} */
       const chunks = [];
       let size = 0;
       let finished = false;
       readers.add(reader);
-      const finish = (got) => {
+      const finish = (/** @type {{ text: string, bytes: number } | null} */ got) => {
         if (finished) return;
         finished = true;
         clearTimeout(timer);

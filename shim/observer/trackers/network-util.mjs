@@ -8,14 +8,15 @@
 import { NETWORK_URL_MAX } from "../../generated/contract.mjs";
 
 /** A detail-URL test: strings are path prefixes with * wildcards, RegExps are searched in the URL. */
+/** @param {Array<string | RegExp>} patterns @returns {(url: string) => boolean} */
 export function detailMatcher(patterns) {
   const tests = patterns.map((p) => {
     if (p instanceof RegExp) {
       const re = new RegExp(p.source, p.flags.replace(/[gy]/g, "")); // no lastIndex state
-      return (url) => re.test(url);
+      return (/** @type {string} */ url) => re.test(url);
     }
     const re = new RegExp("^" + String(p).split("*").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*"));
-    return (url) => {
+    return (/** @type {string} */ url) => {
       try {
         return re.test(new URL(url).pathname || "/");
       } catch (e) {
@@ -28,6 +29,7 @@ export function detailMatcher(patterns) {
 
 // A fetch input or XHR URL as an absolute URL; null for anything else (an object's toString is
 // page code: fetch ran it once, Veil does not run it again).
+/** @param {unknown} input @returns {string | null} */
 export function resolve(input) {
   try {
     if (typeof input === "string") return new URL(input, document.baseURI).href;
@@ -39,16 +41,19 @@ export function resolve(input) {
 }
 
 // The method as a string (an object's toString is page code, and fetch ran it already).
+/** @param {RequestInit | undefined} init @param {Request | null} request */
 export function methodOf(init, request) {
   const method = init && init.method !== undefined ? init.method : request ? request.method : "GET";
   return typeof method === "string" ? method.toUpperCase() : "OTHER";
 }
 
+/** @param {string} url */
 export function bare(url) {
   return url.split(/[?#]/)[0];
 }
 
 // An overlong URL (a data: URL, say) reaches the core as its origin only.
+/** @param {string} url */
 export function shorten(url) {
   if (url.length <= NETWORK_URL_MAX) return url;
   try {
@@ -59,11 +64,13 @@ export function shorten(url) {
   }
 }
 
+/** @param {string | null | undefined} value */
 export function contentLength(value) {
   const n = value === null || value === undefined ? NaN : Number(value);
   return Number.isFinite(n) && n >= 0 ? n : 0;
 }
 
+/** @param {unknown} body @param {number} [fallback] */
 export function requestSize(body, fallback) {
   if (typeof body === "string") return utf8Length(body);
   if (body instanceof Blob) return body.size;
@@ -72,6 +79,7 @@ export function requestSize(body, fallback) {
   return fallback || 0; // FormData, streams, documents: not measured
 }
 
+/** @param {string} text */
 export function utf8Length(text) {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
@@ -86,6 +94,7 @@ export function utf8Length(text) {
   return bytes;
 }
 
+/** @param {Uint8Array[]} chunks @param {number} size */
 export function decode(chunks, size) {
   const all = new Uint8Array(size);
   let at = 0;
@@ -96,7 +105,9 @@ export function decode(chunks, size) {
   return new TextDecoder().decode(all);
 }
 
+/** @param {string | null} text */
 export function parseHeaders(text) {
+  /** @type {Record<string, string>} */
   const out = {};
   (text || "").trim().split(/[\r\n]+/).forEach((line) => {
     const i = line.indexOf(":");
@@ -106,10 +117,14 @@ export function parseHeaders(text) {
 }
 
 // The request's resource timing entry (by URL, initiator and start), each entry given once.
+/**
+ * @param {string} url @param {string} initiatorType @param {number} started @param {WeakSet<PerformanceEntry>} claimed
+ * @returns {PerformanceResourceTiming | null}
+ */
 export function timingEntry(url, initiatorType, started, claimed) {
   let entries;
   try {
-    entries = performance.getEntriesByName(url.split("#")[0], "resource");
+    entries = /** @type {PerformanceResourceTiming[]} */ (performance.getEntriesByName(url.split("#")[0], "resource"));
   } catch (e) {
     return null;
   }

@@ -14,22 +14,32 @@ import { contentLength, parseHeaders, resolve, utf8Length } from "./network-util
 
 const JSON_TYPE = /json/i;
 
-/** @param {any} net the network tracker's shared part (network.mjs) @returns {() => void} its teardown */
+/** @param {import("../types.js").NetworkShared} net the network tracker's shared part (network.mjs) @returns {() => void} its teardown */
 export function wrapXhr(net) {
   const { ctx, live, isDetail, isOwn, pick, later, settle, allowed, bodyMax } = net;
-  const hasXhr = typeof XMLHttpRequest === "function" && XMLHttpRequest.prototype &&
-    ["open", "setRequestHeader", "send"].every((name) => typeof XMLHttpRequest.prototype[name] === "function");
+  /** @typedef {"open" | "setRequestHeader" | "send"} Method */
+  /** @typedef {import("../types.js").NetworkRecord & { detail: boolean, headers: Record<string, string> }} XhrRecord */
+  /** @type {Method[]} */
+  const METHODS = ["open", "setRequestHeader", "send"];
+  // The prototype's methods are the page's (or another script's) functions: called as they are,
+  // with `this` and the very arguments, so they are typed loosely here.
+  const proto = /** @type {Record<Method, any>} */ (/** @type {unknown} */ (typeof XMLHttpRequest === "function" ? XMLHttpRequest.prototype : {}));
+  const hasXhr = !!proto && METHODS.every((name) => typeof proto[name] === "function");
+  /** @type {Map<XMLHttpRequest, () => void>} */
   const pendingXhrs = new Map(); // xhr -> its loadend listener, while a request is in flight
-  const proto = hasXhr ? XMLHttpRequest.prototype : {};
+  /** @type {Record<Method, any>} */
   const originals = { open: proto.open, setRequestHeader: proto.setRequestHeader, send: proto.send };
+  /** @type {WeakMap<XMLHttpRequest, XhrRecord>} */
   const xhrs = new WeakMap(); // xhr -> the record of its current open()
 
+  /** @param {XMLHttpRequest} xhr */
   function forget(xhr) {
     const listener = pendingXhrs.get(xhr);
     if (listener) xhr.removeEventListener("loadend", listener);
     pendingXhrs.delete(xhr);
   }
 
+  /** @type {Record<Method, (this: XMLHttpRequest, ...args: any[]) => any>} */
   const wrappers = {
     open: function open(method, url) {
       const result = originals.open.apply(this, arguments);
@@ -55,27 +65,28 @@ export function wrapXhr(net) {
     },
   };
   if (hasXhr) {
-    Object.keys(wrappers).forEach((name) => {
+    METHODS.forEach((name) => {
       Object.defineProperty(wrappers[name], "length", { value: originals[name].length });
     });
   }
 
-  const noteOpen = ctx.guard((xhr, method, url) => {
+  const noteOpen = ctx.guard((/** @type {XMLHttpRequest} */ xhr, /** @type {unknown} */ method, /** @type {unknown} */ url) => {
     forget(xhr); // open() ends whatever this object was doing: that request is not coming back
     xhrs.delete(xhr);
     const absolute = typeof url === "string" || url instanceof URL ? resolve(url) : null;
     if (!absolute || isOwn(absolute)) return;
-    xhrs.set(xhr, { initiator: "xhr", method: typeof method === "string" ? method.toUpperCase() : "OTHER", url: absolute, detail: isDetail(absolute), headers: {} });
+    xhrs.set(xhr, { initiator: "xhr", method: typeof method === "string" ? method.toUpperCase() : "OTHER", url: absolute,
+      detail: isDetail(absolute), headers: {}, started: 0, status: 0, durationMs: 0, body: null, requestLength: 0, responseBytes: 0 });
   });
 
-  const noteHeader = ctx.guard((xhr, name, value) => {
+  const noteHeader = ctx.guard((/** @type {XMLHttpRequest} */ xhr, /** @type {unknown} */ name, /** @type {unknown} */ value) => {
     const rec = xhrs.get(xhr);
     const lowered = String(name).toLowerCase();
     if (!rec || !rec.detail || !allowed.includes(lowered)) return;
-    rec.headers[lowered] = lowered in rec.headers ? rec.headers[lowered] + ", " + value : String(value);
+    rec.headers[lowered] = lowered in rec.headers ? rec.headers[lowered] + ", " + String(value) : String(value);
   });
 
-  const noteSend = ctx.guard((xhr, rec, body) => {
+  const noteSend = ctx.guard((/** @type {XMLHttpRequest} */ xhr, /** @type {XhrRecord} */ rec, /** @type {unknown} */ body) => {
     forget(xhr);
     rec.started = performance.now();
     rec.body = body === undefined ? null : body;
@@ -88,6 +99,7 @@ export function wrapXhr(net) {
     xhr.addEventListener("loadend", listener);
   });
 
+  /** @param {XMLHttpRequest} xhr @param {XhrRecord} rec */
   function xhrDone(xhr, rec) {
     rec.status = xhr.status;
     rec.durationMs = performance.now() - rec.started;
@@ -111,13 +123,13 @@ export function wrapXhr(net) {
   }
 
   if (hasXhr) {
-    Object.keys(wrappers).forEach((name) => {
+    METHODS.forEach((name) => {
       proto[name] = wrappers[name];
     });
   }
   return function teardown() {
     Array.from(pendingXhrs.keys()).forEach(forget);
-    Object.keys(wrappers).forEach((name) => {
+    METHODS.forEach((name) => {
       if (proto[name] === wrappers[name]) proto[name] = originals[name];
     });
   };

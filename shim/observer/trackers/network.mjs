@@ -36,7 +36,11 @@ const TIMING_WAITS_MS = [0, 50, 250, 1000, 3000];
  * @property {string[]} ownUrls Veil's endpoint (exact, query ignored) and its dist/ base (a prefix)
  */
 
-/** @param {NetworkOptions} options */
+/**
+ * @typedef {import("../types.js").NetworkRecord} NetworkRecord
+ * @param {import("../types.js").Context} ctx
+ * @param {NetworkOptions} options
+ */
 export function trackNetwork(ctx, options) {
   const isDetail = detailMatcher(options.detailUrls || []);
   const allowed = (options.headers || NETWORK_HEADERS_DEFAULT).map((h) => String(h).toLowerCase());
@@ -44,13 +48,17 @@ export function trackNetwork(ctx, options) {
   const [endpoint, base] = options.ownUrls;
   const endpointBare = bare(resolve(endpoint) || "");
   const live = { on: true };
+  /** @type {Set<ReturnType<typeof setTimeout>>} */
   const timers = new Set();
+  /** @type {WeakSet<PerformanceEntry>} */
   const claimed = new WeakSet(); // resource timing entries already given to a request
 
+  /** @param {string} url */
   function isOwn(url) {
     return url.startsWith(base) || bare(url) === endpointBare;
   }
 
+  /** @param {() => void} fn @param {number} ms */
   function later(fn, ms) {
     const timer = setTimeout(ctx.guard(() => {
       timers.delete(timer);
@@ -60,7 +68,9 @@ export function trackNetwork(ctx, options) {
   }
 
   // Headers the shim may hand over: the allowed names only (the core drops deny-listed ones).
+  /** @param {(name: string) => string | null | undefined} get */
   function pick(get) {
+    /** @type {Record<string, string>} */
     const out = {};
     allowed.forEach((name) => {
       const value = get(name);
@@ -69,8 +79,10 @@ export function trackNetwork(ctx, options) {
     return out;
   }
 
+  /** @param {NetworkRecord} rec @param {number} endEpoch */
   function emit(rec, endEpoch) {
     if (!live.on || !ctx.running) return;
+    /** @type {Record<string, unknown>} */
     const payload = {
       initiator: rec.initiator,
       method: rec.method,
@@ -80,13 +92,14 @@ export function trackNetwork(ctx, options) {
       requestBytes: requestSize(rec.body, rec.requestLength),
       responseBytes: rec.responseBytes,
     };
-    ["requestHeaders", "responseHeaders", "requestBody", "responseBody"].forEach((key) => {
+    /** @type {Array<"requestHeaders" | "responseHeaders" | "requestBody" | "responseBody">} */ (["requestHeaders", "responseHeaders", "requestBody", "responseBody"]).forEach((key) => {
       if (rec[key] !== undefined) payload[key] = rec[key];
     });
     ctx.queue.emit({ type: EventType.Custom, data: { tag: NETWORK_TAG, payload }, timestamp: Math.round(endEpoch) });
   }
 
   // Complete the record from its resource timing entry when the browser has one, then emit.
+  /** @param {NetworkRecord} rec @param {string} initiatorType @param {number} [step] */
   function settle(rec, initiatorType, step = 0) {
     const entry = timingEntry(rec.url, initiatorType, rec.started, claimed);
     if (entry) {
@@ -101,6 +114,7 @@ export function trackNetwork(ctx, options) {
   }
 
   // What fetch's and XHR's wrappers share (their records end here, through settle or emit).
+  /** @type {import("../types.js").NetworkShared} */
   const net = { ctx, live, isDetail, isOwn, pick, later, settle, emit, allowed, bodyMax };
   const teardowns = [wrapFetch(net), wrapXhr(net)];
 

@@ -15,12 +15,21 @@ const Interaction = Object.freeze({ Click: 2, ContextMenu: 3, DblClick: 4, Focus
 const MOVE_SAMPLE_MS = 50;
 const MOVE_EMIT_MS = 500;
 
+/**
+ * @typedef {{ source: number, x: number, y: number, id: number, at: number }} Position
+ */
+
+/** @param {import("../types.js").Context} ctx */
 export function trackPointer(ctx) {
+  /** @type {Position[]} */
   let moves = [];
   let lastMoveSample = 0;
+  /** @type {Position | null} */
   let trailingMove = null;
+  /** @type {ReturnType<typeof setTimeout> | 0} */
   let moveTimer = 0;
 
+  /** @param {number} type @param {Event} e @param {number} [x] @param {number} [y] */
   function interaction(type, e, x, y) {
     ctx.queue.emit({
       type: EventType.IncrementalSnapshot,
@@ -29,8 +38,8 @@ export function trackPointer(ctx) {
     });
   }
 
-  const onTouch = (type) => (e) => {
-    const touch = (e.changedTouches && e.changedTouches[0]) || {};
+  const onTouch = (/** @type {number} */ type) => (/** @type {TouchEvent} */ e) => {
+    const touch = (e.changedTouches && e.changedTouches[0]) || /** @type {Partial<Touch>} */ ({});
     interaction(type, e, touch.clientX, touch.clientY);
   };
 
@@ -50,6 +59,7 @@ export function trackPointer(ctx) {
   }
 
   // Positions every MOVE_SAMPLE_MS at most, and always the last one (where the gesture ended).
+  /** @param {number} source @param {Event} e @param {number} x @param {number} y */
   function samplePointer(source, e, x, y) {
     const now = Date.now();
     const position = { source, x, y, id: recordedIdOf(ctx, targetOf(e)), at: now };

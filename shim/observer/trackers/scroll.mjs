@@ -9,14 +9,15 @@ import { createThrottle, listen, runAll } from "../listen.mjs";
 
 const SCROLL_THROTTLE_MS = 100;
 
+/** @param {import("../types.js").Context} ctx */
 export function trackScroll(ctx) {
   const throttled = createThrottle(ctx);
   const teardowns = [
-    listen(ctx, document, "scroll", (e) => {
-      const target = e.target;
+    listen(ctx, document, "scroll", (/** @type {Event} */ e) => {
+      const target = /** @type {Element | Document} */ (e.target);
       throttled(target, SCROLL_THROTTLE_MS, () => {
         const isDoc = target === document || target === document.documentElement;
-        const el = isDoc ? document.scrollingElement || document.documentElement : target;
+        const el = /** @type {Element} */ (isDoc ? document.scrollingElement || document.documentElement : target);
         const id = ctx.nodeId(isDoc ? document : target);
         if (id <= 0) return;
         ctx.queue.emit({

@@ -10,19 +10,20 @@
  * a snapshot. The wrapped Element.prototype.attachShadow is restored by the teardown it returns.
  */
 
+/** @param {import("../types.js").Context} ctx */
 export function trackShadowRoots(ctx) {
   const proto = window.Element && Element.prototype;
   const descriptor = proto && Object.getOwnPropertyDescriptor(proto, "attachShadow");
   if (!descriptor || typeof descriptor.value !== "function") return () => {};
   const original = descriptor.value;
-  const watch = ctx.guard((host, root) => {
+  const watch = ctx.guard((/** @type {Element} */ host, /** @type {ShadowRoot | null} */ root) => {
     if (!root || root.mode !== "open" || ctx.nodeId(host) <= 0) return;
-    const meta = ctx.mirror.getMeta(host);
+    const meta = /** @type {import("../types.js").Serialized | null} */ (ctx.mirror.getMeta(host));
     if (meta && meta.attributes && meta.attributes.rr_width !== undefined) return; // a blocked placeholder
     ctx.watchRoot(root);
   });
   Object.defineProperty(proto, "attachShadow", Object.assign({}, descriptor, {
-    value: function attachShadow(...args) {
+    value: /** @this {Element} @param {[ShadowRootInit]} args */ function attachShadow(...args) {
       const root = original.apply(this, args);
       if (ctx.running) watch(this, root);
       return root;

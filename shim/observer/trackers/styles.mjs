@@ -23,13 +23,25 @@ import { processMutations } from "../mutations.mjs";
 // Nested rules that take insertRule/deleteRule (CSSGroupingRule covers @media, @supports, nesting).
 const GROUPING_RULES = ["CSSGroupingRule"];
 
+/**
+ * @typedef {ShadowRoot | Document} Root
+ * @typedef {{ id: number } | { styleId: number }} SheetTarget
+ * @typedef {Record<string, unknown>} Change
+ */
+
+/** @param {import("../types.js").Context} ctx */
 export function trackStyles(ctx) {
+  /** @type {Array<() => void>} */
   const teardowns = [];
+  /** @type {WeakMap<CSSStyleSheet, number>} */
   let styleIds = new WeakMap(); // constructed sheet -> its styleId since the last snapshot
   let nextStyleId = 1; // never reused in a recording: an old id can never name a new sheet
+  /** @type {WeakMap<Root, string>} */
   let announced = new WeakMap(); // root -> the styleIds last sent for it
+  /** @type {Set<Root>} */
   const roots = new Set(); // shadow roots and iframe documents found by the serializer
 
+  /** @param {Change} data */
   function emit(data) {
     ctx.queue.push({ type: EventType.IncrementalSnapshot, data, timestamp: Date.now() });
   }
@@ -42,6 +54,7 @@ export function trackStyles(ctx) {
     ctx.queue.schedule();
   }
 
+  /** @param {CSSStyleSheet | null} sheet @returns {SheetTarget | null} */
   function sheetTarget(sheet) {
     if (!sheet) return null;
     if (sheet.ownerNode) {
@@ -53,10 +66,12 @@ export function trackStyles(ctx) {
   }
 
   // rrweb's nested position of a rule: its index in each enclosing rule list, outermost first.
+  /** @param {CSSRule} rule @returns {number[] | null} */
   function positionOf(rule) {
+    /** @type {number[]} */
     const out = [];
-    for (let r = rule; r; r = r.parentRule) {
-      const list = r.parentRule ? r.parentRule.cssRules : r.parentStyleSheet ? r.parentStyleSheet.cssRules : null;
+    for (let r = /** @type {CSSRule | null} */ (rule); r; r = r.parentRule) {
+      const list = r.parentRule ? /** @type {CSSGroupingRule} */ (r.parentRule).cssRules : r.parentStyleSheet ? r.parentStyleSheet.cssRules : null;
       if (!list) return null;
       out.unshift(Array.prototype.indexOf.call(list, r));
     }
@@ -64,12 +79,15 @@ export function trackStyles(ctx) {
   }
 
   // Wrap proto[name]: ``before(self, args)`` (guarded) may return what to emit once the page's
-  // call has returned without throwing.
+  // call has returned without throwing. The CSSOM's own methods are wrapped as they are (same
+  // `this`, the very arguments), so their parameters are typed loosely.
+  /** @param {object | undefined} proto @param {string} name @param {(self: any, args: any[]) => Change | null} before */
   function wrap(proto, name, before) {
     const descriptor = proto && Object.getOwnPropertyDescriptor(proto, name);
     if (!descriptor || typeof descriptor.value !== "function") return;
     const original = descriptor.value;
     const prepare = ctx.guard(before);
+    /** @this {unknown} @param {unknown[]} args */
     const wrapped = function (...args) {
       const data = ctx.running ? prepare(this, args) : null;
       const result = original.apply(this, args);
@@ -80,13 +98,14 @@ export function trackStyles(ctx) {
     teardowns.push(() => Object.defineProperty(proto, name, descriptor));
   }
 
+  /** @param {CSSStyleSheet | null} sheet @param {Change} change */
   function ruleChange(sheet, change) {
     settle();
     const target = sheetTarget(sheet);
     return target ? Object.assign({ source: Source.StyleSheetRule }, target, change) : null;
   }
 
-  const index = (i) => (typeof i === "number" && i >= 0 ? Math.floor(i) : undefined);
+  const index = (/** @type {unknown} */ i) => (typeof i === "number" && i >= 0 ? Math.floor(i) : undefined);
   const sheetProto = window.CSSStyleSheet && CSSStyleSheet.prototype;
   wrap(sheetProto, "insertRule", (sheet, [rule, at]) => ruleChange(sheet, { adds: [{ rule: String(rule), index: index(at) }] }));
   wrap(sheetProto, "deleteRule", (sheet, [at]) => ruleChange(sheet, { removes: [{ index: index(at) || 0 }] }));
@@ -96,8 +115,9 @@ export function trackStyles(ctx) {
   wrap(sheetProto, "replace", (sheet, [text]) => ruleChange(sheet, { replace: String(text) }));
   wrap(sheetProto, "replaceSync", (sheet, [text]) => ruleChange(sheet, { replaceSync: String(text) }));
   for (const name of GROUPING_RULES) {
-    const proto = window[name] && window[name].prototype;
-    const nested = (rule, at) => {
+    const found = /** @type {Record<string, { prototype: object } | undefined>} */ (/** @type {unknown} */ (window))[name];
+    const proto = found && found.prototype;
+    const nested = (/** @type {CSSRule} */ rule, /** @type {unknown} */ at) => {
       const position = positionOf(rule);
       return position ? [...position, index(at) || 0] : null;
     };
@@ -111,6 +131,7 @@ export function trackStyles(ctx) {
     });
   }
 
+  /** @param {CSSStyleDeclaration} style @param {Change} change */
   function declarationChange(style, change) {
     const rule = style.parentRule; // null for an element's inline style (a style attribute mutation)
     if (!rule) return null;
@@ -125,22 +146,26 @@ export function trackStyles(ctx) {
 
   // --- adopted sheets ---
 
+  /** @param {Root} root @returns {Node} */
   function hostOf(root) {
     return root instanceof ShadowRoot ? root.host : root;
   }
 
+  /** @param {CSSStyleSheet} sheet */
   function rulesOf(sheet) {
     return Array.from(sheet.cssRules, (rule, i) => ({ rule: rule.cssText, index: i }));
   }
 
   // Send what ``root`` (a document or shadow root) has adopted, unless that was sent already.
+  /** @param {Root} root */
   function announce(root) {
     const host = hostOf(root);
     const hostId = ctx.nodeId(host);
     if (hostId <= 0) return; // not recorded (yet): it is announced when it is serialized
-    const meta = host.nodeType === Node.ELEMENT_NODE ? ctx.mirror.getMeta(host) : null;
+    const meta = /** @type {import("../types.js").Serialized | null} */ (host.nodeType === Node.ELEMENT_NODE ? ctx.mirror.getMeta(host) : null);
     if (meta && meta.attributes && meta.attributes.rr_width !== undefined) return; // a blocked placeholder
     const sheets = Array.from(root.adoptedStyleSheets || []);
+    /** @type {Array<{ styleId: number, rules: Array<{ rule: string, index: number }> }>} */
     const styles = [];
     const ids = sheets.map((sheet) => {
       let id = styleIds.get(sheet);
@@ -154,22 +179,26 @@ export function trackStyles(ctx) {
     const key = ids.join();
     if (announced.get(root) === key || (!ids.length && !announced.has(root))) return;
     announced.set(root, key);
+    /** @type {Change} */
     const data = { source: Source.AdoptedStyleSheet, id: hostId, styleIds: ids };
     if (styles.length) data.styles = styles;
     emit(data);
   }
 
+  /** @param {object | undefined} proto */
   function wrapAdopted(proto) {
     const descriptor = proto && Object.getOwnPropertyDescriptor(proto, "adoptedStyleSheets");
-    if (!descriptor || !descriptor.set) return;
-    const adopted = ctx.guard((root) => {
+    const setter = descriptor && descriptor.set;
+    if (!proto || !descriptor || !setter) return;
+    const adopted = ctx.guard((/** @type {Root} */ root) => {
       if (root instanceof ShadowRoot) return later(root);
       settle();
       announce(root);
     });
     Object.defineProperty(proto, "adoptedStyleSheets", Object.assign({}, descriptor, {
+      /** @this {Root} @param {CSSStyleSheet[]} sheets */
       set(sheets) {
-        descriptor.set.call(this, sheets);
+        setter.call(this, sheets);
         if (ctx.running) adopted(this);
       },
     }));
@@ -181,8 +210,11 @@ export function trackStyles(ctx) {
   // A shadow root is announced in a task of its own, as rrweb does: the replay attaches a shadow
   // root only once a child of it is added, so the page's rendering into it (a component renders
   // in a microtask after it adopted its styles) is serialized first.
+  /** @type {Set<Root>} */
   const pending = new Set();
+  /** @type {ReturnType<typeof setTimeout> | 0} */
   let timer = 0;
+  /** @param {Root} root */
   function later(root) {
     pending.add(root);
     if (!timer) timer = setTimeout(ctx.guard(() => {

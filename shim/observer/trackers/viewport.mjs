@@ -8,6 +8,7 @@ import { createThrottle, listen, runAll } from "../listen.mjs";
 
 const RESIZE_THROTTLE_MS = 200;
 
+/** @param {import("../types.js").Context} ctx */
 export function trackViewport(ctx) {
   const throttled = createThrottle(ctx);
   const teardowns = [
