@@ -22,7 +22,7 @@ async function wheel() {
 function storage() {
   try {
     return /** @type {any} */ (self).caches || null;
-  } catch (err) {
+  } catch (_err) {
     return null;
   }
 }

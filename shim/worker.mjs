@@ -19,7 +19,7 @@ import { deleteSnapshot, snapshotKey } from "./worker/store.mjs";
 function storage() {
   try {
     return /** @type {any} */ (self).caches || null;
-  } catch (err) {
+  } catch (_err) {
     return null;
   }
 }
@@ -51,7 +51,7 @@ function report() {
 function memoryBytes() {
   try {
     return runtime._module.HEAPU8.buffer.byteLength;
-  } catch (err) {
+  } catch (_err) {
     return 0; // a diagnostic: its absence must not matter
   }
 }
@@ -162,7 +162,7 @@ self.onmessage = (/** @type {MessageEvent<{ id: number, type: keyof Messages, pa
   // One message at a time, in order: the recorder is a state machine.
   queue = queue.then(async () => {
     try {
-      if (!Object.prototype.hasOwnProperty.call(handlers, type)) throw new Error("unknown message " + type);
+      if (!Object.hasOwn(handlers, type)) throw new Error("unknown message " + type);
       // The page sends each message with its own payload (rpc.mjs, typed by the same map).
       const handle = /** @type {(payload: unknown) => unknown} */ (handlers[type]);
       const result = /** @type {Record<string, any> | null} */ (await handle(payload));

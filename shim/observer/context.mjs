@@ -112,13 +112,17 @@ export function createContext(options, lib) {
     watchRoot(root) {
       if (roots.has(root)) return;
       roots.add(root);
-      rootWatchers.forEach((watch) => watch(root));
+      rootWatchers.forEach((watch) => {
+        watch(root);
+      });
     },
 
     // Call ``watch`` for every root watched so far and every one found later; returns its teardown.
     onRoot(watch) {
       rootWatchers.add(watch);
-      roots.forEach((root) => watch(root));
+      roots.forEach((root) => {
+        watch(root);
+      });
       return () => rootWatchers.delete(watch);
     },
 

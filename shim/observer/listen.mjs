@@ -28,7 +28,9 @@ export function listen(ctx, target, type, fn, opts = DEFAULT_OPTIONS) {
 // Run the teardowns in reverse order of set-up, each guarded (one failing does not skip the rest).
 /** @param {Context} ctx @param {Array<() => void>} teardowns */
 export function runAll(ctx, teardowns) {
-  teardowns.splice(0).reverse().forEach((teardown) => ctx.guard(teardown)());
+  teardowns.splice(0).reverse().forEach((teardown) => {
+    ctx.guard(teardown)();
+  });
 }
 
 // At most one call per ``ms`` for each key, and always the last one (trailing).
@@ -53,7 +55,9 @@ export function createThrottle(ctx) {
     }
   }
   throttled.teardown = () => {
-    throttles.forEach((t) => clearTimeout(t.timer));
+    throttles.forEach((t) => {
+      clearTimeout(t.timer);
+    });
     throttles.clear();
   };
   return throttled;

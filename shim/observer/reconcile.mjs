@@ -72,7 +72,9 @@ export function reconcile(ctx, w, records) {
     const seen = w.children.get(container) || [];
     const current = Array.from(container.childNodes);
     const kept = keptInOrder(seen, current);
-    current.forEach((c) => kept.has(c) || fresh.add(c));
+    current.forEach((c) => {
+      if (!kept.has(c)) fresh.add(c);
+    });
     plans.push({ container, seen, current, kept });
   }
   /** @type {Array<{ parentId: number, id: number }>} */

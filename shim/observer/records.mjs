@@ -26,13 +26,20 @@ export function classifyRecords(/** @type {Iterable<MutationRecord>} */ records)
   for (const r of records) {
     if (r.type === "childList") {
       containers.add(r.target);
-      r.addedNodes.forEach((n) => added.add(n));
-      r.removedNodes.forEach((n) => removed.push([r.target, n]));
+      r.addedNodes.forEach((n) => {
+        added.add(n);
+      });
+      r.removedNodes.forEach((n) => {
+        removed.push([r.target, n]);
+      });
     } else if (r.type === "characterData") {
       texts.add(r.target);
     } else if (r.type === "attributes") {
       let names = attributes.get(r.target);
-      if (!names) attributes.set(r.target, (names = new Set()));
+      if (!names) {
+        names = new Set();
+        attributes.set(r.target, names);
+      }
       if (r.attributeName) names.add(r.attributeName);
     }
   }

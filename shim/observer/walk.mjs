@@ -149,7 +149,10 @@ function walkSlice(ctx, w, options) {
     w.serialized.set(n, container);
     if (container) {
       let siblings = w.children.get(container);
-      if (!siblings) w.children.set(container, (siblings = []));
+      if (!siblings) {
+        siblings = [];
+        w.children.set(container, siblings);
+      }
       siblings.push(n);
     }
     part.push(row(node, parentId));
@@ -192,7 +195,9 @@ function row(node, parentId) {
   /** @type {Record<string, unknown> | null} */
   let rare = null;
   for (const key of RARE_KEYS) {
-    if (node[key] !== undefined) (rare || (rare = {}))[key] = node[key];
+    if (node[key] === undefined) continue;
+    if (!rare) rare = {};
+    rare[key] = node[key];
   }
   if (rare) out.push(rare);
   return out;
@@ -207,7 +212,9 @@ function finishWalk(ctx, w) {
   const deferred = records.filter((r) => !inWalkedDocument(r.target));
   const fixup = ctx.timed("veil:mutations", () => reconcile(ctx, w, records.filter((r) => inWalkedDocument(r.target))));
   if (fixup) ctx.queue.append(fixup);
-  w.held.forEach((event) => ctx.queue.append(event));
+  w.held.forEach((event) => {
+    ctx.queue.append(event);
+  });
   if (ctx.snapshotTaken) ctx.snapshotTaken(); // trackers/styles.mjs: adopted sheets, sent again after every snapshot
   // Changes inside iframe documents are not part of the walk: they follow their iframe's attach.
   if (deferred.length) processMutations(ctx, deferred);

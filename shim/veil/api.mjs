@@ -27,9 +27,7 @@ function followCmp() {
   listenToCmp(/** @type {{ __tcfapi?: unknown }} */ (window).__tcfapi, {
     status: currentStatus,
     serially: serially,
-    gate: function () {
-      return call("gate", { facts: facts() });
-    },
+    gate: () => call("gate", { facts: facts() }),
     withdraw: withdraw,
     begin: beginRecording,
   });
@@ -51,7 +49,7 @@ export function defineVeil() {
       return VERSION;
     },
     /** Validate the config and boot the runtime; start by itself when the core says consent allows. @param {unknown} config */
-    init: function (config) {
+    init: (config) => {
       if (ready) return Promise.reject(new Error("Veil.init: already called"));
       if (!config || typeof config !== "object" || Array.isArray(config)) {
         return Promise.reject(configError("config", "Veil config: `config` must be an object"));
@@ -60,69 +58,59 @@ export function defineVeil() {
       given = pageConfigGiven;
       const booting = boot(pageConfigGiven); // first: the worker's thread starts before the observer's work
       observeEarly(pageConfigGiven, "init"); // consent not required, or a remembered opt-in: observe now
-      ready = booting.catch(function (err) {
+      ready = booting.catch((err) => {
         ready = null;
         throw err;
       });
-      return ready.then(function () {
+      return ready.then(() => {
         const settings = coreSettings();
         if (settings && settings.consent === "tcf") followCmp();
         return call("autostart", { facts: facts() });
-      }).then(function (auto) {
+      }).then((auto) => {
         if (auto.start && currentStatus() !== "stopped") {
-          return serially(beginRecording).then(function () {}, function (err) {
+          return serially(beginRecording).then(() => {}, (err) => {
             countError(err, "lifecycle");
             return withdraw("idle");
           });
         }
         return undefined;
-      }).then(function () {});
+      }).then(() => {});
     },
     /** Grant consent; resolves once the first full snapshot is masked, or says why not. */
-    start: function () {
+    start: () => {
       if (!ready) return Promise.reject(new Error("Veil.start: call Veil.init(config) first"));
       if (given) observeEarly(given, "start"); // the visitor's yes: observe now, send once the gate agrees
       // In the serial queue from this call on, not once the runtime is up: a stop() called after
       // it (even in the same task, while the runtime boots) comes after it, and wins.
       const booted = ready;
       const stopsBefore = stops;
-      return serially(function () {
-        return booted.then(function () {
-          return stopsBefore === stops ? beginRecording() : { recording: false, reason: "stopped" };
-        });
-      }).then(function (result) {
+      return serially(() => booted.then(() => stopsBefore === stops ? beginRecording() : { recording: false, reason: "stopped" })).then((result) => {
         if (stopsBefore === stops) rememberConsent(coreSettings()); // a later stop() forgot it, and stays
         return result;
-      }, function (err) {
+      }, (err) => {
         countError(err, "lifecycle");
         withdraw("idle");
         throw err;
       });
     },
     /** Withdraw consent: stop observing at once and drop everything not yet sent. */
-    stop: function () {
+    stop: () => {
       stops += 1;
       forgetConsent(coreSettings());
       if (!ready) return Promise.resolve();
       stopObserving(); // at once, not after whatever is queued
-      return serially(function () {
-        return withdraw("stopped");
-      }).then(function () {});
+      return serially(() => withdraw("stopped")).then(() => {});
     },
     /** Mask, batch and send everything observed so far (open rage-click bursts included); resolves when the POST is done. */
-    flush: function () {
-      return flush({ close: true }).catch(function (err) {
+    flush: () => flush({ close: true }).catch((err) => {
         countError(err, "transport");
         return { sent: false, error: String(err && err.message) };
-      });
-    },
+      }),
     /** The privacy level the core gives an element, and why (for developers; nothing is sent). @param {unknown} element */
-    explain: function (element) {
+    explain: (element) => {
       if (!ready) return Promise.reject(new Error("Veil.explain: call Veil.init(config) first"));
       if (!(element instanceof Element)) return Promise.reject(new TypeError("Veil.explain: expected an Element"));
-      return ready.then(function () {
-        return loadObserver();
-      }).then(function (mod) {
+      return ready.then(() => loadObserver()).then((mod) => {
         const config = pageConfig() || {};
         /** @type {Array<import("../generated/contract.mjs").ExplainEntry>} */
         const chain = [];
@@ -131,31 +119,27 @@ export function defineVeil() {
           chain.unshift(mod.describeForExplain(el, config));
         }
         return call("explain", { chain: chain });
-      }).then(function (explanation) {
+      }).then((explanation) => {
         debug("explain:", explanation.level + (explanation.secret ? " (forced secret)" : ""), explanation.reasons.join("; "));
         return explanation;
       });
     },
     /** Listen for errors caught inside Veil; returns a function that removes the listener. @param {string} event @param {unknown} listener */
-    on: function (event, listener) {
+    on: (event, listener) => {
       if (event !== "error" || typeof listener !== "function") throw new TypeError('Veil.on: expected ("error", function)');
       return addErrorListener(/** @type {(report: import("./errors.mjs").ErrorReport) => void} */ (listener));
     },
     /** Record a capture event (its reason masked like an error message); in on-error mode it is a
      * trigger: the buffer is sent and the rest of the session recorded. @param {unknown} reason */
-    capture: function (reason) {
+    capture: (reason) => {
       const text = typeof reason === "string" ? reason : "";
-      return capture(text).then(function (captured) {
-        return { captured: captured };
-      }, function (err) {
+      return capture(text).then((captured) => ({ captured: captured }), (err) => {
         countError(err, "observer");
         return { captured: false };
       });
     },
     /** Counters for diagnostics: errors caught, batches sent, failed and queued, events dropped. */
-    stats: function () {
-      return stats();
-    },
+    stats: () => stats(),
   };
 
   Object.defineProperty(window, "Veil", { value: Object.freeze(Veil), writable: false, configurable: false });

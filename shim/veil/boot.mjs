@@ -22,7 +22,7 @@ import { call, connect, failAll, onWorkerMessage } from "./rpc.mjs";
 // "complete" already while load listeners run), so no runtime request can hold the event up.
 /** @returns {Promise<void>} */
 function afterLoad() {
-  return new Promise(function (resolve) {
+  return new Promise((resolve) => {
     function later() {
       setTimeout(resolve, 0);
     }
@@ -37,7 +37,7 @@ function loadEnded() {
   try {
     const nav = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType("navigation")[0]);
     return Boolean(nav && nav.loadEventEnd > 0);
-  } catch (e) {
+  } catch (_e) {
     return false; // no Navigation Timing: wait for the event as a page still loading would
   }
 }
@@ -52,7 +52,7 @@ function describe(value) {
     /** @type {Record<string, unknown>} */
     const out = {};
     const source = /** @type {Record<string, unknown>} */ (value);
-    Object.keys(source).forEach(function (k) {
+    Object.keys(source).forEach((k) => {
       out[k] = describe(source[k]);
     });
     return out;
@@ -63,11 +63,11 @@ function describe(value) {
 /** @param {PageConfig} config */
 function checkSelectors(config) {
   const probe = document.createDocumentFragment();
-  ["allowSelectors", "maskSelectors", "blockSelectors"].forEach(function (key) {
-    (config[key] || []).forEach(function (/** @type {string} */ selector) {
+  ["allowSelectors", "maskSelectors", "blockSelectors"].forEach((key) => {
+    (config[key] || []).forEach((/** @type {string} */ selector) => {
       try {
         probe.querySelector(selector);
-      } catch (e) {
+      } catch (_e) {
         throw configError(key, "Veil config: `" + key + "` holds an invalid CSS selector: " + JSON.stringify(selector));
       }
     });
@@ -79,7 +79,7 @@ function startWorker(configured) {
   const worker = new Worker(WORKER_URL, { type: "module", name: "veil" });
   connect(worker);
   worker.onmessage = onWorkerMessage;
-  worker.onerror = function (e) {
+  worker.onerror = (e) => {
     const message = "Veil: the worker failed" + (e && e.message ? ": " + e.message : "");
     if (configured()) countError(new Error(message), "worker"); // during init, init's rejection reports it
     failAll(message);
@@ -95,18 +95,14 @@ function startWorker(configured) {
 export function bootRuntime(rawConfig) {
   const described = describe(rawConfig);
   let accepted = false;
-  const configured = function () {
-    return accepted;
-  };
+  const configured = () => accepted;
   // Once the load event has ended, in this task (its thread starts while the rest of init runs);
   // the executor turns a Worker refused (a CSP's worker-src) into init's rejection, not a throw.
   /** @type {Promise<void>} */
   const started = loadEnded()
-    ? new Promise(function (resolve) { resolve(startWorker(configured)); })
-    : afterLoad().then(function () { startWorker(configured); });
-  return started.then(function () {
-    return call("configure", { config: JSON.stringify(described) });
-  }).then(function (result) {
+    ? new Promise((resolve) => { resolve(startWorker(configured)); })
+    : afterLoad().then(() => { startWorker(configured); });
+  return started.then(() => call("configure", { config: JSON.stringify(described) })).then((result) => {
     if (!result.ok) throw configError(result.key, result.message);
     checkSelectors(rawConfig);
     accepted = true;

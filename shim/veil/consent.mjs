@@ -77,13 +77,13 @@ export function cmpAction(decision, status) {
 export function listenToCmp(tcfapi, follower) {
   if (typeof tcfapi !== "function") return;
   try {
-    tcfapi("addEventListener", 2, function (/** @type {any} */ tcData, /** @type {boolean} */ success) {
+    tcfapi("addEventListener", 2, (/** @type {any} */ tcData, /** @type {boolean} */ success) => {
       const fact = tcfFact(tcData, success);
       if (!fact) return;
       tcf = fact;
-      follower.serially(function () {
+      follower.serially(() => {
         if (follower.status() === "stopped") return undefined; // Veil.stop() outranks the CMP
-        return follower.gate().then(function (decision) {
+        return follower.gate().then((decision) => {
           const action = cmpAction(decision, follower.status());
           if (action === "withdraw") return follower.withdraw("declined");
           if (action === "begin") return follower.begin();

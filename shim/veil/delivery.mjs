@@ -45,10 +45,10 @@ export function retryDelay(item, response, random) {
   const header = response && response.headers.get("Retry-After");
   if (header) {
     const seconds = Number(header);
-    const ms = isNaN(seconds) ? Date.parse(header) - Date.now() : seconds * 1000;
-    if (!isNaN(ms)) return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
+    const ms = Number.isNaN(seconds) ? Date.parse(header) - Date.now() : seconds * 1000;
+    if (!Number.isNaN(ms)) return Math.min(Math.max(ms, 0), RETRY_AFTER_CAP_MS);
   }
-  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * Math.pow(2, item.attempts - 1));
+  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (item.attempts - 1));
   return ceiling / 2 + (random || Math.random)() * (ceiling / 2);
 }
 
@@ -57,13 +57,11 @@ export function retryDelay(item, response, random) {
 function readAnswer(response) {
   const type = response.headers.get("Content-Type") || "";
   if (type.indexOf("json") < 0) return Promise.resolve(null);
-  return response.text().then(function (text) {
+  return response.text().then((text) => {
     if (text.length > ANSWER_MAX_CHARS) return null;
     const value = JSON.parse(text);
     return value && typeof value === "object" ? value : null;
-  }).catch(function () {
-    return null;
-  });
+  }).catch(() => null);
 }
 
 /**
@@ -82,7 +80,7 @@ export function postBatch(to, batch, keepalive, session) {
   // Only when known: a collector that never issues keys need not allow the header (CORS).
   if (key) headers["X-Veil-Session-Key"] = key;
   const controller = new AbortController();
-  const timer = setTimeout(function () {
+  const timer = setTimeout(() => {
     controller.abort();
   }, to.requestTimeoutMs);
   return fetch(to.endpoint, {
@@ -95,13 +93,11 @@ export function postBatch(to, batch, keepalive, session) {
     cache: "no-store",
     referrerPolicy: "no-referrer",
     signal: controller.signal,
-  }).then(function (response) {
-    return readAnswer(response).then(function (answer) {
+  }).then((response) => readAnswer(response).then((answer) => {
       clearTimeout(timer);
       if (response.ok) rememberSessionKey(session, answer);
       return { sent: response.ok, status: response.status, response: response, answer: answer };
-    });
-  }, function (/** @type {unknown} */ err) {
+    }), (/** @type {unknown} */ err) => {
     clearTimeout(timer);
     const message = err && typeof err === "object" && "message" in err ? err.message : undefined;
     return { sent: false, error: controller.signal.aborted ? "timeout after " + to.requestTimeoutMs + " ms" : String(message) };

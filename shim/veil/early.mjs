@@ -58,7 +58,7 @@ export function reportedEarlyLosses(count) {
 // DOMContentLoaded if the page is still loading then: the page's own loading goes first.
 /** @returns {Promise<void>} */
 function afterDomReady() {
-  return new Promise(function (resolve) {
+  return new Promise((resolve) => {
     let done = false;
     function go() {
       if (done) return;
@@ -85,7 +85,7 @@ function mark(config, name) {
   if (config.debug !== true) return;
   try {
     performance.mark(name);
-  } catch (e) {
+  } catch (_e) {
     // a diagnostic: its absence must not matter
   }
 }
@@ -110,7 +110,7 @@ function lose(early, why, now) {
   early.observer = null;
   if (!observer) return;
   let stopped = false;
-  const teardown = function () {
+  const teardown = () => {
     if (stopped) return;
     stopped = true;
     stopObserver(observer);
@@ -157,13 +157,13 @@ function post(early, json, oldest) {
 function selectorLists(config) {
   try {
     const probe = document.createDocumentFragment();
-    return [config.allowSelectors, config.maskSelectors, config.blockSelectors].map(function (given, i) {
+    return [config.allowSelectors, config.maskSelectors, config.blockSelectors].map((given, i) => {
       const list = given === undefined ? [] : given;
-      if (!Array.isArray(list) || !list.every(function (s) { return typeof s === "string"; })) throw new Error(String(i));
-      list.forEach(function (s) { probe.querySelector(s); }); // an invalid selector throws
+      if (!Array.isArray(list) || !list.every((s) => typeof s === "string")) throw new Error(String(i));
+      list.forEach((s) => { probe.querySelector(s); }); // an invalid selector throws
       return list;
     });
-  } catch (e) {
+  } catch (_e) {
     return null;
   }
 }
@@ -184,7 +184,7 @@ export function startEarly(config, trigger) {
   debug("observing before the runtime is ready (" + trigger + ")");
   /** @type {string[][] | null} */
   let lists = null;
-  early.loaded = afterDomReady().then(function () {
+  early.loaded = afterDomReady().then(() => {
     if (early.cancelled) return null;
     lists = selectorLists(config);
     if (!lists) {
@@ -193,15 +193,13 @@ export function startEarly(config, trigger) {
     }
     mark(config, "veil:early-import");
     return loadObserver();
-  }).then(function (mod) {
+  }).then((mod) => {
     if (!mod || !lists || early.cancelled || early.lost) return;
-    const observer = mod.createObserver(observerOptions(config, lists, function (json, oldest) {
-      return post(early, json, oldest);
-    }));
+    const observer = mod.createObserver(observerOptions(config, lists, (json, oldest) => post(early, json, oldest)));
     early.observer = observer;
     early.started = observer.start();
     mark(config, "veil:early-observing");
-  }).catch(function (e) {
+  }).catch((e) => {
     countError(e, "observer");
     lose(early, "the observer failed to load", true);
   });
@@ -229,7 +227,7 @@ export function discardEarly(early) {
  * @returns {Promise<{ observer: Observer, result: Promise<{ snapshots: number } | null> } | null>}
  */
 export function handOverEarly(early, send) {
-  return early.loaded.then(function () {
+  return early.loaded.then(() => {
     if (early.cancelled) return null; // stopped meanwhile
     if (!early.lost && location.href !== early.href) lose(early, "the URL changed", true); // the gate judged this one
     if (early.lost || !early.observer || !early.started) {
@@ -242,18 +240,16 @@ export function handOverEarly(early, send) {
     // these are posted now, in order, before any later hand-over can be.
     early.open = send;
     const kept = early.buffer.take();
-    const answers = kept.map(function (h) {
-      return send(h.json, h.oldest);
-    });
+    const answers = kept.map((h) => send(h.json, h.oldest));
     counters.earlyHandedOver += kept.length;
     syncCounter(early);
     debug("handed " + kept.length + " early hand-overs to the worker");
     const started = early.started;
-    const result = started.then(function (last) {
+    const result = started.then((last) => {
       if (!last) return null; // the walk failed or was cancelled
-      return Promise.all(last.buffered ? answers : answers.concat([Promise.resolve(last)])).then(function (all) {
+      return Promise.all(last.buffered ? answers : answers.concat([Promise.resolve(last)])).then((all) => {
         let snapshots = 0;
-        all.forEach(function (a) {
+        all.forEach((a) => {
           snapshots += (a && a.snapshots) || 0;
         });
         return { snapshots: snapshots };

@@ -26,10 +26,10 @@ export function countError(err, where) {
   const e = /** @type {{ message?: unknown } | null | undefined} */ (err);
   const report = { message: String((e && e.message) || e || "error").slice(0, 300), where: where || "internal" };
   debug("error in", report.where + ":", report.message);
-  errorListeners.slice().forEach(function (listener) {
+  errorListeners.slice().forEach((listener) => {
     try {
       listener(report);
-    } catch (e) {
+    } catch (_e) {
       // a listener's own bug must not become Veil's or the page's
     }
   });
@@ -37,7 +37,7 @@ export function countError(err, where) {
 
 /** A catch handler that counts the error as having happened in ``where``. @param {string} where */
 export function countingAs(where) {
-  return function (/** @type {unknown} */ err) {
+  return (/** @type {unknown} */ err) => {
     countError(err, where);
   };
 }
@@ -45,7 +45,7 @@ export function countingAs(where) {
 /** @param {(report: ErrorReport) => void} listener @returns {() => void} */
 export function addErrorListener(listener) {
   errorListeners.push(listener);
-  return function () {
+  return () => {
     const i = errorListeners.indexOf(listener);
     if (i >= 0) errorListeners.splice(i, 1);
   };

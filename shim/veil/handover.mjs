@@ -48,18 +48,12 @@ export function createHandover(deps) {
    */
   function flush(options) {
     const close = !!(options && options.close);
-    const go = function () {
-      return handOver(close);
-    };
+    const go = () => handOver(close);
     const handed = flushChain.then(go, go);
-    flushChain = handed.catch(function () {});
-    return handed.then(function (outcome) {
-      return "firstAttempt" in outcome ? outcome.firstAttempt : outcome;
-    }).then(function (result) {
+    flushChain = handed.catch(() => {});
+    return handed.then((outcome) => "firstAttempt" in outcome ? outcome.firstAttempt : outcome).then((result) => {
       // Also wait for the batches queued before this one, so "flushed" means handed over.
-      return (outbox.pumping() || Promise.resolve()).then(function () {
-        return publicResult(result);
-      });
+      return (outbox.pumping() || Promise.resolve()).then(() => publicResult(result));
     });
   }
 
@@ -77,9 +71,7 @@ export function createHandover(deps) {
     recording.dropStandby(); // this flush sends those events; never send them twice under one seq
     const dropped = outbox.unreported();
     const lostEarly = earlyLosses(); // early observations dropped before the runtime was up
-    return recording.drain().then(function () {
-      return call("take_batch", { dropped: dropped + lostEarly, close: close });
-    }).then(function (answer) {
+    return recording.drain().then(() => call("take_batch", { dropped: dropped + lostEarly, close: close })).then((answer) => {
       recording.batchTaken(answer.pendingBytes || 0);
       const bytes = answer.batch;
       if (!bytes || !recording.isCurrent(token)) {
@@ -94,7 +86,7 @@ export function createHandover(deps) {
       reportedEarlyLosses(lostEarly);
       if (answer.more) flush().catch(countingAs("transport")); // cut at its size bound: the rest follows at once
       const body = beforeSend ? applyBeforeSend(bytes, beforeSend) : Promise.resolve(bytes);
-      return body.then(function (ready) {
+      return body.then((ready) => {
         if (ready === null) {
           /** @type {Delivery} */
           const dropped = { sent: false, reason: "before-send" };
@@ -108,7 +100,7 @@ export function createHandover(deps) {
   // The site's hook sees the masked events only; it may change them or drop the batch.
   /** @param {Bytes} bytes @param {BeforeSend} hook @returns {Promise<Bytes | null>} */
   function applyBeforeSend(bytes, hook) {
-    return pipe(bytes, new DecompressionStream("gzip")).then(function (raw) {
+    return pipe(bytes, new DecompressionStream("gzip")).then((raw) => {
       const batch = JSON.parse(new TextDecoder().decode(raw));
       let events;
       try {
@@ -122,10 +114,8 @@ export function createHandover(deps) {
         return null;
       }
       batch.events = events;
-      return pipe(new TextEncoder().encode(JSON.stringify(batch)), new CompressionStream("gzip")).then(function (gzipped) {
-        return new Uint8Array(gzipped);
-      });
-    }).catch(function (e) {
+      return pipe(new TextEncoder().encode(JSON.stringify(batch)), new CompressionStream("gzip")).then((gzipped) => new Uint8Array(gzipped));
+    }).catch((e) => {
       beforeSendDropped += 1;
       countError(e, "before-send");
       return null;

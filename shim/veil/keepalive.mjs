@@ -34,16 +34,14 @@ export function sendStandby(recording, outbox, handover, beforeSend) {
   if (!recording) return;
   const standby = recording.takeStandby();
   let budget = KEEPALIVE_BUDGET;
-  outbox.waiting().forEach(function (item) {
+  outbox.waiting().forEach((item) => {
     if (item.bytes.byteLength > budget) return;
     budget -= item.bytes.byteLength;
-    outbox.post(item.bytes, true, item.session).then(function (result) {
+    outbox.post(item.bytes, true, item.session).then((result) => {
       if (!isRetryable(result)) outbox.remove(item);
     });
   });
-  const closing = function () {
-    return handover.flush({ close: true });
-  };
+  const closing = () => handover.flush({ close: true });
   if (!standby || beforeSend) {
     closing().catch(countingAs("transport"));
     return;
@@ -51,11 +49,11 @@ export function sendStandby(recording, outbox, handover, beforeSend) {
   /** @type {ChunkInfo[]} */
   const handed = [];
   const session = recording.session;
-  standby.chunks.forEach(function (chunk, i) {
+  standby.chunks.forEach((chunk, i) => {
     if (handed.length !== i || chunk.byteLength > budget) return; // keep seq order: stop at the first that does not fit
     budget -= chunk.byteLength;
     handed.push(standby.info.chunks[i]);
-    outbox.post(chunk, true, session).then(function (result) {
+    outbox.post(chunk, true, session).then((result) => {
       if (!result.sent && isRetryable(result)) outbox.enqueue(chunk, session);
     });
   });
@@ -80,7 +78,7 @@ export function watchPage(onLeave, outbox) {
   window.addEventListener("pagehide", onLeave);
   window.addEventListener("offline", outbox.onOffline);
   window.addEventListener("online", outbox.onOnline);
-  return function () {
+  return () => {
     document.removeEventListener("visibilitychange", onHidden);
     window.removeEventListener("pagehide", onLeave);
     window.removeEventListener("offline", outbox.onOffline);

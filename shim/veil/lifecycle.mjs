@@ -55,12 +55,8 @@ const outbox = createOutbox({ onOverflow: resyncAfterOverflow, onSessionRefused:
 const handover = createHandover({
   outbox: outbox,
   // Batches are cut while recording, and while paused (what was observed before the pause).
-  current: function () {
-    return status === "recording" || status === "paused" ? recording : null;
-  },
-  beforeSend: function () {
-    return runtime && runtime.core.beforeSend && typeof runtime.config.beforeSend === "function" ? runtime.config.beforeSend : null;
-  },
+  current: () => status === "recording" || status === "paused" ? recording : null,
+  beforeSend: () => runtime && runtime.core.beforeSend && typeof runtime.config.beforeSend === "function" ? runtime.config.beforeSend : null,
 });
 
 /** The page's Veil: idle, loading, recording, paused, stopped or declined (Veil.status). */
@@ -86,7 +82,7 @@ export function pageConfig() {
  */
 export function serially(fn) {
   const next = queue.then(fn, fn);
-  queue = next.catch(function () {});
+  queue = next.catch(() => {});
   return next;
 }
 
@@ -98,12 +94,12 @@ export function serially(fn) {
  */
 export function boot(config) {
   status = "loading";
-  return bootRuntime(config).then(function (core) {
+  return bootRuntime(config).then((core) => {
     runtime = { config: config, core: core };
     outbox.configure({ endpoint: String(config.endpoint), clientToken: config.clientToken,
       requestTimeoutMs: core.requestTimeoutMs, maxQueueBytes: core.maxQueueBytes });
     if (status === "loading") status = "idle"; // a Veil.stop() meanwhile stays stopped
-  }, function (err) {
+  }, (err) => {
     status = "idle";
     if (early) discardEarly(early);
     early = null;
@@ -122,7 +118,7 @@ export function observeEarly(config, trigger) {
 /** Ask the gate; record (observer, timers, hooks, first flush) or settle in its status. @returns {Promise<StartResult>} */
 export function beginRecording() {
   if (status === "recording") return Promise.resolve({ recording: true });
-  return call("gate", { facts: facts() }).then(function (decision) {
+  return call("gate", { facts: facts() }).then((decision) => {
     debug("gate:", decision.record ? "record" : "do not record (" + decision.reason + ")");
     if (decision.session) writeStored("sessionStorage", SESSION_KEY, decision.session);
     if (!decision.record) {
@@ -133,14 +129,14 @@ export function beginRecording() {
     }
     if (recording) stopRecordingObject(recording.end()); // a paused one: its late answers are stale
     recording = null;
-    return call("start", null).then(function (started) {
+    return call("start", null).then((started) => {
       // A rotated session starts without a write key: keys are looked up by session id.
       const rec = createRecording(started && started.session ? started.session : null, {
         onActions: carryOut, measure: !!runtime && runtime.config.debug === true });
       recording = rec;
       if (started && started.buffering) debug("on error: buffering in the worker; nothing is sent before a trigger");
       const waiting = early;
-      return (waiting ? handOverEarly(waiting, rec.post) : Promise.resolve(null)).then(function (handed) {
+      return (waiting ? handOverEarly(waiting, rec.post) : Promise.resolve(null)).then((handed) => {
         if (early === waiting) early = null;
         if (handed) {
           rec.attach(handed.observer); // its buffer is on its way to the worker, in order
@@ -148,7 +144,7 @@ export function beginRecording() {
         }
         return startObserver(runtime ? runtime.config : {}, rec);
       });
-    }).then(function (result) {
+    }).then((result) => {
       if (!result || !result.snapshots) throw new Error("Veil: the first snapshot could not be masked");
       status = "recording";
       clearInterval(flushTimer);
@@ -163,7 +159,7 @@ export function beginRecording() {
 
 /** What the core decided after a hand-over. @param {Recording} rec @param {readonly Action[]} actions */
 function carryOut(rec, actions) {
-  actions.forEach(function (action) {
+  actions.forEach((action) => {
     if (action === "snapshot") rec.snapshot();
     if (action === "flush") flush().catch(countingAs("transport"));
     if (action === "pause") {
@@ -189,7 +185,7 @@ function onNavigation() {
 function resyncAfterOverflow() {
   const rec = recording;
   const token = rec ? rec.stamp() : 0;
-  call("resync", null).then(function () {
+  call("resync", null).then(() => {
     if (rec && rec === recording && rec.isCurrent(token)) rec.snapshot();
   }).catch(countingAs("transport"));
 }
@@ -199,7 +195,7 @@ function resyncAfterOverflow() {
 /** @param {string} refused */
 function restartInNewSession(refused) {
   if (!recording || recording.session !== refused) return; // a leftover batch of an earlier session
-  serially(function () {
+  serially(() => {
     if (status !== "recording" || !recording || recording.session !== refused) return undefined; // done already
     debug("session refused by the collector: recording goes on in a new session");
     try {
@@ -218,20 +214,18 @@ function tick() {
   const rec = recording;
   const active = rec !== null && rec.active();
   if (active) flush().catch(countingAs("transport"));
-  call("tick", { now: Date.now(), active: active }).then(function (result) {
+  call("tick", { now: Date.now(), active: active }).then((result) => {
     if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
-    (result.actions || []).forEach(function (action) {
+    (result.actions || []).forEach((action) => {
       if (action === "snapshot" && rec && rec === recording && !result.rotate) rec.snapshot(); // on error: a fresh start for the buffer
       if (action === "flush") flush().catch(countingAs("transport")); // frustration signals judged by time
     });
     if (result.rotate) {
-      serially(function () {
-        return flush().then(function () {
+      serially(() => flush().then(() => {
           endRecording();
           status = "idle";
           return beginRecording();
-        });
-      }).catch(countingAs("lifecycle"));
+        })).catch(countingAs("lifecycle"));
     }
   }).catch(countingAs("lifecycle"));
 }

@@ -23,20 +23,20 @@ export function hookNavigation(onNavigation) {
       countError(e, "navigation");
     }
   }
-  /** @type {Array<"pushState" | "replaceState">} */ (["pushState", "replaceState"]).forEach(function (name) {
+  /** @type {Array<"pushState" | "replaceState">} */ (["pushState", "replaceState"]).forEach((name) => {
     const original = history[name];
     history[name] = /** @this {History} @param {Parameters<History["pushState"]>} args */ function (...args) {
       const result = original.apply(this, args);
       navigated();
       return result;
     };
-    restores.push(function () {
+    restores.push(() => {
       history[name] = original;
     });
   });
-  ["popstate", "hashchange"].forEach(function (type) {
+  ["popstate", "hashchange"].forEach((type) => {
     window.addEventListener(type, navigated);
-    restores.push(function () {
+    restores.push(() => {
       window.removeEventListener(type, navigated);
     });
   });
@@ -45,7 +45,7 @@ export function hookNavigation(onNavigation) {
 
 /** Undo every hook (the page's history methods restored, listeners removed). */
 export function unhookNavigation() {
-  restores.splice(0).forEach(function (restore) {
+  restores.splice(0).forEach((restore) => {
     restore();
   });
 }

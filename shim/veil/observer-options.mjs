@@ -72,7 +72,7 @@ export function stopObserver(observer) {
  * @param {{ post: (json: string, oldest: number) => Promise<unknown>, attach: (observer: Observer) => void }} recording
  */
 export function startObserver(config, recording) {
-  return loadObserver().then(function (mod) {
+  return loadObserver().then((mod) => {
     const lists = [config.allowSelectors || [], config.maskSelectors || [], config.blockSelectors || []];
     const observer = mod.createObserver(observerOptions(config, lists, recording.post));
     recording.attach(observer);

@@ -41,7 +41,7 @@ export function workerStats() {
 function measure(name, startEpochMs) {
   try {
     performance.measure(name, { start: Math.max(0, startEpochMs - performance.timeOrigin), end: performance.now() });
-  } catch (e) {
+  } catch (_e) {
     // User Timing is a diagnostic: its absence must not matter
   }
 }
@@ -106,11 +106,7 @@ export function createRecording(session, options) {
     capture(reason) {
       const current = observer;
       if (!current) return Promise.resolve(false);
-      return Promise.resolve().then(function () {
-        return current.capture(reason);
-      }).then(function (answer) {
-        return answer != null;
-      });
+      return Promise.resolve().then(() => current.capture(reason)).then((answer) => answer != null);
     },
     /** The observer's pending hand-over, before a batch is cut. */
     drain() {
@@ -140,7 +136,7 @@ export function createRecording(session, options) {
      */
     post(eventsJson, oldest) {
       const token = epoch;
-      return call("observe", { events: eventsJson }).then(function (answer) {
+      return call("observe", { events: eventsJson }).then((answer) => {
         if (options.measure) {
           measure("veil:mask-latency", oldest);
           measure("veil:worker-mask", performance.timeOrigin + performance.now() - answer.maskMs);

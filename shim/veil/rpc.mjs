@@ -53,7 +53,7 @@ export function disconnect(reason) {
  * @returns {Promise<Messages[K]["answer"]>}
  */
 export function call(type, payload, transfer) {
-  return new Promise(function (resolve, reject) {
+  return new Promise((resolve, reject) => {
     if (!worker) return reject(new Error("Veil: the runtime is not running"));
     const id = nextRequest++;
     requests.set(id, { resolve: resolve, reject: reject });
@@ -69,7 +69,7 @@ export function onWorkerMessage(e) {
     // Unsolicited: how the worker booted, what became of the runtime's snapshot (Veil.stats()).
     const reported = /** @type {Record<string, unknown>} */ (msg.stats);
     const kept = /** @type {Record<string, unknown>} */ (boot);
-    Object.keys(kept).forEach(function (key) {
+    Object.keys(kept).forEach((key) => {
       if (key in reported) kept[key] = reported[key];
     });
     return;
@@ -83,7 +83,7 @@ export function onWorkerMessage(e) {
 
 /** @param {string} reason */
 export function failAll(reason) {
-  requests.forEach(function (p) {
+  requests.forEach((p) => {
     p.reject(new Error(reason));
   });
   requests.clear();

@@ -25,7 +25,7 @@ export function readStored(storage, key) {
   try {
     const raw = window[storage].getItem(key);
     return raw === null ? null : JSON.parse(raw);
-  } catch (e) {
+  } catch (_e) {
     return null;
   }
 }

@@ -42,15 +42,15 @@ export function takeOver(stub, Veil) {
   const queue = stub._q;
   while (queue.length) run(/** @type {Queued} */ (queue.shift()));
   // From now on a call through a kept reference to the stub runs at once.
-  queue.push = function (/** @type {Queued[]} */ ...entries) {
+  queue.push = (/** @type {Queued[]} */ ...entries) => {
     entries.forEach(run);
     return queue.length;
   };
   try {
-    Object.defineProperty(stub, "status", { get: function () { return Veil.status; }, configurable: true });
-    Object.defineProperty(stub, "version", { get: function () { return Veil.version; }, configurable: true });
-    stub.stats = function () { return Veil.stats(); };
-  } catch (err) {
+    Object.defineProperty(stub, "status", { get: () => Veil.status, configurable: true });
+    Object.defineProperty(stub, "version", { get: () => Veil.version, configurable: true });
+    stub.stats = () => Veil.stats();
+  } catch (_err) {
     // a page that froze the stub keeps its frozen copy; the real window.Veil is unaffected
   }
 }

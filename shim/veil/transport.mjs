@@ -57,14 +57,14 @@ export function createOutbox(callbacks) {
     /** @type {OutboxItem} */
     const item = { bytes: batch, attempts: 0, session: session, reports: reports || 0, settle: null };
     /** @type {Promise<Delivery>} */
-    const firstAttempt = new Promise(function (resolve) {
+    const firstAttempt = new Promise((resolve) => {
       item.settle = resolve;
     });
     items.push(item);
     bytes += batch.byteLength;
     // A lone batch (beside the one in flight) stays even over the bound: it is at most one batch.
     if (destination && bytes > destination.maxQueueBytes &&
-        items.some(function (it) { return it !== item && it !== inflight; })) {
+        items.some((it) => it !== item && it !== inflight)) {
       overflow();
     }
     if (item.settle && (retryTimer || offline)) {
@@ -82,7 +82,7 @@ export function createOutbox(callbacks) {
   // snapshot, so the replay after the gap starts from a full snapshot.
   function overflow() {
     let lost = 0;
-    items = items.filter(function (it) {
+    items = items.filter((it) => {
       if (it === inflight) return true;
       bytes -= it.bytes.byteLength;
       lost += 1;
@@ -134,7 +134,7 @@ export function createOutbox(callbacks) {
       const item = items[0];
       if (!item || offline) return Promise.resolve();
       inflight = item;
-      return post(item.bytes, false, item.session).then(/** @returns {Promise<void> | undefined} */ function (result) {
+      return post(item.bytes, false, item.session).then(/** @returns {Promise<void> | undefined} */ (result) => {
         inflight = null;
         const again = isRetryable(result);
         debug("delivery:", result.sent ? "ok" : "failed", result.status || result.error || "", again ? "(will retry)" : "");
@@ -148,13 +148,13 @@ export function createOutbox(callbacks) {
         }
         if (items.indexOf(item) < 0) return next(); // dropped or withdrawn meanwhile
         item.attempts += 1;
-        retryTimer = setTimeout(function () {
+        retryTimer = setTimeout(() => {
           retryTimer = 0;
           pump();
         }, retryDelay(item, result.response));
         return undefined;
       });
-    })().catch(countingAs("transport")).then(function () {
+    })().catch(countingAs("transport")).then(() => {
       inflight = null;
       pumping = null;
       // A batch queued after the loop found the outbox empty, but before this ran, found a pump
@@ -174,7 +174,7 @@ export function createOutbox(callbacks) {
    */
   function post(batch, keepalive, session) {
     if (!destination) return Promise.resolve({ sent: false, error: "no endpoint configured" });
-    return postBatch(destination, batch, keepalive, session).then(function (result) {
+    return postBatch(destination, batch, keepalive, session).then((result) => {
       if (result.sent) counters.batchesSent += 1;
       return result;
     });
@@ -218,7 +218,7 @@ export function createOutbox(callbacks) {
     clear() {
       clearTimeout(retryTimer);
       retryTimer = 0;
-      items.splice(0).forEach(function (item) {
+      items.splice(0).forEach((item) => {
         if (item.settle) item.settle({ sent: false, reason: "stopped" });
       });
       bytes = 0;

@@ -26,14 +26,13 @@ export const SNAPSHOT_BOOT_TIMEOUT_MS = 20000; // starting Pyodide from the snap
 function snapshotOptions(held, reading) {
   return {
     _loadSnapshot: {
+      // biome-ignore lint/suspicious/noThenProperty: Pyodide awaits _loadSnapshot: a thenable lets it take the bytes as soon as they are read
       then(/** @type {(bytes: Uint8Array) => void} */ resolve, /** @type {(err: Error) => void} */ reject) {
         if (held.target) resolve(held.target);
         else reject(new Error("no snapshot"));
       },
     },
-    fsInit: function () {
-      return reading.then(function () {});
-    },
+    fsInit: () => reading.then(() => {}),
   };
 }
 
@@ -48,20 +47,18 @@ function snapshotOptions(held, reading) {
 export async function bootRuntime(env) {
   const started = performance.now();
   const loader = env.loadPyodide(); // fetched while the snapshot is read
-  loader.catch(function () {}); // awaited below; a failure surfaces there
+  loader.catch(() => {}); // awaited below; a failure surfaces there
   const timeoutMs = env.readTimeoutMs || READ_TIMEOUT_MS;
   /** @type {{ target?: Uint8Array }} */
   const held = {};
   /** @type {Promise<any> | null} */
   let fromSnapshot = null;
-  const reading = readSnapshot({ caches: env.caches, key: env.key, timeoutMs: timeoutMs, onFound: function (size) {
+  const reading = readSnapshot({ caches: env.caches, key: env.key, timeoutMs: timeoutMs, onFound: (size) => {
     // An entry is there: Pyodide loads its module and compiles and instantiates its wasm (the
     // longest part of a boot) while the entry is read, checked and put into ``held.target``.
     held.target = new Uint8Array(size);
-    fromSnapshot = loader.then(function (loadPyodide) {
-      return loadPyodide(env.options(snapshotOptions(held, reading)));
-    });
-    fromSnapshot.catch(function () {}); // awaited below when the entry is good; else abandoned
+    fromSnapshot = loader.then((loadPyodide) => loadPyodide(env.options(snapshotOptions(held, reading))));
+    fromSnapshot.catch(() => {}); // awaited below when the entry is good; else abandoned
     return held.target;
   } });
   const found = await reading;

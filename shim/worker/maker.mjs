@@ -30,7 +30,7 @@ export async function makeAndStore(env) {
     pyodide.FS.writeFile(env.wheelPath, wheel);
     pyodide.runPython(env.importCore);
     bytes = pyodide.makeMemorySnapshot();
-  } catch (err) {
+  } catch (_err) {
     return { ok: false, reason: "failed", ms: performance.now() - started };
   }
   const stored = await storeSnapshot({ caches: env.caches, key: env.key, bytes: bytes,
@@ -48,21 +48,19 @@ export function runMaker(env) {
   /** @type {any} */
   let worker = null;
   /** @type {(value: any) => void} */
-  let settle = function () {};
-  const answered = new Promise(function (resolve) {
+  let settle = () => {};
+  const answered = new Promise((resolve) => {
     settle = resolve;
     try {
       worker = env.spawn();
       worker.onmessage = (/** @type {MessageEvent} */ e) => resolve(e.data || { ok: false, reason: "failed" });
       worker.onerror = () => resolve({ ok: false, reason: "failed" });
-    } catch (err) {
+    } catch (_err) {
       resolve({ ok: false, reason: "refused" });
     }
   });
   const done = withTimeout(answered, env.timeoutMs || MAKE_TIMEOUT_MS, "making the snapshot")
-    .catch(function () {
-      return { ok: false, reason: "timeout" };
-    }).finally(function () {
+    .catch(() => ({ ok: false, reason: "timeout" })).finally(() => {
       if (worker) worker.terminate();
     });
   return { done: done, cancel: () => settle({ ok: false, reason: "cancelled" }) };

@@ -47,7 +47,7 @@ export const IMPORT_CORE = [
  */
 export function pyodideModule() {
   const emscripten = import(here("../" + PYODIDE_DIR + "/pyodide.asm.mjs"));
-  emscripten.catch(function () {}); // loadPyodide's own import reports a failure
+  emscripten.catch(() => {}); // loadPyodide's own import reports a failure
   return import(here("../" + PYODIDE_DIR + "/pyodide.mjs"));
 }
 

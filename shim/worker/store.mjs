@@ -36,14 +36,14 @@ export const REASONS = Object.freeze(["missing", "corrupt", "mismatch", "refused
 export function withTimeout(promise, ms, what) {
   /** @type {any} */
   let timer;
-  const expired = new Promise(function (_, reject) {
-    timer = setTimeout(function () {
+  const expired = new Promise((_, reject) => {
+    timer = setTimeout(() => {
       const err = new Error(what + " took longer than " + ms + " ms");
       err.name = "TimeoutError";
       reject(err);
     }, ms);
   });
-  return Promise.race([promise, expired]).finally(function () {
+  return Promise.race([promise, expired]).finally(() => {
     clearTimeout(timer);
   });
 }
@@ -106,7 +106,7 @@ export function packPages(bytes) {
   const view = new DataView(body.buffer);
   view.setUint32(0, aligned.byteLength, true);
   view.setUint32(4, kept.length, true);
-  kept.forEach(function (page, k) {
+  kept.forEach((page, k) => {
     view.setUint32(8 + 4 * k, page, true);
     body.set(aligned.subarray(page * PAGE_BYTES, Math.min((page + 1) * PAGE_BYTES, aligned.byteLength)), head + k * PAGE_BYTES);
   });
@@ -224,7 +224,7 @@ export async function deleteSnapshot({ caches, key, timeoutMs }) {
     const cache = await withTimeout(openCache(caches), timeoutMs, "opening Cache Storage");
     await withTimeout(cache.delete(key), timeoutMs, "deleting the snapshot");
     return true;
-  } catch (err) {
+  } catch (_err) {
     return false;
   }
 }

@@ -41,7 +41,9 @@ test("past its bound the buffer drops everything, that hand-over included, and k
 /** An early observer as early.mjs keeps it, without a DOM: its buffer already holds ``kept``. */
 function fakeEarly(kept, walk) {
   const buffer = createEarlyBuffer(1 << 20);
-  kept.forEach((json, i) => buffer.push(json, i));
+  kept.forEach((json, i) => {
+    buffer.push(json, i);
+  });
   const observer = { stopped: false, stop() { this.stopped = true; } };
   return { observer, buffer, href: location.href, open: null, lost: false, cancelled: false,
     started: Promise.resolve(walk), loaded: Promise.resolve() };

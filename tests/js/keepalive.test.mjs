@@ -11,7 +11,7 @@ import { connect, onWorkerMessage } from "../../shim/veil/rpc.mjs";
 import { createOutbox } from "../../shim/veil/transport.mjs";
 
 let requests = [];
-globalThis.fetch = /** @type {any} */ ((url, init) => {
+globalThis.fetch = /** @type {any} */ ((_url, init) => {
   requests.push(init);
   return Promise.resolve(new Response("{}", { status: 200, headers: { "Content-Type": "application/json" } }));
 });

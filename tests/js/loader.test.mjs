@@ -17,7 +17,10 @@ function page(readyState = "loading", source = SOURCE.replace("__VEIL_INTEGRITY_
   const listeners = {};
   const timers = [];
   const window = {
-    addEventListener: (type, fn) => { (listeners[type] = listeners[type] || []).push(fn); },
+    addEventListener: (type, fn) => {
+      listeners[type] = listeners[type] || [];
+      listeners[type].push(fn);
+    },
   };
   const document = {
     readyState,
@@ -33,8 +36,12 @@ function page(readyState = "loading", source = SOURCE.replace("__VEIL_INTEGRITY_
     window, appended, timers,
     /** The load event fires, then its queued timers run. */
     load() {
-      (listeners.load || []).forEach((fn) => fn());
-      timers.splice(0).forEach((fn) => fn());
+      (listeners.load || []).forEach((fn) => {
+        fn();
+      });
+      timers.splice(0).forEach((fn) => {
+        fn();
+      });
     },
   };
 }
@@ -61,7 +68,9 @@ test("a page already loaded requests veil.js on the next task; a second snippet 
   assert.equal(p.appended.length, 0);
   vm.runInContext(SOURCE, vm.createContext({ window: p.window, document: {}, setTimeout() {} }));
   assert.equal(p.window.Veil, stub);
-  p.timers.splice(0).forEach((fn) => fn());
+  p.timers.splice(0).forEach((fn) => {
+    fn();
+  });
   assert.equal(p.appended.length, 1);
 });
 

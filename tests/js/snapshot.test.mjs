@@ -28,7 +28,11 @@ function fakeCaches(faults = {}) {
     delete: async (key) => entries.delete(typeof key === "string" ? key : key.url),
     keys: async () => [...entries.keys()].map((url) => ({ url })),
   };
-  return { cache, open: faults.open || (async (name) => (assert.equal(name, CACHE_NAME), cache)) };
+  const open = async (name) => {
+    assert.equal(name, CACHE_NAME);
+    return cache;
+  };
+  return { cache, open: faults.open || open };
 }
 
 async function stored(bytes = SNAPSHOT) {
@@ -60,7 +64,7 @@ test("a corrupt, truncated or wrongly sized entry is corrupt, and deleted", asyn
     assert.equal((await readSnapshot({ caches, key: KEY, timeoutMs: 1000 })).reason, "corrupt");
     assert.equal(caches.cache.entries.size, 0);
   }
-  const caches = await stored();
+  const _caches = await stored();
   for (const size of ["4100", String(SNAPSHOT.byteLength + 4), "0", "x"]) {
     const caches = await stored();
     caches.cache.entries.get(KEY).headers.set("X-Veil-Snapshot-Bytes", size);
@@ -141,7 +145,10 @@ test("Pyodide starts loading once an entry is found, before it is read back; a c
   const py = fakePyodide((bytes) => ({ ...py.runtime("snapshot"), bytes }));
   const env = py.env(caches);
   const loadPyodide = await env.loadPyodide();
-  env.loadPyodide = async () => async (options) => (order.push(options._loadSnapshot ? "load from snapshot" : "load plain"), loadPyodide(options));
+  env.loadPyodide = async () => async (options) => {
+    order.push(options._loadSnapshot ? "load from snapshot" : "load plain");
+    return loadPyodide(options);
+  };
   assert.equal((await bootRuntime(env)).kind, "snapshot");
   assert.deepEqual(order, ["load from snapshot", "read"]);
 

@@ -124,7 +124,7 @@ function describe(value, depth, seen, budget, quoted) {
   if (seen.has(value)) return "[Circular]";
   if (value instanceof Error) return errorText(value);
   if (typeof Node !== "undefined" && value instanceof Node) return "<" + value.nodeName.toLowerCase() + ">";
-  if (value instanceof Date) return isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
   if (value instanceof Map || value instanceof Set) return (value instanceof Map ? "Map(" : "Set(") + value.size + ")";
   const isArray = Array.isArray(value);
   if (depth >= CONSOLE_DEPTH) return isArray ? "[Array]" : "[Object]";

@@ -27,7 +27,7 @@ function read(value, key, max) {
   try {
     const v = /** @type {Record<string, unknown>} */ (value)[key];
     return typeof v === "string" ? v.slice(0, max) : "";
-  } catch (e) {
+  } catch (_e) {
     return "";
   }
 }

@@ -30,6 +30,7 @@ export function wrapFetch(net) {
    */
   function fetch(input, init) {
     const started = performance.now();
+    // biome-ignore lint/complexity/noArguments: transparency: the page's very arguments, as many as it passed
     const result = originalFetch.apply(this, /** @type {any} */ (arguments));
     if (live.on) watchFetch(started, result, input, init);
     return result;
@@ -143,7 +144,9 @@ export function wrapFetch(net) {
 
   if (hasFetch) window.fetch = fetch;
   return function teardown() {
-    readers.forEach((r) => r.cancel().catch(() => {}));
+    readers.forEach((r) => {
+      r.cancel().catch(() => {});
+    });
     readers.clear();
     if (hasFetch && window.fetch === fetch) window.fetch = originalFetch;
   };

@@ -19,7 +19,7 @@ export function detailMatcher(patterns) {
     return (/** @type {string} */ url) => {
       try {
         return re.test(new URL(url).pathname || "/");
-      } catch (e) {
+      } catch (_e) {
         return false;
       }
     };
@@ -34,7 +34,7 @@ export function resolve(input) {
   try {
     if (typeof input === "string") return new URL(input, document.baseURI).href;
     if (input instanceof URL) return input.href;
-  } catch (e) {
+  } catch (_e) {
     return null;
   }
   return null;
@@ -59,7 +59,7 @@ export function shorten(url) {
   try {
     const origin = new URL(url).origin;
     return origin !== "null" ? origin + "/" : url.slice(0, url.indexOf(":") + 1);
-  } catch (e) {
+  } catch (_e) {
     return "";
   }
 }
@@ -125,7 +125,7 @@ export function timingEntry(url, initiatorType, started, claimed) {
   let entries;
   try {
     entries = /** @type {PerformanceResourceTiming[]} */ (performance.getEntriesByName(url.split("#")[0], "resource"));
-  } catch (e) {
+  } catch (_e) {
     return null;
   }
   for (const entry of entries) {

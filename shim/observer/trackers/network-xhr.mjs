@@ -42,11 +42,13 @@ export function wrapXhr(net) {
   /** @type {Record<Method, (this: XMLHttpRequest, ...args: any[]) => any>} */
   const wrappers = {
     open: function open(method, url) {
+      // biome-ignore lint/complexity/noArguments: transparency: the page's very arguments (open's async, user, password)
       const result = originals.open.apply(this, arguments);
       if (live.on) noteOpen(this, method, url);
       return result;
     },
     setRequestHeader: function setRequestHeader(name, value) {
+      // biome-ignore lint/complexity/noArguments: transparency: the page's very arguments
       const result = originals.setRequestHeader.apply(this, arguments);
       if (live.on) noteHeader(this, name, value);
       return result;
@@ -56,6 +58,7 @@ export function wrapXhr(net) {
       if (rec) noteSend(this, rec, body);
       let threw = true;
       try {
+        // biome-ignore lint/complexity/noArguments: transparency: send() and send(undefined) differ for some pages
         const result = originals.send.apply(this, arguments);
         threw = false;
         return result;

@@ -120,8 +120,12 @@ export function trackNetwork(ctx, options) {
 
   return function teardown() {
     live.on = false;
-    timers.forEach((t) => clearTimeout(t));
+    timers.forEach((t) => {
+      clearTimeout(t);
+    });
     timers.clear();
-    teardowns.forEach((undo) => undo());
+    teardowns.forEach((undo) => {
+      undo();
+    });
   };
 }
