@@ -34,4 +34,4 @@ import { defineVeil } from "./veil/api.mjs";
 import { loaderStub } from "./veil/stub.mjs";
 
 // No window.Veil yet (a script tag), or the loader snippet's stub (veil.js injected after load).
-if (!(/** @type {any} */ (window)).Veil || loaderStub()) defineVeil();
+if (!(/** @type {any} */ (window).Veil) || loaderStub()) defineVeil();

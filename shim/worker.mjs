@@ -142,8 +142,13 @@ const handlers = {
     if (batch != null) wantSnapshot();
     // "more": the batch was cut at its size bound and events are still pending here; "buffered": no
     // batch, but the on-error buffer holds events (nothing leaves before a trigger).
-    return { batch: batch == null ? null : batch, more: bridge.has_more(), pendingBytes: bridge.pending_bytes(),
-      reports: batch == null ? 0 : bridge.last_reported(), buffered: batch == null && bridge.buffered() };
+    return {
+      batch: batch == null ? null : batch,
+      more: bridge.has_more(),
+      pendingBytes: bridge.pending_bytes(),
+      reports: batch == null ? 0 : bridge.last_reported(),
+      buffered: batch == null && bridge.buffered(),
+    };
   },
   resync: () => JSON.parse(bridge.resync()),
   stop() {
@@ -167,8 +172,12 @@ self.onmessage = (/** @type {MessageEvent<{ id: number, type: keyof Messages, pa
       const handle = /** @type {(payload: unknown) => unknown} */ (handlers[type]);
       const result = /** @type {Record<string, any> | null} */ (await handle(payload));
       /** @type {Transferable[]} */
-      const transfer = result && result.batch instanceof Uint8Array ? [result.batch.buffer]
-        : result && result.standby ? result.standby.chunks.map((/** @type {Uint8Array<ArrayBuffer>} */ c) => c.buffer) : [];
+      const transfer =
+        result && result.batch instanceof Uint8Array
+          ? [result.batch.buffer]
+          : result && result.standby
+            ? result.standby.chunks.map((/** @type {Uint8Array<ArrayBuffer>} */ c) => c.buffer)
+            : [];
       scope.postMessage({ id, ok: true, result }, transfer);
     } catch (/** @type {any} */ err) {
       scope.postMessage({ id, ok: false, error: String((err && err.message) || err) });

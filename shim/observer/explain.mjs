@@ -16,7 +16,11 @@ export function describeForExplain(el, config) {
   const attributes = {};
   for (const name of LEVEL_ATTRIBUTES) {
     let value = el.getAttribute(name);
-    if (name === "class" && value) value = value.split(/\s+/).filter((c) => /^(veil|rr)-/.test(c)).join(" ");
+    if (name === "class" && value)
+      value = value
+        .split(/\s+/)
+        .filter((c) => /^(veil|rr)-/.test(c))
+        .join(" ");
     if (value !== null) attributes[name] = value;
   }
   /** @type {string[]} */

@@ -28,9 +28,12 @@ export function listen(ctx, target, type, fn, opts = DEFAULT_OPTIONS) {
 // Run the teardowns in reverse order of set-up, each guarded (one failing does not skip the rest).
 /** @param {Context} ctx @param {Array<() => void>} teardowns */
 export function runAll(ctx, teardowns) {
-  teardowns.splice(0).reverse().forEach((teardown) => {
-    ctx.guard(teardown)();
-  });
+  teardowns
+    .splice(0)
+    .reverse()
+    .forEach((teardown) => {
+      ctx.guard(teardown)();
+    });
 }
 
 // At most one call per ``ms`` for each key, and always the last one (trailing).
@@ -47,10 +50,13 @@ export function createThrottle(ctx) {
       throttles.set(key, { at: now, timer: 0 });
       fn();
     } else {
-      const timer = setTimeout(ctx.guard(() => {
-        throttles.set(key, { at: Date.now(), timer: 0 });
-        fn();
-      }), ms - (now - last.at));
+      const timer = setTimeout(
+        ctx.guard(() => {
+          throttles.set(key, { at: Date.now(), timer: 0 });
+          fn();
+        }),
+        ms - (now - last.at),
+      );
       throttles.set(key, { at: last.at, timer });
     }
   }

@@ -135,7 +135,10 @@ function attributeChange(ctx, el, names) {
   const attributes = {};
   for (const name of names) {
     const value = el.getAttribute(name);
-    attributes[name] = value === null ? null : ctx.lib.transformAttribute(document, /** @type {Lowercase<string>} */ (tagName), /** @type {Lowercase<string>} */ (name.toLowerCase()), value);
+    attributes[name] =
+      value === null
+        ? null
+        : ctx.lib.transformAttribute(document, /** @type {Lowercase<string>} */ (tagName), /** @type {Lowercase<string>} */ (name.toLowerCase()), value);
   }
   const current = levelAttributes(el);
   const flags = ctx.matchFlags(el);

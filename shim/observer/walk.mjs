@@ -187,10 +187,17 @@ function row(node, parentId) {
   /** @type {unknown[]} */
   let out;
   switch (node.type) {
-    case NodeType.Document: out = [node.type, node.id, null, node.compatMode === undefined ? null : node.compatMode]; break;
-    case NodeType.DocumentType: out = [node.type, node.id, parentId, node.name, node.publicId, node.systemId]; break;
-    case NodeType.Element: out = [node.type, node.id, parentId, node.tagName, node.attributes]; break;
-    default: out = [node.type, node.id, parentId, node.textContent]; // text, CDATA, comment
+    case NodeType.Document:
+      out = [node.type, node.id, null, node.compatMode === undefined ? null : node.compatMode];
+      break;
+    case NodeType.DocumentType:
+      out = [node.type, node.id, parentId, node.name, node.publicId, node.systemId];
+      break;
+    case NodeType.Element:
+      out = [node.type, node.id, parentId, node.tagName, node.attributes];
+      break;
+    default:
+      out = [node.type, node.id, parentId, node.textContent]; // text, CDATA, comment
   }
   /** @type {Record<string, unknown> | null} */
   let rare = null;
@@ -210,7 +217,13 @@ function finishWalk(ctx, w) {
   ctx.walk = null;
   const lastPart = ctx.queue.drain();
   const deferred = records.filter((r) => !inWalkedDocument(r.target));
-  const fixup = ctx.timed("veil:mutations", () => reconcile(ctx, w, records.filter((r) => inWalkedDocument(r.target))));
+  const fixup = ctx.timed("veil:mutations", () =>
+    reconcile(
+      ctx,
+      w,
+      records.filter((r) => inWalkedDocument(r.target)),
+    ),
+  );
   if (fixup) ctx.queue.append(fixup);
   w.held.forEach((event) => {
     ctx.queue.append(event);

@@ -13,8 +13,18 @@ import { forgetConsent, listenToCmp, rememberConsent } from "./consent.mjs";
 import { addErrorListener, configError, countError, debug } from "./errors.mjs";
 import { facts } from "./facts.mjs";
 import {
-  beginRecording, boot, capture, coreSettings, currentStatus, flush, observeEarly, pageConfig, serially, stats,
-  stopObserving, withdraw,
+  beginRecording,
+  boot,
+  capture,
+  coreSettings,
+  currentStatus,
+  flush,
+  observeEarly,
+  pageConfig,
+  serially,
+  stats,
+  stopObserving,
+  withdraw,
 } from "./lifecycle.mjs";
 import { loadObserver } from "./observer-options.mjs";
 import { call } from "./rpc.mjs";
@@ -62,19 +72,25 @@ export function defineVeil() {
         ready = null;
         throw err;
       });
-      return ready.then(() => {
-        const settings = coreSettings();
-        if (settings && settings.consent === "tcf") followCmp();
-        return call("autostart", { facts: facts() });
-      }).then((auto) => {
-        if (auto.start && currentStatus() !== "stopped") {
-          return serially(beginRecording).then(() => {}, (err) => {
-            countError(err, "lifecycle");
-            return withdraw("idle");
-          });
-        }
-        return undefined;
-      }).then(() => {});
+      return ready
+        .then(() => {
+          const settings = coreSettings();
+          if (settings && settings.consent === "tcf") followCmp();
+          return call("autostart", { facts: facts() });
+        })
+        .then((auto) => {
+          if (auto.start && currentStatus() !== "stopped") {
+            return serially(beginRecording).then(
+              () => {},
+              (err) => {
+                countError(err, "lifecycle");
+                return withdraw("idle");
+              },
+            );
+          }
+          return undefined;
+        })
+        .then(() => {});
     },
     /** Grant consent; resolves once the first full snapshot is masked, or says why not. */
     start: () => {
@@ -84,14 +100,17 @@ export function defineVeil() {
       // it (even in the same task, while the runtime boots) comes after it, and wins.
       const booted = ready;
       const stopsBefore = stops;
-      return serially(() => booted.then(() => stopsBefore === stops ? beginRecording() : { recording: false, reason: "stopped" })).then((result) => {
-        if (stopsBefore === stops) rememberConsent(coreSettings()); // a later stop() forgot it, and stays
-        return result;
-      }, (err) => {
-        countError(err, "lifecycle");
-        withdraw("idle");
-        throw err;
-      });
+      return serially(() => booted.then(() => (stopsBefore === stops ? beginRecording() : { recording: false, reason: "stopped" }))).then(
+        (result) => {
+          if (stopsBefore === stops) rememberConsent(coreSettings()); // a later stop() forgot it, and stays
+          return result;
+        },
+        (err) => {
+          countError(err, "lifecycle");
+          withdraw("idle");
+          throw err;
+        },
+      );
     },
     /** Withdraw consent: stop observing at once and drop everything not yet sent. */
     stop: () => {
@@ -102,7 +121,8 @@ export function defineVeil() {
       return serially(() => withdraw("stopped")).then(() => {});
     },
     /** Mask, batch and send everything observed so far (open rage-click bursts included); resolves when the POST is done. */
-    flush: () => flush({ close: true }).catch((err) => {
+    flush: () =>
+      flush({ close: true }).catch((err) => {
         countError(err, "transport");
         return { sent: false, error: String(err && err.message) };
       }),
@@ -110,19 +130,25 @@ export function defineVeil() {
     explain: (element) => {
       if (!ready) return Promise.reject(new Error("Veil.explain: call Veil.init(config) first"));
       if (!(element instanceof Element)) return Promise.reject(new TypeError("Veil.explain: expected an Element"));
-      return ready.then(() => loadObserver()).then((mod) => {
-        const config = pageConfig() || {};
-        /** @type {Array<import("../generated/contract.mjs").ExplainEntry>} */
-        const chain = [];
-        for (let el = /** @type {Element | null} */ (element); el;
-          el = el.parentElement || /** @type {{ host?: Element }} */ (el.getRootNode()).host || null) {
-          chain.unshift(mod.describeForExplain(el, config));
-        }
-        return call("explain", { chain: chain });
-      }).then((explanation) => {
-        debug("explain:", explanation.level + (explanation.secret ? " (forced secret)" : ""), explanation.reasons.join("; "));
-        return explanation;
-      });
+      return ready
+        .then(() => loadObserver())
+        .then((mod) => {
+          const config = pageConfig() || {};
+          /** @type {Array<import("../generated/contract.mjs").ExplainEntry>} */
+          const chain = [];
+          for (
+            let el = /** @type {Element | null} */ (element);
+            el;
+            el = el.parentElement || /** @type {{ host?: Element }} */ (el.getRootNode()).host || null
+          ) {
+            chain.unshift(mod.describeForExplain(el, config));
+          }
+          return call("explain", { chain: chain });
+        })
+        .then((explanation) => {
+          debug("explain:", explanation.level + (explanation.secret ? " (forced secret)" : ""), explanation.reasons.join("; "));
+          return explanation;
+        });
     },
     /** Listen for errors caught inside Veil; returns a function that removes the listener. @param {string} event @param {unknown} listener */
     on: (event, listener) => {
@@ -133,10 +159,13 @@ export function defineVeil() {
      * trigger: the buffer is sent and the rest of the session recorded. @param {unknown} reason */
     capture: (reason) => {
       const text = typeof reason === "string" ? reason : "";
-      return capture(text).then((captured) => ({ captured: captured }), (err) => {
-        countError(err, "observer");
-        return { captured: false };
-      });
+      return capture(text).then(
+        (captured) => ({ captured: captured }),
+        (err) => {
+          countError(err, "observer");
+          return { captured: false };
+        },
+      );
     },
     /** Counters for diagnostics: errors caught, batches sent, failed and queued, events dropped. */
     stats: () => stats(),

@@ -9,9 +9,10 @@
 const currentScript = typeof document !== "undefined" ? document.currentScript : null;
 
 /** veil.js's directory, ending in "/". */
-export const BASE = /** @type {{ __veilBase?: string }} */ (globalThis).__veilBase ||
-  new URL(".", currentScript && /** @type {HTMLScriptElement} */ (currentScript).src
-    ? /** @type {HTMLScriptElement} */ (currentScript).src : location.href).href;
+export const BASE =
+  /** @type {{ __veilBase?: string }} */ (globalThis).__veilBase ||
+  new URL(".", currentScript && /** @type {HTMLScriptElement} */ (currentScript).src ? /** @type {HTMLScriptElement} */ (currentScript).src : location.href)
+    .href;
 
 // The runtime's files, beside veil.js: the build fills in the runtime directory's hashed name.
 /** The page's worker (Pyodide + the veil wheel). */

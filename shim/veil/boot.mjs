@@ -100,14 +100,20 @@ export function bootRuntime(rawConfig) {
   // the executor turns a Worker refused (a CSP's worker-src) into init's rejection, not a throw.
   /** @type {Promise<void>} */
   const started = loadEnded()
-    ? new Promise((resolve) => { resolve(startWorker(configured)); })
-    : afterLoad().then(() => { startWorker(configured); });
-  return started.then(() => call("configure", { config: JSON.stringify(described) })).then((result) => {
-    if (!result.ok) throw configError(result.key, result.message);
-    checkSelectors(rawConfig);
-    accepted = true;
-    setDebug(rawConfig.debug === true);
-    debug("runtime ready; consent mode", result.consent);
-    return result;
-  });
+    ? new Promise((resolve) => {
+        resolve(startWorker(configured));
+      })
+    : afterLoad().then(() => {
+        startWorker(configured);
+      });
+  return started
+    .then(() => call("configure", { config: JSON.stringify(described) }))
+    .then((result) => {
+      if (!result.ok) throw configError(result.key, result.message);
+      checkSelectors(rawConfig);
+      accepted = true;
+      setDebug(rawConfig.debug === true);
+      debug("runtime ready; consent mode", result.consent);
+      return result;
+    });
 }

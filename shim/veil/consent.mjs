@@ -81,15 +81,17 @@ export function listenToCmp(tcfapi, follower) {
       const fact = tcfFact(tcData, success);
       if (!fact) return;
       tcf = fact;
-      follower.serially(() => {
-        if (follower.status() === "stopped") return undefined; // Veil.stop() outranks the CMP
-        return follower.gate().then((decision) => {
-          const action = cmpAction(decision, follower.status());
-          if (action === "withdraw") return follower.withdraw("declined");
-          if (action === "begin") return follower.begin();
-          return undefined;
-        });
-      }).catch(countingAs("consent"));
+      follower
+        .serially(() => {
+          if (follower.status() === "stopped") return undefined; // Veil.stop() outranks the CMP
+          return follower.gate().then((decision) => {
+            const action = cmpAction(decision, follower.status());
+            if (action === "withdraw") return follower.withdraw("declined");
+            if (action === "begin") return follower.begin();
+            return undefined;
+          });
+        })
+        .catch(countingAs("consent"));
     });
   } catch (e) {
     countError(e, "consent");

@@ -57,11 +57,14 @@ export function retryDelay(item, response, random) {
 function readAnswer(response) {
   const type = response.headers.get("Content-Type") || "";
   if (type.indexOf("json") < 0) return Promise.resolve(null);
-  return response.text().then((text) => {
-    if (text.length > ANSWER_MAX_CHARS) return null;
-    const value = JSON.parse(text);
-    return value && typeof value === "object" ? value : null;
-  }).catch(() => null);
+  return response
+    .text()
+    .then((text) => {
+      if (text.length > ANSWER_MAX_CHARS) return null;
+      const value = JSON.parse(text);
+      return value && typeof value === "object" ? value : null;
+    })
+    .catch(() => null);
 }
 
 /**
@@ -93,15 +96,19 @@ export function postBatch(to, batch, keepalive, session) {
     cache: "no-store",
     referrerPolicy: "no-referrer",
     signal: controller.signal,
-  }).then((response) => readAnswer(response).then((answer) => {
+  }).then(
+    (response) =>
+      readAnswer(response).then((answer) => {
+        clearTimeout(timer);
+        if (response.ok) rememberSessionKey(session, answer);
+        return { sent: response.ok, status: response.status, response: response, answer: answer };
+      }),
+    (/** @type {unknown} */ err) => {
       clearTimeout(timer);
-      if (response.ok) rememberSessionKey(session, answer);
-      return { sent: response.ok, status: response.status, response: response, answer: answer };
-    }), (/** @type {unknown} */ err) => {
-    clearTimeout(timer);
-    const message = err && typeof err === "object" && "message" in err ? err.message : undefined;
-    return { sent: false, error: controller.signal.aborted ? "timeout after " + to.requestTimeoutMs + " ms" : String(message) };
-  });
+      const message = err && typeof err === "object" && "message" in err ? err.message : undefined;
+      return { sent: false, error: controller.signal.aborted ? "timeout after " + to.requestTimeoutMs + " ms" : String(message) };
+    },
+  );
 }
 
 /** What Veil.flush() tells the page: never the response or the collector's answer. @param {Delivery} result */

@@ -160,7 +160,9 @@ function selectorLists(config) {
     return [config.allowSelectors, config.maskSelectors, config.blockSelectors].map((given, i) => {
       const list = given === undefined ? [] : given;
       if (!Array.isArray(list) || !list.every((s) => typeof s === "string")) throw new Error(String(i));
-      list.forEach((s) => { probe.querySelector(s); }); // an invalid selector throws
+      list.forEach((s) => {
+        probe.querySelector(s);
+      }); // an invalid selector throws
       return list;
     });
   } catch (_e) {
@@ -178,31 +180,40 @@ export function startEarly(config, trigger) {
   if (!mayObserveEarly(config, trigger, signals(config))) return null;
   /** @type {Early} */
   const early = {
-    observer: null, buffer: createEarlyBuffer(earlyBound(config)), href: location.href,
-    open: null, lost: false, cancelled: false, started: null, loaded: Promise.resolve(),
+    observer: null,
+    buffer: createEarlyBuffer(earlyBound(config)),
+    href: location.href,
+    open: null,
+    lost: false,
+    cancelled: false,
+    started: null,
+    loaded: Promise.resolve(),
   };
   debug("observing before the runtime is ready (" + trigger + ")");
   /** @type {string[][] | null} */
   let lists = null;
-  early.loaded = afterDomReady().then(() => {
-    if (early.cancelled) return null;
-    lists = selectorLists(config);
-    if (!lists) {
-      lose(early, "a config Veil.init will reject", true); // nothing observed; init says why
-      return null;
-    }
-    mark(config, "veil:early-import");
-    return loadObserver();
-  }).then((mod) => {
-    if (!mod || !lists || early.cancelled || early.lost) return;
-    const observer = mod.createObserver(observerOptions(config, lists, (json, oldest) => post(early, json, oldest)));
-    early.observer = observer;
-    early.started = observer.start();
-    mark(config, "veil:early-observing");
-  }).catch((e) => {
-    countError(e, "observer");
-    lose(early, "the observer failed to load", true);
-  });
+  early.loaded = afterDomReady()
+    .then(() => {
+      if (early.cancelled) return null;
+      lists = selectorLists(config);
+      if (!lists) {
+        lose(early, "a config Veil.init will reject", true); // nothing observed; init says why
+        return null;
+      }
+      mark(config, "veil:early-import");
+      return loadObserver();
+    })
+    .then((mod) => {
+      if (!mod || !lists || early.cancelled || early.lost) return;
+      const observer = mod.createObserver(observerOptions(config, lists, (json, oldest) => post(early, json, oldest)));
+      early.observer = observer;
+      early.started = observer.start();
+      mark(config, "veil:early-observing");
+    })
+    .catch((e) => {
+      countError(e, "observer");
+      lose(early, "the observer failed to load", true);
+    });
   return early;
 }
 

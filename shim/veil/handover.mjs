@@ -51,10 +51,12 @@ export function createHandover(deps) {
     const go = () => handOver(close);
     const handed = flushChain.then(go, go);
     flushChain = handed.catch(() => {});
-    return handed.then((outcome) => "firstAttempt" in outcome ? outcome.firstAttempt : outcome).then((result) => {
-      // Also wait for the batches queued before this one, so "flushed" means handed over.
-      return (outbox.pumping() || Promise.resolve()).then(() => publicResult(result));
-    });
+    return handed
+      .then((outcome) => ("firstAttempt" in outcome ? outcome.firstAttempt : outcome))
+      .then((result) => {
+        // Also wait for the batches queued before this one, so "flushed" means handed over.
+        return (outbox.pumping() || Promise.resolve()).then(() => publicResult(result));
+      });
   }
 
   /**
@@ -71,55 +73,60 @@ export function createHandover(deps) {
     recording.dropStandby(); // this flush sends those events; never send them twice under one seq
     const dropped = outbox.unreported();
     const lostEarly = earlyLosses(); // early observations dropped before the runtime was up
-    return recording.drain().then(() => call("take_batch", { dropped: dropped + lostEarly, close: close })).then((answer) => {
-      recording.batchTaken(answer.pendingBytes || 0);
-      const bytes = answer.batch;
-      if (!bytes || !recording.isCurrent(token)) {
-        // On error, before a trigger, the worker holds the buffer: nothing is sent, and that is no loss.
-        /** @type {Delivery} */
-        const nothing = { sent: false, reason: bytes === null && answer.buffered ? "buffered" : "empty" };
-        return nothing;
-      }
-      const reports = answer.reports || 0;
-      debug("batch of", bytes.byteLength, "bytes (gzip) queued");
-      outbox.reported(dropped);
-      reportedEarlyLosses(lostEarly);
-      if (answer.more) flush().catch(countingAs("transport")); // cut at its size bound: the rest follows at once
-      const body = beforeSend ? applyBeforeSend(bytes, beforeSend) : Promise.resolve(bytes);
-      return body.then((ready) => {
-        if (ready === null) {
+    return recording
+      .drain()
+      .then(() => call("take_batch", { dropped: dropped + lostEarly, close: close }))
+      .then((answer) => {
+        recording.batchTaken(answer.pendingBytes || 0);
+        const bytes = answer.batch;
+        if (!bytes || !recording.isCurrent(token)) {
+          // On error, before a trigger, the worker holds the buffer: nothing is sent, and that is no loss.
           /** @type {Delivery} */
-          const dropped = { sent: false, reason: "before-send" };
-          return dropped;
+          const nothing = { sent: false, reason: bytes === null && answer.buffered ? "buffered" : "empty" };
+          return nothing;
         }
-        return { firstAttempt: outbox.enqueue(ready, session, reports) };
+        const reports = answer.reports || 0;
+        debug("batch of", bytes.byteLength, "bytes (gzip) queued");
+        outbox.reported(dropped);
+        reportedEarlyLosses(lostEarly);
+        if (answer.more) flush().catch(countingAs("transport")); // cut at its size bound: the rest follows at once
+        const body = beforeSend ? applyBeforeSend(bytes, beforeSend) : Promise.resolve(bytes);
+        return body.then((ready) => {
+          if (ready === null) {
+            /** @type {Delivery} */
+            const dropped = { sent: false, reason: "before-send" };
+            return dropped;
+          }
+          return { firstAttempt: outbox.enqueue(ready, session, reports) };
+        });
       });
-    });
   }
 
   // The site's hook sees the masked events only; it may change them or drop the batch.
   /** @param {Bytes} bytes @param {BeforeSend} hook @returns {Promise<Bytes | null>} */
   function applyBeforeSend(bytes, hook) {
-    return pipe(bytes, new DecompressionStream("gzip")).then((raw) => {
-      const batch = JSON.parse(new TextDecoder().decode(raw));
-      let events;
-      try {
-        events = hook(batch.events);
-      } catch (e) {
-        events = null;
-        countError(e, "before-send");
-      }
-      if (!Array.isArray(events) || !events.length) {
+    return pipe(bytes, new DecompressionStream("gzip"))
+      .then((raw) => {
+        const batch = JSON.parse(new TextDecoder().decode(raw));
+        let events;
+        try {
+          events = hook(batch.events);
+        } catch (e) {
+          events = null;
+          countError(e, "before-send");
+        }
+        if (!Array.isArray(events) || !events.length) {
+          beforeSendDropped += 1;
+          return null;
+        }
+        batch.events = events;
+        return pipe(new TextEncoder().encode(JSON.stringify(batch)), new CompressionStream("gzip")).then((gzipped) => new Uint8Array(gzipped));
+      })
+      .catch((e) => {
         beforeSendDropped += 1;
+        countError(e, "before-send");
         return null;
-      }
-      batch.events = events;
-      return pipe(new TextEncoder().encode(JSON.stringify(batch)), new CompressionStream("gzip")).then((gzipped) => new Uint8Array(gzipped));
-    }).catch((e) => {
-      beforeSendDropped += 1;
-      countError(e, "before-send");
-      return null;
-    });
+      });
   }
 
   return {

@@ -61,7 +61,9 @@ export function sendStandby(recording, outbox, handover, beforeSend) {
     closing().catch(countingAs("transport"));
     return;
   }
-  call("commit_standby", { info: { chunks: handed } }).then(closing).catch(countingAs("transport"));
+  call("commit_standby", { info: { chunks: handed } })
+    .then(closing)
+    .catch(countingAs("transport"));
 }
 
 /**

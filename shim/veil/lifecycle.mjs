@@ -55,8 +55,8 @@ const outbox = createOutbox({ onOverflow: resyncAfterOverflow, onSessionRefused:
 const handover = createHandover({
   outbox: outbox,
   // Batches are cut while recording, and while paused (what was observed before the pause).
-  current: () => status === "recording" || status === "paused" ? recording : null,
-  beforeSend: () => runtime && runtime.core.beforeSend && typeof runtime.config.beforeSend === "function" ? runtime.config.beforeSend : null,
+  current: () => (status === "recording" || status === "paused" ? recording : null),
+  beforeSend: () => (runtime && runtime.core.beforeSend && typeof runtime.config.beforeSend === "function" ? runtime.config.beforeSend : null),
 });
 
 /** The page's Veil: idle, loading, recording, paused, stopped or declined (Veil.status). */
@@ -94,19 +94,26 @@ export function serially(fn) {
  */
 export function boot(config) {
   status = "loading";
-  return bootRuntime(config).then((core) => {
-    runtime = { config: config, core: core };
-    outbox.configure({ endpoint: String(config.endpoint), clientToken: config.clientToken,
-      requestTimeoutMs: core.requestTimeoutMs, maxQueueBytes: core.maxQueueBytes });
-    if (status === "loading") status = "idle"; // a Veil.stop() meanwhile stays stopped
-  }, (err) => {
-    status = "idle";
-    if (early) discardEarly(early);
-    early = null;
-    disconnect(String(err && err.message));
-    countError(err, err && err.name === "VeilConfigError" ? "config" : "worker");
-    throw err;
-  });
+  return bootRuntime(config).then(
+    (core) => {
+      runtime = { config: config, core: core };
+      outbox.configure({
+        endpoint: String(config.endpoint),
+        clientToken: config.clientToken,
+        requestTimeoutMs: core.requestTimeoutMs,
+        maxQueueBytes: core.maxQueueBytes,
+      });
+      if (status === "loading") status = "idle"; // a Veil.stop() meanwhile stays stopped
+    },
+    (err) => {
+      status = "idle";
+      if (early) discardEarly(early);
+      early = null;
+      disconnect(String(err && err.message));
+      countError(err, err && err.name === "VeilConfigError" ? "config" : "worker");
+      throw err;
+    },
+  );
 }
 
 /** Start observing now (before the runtime is up), if what JavaScript can read allows it. @param {PageConfig} config @param {"init" | "start"} trigger */
@@ -127,33 +134,37 @@ export function beginRecording() {
       if (status === "paused") hookNavigation(onNavigation); // resume when the visitor leaves
       return { recording: false, reason: decision.reason || undefined };
     }
-    if (recording) stopRecordingObject(recording.end()); // a paused one: its late answers are stale
+    if (recording) stopObserver(recording.end()); // a paused one: its late answers are stale
     recording = null;
-    return call("start", null).then((started) => {
-      // A rotated session starts without a write key: keys are looked up by session id.
-      const rec = createRecording(started && started.session ? started.session : null, {
-        onActions: carryOut, measure: !!runtime && runtime.config.debug === true });
-      recording = rec;
-      if (started && started.buffering) debug("on error: buffering in the worker; nothing is sent before a trigger");
-      const waiting = early;
-      return (waiting ? handOverEarly(waiting, rec.post) : Promise.resolve(null)).then((handed) => {
-        if (early === waiting) early = null;
-        if (handed) {
-          rec.attach(handed.observer); // its buffer is on its way to the worker, in order
-          return handed.result;
-        }
-        return startObserver(runtime ? runtime.config : {}, rec);
+    return call("start", null)
+      .then((started) => {
+        // A rotated session starts without a write key: keys are looked up by session id.
+        const rec = createRecording(started && started.session ? started.session : null, {
+          onActions: carryOut,
+          measure: !!runtime && runtime.config.debug === true,
+        });
+        recording = rec;
+        if (started && started.buffering) debug("on error: buffering in the worker; nothing is sent before a trigger");
+        const waiting = early;
+        return (waiting ? handOverEarly(waiting, rec.post) : Promise.resolve(null)).then((handed) => {
+          if (early === waiting) early = null;
+          if (handed) {
+            rec.attach(handed.observer); // its buffer is on its way to the worker, in order
+            return handed.result;
+          }
+          return startObserver(runtime ? runtime.config : {}, rec);
+        });
+      })
+      .then((result) => {
+        if (!result || !result.snapshots) throw new Error("Veil: the first snapshot could not be masked");
+        status = "recording";
+        clearInterval(flushTimer);
+        flushTimer = setInterval(tick, FLUSH_INTERVAL_MS);
+        if (!unwatch) unwatch = watchPage(onPageHide, outbox);
+        hookNavigation(onNavigation);
+        flush().catch(countingAs("transport")); // the full snapshot leaves at once, not with the timer
+        return { recording: true };
       });
-    }).then((result) => {
-      if (!result || !result.snapshots) throw new Error("Veil: the first snapshot could not be masked");
-      status = "recording";
-      clearInterval(flushTimer);
-      flushTimer = setInterval(tick, FLUSH_INTERVAL_MS);
-      if (!unwatch) unwatch = watchPage(onPageHide, outbox);
-      hookNavigation(onNavigation);
-      flush().catch(countingAs("transport")); // the full snapshot leaves at once, not with the timer
-      return { recording: true };
-    });
   });
 }
 
@@ -185,9 +196,11 @@ function onNavigation() {
 function resyncAfterOverflow() {
   const rec = recording;
   const token = rec ? rec.stamp() : 0;
-  call("resync", null).then(() => {
-    if (rec && rec === recording && rec.isCurrent(token)) rec.snapshot();
-  }).catch(countingAs("transport"));
+  call("resync", null)
+    .then(() => {
+      if (rec && rec === recording && rec.isCurrent(token)) rec.snapshot();
+    })
+    .catch(countingAs("transport"));
 }
 
 // The collector refused the current session (no write key): record on in a new one. The stored
@@ -214,34 +227,33 @@ function tick() {
   const rec = recording;
   const active = rec !== null && rec.active();
   if (active) flush().catch(countingAs("transport"));
-  call("tick", { now: Date.now(), active: active }).then((result) => {
-    if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
-    (result.actions || []).forEach((action) => {
-      if (action === "snapshot" && rec && rec === recording && !result.rotate) rec.snapshot(); // on error: a fresh start for the buffer
-      if (action === "flush") flush().catch(countingAs("transport")); // frustration signals judged by time
-    });
-    if (result.rotate) {
-      serially(() => flush().then(() => {
-          endRecording();
-          status = "idle";
-          return beginRecording();
-        })).catch(countingAs("lifecycle"));
-    }
-  }).catch(countingAs("lifecycle"));
+  call("tick", { now: Date.now(), active: active })
+    .then((result) => {
+      if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
+      (result.actions || []).forEach((action) => {
+        if (action === "snapshot" && rec && rec === recording && !result.rotate) rec.snapshot(); // on error: a fresh start for the buffer
+        if (action === "flush") flush().catch(countingAs("transport")); // frustration signals judged by time
+      });
+      if (result.rotate) {
+        serially(() =>
+          flush().then(() => {
+            endRecording();
+            status = "idle";
+            return beginRecording();
+          }),
+        ).catch(countingAs("lifecycle"));
+      }
+    })
+    .catch(countingAs("lifecycle"));
 }
 
 function onPageHide() {
   sendStandby(status === "recording" ? recording : null, outbox, handover, !!runtime && runtime.core.beforeSend);
 }
 
-/** @param {import("./recording.mjs").Observer | null} observer */
-function stopRecordingObject(observer) {
-  if (observer) stopObserver(observer);
-}
-
 /** Stop reading the page at once (Veil.stop(): before whatever is queued): drop what was observed early, unsent. */
 export function stopObserving() {
-  if (recording) stopRecordingObject(recording.detach());
+  if (recording) stopObserver(recording.detach());
   if (early) discardEarly(early);
   early = null;
 }
@@ -249,7 +261,7 @@ export function stopObserving() {
 function endRecording() {
   if (early) discardEarly(early);
   early = null;
-  if (recording) stopRecordingObject(recording.end());
+  if (recording) stopObserver(recording.end());
   recording = null;
   clearInterval(flushTimer);
   if (unwatch) unwatch();
@@ -259,7 +271,7 @@ function endRecording() {
 // The core dropped everything after a navigation to an excluded URL: stop reading the page.
 function pauseRecording() {
   if (status !== "recording") return;
-  if (recording) stopRecordingObject(recording.detach());
+  if (recording) stopObserver(recording.detach());
   status = "paused";
 }
 

@@ -47,18 +47,22 @@ export function observerOptions(config, lists, post) {
     blockSelectors: lists[2],
     measure: config.debug === true,
     onError: countingAs("observer"),
-    network: config.network === false ? null : {
-      detailUrls: config.networkDetailUrls || [],
-      headers: config.networkHeaders,
-      bodyMaxBytes: config.networkBodyMaxBytes,
-      ownUrls: [String(config.endpoint), BASE],
-    },
+    network:
+      config.network === false
+        ? null
+        : {
+            detailUrls: config.networkDetailUrls || [],
+            headers: config.networkHeaders,
+            bodyMaxBytes: config.networkBodyMaxBytes,
+            ownUrls: [String(config.endpoint), BASE],
+          },
     console: config.console || [],
   };
 }
 
-/** Stop an observer (its trackers' teardowns restore the page); a fault is counted, never thrown. @param {{ stop: () => void }} observer */
+/** Stop an observer, if any (its trackers' teardowns restore the page); a fault is counted, never thrown. @param {{ stop: () => void } | null} observer */
 export function stopObserver(observer) {
+  if (!observer) return;
   try {
     observer.stop();
   } catch (e) {

@@ -106,7 +106,9 @@ export function createRecording(session, options) {
     capture(reason) {
       const current = observer;
       if (!current) return Promise.resolve(false);
-      return Promise.resolve().then(() => current.capture(reason)).then((answer) => answer != null);
+      return Promise.resolve()
+        .then(() => current.capture(reason))
+        .then((answer) => answer != null);
     },
     /** The observer's pending hand-over, before a batch is cut. */
     drain() {

@@ -63,8 +63,7 @@ export function createOutbox(callbacks) {
     items.push(item);
     bytes += batch.byteLength;
     // A lone batch (beside the one in flight) stays even over the bound: it is at most one batch.
-    if (destination && bytes > destination.maxQueueBytes &&
-        items.some((it) => it !== item && it !== inflight)) {
+    if (destination && bytes > destination.maxQueueBytes && items.some((it) => it !== item && it !== inflight)) {
       overflow();
     }
     if (item.settle && (retryTimer || offline)) {
@@ -130,37 +129,44 @@ export function createOutbox(callbacks) {
   /** Deliver the outbox in order, one POST at a time; resolves when it is empty or waiting. @returns {Promise<void>} */
   function pump() {
     if (pumping || retryTimer || offline) return pumping || Promise.resolve();
-    const running = (/** @returns {Promise<void>} */ function next() {
+    const running = /** @returns {Promise<void>} */ (function next() {
       const item = items[0];
       if (!item || offline) return Promise.resolve();
       inflight = item;
-      return post(item.bytes, false, item.session).then(/** @returns {Promise<void> | undefined} */ (result) => {
+      return post(item.bytes, false, item.session).then(
+        /** @returns {Promise<void> | undefined} */ (result) => {
+          inflight = null;
+          const again = isRetryable(result);
+          debug("delivery:", result.sent ? "ok" : "failed", result.status || result.error || "", again ? "(will retry)" : "");
+          if (!result.sent) reportFailure(result, item.session);
+          if (item.settle) item.settle(result);
+          item.settle = null;
+          if (!again) {
+            if (!result.sent) counters.batchesFailed += 1;
+            remove(item);
+            return next();
+          }
+          if (items.indexOf(item) < 0) return next(); // dropped or withdrawn meanwhile
+          item.attempts += 1;
+          retryTimer = setTimeout(
+            () => {
+              retryTimer = 0;
+              pump();
+            },
+            retryDelay(item, result.response),
+          );
+          return undefined;
+        },
+      );
+    })()
+      .catch(countingAs("transport"))
+      .then(() => {
         inflight = null;
-        const again = isRetryable(result);
-        debug("delivery:", result.sent ? "ok" : "failed", result.status || result.error || "", again ? "(will retry)" : "");
-        if (!result.sent) reportFailure(result, item.session);
-        if (item.settle) item.settle(result);
-        item.settle = null;
-        if (!again) {
-          if (!result.sent) counters.batchesFailed += 1;
-          remove(item);
-          return next();
-        }
-        if (items.indexOf(item) < 0) return next(); // dropped or withdrawn meanwhile
-        item.attempts += 1;
-        retryTimer = setTimeout(() => {
-          retryTimer = 0;
-          pump();
-        }, retryDelay(item, result.response));
-        return undefined;
+        pumping = null;
+        // A batch queued after the loop found the outbox empty, but before this ran, found a pump
+        // still "running" and did not start one: start it now rather than at the next enqueue.
+        if (items.length && !retryTimer && !offline) pump();
       });
-    })().catch(countingAs("transport")).then(() => {
-      inflight = null;
-      pumping = null;
-      // A batch queued after the loop found the outbox empty, but before this ran, found a pump
-      // still "running" and did not start one: start it now rather than at the next enqueue.
-      if (items.length && !retryTimer && !offline) pump();
-    });
     pumping = running;
     return running;
   }

@@ -53,21 +53,25 @@ export async function bootRuntime(env) {
   const held = {};
   /** @type {Promise<any> | null} */
   let fromSnapshot = null;
-  const reading = readSnapshot({ caches: env.caches, key: env.key, timeoutMs: timeoutMs, onFound: (size) => {
-    // An entry is there: Pyodide loads its module and compiles and instantiates its wasm (the
-    // longest part of a boot) while the entry is read, checked and put into ``held.target``.
-    held.target = new Uint8Array(size);
-    fromSnapshot = loader.then((loadPyodide) => loadPyodide(env.options(snapshotOptions(held, reading))));
-    fromSnapshot.catch(() => {}); // awaited below when the entry is good; else abandoned
-    return held.target;
-  } });
+  const reading = readSnapshot({
+    caches: env.caches,
+    key: env.key,
+    timeoutMs: timeoutMs,
+    onFound: (size) => {
+      // An entry is there: Pyodide loads its module and compiles and instantiates its wasm (the
+      // longest part of a boot) while the entry is read, checked and put into ``held.target``.
+      held.target = new Uint8Array(size);
+      fromSnapshot = loader.then((loadPyodide) => loadPyodide(env.options(snapshotOptions(held, reading))));
+      fromSnapshot.catch(() => {}); // awaited below when the entry is good; else abandoned
+      return held.target;
+    },
+  });
   const found = await reading;
   const loadPyodide = await loader;
   let fallback = found.reason || null;
   if (found.bytes && fromSnapshot) {
     try {
-      const pyodide = await withTimeout(fromSnapshot, env.snapshotBootTimeoutMs || SNAPSHOT_BOOT_TIMEOUT_MS,
-        "booting from the snapshot");
+      const pyodide = await withTimeout(fromSnapshot, env.snapshotBootTimeoutMs || SNAPSHOT_BOOT_TIMEOUT_MS, "booting from the snapshot");
       const bridge = pyodide.pyimport("veil.bridge");
       return { pyodide, bridge, kind: "snapshot", fallback: null, ms: performance.now() - started, readMs: found.ms };
     } catch (err) {

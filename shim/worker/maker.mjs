@@ -33,8 +33,7 @@ export async function makeAndStore(env) {
   } catch (_err) {
     return { ok: false, reason: "failed", ms: performance.now() - started };
   }
-  const stored = await storeSnapshot({ caches: env.caches, key: env.key, bytes: bytes,
-    timeoutMs: env.storeTimeoutMs || STORE_TIMEOUT_MS });
+  const stored = await storeSnapshot({ caches: env.caches, key: env.key, bytes: bytes, timeoutMs: env.storeTimeoutMs || STORE_TIMEOUT_MS });
   return Object.assign(stored, { rawBytes: bytes.byteLength, ms: performance.now() - started });
 }
 
@@ -60,7 +59,8 @@ export function runMaker(env) {
     }
   });
   const done = withTimeout(answered, env.timeoutMs || MAKE_TIMEOUT_MS, "making the snapshot")
-    .catch(() => ({ ok: false, reason: "timeout" })).finally(() => {
+    .catch(() => ({ ok: false, reason: "timeout" }))
+    .finally(() => {
       if (worker) worker.terminate();
     });
   return { done: done, cancel: () => settle({ ok: false, reason: "cancelled" }) };

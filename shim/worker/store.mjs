@@ -203,11 +203,19 @@ export async function storeSnapshot({ caches, key, bytes, timeoutMs }) {
   try {
     const cache = await withTimeout(openCache(caches), timeoutMs, "opening Cache Storage");
     const old = await withTimeout(cache.keys(), timeoutMs, "listing Cache Storage");
-    await withTimeout(Promise.all(old.filter((/** @type {Request} */ r) => r.url !== key)
-      .map((/** @type {Request} */ r) => cache.delete(r))), timeoutMs, "deleting older snapshots");
+    await withTimeout(
+      Promise.all(old.filter((/** @type {Request} */ r) => r.url !== key).map((/** @type {Request} */ r) => cache.delete(r))),
+      timeoutMs,
+      "deleting older snapshots",
+    );
     const packed = packPages(bytes);
-    const headers = { "Content-Type": "application/octet-stream", [SIZE_HEADER]: String(bytes.byteLength),
-      [RUNTIME_HEADER]: runtimeOf(key), [FORMAT_HEADER]: FORMAT, [DIGEST_HEADER]: await digestOf(packed) };
+    const headers = {
+      "Content-Type": "application/octet-stream",
+      [SIZE_HEADER]: String(bytes.byteLength),
+      [RUNTIME_HEADER]: runtimeOf(key),
+      [FORMAT_HEADER]: FORMAT,
+      [DIGEST_HEADER]: await digestOf(packed),
+    };
     await withTimeout(cache.put(key, new Response(/** @type {Uint8Array<ArrayBuffer>} */ (packed), { headers: headers })), timeoutMs, "storing the snapshot");
     return { ok: true, storedBytes: packed.byteLength };
   } catch (err) {

@@ -17,8 +17,13 @@ const follower = {
   status: () => status,
   serially: (fn) => Promise.resolve().then(fn),
   gate: () => call("gate", { facts: { href: "https://shop.example/checkout", tcf: currentTcf() } }),
-  withdraw: (next) => { status = next; return call("stop", null); },
-  begin: () => { status = "recording"; },
+  withdraw: (next) => {
+    status = next;
+    return call("stop", null);
+  },
+  begin: () => {
+    status = "recording";
+  },
 };
 
 beforeEach(() => {
@@ -41,8 +46,10 @@ function fakeCmp() {
 test("a CMP answer becomes the tcf fact; a failed or empty answer says nothing", () => {
   assert.equal(tcfFact({ gdprApplies: true }, false), null);
   assert.equal(tcfFact(null, true), null);
-  assert.deepEqual(tcfFact({ gdprApplies: true, purpose: { consents: { 1: true, 8: false } } }, true),
-    { gdprApplies: true, purposeConsents: { 1: true, 8: false } });
+  assert.deepEqual(tcfFact({ gdprApplies: true, purpose: { consents: { 1: true, 8: false } } }, true), {
+    gdprApplies: true,
+    purposeConsents: { 1: true, 8: false },
+  });
   assert.deepEqual(tcfFact({ gdprApplies: false }, true), { gdprApplies: false, purposeConsents: {} });
 });
 
@@ -71,7 +78,10 @@ test("a CMP that says no while recording withdraws: stop goes to the core, statu
   assert.deepEqual(worker.sent, []);
   cmp.listener({ gdprApplies: true, purpose: { consents: { 1: false } } }, true);
   await tick(10);
-  assert.deepEqual(worker.sent.map((m) => m.type), ["gate", "stop"]);
+  assert.deepEqual(
+    worker.sent.map((m) => m.type),
+    ["gate", "stop"],
+  );
   assert.deepEqual(worker.sent[0].payload.facts.tcf, { gdprApplies: true, purposeConsents: { 1: false } });
   assert.equal(status, "declined");
   disconnect("test over");

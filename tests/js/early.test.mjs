@@ -44,9 +44,13 @@ function fakeEarly(kept, walk) {
   kept.forEach((json, i) => {
     buffer.push(json, i);
   });
-  const observer = { stopped: false, stop() { this.stopped = true; } };
-  return { observer, buffer, href: location.href, open: null, lost: false, cancelled: false,
-    started: Promise.resolve(walk), loaded: Promise.resolve() };
+  const observer = {
+    stopped: false,
+    stop() {
+      this.stopped = true;
+    },
+  };
+  return { observer, buffer, href: location.href, open: null, lost: false, cancelled: false, started: Promise.resolve(walk), loaded: Promise.resolve() };
 }
 
 test("after the gate's yes the buffer goes to the worker in order, before anything observed later", async () => {
@@ -58,9 +62,12 @@ test("after the gate's yes the buffer goes to the worker in order, before anythi
   const handed = await handOverEarly(early, send);
   assert.ok(handed && handed.observer === early.observer);
   const third = early.open('[{"n":3}]', 3); // the observer's next hand-over, after the switch
-  assert.deepEqual((await handed.result), { snapshots: 2 });
+  assert.deepEqual(await handed.result, { snapshots: 2 });
   await third;
-  assert.deepEqual(worker.sent.map((m) => m.payload.events), ['[{"n":1}]', '[{"n":2}]', '[{"n":3}]']);
+  assert.deepEqual(
+    worker.sent.map((m) => m.payload.events),
+    ['[{"n":1}]', '[{"n":2}]', '[{"n":3}]'],
+  );
   assert.equal(early.open, send, "the early observation is over: its hand-overs go straight to the worker");
   assert.equal(earlyStats().earlyHandedOver - handedBefore, 2);
   disconnect("test over");

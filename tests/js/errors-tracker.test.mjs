@@ -13,18 +13,35 @@ test("an error gives its name, message and stack as strings; other values only t
   assert.equal(d.message, "Invalid date provided: 1985");
   assert.match(d.stack, /errors-tracker\.test\.mjs/);
   let called = false;
-  const sneaky = { toString() { called = true; return "secret"; } };
+  const sneaky = {
+    toString() {
+      called = true;
+      return "secret";
+    },
+  };
   assert.deepEqual(describeThrown("unhandledrejection", sneaky), { kind: "unhandledrejection", type: "object", message: "", stack: "" });
   assert.equal(called, false, "the page's toString is never called");
   assert.equal(describeThrown("unhandledrejection", "plain text").message, "plain text");
-  const hostile = { get message() { throw new Error("no"); }, stack: "at x (y.js:1:1)" };
+  const hostile = {
+    get message() {
+      throw new Error("no");
+    },
+    stack: "at x (y.js:1:1)",
+  };
   assert.equal(describeThrown("error", hostile).message, "");
   assert.equal(describeThrown("error", new Error("x".repeat(5000))).message.length, 1000);
 });
 
 test("a page that throws in a loop is bounded, and the rest is counted in the next one", () => {
   const emitted = [];
-  const ctx = { queue: { emit: (event) => { emitted.push(event); return Promise.resolve({}); } } };
+  const ctx = {
+    queue: {
+      emit: (event) => {
+        emitted.push(event);
+        return Promise.resolve({});
+      },
+    },
+  };
   const realNow = Date.now;
   let now = 1_000_000;
   Date.now = () => now;

@@ -11,10 +11,12 @@ import { connect, onWorkerMessage } from "../../shim/veil/rpc.mjs";
 import { createOutbox } from "../../shim/veil/transport.mjs";
 
 let requests = [];
-globalThis.fetch = /** @type {any} */ ((_url, init) => {
-  requests.push(init);
-  return Promise.resolve(new Response("{}", { status: 200, headers: { "Content-Type": "application/json" } }));
-});
+globalThis.fetch = /** @type {any} */ (
+  (_url, init) => {
+    requests.push(init);
+    return Promise.resolve(new Response("{}", { status: 200, headers: { "Content-Type": "application/json" } }));
+  }
+);
 let worker;
 let outbox;
 let handover;
@@ -37,8 +39,10 @@ async function recordingWith(ready) {
 
 beforeEach(() => {
   requests = [];
-  worker = fakeWorker({ commit_standby: { ok: true }, take_batch: { batch: null, more: false, pendingBytes: 0, reports: 0, buffered: false } },
-    onWorkerMessage);
+  worker = fakeWorker(
+    { commit_standby: { ok: true }, take_batch: { batch: null, more: false, pendingBytes: 0, reports: 0, buffered: false } },
+    onWorkerMessage,
+  );
   connect(/** @type {any} */ (worker));
   outbox = createOutbox({ onOverflow: () => {}, onSessionRefused: () => {} });
   outbox.configure({ endpoint: "/v1/batches", maxQueueBytes: 1 << 20, requestTimeoutMs: 1000 });
@@ -50,9 +54,15 @@ test("standby chunks leave with keepalive in seq order, stopping at the first th
   sendStandby(recording, outbox, handover, false);
   assert.equal(recording.takeStandby(), null, "a standby copy is used once");
   await tick(10);
-  assert.deepEqual(requests.map((r) => [r.body.byteLength, r.keepalive]), [[40 * 1024, true]],
-    "the 30 KiB chunk would pass the 60 KiB budget, and the 1 KiB one may not overtake it");
-  assert.deepEqual(worker.sent.map((m) => m.type), ["commit_standby", "take_batch"]);
+  assert.deepEqual(
+    requests.map((r) => [r.body.byteLength, r.keepalive]),
+    [[40 * 1024, true]],
+    "the 30 KiB chunk would pass the 60 KiB budget, and the 1 KiB one may not overtake it",
+  );
+  assert.deepEqual(
+    worker.sent.map((m) => m.type),
+    ["commit_standby", "take_batch"],
+  );
   assert.deepEqual(worker.sent[0].payload, { info: { chunks: [{ seq: 0, count: 1 }] } });
   assert.equal(worker.sent[1].payload.close, true, "the flush after it closes what is open: it leaves now");
 });
@@ -66,7 +76,11 @@ test("queued batches go first and count against the same budget", async () => {
   assert.equal(requests[0].keepalive, true);
   assert.equal(requests[0].body.byteLength, 50 * 1024);
   assert.equal(requests.filter((r) => r.keepalive).length, 1, "the standby chunk no longer fits: none is handed over");
-  assert.deepEqual(worker.sent.map((m) => m.type), ["take_batch"], "nothing committed; a plain flush instead");
+  assert.deepEqual(
+    worker.sent.map((m) => m.type),
+    ["take_batch"],
+    "nothing committed; a plain flush instead",
+  );
   assert.equal(worker.sent[0].payload.close, true);
   outbox.onOnline();
 });
@@ -76,7 +90,10 @@ test("with beforeSend there is no synchronous path: the standby copy is dropped 
   sendStandby(recording, outbox, handover, true);
   await tick(10);
   assert.deepEqual(requests, []);
-  assert.deepEqual(worker.sent.map((m) => m.type), ["take_batch"]);
+  assert.deepEqual(
+    worker.sent.map((m) => m.type),
+    ["take_batch"],
+  );
   assert.equal(recording.takeStandby(), null);
 });
 
@@ -94,5 +111,9 @@ test("a flush in on-error mode before a trigger says the events are buffered, no
   assert.deepEqual(await handover.flush({ close: true }), { sent: false, reason: "buffered" });
   worker.answers.take_batch = { batch: null, more: false, pendingBytes: 0, reports: 0, buffered: false };
   assert.deepEqual(await handover.flush(), { sent: false, reason: "empty" });
-  assert.deepEqual(worker.sent.map((m) => m.payload.close), [true, false], "only Veil.flush() and a hidden page close open bursts");
+  assert.deepEqual(
+    worker.sent.map((m) => m.payload.close),
+    [true, false],
+    "only Veil.flush() and a hidden page close open bursts",
+  );
 });

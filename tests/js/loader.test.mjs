@@ -25,15 +25,22 @@ function page(readyState = "loading", source = SOURCE.replace("__VEIL_INTEGRITY_
   const document = {
     readyState,
     head: {
-      appendChild(el) { appended.push(el); el.parentNode = this; },
-      removeChild(el) { el.parentNode = null; },
+      appendChild(el) {
+        appended.push(el);
+        el.parentNode = this;
+      },
+      removeChild(el) {
+        el.parentNode = null;
+      },
     },
     createElement: (tag) => ({ tagName: tag }),
   };
   const context = vm.createContext({ window, document, Promise, Error, TypeError, setTimeout: (fn) => timers.push(fn) });
   vm.runInContext(source, context);
   return {
-    window, appended, timers,
+    window,
+    appended,
+    timers,
     /** The load event fires, then its queued timers run. */
     load() {
       (listeners.load || []).forEach((fn) => {
@@ -46,7 +53,11 @@ function page(readyState = "loading", source = SOURCE.replace("__VEIL_INTEGRITY_
   };
 }
 
-const settled = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
+const settled = (promise) =>
+  promise.then(
+    (value) => ({ value }),
+    (error) => ({ error }),
+  );
 
 test("veil.js is requested only after the load event ended, with its integrity", () => {
   const p = page("loading");
@@ -85,21 +96,44 @@ test("veil.js replays the queued calls in order and settles each promise with th
   cancelled();
   const results = [Veil.init(config), Veil.start(), Veil.explain("el"), Veil.stop()].map(settled);
   const real = {
-    status: "idle", version: "9.9.9",
-    init: (c) => { calls.push(["init", c]); return Promise.resolve(undefined); },
-    start: () => { calls.push(["start"]); return Promise.resolve({ recording: true }); },
-    explain: () => { calls.push(["explain"]); throw new TypeError("Veil.explain: expected an Element"); },
-    stop: () => { calls.push(["stop"]); return Promise.resolve(); },
-    on: (event, listener) => { calls.push(["on", event]); listener({ message: "m", where: "api" }); return () => calls.push(["off"]); },
+    status: "idle",
+    version: "9.9.9",
+    init: (c) => {
+      calls.push(["init", c]);
+      return Promise.resolve(undefined);
+    },
+    start: () => {
+      calls.push(["start"]);
+      return Promise.resolve({ recording: true });
+    },
+    explain: () => {
+      calls.push(["explain"]);
+      throw new TypeError("Veil.explain: expected an Element");
+    },
+    stop: () => {
+      calls.push(["stop"]);
+      return Promise.resolve();
+    },
+    on: (event, listener) => {
+      calls.push(["on", event]);
+      listener({ message: "m", where: "api" });
+      return () => calls.push(["off"]);
+    },
     stats: () => ({ errors: 1 }),
   };
   p.load();
   takeOver(Veil, real);
-  assert.deepEqual(calls.map((c) => c[0]), ["on", "init", "start", "explain", "stop"]);
+  assert.deepEqual(
+    calls.map((c) => c[0]),
+    ["on", "init", "start", "explain", "stop"],
+  );
   assert.equal(calls[1][1], config, "the page's config object itself (its functions kept)");
   assert.deepEqual(await Promise.all(results), [
-    { value: undefined }, { value: { recording: true } },
-    { error: new TypeError("Veil.explain: expected an Element") }, { value: undefined }]);
+    { value: undefined },
+    { value: { recording: true } },
+    { error: new TypeError("Veil.explain: expected an Element") },
+    { value: undefined },
+  ]);
   assert.deepEqual(errors, [{ message: "m", where: "api" }]);
   off();
   assert.deepEqual(calls.at(-1), ["off"], "the stub's unsubscribe reaches the real listener's");
@@ -148,7 +182,9 @@ test("Veil.on with the wrong arguments throws at once, as the real one does", ()
 
 const MINIFIED = new URL("../../dist/veil-loader.js", import.meta.url);
 
-test("dist/veil-loader.js (the build's minified stub) stands in and loads veil.js the same way", { skip: !existsSync(MINIFIED) && "no dist/: run build.py" }, () => {
+test("dist/veil-loader.js (the build's minified stub) stands in and loads veil.js the same way", {
+  skip: !existsSync(MINIFIED) && "no dist/: run build.py",
+}, () => {
   const p = page("loading", readFileSync(MINIFIED, "utf8"));
   const members = Object.keys(p.window.Veil).sort();
   assert.deepEqual(members, Object.keys(page().window.Veil).sort());

@@ -112,7 +112,10 @@ test("a failing fetch rejects with the page's own error, and a synchronous throw
     throw thrown;
   };
   const again = trackNetwork(ctx, OPTIONS);
-  assert.throws(() => globalThis.fetch("/api/x"), (err) => err === thrown);
+  assert.throws(
+    () => globalThis.fetch("/api/x"),
+    (err) => err === thrown,
+  );
   const x = new XMLHttpRequest();
   x.open("GET", "/api/y");
   assert.throws(() => x.send(), /send refused/, "XHR exceptions reach the page unchanged");
@@ -165,7 +168,10 @@ test("console wrappers print exactly what the page printed and record a bounded 
   assert.deepEqual(printed[0][1], ["hello %s", "world", obj]);
   assert.equal(printed[0][1][2], obj, "the same object, not a copy");
   console.warn("[veil] debug output of Veil itself");
-  assert.deepEqual(ctx.events.map((e) => e.data), [{ tag: CONSOLE_TAG, payload: { level: "warn", message: "hello world {a: 1}" } }]);
+  assert.deepEqual(
+    ctx.events.map((e) => e.data),
+    [{ tag: CONSOLE_TAG, payload: { level: "warn", message: "hello world {a: 1}" } }],
+  );
   teardown();
   assert.equal(console.warn, page);
   console.warn = original;
@@ -189,7 +195,14 @@ test("console serialization never reads accessors, never throws, and is bounded"
   assert.match(message, /self: \[Circular\]/);
   assert.match(message, /Error: boom null undefined 12n Symbol\(\) \[Function\]$/);
   assert.match(message, /\[0, 1, 2, .*19, …\]/);
-  const hostile = new Proxy({}, { ownKeys() { throw new Error("trap"); } });
+  const hostile = new Proxy(
+    {},
+    {
+      ownKeys() {
+        throw new Error("trap");
+      },
+    },
+  );
   assert.throws(() => format([hostile])); // the wrapper catches it: see the next test
   assert.equal(format(["x".repeat(5 * CONSOLE_MESSAGE_MAX), { k: "y".repeat(CONSOLE_MESSAGE_MAX) }]).length, CONSOLE_MESSAGE_MAX);
 });
@@ -200,7 +213,14 @@ test("a console call whose arguments cannot be serialized still prints and is no
   console.error = (...args) => printed.push(args);
   const ctx = fakeCtx();
   const teardown = trackConsole(ctx, ["error"]);
-  const hostile = new Proxy({}, { ownKeys() { throw new Error("trap"); } });
+  const hostile = new Proxy(
+    {},
+    {
+      ownKeys() {
+        throw new Error("trap");
+      },
+    },
+  );
   assert.doesNotThrow(() => console.error("bad", hostile));
   assert.equal(printed.length, 1);
   assert.deepEqual(ctx.events, []);

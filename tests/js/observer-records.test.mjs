@@ -57,8 +57,24 @@ test("the fix-up keeps the longest run of children still in the walk's order", (
 test("stop runs every teardown once, in reverse order, even when one throws", () => {
   const ran = [];
   const errors = [];
-  const ctx = { guard: (fn) => (...args) => { try { return fn(...args); } catch (err) { errors.push(err.message); } } };
-  const teardowns = [() => ran.push(1), () => { throw new Error("boom"); }, () => ran.push(3)];
+  const ctx = {
+    guard:
+      (fn) =>
+      (...args) => {
+        try {
+          return fn(...args);
+        } catch (err) {
+          errors.push(err.message);
+        }
+      },
+  };
+  const teardowns = [
+    () => ran.push(1),
+    () => {
+      throw new Error("boom");
+    },
+    () => ran.push(3),
+  ];
   runAll(ctx, teardowns);
   assert.deepEqual(ran, [3, 1]);
   assert.deepEqual(errors, ["boom"]);

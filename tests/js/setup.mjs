@@ -4,18 +4,23 @@ globalThis.__veilBase = "https://shop.example/static/veil/";
 globalThis.location = /** @type {any} */ ({ href: "https://shop.example/checkout" });
 if (typeof globalThis.navigator === "undefined") globalThis.navigator = /** @type {any} */ ({ onLine: true });
 const stored = new Map();
-globalThis.window = /** @type {any} */ (Object.assign(globalThis, {
-  localStorage: {
-    getItem: (k) => (stored.has(k) ? stored.get(k) : null),
-    setItem: (k, v) => stored.set(k, String(v)),
-    removeItem: (k) => stored.delete(k),
-  },
+globalThis.window = /** @type {any} */ (
+  Object.assign(globalThis, {
+    localStorage: {
+      getItem: (k) => (stored.has(k) ? stored.get(k) : null),
+      setItem: (k, v) => stored.set(k, String(v)),
+      removeItem: (k) => stored.delete(k),
+    },
+    addEventListener() {},
+    removeEventListener() {},
+  })
+);
+globalThis.document = /** @type {any} */ ({
+  readyState: "complete",
+  visibilityState: "visible",
+  currentScript: null,
   addEventListener() {},
   removeEventListener() {},
-}));
-globalThis.document = /** @type {any} */ ({
-  readyState: "complete", visibilityState: "visible", currentScript: null,
-  addEventListener() {}, removeEventListener() {},
 });
 
 /** A stand-in for the worker: answers each message from ``answers`` (by type; a test may change

@@ -18,13 +18,17 @@ function fakeCaches(faults = {}) {
   const entries = new Map();
   const cache = {
     entries,
-    match: faults.match || (async (key) => {
-      const e = entries.get(String(key));
-      return e && new Response(e.body, { headers: e.headers });
-    }),
-    put: faults.put || (async (key, response) => {
-      entries.set(String(key), { body: new Uint8Array(await response.arrayBuffer()), headers: new Headers(response.headers) });
-    }),
+    match:
+      faults.match ||
+      (async (key) => {
+        const e = entries.get(String(key));
+        return e && new Response(e.body, { headers: e.headers });
+      }),
+    put:
+      faults.put ||
+      (async (key, response) => {
+        entries.set(String(key), { body: new Uint8Array(await response.arrayBuffer()), headers: new Headers(response.headers) });
+      }),
     delete: async (key) => entries.delete(typeof key === "string" ? key : key.url),
     keys: async () => [...entries.keys()].map((url) => ({ url })),
   };
@@ -37,8 +41,7 @@ function fakeCaches(faults = {}) {
 
 async function stored(bytes = SNAPSHOT) {
   const caches = fakeCaches();
-  assert.deepEqual(await storeSnapshot({ caches, key: KEY, bytes, timeoutMs: 1000 }),
-    { ok: true, storedBytes: caches.cache.entries.get(KEY).body.byteLength });
+  assert.deepEqual(await storeSnapshot({ caches, key: KEY, bytes, timeoutMs: 1000 }), { ok: true, storedBytes: caches.cache.entries.get(KEY).body.byteLength });
   return caches;
 }
 
@@ -86,16 +89,28 @@ test("an entry made by another runtime or in another format is a mismatch, and d
 });
 
 test("storage that is missing, throws or hangs: refused or timeout, never a throw", async () => {
-  const refused = { open: async () => { throw new DOMException("denied", "SecurityError"); } };
-  for (const [caches, reason] of [[undefined, "refused"], [null, "refused"], [fakeCaches(refused), "refused"],
-    [fakeCaches({ open: never }), "timeout"], [fakeCaches({ match: never }), "timeout"]]) {
+  const refused = {
+    open: async () => {
+      throw new DOMException("denied", "SecurityError");
+    },
+  };
+  for (const [caches, reason] of [
+    [undefined, "refused"],
+    [null, "refused"],
+    [fakeCaches(refused), "refused"],
+    [fakeCaches({ open: never }), "timeout"],
+    [fakeCaches({ match: never }), "timeout"],
+  ]) {
     assert.equal((await readSnapshot({ caches, key: KEY, timeoutMs: 20 })).reason, reason);
   }
-  const quota = fakeCaches({ put: async () => { throw new DOMException("full", "QuotaExceededError"); } });
+  const quota = fakeCaches({
+    put: async () => {
+      throw new DOMException("full", "QuotaExceededError");
+    },
+  });
   assert.deepEqual(await storeSnapshot({ caches: quota, key: KEY, bytes: SNAPSHOT, timeoutMs: 1000 }), { ok: false, reason: "quota" });
   assert.deepEqual(await storeSnapshot({ caches: undefined, key: KEY, bytes: SNAPSHOT, timeoutMs: 1000 }), { ok: false, reason: "refused" });
-  assert.deepEqual(await storeSnapshot({ caches: fakeCaches({ put: never }), key: KEY, bytes: SNAPSHOT, timeoutMs: 20 }),
-    { ok: false, reason: "timeout" });
+  assert.deepEqual(await storeSnapshot({ caches: fakeCaches({ put: never }), key: KEY, bytes: SNAPSHOT, timeoutMs: 20 }), { ok: false, reason: "timeout" });
 });
 
 /** A Pyodide stand-in: loadPyodide(options) answers a runtime, or what ``fromSnapshot`` says. */
@@ -112,8 +127,15 @@ function fakePyodide(fromSnapshot) {
     if (!bytes[0]) throw new Error("Snapshot has invalid magic number"); // as Pyodide checks
     return fromSnapshot(bytes);
   };
-  const env = (caches) => ({ loadPyodide: async () => loadPyodide, options: (extra) => ({ indexURL: "x/", ...extra }),
-    installWheel: async (py) => (py.wheel = true), caches, key: KEY, readTimeoutMs: 50, snapshotBootTimeoutMs: 50 });
+  const env = (caches) => ({
+    loadPyodide: async () => loadPyodide,
+    options: (extra) => ({ indexURL: "x/", ...extra }),
+    installWheel: async (py) => (py.wheel = true),
+    caches,
+    key: KEY,
+    readTimeoutMs: 50,
+    snapshotBootTimeoutMs: 50,
+  });
   return { calls, given, env, runtime };
 }
 
@@ -123,7 +145,10 @@ test("a usable snapshot boots the runtime from it, with the same options as a pl
   assert.equal(booted.kind, "snapshot");
   assert.equal(booted.fallback, null);
   assert.deepEqual(booted.pyodide.bytes, SNAPSHOT);
-  assert.deepEqual(py.calls.map((o) => o.indexURL), ["x/"]);
+  assert.deepEqual(
+    py.calls.map((o) => o.indexURL),
+    ["x/"],
+  );
   assert.equal(booted.bridge.name, "veil.bridge");
 });
 
@@ -157,7 +182,10 @@ test("Pyodide starts loading once an entry is found, before it is read back; a c
   const plain = fakePyodide((bytes) => ({ ...plain.runtime("snapshot"), bytes }));
   const booted = await bootRuntime(plain.env(spoilt));
   assert.deepEqual([booted.kind, booted.fallback, booted.pyodide.wheel], ["plain", "corrupt", true]);
-  assert.deepEqual(plain.calls.map((o) => "_loadSnapshot" in o), [true, false]);
+  assert.deepEqual(
+    plain.calls.map((o) => "_loadSnapshot" in o),
+    [true, false],
+  );
   await new Promise((resolve) => setTimeout(resolve, 10)); // the abandoned load has reached its restore
   // Nothing of the corrupt entry was put into the array Pyodide holds: it refuses all zeros.
   assert.equal(plain.given.length, 1);
@@ -166,9 +194,22 @@ test("Pyodide starts loading once an entry is found, before it is read back; a c
 
 test("a snapshot Pyodide refuses or that hangs means a plain boot with its reason; a refused one is deleted", async () => {
   for (const [fromSnapshot, reason, kept] of [
-    [() => { throw new Error("Snapshot build id mismatch\nexpected: a\ngot: b"); }, "mismatch", false],
-    [() => { throw new Error("RuntimeError: memory access out of bounds"); }, "failed", false],
-    [never, "timeout", true]]) {
+    [
+      () => {
+        throw new Error("Snapshot build id mismatch\nexpected: a\ngot: b");
+      },
+      "mismatch",
+      false,
+    ],
+    [
+      () => {
+        throw new Error("RuntimeError: memory access out of bounds");
+      },
+      "failed",
+      false,
+    ],
+    [never, "timeout", true],
+  ]) {
     const caches = await stored();
     const py = fakePyodide(fromSnapshot);
     const booted = await bootRuntime(py.env(caches));
@@ -188,7 +229,14 @@ test("the snapshot worker's outcome is awaited within a timeout, and the worker 
   };
   assert.deepEqual(await runMaker({ spawn: worker({ ok: true, storedBytes: 9 }), timeoutMs: 1000 }).done, { ok: true, storedBytes: 9 });
   assert.deepEqual(await runMaker({ spawn: worker(null), timeoutMs: 20 }).done, { ok: false, reason: "timeout" });
-  assert.deepEqual(await runMaker({ spawn: () => { throw new Error("no nested workers"); } }).done, { ok: false, reason: "refused" });
+  assert.deepEqual(
+    await runMaker({
+      spawn: () => {
+        throw new Error("no nested workers");
+      },
+    }).done,
+    { ok: false, reason: "refused" },
+  );
   const cancelled = runMaker({ spawn: worker(null), timeoutMs: 1000 });
   cancelled.cancel();
   assert.deepEqual(await cancelled.done, { ok: false, reason: "cancelled" });

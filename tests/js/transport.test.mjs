@@ -19,15 +19,24 @@ let outbox;
 const destination = { endpoint: "https://collect.example/v1/batches", clientToken: "pk_test", maxQueueBytes: 1 << 20, requestTimeoutMs: 200 };
 let answer = () => new Response("{}", { status: 200, headers: { "Content-Type": "application/json" } });
 
-globalThis.fetch = /** @type {any} */ ((url, init) => {
-  requests.push({ url, init });
-  return Promise.resolve().then(() => answer(init));
-});
+globalThis.fetch = /** @type {any} */ (
+  (url, init) => {
+    requests.push({ url, init });
+    return Promise.resolve().then(() => answer(init));
+  }
+);
 
 beforeEach(() => {
   told = { overflows: 0, refused: [] };
-  outbox = createOutbox({ onOverflow: () => { told.overflows += 1; call("resync", null).catch(() => {}); },
-    onSessionRefused: (session) => { told.refused.push(session); } });
+  outbox = createOutbox({
+    onOverflow: () => {
+      told.overflows += 1;
+      call("resync", null).catch(() => {});
+    },
+    onSessionRefused: (session) => {
+      told.refused.push(session);
+    },
+  });
   outbox.configure({ ...destination });
   requests = [];
   errors.length = 0;
@@ -35,16 +44,25 @@ beforeEach(() => {
 });
 
 const bytes = (n) => new Uint8Array(n).fill(7);
-const json = (status, body, headers = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
+const json = (status, body, headers = {}) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
 
 test("isRetryable: no answer, 429 and 5xx are retried; every other answer is final", () => {
-  for (const result of [{ sent: false, error: "timeout after 200 ms" }, { sent: false, error: "Failed to fetch" },
-    { sent: false, status: 429 }, { sent: false, status: 500 }, { sent: false, status: 503 }]) {
+  for (const result of [
+    { sent: false, error: "timeout after 200 ms" },
+    { sent: false, error: "Failed to fetch" },
+    { sent: false, status: 429 },
+    { sent: false, status: 500 },
+    { sent: false, status: 503 },
+  ]) {
     assert.equal(isRetryable(result), true, JSON.stringify(result));
   }
-  for (const result of [{ sent: true, status: 200 }, { sent: true, status: 202 }, { sent: false, status: 400 },
-    { sent: false, status: 403 }, { sent: false, status: 413 }]) {
+  for (const result of [
+    { sent: true, status: 200 },
+    { sent: true, status: 202 },
+    { sent: false, status: 400 },
+    { sent: false, status: 403 },
+    { sent: false, status: 413 },
+  ]) {
     assert.equal(isRetryable(result), false, JSON.stringify(result));
   }
 });
@@ -54,10 +72,20 @@ test("retryDelay follows Retry-After (seconds or a date, capped) and otherwise b
   assert.equal(retryDelay({ attempts: 1 }, after("7")), 7000);
   assert.equal(retryDelay({ attempts: 1 }, after("-3")), 0);
   assert.equal(retryDelay({ attempts: 1 }, after(new Date(Date.now() + 86400e3).toUTCString())), RETRY_AFTER_CAP_MS);
-  assert.equal(retryDelay({ attempts: 1 }, undefined, () => 0), 500);
+  assert.equal(
+    retryDelay({ attempts: 1 }, undefined, () => 0),
+    500,
+  );
   assert.equal(retryDelay({ attempts: 3 }, undefined, () => 0.999999) < 4000, true);
-  assert.equal(retryDelay({ attempts: 3 }, undefined, () => 0), 2000);
-  assert.equal(retryDelay({ attempts: 20 }, after("soon"), () => 0), 15000, "capped at 30 s, an unreadable header ignored");
+  assert.equal(
+    retryDelay({ attempts: 3 }, undefined, () => 0),
+    2000,
+  );
+  assert.equal(
+    retryDelay({ attempts: 20 }, after("soon"), () => 0),
+    15000,
+    "capped at 30 s, an unreadable header ignored",
+  );
 });
 
 test("a POST carries the gzip body, the token and the session's write key, never cookies to a third party", async () => {
@@ -66,8 +94,7 @@ test("a POST carries the gzip body, the token and the session's write key, never
   assert.equal(result.sent, true);
   const { url, init } = requests[0];
   assert.equal(url, "https://collect.example/v1/batches");
-  assert.deepEqual(init.headers, { "Content-Type": "application/json", "Content-Encoding": "gzip",
-    "X-Veil-Token": "pk_test", "X-Veil-Session-Key": "key_1" });
+  assert.deepEqual(init.headers, { "Content-Type": "application/json", "Content-Encoding": "gzip", "X-Veil-Token": "pk_test", "X-Veil-Session-Key": "key_1" });
   assert.equal(init.keepalive, true);
   assert.equal(init.credentials, "same-origin");
   assert.equal(init.referrerPolicy, "no-referrer");
@@ -106,7 +133,11 @@ test("a 503 is retried after Retry-After with the same bytes, then delivered onc
   assert.equal(outbox.waiting().length, 0);
   assert.equal(outbox.stats().batchesSent, 1);
   assert.equal(outbox.stats().batchesFailed, 0);
-  assert.deepEqual(errors.map((e) => e.where), ["transport"], "the failed attempt is reported, where: transport");
+  assert.deepEqual(
+    errors.map((e) => e.where),
+    ["transport"],
+    "the failed attempt is reported, where: transport",
+  );
   assert.match(errors[0].message, /delivery failed: 503: busy/);
 });
 
@@ -122,11 +153,14 @@ test("413 and a refused session key are final, each with its own counter, and re
   assert.equal(outbox.stats().batchesTooLarge, 1);
   assert.equal(outbox.stats().batchesRefused, 1);
   assert.equal(outbox.stats().batchesFailed, 3);
-  assert.deepEqual(errors.map((e) => [e.where, e.message]), [
-    ["transport", "delivery refused: batch too large (413): too large"],
-    ["transport", "delivery refused: session key (403): bad session key"],
-    ["transport", "delivery failed: 400: bad batch"],
-  ]);
+  assert.deepEqual(
+    errors.map((e) => [e.where, e.message]),
+    [
+      ["transport", "delivery refused: batch too large (413): too large"],
+      ["transport", "delivery refused: session key (403): bad session key"],
+      ["transport", "delivery failed: 400: bad batch"],
+    ],
+  );
 });
 
 test("a refused session key tells the owner which session, once per refusal; other refusals are not about the session", async () => {
@@ -145,18 +179,31 @@ test("an outbox over maxQueueBytes drops every batch not in flight, asks the cor
   connect(/** @type {any} */ (worker));
   outbox.configure({ ...destination, maxQueueBytes: 25 });
   let release;
-  answer = () => new Promise((resolve) => { release = () => resolve(json(200, {})); });
+  answer = () =>
+    new Promise((resolve) => {
+      release = () => resolve(json(200, {}));
+    });
   const inflight = outbox.enqueue(bytes(10), "s1");
   await tick();
   const waiting = [outbox.enqueue(bytes(10), "s1", 2), outbox.enqueue(bytes(10), "s1")];
   const dropping = outbox.enqueue(bytes(10), "s1");
-  assert.deepEqual(await Promise.all(waiting), [{ sent: false, reason: "queue-full" }, { sent: false, reason: "queue-full" }]);
+  assert.deepEqual(await Promise.all(waiting), [
+    { sent: false, reason: "queue-full" },
+    { sent: false, reason: "queue-full" },
+  ]);
   assert.equal(outbox.stats().batchesDropped, 2);
   assert.equal(outbox.unreported(), 2 + 2, "two lost batches, and the two losses the first of them reported");
-  assert.deepEqual(outbox.waiting().map((it) => it.bytes.byteLength), [10, 10], "the one in flight and the newest stay");
+  assert.deepEqual(
+    outbox.waiting().map((it) => it.bytes.byteLength),
+    [10, 10],
+    "the one in flight and the newest stay",
+  );
   assert.equal(told.overflows, 1, "the owner is told (the lifecycle has the core resync)");
   await tick(5);
-  assert.deepEqual(worker.sent.map((m) => m.type), ["resync"]);
+  assert.deepEqual(
+    worker.sent.map((m) => m.type),
+    ["resync"],
+  );
   assert.equal(errors[0].where, "transport");
   answer = () => json(200, {});
   release();

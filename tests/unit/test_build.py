@@ -36,6 +36,7 @@ def test_package_json_pins_exact_versions():
     package = json.loads((ROOT / "package.json").read_text())
     assert package["dependencies"] == {"pyodide": "314.0.7", "rrweb-snapshot": "2.2.2"}
     assert package["devDependencies"] == {"esbuild": "0.28.2", "rrweb": "2.2.2", "rrweb-player": "2.1.6", "typescript": "7.0.2",
+                                          "@biomejs/biome": "2.6.9",  # the shim's linter and formatter
                                           # the fidelity benchmark's pages (benchmarks/fidelity)
                                           "@emotion/css": "11.13.5", "@shoelace-style/shoelace": "2.20.1", "flatpickr": "4.6.13",
                                           "quill": "2.0.3", "tabulator-tables": "6.5.3"}

@@ -9,7 +9,8 @@
 import { ACTION_NAME_MAX, ACTION_TAG, EventType } from "../../generated/contract.mjs";
 import { listen, targetOf } from "../listen.mjs";
 
-const ACTIONABLE = "button, a, summary, label, select, [role=button], [role=link], [role=menuitem], [role=tab], input[type=submit], input[type=button], input[type=reset], input[type=checkbox], input[type=radio]";
+const ACTIONABLE =
+  "button, a, summary, label, select, [role=button], [role=link], [role=menuitem], [role=tab], input[type=submit], input[type=button], input[type=reset], input[type=checkbox], input[type=radio]";
 
 /** @param {import("../types.js").Context} ctx */
 export function trackActions(ctx) {

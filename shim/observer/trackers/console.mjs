@@ -36,29 +36,31 @@ export function trackConsole(ctx, levels) {
     ctx.queue.push({ type: EventType.Custom, data: { tag: CONSOLE_TAG, payload: { level, message } }, timestamp: Date.now() });
   }
 
-  /** @type {readonly Level[]} */ (CONSOLE_LEVELS).filter((level) => levels.includes(level)).forEach((level) => {
-    const original = target[level];
-    if (typeof original !== "function") return;
-    const wrapper = {
-      /** @this {unknown} @param {unknown[]} args */
-      [level](...args) {
-        const result = original.apply(this, args);
-        if (live.on && ctx.running && !busy) {
-          busy = true;
-          try {
-            record(level, args);
-          } catch (err) {
-            ctx.onError(err);
-          } finally {
-            busy = false;
+  /** @type {readonly Level[]} */ (CONSOLE_LEVELS)
+    .filter((level) => levels.includes(level))
+    .forEach((level) => {
+      const original = target[level];
+      if (typeof original !== "function") return;
+      const wrapper = {
+        /** @this {unknown} @param {unknown[]} args */
+        [level](...args) {
+          const result = original.apply(this, args);
+          if (live.on && ctx.running && !busy) {
+            busy = true;
+            try {
+              record(level, args);
+            } catch (err) {
+              ctx.onError(err);
+            } finally {
+              busy = false;
+            }
           }
-        }
-        return result;
-      },
-    }[level];
-    target[level] = wrapper;
-    wrapped.push([level, original, wrapper]);
-  });
+          return result;
+        },
+      }[level];
+      target[level] = wrapper;
+      wrapped.push([level, original, wrapper]);
+    });
 
   return function teardown() {
     live.on = false;
@@ -76,15 +78,17 @@ export function format(args) {
   const rest = Array.from(args);
   if (typeof rest[0] === "string") {
     const first = String(rest.shift()).slice(0, CONSOLE_MESSAGE_MAX);
-    parts.push(first.replace(/%([sdifoOc%])/g, (match, /** @type {string} */ c) => {
-      if (c === "%") return "%";
-      if (!rest.length) return match;
-      const value = rest.shift();
-      if (c === "c") return ""; // CSS: nothing to read
-      if ((c === "d" || c === "i") && typeof value === "number") return String(Math.trunc(value));
-      if (c === "f" && typeof value === "number") return String(value);
-      return describe(value, 1, new Set(), budget, false);
-    }));
+    parts.push(
+      first.replace(/%([sdifoOc%])/g, (match, /** @type {string} */ c) => {
+        if (c === "%") return "%";
+        if (!rest.length) return match;
+        const value = rest.shift();
+        if (c === "c") return ""; // CSS: nothing to read
+        if ((c === "d" || c === "i") && typeof value === "number") return String(Math.trunc(value));
+        if (c === "f" && typeof value === "number") return String(value);
+        return describe(value, 1, new Set(), budget, false);
+      }),
+    );
     budget.left -= parts[0].length;
   }
   for (const value of rest) {

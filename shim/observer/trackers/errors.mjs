@@ -79,16 +79,28 @@ export function emitError(ctx, payload) {
 /** @param {import("../types.js").Context} ctx */
 export function trackErrors(ctx) {
   const opts = { passive: true };
-  const offError = listen(ctx, window, "error", (/** @type {Event} */ e) => {
-    if (!(e instanceof ErrorEvent)) return; // a resource that failed to load: not an error of the script
-    const payload = e.error != null ? describeThrown("error", e.error)
-      : { kind: "error", type: "Error", message: String(e.message || "").slice(0, TEXT_MAX), stack: "" };
-    if (!payload.stack && e.filename) Object.assign(payload, { file: e.filename, line: e.lineno, col: e.colno });
-    emitError(ctx, payload);
-  }, opts);
-  const offRejection = listen(ctx, window, "unhandledrejection", (/** @type {PromiseRejectionEvent} */ e) => {
-    emitError(ctx, describeThrown("unhandledrejection", e.reason));
-  }, opts);
+  const offError = listen(
+    ctx,
+    window,
+    "error",
+    (/** @type {Event} */ e) => {
+      if (!(e instanceof ErrorEvent)) return; // a resource that failed to load: not an error of the script
+      const payload =
+        e.error != null ? describeThrown("error", e.error) : { kind: "error", type: "Error", message: String(e.message || "").slice(0, TEXT_MAX), stack: "" };
+      if (!payload.stack && e.filename) Object.assign(payload, { file: e.filename, line: e.lineno, col: e.colno });
+      emitError(ctx, payload);
+    },
+    opts,
+  );
+  const offRejection = listen(
+    ctx,
+    window,
+    "unhandledrejection",
+    (/** @type {PromiseRejectionEvent} */ e) => {
+      emitError(ctx, describeThrown("unhandledrejection", e.reason));
+    },
+    opts,
+  );
   return () => {
     offError();
     offRejection();

@@ -11,14 +11,16 @@ const OBSERVE_OPTIONS = { childList: true, subtree: true, attributes: true, char
 
 /** @param {import("../types.js").Context} ctx */
 export function trackMutations(ctx) {
-  const observer = new MutationObserver(ctx.guard((/** @type {MutationRecord[]} */ records) => {
-    if (ctx.walk) {
-      ctx.walk.records.push(...records);
-      return;
-    }
-    processMutations(ctx, records);
-    ctx.queue.schedule();
-  }));
+  const observer = new MutationObserver(
+    ctx.guard((/** @type {MutationRecord[]} */ records) => {
+      if (ctx.walk) {
+        ctx.walk.records.push(...records);
+        return;
+      }
+      processMutations(ctx, records);
+      ctx.queue.schedule();
+    }),
+  );
   observer.observe(document, OBSERVE_OPTIONS);
   const unwatch = ctx.onRoot((root) => observer.observe(root, OBSERVE_OPTIONS));
   ctx.takeRecords = () => observer.takeRecords();

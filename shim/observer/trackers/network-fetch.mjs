@@ -38,65 +38,76 @@ export function wrapFetch(net) {
   if (hasFetch) Object.defineProperty(fetch, "length", { value: originalFetch.length });
 
   /** @typedef {import("../types.js").NetworkRecord} NetworkRecord */
-  const watchFetch = ctx.guard((/** @type {number} */ started, /** @type {Promise<Response>} */ result,
-    /** @type {RequestInfo | URL} */ input, /** @type {RequestInit | undefined} */ init) => {
-    const request = typeof Request !== "undefined" && input instanceof Request ? input : null;
-    const url = request ? request.url : resolve(input);
-    if (!url || isOwn(url)) return;
-    const detail = isDetail(url);
-    const body = init && init.body !== undefined ? init.body : null;
-    /** @type {NetworkRecord} */
-    const rec = {
-      initiator: "fetch",
-      method: methodOf(init, request),
-      url,
-      started,
-      status: 0,
-      durationMs: 0,
-      body,
-      requestLength: request && !body ? contentLength(request.headers.get("content-length")) : 0,
-      responseBytes: 0,
-    };
-    if (detail) {
-      const source = init && init.headers !== undefined ? init.headers : request ? request.headers : null;
-      if (source) {
-        const headers = source instanceof Headers ? source : new Headers(source);
-        rec.requestHeaders = pick((name) => headers.get(name));
-      }
-      if (bodyMax > 0 && typeof body === "string" && body.length <= bodyMax) rec.requestBody = body;
-    }
-    result.then(ctx.guard((/** @type {Response} */ response) => {
-      if (!live.on) return;
-      rec.status = response.status;
-      rec.durationMs = performance.now() - started; // until the headers, unless resource timing tells more
-      const headers = response.headers;
-      const length = contentLength(headers.get("content-length"));
-      rec.responseBytes = length;
-      /** @type {Response | null} */
-      let clone = null;
+  const watchFetch = ctx.guard(
+    (
+      /** @type {number} */ started,
+      /** @type {Promise<Response>} */ result,
+      /** @type {RequestInfo | URL} */ input,
+      /** @type {RequestInit | undefined} */ init,
+    ) => {
+      const request = typeof Request !== "undefined" && input instanceof Request ? input : null;
+      const url = request ? request.url : resolve(input);
+      if (!url || isOwn(url)) return;
+      const detail = isDetail(url);
+      const body = init && init.body !== undefined ? init.body : null;
+      /** @type {NetworkRecord} */
+      const rec = {
+        initiator: "fetch",
+        method: methodOf(init, request),
+        url,
+        started,
+        status: 0,
+        durationMs: 0,
+        body,
+        requestLength: request && !body ? contentLength(request.headers.get("content-length")) : 0,
+        responseBytes: 0,
+      };
       if (detail) {
-        rec.responseHeaders = pick((name) => headers.get(name));
-        if (bodyMax > 0 && response.body && !response.bodyUsed && JSON_TYPE.test(headers.get("content-type") || "") && length <= bodyMax) {
-          clone = response.clone(); // before the page's own handlers run: its body is still unread
+        const source = init && init.headers !== undefined ? init.headers : request ? request.headers : null;
+        if (source) {
+          const headers = source instanceof Headers ? source : new Headers(source);
+          rec.requestHeaders = pick((name) => headers.get(name));
         }
+        if (bodyMax > 0 && typeof body === "string" && body.length <= bodyMax) rec.requestBody = body;
       }
-      later(() => {
-        const read = clone && clone.body ? readBounded(clone.body, bodyMax) : Promise.resolve(null);
-        read.then(ctx.guard((got) => {
+      result.then(
+        ctx.guard((/** @type {Response} */ response) => {
           if (!live.on) return;
-          if (got) {
-            rec.responseBody = got.text;
-            if (!rec.responseBytes) rec.responseBytes = got.bytes;
+          rec.status = response.status;
+          rec.durationMs = performance.now() - started; // until the headers, unless resource timing tells more
+          const headers = response.headers;
+          const length = contentLength(headers.get("content-length"));
+          rec.responseBytes = length;
+          /** @type {Response | null} */
+          let clone = null;
+          if (detail) {
+            rec.responseHeaders = pick((name) => headers.get(name));
+            if (bodyMax > 0 && response.body && !response.bodyUsed && JSON_TYPE.test(headers.get("content-type") || "") && length <= bodyMax) {
+              clone = response.clone(); // before the page's own handlers run: its body is still unread
+            }
           }
-          settle(rec, "fetch");
-        }));
-      }, 0);
-    }), ctx.guard(() => {
-      if (!live.on) return;
-      rec.durationMs = performance.now() - started; // a network error, an abort, a CORS refusal
-      later(() => emit(rec, performance.timeOrigin + started + rec.durationMs), 0);
-    }));
-  });
+          later(() => {
+            const read = clone && clone.body ? readBounded(clone.body, bodyMax) : Promise.resolve(null);
+            read.then(
+              ctx.guard((got) => {
+                if (!live.on) return;
+                if (got) {
+                  rec.responseBody = got.text;
+                  if (!rec.responseBytes) rec.responseBytes = got.bytes;
+                }
+                settle(rec, "fetch");
+              }),
+            );
+          }, 0);
+        }),
+        ctx.guard(() => {
+          if (!live.on) return;
+          rec.durationMs = performance.now() - started; // a network error, an abort, a CORS refusal
+          later(() => emit(rec, performance.timeOrigin + started + rec.durationMs), 0);
+        }),
+      );
+    },
+  );
 
   // A clone's body, read in the background: null past ``max`` bytes, on an error or on timeout.
   /**
@@ -124,19 +135,22 @@ export function wrapFetch(net) {
       };
       const timer = setTimeout(giveUp, BODY_READ_TIMEOUT_MS);
       const pump = () => {
-        reader.read().then(({ done, value }) => {
-          if (finished) return;
-          if (done) {
-            finish({ text: decode(chunks, size), bytes: size });
-            return;
-          }
-          size += value.byteLength;
-          if (size > max) giveUp();
-          else {
-            chunks.push(value);
-            pump();
-          }
-        }, () => finish(null));
+        reader.read().then(
+          ({ done, value }) => {
+            if (finished) return;
+            if (done) {
+              finish({ text: decode(chunks, size), bytes: size });
+              return;
+            }
+            size += value.byteLength;
+            if (size > max) giveUp();
+            else {
+              chunks.push(value);
+              pump();
+            }
+          },
+          () => finish(null),
+        );
       };
       pump();
     });

@@ -15,7 +15,13 @@ export function detailMatcher(patterns) {
       const re = new RegExp(p.source, p.flags.replace(/[gy]/g, "")); // no lastIndex state
       return (/** @type {string} */ url) => re.test(url);
     }
-    const re = new RegExp("^" + String(p).split("*").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*"));
+    const re = new RegExp(
+      "^" +
+        String(p)
+          .split("*")
+          .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*"),
+    );
     return (/** @type {string} */ url) => {
       try {
         return re.test(new URL(url).pathname || "/");
@@ -109,10 +115,13 @@ export function decode(chunks, size) {
 export function parseHeaders(text) {
   /** @type {Record<string, string>} */
   const out = {};
-  (text || "").trim().split(/[\r\n]+/).forEach((line) => {
-    const i = line.indexOf(":");
-    if (i > 0) out[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-  });
+  (text || "")
+    .trim()
+    .split(/[\r\n]+/)
+    .forEach((line) => {
+      const i = line.indexOf(":");
+      if (i > 0) out[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+    });
   return out;
 }
 

@@ -78,8 +78,19 @@ export function wrapXhr(net) {
     xhrs.delete(xhr);
     const absolute = typeof url === "string" || url instanceof URL ? resolve(url) : null;
     if (!absolute || isOwn(absolute)) return;
-    xhrs.set(xhr, { initiator: "xhr", method: typeof method === "string" ? method.toUpperCase() : "OTHER", url: absolute,
-      detail: isDetail(absolute), headers: {}, started: 0, status: 0, durationMs: 0, body: null, requestLength: 0, responseBytes: 0 });
+    xhrs.set(xhr, {
+      initiator: "xhr",
+      method: typeof method === "string" ? method.toUpperCase() : "OTHER",
+      url: absolute,
+      detail: isDetail(absolute),
+      headers: {},
+      started: 0,
+      status: 0,
+      durationMs: 0,
+      body: null,
+      requestLength: 0,
+      responseBytes: 0,
+    });
   });
 
   const noteHeader = ctx.guard((/** @type {XMLHttpRequest} */ xhr, /** @type {unknown} */ name, /** @type {unknown} */ value) => {

@@ -60,10 +60,13 @@ export function trackNetwork(ctx, options) {
 
   /** @param {() => void} fn @param {number} ms */
   function later(fn, ms) {
-    const timer = setTimeout(ctx.guard(() => {
-      timers.delete(timer);
-      if (live.on) fn();
-    }), ms);
+    const timer = setTimeout(
+      ctx.guard(() => {
+        timers.delete(timer);
+        if (live.on) fn();
+      }),
+      ms,
+    );
     timers.add(timer);
   }
 
@@ -92,7 +95,12 @@ export function trackNetwork(ctx, options) {
       requestBytes: requestSize(rec.body, rec.requestLength),
       responseBytes: rec.responseBytes,
     };
-    /** @type {Array<"requestHeaders" | "responseHeaders" | "requestBody" | "responseBody">} */ (["requestHeaders", "responseHeaders", "requestBody", "responseBody"]).forEach((key) => {
+    /** @type {Array<"requestHeaders" | "responseHeaders" | "requestBody" | "responseBody">} */ ([
+      "requestHeaders",
+      "responseHeaders",
+      "requestBody",
+      "responseBody",
+    ]).forEach((key) => {
       if (rec[key] !== undefined) payload[key] = rec[key];
     });
     ctx.queue.emit({ type: EventType.Custom, data: { tag: NETWORK_TAG, payload }, timestamp: Math.round(endEpoch) });

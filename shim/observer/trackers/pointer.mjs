@@ -50,9 +50,7 @@ export function trackPointer(ctx) {
     if (!moves.length) return;
     const timestamp = Date.now();
     for (const source of [Source.MouseMove, Source.TouchMove]) {
-      const positions = moves
-        .filter((p) => p.source === source)
-        .map((p) => ({ x: p.x, y: p.y, id: p.id, timeOffset: p.at - timestamp }));
+      const positions = moves.filter((p) => p.source === source).map((p) => ({ x: p.x, y: p.y, id: p.id, timeOffset: p.at - timestamp }));
       if (positions.length) ctx.queue.emit({ type: EventType.IncrementalSnapshot, data: { source, positions }, timestamp });
     }
     moves = [];

@@ -22,12 +22,16 @@ export function trackShadowRoots(ctx) {
     if (meta && meta.attributes && meta.attributes.rr_width !== undefined) return; // a blocked placeholder
     ctx.watchRoot(root);
   });
-  Object.defineProperty(proto, "attachShadow", Object.assign({}, descriptor, {
-    value: /** @this {Element} @param {[ShadowRootInit]} args */ function attachShadow(...args) {
-      const root = original.apply(this, args);
-      if (ctx.running) watch(this, root);
-      return root;
-    },
-  }));
+  Object.defineProperty(
+    proto,
+    "attachShadow",
+    Object.assign({}, descriptor, {
+      value: /** @this {Element} @param {[ShadowRootInit]} args */ function attachShadow(...args) {
+        const root = original.apply(this, args);
+        if (ctx.running) watch(this, root);
+        return root;
+      },
+    }),
+  );
   return () => Object.defineProperty(proto, "attachShadow", descriptor);
 }

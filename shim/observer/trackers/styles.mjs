@@ -110,7 +110,8 @@ export function trackStyles(ctx) {
   wrap(sheetProto, "insertRule", (sheet, [rule, at]) => ruleChange(sheet, { adds: [{ rule: String(rule), index: index(at) }] }));
   wrap(sheetProto, "deleteRule", (sheet, [at]) => ruleChange(sheet, { removes: [{ index: index(at) || 0 }] }));
   wrap(sheetProto, "addRule", (sheet, [selector, block, at]) =>
-    ruleChange(sheet, { adds: [{ rule: `${selector} { ${block === undefined ? "" : block} }`, index: at === undefined ? sheet.cssRules.length : index(at) }] }));
+    ruleChange(sheet, { adds: [{ rule: `${selector} { ${block === undefined ? "" : block} }`, index: at === undefined ? sheet.cssRules.length : index(at) }] }),
+  );
   wrap(sheetProto, "removeRule", (sheet, [at]) => ruleChange(sheet, { removes: [{ index: index(at) || 0 }] }));
   wrap(sheetProto, "replace", (sheet, [text]) => ruleChange(sheet, { replace: String(text) }));
   wrap(sheetProto, "replaceSync", (sheet, [text]) => ruleChange(sheet, { replaceSync: String(text) }));
@@ -141,7 +142,8 @@ export function trackStyles(ctx) {
   }
   const declarationProto = window.CSSStyleDeclaration && CSSStyleDeclaration.prototype;
   wrap(declarationProto, "setProperty", (style, [property, value, priority]) =>
-    declarationChange(style, { set: { property: String(property), value: value == null ? "" : String(value), priority: priority ? String(priority) : "" } }));
+    declarationChange(style, { set: { property: String(property), value: value == null ? "" : String(value), priority: priority ? String(priority) : "" } }),
+  );
   wrap(declarationProto, "removeProperty", (style, [property]) => declarationChange(style, { remove: { property: String(property) } }));
 
   // --- adopted sheets ---
@@ -195,13 +197,17 @@ export function trackStyles(ctx) {
       settle();
       announce(root);
     });
-    Object.defineProperty(proto, "adoptedStyleSheets", Object.assign({}, descriptor, {
-      /** @this {Root} @param {CSSStyleSheet[]} sheets */
-      set(sheets) {
-        setter.call(this, sheets);
-        if (ctx.running) adopted(this);
-      },
-    }));
+    Object.defineProperty(
+      proto,
+      "adoptedStyleSheets",
+      Object.assign({}, descriptor, {
+        /** @this {Root} @param {CSSStyleSheet[]} sheets */
+        set(sheets) {
+          setter.call(this, sheets);
+          if (ctx.running) adopted(this);
+        },
+      }),
+    );
     teardowns.push(() => Object.defineProperty(proto, "adoptedStyleSheets", descriptor));
   }
   wrapAdopted(window.Document && Document.prototype);
@@ -217,13 +223,17 @@ export function trackStyles(ctx) {
   /** @param {Root} root */
   function later(root) {
     pending.add(root);
-    if (!timer) timer = setTimeout(ctx.guard(() => {
-      timer = 0;
-      if (!ctx.running) return pending.clear();
-      settle();
-      pending.forEach(announce);
-      pending.clear();
-    }), 0);
+    if (!timer)
+      timer = setTimeout(
+        ctx.guard(() => {
+          timer = 0;
+          if (!ctx.running) return pending.clear();
+          settle();
+          pending.forEach(announce);
+          pending.clear();
+        }),
+        0,
+      );
   }
   teardowns.push(() => {
     clearTimeout(timer);
@@ -232,10 +242,12 @@ export function trackStyles(ctx) {
 
   // A root found while serializing a mutation (its host's event is still being built); roots a
   // walk finds are announced when the walk ends.
-  teardowns.push(ctx.onRoot((root) => {
-    roots.add(root);
-    if (!ctx.walk) later(root);
-  }));
+  teardowns.push(
+    ctx.onRoot((root) => {
+      roots.add(root);
+      if (!ctx.walk) later(root);
+    }),
+  );
 
   // After a full snapshot the replay has no constructed sheet: send every adopted one again.
   ctx.snapshotTaken = ctx.guard(() => {

@@ -12,15 +12,21 @@ const RESIZE_THROTTLE_MS = 200;
 export function trackViewport(ctx) {
   const throttled = createThrottle(ctx);
   const teardowns = [
-    listen(ctx, window, "resize", () => {
-      throttled(window, RESIZE_THROTTLE_MS, () => {
-        ctx.queue.emit({
-          type: EventType.IncrementalSnapshot,
-          data: { source: Source.ViewportResize, width: innerWidth, height: innerHeight },
-          timestamp: Date.now(),
+    listen(
+      ctx,
+      window,
+      "resize",
+      () => {
+        throttled(window, RESIZE_THROTTLE_MS, () => {
+          ctx.queue.emit({
+            type: EventType.IncrementalSnapshot,
+            data: { source: Source.ViewportResize, width: innerWidth, height: innerHeight },
+            timestamp: Date.now(),
+          });
         });
-      });
-    }, { passive: true }),
+      },
+      { passive: true },
+    ),
     throttled.teardown,
   ];
   return () => runAll(ctx, teardowns);
