@@ -413,21 +413,25 @@ def create_app(settings: CollectorSettings) -> Starlette:
     async def authorize(request: Request, admin: bool = False) -> Operator | JSONResponse:
         if not operators:
             return _error(401, "no operator is configured: reads are closed")
-        given = request.headers.get("authorization", "")
-        scheme, _, token = given.partition(" ")
         address = client(request).address
-        if not given:
-            wait = throttle.blocked(address)
-            return _error(429, "too many failed credentials from this address", wait) if wait > 0 else \
-                _error(401, "operator token required (Authorization: Bearer ...)")
-        # In a thread: an scrypt hash costs tens of milliseconds the event loop must not spend.
-        op = await anyio.to_thread.run_sync(operators.authenticate, token.strip()) if scheme.lower() == "bearer" else None
-        refused = check_credential(address, op is not None)
-        if refused is not None:
-            if refused.status_code == 401:
-                return _error(401, "operator token required (Authorization: Bearer ...)")
-            return refused
-        assert op is not None
+        # The throttle answers first: a throttled address costs no hashing, right token or wrong.
+        wait = throttle.blocked(address)
+        if wait > 0:
+            return _error(429, "too many failed credentials from this address", wait)
+        given = request.headers.get("authorization", "")
+        if not given:  # no credential is no guess: not counted
+            return _error(401, "operator token required (Authorization: Bearer ...)")
+        scheme, _, token = given.partition(" ")
+        token = token.strip() if scheme.lower() == "bearer" else ""
+        # A token verified moments ago is found without hashing, on the loop; else in a thread: an
+        # scrypt hash costs tens of milliseconds the event loop must not spend.
+        op = operators.remembered(token) or (await anyio.to_thread.run_sync(operators.authenticate, token)
+                                             if token else None)
+        if op is None:
+            wait = throttle.failed(address)
+            if wait > 0:
+                return _error(429, "too many failed credentials from this address", wait)
+            return _error(401, "operator token required (Authorization: Bearer ...)")
         if admin and not op.is_admin:
             return _error(403, "this needs an admin operator")
         return op

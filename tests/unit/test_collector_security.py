@@ -3,6 +3,7 @@ isolation of bad stored rows, operator roles and audit, throttling, forwarded he
 kept free, erasure and retention proven on the stored bytes."""
 
 import gzip
+import hashlib
 import json
 import sqlite3
 import threading
@@ -494,3 +495,82 @@ def test_a_worker_process_finds_the_session_secret_and_operators_in_the_environm
     client = TestClient(create_app(settings(tmp_path, session_secret=None, operators=())))
     assert post(client, gz(frame())).json()["sessionKey"] == session_key(b"e" * 40, SESSION)
     assert client.get("/v1/whoami", headers={"Authorization": "Bearer w"}).json() == {"name": "wes", "role": "viewer"}
+
+
+# --- the cost of an operator token (issue 27, item 2): hash calls counted, not time ---------------
+
+SCRYPT_ADMIN = "scrypt-admin-token"
+
+
+@pytest.fixture
+def hash_calls(monkeypatch):
+    """Counts every hashing of a presented operator token, per scheme."""
+    from veil_collector import access
+
+    calls = {"sha256": 0, "scrypt": 0}
+    sha256, scrypt = access._sha256, access._scrypt
+
+    def counted_sha256(token):
+        calls["sha256"] += 1
+        return sha256(token)
+
+    def counted_scrypt(*args):
+        calls["scrypt"] += 1
+        return scrypt(*args)
+
+    monkeypatch.setattr(access, "_sha256", counted_sha256)
+    monkeypatch.setattr(access, "_scrypt", counted_scrypt)
+    return calls
+
+
+@pytest.fixture
+def mixed_client(tmp_path):
+    """One scrypt-hashed admin and one sha256-hashed viewer (the shape that cost 48 ms a request)."""
+    operators = (Operator("sam", "admin", hash_token(SCRYPT_ADMIN, "scrypt")), Operator("vic", "viewer", hash_token(VIEWER)))
+    return TestClient(create_app(settings(tmp_path, operators=operators)))
+
+
+def test_a_throttled_wrong_operator_token_costs_no_hashing(mixed_client, hash_calls):
+    codes = [mixed_client.get("/v1/sessions", headers={"Authorization": f"Bearer guess{i}"}).status_code
+             for i in range(5)]
+    assert codes[-1] == 429
+    assert hash_calls["scrypt"] == 5, "a guess not yet throttled is checked against every operator"
+    hash_calls.update(sha256=0, scrypt=0)
+    for i in range(6):
+        assert mixed_client.get("/v1/sessions", headers={"Authorization": f"Bearer more{i}"}).status_code == 429
+    assert mixed_client.get("/v1/sessions", headers={"Authorization": "Bearer " + SCRYPT_ADMIN}).status_code == 429
+    assert hash_calls == {"sha256": 0, "scrypt": 0}, "the throttle answers before any hashing"
+
+
+def test_a_correct_operator_token_hashes_once_at_most(mixed_client, hash_calls):
+    viewer = {"Authorization": "Bearer " + VIEWER}
+    assert mixed_client.get("/v1/whoami", headers=viewer).json() == {"name": "vic", "role": "viewer"}
+    assert hash_calls == {"sha256": 1, "scrypt": 0}, "a sha256 operator's token never pays for the scrypt one"
+    admin = {"Authorization": "Bearer " + SCRYPT_ADMIN}
+    assert mixed_client.get("/v1/whoami", headers=admin).json() == {"name": "sam", "role": "admin"}
+    assert hash_calls["scrypt"] == 1
+    hash_calls.update(sha256=0, scrypt=0)
+    for _ in range(5):  # an open viewer polls every 3 s
+        assert mixed_client.get("/v1/sessions", headers=viewer).status_code == 200
+        assert mixed_client.get("/v1/sessions", headers=admin).status_code == 200
+    assert hash_calls == {"sha256": 0, "scrypt": 0}, "a token verified moments ago is remembered"
+
+
+def test_verified_tokens_are_remembered_briefly_boundedly_and_never_in_clear(hash_calls, monkeypatch):
+    from veil_collector import access
+
+    now = [0.0]
+    ops = Operators([Operator("vic", "viewer", hash_token(VIEWER))], clock=lambda: now[0])
+    assert ops.authenticate(VIEWER).name == "vic" and ops.authenticate(VIEWER).name == "vic"
+    assert hash_calls["sha256"] == 1
+    assert all(VIEWER.encode() not in slot and hashlib.sha256(VIEWER.encode()).digest() != slot
+               for slot in ops._verified), "keyed by an HMAC under a per-process secret"
+    now[0] = access.VERIFIED_SECONDS + 1
+    assert ops.remembered(VIEWER) is None and ops.authenticate(VIEWER).name == "vic"
+    assert hash_calls["sha256"] == 2, "forgotten after VERIFIED_SECONDS"
+    assert ops.authenticate("wrong") is None and ops.remembered("wrong") is None, "wrong tokens are not remembered"
+    monkeypatch.setattr(access, "VERIFIED_MAX", 3)
+    many = Operators([Operator(f"op{i}", "viewer", hash_token(f"t{i}")) for i in range(5)])
+    for i in range(5):
+        assert many.authenticate(f"t{i}").name == f"op{i}"
+    assert len(many._verified) == 3 and many.remembered("t0") is None and many.remembered("t4").name == "op4"
