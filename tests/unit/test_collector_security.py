@@ -574,3 +574,61 @@ def test_verified_tokens_are_remembered_briefly_boundedly_and_never_in_clear(has
     for i in range(5):
         assert many.authenticate(f"t{i}").name == f"op{i}"
     assert len(many._verified) == 3 and many.remembered("t0") is None and many.remembered("t4").name == "op4"
+
+
+# --- erasure refuses the rest of the visit; the session list is audited (issue 27, item 3) --------
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, tmp_path):
+    return str(tmp_path / "e.sqlite3") if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def test_an_erased_session_refuses_new_batches_with_a_clear_4xx_even_after_a_restart(database):
+    def app():
+        return create_app(CollectorSettings(db_path=database, client_token=TOKEN, session_secret=SECRET,
+                                            operators=OPERATORS, master_key=bytes(range(32))))
+
+    with TestClient(app()) as client:
+        key = post(client, gz(frame())).json()["sessionKey"]
+        assert client.delete(f"/v1/sessions/{SESSION}", headers=AS_ADMIN).status_code == 200
+        refused = post(client, gz(frame(seq=1)), key=key)
+        assert refused.status_code == 410
+        assert refused.json() == {"ok": False, "error": "this session was erased: it accepts no more batches"}
+        assert post(client, gz(frame(seq=0, view="b" * 16))).status_code == 410, "without its key too"
+        assert client.get(f"/v1/sessions/{SESSION}/events", headers=AS_VIEWER).status_code == 404
+    with TestClient(app()) as client:
+        assert post(client, gz(frame(seq=2)), key=key).status_code == 410, "the tombstone outlives a restart"
+        assert post(client, gz(frame(session="f" * 32))).status_code == 200, "other sessions are untouched"
+        assert [s["session"] for s in client.get("/v1/sessions", headers=AS_VIEWER).json()] == ["f" * 32]
+
+
+def test_the_session_list_is_audited_once_per_different_listing(client):
+    def entries():
+        return [(e["actor"], e["action"], e["session"], e["detail"]) for e in client.get("/v1/audit", headers=AS_ADMIN).json()
+                if e["action"] == "list"]
+
+    post(client, gz(frame()))
+    assert client.get("/v1/sessions", headers=AS_VIEWER).status_code == 200
+    assert entries() == [("vic", "list", None, "limit=200 offset=0: 1 visits")]
+    for _ in range(3):  # an open viewer polls every 3 s: the same listing is written once
+        client.get("/v1/sessions", headers=AS_VIEWER)
+    assert len(entries()) == 1
+    post(client, gz(frame(session="e" * 32)))
+    client.get("/v1/sessions", headers=AS_VIEWER)  # a new visit appeared: a different listing
+    client.get("/v1/sessions?errors=1&limit=5", headers=AS_VIEWER)
+    client.get("/v1/sessions", headers=AS_ADMIN)  # another operator
+    assert entries()[1:] == [("vic", "list", None, "limit=200 offset=0: 2 visits"),
+                             ("vic", "list", None, "limit=5 offset=0 errors=1: 0 visits"),
+                             ("ada", "list", None, "limit=200 offset=0: 2 visits")]
+
+
+def test_a_listing_is_audited_again_once_the_window_has_passed():
+    from veil_collector.audit import LISTING_SECONDS, RecentListings
+
+    now = [0.0]
+    recent = RecentListings(clock=lambda: now[0], limit=2)
+    assert recent.is_new("vic", "q", ["a"]) and not recent.is_new("vic", "q", ["a"])
+    now[0] = LISTING_SECONDS + 1
+    assert recent.is_new("vic", "q", ["a"])
+    assert recent.is_new("vic", "q", ["b"]) and recent.is_new("vic", "r", ["a"])
+    assert recent.is_new("vic", "q", ["a"]), "bounded: the oldest listing was forgotten"
