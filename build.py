@@ -95,8 +95,7 @@ def vendored_files() -> list[tuple[str, bytes]]:
         if dist.version != version:
             raise BuildError(f"{package} {dist.version} is installed, Veil ships {version}: pip install -e .")
         root = Path(str(dist.locate_file(package)))
-        for module in modules:
-            files.append((f"{package}/{module}", (root / module).read_bytes()))
+        files.extend((f"{package}/{module}", (root / module).read_bytes()) for module in modules)
         licences = [f for f in dist.files or () if f.name.upper().startswith(("LICENSE", "LICENCE", "COPYING"))]
         if not licences:
             raise BuildError(f"{package}: no licence file found in its installed distribution")
@@ -154,7 +153,7 @@ def bundle(entry: Path, fmt: str, externals: tuple[str, ...] = ()) -> str:
         raise BuildError("node_modules/.bin/esbuild is missing: run `npm ci` first")
     command = [str(esbuild), str(entry), "--bundle", f"--format={fmt}", "--target=es2020", "--charset=utf8",
                "--legal-comments=inline", "--log-level=warning", *(f"--external:{e}" for e in externals)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     if done.returncode != 0:
         raise BuildError(f"esbuild failed on {entry.name}: {done.stderr.strip()}")
     return done.stdout
@@ -185,7 +184,7 @@ def minified_loader(integrity: str) -> str:
     if not esbuild.exists():
         raise BuildError("node_modules/.bin/esbuild is missing: run `npm ci` first")
     done = subprocess.run([str(esbuild), "--minify", "--loader=js", "--target=es5", "--log-level=warning"],
-                          input=loader_snippet(integrity), capture_output=True, text=True, cwd=ROOT)
+                          input=loader_snippet(integrity), capture_output=True, text=True, cwd=ROOT, check=False)
     if done.returncode != 0:
         raise BuildError(f"esbuild failed on shim/loader.js: {done.stderr.strip()}")
     return done.stdout
@@ -267,9 +266,8 @@ def _js_type(tp: object, names: dict[int, str], top: bool = False) -> str:
         fields = []
         for key, hint in typing.get_type_hints(tp, include_extras=True).items():
             optional = typing.get_origin(hint) is typing.NotRequired or key not in tp.__required_keys__  # type: ignore[attr-defined]
-            if typing.get_origin(hint) in (typing.NotRequired, typing.Required):
-                hint = typing.get_args(hint)[0]
-            fields.append(f"{key}{'?' if optional else ''}: {_js_type(hint, names)}")
+            inner = typing.get_args(hint)[0] if typing.get_origin(hint) in (typing.NotRequired, typing.Required) else hint
+            fields.append(f"{key}{'?' if optional else ''}: {_js_type(inner, names)}")
         return "{ " + ", ".join(fields) + " }"
     raise BuildError(f"contract type {tp!r} has no JavaScript form")
 
@@ -414,7 +412,7 @@ def minify_stdlib(src: Path, dst: Path) -> None:
             script.write_text(MINIFY)
             out = Path(tmp) / "out.zip"
             done = subprocess.run([node, "--input-type=module", "-e", NODE_MINIFY, str(pyodide_dir().resolve()),
-                                   str(lock), str(script), str(src.resolve()), str(out)], capture_output=True, text=True)
+                                   str(lock), str(script), str(src.resolve()), str(out)], capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 raise BuildError(f"minifying the stdlib failed:\n{done.stdout}\n{done.stderr}")
             shutil.copyfile(out, cached)
@@ -566,7 +564,7 @@ def run_core_in_node(index_dir: Path, wheel: Path) -> list[str]:
         lock.write_text(empty_lock(pyodide_dir()))
         exercise = EXERCISE
         done = subprocess.run([node, "--input-type=module", "-e", NODE_DRIVER, str(index_dir.resolve()),
-                               str(wheel.resolve()), str(lock), str(exercise)], capture_output=True, text=True)
+                               str(wheel.resolve()), str(lock), str(exercise)], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise BuildError(f"Pyodide under Node failed:\n{done.stdout}\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -15,9 +15,7 @@ import json
 import random
 from typing import Any
 
-WORDS = ("checkout cart product price shipping delivery account order review rating size colour stock basket "
-         "total discount offer newsletter support contact returns warranty details features gallery related "
-         "customers bought together free express standard tracking payment secure").split()
+WORDS = ["checkout", "cart", "product", "price", "shipping", "delivery", "account", "order", "review", "rating", "size", "colour", "stock", "basket", "total", "discount", "offer", "newsletter", "support", "contact", "returns", "warranty", "details", "features", "gallery", "related", "customers", "bought", "together", "free", "express", "standard", "tracking", "payment", "secure"]
 
 
 class _Ids:

@@ -59,7 +59,7 @@ def demo_pages(directory: Path, endpoint: str) -> None:
             .replace("__VEIL_INTEGRITY__", veil_js_integrity(ROOT / "dist")))
     (directory / "with.html").write_text(html)
     # The snippet's comment and its one inline script (the stub, Veil.init, the status line).
-    plain = re.sub(r"\s*<!-- Veil's loader snippet.*?-->\s*<script>.*?</script>", "", html, flags=re.S)
+    plain = re.sub(r"\s*<!-- Veil's loader snippet.*?-->\s*<script>.*?</script>", "", html, flags=re.DOTALL)
     assert "Veil" not in plain.split("<body>", 1)[1].replace("Veil: loading", ""), "Veil's scripts are still in the page"
     (directory / "without.html").write_text(plain)
     # Veil loaded, but nothing observed before Veil.start() (opt-in): what veil.js alone costs.

@@ -140,13 +140,12 @@ class BatchQueue:
             self.clear()
             return None
         end, size = 0, 0
-        for end, event in enumerate(self._events, start=1):
-            if event is None:
-                continue
-            if size and size + len(event) > max_chars:
-                end -= 1
-                break
-            size += len(event)
+        for index, event in enumerate(self._events, start=1):
+            if event is not None:
+                if size and size + len(event) > max_chars:
+                    break
+                size += len(event)
+            end = index
         batch = self._encode(self._events[:end], dropped=dropped, level=BATCH_LEVEL)
         self._consume(end)
         # Sealed standby chunks carry seqs that no longer match: cut again from what is left.

@@ -40,10 +40,7 @@ RR_SPLIT = " rr_split "
 # Properties and descriptors whose strings name things (fonts, grid areas, OpenType features, a
 # registered property's syntax, @font-face's format() and local()) rather than show text: kept at every level.
 _NAME_PROPERTIES = frozenset(
-    """
-    font-family font grid-template-areas grid-template grid font-feature-settings
-    font-variation-settings font-language-override syntax -webkit-locale src
-    """.split()
+    ["font-family", "font", "grid-template-areas", "grid-template", "grid", "font-feature-settings", "font-variation-settings", "font-language-override", "syntax", "-webkit-locale", "src"]
 )
 # Functions whose string arguments are URLs.
 _URL_FUNCTIONS = frozenset({"url", "src", "image-set", "-webkit-image-set"})
@@ -100,16 +97,18 @@ class _Rewriter:
                 raise Unparsable(getattr(token, "kind", "error"))
             elif isinstance(token, ast.URLToken):
                 value = scrub_url(token.value)
-                if value != token.value:
+                if value == token.value:
+                    out.append(token)
+                else:
                     self.changed = True
-                    token = ast.URLToken(token.source_line, token.source_column, value, f"url({serialize_url(value)})")
-                out.append(token)
+                    out.append(ast.URLToken(token.source_line, token.source_column, value, f"url({serialize_url(value)})"))
             elif isinstance(token, ast.StringToken):
                 value = strings(token.value)
-                if value != token.value:
+                if value == token.value:
+                    out.append(token)
+                else:
                     self.changed = True
-                    token = _string(token, value)
-                out.append(token)
+                    out.append(_string(token, value))
             elif isinstance(token, ast.FunctionBlock):
                 inner = scrub_url if token.lower_name in _URL_FUNCTIONS else strings
                 out.append(ast.FunctionBlock(token.source_line, token.source_column, token.name, self.tokens(token.arguments, inner)))

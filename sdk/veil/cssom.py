@@ -104,7 +104,7 @@ class StyleSheets:
         if not isinstance(rule, str):
             raise Rejected("a rule is not a string")
         masked = css.mask_stylesheet(rule, level, self.scrub)
-        return masked if masked else PLACEHOLDER_RULE
+        return masked or PLACEHOLDER_RULE
 
     def _rule(self, data: Mapping[str, Any], key: str, value: int, level: Level) -> dict[str, Any] | None:
         out: dict[str, Any] = {"source": int(Source.STYLE_SHEET_RULE), key: value}
@@ -161,9 +161,8 @@ class StyleSheets:
                 raise Rejected("a constructed sheet without a styleId")
             known = self.levels.get(style_id)
             self.levels[style_id] = level if known is None else most_restrictive((known, level))
-            rules = []
-            for rule in map(_map, _list(style.get("rules") or [])):
-                rules.append({"rule": self._masked_rule(rule.get("rule"), self.levels[style_id]), "index": _index(rule.get("index"))})
+            rules = [{"rule": self._masked_rule(rule.get("rule"), self.levels[style_id]), "index": _index(rule.get("index"))}
+                     for rule in map(_map, _list(style.get("rules") or []))]
             styles.append({"styleId": style_id, "rules": rules})
         style_ids = []
         for style_id in _list(data.get("styleIds")):

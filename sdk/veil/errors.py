@@ -46,7 +46,7 @@ def _name(value: Any, default: str) -> str:
     """A code identifier (a type or function name), else ``default``: never free text."""
     if isinstance(value, str):
         name = value.strip()
-        name = name[4:] if name.startswith("new ") else name  # V8's "at new Foo (...)": a constructor call
+        name = name.removeprefix("new ")  # V8's "at new Foo (...)": a constructor call
         if _IDENTIFIER.match(name):
             return name
     return default

@@ -113,32 +113,9 @@ class Rule(Enum):
 
 
 _KEEP = frozenset(
-    """
-    data-veil class id style type rel width height role for tabindex disabled readonly required multiple hidden
-    lang dir name charset media sizes colspan rowspan span align valign target method enctype
-    autocomplete inputmode maxlength minlength min max step size cols rows wrap open draggable
-    contenteditable spellcheck autofocus novalidate loading decoding crossorigin referrerpolicy as
-    async defer nomodule integrity http-equiv scope headers start reversed list form accept capture
-    bgcolor border cellpadding cellspacing frameborder allowfullscreen sandbox allow playsinline
-    controls autoplay muted loop preload kind srclang shape coords usemap ismap translate slot part
-    is enterkeyhint popover popovertarget popovertargetaction inert xmlns xmlns:xlink xml:space
-    viewbox preserveaspectratio d fill stroke stroke-width stroke-linecap stroke-linejoin
-    stroke-dasharray stroke-dashoffset stroke-miterlimit stroke-opacity fill-opacity fill-rule
-    clip-rule clip-path mask opacity transform points cx cy r rx ry x y x1 x2 y1 y2 dx dy
-    gradientunits gradienttransform patternunits patterncontentunits offset stop-color stop-opacity
-    font-size font-family font-weight text-anchor dominant-baseline marker-start marker-mid
-    marker-end version focusable color visibility display overflow filter
-    aria-hidden aria-expanded aria-checked aria-selected aria-disabled aria-controls
-    aria-labelledby aria-describedby aria-live aria-haspopup aria-current aria-invalid
-    aria-required aria-level aria-pressed aria-modal aria-atomic aria-busy aria-orientation
-    aria-owns aria-posinset aria-setsize aria-sort aria-valuemax aria-valuemin aria-multiselectable
-    aria-autocomplete aria-activedescendant aria-colcount aria-colindex aria-rowcount aria-rowindex
-    aria-readonly aria-relevant aria-multiline aria-errormessage aria-details aria-flowto
-    _csstext rr_width rr_height rr_scrollleft rr_scrolltop rr_mediastate rr_mediacurrenttime
-    rr_mediaplaybackrate rr_mediamuted rr_medialoop rr_mediavolume rr_open_mode
-    """.split()
+    ["data-veil", "class", "id", "style", "type", "rel", "width", "height", "role", "for", "tabindex", "disabled", "readonly", "required", "multiple", "hidden", "lang", "dir", "name", "charset", "media", "sizes", "colspan", "rowspan", "span", "align", "valign", "target", "method", "enctype", "autocomplete", "inputmode", "maxlength", "minlength", "min", "max", "step", "size", "cols", "rows", "wrap", "open", "draggable", "contenteditable", "spellcheck", "autofocus", "novalidate", "loading", "decoding", "crossorigin", "referrerpolicy", "as", "async", "defer", "nomodule", "integrity", "http-equiv", "scope", "headers", "start", "reversed", "list", "form", "accept", "capture", "bgcolor", "border", "cellpadding", "cellspacing", "frameborder", "allowfullscreen", "sandbox", "allow", "playsinline", "controls", "autoplay", "muted", "loop", "preload", "kind", "srclang", "shape", "coords", "usemap", "ismap", "translate", "slot", "part", "is", "enterkeyhint", "popover", "popovertarget", "popovertargetaction", "inert", "xmlns", "xmlns:xlink", "xml:space", "viewbox", "preserveaspectratio", "d", "fill", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin", "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "stroke-opacity", "fill-opacity", "fill-rule", "clip-rule", "clip-path", "mask", "opacity", "transform", "points", "cx", "cy", "r", "rx", "ry", "x", "y", "x1", "x2", "y1", "y2", "dx", "dy", "gradientunits", "gradienttransform", "patternunits", "patterncontentunits", "offset", "stop-color", "stop-opacity", "font-size", "font-family", "font-weight", "text-anchor", "dominant-baseline", "marker-start", "marker-mid", "marker-end", "version", "focusable", "color", "visibility", "display", "overflow", "filter", "aria-hidden", "aria-expanded", "aria-checked", "aria-selected", "aria-disabled", "aria-controls", "aria-labelledby", "aria-describedby", "aria-live", "aria-haspopup", "aria-current", "aria-invalid", "aria-required", "aria-level", "aria-pressed", "aria-modal", "aria-atomic", "aria-busy", "aria-orientation", "aria-owns", "aria-posinset", "aria-setsize", "aria-sort", "aria-valuemax", "aria-valuemin", "aria-multiselectable", "aria-autocomplete", "aria-activedescendant", "aria-colcount", "aria-colindex", "aria-rowcount", "aria-rowindex", "aria-readonly", "aria-relevant", "aria-multiline", "aria-errormessage", "aria-details", "aria-flowto", "_csstext", "rr_width", "rr_height", "rr_scrollleft", "rr_scrolltop", "rr_mediastate", "rr_mediacurrenttime", "rr_mediaplaybackrate", "rr_mediamuted", "rr_medialoop", "rr_mediavolume", "rr_open_mode"]
 )
-_URL = frozenset("href src action formaction poster cite background data xlink:href manifest longdesc rr_src".split())
+_URL = frozenset(["href", "src", "action", "formaction", "poster", "cite", "background", "data", "xlink:href", "manifest", "longdesc", "rr_src"])
 _SRCSET = frozenset({"srcset", "imagesrcset"})
 _DROP = frozenset({"nonce", "rr_dataurl", "ping"})
 # CSS text: a style attribute's declarations, and rrweb-snapshot's inlined stylesheet (_cssText).

@@ -77,7 +77,7 @@ def _count(value: Any) -> int:
     """A size or a duration from the shim: a non-negative integer (0 when it was not known)."""
     if not is_number(value) or value < 0:
         return 0
-    return min(int(round(value)), 2**53)
+    return min(round(value), 2**53)
 
 
 def _headers(raw: Any, allowed: tuple[str, ...]) -> dict[str, str]:

@@ -67,7 +67,7 @@ class NodeWriter:
         if echoes is not None and self._generation != echoes.generation:
             self._elements.clear()
             self._generation = echoes.generation
-            self._active = echoes if echoes else None
+            self._active = echoes or None
 
     @property
     def active_echoes(self) -> Echoes | None:

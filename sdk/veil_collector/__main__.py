@@ -54,11 +54,11 @@ def main() -> None:
     parser.add_argument("--trusted-proxy", action="append",
                         default=[a for a in os.environ.get("VEIL_TRUSTED_PROXIES", "").split(",") if a.strip()],
                         help="address whose X-Forwarded-For and X-Veil-User are believed (repeatable; default none)")
-    parser.add_argument("--rate", type=float, default=float(os.environ.get("VEIL_RATE_PER_SECOND", 20.0)),
+    parser.add_argument("--rate", type=float, default=float(os.environ.get("VEIL_RATE_PER_SECOND", "20")),
                         help="sustained batches per second per client (address, or user behind a trusted proxy)")
-    parser.add_argument("--burst", type=int, default=int(os.environ.get("VEIL_RATE_BURST", 60)),
+    parser.add_argument("--burst", type=int, default=int(os.environ.get("VEIL_RATE_BURST", "60")),
                         help="batches a client may send at once before --rate applies")
-    parser.add_argument("--retention-days", type=float, default=float(os.environ.get("VEIL_RETENTION_DAYS", 0)) or None,
+    parser.add_argument("--retention-days", type=float, default=float(os.environ.get("VEIL_RETENTION_DAYS", "0")) or None,
                         help="erase sessions idle longer than this (a purge runs at start-up and hourly)")
     parser.add_argument("--database", default=None,
                         help="postgresql://user@host/db, or a SQLite file (overrides --db); PostgreSQL needs "

@@ -135,7 +135,7 @@ def test_the_node_writer_whole_or_in_any_slicing_writes_exactly_the_reference(tr
     # Byte for byte what json.dumps writes of the reference: the same keys in the same order.
     assert whole == expected
     assert written == expected
-    for node_id in range(0, 200):
+    for node_id in range(200):
         a, b = whole_table.get(node_id), table.get(node_id)
         assert (a is None) == (b is None)
         if a is not None:

@@ -13,7 +13,7 @@ WORKER = (ROOT / "shim" / "worker.mjs").read_text()
 
 def handler_keys() -> set[str]:
     table = WORKER[WORKER.index("const handlers = {"):WORKER.index("\n};", WORKER.index("const handlers = {"))]
-    return set(re.findall(r"^  (?:async )?(\w+)(?:\(|: )", table, re.M))
+    return set(re.findall(r"^  (?:async )?(\w+)(?:\(|: )", table, re.MULTILINE))
 
 
 def sent_names() -> set[str]:
@@ -31,7 +31,7 @@ def test_every_message_the_shim_sends_has_a_handler_and_every_handler_a_sender()
 def test_each_handler_calls_the_bridge_function_and_core_method_of_its_own_name():
     start = WORKER.index("const handlers = {")
     table = WORKER[start:WORKER.index("\n};", start)]
-    heads = list(re.finditer(r"^  (?:async )?(\w+)(?:\(|: )", table, re.M))
+    heads = list(re.finditer(r"^  (?:async )?(\w+)(?:\(|: )", table, re.MULTILINE))
     assert len(heads) == len(handler_keys())
     for head, after in zip(heads, heads[1:] + [None], strict=True):
         name, body = head.group(1), table[head.start():after.start() if after else len(table)]

@@ -92,7 +92,7 @@ def test_manifest_lists_every_file_with_sizes_and_sha384(dist):
         data = (dist / rel).read_bytes()
         assert entry["size"] == len(data)
         assert entry["sha384"] == "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
-        assert 0 < entry["br"] and 0 < entry["gzip"]
+        assert entry["br"] > 0 and entry["gzip"] > 0
         for coding, suffix in (("br", ".br"), ("gzip", ".gz")):
             sibling = dist / (rel + suffix)
             assert sibling.exists() == (coding in entry["encodings"]), rel

@@ -27,7 +27,7 @@ AS_VIEWER = {"Authorization": "Bearer " + VIEWER}
 
 
 def settings(tmp_path, **kw):
-    base = dict(db_path=tmp_path / "s.sqlite3", client_token=TOKEN, session_secret=SECRET, operators=OPERATORS)
+    base = {"db_path": tmp_path / "s.sqlite3", "client_token": TOKEN, "session_secret": SECRET, "operators": OPERATORS}
     return CollectorSettings(**{**base, **kw})
 
 
@@ -481,7 +481,7 @@ def test_secrets_come_from_a_file_or_the_environment_never_argv(tmp_path, monkey
     with pytest.raises(ValueError):
         decode_key("00" * 16)
     for flag in ("--token", "--operator-token"):
-        run = subprocess.run([sys.executable, "-m", "veil_collector", flag, "secret"], capture_output=True, timeout=30)
+        run = subprocess.run([sys.executable, "-m", "veil_collector", flag, "secret"], capture_output=True, timeout=30, check=False)
         assert run.returncode == 2 and b"unrecognized arguments" in run.stderr
 
 

@@ -38,10 +38,11 @@ def _imports(path: Path, package: str, known: set[str]) -> set[str]:
             found.update(f"{target}.{alias.name}" for alias in node.names)
     out = set()
     for name in found:
-        while name and name not in known:
-            name = name.rpartition(".")[0]
-        if name:
-            out.add(name)
+        module = name
+        while module and module not in known:
+            module = module.rpartition(".")[0]
+        if module:
+            out.add(module)
     return out
 
 
@@ -122,7 +123,7 @@ def test_no_import_cycle_in_sdk():
 # --- the shim ---------------------------------------------------------------------------------------
 SHIM = ROOT / "shim"
 # A static import or re-export of a relative module, or a JSDoc type import of one: both count.
-_JS_IMPORT = re.compile(r'''(?:\b(?:import|export)\b[^;'"]*?\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["'](\.{1,2}/[^"']+)["']''', re.M)
+_JS_IMPORT = re.compile(r'''(?:\b(?:import|export)\b[^;'"]*?\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["'](\.{1,2}/[^"']+)["']''', re.MULTILINE)
 # Code others wrote, kept unmodified: not ours to hold to these rules.
 _NOT_OURS = ("vendor",)
 MAX_SHIM_LINES = 300

@@ -16,7 +16,7 @@ def inline_snippet(html: str) -> str:
     """The loader in a page or README block: from the line opening ``(function (w, d, src,
     integrity)`` to the line that calls it, dedented."""
     found = re.search(r"^([ \t]*)\(function \(w, d, src, integrity\) \{\n.*?^\1\}\)\(window, document, [^\n]*\n", html,
-                      re.S | re.M)
+                      re.DOTALL | re.MULTILINE)
     assert found, "no loader snippet found"
     return textwrap.dedent(found.group(0))
 

@@ -174,7 +174,7 @@ def test_the_proxy_relays_the_session_key_both_ways(tmp_path):
 
 def test_behind_the_proxy_each_user_has_their_own_rate_limit(tmp_path):
     # httpx's ASGI transport connects from 127.0.0.1: the collector trusts that address as its proxy.
-    app, collector = users_stack(tmp_path, trusted_proxies=("127.0.0.1",), rate_per_second=0.01, rate_burst=2)
+    app, _collector = users_stack(tmp_path, trusted_proxies=("127.0.0.1",), rate_per_second=0.01, rate_burst=2)
     ada, bob = TestClient(app), TestClient(app)
     login(ada)
     login(bob, "bob", "babbage")

@@ -312,7 +312,7 @@ def test_snapshot_nodes_keep_rrwebs_key_order_with_the_id_last():
     recorder.observe([meta(), full(page())])
     node = sent(recorder)["events"][1]["data"]["node"]
     html = node["childNodes"][1]
-    assert list(node)[0] == "type" and list(node)[-1] == "id"
+    assert next(iter(node)) == "type" and list(node)[-1] == "id"
     assert list(html) == ["type", "tagName", "attributes", "childNodes", "id"]
     text_node = html["childNodes"][1]["childNodes"][0]["childNodes"][0]
     assert list(text_node) == ["type", "textContent", "id"]

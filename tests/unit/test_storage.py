@@ -190,9 +190,8 @@ def test_the_audit_log_is_append_only(backend):
     log = store.audit_log()
     assert [(e["actor"], e["action"], e["session"]) for e in log] == [("alice", "view", S1), ("bob", "delete", S2)]
     assert store.audit_log(after_id=log[0]["id"])[0]["actor"] == "bob"
-    with (sqlite3.connect(where) if kind == "sqlite" else psycopg.connect(where)) as db:
-        with pytest.raises((sqlite3.DatabaseError, psycopg.Error)):
-            db.execute("DELETE FROM audit")
+    with (sqlite3.connect(where) if kind == "sqlite" else psycopg.connect(where)) as db, pytest.raises((sqlite3.DatabaseError, psycopg.Error)):
+        db.execute("DELETE FROM audit")
     assert len(store.audit_log()) == 2
 
 

@@ -13,8 +13,8 @@ JS = (ROOT / "shim" / "veil" / "api.mjs").read_text()
 
 
 def interface(name: str) -> set[str]:
-    body = re.search(r"export interface " + name + r" \{(.*?)\n\}", DTS, re.S).group(1)
-    return set(re.findall(r"^\s+(?:readonly\s+)?(\w+)\??[(:]", body, re.M))
+    body = re.search(r"export interface " + name + r" \{(.*?)\n\}", DTS, re.DOTALL).group(1)
+    return set(re.findall(r"^\s+(?:readonly\s+)?(\w+)\??[(:]", body, re.MULTILINE))
 
 
 def test_config_type_lists_exactly_the_keys_the_core_accepts():
@@ -23,7 +23,7 @@ def test_config_type_lists_exactly_the_keys_the_core_accepts():
 
 def test_api_type_lists_exactly_the_members_of_window_veil():
     block = JS[JS.index("const Veil = {"):JS.index("Object.defineProperty(window, \"Veil\"")]
-    members = set(re.findall(r"^    (\w+): (?:function|\()", block, re.M)) | set(re.findall(r"^    get (\w+)\(\)", block, re.M))
+    members = set(re.findall(r"^    (\w+): (?:function|\()", block, re.MULTILINE)) | set(re.findall(r"^    get (\w+)\(\)", block, re.MULTILINE))
     assert interface("VeilApi") == members
 
 
@@ -55,7 +55,7 @@ def test_a_typescript_project_type_checks_against_veil_d_ts():
     if not tsc.exists() or shutil.which("node") is None:
         pytest.skip("run `npm ci` first")
     result = subprocess.run([str(tsc), "-p", str(ROOT / "examples" / "typescript" / "tsconfig.json")],
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -72,7 +72,7 @@ def test_window_veil_version_is_the_python_package_version():
 
 def test_flush_reasons_are_the_ones_the_shim_answers_with():
     """veil.d.ts's FlushReason lists exactly the reasons shim/veil/delivery.mjs types Veil.flush()'s answer with."""
-    declared = set(re.findall(r'"([a-z-]+)"', re.search(r"export type FlushReason = (.*?);", DTS, re.S).group(1)))
+    declared = set(re.findall(r'"([a-z-]+)"', re.search(r"export type FlushReason = (.*?);", DTS, re.DOTALL).group(1)))
     delivery = (ROOT / "shim" / "veil" / "delivery.mjs").read_text()
     answered = set(re.findall(r'"([a-z-]+)"', re.search(r"@typedef \{(.*?)\} NotSentReason", delivery).group(1)))
     assert declared == answered and "buffered" in declared

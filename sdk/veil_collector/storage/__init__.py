@@ -24,8 +24,19 @@ from .common import LEGACY_VIEW, batch_from_events, count_pages
 from .sqlite import SQLiteStorage
 
 __all__ = [
-    "AddResult", "IncomingBatch", "LEGACY_VIEW", "SQLiteStorage", "Storage", "StorageBusy", "StorageUnavailable",
-    "Store", "batch_from_events", "count_pages", "is_postgres_url", "master_key_from_env", "open_storage",
+    "LEGACY_VIEW",
+    "AddResult",
+    "IncomingBatch",
+    "SQLiteStorage",
+    "Storage",
+    "StorageBusy",
+    "StorageUnavailable",
+    "Store",
+    "batch_from_events",
+    "count_pages",
+    "is_postgres_url",
+    "master_key_from_env",
+    "open_storage",
 ]
 
 MASTER_KEY_ENV = "VEIL_MASTER_KEY"
@@ -43,8 +54,7 @@ def open_storage(url: str | Path, master_key: bytes, **options: Any) -> Storage:
 
         return PostgresStorage(str(url), master_key, **options)
     path = str(url)
-    if path.startswith("sqlite:///"):
-        path = path[len("sqlite:///"):]
+    path = path.removeprefix("sqlite:///")
     options.pop("connect_timeout", None)
     options.pop("pool_size", None)
     return SQLiteStorage(path, master_key, **options)

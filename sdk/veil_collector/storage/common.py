@@ -168,7 +168,7 @@ def views_in_order(identities: Sequence[tuple[str, int]]) -> list[str]:
 
 def summary(row: tuple[Any, ...]) -> dict[str, Any]:
     session, views, batches, events, size, first, last, pages, dropped, quarantined, _, *context = row
-    errors, frustrations = context if context else (0, 0)
+    errors, frustrations = context or (0, 0)
     return {
         "session": session, "views": int(views), "batches": int(batches), "events": int(events or 0),
         "bytes": int(size or 0), "start": first, "end": last,
@@ -313,7 +313,7 @@ class GroupCommit:
 
 
 class _Pending:
-    __slots__ = ("batch", "future", "translate", "keyless")
+    __slots__ = ("batch", "future", "keyless", "translate")
 
     def __init__(self, batch: IncomingBatch, translate: Callable[[BaseException], BaseException],
                  keyless: bool = False) -> None:

@@ -31,26 +31,26 @@ from ..storage_api import AddResult, IncomingBatch, StorageBusy, StorageUnavaila
 from . import common, crypto
 
 SCHEMA = [
-    "CREATE TABLE IF NOT EXISTS session_keys (session TEXT PRIMARY KEY, wrapped BYTEA NOT NULL, "
-    "created_at DOUBLE PRECISION NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS batches (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
-    "view TEXT NOT NULL, seq BIGINT NOT NULL, received_at DOUBLE PRECISION NOT NULL, event_count INTEGER NOT NULL, "
-    "body_bytes INTEGER NOT NULL, first_ts DOUBLE PRECISION, last_ts DOUBLE PRECISION, sealed BYTEA NOT NULL, "
-    "digest TEXT NOT NULL, pii_masked INTEGER NOT NULL DEFAULT 0, pages INTEGER NOT NULL DEFAULT 0, "
-    "dropped INTEGER NOT NULL DEFAULT 0, quarantined INTEGER NOT NULL DEFAULT 0, format INTEGER NOT NULL DEFAULT 0, "
-    "PRIMARY KEY (session, view, seq))",
+    ("CREATE TABLE IF NOT EXISTS session_keys (session TEXT PRIMARY KEY, wrapped BYTEA NOT NULL, "
+     "created_at DOUBLE PRECISION NOT NULL)"),
+    ("CREATE TABLE IF NOT EXISTS batches (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
+     "view TEXT NOT NULL, seq BIGINT NOT NULL, received_at DOUBLE PRECISION NOT NULL, event_count INTEGER NOT NULL, "
+     "body_bytes INTEGER NOT NULL, first_ts DOUBLE PRECISION, last_ts DOUBLE PRECISION, sealed BYTEA NOT NULL, "
+     "digest TEXT NOT NULL, pii_masked INTEGER NOT NULL DEFAULT 0, pages INTEGER NOT NULL DEFAULT 0, "
+     "dropped INTEGER NOT NULL DEFAULT 0, quarantined INTEGER NOT NULL DEFAULT 0, format INTEGER NOT NULL DEFAULT 0, "
+     "PRIMARY KEY (session, view, seq))"),
     # Sealed blobs are random bytes: TOAST's compression would only burn the server's CPU on them.
     "ALTER TABLE batches ALTER COLUMN sealed SET STORAGE EXTERNAL",
     "CREATE INDEX IF NOT EXISTS batches_received ON batches (received_at)",
     # Error and frustration counts (added later): a database from before them counts 0 for its batches.
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS errors INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE batches ADD COLUMN IF NOT EXISTS frustrations INTEGER NOT NULL DEFAULT 0",
-    "CREATE TABLE IF NOT EXISTS audit (id BIGSERIAL PRIMARY KEY, at DOUBLE PRECISION NOT NULL, actor TEXT NOT NULL, "
-    "action TEXT NOT NULL, session TEXT, detail TEXT NOT NULL DEFAULT '')",
-    "CREATE OR REPLACE FUNCTION veil_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$",
-    "CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit "
-    "FOR EACH STATEMENT EXECUTE FUNCTION veil_audit_append_only()",
+    ("CREATE TABLE IF NOT EXISTS audit (id BIGSERIAL PRIMARY KEY, at DOUBLE PRECISION NOT NULL, actor TEXT NOT NULL, "
+     "action TEXT NOT NULL, session TEXT, detail TEXT NOT NULL DEFAULT '')"),
+    ("CREATE OR REPLACE FUNCTION veil_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+     "$$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$"),
+    ("CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit "
+     "FOR EACH STATEMENT EXECUTE FUNCTION veil_audit_append_only()"),
     "CREATE TABLE IF NOT EXISTS rate_buckets (key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL)",
     # Erased sessions' ids: a tombstone refuses any later batch of the visit.
     "CREATE TABLE IF NOT EXISTS erased_sessions (session TEXT PRIMARY KEY, erased_at DOUBLE PRECISION NOT NULL)",

@@ -70,10 +70,10 @@ CREATE TABLE IF NOT EXISTS audit (
     detail TEXT NOT NULL DEFAULT ''
 );
 """.strip().rstrip(";").split(";\n")] + [
-    "CREATE TRIGGER IF NOT EXISTS audit_append_only_u BEFORE UPDATE ON audit "
-    "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
-    "CREATE TRIGGER IF NOT EXISTS audit_append_only_d BEFORE DELETE ON audit "
-    "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+    ("CREATE TRIGGER IF NOT EXISTS audit_append_only_u BEFORE UPDATE ON audit "
+     "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"),
+    ("CREATE TRIGGER IF NOT EXISTS audit_append_only_d BEFORE DELETE ON audit "
+     "BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"),
 ]
 
 T = TypeVar("T")
