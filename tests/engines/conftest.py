@@ -17,7 +17,9 @@ import pytest
 from tests.engines.driver import ENGINES, Engine, Page, launch
 from tests.helpers import load_build
 
-BOOT_TIMEOUT_S = 90  # WebKitGTK boots Python about 3x slower than Chromium; a busy machine, more
+# WebKitGTK boots Python about 3x slower than Chromium (6 s on a quiet machine); on a machine
+# busy with other test runs, a minute has been seen.
+BOOT_TIMEOUT_S = 180
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +67,7 @@ def page_errors(page: Page) -> list[str]:
 
 def inject_veil(page: Page, config: dict[str, Any]) -> dict[str, Any]:
     """Add veil.js to a page not written for it, init with ``config`` and start; start()'s answer."""
-    return page.evaluate("""async (cfg) => {
+    page.evaluate("""async (cfg) => {
         await new Promise((resolve, reject) => {
             const s = document.createElement("script");
             s.src = "/static/veil/veil.js";
@@ -73,9 +75,10 @@ def inject_veil(page: Page, config: dict[str, Any]) -> dict[str, Any]:
             s.onerror = () => reject(new Error("veil.js did not load"));
             document.head.append(s);
         });
-        await Veil.init(cfg);
-        return Veil.start();
+        window.__started = null;
+        Veil.init(cfg).then(() => Veil.start()).then((r) => { window.__started = r; }, (e) => { window.__started = {error: String(e)}; });
     }""", config)
+    return page.wait_for("() => window.__started", timeout_s=BOOT_TIMEOUT_S)
 
 
 def replay(page: Page, site_url: str, events: list[dict[str, Any]]) -> dict[str, Any]:
