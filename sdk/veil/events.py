@@ -441,8 +441,9 @@ class EventMasker:
             if isinstance(children, list):
                 stack.extend(children)
 
-    def _mutation(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
-        """The masked mutation, and whether it changed a level (a fresh snapshot must follow)."""
+    def _mutation(self, data: Mapping[str, Any]) -> tuple[dict[str, Any] | None, bool]:
+        """The masked mutation (None when nothing in it is recorded), and whether it changed a
+        level (a fresh snapshot must follow)."""
         table = self.table
         self._learn_mutation(data)  # an echo in this mutation may come before what it quotes
         removes = []
@@ -485,6 +486,11 @@ class EventMasker:
         }
         if data.get("isAttachIframe") is True:
             masked["isAttachIframe"] = True
+        elif not (texts or attributes or removes or adds) and any(_list(data.get(key)) for key in ("texts", "attributes", "removes", "adds")):
+            # Everything in it was under block or under nodes the replay never had (in WebKit:
+            # rrweb-snapshot's probe iframes). rrweb's recorder never emits an empty mutation, and
+            # its Replayer, given one, lost a later insertRule into an adopted sheet (tests/engines).
+            return None, level_changed
         return masked, level_changed
 
     def _attribute_mutations(self, data: Mapping[str, Any]) -> tuple[list[dict[str, Any]], bool]:
