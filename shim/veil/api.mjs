@@ -50,7 +50,7 @@ export function defineVeil() {
         countError(err, err.name === "VeilConfigError" ? "config" : "worker");
         throw err;
       });
-      return state.ready.then(function () {
+      const initialized = state.ready.then(function () {
         if (state.core && state.core.consent === "tcf") listenToCmp();
         return call("autostart", { facts: facts() });
       }).then(function (auto) {
@@ -62,6 +62,18 @@ export function defineVeil() {
         }
         return undefined;
       });
+      // A browser that cannot run Veil (no module workers, a Worker refused or failing) is not
+      // the page's bug: init still rejects, but a page that ignores init's promise (the README's
+      // snippet) gets no unhandled rejection; the error is counted and reported to on("error").
+      // A config the core rejects is the developer's to see, and stays unhandled if ignored.
+      /** @type {Promise<void>} */
+      const returned = new Promise(function (resolve, reject) {
+        initialized.then(resolve, function (err) {
+          if (!err || err.name !== "VeilConfigError") returned.catch(function () {});
+          reject(err);
+        });
+      });
+      return returned;
     },
     /** Grant consent; resolves once the first full snapshot is masked, or says why not. */
     start: function () {

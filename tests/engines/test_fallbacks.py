@@ -65,7 +65,6 @@ def test_without_compression_streams_before_send_drops_every_batch_and_sends_non
         page.wait_for("() => Veil.stats().beforeSendDropped >= 1")
         assert page.evaluate("() => window.__hookSaw") is None, "the hook saw events it could not hand back compressed"
         assert [p for m, p in site.endpoint_requests() if m == "POST"] == [], "a batch was sent"
-        assert site.get("/v1/stats")["batches"] == 0 if "batches" in site.get("/v1/stats") else True
         assert page_errors(page) == []
 
 
