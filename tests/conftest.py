@@ -29,9 +29,10 @@ def pg_url(pg_cluster):
 
 
 # Under pytest-xdist (./dev test: -n 3 --dist loadgroup) each group runs in one worker, in order:
-# the engine tests of Firefox and of WebKit (tests/engines, parametrized by ``engine``) each in a
-# worker of their own, beside everything else, which keeps the one process it always ran in.
-SIDE_BY_SIDE = {"firefox", "webkit"}
+# the engine tests (tests/engines, parametrized by ``engine``) of Chromium and Firefox in one
+# worker, WebKit's (the slowest engine) in another, beside everything else, which keeps the one
+# process it always ran in.
+ENGINE_GROUPS = {"chromium": "engines-1", "firefox": "engines-1", "webkit": "engines-2"}
 
 
 def pytest_collection_modifyitems(items):
@@ -40,4 +41,4 @@ def pytest_collection_modifyitems(items):
         engine = callspec.params.get("engine") if callspec else None
         if engine is not None:
             item.add_marker(pytest.mark.engines)
-        item.add_marker(pytest.mark.xdist_group(engine if engine in SIDE_BY_SIDE else "suite"))
+        item.add_marker(pytest.mark.xdist_group(ENGINE_GROUPS.get(engine, "suite")))

@@ -2,8 +2,8 @@
 
 Every test here takes ``engine`` (parametrized over Chromium, Firefox ESR and WebKitGTK, so its
 id ends in [chromium], [firefox] or [webkit]; ``-k webkit`` runs one engine) and serves its own
-Site (tests/engines/site.py) on a fresh port. Under pytest-xdist, tests/conftest.py sends each
-engine's tests to a worker of its own, so the engines run side by side with the rest of the suite.
+Site (tests/engines/site.py) on a fresh port. Under pytest-xdist, tests/conftest.py sends
+Chromium's and Firefox's tests to one worker and WebKit's to another, beside the rest of the suite.
 """
 
 from __future__ import annotations
