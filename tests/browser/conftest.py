@@ -51,6 +51,7 @@ def servers(dist, tmp_path_factory):
         shutil.copy2(asset, assets / asset.name)
     shutil.copy2(ROOT / "node_modules" / "rrweb" / "dist" / "rrweb.umd.cjs", assets / "rrweb.umd.js")
     extra = {"/test-assets": assets}
+    extra["/monaco"] = ROOT / "node_modules" / "monaco-editor" / "min"  # its AMD build, for assets/monaco.html
     if PEER_FIXTURES.exists():
         extra["/peer"] = PEER_FIXTURES
     running = start_servers(dist, tmp_path_factory.mktemp("db") / "collector.sqlite3", extra_dirs=extra,
