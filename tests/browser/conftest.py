@@ -127,3 +127,15 @@ def replay(context, servers, events: list[dict[str, Any]]) -> dict[str, Any]:
     result["errors"] = errors
     viewer.close()
     return result
+
+
+def stored_text(servers, session: str) -> str:
+    """Every event the collector stored for ``session``, read back through the operator API, as
+    compact JSON text (to search for what must not be there and for the masked forms)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(f"{servers.collector_url}/v1/sessions/{session}/events",
+                                     headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.dumps(json.loads(response.read()), separators=(",", ":"))

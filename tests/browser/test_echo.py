@@ -6,13 +6,11 @@ looked for as well as each secret's absence.
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 
 import pytest
 
-from tests.browser.conftest import OPERATOR_TOKEN, inject_veil, wait_recording
+from tests.browser.conftest import inject_veil, stored_text, wait_recording
 from veil.masking import MASKED_VALUE as M
 
 TYPED = {"#name": "zqname", "#ts": "zqoption", "#cell-editor": "zqcell"}
@@ -94,14 +92,6 @@ def test_the_number_of_keystrokes_in_a_field_cannot_be_read_from_the_events(page
     inputs = {name: [i["text"] for i in input_events(events) if i["id"] == node_id] for name, node_id in ids.items()}
     assert inputs["name"] == inputs["ts"] == [M], inputs
     assert "zqab" not in capture.wire_text()
-
-
-def stored_text(servers, session: str) -> str:
-    """What the collector stored for ``session``, read back through the operator API."""
-    request = urllib.request.Request(f"{servers.collector_url}/v1/sessions/{session}/events",
-                                     headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.dumps(json.loads(response.read()), separators=(",", ":"))
 
 
 @pytest.mark.parametrize("edit_context", [True, False], ids=["edit-context", "textarea"])
