@@ -66,6 +66,14 @@ export interface VeilConfig {
   networkHeaders?: string[];
   /** Largest JSON body recorded for networkDetailUrls, 0-131072 bytes; 0 records no bodies (default 10240). */
   networkBodyMaxBytes?: number;
+  /** The site's own words, shown in clear under "mask" where a text (or a placeholder, title, alt, aria-label,
+   * aria-description or label) is exactly one of them; none may hold what the PII scrubber masks, nor a URL (default []). */
+  allowText?: string[];
+  /** The site-text list `python -m veil.allowlist` wrote, served by the site: an absolute http(s) URL or a path
+   * starting with /. Fetched by the worker (at most 2 MB, 5 s); if it fails, nothing more is shown, and it is reported. */
+  allowTextUrl?: string;
+  /** The list's SRI hash (sha256-, sha384- or sha512-), as `python -m veil.allowlist` prints it; required with allowTextUrl. */
+  allowTextIntegrity?: string;
 }
 
 export interface CaptureResult {

@@ -68,6 +68,12 @@ NETWORK_URL_MAX = 4096
 NETWORK_HEADERS_DEFAULT: tuple[str, ...] = ("content-type", "content-length", "accept", "cache-control")
 NETWORK_BODY_MAX_DEFAULT = 10240
 
+# The site-text list a page names with `allowTextUrl` (veil.sitetext): the worker reads at most
+# SITE_TEXT_MAX_BYTES of it and waits at most SITE_TEXT_TIMEOUT_MS for it; a list larger, later or
+# failing its integrity check shows nothing more than no list at all.
+SITE_TEXT_MAX_BYTES = 2 * 1024 * 1024
+SITE_TEXT_TIMEOUT_MS = 5000
+
 # What the shim receives, by its JavaScript name: build.py writes each as a frozen constant.
 SHARED: dict[str, object] = {
     "VERSION": VERSION,
@@ -90,6 +96,8 @@ SHARED: dict[str, object] = {
     "NETWORK_URL_MAX": NETWORK_URL_MAX,
     "NETWORK_HEADERS_DEFAULT": NETWORK_HEADERS_DEFAULT,
     "NETWORK_BODY_MAX_DEFAULT": NETWORK_BODY_MAX_DEFAULT,
+    "SITE_TEXT_MAX_BYTES": SITE_TEXT_MAX_BYTES,
+    "SITE_TEXT_TIMEOUT_MS": SITE_TEXT_TIMEOUT_MS,
     "EventType": EventType,
     "Source": Source,
     "NodeType": NodeType,

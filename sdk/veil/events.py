@@ -13,6 +13,9 @@ masks its echoes everywhere it writes in clear. It learns from an event before m
 ``learn`` lets the host learn from a whole hand-over first: a page may echo a value in a mutation
 that the shim handed over before the input event that typed it. An input event that repeats the
 field's last recorded (masked) value is not recorded: per keystroke, it would count the characters.
+
+Site text: the page's site-text list (``sitetext``) is handed to ``tree`` and ``masking`` with
+every text and attribute they judge, and with whether the node is in a typed region.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from .levels import Level, element_overrides, is_editable, is_forced_secret, mos
 from .masking import input_value_for_level, mask_attribute, text_for_level
 from .nodes import NodeTable
 from .rrweb import EventType, NodeType, Source
+from .sitetext import SiteText
 from .tree import SnapshotAssembler, mask_tree, write_tree
 from .urls import scrub_url
 from .values import is_int, is_number
@@ -131,8 +135,9 @@ def flatten_add(parent_id: int, next_id: int | None, node: dict[str, Any]) -> li
 class EventMasker:
     """Masks raw events in order, keeping the node table in step with the page."""
 
-    def __init__(self, config: Config, echoes: Echoes | None = None) -> None:
+    def __init__(self, config: Config, echoes: Echoes | None = None, site: SiteText | None = None) -> None:
         self.config = config
+        self.site = site or None  # the site-text list (None: none, or it failed to load)
         self.table = NodeTable()
         # What the visitor typed where it was masked: the page view's, kept across recordings.
         self.echoes = echoes if echoes is not None else Echoes()
@@ -224,7 +229,7 @@ class EventMasker:
             interactions.mark_typing_surface(payload, self.table)
             masked = self.keys.mask(payload, self.table)
         elif tag == ACTION_TAG:
-            masked = interactions.action(payload, self.table, self.scrub, self.echoes)
+            masked = interactions.action(payload, self.table, self.scrub, self.echoes, self.site)
         elif tag == ERROR_TAG:  # its message at the page's default level (veil.errors)
             try:
                 masked = errors.mask_error(payload, self.config.default_privacy, self.scrub, self.echoes)
@@ -248,7 +253,7 @@ class EventMasker:
         node = _map(data.get("node"))
         if node.get("type") != NodeType.DOCUMENT:
             raise Rejected("full snapshot root is not a document")
-        masked = write_tree(node, None, self.config.default_privacy, None, self.table, self.scrub, self.echoes)
+        masked = write_tree(node, None, self.config.default_privacy, None, self.table, self.scrub, self.echoes, self.site)
         self.has_snapshot = True
         return f'{{"node":{masked},"initialOffset":{json.dumps(self._offset(data), separators=(",", ":"))}}}'
 
@@ -272,7 +277,7 @@ class EventMasker:
             self.has_snapshot = False
             self._snapshot_broken = False
             self.styles.reset()
-            self._assembler = SnapshotAssembler(self.config.default_privacy, self.table, self.scrub, self.echoes)
+            self._assembler = SnapshotAssembler(self.config.default_privacy, self.table, self.scrub, self.echoes, self.site)
         assembler = self._assembler
         done = data.get("done") is True
         fault = False
@@ -459,7 +464,7 @@ class EventMasker:
                 continue  # nothing is recorded under block, or under a node the replay never had
             next_id = item.get("nextId")
             self._learn_add(item)  # its parent may be new in this mutation
-            node = mask_tree(_map(item.get("node")), parent_id, parent.level, parent.tag, table, self.scrub, self.echoes)
+            node = mask_tree(_map(item.get("node")), parent_id, parent.level, parent.tag, table, self.scrub, self.echoes, self.site)
             adds.extend(flatten_add(parent_id, next_id if isinstance(next_id, int) else None, node))
         texts = []
         for item in map(_map, _list(data.get("texts"))):
@@ -472,7 +477,8 @@ class EventMasker:
             masked_value = None
             if value is not None:
                 masked_value = text_for_level(
-                    str(value), info.level, parent.tag if parent else None, self.scrub, bool(parent and parent.secret), self.echoes
+                    str(value), info.level, parent.tag if parent else None, self.scrub, bool(parent and parent.secret), self.echoes,
+                    self.site, self.site is not None and table.is_typed(node_id),
                 )
             texts.append({"id": node_id, "value": masked_value})
         attributes, level_changed = self._attribute_mutations(data)
@@ -521,7 +527,8 @@ class EventMasker:
                     continue
                 if name.lower() == "value":
                     self._last_inputs.pop(node_id, None)  # the field shows something else now
-                masked_value = mask_attribute(info.tag, name, value, changed, info.level, info.secret, self.scrub, self.echoes)
+                masked_value = mask_attribute(info.tag, name, value, changed, info.level, info.secret, self.scrub, self.echoes,
+                                              self.site, self.site is not None and self.table.is_typed(node_id))
                 if masked_value is not None:
                     masked_attrs[name] = masked_value
             if masked_attrs:

@@ -18,7 +18,8 @@ surface: what it shows is the visitor's typing (see ``nodes``).
 Pointer paths keep the start and end of each gesture plus one position per sampling interval. An
 action name (the text of what was clicked) follows the most restrictive level inside the clicked
 element; a form field's name is treated as what was typed into it; a name recorded in clear has
-the echoes of typed values masked.
+the echoes of typed values masked. Under ``mask`` a name the site-text list covers is shown as the
+list shows that text in the page (``masking.masked_text``), unless the target is in a typed region.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from typing import Any
 from .contract import ACTION_NAME_MAX, FORM_FIELD_TAGS
 from .echo import Echoes
 from .levels import Level
-from .masking import clear_text, input_value_for_level, mask_text
+from .masking import clear_text, input_value_for_level, masked_text
 from .nodes import NodeTable
+from .sitetext import SiteText
 from .values import is_int
 
 NAMED_KEYS = frozenset(
@@ -108,7 +110,8 @@ def mark_typing_surface(payload: dict[str, Any], table: NodeTable) -> None:
         table.mark_surface(surface)
 
 
-def action(payload: dict[str, Any], table: NodeTable, scrub: bool, echoes: Echoes | None = None) -> dict[str, Any] | None:
+def action(payload: dict[str, Any], table: NodeTable, scrub: bool, echoes: Echoes | None = None,
+           site: SiteText | None = None) -> dict[str, Any] | None:
     """The masked payload of a raw click action {id, name}; None when the target is unknown."""
     node_id = payload.get("id")
     if not is_int(node_id) or node_id not in table:
@@ -122,7 +125,7 @@ def action(payload: dict[str, Any], table: NodeTable, scrub: bool, echoes: Echoe
     elif info is not None and info.tag in FORM_FIELD_TAGS:
         name = input_value_for_level(name, level, False, scrub)  # a field's text is what was typed
     elif level is Level.MASK:
-        name = mask_text(name)
+        name = masked_text(name, site, site is not None and table.holds_typed(node_id))
     else:
         name = clear_text(name, scrub)
     if echoes is not None:

@@ -13,7 +13,9 @@ emitted is entered in the node table. A property test holds the writer, through 
 equal to a plain reference masker. Typed regions: the drivers enter contenteditable elements in
 the node table, and a typing surface the table knows (see ``nodes``) is written at ``mask`` at
 least. Echoes: text and attributes in clear go through ``masking`` with the page view's
-``Echoes``; the element cache is emptied whenever that memory changes.
+``Echoes``; the element cache is emptied whenever that memory changes. Site text: the writer hands
+the page's site-text list to ``masking`` with whether a node is in a typed region (a
+contenteditable element or a typing surface, and everything under it), where it shows nothing.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .levels import Level, element_level, is_editable, is_forced_secret, most_re
 from .masking import comment_text, mask_attributes, mask_text, text_masker
 from .nodes import NodeInfo, NodeTable
 from .rrweb import NodeType
+from .sitetext import SiteText
 
 _ELEMENT_FLAGS = ("isSVG", "isCustom", "isShadowHost")
 # The keys of a node object that are a row's rare fields (see SnapshotAssembler).
@@ -41,8 +44,8 @@ _DOCTYPE_KEYS = ("name", "publicId", "systemId")
 _COMPAT_MODES = ("BackCompat", "CSS1Compat")
 
 # What the writer makes of an element: its level, tag, secrecy, the JSON that opens it (up to its
-# children), and the masker of the text under it.
-Element = tuple[Level, str, bool, str, Callable[[str], str]]
+# children), the masker of the text under it, and whether it is in a typed region (its children are).
+Element = tuple[Level, str, bool, str, Callable[[str], str], bool]
 
 
 class MalformedNode(ValueError):
@@ -58,9 +61,10 @@ class NodeWriter:
     veilMatch, veilSize}`` (any subset), or None.
     """
 
-    def __init__(self, scrub: bool, echoes: Echoes | None = None) -> None:
+    def __init__(self, scrub: bool, echoes: Echoes | None = None, site: SiteText | None = None) -> None:
         self.scrub = scrub
         self.echoes = echoes
+        self.site = site or None  # an empty list is no list
         self._elements: dict[tuple[Any, ...], Element] = {}
         self._generation = -1
         self._active: Echoes | None = None  # ``echoes`` once it holds anything: until then no rule reads it
@@ -81,11 +85,13 @@ class NodeWriter:
         self._check_echoes()
         return self._active
 
-    def element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool, surface: bool = False) -> Element:
+    def element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool, surface: bool = False,
+                typed: bool = False) -> Element:
         """An element; ``secret``: its id was ever a forced secret (once a secret, always one);
-        ``surface``: it is a typing surface (recorded at ``mask`` at least)."""
-        if surface:
-            return self._element(tag, attributes, parent_level, extra, secret, surface)
+        ``surface``: it is a typing surface (recorded at ``mask`` at least); ``typed``: its parent
+        is in a typed region."""
+        if surface or typed:
+            return self._element(tag, attributes, parent_level, extra, secret, surface, typed)
         if self.echoes is not None and self._generation != self.echoes.generation:
             self._check_echoes()
         # Elements that differ only in id are the bulk of a page: for the common shapes (no rare
@@ -106,7 +112,8 @@ class NodeWriter:
                 return cached
         return self._element(tag, attributes, parent_level, extra, secret)
 
-    def _element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool, surface: bool = False) -> Element:
+    def _element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool, surface: bool = False,
+                 typed: bool = False) -> Element:
         if type(tag) is not str or type(attributes) is not dict:
             raise MalformedNode("element without tagName or attributes")
         if extra is not None and type(extra) is not dict:
@@ -117,9 +124,12 @@ class NodeWriter:
         if surface:
             level = most_restrictive((level, Level.MASK))
         secret = secret or is_forced_secret(tag, attributes)
-        masked = mask_attributes(tag, attributes, level, secret, self.scrub, extra[SIZE_KEY] if extra and SIZE_KEY in extra else None, self._active)
+        typed = typed or surface or ("contenteditable" in attributes and is_editable(attributes))
+        site = self.site
+        masked = mask_attributes(tag, attributes, level, secret, self.scrub, extra[SIZE_KEY] if extra and SIZE_KEY in extra else None,
+                                 self._active, site, typed)
         opening = f'{{"type":2,"tagName":{_string(tag)},"attributes":{_object_json(masked)},"childNodes":['
-        return level, tag, secret, opening, text_masker(level, tag, self.scrub, secret, self._active)
+        return level, tag, secret, opening, text_masker(level, tag, self.scrub, secret, self._active, site, typed), typed
 
     @staticmethod
     def element_closing(node_id: int, extra: Any, level: Level) -> str:
@@ -203,20 +213,23 @@ def write_tree(
     table: NodeTable,
     scrub: bool = True,
     echoes: Echoes | None = None,
+    site: SiteText | None = None,
 ) -> str:
     """The masked copy, as JSON, of a serialized subtree whose parent has the given id, level and tag."""
-    writer = NodeWriter(scrub, echoes)
-    echoes = writer.active_echoes  # the memory does not change while one subtree is written
+    writer = NodeWriter(scrub, echoes, site)
+    echoes, site = writer.active_echoes, writer.site  # the memory does not change while one subtree is written
     ever_secret, surfaces = table.secret_ids(), table.surface_ids()
     parent = table.get(parent_id)
-    parent_mask = text_masker(parent_level, parent_tag, scrub, bool(parent and parent.secret), echoes)
+    parent_typed = parent_id is not None and table.is_typed(parent_id)
+    parent_mask = text_masker(parent_level, parent_tag, scrub, bool(parent and parent.secret), echoes, site, parent_typed)
     pieces: list[str] = []
     write = pieces.append
-    # Each entry: a node to write, with its parent's id, level and text masker, and the text before
-    # it (a separator); or _CLOSING with the text that closes a node once its children are written.
-    stack: list[tuple[Any, int | None, Level, Callable[[str], str], str]] = [(root, parent_id, parent_level, parent_mask, "")]
+    # Each entry: a node to write, with its parent's id, level, text masker and whether it is in a
+    # typed region, and the text before it (a separator); or _CLOSING with the text that closes a
+    # node once its children are written.
+    stack: list[tuple[Any, int | None, Level, Callable[[str], str], bool, str]] = [(root, parent_id, parent_level, parent_mask, parent_typed, "")]
     while stack:
-        src, p_id, p_level, p_mask, text = stack.pop()
+        src, p_id, p_level, p_mask, p_typed, text = stack.pop()
         if src is _CLOSING:
             write(text)
             continue
@@ -229,7 +242,8 @@ def write_tree(
         extra = _extra(src)
         if kind == _ELEMENT:
             attributes = src.get("attributes")
-            level, tag, secret, opening, text_mask = writer.element(src.get("tagName"), attributes, p_level, extra, node_id in ever_secret, node_id in surfaces)
+            level, tag, secret, opening, text_mask, typed = writer.element(src.get("tagName"), attributes, p_level, extra, node_id in ever_secret,
+                                                                           node_id in surfaces, p_typed)
             table.add(node_id, NodeInfo(level, tag, p_id, secret))
             if type(attributes) is dict:
                 _mark_typing_facts(table, node_id, tag, attributes)
@@ -240,7 +254,7 @@ def write_tree(
             write(separator + opening)
         elif kind == _DOCUMENT:
             table.add(node_id, NodeInfo(p_level, None, p_id))
-            level, text_mask = p_level, text_masker(p_level, None, scrub, False, echoes)
+            level, text_mask, typed = p_level, text_masker(p_level, None, scrub, False, echoes, site, p_typed), p_typed
             opening, closing = writer.document(node_id, src.get("compatMode"), extra)
             write(separator + opening)
         elif kind == _TEXT:
@@ -254,7 +268,7 @@ def write_tree(
             continue
         else:
             raise MalformedNode(f"unknown node type {kind!r}")
-        stack.append((_CLOSING, None, level, text_mask, closing))
+        stack.append((_CLOSING, None, level, text_mask, typed, closing))
         children = src.get("childNodes")
         if not children:
             continue
@@ -262,7 +276,7 @@ def write_tree(
             raise MalformedNode("childNodes is not a list")
         # Pushed last-first so that they are written in document order.
         for i in range(len(children) - 1, -1, -1):
-            stack.append((children[i], node_id, level, text_mask, "," if i else ""))
+            stack.append((children[i], node_id, level, text_mask, typed, "," if i else ""))
     return "".join(pieces)
 
 
@@ -274,9 +288,10 @@ def mask_tree(
     table: NodeTable,
     scrub: bool = True,
     echoes: Echoes | None = None,
+    site: SiteText | None = None,
 ) -> dict[str, Any]:
     """The masked copy of a serialized subtree, as objects (see ``write_tree``)."""
-    masked: dict[str, Any] = json.loads(write_tree(root, parent_id, parent_level, parent_tag, table, scrub, echoes))
+    masked: dict[str, Any] = json.loads(write_tree(root, parent_id, parent_level, parent_tag, table, scrub, echoes, site))
     return masked
 
 
@@ -299,19 +314,22 @@ class SnapshotAssembler:
     they never were.
     """
 
-    def __init__(self, default_level: Level, table: NodeTable, scrub: bool, echoes: Echoes | None = None) -> None:
+    def __init__(self, default_level: Level, table: NodeTable, scrub: bool, echoes: Echoes | None = None,
+                 site: SiteText | None = None) -> None:
         self.default_level = default_level
         self.table = table
         self.scrub = scrub
         self.echoes = echoes
-        self._writer = NodeWriter(scrub, echoes)
+        self._writer = NodeWriter(scrub, echoes, site)
+        self.site = self._writer.site
         self._echo_generation = echoes.generation if echoes is not None else 0
         self._pieces: list[str] = []
         # The elements open from the document down to the last one written that takes children:
         # its id and the text that closes it.
         self._path: list[tuple[int, str]] = []
-        # For each open element, what its children inherit: its level, and the masker of their text.
-        self._contexts: dict[int, tuple[Level, Callable[[str], str]]] = {}
+        # For each open element, what its children inherit: its level, the masker of their text, and
+        # whether they are in a typed region.
+        self._contexts: dict[int, tuple[Level, Callable[[str], str], bool]] = {}
         self._previous: object = None  # the id of the last node written
         # Ids under which nothing is recorded: leaves and block placeholders that were sent a
         # child, and the rows dropped under them.
@@ -370,7 +388,7 @@ class SnapshotAssembler:
                     del contexts[closed]
                     write(closing)
                 top = parent_id
-            level, text_mask = contexts[parent_id]
+            level, text_mask, typed = contexts[parent_id]
             separator = "" if parent_id == previous else ","
             previous = node_id
             if kind == _TEXT:
@@ -379,7 +397,8 @@ class SnapshotAssembler:
             elif kind == _ELEMENT:
                 extra = row[5] if len(row) > 5 else None
                 attributes = row[4]
-                own_level, tag, secret, opening, own_text_mask = write_element(field, attributes, level, extra, node_id in ever_secret, node_id in surfaces)
+                own_level, tag, secret, opening, own_text_mask, own_typed = write_element(field, attributes, level, extra, node_id in ever_secret,
+                                                                                          node_id in surfaces, typed)
                 entries[node_id] = NodeInfo(own_level, tag, parent_id, secret)
                 if tag == "input" or "contenteditable" in attributes:
                     _mark_typing_facts(table, node_id, tag, attributes)
@@ -391,7 +410,7 @@ class SnapshotAssembler:
                 else:
                     write(separator + opening)
                     path.append((node_id, closing))
-                    contexts[node_id] = (own_level, own_text_mask)
+                    contexts[node_id] = (own_level, own_text_mask, own_typed)
                     top = node_id
             else:
                 if kind == _DOCUMENT_TYPE:
@@ -408,10 +427,10 @@ class SnapshotAssembler:
         assert self.echoes is not None
         self._echo_generation = self.echoes.generation
         echoes = self._writer.active_echoes
-        for node_id, (level, _) in self._contexts.items():
+        for node_id, (level, _, typed) in self._contexts.items():
             info = self.table.get(node_id)
             tag, secret = (info.tag, info.secret) if info is not None else (None, False)
-            self._contexts[node_id] = (level, text_masker(level, tag, self.scrub, secret, echoes))
+            self._contexts[node_id] = (level, text_masker(level, tag, self.scrub, secret, echoes, self.site, typed), typed)
 
     def _enter(self, entries: dict[int, NodeInfo | int], secrets: list[int]) -> None:
         try:
@@ -427,7 +446,8 @@ class SnapshotAssembler:
         self.table.add(node_id, NodeInfo(self.default_level, None, None))
         self._pieces.append(opening)
         self._path.append((node_id, closing))
-        self._contexts[node_id] = (self.default_level, text_masker(self.default_level, None, self.scrub, False, self._writer.active_echoes))
+        self._contexts[node_id] = (self.default_level, text_masker(self.default_level, None, self.scrub, False, self._writer.active_echoes, self.site),
+                                   False)
         self._previous = node_id
 
     def _check_barren(self, parent_id: Any) -> None:
