@@ -141,6 +141,11 @@ export interface VeilStats {
   earlyDiscarded: number;
   /** Times the early buffer overflowed (dropped, then a fresh full snapshot once the runtime was ready). */
   earlyOverflows: number;
+  /** Strings and templates of the allowTextUrl list in use (0: none configured, or it was not used). */
+  siteTextEntries: number;
+  /** allowTextUrl lists not used: not fetched in time, too large, not matching allowTextIntegrity or malformed
+   * (each also reported to Veil.on("error") with where "site-text"); everything stays masked as without a list. */
+  siteTextFailures: number;
 }
 
 export type SnapshotReason = "missing" | "corrupt" | "mismatch" | "refused" | "quota" | "timeout" | "failed";
@@ -151,6 +156,19 @@ export interface Explanation {
   secret: boolean;
   /** Why, from the document down to the element: which override set which level. */
   reasons: string[];
+  /** What becomes of the element's own text (absent when it has none): the rule that decides it ("site text" when the
+   * site-text list shows it; else "level mask", "level mask-user-input", "level allow", "typed", "echo of a typed value",
+   * "forced secret" or "block") and what the replay shows ("clear", "template": the list's static parts with each filled
+   * slot masked, "masked" or "none"). */
+  text?: ContentRule;
+  /** The same for each content attribute the site-text list may show (placeholder, title, alt, aria-label,
+   * aria-description, label) that the element carries. */
+  content?: Record<string, ContentRule>;
+}
+
+export interface ContentRule {
+  rule: "site text" | "level mask" | "level mask-user-input" | "level allow" | "typed" | "echo of a typed value" | "forced secret" | "block";
+  shown: "clear" | "template" | "masked" | "none";
 }
 
 export interface VeilError {

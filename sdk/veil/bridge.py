@@ -34,10 +34,13 @@ def start() -> str:
     return _core.start()
 
 
-def site_text(data: Any, failure: str | None = None) -> str:
-    """The list file the worker fetched for allowTextUrl (a JS Uint8Array), or None and why not."""
-    raw = None if data is None else (data.to_bytes() if hasattr(data, "to_bytes") else bytes(data))
-    return _core.site_text(raw, failure)
+def site_text(data: Any, failure: Any = None) -> str:
+    """The list file the worker fetched for allowTextUrl (a JS Uint8Array), or nothing and why not."""
+    if hasattr(data, "to_bytes"):
+        raw: bytes | None = data.to_bytes()
+    else:
+        raw = bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else None
+    return _core.site_text(raw, failure if isinstance(failure, str) else None)
 
 
 def explain(chain_json: str) -> str:

@@ -114,6 +114,7 @@ export function defineVeil() {
           el = el.parentElement || (el.getRootNode && /** @type {any} */ (el.getRootNode()).host) || null) {
           chain.unshift(mod.describeForExplain(el, state.config));
         }
+        Object.assign(/** @type {object} */ (chain[chain.length - 1]), mod.contentForExplain(element));
         return call("explain", { chain: chain });
       }).then(function (explanation) {
         debug("explain:", explanation.level + (explanation.secret ? " (forced secret)" : ""), explanation.reasons.join("; "));

@@ -110,6 +110,29 @@ function startWorker() {
   };
 }
 
+/** The site-text list's URL against the page's own (the worker's base is dist/'s), or null. @param {any} rawConfig */
+function siteTextUrl(rawConfig) {
+  const url = rawConfig && rawConfig.allowTextUrl;
+  if (typeof url !== "string" || !url) return null;
+  try {
+    return new URL(url, location.href).href;
+  } catch (e) {
+    return null; // the core names the key
+  }
+}
+
+/** A site-text list that was not used: counted and reported; recording goes on without it. @param {any} outcome */
+function reportSiteText(outcome) {
+  if (!outcome) return;
+  if (outcome.ok) {
+    state.counters.siteTextEntries = (outcome.strings || 0) + (outcome.templates || 0);
+    debug("site-text list loaded:", outcome.strings, "strings,", outcome.templates, "templates");
+    return;
+  }
+  state.counters.siteTextFailures += 1;
+  countError(new Error("Veil: the site-text list (allowTextUrl) was not used, everything it lists stays masked: " + outcome.reason), "site-text");
+}
+
 /** Start the worker after the page's load event and let the core validate the config. @param {object} rawConfig */
 export function boot(rawConfig) {
   const described = describe(rawConfig);
@@ -117,10 +140,11 @@ export function boot(rawConfig) {
   // the executor turns a Worker refused (a CSP's worker-src) into init's rejection, not a throw.
   const started = loadEnded() ? new Promise(function (resolve) { resolve(startWorker()); }) : afterLoad().then(startWorker);
   return started.then(function () {
-    return call("configure", { config: JSON.stringify(described) });
+    return call("configure", { config: JSON.stringify(described), siteTextUrl: siteTextUrl(rawConfig) });
   }).then(function (result) {
     if (!result.ok) throw configError(result.key, result.message);
     checkSelectors(rawConfig);
+    reportSiteText(result.siteText);
     state.config = rawConfig;
     state.core = result;
     debug("runtime ready; consent mode", result.consent);

@@ -63,6 +63,9 @@ export const state = {
     // Observing before the runtime is ready (early.mjs): bytes buffered in page memory now,
     // hand-overs given to the worker after the gate said yes, hand-overs discarded unsent, overflows.
     earlyBufferBytes: 0, earlyHandedOver: 0, earlyDiscarded: 0, earlyOverflows: 0,
+    // The site-text list (allowTextUrl): its entries in use, and lists not used (fetch, size or
+    // integrity failed, or malformed): each is also an error reported where "site-text".
+    siteTextEntries: 0, siteTextFailures: 0,
   },
   /**
    * How the worker booted and what became of the runtime's memory snapshot, as the worker last

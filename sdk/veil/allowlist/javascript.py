@@ -16,6 +16,8 @@ Rules:
   ``__NUXT__``; ``__remixContext``; ``self.__next_f.push(…)``), ``JSON.parse("…")``'s text, module
   specifiers (``import``/``require``), object keys and subscripts, CSS and GraphQL tagged templates.
 - ``html``/``svg`` tagged templates (lit) are markup: read as HTML, with a slot for each ``${…}``.
+- A literal holding ICU placeholders (``"Welcome back, {name}!"``, messages kept in code) is read as
+  a message (``messages``): each ``{name}`` a slot.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 
 from ..sitetext import SLOT
 from .collect import Collected
+from .messages import MessageSyntaxError, icu_variants
 
 # Calls whose string arguments (after the element type and props) are the text children of an element.
 _ELEMENT_CALLS = frozenset({"createElement", "jsx", "jsxs", "jsxDEV", "_jsx", "_jsxs", "h", "createVNode", "_createVNode",
@@ -43,6 +46,8 @@ _CODE_TAGS = frozenset({"css", "keyframes", "createGlobalStyle", "injectGlobal",
 _MARKUP_TAGS = frozenset({"html", "svg"})
 _STATE_NAME = re.compile(r"__[A-Za-z0-9_]+__|__remixContext|__next_f|__staticRouterHydrationData|__reactRouterContext")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+# An ICU argument in a literal: {name}, {count, plural, ...}, i18next's {{name}}.
+_ICU_ARGUMENT = re.compile(r"\{\{?\s*[A-Za-z_$][\w$.]*\s*[,}]")
 
 
 @lru_cache(maxsize=3)
@@ -172,8 +177,18 @@ class _Walker:
 
     def _string(self, node: Any) -> None:
         value = self._decoded(node)
-        if value:
-            self.collected.add(value, self._ui(node))
+        if not value:
+            return
+        ui = self._ui(node)
+        if "{" in value and _ICU_ARGUMENT.search(value):
+            try:
+                variants = icu_variants(value)
+            except MessageSyntaxError:
+                variants = [value]
+            for variant in variants:
+                self.collected.add(variant, ui)
+            return
+        self.collected.add(value, ui)
 
     def _template_pieces(self, node: Any) -> str | None:
         pieces = []
