@@ -35,6 +35,12 @@ _CODE_TOKEN = re.compile(r"[-_:/.#]?[a-z0-9]+(?:[-_:/.#][a-z0-9]*)*")
 _SEPARATED = re.compile(r"[a-z0-9][-_:/.#]|[-_:/.#][a-z0-9]")
 _CODE_CHARS = frozenset("{};=<>\\`|$")
 _DIRECTIVES = frozenset({"use strict", "use client", "use server", "use asm"})
+_IDENTIFIER = re.compile(r"[a-z][A-Za-z0-9]*|[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*")
+_CAMEL = re.compile(r"[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*")
+# Words prose is made of: a lowercase string holding none of them is a list of names.
+_FUNCTION_WORDS = frozenset("""a an the of to in on at by for from with and or but not no is are was be been it its
+    this that these those you your we our they their he she his her i my me as if than then so do does can will
+    """.split())
 
 
 def looks_like_code(text: str) -> bool:
@@ -50,6 +56,12 @@ def looks_like_code(text: str) -> bool:
     # list "flex items-center", "text/html charset"), or when the first reads like a call or a
     # property ("foo(", "width:10px"). Lowercase prose ("items in your cart") is words.
     if all(_CODE_TOKEN.fullmatch(t) for t in tokens) and any(_SEPARATED.search(t) for t in tokens):
+        return True
+    # A list of names ("click keydown keyup", "abort auxClick canPlay"): identifiers, one of them
+    # camelCase or none of them a word prose is made of.
+    if all(_IDENTIFIER.fullmatch(t) for t in tokens) and (
+        any(_CAMEL.fullmatch(t) for t in tokens) or (len(tokens) >= 3 and not _FUNCTION_WORDS.intersection(tokens))
+    ):
         return True
     return bool(re.match(r"[\w$]+\(|[a-z-]+:\S", tokens[0]))
 
