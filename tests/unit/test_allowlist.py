@@ -270,3 +270,15 @@ def test_the_extractor_is_not_in_the_browser_wheel(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "veil/sitetext.py" in names
     assert not [n for n in names if n.startswith("veil/allowlist")]
+
+
+def test_the_demos_checked_in_list_is_the_one_its_page_makes():
+    root = Path(__file__).resolve().parents[2]
+    data, _ = build([root / "examples" / "demo" / "index.html"])
+    assert (root / "examples" / "demo" / "veil-site-text.json").read_bytes() == data, (
+        "examples/demo/veil-site-text.json is stale: run "
+        "`python -m veil.allowlist examples/demo/index.html --out examples/demo/veil-site-text.json`")
+    listed = json.loads(data)
+    # Built from the template: the visitor's data the server fills in is never in it.
+    assert not [s for s in listed["strings"] if "Margaret" in s or "Wallaby" in s or "A-7731" in s]
+    assert ["Order #", " for ", "."] in listed["templates"]
