@@ -19,7 +19,7 @@ Pointer paths keep the start and end of each gesture plus one position per sampl
 action name (the text of what was clicked) follows the most restrictive level inside the clicked
 element; a form field's name is treated as what was typed into it; a name recorded in clear has
 the echoes of typed values masked. Under ``mask`` a name the site-text list covers is shown as the
-list shows that text in the page (``masking.masked_text``), unless the target is in a typed region.
+list shows that text in the page (``masking.masked_text``), unless the target holds a typed region.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ from typing import Any
 from .contract import ACTION_NAME_MAX, FORM_FIELD_TAGS
 from .echo import Echoes
 from .levels import Level
-from .masking import clear_text, input_value_for_level, masked_text
+from .masking import input_value_for_level, masked_text
 from .nodes import NodeTable
 from .sitetext import SiteText
+from .text import clear_text
 from .values import is_int
 
 NAMED_KEYS = frozenset(

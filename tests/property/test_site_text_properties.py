@@ -25,7 +25,7 @@ from veil.masking import SITE_TEXT_ATTRIBUTES
 from veil.nodes import NodeTable
 from veil.pii import contains_pii
 from veil.sitetext import SLOT, SLOT_MASK, SiteText, normalize
-from veil.tree import mask_tree
+from veil.subtree import mask_tree
 
 TAGS = ["div", "p", "span", "input", "textarea", "option", "select", "button", "label", "img", "script"]
 OVERRIDES = [None, "allow", "mask", "mask-user-input", "block"]
