@@ -174,7 +174,7 @@ export interface ContentRule {
 export interface VeilError {
   message: string;
   /** Where inside Veil it happened: "config", "worker", "transport", "observer", "storage", "consent",
-   * "navigation", "lifecycle" or "before-send" (shim/veil/errors.mjs). */
+   * "navigation", "lifecycle", "before-send" or "site-text" (shim/veil/errors.mjs). */
   where: string;
 }
 
