@@ -42,7 +42,8 @@ MAX_SLOTS = 8
 MIN_CHARS = 2
 # What a filled slot becomes: as long as a masked field's value, whatever filled it.
 SLOT_MASK = "*" * 8
-# The name the rule goes by wherever Veil explains a decision (Veil.explain, the preview).
+# The name the rule goes by wherever Veil explains a decision (Veil.explain, the preview;
+# contract.ContentRule spells it too).
 RULE_NAME = "site text"
 # How a template is written while it is built: a slot, as a character no text carries.
 SLOT = "\ue000"
