@@ -13,7 +13,7 @@ import json
 import secrets
 from typing import Any
 
-from . import gate, levels, session
+from . import canvas, frames, gate, levels, session
 from .config import Config, ConfigError, normalize_config
 from .echo import Echoes
 from .recorder import Recorder
@@ -58,7 +58,9 @@ class Core:
             return _dump({"ok": False, "key": "config", "message": "Veil config: `config` must be JSON-serializable"})
         return _dump({"ok": True, "consent": self.config.consent, "persistConsent": self.config.persist_consent,
                       "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes,
-                      "requestTimeoutMs": self.config.request_timeout_ms, "debug": self.config.debug})
+                      "requestTimeoutMs": self.config.request_timeout_ms, "debug": self.config.debug,
+                      "canvasMaskRegions": self.config.canvas_mask_regions,
+                      "iframeOrigins": list(self.config.iframe_origins), "parentOrigin": self.config.parent_origin})
 
     def autostart(self, facts_json: str) -> str:
         """Should recording start without Veil.start()? {"start": bool}."""
@@ -145,12 +147,68 @@ class Core:
         except ValueError:
             self.recorder.counters.dropped += 1
             return _dump({"actions": [], "snapshots": 0, "dropped": self.recorder.counters.dropped})
+        return _dump(self._observe(raw))
+
+    def _observe(self, raw: list[Any]) -> dict[str, Any]:
+        """``observe`` of parsed raw events (the recorder exists)."""
+        assert self.recorder is not None
         result = self.recorder.observe(raw)
         result["dropped"] = self.recorder.counters.dropped
         if self.recorder.triggered and self.session is not None and self.session.buffer:
             # The buffer left: the rest of the session records from its start on every page.
             self.session = session.triggered(self.session)
             result["session"] = self.session.to_json()
+        return result
+
+    def canvas_levels(self, ids_json: str) -> str:
+        """Which of these canvas ids may have their pixels recorded now: {"record": [ids]} (the
+        shim captures those only; veil.canvas)."""
+        recorder = self.recorder
+        try:
+            ids = json.loads(ids_json)
+        except ValueError:
+            ids = None
+        if recorder is None or not recorder.recording or not isinstance(ids, list):
+            return _dump({"record": []})
+        return _dump({"record": canvas.recordable(recorder.masker.table, ids)})
+
+    def canvas_frame(self, frame_json: str) -> str:
+        """One encoded canvas frame ``{id, mime, base64, width, height, timestamp}``, masked and
+        queued like an observation: observe's answer, plus whether it was recorded, how long to
+        wait before a frame that size fits the byte budget, and the canvas counters."""
+        recorder = self.recorder
+        if recorder is None:
+            return _dump({"actions": [], "snapshots": 0, "dropped": 0, "recorded": False, "waitMs": 0})
+        try:
+            frame = _load_object(frame_json)
+        except ValueError:
+            frame = {}
+        data = {key: frame.get(key) for key in ("id", "mime", "base64", "width", "height")}
+        stats = recorder.masker.canvas.stats
+        before = stats.frames
+        result = self._observe([{"type": 3, "timestamp": frame.get("timestamp"), "data": {"source": 9, **data}}])
+        result.update(recorded=stats.frames > before, waitMs=recorder.masker.canvas.last_wait_ms, canvas=stats.as_json())
+        return _dump(result)
+
+    def child_events(self, iframe_id: int, batch: bytes) -> str:
+        """A gzipped batch a cross-origin iframe's Veil handed over through the iframe element
+        ``iframe_id`` (veil.frames): masked again and queued as part of this page's recording.
+        observe's answer, plus "accepted" and "needSnapshot" (ask the child for a full snapshot:
+        its document is not in the replay now)."""
+        recorder = self.recorder
+        if recorder is None or not recorder.recording or not recorder.masker.has_snapshot:
+            # Not recording, or a full snapshot is being taken: the child is asked for a fresh
+            # snapshot once it is done (the shim does so after every one).
+            return _dump({"actions": [], "snapshots": 0, "dropped": 0, "accepted": False, "needSnapshot": False})
+        masker = recorder.masker
+        try:
+            raw, need = masker.frames.transform(iframe_id, frames.read_batch(batch), masker.table)
+        except frames.Rejected:
+            recorder.counters.dropped += 1
+            return _dump({"actions": [], "snapshots": 0, "dropped": recorder.counters.dropped, "accepted": False,
+                          "needSnapshot": False})
+        result = self._observe(raw)
+        result.update(accepted=True, needSnapshot=need)
         return _dump(result)
 
     def standby(self) -> tuple[str, list[bytes]] | None:

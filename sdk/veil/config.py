@@ -78,6 +78,11 @@ class Config:
     network_headers: tuple[str, ...] = NETWORK_HEADERS_DEFAULT
     network_body_max_bytes: int = NETWORK_BODY_MAX_DEFAULT
 
+    # Canvas frames (veil.canvas) and cross-origin iframes (veil.frames).
+    canvas_mask_regions: bool = False  # the hook itself stays in JS
+    iframe_origins: tuple[str, ...] = ()  # parent: the origins of the iframes whose recordings it takes
+    parent_origin: str | None = None  # child: the origin of the page it hands its recording to
+
     @property
     def buffered_rate(self) -> float:
         """The share (0-100) of all sessions that are recorded at all, from their start or on error:
@@ -154,6 +159,46 @@ def _function(value: Any) -> bool:
     if isinstance(value, Mapping) and dict(value) == {"function": True}:
         return True
     raise ConfigError("beforeSend", "must be a function (events) => events | null")
+
+
+def _hook(key: str, expected: str) -> Any:
+    def parse(value: Any) -> bool:
+        if value is None:
+            return False
+        if isinstance(value, Mapping) and dict(value) == {"function": True}:
+            return True
+        raise ConfigError(key, expected)
+    return parse
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(key: str, value: Any) -> str:
+    """A web origin as the browser writes it (``MessageEvent.origin``): scheme, host and a port
+    other than the scheme's default; nothing else."""
+    expected = 'must be an origin such as "https://widgets.example" (http or https, a host, an optional port; no path, no wildcard)'
+    if not isinstance(value, str) or not value or value != value.strip():
+        raise ConfigError(key, expected)
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ConfigError(key, expected) from None
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname or parts.username is not None \
+            or parts.password is not None or parts.path not in ("", "/") or parts.query or parts.fragment \
+            or "*" in value or value.endswith("#") or value.endswith("?"):
+        raise ConfigError(key, expected)
+    scheme, host = parts.scheme.lower(), parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != _DEFAULT_PORTS[scheme] else "")
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError("iframeOrigins", 'must be an array of origins such as ["https://widgets.example"]')
+    return tuple(dict.fromkeys(_origin("iframeOrigins", v) for v in value))
 
 
 def _purposes(value: Any) -> tuple[int, ...]:
@@ -271,6 +316,9 @@ _PARSERS = {
     "networkDetailUrls": ("network_detail_urls", _detail_urls),
     "networkHeaders": ("network_headers", _header_names),
     "networkBodyMaxBytes": ("network_body_max_bytes", _body_max),
+    "canvasMaskRegions": ("canvas_mask_regions", _hook("canvasMaskRegions", "must be a function (canvas) => [{x, y, width, height}, ...] | null")),
+    "iframeOrigins": ("iframe_origins", _origins),
+    "parentOrigin": ("parent_origin", lambda v: _origin("parentOrigin", v)),
 }
 
 CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)

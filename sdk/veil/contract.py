@@ -68,6 +68,30 @@ NETWORK_URL_MAX = 4096
 NETWORK_HEADERS_DEFAULT: tuple[str, ...] = ("content-type", "content-length", "accept", "cache-control")
 NETWORK_BODY_MAX_DEFAULT = 10240
 
+# Canvas frames (veil.canvas): the shim asks the core which canvases may have their pixels recorded
+# (canvas_levels) and captures only those, at most one frame per canvas every
+# CANVAS_FRAME_INTERVAL_MS, only when its pixels changed, and again every CANVAS_RESEND_MS while idle
+# (so a replay that starts late still shows it). The worker scales a frame down to at most
+# CANVAS_MAX_SIDE pixels a side, paints the page's canvasMaskRegions in CANVAS_MASK_COLOR over it
+# and encodes it as one of CANVAS_MIME_TYPES; the core records at most CANVAS_BYTES_PER_SECOND of
+# them (base64 characters; bursts up to CANVAS_BURST_BYTES) and none larger than CANVAS_FRAME_MAX_BYTES.
+CANVAS_FRAME_INTERVAL_MS = 500
+CANVAS_RESEND_MS = 30_000
+CANVAS_MAX_SIDE = 1280
+CANVAS_MASK_COLOR = "#9aa1ab"
+CANVAS_MIME_TYPES: tuple[str, ...] = ("image/webp", "image/jpeg", "image/png")
+CANVAS_BYTES_PER_SECOND = 96 * 1024
+CANVAS_BURST_BYTES = 768 * 1024
+CANVAS_FRAME_MAX_BYTES = 512 * 1024
+# Cross-origin iframes (veil.frames): the messages a page and an iframe running Veil exchange after
+# both named each other's origin (iframeOrigins in the parent, parentOrigin in the child). Every
+# message is an object whose FRAME_MESSAGE_KEY names its kind: the child says "hello", the parent
+# answers "welcome" with a MessagePort, and over that port the child sends "batch" (a gzipped batch
+# its own core masked) and the parent asks for a fresh full "snapshot"; "ready" tells a child
+# that the parent records now.
+FRAME_MESSAGE_KEY = "veil:frame"
+FRAME_MESSAGES: tuple[str, ...] = ("hello", "welcome", "ready", "batch", "snapshot")
+
 # What the shim receives, by its JavaScript name: build.py writes each as a frozen constant.
 SHARED: dict[str, object] = {
     "VERSION": VERSION,
@@ -90,6 +114,13 @@ SHARED: dict[str, object] = {
     "NETWORK_URL_MAX": NETWORK_URL_MAX,
     "NETWORK_HEADERS_DEFAULT": NETWORK_HEADERS_DEFAULT,
     "NETWORK_BODY_MAX_DEFAULT": NETWORK_BODY_MAX_DEFAULT,
+    "CANVAS_FRAME_INTERVAL_MS": CANVAS_FRAME_INTERVAL_MS,
+    "CANVAS_RESEND_MS": CANVAS_RESEND_MS,
+    "CANVAS_MAX_SIDE": CANVAS_MAX_SIDE,
+    "CANVAS_MASK_COLOR": CANVAS_MASK_COLOR,
+    "CANVAS_MIME_TYPES": CANVAS_MIME_TYPES,
+    "FRAME_MESSAGE_KEY": FRAME_MESSAGE_KEY,
+    "FRAME_MESSAGES": FRAME_MESSAGES,
     "EventType": EventType,
     "Source": Source,
     "NodeType": NodeType,

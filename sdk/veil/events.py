@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from typing import Any
 from collections.abc import Mapping
 
-from . import console, errors, interactions, network
+from . import canvas, console, errors, interactions, network
 from .cssom import StyleSheets
 from .config import Config
 from .contract import ACTION_TAG, KEY_TAG, LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY, NAVIGATION_TAG
 from .contract import CONSOLE_TAG, ERROR_TAG, NETWORK_TAG
 from .echo import Echoes
+from .frames import ChildFrames
 from .gate import is_excluded
 from .levels import Level, element_overrides, is_editable, is_forced_secret, most_restrictive, resolve_level
 from .masking import input_value_for_level, mask_attribute, text_for_level
@@ -147,6 +148,8 @@ class EventMasker:
             for source in (Source.MOUSE_MOVE, Source.TOUCH_MOVE, Source.DRAG)
         }
         self.styles = StyleSheets(config.scrub_patterns)  # CSSOM: sources 8, 13, 15 (cssom)
+        self.canvas = canvas.CanvasFrames()  # canvas frames: source 9 (canvas)
+        self.frames = ChildFrames()  # cross-origin iframes' recordings (frames)
 
     def reset(self) -> None:
         self.table.clear(forget_secrets=True)
@@ -156,6 +159,8 @@ class EventMasker:
         self._assembler = None
         self._snapshot_broken = False
         self.styles.reset()
+        self.canvas.reset()
+        self.frames.reset()
 
     @property
     def scrub(self) -> bool:
@@ -179,6 +184,7 @@ class EventMasker:
                 "height": _num(data.get("height")),
             }
         elif kind == EventType.FULL_SNAPSHOT:
+            self.frames.parent_snapshot(timestamp)  # the replay's iframes are empty again until their children re-attach
             if "part" in data:
                 out, snapshot, fault = self._snapshot_part(data)
             else:
@@ -346,6 +352,8 @@ class EventMasker:
             return self.styles.mask(data, self.table)
         if source == Source.VIEWPORT_RESIZE:
             return {"source": int(source), "width": _num(data.get("width")), "height": _num(data.get("height"))}
+        if source == Source.CANVAS_MUTATION:
+            return self.canvas.mask(data, self.table, timestamp)
         raise Rejected(f"incremental source {source!r} is not recorded")
 
     def _input(self, data: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -63,6 +63,8 @@ export const state = {
     // Observing before the runtime is ready (early.mjs): bytes buffered in page memory now,
     // hand-overs given to the worker after the gate said yes, hand-overs discarded unsent, overflows.
     earlyBufferBytes: 0, earlyHandedOver: 0, earlyDiscarded: 0, earlyOverflows: 0,
+    // Canvas frames (observer/trackers/canvas.mjs) and cross-origin iframes (observer/trackers/frames.mjs).
+    canvasFrames: 0, canvasSkipped: 0, canvasBytes: 0, canvasBytesPerSecond: 0, iframeBatches: 0, iframeMessagesIgnored: 0,
   },
   /**
    * How the worker booted and what became of the runtime's memory snapshot, as the worker last
