@@ -21,9 +21,14 @@
  *   veil/storage.mjs     localStorage/sessionStorage, the session write key
  *   veil/errors.mjs      countError(err, where), debug, config errors
  *   veil/state.mjs       the shared state and counters
+ *   veil/fidelity.mjs    closed shadow roots (from the loader), canvas frames, cross-origin iframes
+ *   veil/embedded.mjs    in a cross-origin iframe: the handshake with the parent page, and delivery to it
  */
 import { defineVeil } from "./veil/api.mjs";
+import { takeShadowRoots } from "./veil/fidelity.mjs";
 import { loaderStub } from "./veil/stub.mjs";
 
+// First, while this script runs: the loader snippet hands its shadow roots over only now.
+takeShadowRoots();
 // No window.Veil yet (a script tag), or the loader snippet's stub (veil.js injected after load).
 if (!(/** @type {any} */ (window)).Veil || loaderStub()) defineVeil();

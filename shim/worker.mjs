@@ -10,6 +10,7 @@
  * {stats} messages (Veil.stats()); a snapshot's absence or failure is never an error.
  */
 import { READ_TIMEOUT_MS, bootRuntime } from "./worker/boot.mjs";
+import { encodeFrame, forgetFrames } from "./worker/canvas.mjs";
 import { MAKE_DELAY_MS, runMaker } from "./worker/maker.mjs";
 import { VEIL_WHEEL, here, pyodideModule, pyodideOptions } from "./worker/runtime.mjs";
 import { deleteSnapshot, snapshotKey } from "./worker/store.mjs";
@@ -108,7 +109,10 @@ const handlers = {
   },
   autostart: (payload) => JSON.parse(bridge.autostart(JSON.stringify(payload.facts))),
   gate: (payload) => JSON.parse(bridge.gate(JSON.stringify(payload.facts))),
-  start: () => JSON.parse(bridge.start()),
+  start() {
+    forgetFrames(); // a new recording numbers its nodes afresh: a kept frame could name another canvas
+    return JSON.parse(bridge.start());
+  },
   explain: (payload) => JSON.parse(bridge.explain(JSON.stringify(payload.chain))),
   tick: (payload) => JSON.parse(bridge.tick(payload.now, payload.active)),
   observe(payload) {
@@ -116,13 +120,17 @@ const handlers = {
     // The observer hands over a JSON string: nothing is cloned or re-encoded on the way.
     const result = JSON.parse(bridge.observe(payload.events));
     result.maskMs = performance.now() - started; // Python's masking time, for debug's measures
-    result.memoryBytes = memoryBytes();
-    result.pendingBytes = bridge.pending_bytes(); // masked events held here, unsent (bounded)
-    // A ready-to-send copy of the pending batch, for the page to send synchronously on pagehide.
-    const standby = bridge.standby();
-    if (standby) result.standby = { info: JSON.parse(standby[0]), chunks: standby[1] };
-    return result;
+    return withQueueState(result);
   },
+  // An encoded frame (prepared: worker/canvas.mjs painted the page's regions and encoded it), or why not.
+  canvas_levels: (payload) => JSON.parse(bridge.canvas_levels(JSON.stringify(payload.ids))),
+  canvas_frame(payload) {
+    if (payload.skip) return { actions: [], recorded: false, skip: payload.skip };
+    const frame = Object.assign({}, payload.frame, { timestamp: payload.timestamp });
+    return withQueueState(JSON.parse(bridge.canvas_frame(JSON.stringify(frame))));
+  },
+  // A cross-origin iframe's gzipped batch, through the iframe element of that id.
+  child_events: (payload) => withQueueState(JSON.parse(bridge.child_events(payload.iframeId, payload.batch))),
   commit_standby: (payload) => JSON.parse(bridge.commit_standby(JSON.stringify(payload.info))),
   take_batch(payload) {
     const batch = bridge.take_batch(payload ? payload.dropped || 0 : 0);
@@ -136,15 +144,43 @@ const handlers = {
     // Recording withdrawn: the snapshot is neither made nor kept (the next page view boots plain).
     cancelSnapshot();
     deleteSnapshot({ caches: storage(), key: snapshotKey(import.meta.url), timeoutMs: READ_TIMEOUT_MS });
+    forgetFrames();
     bridge.stop();
     return null;
   },
+};
+
+// What an answer that may have queued events adds: the worker's diagnostics and the standby copy.
+/** @param {any} result */
+function withQueueState(result) {
+  result.memoryBytes = memoryBytes();
+  result.pendingBytes = bridge.pending_bytes(); // masked events held here, unsent (bounded)
+  // A ready-to-send copy of the pending batch, for the page to send synchronously on pagehide.
+  const standby = bridge.standby();
+  if (standby) result.standby = { info: JSON.parse(standby[0]), chunks: standby[1] };
+  return result;
+}
+
+// Work a message needs before its turn, outside the one-at-a-time queue (so a frame's encoding
+// never holds up the observations behind it): its payload is what the handler then receives.
+/** @type {Record<string, (payload: any) => Promise<any>>} */
+const prepare = {
+  canvas_frame: (payload) => encodeFrame(payload).then((encoded) => Object.assign({ timestamp: payload.timestamp }, encoded)),
 };
 
 let queue = Promise.resolve();
 
 self.onmessage = (/** @type {MessageEvent} */ e) => {
   const { id, type, payload } = e.data || {};
+  if (Object.prototype.hasOwnProperty.call(prepare, type)) {
+    prepare[type](payload).then((ready) => run(id, type, ready), (err) => run(id, type, { skip: String((err && err.message) || err) }));
+  } else {
+    run(id, type, payload);
+  }
+};
+
+/** @param {number} id @param {string} type @param {any} payload */
+function run(id, type, payload) {
   // One message at a time, in order: the recorder is a state machine.
   queue = queue.then(async () => {
     try {
@@ -157,4 +193,4 @@ self.onmessage = (/** @type {MessageEvent} */ e) => {
       self.postMessage({ id, ok: false, error: String((err && err.message) || err) });
     }
   });
-};
+}

@@ -18,6 +18,7 @@
  */
 import { channelOptions } from "./channels.mjs";
 import { countError, countingAs, debug } from "./errors.mjs";
+import { fidelityOptions } from "./fidelity.mjs";
 import { BASE, OBSERVE_DELAY_MS, state } from "./state.mjs";
 import { CONSENT_KEY, readStored } from "./storage.mjs";
 
@@ -289,6 +290,7 @@ export function observeEarly(config, trigger) {
       measure: config.debug === true,
       onError: countingAs("observer"),
       ...channelOptions(config),
+      ...fidelityOptions(config),
     });
     early.started = early.observer.start();
     mark(config, "veil:early-observing");

@@ -11,6 +11,8 @@
 import { channelOptions } from "./channels.mjs";
 import { countError, countingAs, configError, debug } from "./errors.mjs";
 import { discardEarly, handOverEarly, stopObserver } from "./early.mjs";
+import { embed } from "./embedded.mjs";
+import { fidelityOptions, onAnswer } from "./fidelity.mjs";
 import { flush } from "./handover.mjs";
 import { onHidden, onPageHide } from "./keepalive.mjs";
 import { hookNavigation, unhookNavigation } from "./navigation.mjs";
@@ -123,6 +125,7 @@ export function boot(rawConfig) {
     checkSelectors(rawConfig);
     state.config = rawConfig;
     state.core = result;
+    embed(result.parentOrigin); // in a cross-origin iframe: the handshake with the parent page
     debug("runtime ready; consent mode", result.consent);
   });
 }
@@ -179,6 +182,7 @@ function startObserver() {
       measure: state.config.debug === true,
       onError: countingAs("observer"),
       ...channelOptions(state.config),
+      ...fidelityOptions(state.config),
     });
     return state.observer.start();
   });
@@ -205,25 +209,31 @@ function postObservations(eventsJson, oldest) {
   return call("observe", { events: eventsJson }).then(function (result) {
     measure("veil:mask-latency", oldest);
     measure("veil:worker-mask", performance.timeOrigin + performance.now() - result.maskMs);
-    if (generation !== state.generation) return result;
-    state.dirty = true;
-    state.counters.dropped = result.dropped;
-    state.counters.workerQueueBytes = result.pendingBytes || 0;
-    if (result.memoryBytes) state.counters.workerMemoryBytes = result.memoryBytes;
-    state.standby = result.standby || null;
-    // On error: the buffer was sent; the session records from now on, on every page of it.
-    if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
-    result.actions.forEach(function (/** @type {string} */ action) {
-      if (action === "snapshot" && state.observer) state.observer.snapshot();
-      if (action === "flush") flush().catch(countingAs("transport"));
-      if (action === "pause") {
-        debug("navigated to an excluded URL: paused");
-        serially(pauseRecording).catch(countingAs("lifecycle"));
-      }
-    });
-    return result;
+    return generation === state.generation ? observed(result) : result;
   });
 }
+
+// What the core's answer to a hand-over (or a canvas frame, a child's batch) asks of the page.
+/** @param {any} result */
+function observed(result) {
+  state.dirty = true;
+  state.counters.dropped = result.dropped;
+  state.counters.workerQueueBytes = result.pendingBytes || 0;
+  if (result.memoryBytes) state.counters.workerMemoryBytes = result.memoryBytes;
+  state.standby = result.standby || null;
+  // On error: the buffer was sent; the session records from now on, on every page of it.
+  if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
+  result.actions.forEach(function (/** @type {string} */ action) {
+    if (action === "snapshot" && state.observer) state.observer.snapshot();
+    if (action === "flush") flush().catch(countingAs("transport"));
+    if (action === "pause") {
+      debug("navigated to an excluded URL: paused");
+      serially(pauseRecording).catch(countingAs("lifecycle"));
+    }
+  });
+  return result;
+}
+onAnswer(observed);
 
 // The collector refused the current session (no write key): record on in a new one. The stored
 // session is forgotten, so the gate draws a new id (and a new sampling decision).

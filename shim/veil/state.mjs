@@ -18,7 +18,8 @@ export const OBSERVE_DELAY_MS = 50; // how long observations gather before the w
 
 /**
  * @typedef {{ consent: string, persistConsent: boolean, beforeSend: boolean, maxQueueBytes: number,
- *   requestTimeoutMs: number, debug?: boolean }} CoreAnswer  what the core said about the config
+ *   requestTimeoutMs: number, debug?: boolean, canvasMaskRegions?: boolean, iframeOrigins?: string[],
+ *   parentOrigin?: string | null }} CoreAnswer  what the core said about the config
  * @typedef {{ info: { chunks: Array<{seq: number, count: number}> }, chunks: Array<Uint8Array<ArrayBuffer>> }} Standby
  */
 

@@ -12,6 +12,7 @@
  * batch's identity, so the collector's (session, view, seq) deduplication makes delivery
  * exactly-once.
  */
+import { embedded, postToParent } from "./embedded.mjs";
 import { countError, countingAs, debug } from "./errors.mjs";
 import { call } from "./rpc.mjs";
 import { state } from "./state.mjs";
@@ -236,6 +237,7 @@ function readAnswer(response) {
  * @returns {Promise<Delivery>}
  */
 export function post(bytes, keepalive, session) {
+  if (embedded()) return Promise.resolve(postToParent(bytes)); // a cross-origin iframe: to the parent page
   /** @type {Record<string, string>} */
   const headers = { "Content-Type": "application/json", "Content-Encoding": "gzip" };
   if (state.config.clientToken) headers["X-Veil-Token"] = state.config.clientToken;

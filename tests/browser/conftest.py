@@ -50,6 +50,7 @@ def servers(dist, tmp_path_factory):
     for asset in (Path(__file__).parent / "assets").iterdir():
         shutil.copy2(asset, assets / asset.name)
     shutil.copy2(ROOT / "node_modules" / "rrweb" / "dist" / "rrweb.umd.cjs", assets / "rrweb.umd.js")
+    shutil.copy2(ROOT / "sdk" / "veil_collector" / "viewer" / "canvas-replay.js", assets / "canvas-replay.js")
     extra = {"/test-assets": assets}
     if PEER_FIXTURES.exists():
         extra["/peer"] = PEER_FIXTURES

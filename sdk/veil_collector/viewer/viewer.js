@@ -100,6 +100,8 @@
           height: 560,
           autoPlay: true,
           insertStyleRules: [PLACEHOLDER_RULE],
+          // Canvas frames, drawn from this page: the replay itself still runs no script (canvas-replay.js).
+          plugins: window.veilCanvasReplay ? [window.veilCanvasReplay()] : [],
         },
       });
       var entries = contextEntries(events);

@@ -1,0 +1,191 @@
+"""Canvas frames in Chromium, judged on what the collector stored.
+
+tests/browser/assets/canvas.html draws planted text on the left half of a 2D canvas and bars on
+its right half, and animates a WebGL canvas without preserveDrawingBuffer. At ``mask`` no pixel of
+either may leave; at ``allow`` frames leave as rrweb's CanvasMutation, with the page's
+canvasMaskRegions painted over every one of them, and none when the hook fails. The stored frames
+are decoded in Chromium and their pixels read; the recording is replayed in rrweb's Replayer
+(rrweb's own canvas replay) and in the collector's viewer, whose replay runs no script.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.browser.conftest import ARTIFACTS, OPERATOR_TOKEN
+from tests.browser.test_context import stored
+from veil.contract import CANVAS_BYTES_PER_SECOND, CANVAS_MASK_COLOR
+
+MASK_RGB = tuple(int(CANVAS_MASK_COLOR[i:i + 2], 16) for i in (1, 3, 5))
+REGION = {"x": 0, "y": 0, "width": 200, "height": 200}  # the chart's left half, where the planted text is
+
+START = """async ([cfg, hook]) => {
+  if (hook === "region") cfg.canvasMaskRegions = (c) => (c.id === "chart" ? [%s] : []);
+  if (hook === "throws") cfg.canvasMaskRegions = () => { throw new Error("zq hook failed"); };
+  if (hook === "null") cfg.canvasMaskRegions = () => null;
+  await Veil.init(cfg);
+  return Veil.start();
+}""" % json.dumps(REGION)
+
+# Pixels of an image (base64 of ``type``) in a rectangle: how many match an RGB within a tolerance,
+# how many are transparent, and the distinct colours seen (rounded), for the checks below.
+PIXELS = """async ([b64, type, rect, rgb, tolerance]) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const bitmap = await createImageBitmap(new Blob([bytes], { type }));
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext("2d");
+  ctx.drawImage(bitmap, 0, 0);
+  const data = ctx.getImageData(rect.x, rect.y, rect.width, rect.height).data;
+  let matching = 0, transparent = 0;
+  const colours = new Set();
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] === 0) transparent++;
+    if (Math.abs(data[i] - rgb[0]) <= tolerance && Math.abs(data[i + 1] - rgb[1]) <= tolerance && Math.abs(data[i + 2] - rgb[2]) <= tolerance) matching++;
+    colours.add([data[i] >> 4, data[i + 1] >> 4, data[i + 2] >> 4].join());
+  }
+  return { size: [bitmap.width, bitmap.height], pixels: data.length / 4, matching, transparent, colours: colours.size };
+}"""
+
+
+def record(page, servers, capture, level: str, hook: str | None = None, animate_ms: int = 2500) -> list[dict[str, Any]]:
+    """Record the canvas page while it animates; the events the collector stored."""
+    page.goto(servers.site_url + "/test-assets/canvas.html")
+    page.wait_for_load_state("load")
+    page.add_script_tag(url=servers.site_url + "/static/veil/veil.js")
+    cfg = {"endpoint": servers.endpoint, "clientToken": "demo-client-token", "defaultPrivacy": level}
+    assert page.evaluate(START, [cfg, hook]) == {"recording": True}
+    page.evaluate("ms => window.animate(ms)", animate_ms)
+    page.wait_for_timeout(700)  # the last frame's way through the worker
+    page.evaluate("() => Veil.flush()")
+    session = capture.batches()[0]["session"]
+    return stored(servers, session)
+
+
+def node_ids(events: list[dict[str, Any]]) -> dict[str, int]:
+    """Element id attribute -> node id, from the first full snapshot."""
+    found: dict[str, int] = {}
+    stack = [next(e for e in events if e["type"] == 2)["data"]["node"]]
+    while stack:
+        node = stack.pop()
+        if node.get("type") == 2 and "id" in node.get("attributes", {}):
+            found[node["attributes"]["id"]] = node["id"]
+        stack.extend(node.get("childNodes", []))
+    return found
+
+
+def frames(events: list[dict[str, Any]], node_id: int) -> list[dict[str, Any]]:
+    """The stored frames of one canvas: {type, base64, width, height}."""
+    out = []
+    for e in events:
+        if e["type"] == 3 and e["data"].get("source") == 9 and e["data"]["id"] == node_id:
+            clear, draw = e["data"]["commands"]
+            blob = draw["args"][0]["args"][0]
+            out.append({"type": blob["type"], "base64": blob["data"][0]["base64"], "width": draw["args"][3], "height": draw["args"][4]})
+    return out
+
+
+def pixels(page, frame: dict[str, Any], rect: dict[str, int], rgb, tolerance: int = 10) -> dict[str, Any]:
+    result: dict[str, Any] = page.evaluate(PIXELS, [frame["base64"], frame["type"], rect, list(rgb), tolerance])
+    return result
+
+
+def test_no_pixel_of_a_canvas_leaves_at_mask(page, servers, capture):
+    events = record(page, servers, capture, "mask")
+    stored_text = json.dumps(events)
+    assert not [e for e in events if e["type"] == 3 and e["data"].get("source") == 9], "a canvas frame left at mask"
+    for marker in ("rr_dataURL", "base64", "data:image", "ZQCANVASSECRET"):
+        assert marker not in stored_text and marker not in capture.wire_text(), marker
+    ids = node_ids(events)
+    snapshot = json.dumps(next(e for e in events if e["type"] == 2))
+    assert snapshot.count("veil-placeholder") >= 2, "each canvas is a sized placeholder"
+    assert ids["chart"] and ids["gl"]
+    stats = page.evaluate("() => Veil.stats()")
+    assert stats["canvasFrames"] == 0 and stats["canvasBytes"] == 0
+
+
+def test_at_allow_every_stored_frame_has_the_hooks_region_painted_over(page, servers, capture):
+    events = record(page, servers, capture, "allow", hook="region")
+    chart = frames(events, node_ids(events)["chart"])
+    assert len(chart) >= 3, f"an animating canvas is recorded at a bounded rate: {len(chart)} frames"
+    assert len(chart) <= 2.5 / 0.5 + 3, "at most one frame per 500 ms (plus the resend after the snapshot)"
+    region_pixels = REGION["width"] * REGION["height"]
+    for frame in chart:
+        assert frame["type"] == "image/webp" and (frame["width"], frame["height"]) == (400, 200)
+        region = pixels(page, frame, REGION, MASK_RGB)
+        assert region["size"] == [400, 200]
+        assert region["matching"] == region_pixels, f"the region is not painted over in a stored frame: {region}"
+        bars = pixels(page, frame, {"x": 200, "y": 0, "width": 200, "height": 200}, MASK_RGB)
+        assert bars["matching"] < bars["pixels"] / 10 and bars["colours"] >= 2, "the rest of the canvas is recorded"
+    assert len({f["base64"] for f in chart}) >= 3, "frames follow the animation"
+    stats = page.evaluate("() => Veil.stats()")
+    assert stats["canvasFrames"] >= len(chart) and 0 < stats["canvasBytesPerSecond"] <= CANVAS_BYTES_PER_SECOND
+    assert stats["canvasBytes"] >= sum(len(f["base64"]) for f in chart)
+
+
+def test_a_hook_that_throws_or_returns_null_sends_no_frame(page, servers, capture, context):
+    for hook in ("throws", "null"):
+        events = record(page, servers, capture, "allow", hook=hook)
+        ids = node_ids(events)
+        assert frames(events, ids["chart"]) == [] and frames(events, ids["gl"]) == [], hook
+        stats = page.evaluate("() => Veil.stats()")
+        assert stats["canvasFrames"] == 0 and stats["canvasSkipped"] >= 2, (hook, stats)
+        if hook == "throws":
+            assert stats["errors"] >= 1  # the page's hook failing is reported (Veil.on("error"))
+        capture.bodies.clear()
+        page = context.new_page()
+
+
+def test_a_webgl_canvas_without_preserve_drawing_buffer_is_recorded(page, servers, capture):
+    events = record(page, servers, capture, "allow")
+    gl = frames(events, node_ids(events)["gl"])
+    assert len(gl) >= 2
+    whole = {"x": 0, "y": 0, "width": 200, "height": 100}
+    for frame in gl:
+        seen = pixels(page, frame, whole, (0, 0, 0), tolerance=0)
+        assert seen["transparent"] == 0, "a WebGL frame read after its buffer was presented (blank)"
+    assert len({f["base64"] for f in gl}) == len(gl), "each frame shows the animation at another moment"
+    colours = [pixels(page, f, whole, (0, 0, 0))["colours"] for f in gl]
+    assert colours == [1] * len(gl), "a frame is the one colour the canvas was cleared to"
+
+
+def test_canvas_frames_replay_in_rrwebs_replayer_and_in_the_viewer_without_scripts(page, servers, capture, context):
+    events = record(page, servers, capture, "allow", hook="region")
+    chart_id = node_ids(events)["chart"]
+    read = """() => {
+      const canvas = %s.getElementById("chart");
+      const data = canvas.getContext("2d").getImageData(0, 0, 400, 200).data;
+      let region = 0, bars = 0;
+      for (let y = 0; y < 200; y++) for (let x = 0; x < 400; x++) {
+        const i = (y * 400 + x) * 4;
+        const masked = Math.abs(data[i] - %d) <= 10 && Math.abs(data[i + 1] - %d) <= 10 && Math.abs(data[i + 2] - %d) <= 10;
+        if (x < 200 && masked) region++;
+        if (x >= 200 && data[i + 3] > 0 && !(data[i] > 245 && data[i + 1] > 245 && data[i + 2] > 245)) bars++;
+      }
+      return { region, bars };
+    }"""
+    for mode in ("unsafe", "plugin"):  # rrweb's own canvas replay, and the viewer's plugin
+        viewer = context.new_page()
+        errors: list[str] = []
+        viewer.on("pageerror", lambda err: errors.append(str(err)))
+        viewer.goto(servers.site_url + "/test-assets/replay.html")
+        viewer.evaluate("([events, mode]) => window.replayEvents(events, { canvas: mode })", [events, mode])
+        viewer.wait_for_timeout(500)  # images decode asynchronously
+        shown = viewer.evaluate(read % ("window.replayedDocument", *MASK_RGB))
+        assert shown["region"] == 200 * 200 and shown["bars"] > 1000, (mode, shown)
+        assert errors == []
+        viewer.close()
+
+    session = capture.batches()[0]["session"]
+    viewer = context.new_page()
+    viewer.goto(f"{servers.collector_url}/viewer/#session={session}&token={OPERATOR_TOKEN}")
+    viewer.wait_for_function("s => window.veilViewer && window.veilViewer.session === s", arg=session, timeout=15_000)
+    viewer.evaluate("() => { const p = window.veilViewer.player; p.goto(p.getMetaData().totalTime, false); }")
+    viewer.wait_for_timeout(800)
+    sandbox = viewer.locator(".rr-player iframe").get_attribute("sandbox") or ""
+    assert "allow-scripts" not in sandbox, "the viewer's replay must run no script"
+    shown = viewer.evaluate(read % ("document.querySelector('.rr-player iframe').contentDocument", *MASK_RGB))
+    assert shown["region"] == 200 * 200 and shown["bars"] > 1000, shown
+    assert chart_id > 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    viewer.screenshot(path=str(ARTIFACTS / "viewer-canvas.png"))
