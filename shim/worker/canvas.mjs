@@ -7,14 +7,16 @@
  * CANVAS_MASK_COLOR (rounded outwards to whole pixels) BEFORE anything is encoded, and the pixels
  * are compared with the canvas's last frame: an unchanged or fully transparent frame (a WebGL
  * canvas read after its buffer was presented) is not encoded. Otherwise the frame is encoded as
- * WebP (PNG where the browser cannot) and handed to the core as base64; the core judges it again
- * and builds the event. The last frame of each canvas is kept (for CANVAS_CACHE canvases) so an
+ * PNG (lossless: drawings, charts and text replay exactly, and compress well), or as WebP when that
+ * is smaller by far (photographs, 3D scenes: a PNG over LOSSLESS_MAX_BYTES), and handed to the
+ * core as base64; the core judges it again and builds the event. The last frame of each canvas is kept (for CANVAS_CACHE canvases) so an
  * idle canvas can be sent again without reading it, as long as the page's regions are the same.
  */
 import { CANVAS_MASK_COLOR, CANVAS_MAX_SIDE } from "../generated/contract.mjs";
 
 const CANVAS_CACHE = 32;
-const QUALITY = 0.9;
+const LOSSLESS_MAX_BYTES = 64 * 1024;
+const QUALITY = 0.85;
 
 /** @typedef {{ x: number, y: number, width: number, height: number }} Region */
 /** @typedef {{ hash: number, regions: string, mime: string, base64: string, width: number, height: number }} Frame */
@@ -94,8 +96,11 @@ export async function encodeFrame(payload) {
     if (previous && previous.hash === hash && previous.regions === regions && previous.width === width && previous.height === height) {
       return { skip: "unchanged" };
     }
-    let blob = await canvas.convertToBlob({ type: "image/webp", quality: QUALITY });
-    if (blob.type !== "image/webp") blob = await canvas.convertToBlob({ type: "image/png" });
+    let blob = await canvas.convertToBlob({ type: "image/png" });
+    if (blob.size > LOSSLESS_MAX_BYTES) {
+      const lossy = await canvas.convertToBlob({ type: "image/webp", quality: QUALITY });
+      if (lossy.type === "image/webp" && lossy.size < blob.size / 2) blob = lossy;
+    }
     const frame = { hash, regions, mime: blob.type, base64: await base64Of(blob), width, height };
     remember(id, frame);
     return { frame: { id, mime: frame.mime, base64: frame.base64, width, height } };

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import BOOT_TIMEOUT_MS, wait_recording
-from tests.browser.test_visit import TOKEN, Site
+from tests.browser.test_visit import OPERATOR, TOKEN, Site
 from tests.helpers import load_build
 
 # Each root's text comes from the page's script, keyed by its host's id: nothing of it is in the light DOM.
@@ -104,6 +104,17 @@ def test_a_closed_roots_text_follows_its_hosts_level_through_the_loader(page, si
     assert shown["allowed"] == "ZQCLOSEDALLOWED" and shown["masked"] == "*" * len("ZQCHANGEDTEXT")
     assert shown["nested"] == "*" * len("ZQNESTEDTEXT") and shown["late"] == "*" * len("ZQLATETEXT")
     assert shown["colour"] == "rgb(1, 2, 3)", "the closed root's own style replays"
+
+    # And in the collector's viewer (no script in its replay).
+    session = page.evaluate("JSON.parse(sessionStorage.getItem('veil:session')).id")
+    viewer = context.new_page()
+    viewer.goto(f"{site.url}/viewer/#session={session}&token={OPERATOR}")
+    viewer.wait_for_function("s => window.veilViewer && window.veilViewer.session === s", arg=session, timeout=15_000)
+    viewer.evaluate("() => { const p = window.veilViewer.player; p.goto(p.getMetaData().totalTime, false); }")
+    viewer.wait_for_timeout(500)
+    replayed = viewer.frame_locator(".rr-player iframe")
+    assert replayed.locator("#allowed p").inner_text() == "ZQCLOSEDALLOWED"  # Playwright's locators pierce shadow roots
+    assert replayed.locator("#masked p").inner_text() == "*" * len("ZQCHANGEDTEXT")
 
 
 def test_the_page_cannot_reach_the_loaders_roots(page, site):
