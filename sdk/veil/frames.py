@@ -201,7 +201,7 @@ def _incremental(data: Mapping[str, Any], base: int, root: int) -> dict[str, Any
         out["positions"] = [{**p, "id": move(p["id"]) if p.get("id", -1) != -1 else -1} for p in map(_object, _items(data.get("positions")))]
         return out
     if source in _ID_SOURCES:
-        out["id"] = move(data.get("id"))
+        out["id"] = -1 if data.get("id") == -1 else move(data.get("id"))  # -1: inside a block of the child
         if source == Source.CANVAS_MUTATION:
             from .canvas import frame_of_event  # the raw frame again: the parent judges it as its own
 

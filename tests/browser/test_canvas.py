@@ -191,3 +191,18 @@ def test_canvas_frames_replay_in_rrwebs_replayer_and_in_the_viewer_without_scrip
     assert seen["region"] > 0.95 and seen["bars"] > 0.05 and seen["colours"] >= 3, seen
     ARTIFACTS.mkdir(exist_ok=True)
     viewer.screenshot(path=str(ARTIFACTS / "viewer-canvas.png"))
+
+
+def test_stop_restores_the_drawing_methods_and_reads_no_canvas_after(page, servers, capture):
+    page.add_init_script("""window.__native = [CanvasRenderingContext2D.prototype.fillRect, WebGLRenderingContext.prototype.clear,
+      WebGL2RenderingContext.prototype.drawArrays];""")
+    record(page, servers, capture, "allow", animate_ms=800)
+    wrapped = """() => [CanvasRenderingContext2D.prototype.fillRect, WebGLRenderingContext.prototype.clear,
+      WebGL2RenderingContext.prototype.drawArrays].map((f, i) => f === window.__native[i])"""
+    assert page.evaluate(wrapped) == [False, False, False]
+    page.evaluate("() => Veil.stop()")
+    assert page.evaluate(wrapped) == [True, True, True]
+    frames_before = page.evaluate("() => Veil.stats().canvasFrames")
+    page.evaluate("ms => window.animate(ms)", 1200)
+    page.wait_for_timeout(700)
+    assert page.evaluate("() => Veil.stats().canvasFrames") == frames_before
