@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .contract import CANVAS_BURST_BYTES, CANVAS_BYTES_PER_SECOND, CANVAS_FRAME_MAX_BYTES, CANVAS_MIME_TYPES
+from .contract import CANVAS_BURST_BYTES, CANVAS_BYTES_PER_SECOND, CANVAS_FRAME_MAX_BYTES, CANVAS_MIME_TYPES, CANVAS_TAG
 from .levels import Level
 from .nodes import NodeInfo, NodeTable
 from .rrweb import Source
@@ -44,7 +44,7 @@ class Rejected(ValueError):
 
 def may_record(info: NodeInfo | None) -> bool:
     """Whether a node's pixels may be recorded: a canvas the core knows at a recordable level."""
-    return info is not None and info.tag == "canvas" and not info.secret and info.level in RECORDABLE_LEVELS
+    return info is not None and info.tag == CANVAS_TAG and not info.secret and info.level in RECORDABLE_LEVELS
 
 
 def recordable(table: NodeTable, ids: Iterable[Any]) -> list[int]:

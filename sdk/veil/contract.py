@@ -35,7 +35,7 @@ MATCH_FLAGS_KEY = "veilMatch"
 # The key on a serialized media element that carries its measured [width, height]; never emitted.
 SIZE_KEY = "veilSize"
 # Serialized-node keys most nodes lack: a snapshot row carries them, in this order, in a trailing
-# object (see veil.tree's row format).
+# object (see veil.rows, the row format).
 RARE_KEYS: tuple[str, ...] = ("isSVG", "isCustom", "isShadowHost", "isShadow", "rootId", MATCH_FLAGS_KEY, SIZE_KEY)
 
 # Custom events the shim sends (rrweb event type 5) and the core masks.
@@ -75,6 +75,7 @@ NETWORK_BODY_MAX_DEFAULT = 10240
 # CANVAS_MAX_SIDE pixels a side, paints the page's canvasMaskRegions in CANVAS_MASK_COLOR over it
 # and encodes it as one of CANVAS_MIME_TYPES; the core records at most CANVAS_BYTES_PER_SECOND of
 # them (base64 characters; bursts up to CANVAS_BURST_BYTES) and none larger than CANVAS_FRAME_MAX_BYTES.
+CANVAS_TAG = "canvas"
 CANVAS_FRAME_INTERVAL_MS = 500
 CANVAS_RESEND_MS = 30_000
 CANVAS_MAX_SIDE = 1280
@@ -114,6 +115,7 @@ SHARED: dict[str, object] = {
     "NETWORK_URL_MAX": NETWORK_URL_MAX,
     "NETWORK_HEADERS_DEFAULT": NETWORK_HEADERS_DEFAULT,
     "NETWORK_BODY_MAX_DEFAULT": NETWORK_BODY_MAX_DEFAULT,
+    "CANVAS_TAG": CANVAS_TAG,
     "CANVAS_FRAME_INTERVAL_MS": CANVAS_FRAME_INTERVAL_MS,
     "CANVAS_RESEND_MS": CANVAS_RESEND_MS,
     "CANVAS_MAX_SIDE": CANVAS_MAX_SIDE,

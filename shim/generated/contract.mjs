@@ -22,6 +22,7 @@ export const CONSOLE_DEPTH = 3;
 export const NETWORK_URL_MAX = 4096;
 export const NETWORK_HEADERS_DEFAULT = Object.freeze(["content-type", "content-length", "accept", "cache-control"]);
 export const NETWORK_BODY_MAX_DEFAULT = 10240;
+export const CANVAS_TAG = "canvas";
 export const CANVAS_FRAME_INTERVAL_MS = 500;
 export const CANVAS_RESEND_MS = 30000;
 export const CANVAS_MAX_SIDE = 1280;

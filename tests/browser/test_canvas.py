@@ -21,12 +21,12 @@ MASK_RGB = tuple(int(CANVAS_MASK_COLOR[i:i + 2], 16) for i in (1, 3, 5))
 REGION = {"x": 0, "y": 0, "width": 200, "height": 200}  # the chart's left half, where the planted text is
 
 START = """async ([cfg, hook]) => {
-  if (hook === "region") cfg.canvasMaskRegions = (c) => (c.id === "chart" ? [%s] : []);
+  if (hook === "region") cfg.canvasMaskRegions = (c) => (c.id === "chart" ? [REGION] : []);
   if (hook === "throws") cfg.canvasMaskRegions = () => { throw new Error("zq hook failed"); };
   if (hook === "null") cfg.canvasMaskRegions = () => null;
   await Veil.init(cfg);
   return Veil.start();
-}""" % json.dumps(REGION)
+}""".replace("REGION", json.dumps(REGION))
 
 # Pixels of an image (base64 of ``type``) in a rectangle: how many match an RGB within a tolerance,
 # how many are transparent, and the distinct colours seen (rounded), for the checks below.
@@ -168,7 +168,7 @@ def test_canvas_frames_replay_in_rrwebs_replayer_and_in_the_viewer_without_scrip
     for mode in ("unsafe", "plugin"):  # rrweb's own canvas replay (scripts allowed), and the viewer's plugin (none)
         viewer = context.new_page()
         errors: list[str] = []
-        viewer.on("pageerror", lambda err: errors.append(str(err)))
+        viewer.on("pageerror", lambda err, errors=errors: errors.append(str(err)))
         viewer.goto(servers.site_url + "/test-assets/replay.html")
         viewer.evaluate("([events, mode]) => window.replayEvents(events, { canvas: mode })", [events, mode])
         viewer.wait_for_timeout(600)  # images decode asynchronously

@@ -17,7 +17,7 @@
  * Nothing is read while the page is hidden. Every prototype method wrapped here is restored by the
  * teardown it returns.
  */
-import { CANVAS_FRAME_INTERVAL_MS, CANVAS_RESEND_MS } from "../../generated/contract.mjs";
+import { CANVAS_FRAME_INTERVAL_MS, CANVAS_RESEND_MS, CANVAS_TAG } from "../../generated/contract.mjs";
 import { runAll } from "../listen.mjs";
 
 const ASK_MS = 5000; // how often canvases the core has not allowed (yet) are asked about again
@@ -112,9 +112,9 @@ export function trackCanvas(ctx, options) {
     const add = (list) => {
       for (const canvas of list) if (canvas.isConnected && ctx.nodeId(canvas) > 0) found.push(canvas);
     };
-    add(document.getElementsByTagName("canvas"));
+    add(document.getElementsByTagName(CANVAS_TAG));
     roots.forEach((root) => {
-      if (root.host ? root.host.isConnected : root.defaultView) add(root.querySelectorAll("canvas"));
+      if (root.host ? root.host.isConnected : root.defaultView) add(root.querySelectorAll(CANVAS_TAG));
       else roots.delete(root);
     });
     return found;
