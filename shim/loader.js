@@ -31,8 +31,9 @@
 (function (w, d, src, integrity) {
   if (w.Veil) return; // veil.js itself, or this stub, is already on the page
   var queue = [], failure = null, script = null;
-  var E = w.Element && Element.prototype, attach = E && E.attachShadow, call = w.Reflect && Reflect.apply, roots = call && new WeakMap(),
-    put = roots && roots.set, get = roots && roots.get, current = w.Document && Object.getOwnPropertyDescriptor(Document.prototype, "currentScript");
+  var E = w.Element && Element.prototype, attach = E && E.attachShadow, call = w.Reflect && Reflect.apply;
+  var roots = call && new WeakMap(), put = roots && roots.set, get = roots && roots.get;
+  var current = w.Document && Object.getOwnPropertyDescriptor(Document.prototype, "currentScript");
   if (attach && roots) {
     E.attachShadow = function attachShadow() {
       var root = call(attach, this, arguments);
