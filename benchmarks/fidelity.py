@@ -11,7 +11,7 @@ re-rendered rows, so what a library does at run time counts too.
 For each page and each recorder, in a fresh browser context at a fixed 1024x768 viewport:
   1. load the page, wait for its widgets and fonts (bounded waits);
   2. start the recorder: Veil (veil.js from dist/, ``defaultPrivacy: "allow"``, every other option
-     default) or rrweb 2.2.2's ``record`` with its defaults;
+     default) or rrweb 2.2.2's ``record`` with its defaults (plus what a page of PAGE_SETUP asks for);
   3. run the page's change(), let it settle, screenshot the page (the original);
   4. collect the recording: Veil's batches as they left the page (decompressed), or rrweb's events;
   5. replay it to its end in rrweb 2.2.2's Replayer at the recorded viewport, in a page of its
@@ -351,8 +351,11 @@ def event_kinds(events: list[dict[str, Any]]) -> dict[str, int]:
     return dict(sorted(kinds.items()))
 
 
-def measure_page(browser: Any, servers: Any, comparer: Any, name: str, shots: Path | None, origins: tuple[str, str]) -> dict[str, Any]:
+def measure_page(browser: Any, servers: Any, comparer: Any, name: str, shots: Path | None,
+                 origins: tuple[str, str] | None = None) -> dict[str, Any]:
+    """One page measured; ``origins``: the page's and the second origin (needed by a page with a child)."""
     setup = PAGE_SETUP.get(name, {})
+    origins = origins or (servers.site_url, servers.site_url)
     url = f"{servers.site_url}/fidelity/{name}.html"
     if "child" in setup:
         url += f"?child={origins[1]}/fidelity/{setup['child']}.html"
