@@ -77,10 +77,11 @@ def recorded(page, sites) -> list[dict[str, Any]]:
     """Record the parent with its child: type in the child, hand its batch over, store the parent's."""
     parent, child, _ = sites
     page.goto(parent.url + "/pages/parent")
-    page.wait_for_function("Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
+    # Three runtimes boot at once here (the page, the child, the stranger): give them the time of three.
+    page.wait_for_function("Veil.status === 'recording'", timeout=3 * BOOT_TIMEOUT_MS)
     frame = page.frame_locator("#child")
     child_frame = next(f for f in page.frames if f.url.startswith(child.url))
-    child_frame.wait_for_function("window.Veil && Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
+    child_frame.wait_for_function("window.Veil && Veil.status === 'recording'", timeout=3 * BOOT_TIMEOUT_MS)
     frame.locator("#typed").fill("ZQTYPED")
     for _ in range(60):  # the child's batches wait for the handshake; flush until one went to the parent
         if child_frame.evaluate("() => Veil.flush()")["sent"] and page.evaluate("Veil.stats().iframeBatches") >= 1:
