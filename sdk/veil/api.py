@@ -1,7 +1,8 @@
 """The core's string-level API: JSON text in, JSON text or gzip bytes out.
 
 Rules: this is what the bridge calls, and it must behave identically under CPython (tests) and
-Pyodide (the worker). It owns one config, the session and at most one recorder. It never raises to
+Pyodide (the worker). Each answer has the shape ``contract.MESSAGES`` gives it (typed here, and
+generated for the shim, which tsc checks). It owns one config, the session and at most one recorder. It never raises to
 the caller: faults come back as values. Every decision the shim acts on (start by itself, record
 or not, pause on an excluded URL, rotate the session) is made here; leaving an excluded URL is a
 new gate decision followed by ``start``.
@@ -15,6 +16,9 @@ from typing import Any
 
 from . import canvas, frames, gate, levels, session
 from .config import Config, ConfigError, normalize_config
+from .contract import (AutostartAnswer, CanvasFrameAnswer, CanvasLevelsAnswer, ChildEventsAnswer, ConfigureAnswer,
+                       Explanation, GateAnswer, ObserveCoreAnswer, OkAnswer, ResyncAnswer, StandbyInfo, StartAnswer,
+                       TickAnswer)
 from .echo import Echoes
 from .recorder import Recorder
 
@@ -50,17 +54,21 @@ class Core:
 
     def configure(self, config_json: str) -> str:
         """Validate the config; return {"ok": true, ...what the shim must know} or the error."""
+        answer: ConfigureAnswer
         try:
             self.config = normalize_config(json.loads(config_json))
         except ConfigError as err:
-            return _dump({"ok": False, "key": err.key, "message": str(err)})
+            answer = {"ok": False, "key": err.key, "message": str(err)}
+            return _dump(answer)
         except ValueError:
-            return _dump({"ok": False, "key": "config", "message": "Veil config: `config` must be JSON-serializable"})
-        return _dump({"ok": True, "consent": self.config.consent, "persistConsent": self.config.persist_consent,
-                      "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes,
-                      "requestTimeoutMs": self.config.request_timeout_ms, "debug": self.config.debug,
-                      "canvasMaskRegions": self.config.canvas_mask_regions,
-                      "iframeOrigins": list(self.config.iframe_origins), "parentOrigin": self.config.parent_origin})
+            answer = {"ok": False, "key": "config", "message": "Veil config: `config` must be JSON-serializable"}
+            return _dump(answer)
+        answer = {"ok": True, "consent": self.config.consent, "persistConsent": self.config.persist_consent,
+                  "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes,
+                  "requestTimeoutMs": self.config.request_timeout_ms, "debug": self.config.debug,
+                  "canvasMaskRegions": self.config.canvas_mask_regions,
+                  "iframeOrigins": list(self.config.iframe_origins), "parentOrigin": self.config.parent_origin}
+        return _dump(answer)
 
     def autostart(self, facts_json: str) -> str:
         """Should recording start without Veil.start()? {"start": bool}."""
@@ -68,27 +76,33 @@ class Core:
             facts = _load_object(facts_json)
         except ValueError:
             facts = {}
-        return _dump({"start": self.config is not None and gate.autostart(self.config, facts)})
+        answer: AutostartAnswer = {"start": self.config is not None and gate.autostart(self.config, facts)}
+        return _dump(answer)
 
     def gate(self, facts_json: str, sample_draw: float | None = None) -> str:
         """Decide whether to record: {"record", "reason", "session"}; "session" is what to store."""
+        answer: GateAnswer
         if self.config is None:
-            return _dump({"record": False, "reason": "not-configured", "session": None})
+            answer = {"record": False, "reason": "not-configured", "session": None}
+            return _dump(answer)
         try:
             facts = _load_object(facts_json)
             now = float(facts.get("now", 0))
         except (ValueError, TypeError):
-            return _dump({"record": False, "reason": "bad-facts", "session": None})
+            answer = {"record": False, "reason": "bad-facts", "session": None}
+            return _dump(answer)
         first = gate.precheck(self.config, facts)
         if not first.record:
-            status = "paused" if first.reason == "excluded-url" else "declined"
-            return _dump({"record": False, "reason": first.reason, "status": status, "session": None})
+            answer = {"record": False, "reason": first.reason,
+                      "status": "paused" if first.reason == "excluded-url" else "declined", "session": None}
+            return _dump(answer)
         draw = sample_draw if sample_draw is not None else _draw()
         self.session, _ = session.resolve(facts.get("storedSession"), now, self.config.sample_rate, draw,
                                           self._buffered_rate())
         decision = gate.decide(self.config, facts, self.session.sampled)
-        return _dump({"record": decision.record, "reason": decision.reason,
-                      "status": "recording" if decision.record else "declined", "session": self.session.to_json()})
+        answer = {"record": decision.record, "reason": decision.reason,
+                  "status": "recording" if decision.record else "declined", "session": self.session.to_json()}
+        return _dump(answer)
 
     def _buffered_rate(self) -> float | None:
         """On-error mode: the share of sessions recorded at all (see ``Config.buffered_rate``)."""
@@ -100,12 +114,15 @@ class Core:
 
     def start(self) -> str:
         """Begin a recording in the session the gate resolved; the shim sends the snapshot next."""
+        answer: StartAnswer
         if self.config is None or self.session is None or not self.session.sampled:
-            return _dump({"ok": False})
+            answer = {"ok": False}
+            return _dump(answer)
         if self.recorder is None or self.recorder.queue.session != self.session.id:
             self.recorder = Recorder(self.config, self.session.id, echoes=self.echoes, buffering=self._buffering())
         self.recorder.start()
-        return _dump({"ok": True, "session": self.session.id, "buffering": self.recorder.buffer is not None})
+        answer = {"ok": True, "session": self.session.id, "buffering": self.recorder.buffer is not None}
+        return _dump(answer)
 
     def stop(self) -> None:
         """Stop recording and drop everything unsent."""
@@ -114,51 +131,61 @@ class Core:
 
     def explain(self, chain_json: str) -> str:
         """The level an element gets and why, from its chain of ancestors (Veil.explain)."""
+        answer: Explanation
         if self.config is None:
-            return _dump({"level": "block", "secret": False, "reasons": ["not configured"]})
+            answer = {"level": "block", "secret": False, "reasons": ["not configured"]}
+            return _dump(answer)
         try:
             chain = json.loads(chain_json)
             if not isinstance(chain, list):
                 raise ValueError("expected a list")
         except ValueError:
-            return _dump({"level": "block", "secret": False, "reasons": ["unreadable element"]})
-        return _dump(levels.explain_chain(self.config.default_privacy, [c for c in chain if isinstance(c, dict)]))
+            answer = {"level": "block", "secret": False, "reasons": ["unreadable element"]}
+            return _dump(answer)
+        answer = levels.explain_chain(self.config.default_privacy, [c for c in chain if isinstance(c, dict)])
+        return _dump(answer)
 
     def tick(self, now: float, active: bool, sample_draw: float | None = None) -> str:
         """Keep the session alive: {"rotate", "record", "session", "actions"}; actions as observe's
         ("snapshot" due in buffer mode, "flush" for frustration signals judged by time)."""
+        answer: TickAnswer
         if self.config is None or self.session is None:
-            return _dump({"rotate": False, "record": False, "session": None})
+            answer = {"rotate": False, "record": False, "session": None}
+            return _dump(answer)
         draw = sample_draw if sample_draw is not None else _draw()
         self.session, rotated = session.touch(self.session, now, active, self.config.sample_rate, draw,
                                               self._buffered_rate())
         actions = self.recorder.advance(now) if self.recorder is not None and not rotated else []
-        return _dump({"rotate": rotated, "record": self.session.sampled, "session": self.session.to_json(),
-                      "actions": actions})
+        answer = {"rotate": rotated, "record": self.session.sampled, "session": self.session.to_json(), "actions": actions}
+        return _dump(answer)
 
     def observe(self, events_json: str) -> str:
         """Mask raw events; return {"actions": [...], "snapshots": n, "dropped": n}."""
+        answer: ObserveCoreAnswer
         if self.recorder is None:
-            return _dump({"actions": [], "snapshots": 0, "dropped": 0})
+            answer = {"actions": [], "snapshots": 0, "dropped": 0}
+            return _dump(answer)
         try:
             raw = json.loads(events_json)
             if not isinstance(raw, list):
                 raise ValueError("expected a list")
         except ValueError:
             self.recorder.counters.dropped += 1
-            return _dump({"actions": [], "snapshots": 0, "dropped": self.recorder.counters.dropped})
+            answer = {"actions": [], "snapshots": 0, "dropped": self.recorder.counters.dropped}
+            return _dump(answer)
         return _dump(self._observe(raw))
 
-    def _observe(self, raw: list[Any]) -> dict[str, Any]:
+    def _observe(self, raw: list[Any]) -> ObserveCoreAnswer:
         """``observe`` of parsed raw events (the recorder exists)."""
         assert self.recorder is not None
-        result = self.recorder.observe(raw)
-        result["dropped"] = self.recorder.counters.dropped
+        observed = self.recorder.observe(raw)
+        answer: ObserveCoreAnswer = {"actions": observed["actions"], "snapshots": observed["snapshots"],
+                                     "dropped": self.recorder.counters.dropped}
         if self.recorder.triggered and self.session is not None and self.session.buffer:
             # The buffer left: the rest of the session records from its start on every page.
             self.session = session.triggered(self.session)
-            result["session"] = self.session.to_json()
-        return result
+            answer["session"] = self.session.to_json()
+        return answer
 
     def canvas_levels(self, ids_json: str) -> str:
         """Which of these canvas ids may have their pixels recorded now: {"record": [ids]} (the
@@ -169,16 +196,20 @@ class Core:
         except ValueError:
             ids = None
         if recorder is None or not recorder.recording or not isinstance(ids, list):
-            return _dump({"record": []})
-        return _dump({"record": canvas.recordable(recorder.masker.table, ids)})
+            levels: CanvasLevelsAnswer = {"record": []}
+            return _dump(levels)
+        levels = {"record": canvas.recordable(recorder.masker.table, ids)}
+        return _dump(levels)
 
     def canvas_frame(self, frame_json: str) -> str:
         """One encoded canvas frame ``{id, mime, base64, width, height, timestamp}``, masked and
         queued like an observation: observe's answer, plus whether it was recorded, how long to
         wait before a frame that size fits the byte budget, and the canvas counters."""
         recorder = self.recorder
+        answer: CanvasFrameAnswer
         if recorder is None:
-            return _dump({"actions": [], "snapshots": 0, "dropped": 0, "recorded": False, "waitMs": 0})
+            answer = {"actions": [], "snapshots": 0, "dropped": 0, "recorded": False, "waitMs": 0}
+            return _dump(answer)
         try:
             frame = _load_object(frame_json)
         except ValueError:
@@ -186,9 +217,12 @@ class Core:
         data = {key: frame.get(key) for key in ("id", "mime", "base64", "width", "height")}
         stats = recorder.masker.canvas.stats
         before = stats.frames
-        result = self._observe([{"type": 3, "timestamp": frame.get("timestamp"), "data": {"source": 9, **data}}])
-        result.update(recorded=stats.frames > before, waitMs=recorder.masker.canvas.last_wait_ms, canvas=stats.as_json())
-        return _dump(result)
+        observed = self._observe([{"type": 3, "timestamp": frame.get("timestamp"), "data": {"source": 9, **data}}])
+        answer = {"actions": observed["actions"], "snapshots": observed["snapshots"], "dropped": observed["dropped"],
+                  "recorded": stats.frames > before, "waitMs": recorder.masker.canvas.last_wait_ms, "canvas": stats.as_json()}
+        if "session" in observed:
+            answer["session"] = observed["session"]
+        return _dump(answer)
 
     def child_events(self, iframe_id: int, batch: bytes) -> str:
         """A gzipped batch a cross-origin iframe's Veil handed over through the iframe element
@@ -196,20 +230,22 @@ class Core:
         observe's answer, plus "accepted" and "needSnapshot" (ask the child for a full snapshot:
         its document is not in the replay now)."""
         recorder = self.recorder
+        answer: ChildEventsAnswer
         if recorder is None or not recorder.recording or not recorder.masker.has_snapshot:
             # Not recording, or a full snapshot is being taken: the child is asked for a fresh
             # snapshot once it is done (the shim does so after every one).
-            return _dump({"actions": [], "snapshots": 0, "dropped": 0, "accepted": False, "needSnapshot": False})
+            answer = {"actions": [], "snapshots": 0, "dropped": 0, "accepted": False, "needSnapshot": False}
+            return _dump(answer)
         masker = recorder.masker
         try:
             raw, need = masker.frames.transform(iframe_id, frames.read_batch(batch), masker.table)
         except frames.Rejected:
             recorder.counters.dropped += 1
-            return _dump({"actions": [], "snapshots": 0, "dropped": recorder.counters.dropped, "accepted": False,
-                          "needSnapshot": False})
-        result = self._observe(raw)
-        result.update(accepted=True, needSnapshot=need)
-        return _dump(result)
+            answer = {"actions": [], "snapshots": 0, "dropped": recorder.counters.dropped, "accepted": False,
+                      "needSnapshot": False}
+            return _dump(answer)
+        answer = {**self._observe(raw), "accepted": True, "needSnapshot": need}
+        return _dump(answer)
 
     def standby(self) -> tuple[str, list[bytes]] | None:
         """Ready-to-send copies of the pending events, cut to fit an unloading page's keepalive
@@ -217,25 +253,39 @@ class Core:
         if self.recorder is None:
             return None
         chunks = self.recorder.standby_chunks(KEEPALIVE_CHUNK_BYTES)
-        if not chunks:
+        info: StandbyInfo = {"chunks": [{"seq": seq, "count": count} for seq, count, _ in chunks]}
+        data = [chunk for _, _, chunk in chunks]
+        closing_seq = self.recorder.queue.seq + len(chunks)
+        closing = self.recorder.standby_closing(closing_seq)
+        if closing is not None:
+            info["chunks"].append({"seq": closing_seq, "count": 0, "closing": True})
+            data.append(closing)
+        if not data:
             return None
-        info = {"chunks": [{"seq": seq, "count": count} for seq, count, _ in chunks]}
-        return _dump(info), [data for _, _, data in chunks]
+        return _dump(info), data
 
     def commit_standby(self, info_json: str) -> str:
         """Consume the standby chunks the host sent, in order; return {"ok": bool}."""
+        answer: OkAnswer = {"ok": False}
         if self.recorder is None:
-            return _dump({"ok": False})
+            return _dump(answer)
         try:
             chunks = json.loads(info_json)["chunks"]
-            ok = all(self.recorder.commit_standby(int(c["seq"]), int(c["count"])) for c in chunks)
+            recorder = self.recorder
+            answer["ok"] = all(recorder.commit_closing(int(c["seq"])) if c.get("closing") is True
+                               else recorder.commit_standby(int(c["seq"]), int(c["count"])) for c in chunks)
         except (ValueError, KeyError, TypeError):
-            ok = False
-        return _dump({"ok": ok})
+            answer["ok"] = False
+        return _dump(answer)
 
-    def take_batch(self, dropped: int = 0) -> bytes | None:
-        """The next gzipped batch, or None; ``dropped`` counts batches the host had to discard."""
-        return self.recorder.take_batch(dropped) if self.recorder is not None else None
+    def take_batch(self, dropped: int = 0, close: bool = False) -> bytes | None:
+        """The next gzipped batch, or None; ``dropped`` counts batches the host had to discard;
+        ``close``: close what is still open first (a rage burst: Veil.flush(), the page hidden)."""
+        return self.recorder.take_batch(dropped, close) if self.recorder is not None else None
+
+    def buffered(self) -> bool:
+        """On error, before a trigger: the recorder holds events in its buffer (nothing to take yet)."""
+        return self.recorder is not None and self.recorder.buffered
 
     def last_reported(self) -> int:
         """The ``dropped`` count the last batch taken carries (a lost batch loses its report too)."""
@@ -248,9 +298,8 @@ class Core:
     def resync(self) -> str:
         """The host dropped batches: discard pending events until a fresh full snapshot, which the
         host takes next; return {"discarded": n} (events)."""
-        if self.recorder is None:
-            return _dump({"discarded": 0})
-        return _dump({"discarded": self.recorder.resync()})
+        answer: ResyncAnswer = {"discarded": self.recorder.resync() if self.recorder is not None else 0}
+        return _dump(answer)
 
     def pending_bytes(self) -> int:
         """Masked JSON waiting in the recorder's queue (what the worker holds unsent)."""

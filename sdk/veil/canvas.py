@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .contract import CANVAS_BURST_BYTES, CANVAS_BYTES_PER_SECOND, CANVAS_FRAME_MAX_BYTES, CANVAS_MIME_TYPES, CANVAS_TAG
+from .contract import CanvasStats as CanvasStatsAnswer
 from .levels import Level
 from .nodes import NodeInfo, NodeTable
 from .rrweb import Source
@@ -65,7 +66,7 @@ class CanvasStats:
             return 0
         return round(sum(n for _, n in self.recent) * 1000 / _RATE_WINDOW_MS)
 
-    def as_json(self) -> dict[str, int]:
+    def as_json(self) -> CanvasStatsAnswer:
         return {"frames": self.frames, "bytes": self.bytes, "skipped": self.skipped, "bytesPerSecond": self.bytes_per_second()}
 
 

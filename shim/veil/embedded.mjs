@@ -13,9 +13,14 @@
  */
 import { FRAME_MESSAGE_KEY } from "../generated/contract.mjs";
 import { countingAs, debug } from "./errors.mjs";
-import { flush } from "./handover.mjs";
-import { state } from "./state.mjs";
-import { onOnline } from "./transport.mjs";
+
+/**
+ * What the lifecycle (which owns the recording and the outbox) lends this module: take a fresh
+ * full snapshot and send it (the parent asked), and deliver what waits in the outbox now.
+ * @typedef {{ snapshot: () => Promise<unknown>, deliverNow: () => void }} Hooks
+ */
+/** @type {Hooks} */
+let hooks = { snapshot: () => Promise.resolve(), deliverNow: () => {} };
 
 const HELLO_DELAYS_MS = [0, 500, 1000, 2000, 4000, 8000, 16000, 30000];
 
@@ -31,10 +36,11 @@ export function embedded() {
   return parentOrigin !== null;
 }
 
-/** Start the handshake with the parent page (after the core validated the config). @param {string | null | undefined} origin */
-export function embed(origin) {
+/** Start the handshake with the parent page (after the core validated the config). @param {string | null | undefined} origin @param {Hooks} given */
+export function embed(origin, given) {
   if (!origin || typeof window === "undefined" || window.parent === window || parentOrigin !== null) return;
   parentOrigin = origin;
+  hooks = given;
   window.addEventListener("message", onMessage);
   helloAgain(0);
 }
@@ -65,16 +71,14 @@ function onMessage(e) {
     port.onmessage = onPortMessage;
     clearTimeout(helloTimer);
     debug("handshake with the parent page done: batches go to", parentOrigin);
-    onOnline(); // deliver what waited, now
+    hooks.deliverNow(); // deliver what waited, now
   }
 }
 
 /** @param {MessageEvent} e */
 function onPortMessage(e) {
-  if (!e.data || e.data[FRAME_MESSAGE_KEY] !== "snapshot" || !state.observer || state.status !== "recording") return;
-  Promise.resolve(state.observer.snapshot()).then(function () {
-    return flush();
-  }).catch(countingAs("transport"));
+  if (!e.data || e.data[FRAME_MESSAGE_KEY] !== "snapshot") return;
+  hooks.snapshot().catch(countingAs("transport"));
 }
 
 /**
@@ -85,6 +89,5 @@ function onPortMessage(e) {
 export function postToParent(bytes) {
   if (!port) return { sent: false, error: "waiting for the parent page's handshake (parentOrigin " + parentOrigin + ")" };
   port.postMessage({ [FRAME_MESSAGE_KEY]: "batch", bytes: bytes.slice() }); // a copy: the outbox keeps its own until settled
-  state.counters.batchesSent += 1;
   return { sent: true };
 }

@@ -11,11 +11,33 @@
  * paints the page's canvasMaskRegions over it, encodes it and hands it to the core
  * (canvas_frame). Iframes: the parent takes the batches of iframes from iframeOrigins (child_events);
  * the child side is embedded.mjs. The core's answers to canvas_frame and child_events are handled
- * like an observation's (actions, counters: lifecycle.mjs registers how, onAnswer).
+ * like an observation's, by the recording they belong to (recording.mjs's send; the lifecycle lends
+ * this module the current recording, linkFidelity).
  */
 import { call } from "./rpc.mjs";
-import { state } from "./state.mjs";
 import { loaderStub } from "./stub.mjs";
+
+/**
+ * What the lifecycle (which owns them) lends this module: the recording now (null when not
+ * recording), and what the core said of the config.
+ * @typedef {{ note: (pending: Promise<any>) => Promise<any> }} RecordingLike
+ * @typedef {{ current: () => RecordingLike | null, core: () => { iframeOrigins?: string[] } | null }} Link
+ */
+/** @type {Link} */
+let link = { current: () => null, core: () => null };
+
+/** The lifecycle's link (set once, when it loads). @param {Link} given */
+export function linkFidelity(given) {
+  link = given;
+}
+
+// Veil.stats()'s canvas and iframe counters (this module's own).
+const counters = { canvasFrames: 0, canvasSkipped: 0, canvasBytes: 0, canvasBytesPerSecond: 0, iframeBatches: 0, iframeMessagesIgnored: 0 };
+
+/** The canvas and iframe counters (part of Veil.stats()). */
+export function fidelityStats() {
+  return { ...counters };
+}
 
 /** @type {((host: Element) => ShadowRoot | undefined) | null} */
 let shadowRoots = null;
@@ -31,14 +53,7 @@ export function takeShadowRoots() {
   }
 }
 
-/** @type {(result: any) => any} */
-let observed = function (result) { return result; };
 let shimSkipped = 0; // frames the observer skipped (canvasMaskRegions threw or said null)
-
-/** How the core's answer to a frame or a child batch is handled: lifecycle's, as an observation's. @param {(result: any) => any} fn */
-export function onAnswer(fn) {
-  observed = fn;
-}
 
 /**
  * What the observer needs for closed shadow roots, canvas frames and cross-origin iframes (the
@@ -53,40 +68,43 @@ export function fidelityOptions(config) {
       maskRegions: hook,
       /** The ids among ``ids`` whose pixels the core says may be recorded (null: not recording yet). @param {number[]} ids */
       levels: function (ids) {
-        if (state.status !== "recording") return Promise.resolve(null);
+        if (!link.current()) return Promise.resolve(null);
         return call("canvas_levels", { ids: ids }).then(function (answer) { return answer.record; });
       },
       /** An encoded frame's way to the core (the worker paints the regions and encodes first). @param {any} frame @param {Transferable[]} transfer */
       frame: function (frame, transfer) {
-        const generation = state.generation;
-        return call("canvas_frame", frame, transfer).then(function (answer) {
+        const recording = link.current();
+        if (!recording) return Promise.resolve({ recorded: false, skip: "not-recording" });
+        return recording.note(call("canvas_frame", frame, transfer)).then(function (answer) {
           if (answer && answer.canvas) {
-            state.counters.canvasFrames = answer.canvas.frames;
-            state.counters.canvasBytes = answer.canvas.bytes;
-            state.counters.canvasBytesPerSecond = answer.canvas.bytesPerSecond;
-            state.counters.canvasSkipped = shimSkipped + answer.canvas.skipped;
+            counters.canvasFrames = answer.canvas.frames;
+            counters.canvasBytes = answer.canvas.bytes;
+            counters.canvasBytesPerSecond = answer.canvas.bytesPerSecond;
+            counters.canvasSkipped = shimSkipped + answer.canvas.skipped;
           }
-          return answer && answer.actions && generation === state.generation ? observed(answer) : answer;
+          return answer;
         });
       },
       skipped: function () {
         shimSkipped += 1;
-        state.counters.canvasSkipped += 1;
+        counters.canvasSkipped += 1;
       },
     },
     frames: {
       /** The origins the core validated (iframeOrigins), once it has. @returns {string[]} */
-      origins: function () { return state.core && state.core.iframeOrigins ? state.core.iframeOrigins : []; },
-      active: function () { return state.status === "recording"; },
+      origins: function () {
+        const core = link.core();
+        return core && core.iframeOrigins ? core.iframeOrigins : [];
+      },
+      active: function () { return link.current() !== null; },
       /** A child's batch, through the iframe element ``iframeId``. @param {number} iframeId @param {Uint8Array<ArrayBuffer>} bytes */
       post: function (iframeId, bytes) {
-        state.counters.iframeBatches += 1;
-        const generation = state.generation;
-        return call("child_events", { iframeId: iframeId, batch: bytes }, [bytes.buffer]).then(function (answer) {
-          return answer && answer.actions && generation === state.generation ? observed(answer) : answer;
-        });
+        const recording = link.current();
+        if (!recording) return Promise.resolve(null);
+        counters.iframeBatches += 1;
+        return recording.note(call("child_events", { iframeId: iframeId, batch: bytes }, [bytes.buffer]));
       },
-      ignored: function () { state.counters.iframeMessagesIgnored += 1; },
+      ignored: function () { counters.iframeMessagesIgnored += 1; },
     },
   };
 }
