@@ -13,7 +13,7 @@ import json
 import secrets
 from typing import Any
 
-from . import gate, levels, session
+from . import gate, levels, session, verdicts
 from .config import Config, ConfigError, normalize_config
 from .echo import Echoes
 from .recorder import Recorder
@@ -121,6 +121,20 @@ class Core:
         except ValueError:
             return _dump({"level": "block", "secret": False, "reasons": ["unreadable element"]})
         return _dump(levels.explain_chain(self.config.default_privacy, [c for c in chain if isinstance(c, dict)]))
+
+    def preview(self, rows_json: str) -> str:
+        """What the replay will show of each element and why (Veil.preview): the page's elements as
+        snapshot rows, judged by recording's own masking (``verdicts``); {"ok", "verdicts",
+        "truncated"} or {"ok": false, "reason"}. Nothing of it is recorded or sent."""
+        if self.config is None:
+            return _dump({"ok": False, "reason": "not configured"})
+        try:
+            result = verdicts.judge(self.config, json.loads(rows_json), self.echoes)
+        except ValueError as err:
+            return _dump({"ok": False, "reason": f"unreadable page: {err}"})
+        except Exception as err:  # noqa: BLE001 - a developer's tool: a fault is an answer, never a crash of the worker
+            return _dump({"ok": False, "reason": f"preview failed: {err.__class__.__name__}"})
+        return _dump({"ok": True, **result})
 
     def tick(self, now: float, active: bool, sample_draw: float | None = None) -> str:
         """Keep the session alive: {"rotate", "record", "session", "actions"}; actions as observe's

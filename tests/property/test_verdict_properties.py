@@ -1,0 +1,62 @@
+"""Veil.preview tells the truth about the recording (hypothesis): over generated pages and levels,
+every string a verdict calls clear is what a real recording of the page writes for that element,
+and nothing a recording masks, blocks or keeps secret is called clear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import flat_rows, full, meta, record, sent_events, walk
+from tests.property.test_masking_properties import trees
+from veil.config import normalize_config
+from veil.verdicts import judge
+
+LEVELS = ["mask", "mask-user-input", "allow"]
+
+
+def recorded_nodes(tree: dict[str, Any], level: str) -> dict[int, dict[str, Any]]:
+    """Every node a real recording of ``tree`` writes, by id."""
+    events = sent_events(record([meta(), full(tree)], defaultPrivacy=level))
+    snapshot = next(e for e in events if e["type"] == 2)["data"]["node"]
+    return {n["id"]: n for n in walk(snapshot)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(trees(), st.sampled_from(LEVELS))
+def test_a_clear_verdict_is_what_the_recording_writes(tree, level):
+    recorded = recorded_nodes(tree, level)
+    found = judge(normalize_config({"endpoint": "/c", "defaultPrivacy": level}), flat_rows(tree))["verdicts"]
+    for verdict in found:
+        node = recorded[verdict["id"]]
+        written = [c.get("textContent", "") for c in node.get("childNodes", []) if c["type"] == 3]
+        written += [v for k, v in node.get("attributes", {}).items() if isinstance(v, str)]
+        for piece in verdict["clear"]:
+            assert any(" ".join(piece["text"].split()) == " ".join(w.split()) for w in written), (verdict, node)
+        if verdict["kind"] in ("secret", "blocked", "typed"):
+            assert all(p["source"] != "value" for p in verdict["clear"])
+        if verdict["kind"] == "blocked":
+            assert node.get("childNodes", []) == [] and verdict["clear"] == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(trees(), st.sampled_from(LEVELS))
+def test_every_element_the_recording_writes_text_for_has_a_verdict(tree, level):
+    recorded = recorded_nodes(tree, level)
+    judged = {v["id"]: v for v in judge(normalize_config({"endpoint": "/c", "defaultPrivacy": level}), flat_rows(tree))["verdicts"]}
+    for node_id, node in recorded.items():
+        if node["type"] != 2 or node["tagName"] in ("body", "script", "style"):
+            continue
+        texts = [c["textContent"] for c in node.get("childNodes", []) if c["type"] == 3 and c["textContent"].strip()]
+        if texts:
+            assert node_id in judged, node
+            verdict = judged[node_id]
+            if verdict["kind"] == "clear":
+                assert all(" ".join(t.split()) in [" ".join(p["text"].split()) for p in verdict["clear"]] or p_cut(verdict, t) for t in texts)
+
+
+def p_cut(verdict: dict[str, Any], text: str) -> bool:
+    """A long string is quoted cut short."""
+    return any(p["text"].endswith("…") and " ".join(text.split()).startswith(p["text"][:-1]) for p in verdict["clear"])
