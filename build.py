@@ -12,6 +12,7 @@ nothing; writes dist/ from scratch:
   runtime-<hash12>/   veil-worker.mjs and veil-snapshot-worker.mjs (shim/worker.mjs,
                       shim/snapshot-worker.mjs and their modules under shim/worker/, bundled by
                       esbuild), veil-observer.mjs (shim/observer.mjs and its modules, bundled),
+                      veil-preview.mjs (shim/preview.mjs and its modules: Veil.preview),
                       vendor/rrweb-snapshot/, python/<veil wheel>. No memory snapshot is shipped:
                       the browser makes it locally (shim/worker/maker.mjs)
 
@@ -468,6 +469,8 @@ def build(out: Path, stdlib: list[str] | None = None) -> Path:
     # The observer's modules (shim/observer/, the generated contract) as one file; the vendored
     # rrweb-snapshot stays its own file beside it (only the entry shim/observer.mjs imports it).
     (staging / "veil-observer.mjs").write_text(bundle(ROOT / "shim" / "observer.mjs", "esm", ("./vendor/*",)))
+    # The privacy preview (Veil.preview: shim/preview.mjs and shim/preview/), loaded only when asked.
+    (staging / "veil-preview.mjs").write_text(bundle(ROOT / "shim" / "preview.mjs", "esm"))
     # The two workers (shim/worker.mjs, the page's; shim/snapshot-worker.mjs, which makes the
     # runtime's memory snapshot) and their modules (shim/worker/), each bundled into one file, with
     # the Pyodide directory, the wheel's name and the lock templated in (shim/worker/runtime.mjs).

@@ -110,6 +110,8 @@ const handlers = {
   gate: (payload) => JSON.parse(bridge.gate(JSON.stringify(payload.facts))),
   start: () => JSON.parse(bridge.start()),
   explain: (payload) => JSON.parse(bridge.explain(JSON.stringify(payload.chain))),
+  // Veil.preview: the page's elements as snapshot rows (JSON text), judged as recording masks them.
+  preview: (payload) => JSON.parse(bridge.preview(payload.rows)),
   tick: (payload) => JSON.parse(bridge.tick(payload.now, payload.active)),
   observe(payload) {
     const started = performance.now();

@@ -12,6 +12,7 @@ import { flush } from "./handover.mjs";
 import { forgetConsent, listenToCmp, rememberConsent } from "./consent.mjs";
 import { beginRecording, boot, facts, serially, stopObserving, withdraw } from "./lifecycle.mjs";
 import { discardEarly, observeEarly } from "./early.mjs";
+import { preview, previewFromUrl } from "./preview.mjs";
 import { call } from "./rpc.mjs";
 import { BASE, state } from "./state.mjs";
 import { outbox } from "./transport.mjs";
@@ -52,6 +53,7 @@ export function defineVeil() {
       });
       return state.ready.then(function () {
         if (state.core && state.core.consent === "tcf") listenToCmp();
+        previewFromUrl();
         return call("autostart", { facts: facts() });
       }).then(function (auto) {
         if (auto.start && state.status !== "stopped") {
@@ -119,6 +121,11 @@ export function defineVeil() {
         debug("explain:", explanation.level + (explanation.secret ? " (forced secret)" : ""), explanation.reasons.join("; "));
         return explanation;
       });
+    },
+    /** Draw over the page what the replay shows of each element and why (decided by the core as
+     * recording decides; nothing is sent or recorded); preview(false) removes it. */
+    preview: function (/** @type {boolean | undefined} */ show) {
+      return preview(show);
     },
     /** Listen for errors caught inside Veil; returns a function that removes the listener. */
     on: function (/** @type {string} */ event, /** @type {any} */ listener) {
