@@ -159,7 +159,7 @@ export interface PreviewVerdict {
   rule: string;
   /** The level's origin and the rule, as a list. */
   reasons: string[];
-  /** What the replay shows of the element's text and content attributes (masked), cut to 120 characters each. */
+  /** What the replay shows of the element's text and content attributes, whitespace collapsed. */
   shown: string[];
   /** The strings recorded exactly as the page has them: "text" or the attribute's name, and the string. */
   clear: Array<{ source: string; text: string }>;

@@ -37,8 +37,6 @@ KINDS = ("clear", "masked", "typed", "secret", "blocked")
 SITE_TEXT = "site text"
 # A page larger than this is previewed in part (its first rows, in document order).
 MAX_ROWS = 60_000
-# What a verdict quotes of what the replay shows, at most.
-SHOWN_MAX_CHARS = 120
 _NO_TEXT = frozenset({"script", "style", "noscript", "template"})
 # Inputs whose value is their label, not something the visitor types.
 _BUTTON_TYPES = frozenset({"button", "submit", "reset", "image"})
@@ -61,9 +59,9 @@ def judge(config: Config, rows: Any, echoes: Echoes | None = None) -> dict[str, 
     """{"verdicts": [{"id", "kind", "rule", "level", "reasons", "shown", "clear"}], "truncated"}
     for the elements of ``rows``, the snapshot's rows in document order starting with the document.
 
-    ``shown``: what the replay shows of the element's content (cut to SHOWN_MAX_CHARS each);
-    ``clear``: the strings recorded exactly as the page has them ({"source", "text"}, the source
-    being "text" or an attribute's name)."""
+    ``shown``: what the replay shows of the element's text and content attributes; ``clear``: the
+    strings recorded exactly as the page has them ({"source", "text"}, the source being "text", an
+    attribute's name or "value"); both with their whitespace collapsed."""
     if type(rows) is not list or not rows or type(rows[0]) is not list or not rows[0] or rows[0][0] != NodeType.DOCUMENT:
         raise BadRows("the rows must start with the document")
     truncated = len(rows) > MAX_ROWS
@@ -157,9 +155,9 @@ def _origin(tag: str, attributes: Mapping[str, Any], flags: list[str], parent: _
     return _Origin(f"override {level.value} on {_describe(tag, attributes)} ({', '.join(_markers(attributes, flags))})", level)
 
 
-def _shown(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= SHOWN_MAX_CHARS else text[: SHOWN_MAX_CHARS - 1] + "…"
+def _normal(text: str) -> str:
+    """Whitespace collapsed, as the overlay and the preview command compare strings."""
+    return " ".join(text.split())
 
 
 def _secret_reason(tag: str, attributes: Mapping[str, Any]) -> str:
@@ -203,13 +201,14 @@ def _verdict(
             continue
         after = out_attributes.get(name)
         pieces.append((name, value, after if type(after) is str else None))
-    shown = [_shown(after) for _, _, after in pieces if after]
-    clear = [{"source": source, "text": _shown(before)} for source, before, after in pieces if after == before]
+    shown = [_normal(after) for _, _, after in pieces if after]
+    clear = [{"source": source, "text": _normal(before)} for source, before, after in pieces if after == before]
     if field:
         value = attributes.get("value")
-        typed = value if type(value) is str and value else _PROBE
+        has_value = type(value) is str and bool(value)
+        typed = value if has_value else _PROBE
         if tag in FORM_FIELD_TAGS:
-            recorded = out_attributes.get("value") if typed is not _PROBE else input_value_for_level(_PROBE, level, False, config.scrub_patterns)
+            recorded = out_attributes.get("value") if has_value else input_value_for_level(_PROBE, level, False, config.scrub_patterns)
         elif pieces:  # contenteditable: its text is what was typed
             recorded = None if any(after != before for _, before, after in pieces) else typed
         else:
@@ -217,8 +216,8 @@ def _verdict(
         if recorded != typed:
             return {**base, "kind": "typed", "rule": f"typed value masked at {level.value}: {origin.text}", "reasons": reasons,
                     "shown": shown or ["********"], "clear": clear}
-        if typed is not _PROBE:
-            clear.append({"source": "value", "text": _shown(typed)})
+        if has_value:
+            clear.append({"source": "value", "text": _normal(typed)})
         return {**base, "kind": "clear", "rule": f"typed values recorded at {level.value}: {origin.text}", "reasons": reasons,
                 "shown": shown, "clear": clear}
     if not pieces:
