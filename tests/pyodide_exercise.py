@@ -82,6 +82,9 @@ checks.append(result["snapshots"] == 1)
 b.observe("{not json")
 b.explain(json.dumps([{"tag": "div", "attributes": {"data-veil": "mask"}, "veilMatch": []},
                       {"tag": "input", "attributes": {"type": "password"}}]))
+preview = json.loads(b.preview(json.dumps([[0, 1, None, "CSS1Compat"], [2, 2, 1, "html", {}], [2, 3, 2, "body", {}],
+                                            [2, 4, 3, "p", {"title": "Hi"}], [3, 5, 4, "Ada"], [2, 6, 3, "input", {"value": "Ada"}]])))
+checks.append(preview["ok"] and [v["kind"] for v in preview["verdicts"]] == ["masked", "typed"])
 b.tick(now + 60000, True)
 ready = b.standby()
 if ready is not None:
