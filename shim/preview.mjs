@@ -40,8 +40,7 @@ export function openPreview(options) {
       if (!element) continue;
       byElement.set(element, verdict);
       counts[verdict.kind] = (counts[verdict.kind] || 0) + 1;
-      verdicts.push({ element, kind: verdict.kind, level: verdict.level, rule: verdict.rule, reasons: verdict.reasons,
-        shown: verdict.shown, clear: verdict.clear });
+      verdicts.push({ element, kind: verdict.kind, level: verdict.level, rule: verdict.rule, shown: verdict.shown, clear: verdict.clear });
     }
     const truncated = rows.truncated || answer.truncated === true;
     overlay = drawOverlay(byElement, { ignore: options.ignore, onClose: options.onClose, truncated });

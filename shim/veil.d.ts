@@ -157,8 +157,6 @@ export interface PreviewVerdict {
   /** What decided it: "site text" (the site's allow-list), an override and the element it sits on
    * (`allow: override allow on <section#about> (data-veil="allow")`), a forced secret, or the default level. */
   rule: string;
-  /** The level's origin and the rule, as a list. */
-  reasons: string[];
   /** What the replay shows of the element's text and content attributes, whitespace collapsed. */
   shown: string[];
   /** The strings recorded exactly as the page has them: "text" or the attribute's name, and the string. */

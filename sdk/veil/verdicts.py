@@ -56,7 +56,7 @@ class BadRows(ValueError):
 
 
 def judge(config: Config, rows: Any, echoes: Echoes | None = None) -> dict[str, Any]:
-    """{"verdicts": [{"id", "kind", "rule", "level", "reasons", "shown", "clear"}], "truncated"}
+    """{"verdicts": [{"id", "kind", "rule", "level", "shown", "clear"}], "truncated"}
     for the elements of ``rows``, the snapshot's rows in document order starting with the document.
 
     ``shown``: what the replay shows of the element's text and content attributes; ``clear``: the
@@ -177,13 +177,12 @@ def _verdict(
     written: dict[int, dict[str, Any]],
     echoes: Echoes | None,
 ) -> dict[str, Any] | None:
-    reasons = [origin.text]
     base = {"id": node_id, "level": level.value}
     if level is Level.BLOCK:
-        return {**base, "kind": "blocked", "rule": f"block: {origin.text}", "reasons": reasons, "shown": [], "clear": []}
+        return {**base, "kind": "blocked", "rule": f"block: {origin.text}", "shown": [], "clear": []}
     if secret:
         rule = _secret_reason(tag, attributes)
-        return {**base, "kind": "secret", "rule": rule, "reasons": [*reasons, rule], "shown": ["********"], "clear": []}
+        return {**base, "kind": "secret", "rule": rule, "shown": ["********"], "clear": []}
     out_attributes = written[node_id].get("attributes", {})
     pieces: list[tuple[str, str, str | None]] = []  # (source, the page's, what is written or None)
     if tag not in _NO_TEXT:
@@ -214,25 +213,24 @@ def _verdict(
         else:
             recorded = text_for_level(_PROBE, level, tag, config.scrub_patterns)
         if recorded != typed:
-            return {**base, "kind": "typed", "rule": f"typed value masked at {level.value}: {origin.text}", "reasons": reasons,
+            return {**base, "kind": "typed", "rule": f"typed value masked at {level.value}: {origin.text}",
                     "shown": shown or ["********"], "clear": clear}
         if has_value:
             clear.append({"source": "value", "text": _normal(typed)})
-        return {**base, "kind": "clear", "rule": f"typed values recorded at {level.value}: {origin.text}", "reasons": reasons,
+        return {**base, "kind": "clear", "rule": f"typed values recorded at {level.value}: {origin.text}",
                 "shown": shown, "clear": clear}
     if not pieces:
         if tag in MEDIA_TAGS and level is Level.MASK:
-            return {**base, "kind": "masked", "rule": f"media become placeholders at mask: {origin.text}", "reasons": reasons,
+            return {**base, "kind": "masked", "rule": f"media become placeholders at mask: {origin.text}",
                     "shown": [], "clear": []}
         return None
     if len(clear) == len(pieces):
         if level is Level.MASK:
-            rule = SITE_TEXT
-            reasons.append("site text: the site's own words, from its allow-list, are shown at mask")
+            rule = SITE_TEXT  # at mask, only the site's own words (its allow-list) are written as they are
         else:
             rule = f"{level.value}: {origin.text}"
-        return {**base, "kind": "clear", "rule": rule, "reasons": reasons, "shown": shown, "clear": clear}
-    return {**base, "kind": "masked", "rule": _masked_rule(config, level, origin, pieces, echoes), "reasons": reasons,
+        return {**base, "kind": "clear", "rule": rule, "shown": shown, "clear": clear}
+    return {**base, "kind": "masked", "rule": _masked_rule(config, level, origin, pieces, echoes),
             "shown": shown, "clear": clear}
 
 

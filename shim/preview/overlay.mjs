@@ -7,7 +7,7 @@
  * no pointer events: only the legend does. At most MAX_BOXES boxes are drawn, laid out in slices
  * of at most SLICE_MS; a scroll or resize lays them out again (once per frame at most). Close()
  * removes the host, every listener, timer and frame request: the page's DOM is as it was.
- * What is written is the core's verdicts (kind, rule, reasons, what the replay shows), as text.
+ * What is written is the core's verdicts (kind, level, rule, what the replay shows), as text.
  */
 import { SLICE_MS, yieldToPage } from "./rows.mjs";
 
@@ -44,12 +44,11 @@ const CSS = `
 .legend button { font: inherit; margin-top: 6px; cursor: pointer; }
 .tip { max-width: 380px; padding: 8px 10px; pointer-events: none; }
 .tip .kind { font-weight: 600; color: var(--c); }
-.tip ul { margin: 4px 0 0; padding-left: 16px; }
 [hidden] { display: none !important; }
 `;
 
 /**
- * @typedef {{ id: number, kind: string, level: string, rule: string, reasons: string[], shown: string[],
+ * @typedef {{ id: number, kind: string, level: string, rule: string, shown: string[],
  *   clear: Array<{source: string, text: string}> }} Verdict
  */
 
@@ -104,25 +103,43 @@ export function drawOverlay(byElement, options) {
   let frame = 0;
   let hovered = /** @type {HTMLElement | null} */ (null);
 
-  // Box positions in document coordinates, read and written in slices.
+  // Where each element is, in document coordinates: read in slices, reads only (a write between
+  // two reads would make the browser lay the whole page out again for the second).
+  async function measure(/** @type {Element[]} */ elements) {
+    /** @type {Array<DOMRect | null>} */
+    const rects = [];
+    while (rects.length < elements.length) {
+      const started = performance.now();
+      const x = scrollX;
+      const y = scrollY;
+      while (rects.length < elements.length && performance.now() - started < SLICE_MS) {
+        const el = elements[rects.length];
+        const r = el.isConnected ? el.getBoundingClientRect() : null;
+        rects.push(r && r.width >= 1 && r.height >= 1 ? new DOMRect(r.left + x, r.top + y, r.width, r.height) : null);
+      }
+      if (rects.length < elements.length) await yieldToPage();
+      if (closed) return null;
+    }
+    return rects;
+  }
+
+  /** @param {HTMLElement} box @param {DOMRect | null} rect */
+  function place(box, rect) {
+    box.hidden = rect === null;
+    if (!rect) return;
+    box.style.left = rect.x + "px";
+    box.style.top = rect.y + "px";
+    box.style.width = rect.width + "px";
+    box.style.height = rect.height + "px";
+  }
+
+  // Every box moved where its element is now: all read first, then all written.
   async function layout() {
     const run = ++layoutRun;
     const items = boxes.slice();
-    for (let i = 0; i < items.length;) {
-      const started = performance.now();
-      for (; i < items.length && performance.now() - started < SLICE_MS; i++) {
-        const [el, box] = items[i];
-        const rect = el.getBoundingClientRect();
-        box.hidden = rect.width < 1 || rect.height < 1;
-        if (box.hidden) continue;
-        box.style.left = rect.left + scrollX + "px";
-        box.style.top = rect.top + scrollY + "px";
-        box.style.width = rect.width + "px";
-        box.style.height = rect.height + "px";
-      }
-      if (i < items.length) await yieldToPage();
-      if (closed || run !== layoutRun) return;
-    }
+    const rects = await measure(items.map((item) => item[0]));
+    if (!rects || closed || run !== layoutRun) return;
+    items.forEach(([, box], i) => place(box, rects[i]));
   }
 
   function relayout() {
@@ -163,26 +180,29 @@ export function drawOverlay(byElement, options) {
   addEventListener("resize", relayout, listenOptions);
   doc.addEventListener("mousemove", onMove, listenOptions);
 
-  // The boxes: created in slices too, at most MAX_BOXES, for elements the page renders.
+  // The boxes, at most MAX_BOXES, for the elements the page renders: measured first, then made
+  // and placed in one go, off the page's DOM until the end (one insertion).
   const ready = (async () => {
     const items = Array.from(byElement);
-    let drawn = 0;
-    for (let i = 0; i < items.length && drawn < MAX_BOXES;) {
+    const rects = await measure(items.map((item) => item[0]));
+    if (!rects) return 0;
+    const fragment = doc.createDocumentFragment();
+    for (let i = 0; i < items.length && boxes.length < MAX_BOXES;) {
       const started = performance.now();
-      for (; i < items.length && drawn < MAX_BOXES && performance.now() - started < SLICE_MS; i++) {
+      for (; i < items.length && boxes.length < MAX_BOXES && performance.now() - started < SLICE_MS; i++) {
+        if (!rects[i]) continue;
         const [el, verdict] = items[i];
-        if (!el.isConnected || el.getClientRects().length === 0) continue;
         const box = make(doc, "div", "box " + verdict.kind);
+        place(box, rects[i]);
         boxes.push([el, box]);
         boxOf.set(el, box);
-        layer.appendChild(box);
-        drawn += 1;
+        fragment.appendChild(box);
       }
+      if (i < items.length && boxes.length < MAX_BOXES) await yieldToPage();
       if (closed) return 0;
-      if (i < items.length && drawn < MAX_BOXES) await yieldToPage();
     }
-    await layout();
-    return drawn;
+    layer.appendChild(fragment);
+    return boxes.length;
   })();
 
   return {
@@ -245,7 +265,4 @@ function fillTip(doc, tip, verdict) {
   const [label] = LABELS[/** @type {keyof typeof LABELS} */ (verdict.kind)] || [verdict.kind];
   tip.append(make(doc, "div", "kind", label + " (level " + verdict.level + ")"), make(doc, "div", "rule", "Rule: " + cut(verdict.rule)));
   if (verdict.shown.length) tip.appendChild(make(doc, "div", "shown", "Replay shows: " + cut(verdict.shown.join(" · "))));
-  const why = make(doc, "ul");
-  for (const reason of verdict.reasons) why.appendChild(make(doc, "li", "", cut(reason)));
-  tip.appendChild(why);
 }

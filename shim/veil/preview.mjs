@@ -44,7 +44,9 @@ export function preview(show) {
     const opened = mods[1].openPreview({
       config: state.config,
       judge: function (/** @type {string} */ rows) {
-        return call("preview", { rows: rows });
+        return call("preview", { rows: rows }).then(function (/** @type {{ json: string }} */ answer) {
+          return JSON.parse(answer.json);
+        });
       },
       ignore: observer.ignoreSubtree,
       isIgnored: observer.isIgnored,

@@ -14,7 +14,7 @@ PAGE = "/test-assets/preview.html"
 OVERLAY_MARKS = ("veil-preview", "privacy preview", "Close preview", "Hover an element", "Replay shows", "typed value masked")
 VERDICTS = """() => Veil.preview().then(r => ({counts: r.counts, drawn: r.drawn, truncated: r.truncated,
   verdicts: Object.fromEntries(r.verdicts.filter(v => v.element.id).map(v => [v.element.id, {kind: v.kind, rule: v.rule,
-    reasons: v.reasons, shown: v.shown, clear: v.clear}]))}))"""
+    shown: v.shown, clear: v.clear}]))}))"""
 DOM = "() => document.documentElement.outerHTML.replaceAll(' style=\"\"', '')"  # Chromium's autofill adds empty styles
 
 
