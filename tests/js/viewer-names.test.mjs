@@ -60,6 +60,15 @@ test("names follow the stored mutations, and each full snapshot starts afresh", 
   assert.equal(m.describe(12), "an element not in the replay");
 });
 
+test("a malformed stored event never throws: names are a help", () => {
+  const m = new Mirror();
+  m.feed(snapshot(el(10, "button", {}, text(11, "Save"))));
+  for (const bad of [null, {}, { type: 2, data: { node: { id: 1, childNodes: "x" } } }, { type: 3, data: { source: 0, adds: 5, removes: "x" } }]) {
+    assert.doesNotThrow(() => m.feed(bad));
+  }
+  assert.equal(typeof m.describe(10), "string");
+});
+
 test("masked means nothing but * and whitespace", () => {
   assert.equal(masked("**** ***"), true);
   assert.equal(masked(""), true);

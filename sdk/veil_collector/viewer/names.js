@@ -77,8 +77,17 @@
     delete this.nodes[id];
   };
 
-  /** Apply one stored event: a full snapshot replaces the page, a mutation changes it. */
+  /** Apply one stored event: a full snapshot replaces the page, a mutation changes it. A malformed
+   * one changes nothing that follows from it (names are a help; they never stop the viewer). */
   Mirror.prototype.feed = function (event) {
+    try {
+      this.apply(event);
+    } catch (err) {
+      // left as it was
+    }
+  };
+
+  Mirror.prototype.apply = function (event) {
     var self = this;
     var data = event && event.data;
     if (!data) return;
