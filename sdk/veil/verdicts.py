@@ -236,12 +236,13 @@ def _verdict(
 
 def _masked_rule(config: Config, level: Level, origin: _Origin, pieces: list[tuple[str, str, str | None]], echoes: Echoes | None) -> str:
     """Why content at ``level`` came out (partly) masked."""
+    echoed = bool(echoes) and any(after != before and echoes.mask(before) != before for _, before, after in pieces)  # type: ignore[union-attr]
+    if echoed:
+        return f"echo of a typed value masked ({level.value}: {origin.text})"
     if level is Level.MASK:
         if all(after is None or not after.replace("*", "").strip() for _, _, after in pieces):
             return f"mask: {origin.text}"
         return f"{SITE_TEXT} (a template: its filled slots masked), else mask: {origin.text}"
-    if echoes and any(after is not None and after != before and echoes.mask(before) != before for _, before, after in pieces):
-        return f"echo of a typed value masked ({level.value}: {origin.text})"
     if config.scrub_patterns:
         return f"PII scrubber ({level.value}: {origin.text})"
     return f"{level.value}: {origin.text}"
