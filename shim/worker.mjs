@@ -13,6 +13,7 @@ import { BOOT_STATS_EMPTY } from "./generated/contract.mjs";
 import { READ_TIMEOUT_MS, bootRuntime } from "./worker/boot.mjs";
 import { MAKE_DELAY_MS, runMaker } from "./worker/maker.mjs";
 import { VEIL_WHEEL, here, pyodideModule, pyodideOptions } from "./worker/runtime.mjs";
+import { fetchSiteText } from "./worker/sitetext.mjs";
 import { deleteSnapshot, snapshotKey } from "./worker/store.mjs";
 
 /** Cache Storage, or null where it is refused (its getter may throw). */
@@ -113,8 +114,22 @@ function cancelSnapshot() {
 /** @type {{ [K in keyof Messages]: (payload: Messages[K]["payload"]) => Messages[K]["answer"] | Promise<Messages[K]["answer"]> }} */
 const handlers = {
   async configure(payload) {
+    // The site-text list (allowTextUrl) is fetched while the runtime boots; the core judges it
+    // once the config is valid, and the answer says whether it was used (siteText).
+    const list = payload.siteTextUrl ? fetchSiteText(payload.siteTextUrl) : null;
     await booting;
-    return JSON.parse(bridge.configure(payload.config));
+    const answer = JSON.parse(bridge.configure(payload.config));
+    if (list && answer.ok && answer.allowTextUrl) {
+      const fetched = await list.done;
+      try {
+        answer.siteText = JSON.parse(bridge.site_text(fetched.bytes, fetched.failure));
+      } catch (/** @type {any} */ err) {
+        answer.siteText = { ok: false, reason: "the list could not be judged: " + String((err && err.message) || err).slice(0, 200) };
+      }
+    } else if (list) {
+      list.cancel();
+    }
+    return answer;
   },
   autostart: (payload) => JSON.parse(bridge.autostart(JSON.stringify(payload.facts))),
   gate: (payload) => JSON.parse(bridge.gate(JSON.stringify(payload.facts))),

@@ -2,10 +2,10 @@
 
 Rules: nothing here decides anything of its own. The page's elements arrive as the rows of a full
 snapshot (the walk's format, see ``tree.SnapshotAssembler``) and are masked by a throwaway
-``EventMasker`` built from the page's config and echo memory, exactly as recording masks a
-snapshot; each element's verdict compares what it holds with what that masking wrote. The only
-other functions called are the one reduce's own (``levels``), to name which override or default
-set the level, and the one masker of input values, to say what a field's typed value would
+``EventMasker`` built from the page's config, echo memory and site-text list, exactly as recording
+masks a snapshot; each element's verdict compares what it holds with what that masking wrote. The
+only other functions called are the one reduce's own (``levels``), to name which override or
+default set the level, and the one masker of input values, to say what a field's typed value would
 become when it holds none yet. The verdicts are for the page that asked (the preview overlay, the
 ``python -m veil.preview`` report) and never leave it.
 
@@ -14,8 +14,9 @@ as they are), ``masked`` (all or part of them are masked, or a media element bec
 placeholder), ``typed`` (a field whose value the visitor types or chooses is masked), ``secret``
 (a forced secret), ``blocked`` (a placeholder of its size, nothing inside is read). Elements with
 no content of their own get no verdict; elements inside a blocked one are never read, so neither.
-Its ``rule`` names what decided it: "site text" (the site's own words, from its allow-list), an
-override and the element it sits on, a forced secret, or the default level.
+Its ``rule`` names what decided it: "site text" (the site's own words, from its allow-list, as
+Veil.explain names it), an override and the element it sits on, a forced secret, an echo of a
+typed value, the PII scrubber, or the default level.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from .events import EncodedEvent, EventMasker
 from .levels import Level, element_overrides, is_editable, resolve_level
 from .masking import Rule, attribute_rule, input_value_for_level, text_for_level
 from .rrweb import EventType, NodeType
+from .sitetext import RULE_NAME, SiteText
 
 KINDS = ("clear", "masked", "typed", "secret", "blocked")
-SITE_TEXT = "site text"
+SITE_TEXT = RULE_NAME  # what Veil.explain calls the rule too
 # A page larger than this is previewed in part (its first rows, in document order).
 MAX_ROWS = 60_000
 _NO_TEXT = frozenset({"script", "style", "noscript", "template"})
@@ -55,9 +57,10 @@ class BadRows(ValueError):
     """The rows are not a snapshot the core can read."""
 
 
-def judge(config: Config, rows: Any, echoes: Echoes | None = None) -> dict[str, Any]:
+def judge(config: Config, rows: Any, echoes: Echoes | None = None, site: SiteText | None = None) -> dict[str, Any]:
     """{"verdicts": [{"id", "kind", "rule", "level", "shown", "clear"}], "truncated"}
-    for the elements of ``rows``, the snapshot's rows in document order starting with the document.
+    for the elements of ``rows``, the snapshot's rows in document order starting with the document,
+    masked with the page's ``echoes`` and its site-text list ``site``, as its recording masks them.
 
     ``shown``: what the replay shows of the element's text and content attributes; ``clear``: the
     strings recorded exactly as the page has them ({"source", "text"}, the source being "text", an
@@ -66,7 +69,7 @@ def judge(config: Config, rows: Any, echoes: Echoes | None = None) -> dict[str, 
         raise BadRows("the rows must start with the document")
     truncated = len(rows) > MAX_ROWS
     rows = rows[:MAX_ROWS]
-    masker = EventMasker(config, echoes)
+    masker = EventMasker(config, echoes, site)
     masked = masker.mask({"type": int(EventType.FULL_SNAPSHOT), "data": {"part": rows, "done": True}, "timestamp": 0})
     if not isinstance(masked.event, EncodedEvent):
         raise BadRows("the snapshot could not be masked")

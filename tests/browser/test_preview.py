@@ -142,3 +142,40 @@ def test_preview_needs_init(page, servers):
     page.add_script_tag(url=servers.site_url + "/static/veil/veil.js")
     error = page.evaluate("() => Veil.preview().then(() => 'drawn', e => e.message)")
     assert error == "Veil.preview: call Veil.init(config) first"
+
+
+def test_preview_names_site_text_from_the_pages_list_and_masks_what_the_server_filled_in(page, servers):
+    from tests.browser.test_site_text import list_integrity
+
+    page.goto(servers.site_url + "/test-assets/sitetext.html")
+    page.wait_for_selector("body[data-loaded=yes]")
+    inject_veil(page, servers, {"consent": "not-required", "allowTextUrl": "/test-assets/sitetext-list.json",
+                                "allowTextIntegrity": list_integrity(servers)})
+    wait_recording(page)
+    verdicts = """() => Veil.preview().then(r => r.verdicts.map(v => ({id: v.element.id, tag: v.element.localName,
+      kind: v.kind, rule: v.rule, shown: v.shown, clear: v.clear})))"""
+    before = {v["id"]: v for v in page.evaluate(verdicts) if v["id"]}
+    assert before["order"]["kind"] == "clear" and before["order"]["rule"] == "site text"
+    # The visitor types a site string: what was typed, and from then on its echoes, stay masked.
+    page.fill("#note", "Place order")
+    page.wait_for_timeout(200)
+    result = page.evaluate(verdicts)
+    by_id = {v["id"]: v for v in result if v["id"]}
+    h1 = next(v for v in result if v["tag"] == "h1")
+    assert h1["kind"] == "clear" and h1["rule"] == "site text"
+    assert {"source": "title", "text": "Your account"} in h1["clear"]
+    assert by_id["welcome"]["kind"] == "masked" and by_id["welcome"]["rule"].startswith("site text (a template: its filled slots masked)")
+    assert by_id["welcome"]["shown"] == ["Welcome back, ********!"]
+    assert by_id["name-cell"]["kind"] == "masked" and by_id["name-cell"]["rule"] == "mask: default level mask"
+    assert by_id["note"]["kind"] == "typed", "the visitor typing a site string is still what the visitor typed"
+    assert by_id["order"]["kind"] == "masked" and by_id["order"]["rule"].startswith("echo of a typed value masked")
+    assert by_id["echo"]["kind"] == "masked" and by_id["echo"]["rule"].startswith("echo of a typed value masked")
+    assert by_id["password"]["kind"] == "secret"
+    text = json.dumps(result)
+    assert "zqada" not in text.lower() and "ZQ-4417" not in text
+    # The legend and the hover speak of the same rule.
+    assert "site text" in overlay(page, ".legend p")
+    box = page.locator("h1").bounding_box()
+    page.mouse.move(box["x"] + 3, box["y"] + 3)
+    page.wait_for_function("() => !document.querySelector('veil-preview').shadowRoot.querySelector('.tip').hidden")
+    assert "Rule: site text" in overlay(page, ".tip")

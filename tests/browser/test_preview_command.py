@@ -76,3 +76,22 @@ def test_a_page_that_cannot_be_opened_is_a_clear_error(servers, dist, browser, c
     assert status == 2 and "cannot open http://127.0.0.1:9/" in capsys.readouterr().err
     status = cli.run([servers.site_url + "/test-assets/no-such-page.html", "--dist", str(dist)], browser=browser)
     assert status == 2 and "answered HTTP 404" in capsys.readouterr().err
+
+
+def test_the_gate_over_a_page_with_its_site_text_list(servers, dist, browser, tmp_path, capsys):
+    from tests.browser.test_site_text import STATIC, list_integrity
+
+    config = write(tmp_path, "veil.json", json.dumps({"allowTextUrl": "/test-assets/sitetext-list.json",
+                                                      "allowTextIntegrity": list_integrity(servers)}))
+    signed_off = [*STATIC, "Acme checkout", "Your note", "Welcome back, ********!", "You have ******** items in your cart"]
+    expected = write(tmp_path, "expected.txt", "\n".join(signed_off) + "\n")
+    out = tmp_path / "report"
+    status = cli.run([servers.site_url + "/test-assets/sitetext.html", "--config", str(config), "--expect-clear", str(expected),
+                      "--out", str(out), "--dist", str(dist)], browser=browser)
+    assert status == 0, capsys.readouterr().err
+    report = json.loads((out / "report.json").read_text())
+    words = {w["text"]: w for w in report["words"]}
+    assert words["Place order"]["rule"] == "site text" and words["Checkout"]["rule"] == "site text"
+    assert words["Welcome back, ********!"]["rule"].startswith("site text (a template")
+    assert not [w for w in words if "zq" in w.lower() or "lovelace" in w.lower()]
+    assert sorted(words) == sorted(set(signed_off)), "every string the page ships, nothing the server filled in"

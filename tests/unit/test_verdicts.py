@@ -98,3 +98,34 @@ def test_core_preview_answers_errors_as_values_and_needs_a_config():
     answer = json.loads(core.preview(json.dumps(flat_rows(document(el("h1", {}, text("Hi"), node_id=10))))))
     assert answer["ok"] is True and answer["verdicts"][0]["kind"] == "masked"
     assert core.recorder is None, "a preview records nothing"
+
+
+def test_site_text_is_the_rule_for_the_sites_own_words_at_mask_and_slots_stay_masked():
+    from veil.sitetext import SiteText
+
+    site = SiteText(["Acme Outdoor Supply", "Full name", "Place order"], [("Welcome back, ", "!")])
+    rows = flat_rows(document(
+        el("h1", {}, text("Acme Outdoor Supply"), node_id=10),
+        el("label", {"title": "Full name"}, text("Full name"), node_id=11),
+        el("p", {}, text("Welcome back, Margaret!"), node_id=12),
+        el("input", {"value": "Place order"}, node_id=13),
+        el("div", {"class": "veil-block"}, text("Place order"), node_id=14),
+        el("input", {"type": "password", "value": "Place order"}, node_id=15),
+    ))
+    found = {v["id"]: v for v in judge(normalize_config({"endpoint": "/c"}), rows, None, site)["verdicts"]}
+    assert found[10]["kind"] == "clear" and found[10]["rule"] == "site text"
+    assert found[11]["rule"] == "site text" and found[11]["clear"] == [{"source": "text", "text": "Full name"}, {"source": "title", "text": "Full name"}]
+    assert found[12]["kind"] == "masked" and found[12]["rule"].startswith("site text (a template: its filled slots masked)")
+    assert found[12]["shown"] == ["Welcome back, ********!"] and "Margaret" not in json.dumps(found[12])
+    assert found[13]["kind"] == "typed", "what the visitor typed stays masked even when it equals a site string"
+    assert found[14]["kind"] == "blocked" and found[15]["kind"] == "secret"
+    # Without the list, the same page is masked by the default level.
+    plain = {v["id"]: v for v in judge(normalize_config({"endpoint": "/c"}), rows)["verdicts"]}
+    assert plain[10]["kind"] == "masked" and plain[10]["rule"] == "mask: default level mask"
+
+
+def test_core_preview_uses_the_pages_site_text_list():
+    core = Core()
+    core.configure(json.dumps({"endpoint": "/c", "allowText": ["Acme Outdoor Supply"]}))
+    answer = json.loads(core.preview(json.dumps(flat_rows(document(el("h1", {}, text("Acme Outdoor Supply"), node_id=10))))))
+    assert answer["verdicts"][0]["rule"] == "site text" and answer["verdicts"][0]["kind"] == "clear"
