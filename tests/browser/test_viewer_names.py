@@ -11,10 +11,10 @@ PAGE = "/test-assets/preview.html"
 
 def test_context_entries_name_their_target_from_the_stored_replay(page, servers, capture, context):
     page.goto(servers.site_url + PAGE)
-    inject_veil(page, servers, {"consent": "not-required", "allowSelectors": ["#place"]})
+    inject_veil(page, servers, {"consent": "not-required", "allowText": ["Place order"]})
     wait_recording(page)
     for _ in range(3):
-        page.click("#place", delay=10)  # recorded in clear: named
+        page.click("#place", delay=10)  # site text, recorded in clear: named
     page.wait_for_timeout(1200)
     for _ in range(3):
         page.click("#title", delay=10)  # masked: its role and tag
