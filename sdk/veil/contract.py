@@ -77,6 +77,30 @@ NETWORK_URL_MAX = 4096
 NETWORK_HEADERS_DEFAULT: tuple[str, ...] = ("content-type", "content-length", "accept", "cache-control")
 NETWORK_BODY_MAX_DEFAULT = 10240
 
+# Canvas frames (veil.canvas): the shim asks the core which canvases may have their pixels recorded
+# (canvas_levels) and captures only those, at most one frame per canvas every
+# CANVAS_FRAME_INTERVAL_MS, only when its pixels changed, and again every CANVAS_RESEND_MS while idle
+# (so a replay that starts late still shows it). The worker scales a frame down to at most
+# CANVAS_MAX_SIDE pixels a side, paints the page's canvasMaskRegions in CANVAS_MASK_COLOR over it
+# and encodes it as one of CANVAS_MIME_TYPES; the core records at most CANVAS_BYTES_PER_SECOND of
+# them (base64 characters; bursts up to CANVAS_BURST_BYTES) and none larger than CANVAS_FRAME_MAX_BYTES.
+CANVAS_TAG = "canvas"
+CANVAS_FRAME_INTERVAL_MS = 500
+CANVAS_RESEND_MS = 30_000
+CANVAS_MAX_SIDE = 1280
+CANVAS_MASK_COLOR = "#9aa1ab"
+CANVAS_MIME_TYPES: tuple[str, ...] = ("image/webp", "image/jpeg", "image/png")
+CANVAS_BYTES_PER_SECOND = 96 * 1024
+CANVAS_BURST_BYTES = 768 * 1024
+CANVAS_FRAME_MAX_BYTES = 512 * 1024
+# Cross-origin iframes (veil.frames): the messages a page and an iframe running Veil exchange after
+# both named each other's origin (iframeOrigins in the parent, parentOrigin in the child). Every
+# message is an object whose FRAME_MESSAGE_KEY names its kind: the child says "hello", the parent
+# answers "welcome" with a MessagePort, and over that port the child sends "batch" (a gzipped batch
+# its own core masked) and the parent asks for a fresh full "snapshot"; "ready" tells a child
+# that the parent records now.
+FRAME_MESSAGE_KEY = "veil:frame"
+FRAME_MESSAGES: tuple[str, ...] = ("hello", "welcome", "ready", "batch", "snapshot")
 # --- Words -----------------------------------------------------------------------------------------
 # What the core tells the page to do next (observe's and tick's answers; veil.recorder): take a fresh
 # full snapshot, cut and send a batch now, pause (the page navigated to an excluded URL).
@@ -101,6 +125,11 @@ SnapshotReason: TypeAlias = Literal["missing", "corrupt", "mismatch", "refused",
 MAX_QUEUE_BYTES_DEFAULT = 4 * 1024 * 1024
 MAX_QUEUE_BYTES_MIN = 64 * 1024
 MAX_QUEUE_BYTES_MAX = 64 * 1024 * 1024
+# The site-text list a page names with `allowTextUrl` (veil.sitetext): the worker reads at most
+# SITE_TEXT_MAX_BYTES of it and waits at most SITE_TEXT_TIMEOUT_MS for it; a list larger, later or
+# failing its integrity check shows nothing more than no list at all.
+SITE_TEXT_MAX_BYTES = 2 * 1024 * 1024
+SITE_TEXT_TIMEOUT_MS = 5000
 
 
 # --- Shapes ------------------------------------------------------------------------------------------
@@ -154,11 +183,34 @@ class Standby(TypedDict):
 
 
 class ExplainEntry(TypedDict):
-    """One element of Veil.explain()'s chain, from the outermost down (veilMatch: selector matches)."""
+    """One element of Veil.explain()'s chain, from the outermost down (veilMatch: selector matches).
+    The element explained (the last) also carries its own text nodes and the content attributes the
+    site-text list may show, for the core to name the rule that decides them."""
 
     tag: str
     attributes: dict[str, str]
     veilMatch: list[str]
+    text: NotRequired[list[str]]
+    content: NotRequired[dict[str, str]]
+
+
+class ContentRule(TypedDict):
+    """What the replay shows of an element's text or of one content attribute, and the rule that
+    decides it ("site text" when the site-text list shows it)."""
+
+    rule: Literal["site text", "level mask", "level mask-user-input", "level allow", "typed", "echo of a typed value",
+                  "forced secret", "block"]
+    shown: Literal["clear", "template", "masked", "none"]
+
+
+class SiteTextOutcome(TypedDict):
+    """What became of the `allowTextUrl` list (the worker adds it to configure's answer): loaded,
+    with its counts, or not used, and why (a sentence naming no page content)."""
+
+    ok: bool
+    strings: NotRequired[int]
+    templates: NotRequired[int]
+    reason: NotRequired[str]
 
 
 class BootStats(TypedDict):
@@ -190,6 +242,8 @@ class WorkerNotice(TypedDict):
 # --- Messages: payloads and answers ---------------------------------------------------------------
 class ConfigurePayload(TypedDict):
     config: str  # the page's config as JSON, RegExps and functions described
+    # `allowTextUrl` resolved against the page's URL (the worker fetches it while it boots), or null.
+    siteTextUrl: NotRequired[str | None]
 
 
 class ConfigureAccepted(TypedDict):
@@ -202,6 +256,11 @@ class ConfigureAccepted(TypedDict):
     maxQueueBytes: int
     requestTimeoutMs: int
     debug: bool
+    allowTextUrl: NotRequired[str]  # the config names a site-text list: the worker fetches it
+    siteText: NotRequired[SiteTextOutcome]  # added by the worker: what became of that list
+    canvasMaskRegions: bool  # the page gave a canvasMaskRegions hook
+    iframeOrigins: list[str]  # validated origins of the iframes whose recordings this page takes
+    parentOrigin: str | None  # in a cross-origin iframe: the page this page's recording goes to
 
 
 class ConfigureRefused(TypedDict):
@@ -246,6 +305,19 @@ class Explanation(TypedDict):
     level: LevelName
     secret: bool
     reasons: list[str]
+    text: NotRequired[ContentRule]
+    content: NotRequired[dict[str, ContentRule]]
+
+
+class PreviewPayload(TypedDict):
+    rows: str  # the page's elements as a full snapshot's rows, JSON text (shim/preview/rows.mjs)
+
+
+class PreviewAnswer(TypedDict):
+    """Veil.preview's verdicts (Core.preview, veil.verdicts) as the core wrote them, JSON text: the
+    page parses thousands of verdicts several times faster than it takes their structured clone."""
+
+    json: str
 
 
 class TickPayload(TypedDict):
@@ -314,6 +386,56 @@ class ResyncAnswer(TypedDict):
     discarded: int
 
 
+class CanvasLevelsPayload(TypedDict):
+    ids: list[int]  # recorded canvases the observer could read
+
+
+class CanvasLevelsAnswer(TypedDict):
+    record: list[int]  # those whose pixels the core's reduce records (veil.canvas)
+
+
+class CanvasStats(TypedDict):
+    frames: int
+    bytes: int
+    skipped: int
+    bytesPerSecond: int
+
+
+class CanvasFramePayload(TypedDict):
+    """An ImageBitmap of a canvas the core allowed and the page's regions (in the canvas's pixels);
+    the worker paints them and encodes the frame before the core sees it (shim/worker/canvas.mjs)."""
+
+    id: int
+    bitmap: NotRequired[Any]  # an ImageBitmap (transferred); absent when the last frame is sent again
+    width: int
+    height: int
+    regions: list[dict[str, float]]
+    resend: NotRequired[bool]
+    webgl: NotRequired[bool]
+    timestamp: float
+
+
+class CanvasFrameAnswer(ObserveCoreAnswer):
+    """Observe's answer for the frame, whether it was recorded, how long until a frame that size
+    fits the byte budget, the canvas counters; or ``skip`` (why the worker sent nothing: unchanged,
+    blank, stale, unsupported) with no core answer."""
+
+    recorded: bool
+    waitMs: NotRequired[int]
+    canvas: NotRequired[CanvasStats]
+    skip: NotRequired[str]
+
+
+class ChildEventsPayload(TypedDict):
+    iframeId: int  # the iframe element the batch came through
+    batch: bytes  # a cross-origin iframe's gzipped batch (masked by its own core)
+
+
+class ChildEventsAnswer(ObserveCoreAnswer):
+    accepted: bool
+    needSnapshot: bool  # ask the child for a fresh full snapshot
+
+
 # name -> (payload, answer); None: nothing.
 MESSAGES: dict[str, tuple[Any, Any]] = {
     "configure": (ConfigurePayload, ConfigureAnswer),
@@ -321,12 +443,16 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
     "gate": (FactsPayload, GateAnswer),
     "start": (None, StartAnswer),
     "explain": (ExplainPayload, Explanation),
+    "preview": (PreviewPayload, PreviewAnswer),
     "tick": (TickPayload, TickAnswer),
     "observe": (ObservePayload, ObserveAnswer),
     "commit_standby": (CommitStandbyPayload, OkAnswer),
     "take_batch": (TakeBatchPayload, TakeBatchAnswer),
     "resync": (None, ResyncAnswer),
     "stop": (None, None),
+    "canvas_levels": (CanvasLevelsPayload, CanvasLevelsAnswer),
+    "canvas_frame": (CanvasFramePayload, CanvasFrameAnswer),
+    "child_events": (ChildEventsPayload, ChildEventsAnswer),
 }
 
 # The types build.py writes as JSDoc typedefs, by their JavaScript name (a type used in another is
@@ -335,15 +461,19 @@ TYPES: dict[str, Any] = {
     "Action": Action, "ConsentMode": ConsentMode, "GateReason": GateReason, "GateStatus": GateStatus,
     "LevelName": LevelName, "SnapshotReason": SnapshotReason,
     "TcfFact": TcfFact, "Facts": Facts, "StoredSession": StoredSession, "ChunkInfo": ChunkInfo,
-    "StandbyInfo": StandbyInfo, "Standby": Standby, "ExplainEntry": ExplainEntry, "BootStats": BootStats,
+    "StandbyInfo": StandbyInfo, "Standby": Standby, "ExplainEntry": ExplainEntry, "ContentRule": ContentRule,
+    "SiteTextOutcome": SiteTextOutcome, "BootStats": BootStats,
     "WorkerNotice": WorkerNotice,
     "ConfigurePayload": ConfigurePayload, "ConfigureAccepted": ConfigureAccepted, "ConfigureRefused": ConfigureRefused,
     "ConfigureAnswer": ConfigureAnswer, "FactsPayload": FactsPayload, "AutostartAnswer": AutostartAnswer,
     "GateAnswer": GateAnswer, "StartAnswer": StartAnswer, "ExplainPayload": ExplainPayload, "Explanation": Explanation,
+    "PreviewPayload": PreviewPayload, "PreviewAnswer": PreviewAnswer,
     "TickPayload": TickPayload, "TickAnswer": TickAnswer, "ObservePayload": ObservePayload,
     "ObserveCoreAnswer": ObserveCoreAnswer, "ObserveAnswer": ObserveAnswer, "CommitStandbyPayload": CommitStandbyPayload,
     "OkAnswer": OkAnswer, "TakeBatchPayload": TakeBatchPayload, "TakeBatchAnswer": TakeBatchAnswer,
-    "ResyncAnswer": ResyncAnswer,
+    "ResyncAnswer": ResyncAnswer, "CanvasLevelsPayload": CanvasLevelsPayload, "CanvasLevelsAnswer": CanvasLevelsAnswer,
+    "CanvasStats": CanvasStats, "CanvasFramePayload": CanvasFramePayload, "CanvasFrameAnswer": CanvasFrameAnswer,
+    "ChildEventsPayload": ChildEventsPayload, "ChildEventsAnswer": ChildEventsAnswer,
 }
 
 # What the shim receives, by its JavaScript name: build.py writes each as a frozen constant.
@@ -368,12 +498,22 @@ SHARED: dict[str, object] = {
     "NETWORK_URL_MAX": NETWORK_URL_MAX,
     "NETWORK_HEADERS_DEFAULT": NETWORK_HEADERS_DEFAULT,
     "NETWORK_BODY_MAX_DEFAULT": NETWORK_BODY_MAX_DEFAULT,
+    "CANVAS_TAG": CANVAS_TAG,
+    "CANVAS_FRAME_INTERVAL_MS": CANVAS_FRAME_INTERVAL_MS,
+    "CANVAS_RESEND_MS": CANVAS_RESEND_MS,
+    "CANVAS_MAX_SIDE": CANVAS_MAX_SIDE,
+    "CANVAS_MASK_COLOR": CANVAS_MASK_COLOR,
+    "CANVAS_MIME_TYPES": CANVAS_MIME_TYPES,
+    "FRAME_MESSAGE_KEY": FRAME_MESSAGE_KEY,
+    "FRAME_MESSAGES": FRAME_MESSAGES,
     "ACTIONS": ACTIONS,
     "CONSENT_MODES": CONSENT_MODES,
     "STORED_CONSENT": STORED_CONSENT,
     "MAX_QUEUE_BYTES_DEFAULT": MAX_QUEUE_BYTES_DEFAULT,
     "MAX_QUEUE_BYTES_MIN": MAX_QUEUE_BYTES_MIN,
     "MAX_QUEUE_BYTES_MAX": MAX_QUEUE_BYTES_MAX,
+    "SITE_TEXT_MAX_BYTES": SITE_TEXT_MAX_BYTES,
+    "SITE_TEXT_TIMEOUT_MS": SITE_TEXT_TIMEOUT_MS,
     "BOOT_STATS_EMPTY": BOOT_STATS_EMPTY,
     "MESSAGE_NAMES": tuple(MESSAGES),
     "EventType": EventType,

@@ -7,6 +7,7 @@
  */
 
 /** @typedef {import("./types.js").Context} Context */
+import { anyIgnored, isIgnored } from "./ignore.mjs";
 
 /** @type {AddEventListenerOptions} */
 const DEFAULT_OPTIONS = { capture: true, passive: true };
@@ -20,7 +21,9 @@ const DEFAULT_OPTIONS = { capture: true, passive: true };
  * @param {AddEventListenerOptions} [opts]
  */
 export function listen(ctx, target, type, fn, opts = DEFAULT_OPTIONS) {
-  const handler = /** @type {(e: Event) => void} */ (ctx.guard(fn));
+  const guarded = ctx.guard(fn);
+  // An event on something Veil drew for itself (the preview overlay) is not the page's.
+  const handler = (/** @type {Event} */ e) => (e && anyIgnored() && isIgnored(targetOf(e)) ? undefined : guarded(e));
   target.addEventListener(type, handler, opts);
   return () => target.removeEventListener(type, handler, opts);
 }

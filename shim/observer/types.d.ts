@@ -13,6 +13,9 @@ export interface RawEvent {
 /** A node as rrweb-snapshot serialized it, with the fields the observer reads or adds. */
 export type Serialized = NonNullable<ReturnType<typeof serializeNodeWithId>> & Record<string, any>;
 
+/** rrweb-snapshot's serializeNodeWithId options. */
+export type SerializeOptions = Parameters<typeof serializeNodeWithId>[1];
+
 /** A snapshot row (see sdk/veil/rows.py): kind, id, parent id, fields..., rare fields. */
 export type Row = unknown[];
 
@@ -58,6 +61,10 @@ export interface Context {
   prepared: boolean;
   queue: Queue;
   takeRecords: () => MutationRecord[];
+  /** The loader snippet's lookup of every shadow root attached since it ran, closed ones included (closed.mjs); null without it. */
+  shadowRoots: ((host: Element) => ShadowRoot | null | undefined) | null;
+  /** Called when a full snapshot's walk has ended (trackers that send their state again: canvas frames, iframes). */
+  afterSnapshot: Set<() => void>;
   /** Set by the styles tracker: called after every full snapshot (adopted sheets are sent again). */
   snapshotTaken?: (() => void) | null;
   guard<A extends unknown[], R>(fn: (this: any, ...args: A) => R): (this: any, ...args: A) => R | undefined;
@@ -69,6 +76,8 @@ export interface Context {
   watchRoot(root: ShadowRoot | Document): void;
   onRoot(watch: (root: ShadowRoot | Document) => void): () => void;
   serializeOptions(): Record<string, any>;
+  /** A node's shadow root: an open one, or through the loader a closed one. */
+  shadowRootOf(n: Node): ShadowRoot | null;
   serialize(n: Node, overrides?: Record<string, unknown>): Serialized | null;
   reset(): void;
 }

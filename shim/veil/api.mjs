@@ -27,6 +27,7 @@ import {
   withdraw,
 } from "./lifecycle.mjs";
 import { loadObserver } from "./observer-options.mjs";
+import { preview, previewFromUrl } from "./preview.mjs";
 import { call } from "./rpc.mjs";
 import { loaderStub, takeOver } from "./stub.mjs";
 
@@ -72,10 +73,11 @@ export function defineVeil() {
         ready = null;
         throw err;
       });
-      return ready
+      const initialized = ready
         .then(() => {
           const settings = coreSettings();
           if (settings && settings.consent === "tcf") followCmp();
+          previewFromUrl(ready);
           return call("autostart", { facts: facts() });
         })
         .then((auto) => {
@@ -91,6 +93,18 @@ export function defineVeil() {
           return undefined;
         })
         .then(() => {});
+      // A browser that cannot run Veil (no module workers, a Worker refused or failing) is not
+      // the page's bug: init still rejects, but a page that ignores init's promise (the README's
+      // snippet) gets no unhandled rejection; the error is counted and reported to on("error").
+      // A config the core rejects is the developer's to see, and stays unhandled if ignored.
+      /** @type {Promise<void>} */
+      const returned = new Promise((resolve, reject) => {
+        initialized.then(resolve, (err) => {
+          if (!err || err.name !== "VeilConfigError") returned.catch(() => {});
+          reject(err);
+        });
+      });
+      return returned;
     },
     /** Grant consent; resolves once the first full snapshot is masked, or says why not. */
     start: () => {
@@ -143,6 +157,7 @@ export function defineVeil() {
           ) {
             chain.unshift(mod.describeForExplain(el, config));
           }
+          Object.assign(chain[chain.length - 1], mod.contentForExplain(element));
           return call("explain", { chain: chain });
         })
         .then((explanation) => {
@@ -150,6 +165,9 @@ export function defineVeil() {
           return explanation;
         });
     },
+    /** Draw over the page what the replay shows of each element and why (decided by the core as
+     * recording decides; nothing is sent or recorded); preview(false) removes it. @param {boolean | undefined} show */
+    preview: (show) => preview(show, ready),
     /** Listen for errors caught inside Veil; returns a function that removes the listener. @param {string} event @param {unknown} listener */
     on: (event, listener) => {
       if (event !== "error" || typeof listener !== "function") throw new TypeError('Veil.on: expected ("error", function)');

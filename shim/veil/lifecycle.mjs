@@ -11,7 +11,7 @@
  * the callbacks it needs), the handover, the flush timer and the navigation hooks; other modules
  * get what they need as arguments and callbacks. Errors are counted with where they happened.
  */
-import { bootRuntime } from "./boot.mjs";
+import { bootRuntime, siteTextStats } from "./boot.mjs";
 import { discardEarly, earlyStats, handOverEarly, startEarly } from "./early.mjs";
 import { countError, countingAs, debug, errorStats } from "./errors.mjs";
 import { facts } from "./facts.mjs";
@@ -23,6 +23,8 @@ import { createRecording, workerStats } from "./recording.mjs";
 import { bootStats, call, connected, disconnect } from "./rpc.mjs";
 import { SESSION_KEY, writeStored } from "./storage.mjs";
 import { createOutbox } from "./transport.mjs";
+import { embed } from "./embedded.mjs";
+import { fidelityStats, linkFidelity } from "./fidelity.mjs";
 
 /**
  * @typedef {import("./boot.mjs").PageConfig} PageConfig
@@ -97,6 +99,7 @@ export function boot(config) {
   return bootRuntime(config).then(
     (core) => {
       runtime = { config: config, core: core };
+      embed(core.parentOrigin, { snapshot: snapshotAndFlush, deliverNow: outbox.onOnline }); // a cross-origin iframe
       outbox.configure({
         endpoint: String(config.endpoint),
         clientToken: config.clientToken,
@@ -292,5 +295,12 @@ export function capture(reason) {
 
 /** Counters for Veil.stats(), from each owner. */
 export function stats() {
-  return Object.assign({}, errorStats(), outbox.stats(), workerStats(), handover.stats(), earlyStats(), bootStats());
+  return Object.assign({}, errorStats(), outbox.stats(), workerStats(), handover.stats(), earlyStats(), bootStats(), siteTextStats(), fidelityStats());
+}
+
+// Canvas frames and iframes' batches go through the recording now (fidelity.mjs); snapshot on a parent's ask.
+linkFidelity({ current: () => (status === "recording" ? recording : null), core: () => (runtime ? runtime.core : null) });
+function snapshotAndFlush() {
+  const current = status === "recording" ? recording : null;
+  return Promise.resolve(current && current.snapshot()).then(() => (current ? flush() : null));
 }
