@@ -186,7 +186,7 @@ def fits(shown: str, text: str) -> bool:
     parts = shown.split(SLOT_MASK)
     if len(parts) < 2:
         return False
-    return re.fullmatch(".+".join(re.escape(p) for p in parts), text, re.S) is not None
+    return re.fullmatch(".+".join(re.escape(p) for p in parts), text, re.DOTALL) is not None
 
 
 def stored_entries(node: dict[str, Any], out: list[list[str]], parent: str = "") -> list[list[str]]:
@@ -198,9 +198,8 @@ def stored_entries(node: dict[str, Any], out: list[list[str]], parent: str = "")
         return out
     tag = node.get("tagName", "")
     attributes = node.get("attributes") or {}
-    for name in ("placeholder", "title", "alt", "aria-label", "aria-description", "label"):
-        if isinstance(attributes.get(name), str):
-            out.append([name, attributes[name]])
+    out.extend([name, attributes[name]] for name in ("placeholder", "title", "alt", "aria-label", "aria-description", "label")
+               if isinstance(attributes.get(name), str))
     for child in node.get("childNodes") or []:
         stored_entries(child, out, tag)
     return out
@@ -293,7 +292,8 @@ def main() -> None:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 truth = classify(census(browser, servers.site_url + "/bench/app/"), census(browser, servers.site_url + "/bench/app-b/"))
-                for name, config in CONFIGS:
+                for name, named in CONFIGS:
+                    config = named
                     if config == "list":
                         config = {"allowTextUrl": "/bench/app/" + LIST_NAME, "allowTextIntegrity": the_list["integrity"]}
                     results.append({"config": name, **record(browser, servers, servers.site_url + "/bench/app/", config, truth)})

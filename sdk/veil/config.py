@@ -192,7 +192,7 @@ def _origin(key: str, value: Any) -> str:
         raise ConfigError(key, expected) from None
     if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname or parts.username is not None \
             or parts.password is not None or parts.path not in ("", "/") or parts.query or parts.fragment \
-            or "*" in value or value.endswith("#") or value.endswith("?"):
+            or "*" in value or value.endswith(("#", "?")):
         raise ConfigError(key, expected)
     scheme, host = parts.scheme.lower(), parts.hostname.lower()
     if ":" in host:

@@ -240,4 +240,4 @@ def _object(value: Any) -> Mapping[str, Any]:
     return value
 
 
-__all__ = ["ChildFrames", "ID_STRIDE", "MAX_BATCH_BYTES", "Rejected", "read_batch"]
+__all__ = ["ID_STRIDE", "MAX_BATCH_BYTES", "ChildFrames", "Rejected", "read_batch"]

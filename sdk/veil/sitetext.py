@@ -124,7 +124,7 @@ class SiteText:
     """A loaded list: its strings, and its templates indexed for matching. Immutable once made;
     hashed by identity (the text masker's cache keys on it)."""
 
-    __slots__ = ("strings", "templates", "_by_head", "_by_tail", "_loose", "__weakref__")
+    __slots__ = ("__weakref__", "_by_head", "_by_tail", "_loose", "strings", "templates")
 
     def __init__(self, strings: Iterable[str] = (), templates: Iterable[tuple[str, ...]] = ()) -> None:
         self.strings: frozenset[str] = frozenset(strings)
@@ -253,7 +253,7 @@ def from_document(raw: object) -> SiteText:
         raise SiteTextError(f"the list's version {version!r} is not one this Veil reads ({VERSION}): rebuild it with this Veil's `python -m veil.allowlist`")
     unknown = set(raw) - {"format", "version", "strings", "templates", "generator"}
     if unknown:
-        raise SiteTextError(f"the list has a key Veil does not know: {sorted(unknown)[0]!r}")
+        raise SiteTextError(f"the list has a key Veil does not know: {min(unknown)!r}")
     strings, templates = raw.get("strings", []), raw.get("templates", [])
     if not isinstance(strings, list) or not isinstance(templates, list):
         raise SiteTextError('the list\'s "strings" and "templates" must be arrays')
@@ -315,7 +315,7 @@ def document(strings: Iterable[str], templates: Iterable[tuple[str, ...]], gener
     if generator:
         doc["generator"] = generator
     doc["strings"] = sorted(set(strings))
-    doc["templates"] = [list(t) for t in sorted(set(tuple(t) for t in templates))]
+    doc["templates"] = [list(t) for t in sorted({tuple(t) for t in templates})]
     return doc
 
 

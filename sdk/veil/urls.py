@@ -54,10 +54,8 @@ def is_plain_word(item: str) -> bool:
     module's rules): ``print``, ``amp``, ``no-cache``; not ``3f9KqL2vX8``, ``v2``, ``deadbeef42``."""
     if not item or len(item) > PLAIN_WORD_MAX or not _PLAIN_WORD.fullmatch(item):
         return False
-    for word in _WORD_SEPARATORS.split(item):
-        if len(word) >= 5 and (_VOWELS.isdisjoint(word) or _CONSONANT_RUN.search(word)):
-            return False
-    return True
+    return not any(len(word) >= 5 and (_VOWELS.isdisjoint(word) or _CONSONANT_RUN.search(word))
+                   for word in _WORD_SEPARATORS.split(item))
 
 
 def _scrub_query(query: str) -> str:

@@ -251,4 +251,4 @@ def _masked_rule(config: Config, level: Level, origin: _Origin, pieces: list[tup
     return f"{level.value}: {origin.text}"
 
 
-__all__ = ["BadRows", "KINDS", "MAX_ROWS", "SITE_TEXT", "judge"]
+__all__ = ["KINDS", "MAX_ROWS", "SITE_TEXT", "BadRows", "judge"]

@@ -81,7 +81,7 @@ def frames(events: list[dict[str, Any]], node_id: int) -> list[dict[str, Any]]:
     out = []
     for e in events:
         if e["type"] == 3 and e["data"].get("source") == 9 and e["data"]["id"] == node_id:
-            clear, draw = e["data"]["commands"]
+            _clear, draw = e["data"]["commands"]
             blob = draw["args"][0]["args"][0]
             out.append({"type": blob["type"], "base64": blob["data"][0]["base64"], "width": draw["args"][3], "height": draw["args"][4]})
     return out

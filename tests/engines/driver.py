@@ -298,7 +298,7 @@ class FirefoxEngine(Engine):
         _require(FIREFOX, "firefox-esr")
         self._profile = Path(tempfile.mkdtemp(prefix="firefox-profile-", dir=workdir))
         (self._profile / "user.js").write_text("".join(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n" for k, v in FIREFOX_PREFS.items()))
-        self._log = open(workdir / "firefox.log", "w+b")  # closed in close()
+        self._log = open(workdir / "firefox.log", "w+b")  # noqa: SIM115 - kept open for the browser's life, closed in close()
         self._process = subprocess.Popen(
             [FIREFOX, "--headless", "--no-remote", "--profile", str(self._profile), "--remote-debugging-port", "0", "about:blank"],
             stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -433,7 +433,7 @@ class WebKitEngine(Engine):
             _require(path, package)
         self._xvfb: subprocess.Popen[Any] | None = None
         self._driver: subprocess.Popen[Any] | None = None
-        self._log = open(workdir / "webkit.log", "w+b")  # closed in close()
+        self._log = open(workdir / "webkit.log", "w+b")  # noqa: SIM115 - kept open for the driver's life, closed in close()
         self.session = ""
         try:
             display = self._start_xvfb()

@@ -150,7 +150,7 @@ def test_what_a_template_literal_renders_matches_the_template_the_extractor_wrot
     rendered = before + fill + after
     assume(not contains_pii(rendered) and normalize(fill))
     shown = site.match(rendered)
-    assert shown is not None and normalize(shown) == normalize(before) + " " + SLOT_MASK + " " + normalize(after) or not collected.templates
+    assert (shown is not None and normalize(shown) == normalize(before) + " " + SLOT_MASK + " " + normalize(after)) or not collected.templates
 
 
 @settings(max_examples=100, deadline=None)

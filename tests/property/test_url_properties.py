@@ -39,5 +39,5 @@ def test_what_is_kept_of_a_query_is_a_plain_word_a_key_or_the_mask_and_scrubbing
     assert scrub_url(scrubbed) == scrubbed
     query = scrubbed.partition("?")[2]
     for kept in query.split("&") if query else []:
-        key, sep, value = kept.partition("=")
+        _key, sep, value = kept.partition("=")
         assert kept == "" or kept == MASK or is_plain_word(kept) or (sep and value == MASK), kept

@@ -38,9 +38,11 @@ _DIRECTIVES = frozenset({"use strict", "use client", "use server", "use asm"})
 _IDENTIFIER = re.compile(r"[a-z][A-Za-z0-9]*|[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*")
 _CAMEL = re.compile(r"[a-z]+[A-Z][A-Za-z0-9]*|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*")
 # Words prose is made of: a lowercase string holding none of them is a list of names.
-_FUNCTION_WORDS = frozenset("""a an the of to in on at by for from with and or but not no is are was be been it its
-    this that these those you your we our they their he she his her i my me as if than then so do does can will
-    """.split())
+_FUNCTION_WORDS = frozenset((
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and", "or", "but", "not", "no", "is",
+    "are", "was", "be", "been", "it", "its", "this", "that", "these", "those", "you", "your", "we", "our", "they",
+    "their", "he", "she", "his", "her", "i", "my", "me", "as", "if", "than", "then", "so", "do", "does", "can", "will",
+))
 
 
 def looks_like_code(text: str) -> bool:

@@ -110,7 +110,7 @@ class _Walker:
         kind, parent = node.type, node.parent
         if parent is None:
             return False
-        if kind in ("import_statement",) or (kind == "string" and parent.type in ("import_statement", "export_statement")):
+        if kind == "import_statement" or (kind == "string" and parent.type in ("import_statement", "export_statement")):
             return True
         if parent.type == "pair" and parent.child_by_field_name("key") == node:
             return True
@@ -127,7 +127,7 @@ class _Walker:
                 return True
             if callee is not None and callee.type == "member_expression":
                 target = self.text(callee)
-                if target in ("JSON.parse",) or "__next_f" in target:
+                if target == "JSON.parse" or "__next_f" in target:
                     return True
         return False
 

@@ -38,13 +38,13 @@ _TEMPLATE_TAG = re.compile(
     r"|\{\{\{.*?\}\}\}"
     r"|\{\{.*?\}\}"
     r"|\{%.*?%\}",
-    re.S,
+    re.DOTALL,
 )
 
 
 def _template_tag(match: re.Match[str], strings: list[str]) -> str:
     tag = match.group(0)
-    if tag.startswith("{#") or tag.startswith("{{!") or re.match(r"\{%-?\s*comment\b", tag):
+    if tag.startswith(("{#", "{{!")) or re.match(r"\{%-?\s*comment\b", tag):
         return ""
     if tag.startswith("{%") or re.match(r"\{\{~?\s*[#/^]|\{\{~?\s*else\b", tag):
         strings.append(tag[2:-2])
