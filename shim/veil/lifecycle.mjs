@@ -100,12 +100,8 @@ export function boot(config) {
     (core) => {
       runtime = { config: config, core: core };
       embed(core.parentOrigin, { snapshot: snapshotAndFlush, deliverNow: outbox.onOnline }); // a cross-origin iframe
-      outbox.configure({
-        endpoint: String(config.endpoint),
-        clientToken: config.clientToken,
-        requestTimeoutMs: core.requestTimeoutMs,
-        maxQueueBytes: core.maxQueueBytes,
-      });
+      const { requestTimeoutMs, maxQueueBytes } = core;
+      outbox.configure({ endpoint: String(config.endpoint), clientToken: config.clientToken, requestTimeoutMs, maxQueueBytes });
       if (status === "loading") status = "idle"; // a Veil.stop() meanwhile stays stopped
     },
     (err) => {
@@ -142,10 +138,8 @@ export function beginRecording() {
     return call("start", null)
       .then((started) => {
         // A rotated session starts without a write key: keys are looked up by session id.
-        const rec = createRecording(started && started.session ? started.session : null, {
-          onActions: carryOut,
-          measure: !!runtime && runtime.config.debug === true,
-        });
+        const session = started && started.session ? started.session : null;
+        const rec = createRecording(session, { onActions: carryOut, measure: !!runtime && runtime.config.debug === true });
         recording = rec;
         if (started && started.buffering) debug("on error: buffering in the worker; nothing is sent before a trigger");
         const waiting = early;

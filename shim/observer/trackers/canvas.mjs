@@ -56,26 +56,16 @@ export function regionsOf(answer) {
 export function trackCanvas(ctx, options) {
   /** @type {Array<() => void>} */
   const teardowns = [];
-  /** @type {Map<HTMLCanvasElement, number>} */
-  let allowed = new Map(); // canvas -> its id: the core said its pixels may be recorded
-  /** @type {WeakMap<HTMLCanvasElement, number>} */
-  let askedAt = new WeakMap(); // canvas -> when the core was last asked about it
-  /** @type {WeakSet<HTMLCanvasElement>} */
-  const seen = new WeakSet(); // canvases met before: a new one counts as drawn on
-  /** @type {WeakSet<HTMLCanvasElement>} */
-  const dirty = new WeakSet(); // drawn on since its last frame was read
-  /** @type {WeakMap<HTMLCanvasElement, number>} */
-  const sentAt = new WeakMap(); // canvas -> when its last frame went to the worker
-  /** @type {WeakMap<HTMLCanvasElement, number>} */
-  const notBefore = new WeakMap(); // canvas -> no frame before (the core's byte budget is spent)
-  /** @type {WeakSet<HTMLCanvasElement>} */
-  const busy = new WeakSet(); // a frame of it on its way
-  /** @type {WeakMap<HTMLCanvasElement, GL>} */
-  const webgl = new WeakMap(); // canvas -> its WebGL context (seen drawing)
-  /** @type {Map<HTMLCanvasElement, number>} */
-  const wanted = new Map(); // WebGL canvas -> the tick that asked: read right after its next draw
-  /** @type {Set<ShadowRoot | Document>} */
-  const roots = new Set(); // shadow roots and iframe documents besides document
+  let allowed = /** @type {Map<HTMLCanvasElement, number>} */ (new Map()); // canvas -> its id: the core said its pixels may be recorded
+  let askedAt = /** @type {WeakMap<HTMLCanvasElement, number>} */ (new WeakMap()); // canvas -> when the core was last asked about it
+  const seen = /** @type {WeakSet<HTMLCanvasElement>} */ (new WeakSet()); // canvases met before: a new one counts as drawn on
+  const dirty = /** @type {WeakSet<HTMLCanvasElement>} */ (new WeakSet()); // drawn on since its last frame was read
+  const sentAt = /** @type {WeakMap<HTMLCanvasElement, number>} */ (new WeakMap()); // canvas -> when its last frame went to the worker
+  const notBefore = /** @type {WeakMap<HTMLCanvasElement, number>} */ (new WeakMap()); // canvas -> no frame before (the core's byte budget is spent)
+  const busy = /** @type {WeakSet<HTMLCanvasElement>} */ (new WeakSet()); // a frame of it on its way
+  const webgl = /** @type {WeakMap<HTMLCanvasElement, GL>} */ (new WeakMap()); // canvas -> its WebGL context (seen drawing)
+  const wanted = /** @type {Map<HTMLCanvasElement, number>} */ (new Map()); // WebGL canvas -> the tick that asked: read right after its next draw
+  const roots = /** @type {Set<ShadowRoot | Document>} */ (new Set()); // shadow roots and iframe documents besides document
   let forced = true; // after a full snapshot: every allowed canvas's frame again
   let asking = false;
   let timer = 0;
