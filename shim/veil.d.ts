@@ -97,7 +97,9 @@ export interface CaptureResult {
 
 export interface StartResult {
   recording: boolean;
-  reason?: "do-not-track" | "tcf-consent" | "excluded-url" | "sampled-out" | "stopped";
+  /** The gate's reason (contract.GateReason: "not-configured" and "bad-facts" are internal faults, not expected), or
+   * "stopped": a Veil.stop() called after this start() and before it took effect. */
+  reason?: "do-not-track" | "tcf-consent" | "excluded-url" | "sampled-out" | "not-configured" | "bad-facts" | "stopped";
 }
 
 export interface FlushResult {

@@ -114,7 +114,9 @@ export function defineVeil() {
       // it (even in the same task, while the runtime boots) comes after it, and wins.
       const booted = ready;
       const stopsBefore = stops;
-      return serially(() => booted.then(() => (stopsBefore === stops ? beginRecording() : { recording: false, reason: "stopped" }))).then(
+      return serially(() =>
+        booted.then(() => (stopsBefore === stops ? beginRecording() : { recording: false, reason: /** @type {const} */ ("stopped") })),
+      ).then(
         (result) => {
           if (stopsBefore === stops) rememberConsent(coreSettings()); // a later stop() forgot it, and stays
           return result;
@@ -189,6 +191,10 @@ export function defineVeil() {
     stats: () => stats(),
   };
 
-  Object.defineProperty(window, "Veil", { value: Object.freeze(Veil), writable: false, configurable: false });
+  Object.defineProperty(window, "Veil", {
+    value: /** @satisfies {import("../veil.d.ts").VeilApi} */ (Object.freeze(Veil)),
+    writable: false,
+    configurable: false,
+  });
   if (stub) takeOver(stub, Veil);
 }

@@ -33,7 +33,7 @@ import { fidelityStats, linkFidelity } from "./fidelity.mjs";
  * @typedef {import("./recording.mjs").Recording} Recording
  * @typedef {import("./early.mjs").Early} Early
  * @typedef {"idle" | "loading" | "recording" | "paused" | "stopped" | "declined"} Status
- * @typedef {{ recording: boolean, reason?: string }} StartResult
+ * @typedef {{ recording: boolean, reason?: import("../generated/contract.mjs").GateReason | "stopped" }} StartResult
  */
 
 const FLUSH_INTERVAL_MS = 5000;

@@ -16,7 +16,7 @@ import { call } from "./rpc.mjs";
 
 /**
  * @typedef {{ ignoreSubtree: (root: Node) => () => void, isIgnored: (n: Node) => boolean }} IgnoreList
- * @typedef {{ shown: boolean, counts: Record<string, number>, drawn: number, truncated: boolean, verdicts: unknown[] }} PreviewResult
+ * @typedef {import("../veil.d.ts").PreviewResult} PreviewResult  Veil.preview()'s answer, as the public types give it
  */
 
 /** @type {{ close: () => void } | null} */
