@@ -32,7 +32,7 @@ from tinycss2 import ast
 from tinycss2.serializer import serialize_string_value, serialize_url
 
 from .levels import Level
-from .masking import clear_text, mask_text
+from .text import clear_text, mask_text
 from .urls import scrub_url
 
 # rrweb-snapshot joins a <style>'s text nodes with this comment in _cssText (markCssSplits).
@@ -60,7 +60,7 @@ class Unparsable(ValueError):
 
 
 def take_failures() -> int:
-    """How many CSS texts were dropped since the last call (each distinct text counts once)."""
+    """How many CSS texts were dropped since the last call: every drop, a cached one included."""
     global _failures
     count, _failures = _failures, 0
     return count
@@ -174,13 +174,20 @@ LARGE_CSS_CHARS = 16 * 1024
 
 
 def _masked(kind: str, css: str, level: Level, scrub: bool) -> str | None:
-    if len(css) > LARGE_CSS_CHARS:
-        return _masked_large(kind, css, level, scrub)
-    return _masked_small(kind, css, level, scrub)
+    masked = (_masked_large if len(css) > LARGE_CSS_CHARS else _masked_small)(kind, css, level, scrub)
+    if masked is None and level is not Level.BLOCK:
+        _failed()
+    return masked
+
+
+def _failed() -> None:
+    """Count one dropped CSS text. Counted where the (cached) answer is read, not where it is
+    made: a text that failed once is dropped again every time it repeats, and each drop counts."""
+    global _failures
+    _failures += 1
 
 
 def _mask_uncached(kind: str, css: str, level: Level, scrub: bool) -> str | None:
-    global _failures
     if level is Level.BLOCK:
         return None
     try:
@@ -191,8 +198,7 @@ def _mask_uncached(kind: str, css: str, level: Level, scrub: bool) -> str | None
             nodes = rewriter.nodes(tinycss2.parse_blocks_contents(css, skip_comments=False))
         return tinycss2.serialize(nodes) if rewriter.changed else css
     except Exception:  # noqa: BLE001 - fail closed: CSS that cannot be judged is dropped, never sent raw
-        _failures += 1
-        return None
+        return None  # counted by the caller, every time (_failed)
 
 
 _masked_small = lru_cache(maxsize=1024)(_mask_uncached)
@@ -211,12 +217,14 @@ def mask_declarations(css: str, level: Level, scrub: bool = True) -> str | None:
 
 def mask_property(name: str, value: str, level: Level, scrub: bool = True) -> str | None:
     """The value ``setProperty(name, value)`` sets, masked for ``level``; None: record none of it."""
-    return _property(name.strip().lower(), value, level, scrub)
+    masked = _property(name.strip().lower(), value, level, scrub)
+    if masked is None and level is not Level.BLOCK:
+        _failed()
+    return masked
 
 
 @lru_cache(maxsize=512)
 def _property(name: str, value: str, level: Level, scrub: bool) -> str | None:
-    global _failures
     if level is Level.BLOCK:
         return None
     try:
@@ -224,8 +232,7 @@ def _property(name: str, value: str, level: Level, scrub: bool) -> str | None:
         tokens = rewriter.tokens(tinycss2.parse_component_value_list(value, skip_comments=False), rewriter.declaration_strings(name))
         return tinycss2.serialize(tokens) if rewriter.changed else value
     except Exception:  # noqa: BLE001 - fail closed, as _masked
-        _failures += 1
-        return None
+        return None  # counted by the caller, every time (_failed)
 
 
 def stylesheet_masker(level: Level, scrub: bool = True) -> Callable[[str], str]:
