@@ -6,6 +6,7 @@ proves dist/ is relocatable. Each test gets a fresh browser context.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -50,13 +51,28 @@ def servers(dist, tmp_path_factory):
     for asset in (Path(__file__).parent / "assets").iterdir():
         shutil.copy2(asset, assets / asset.name)
     shutil.copy2(ROOT / "node_modules" / "rrweb" / "dist" / "rrweb.umd.cjs", assets / "rrweb.umd.js")
+    write_site_text_lists(assets)
+    shutil.copy2(ROOT / "sdk" / "veil_collector" / "viewer" / "canvas-replay.js", assets / "canvas-replay.js")
     extra = {"/test-assets": assets}
+    extra["/monaco"] = ROOT / "node_modules" / "monaco-editor" / "min"  # its AMD build, for assets/monaco.html
     if PEER_FIXTURES.exists():
         extra["/peer"] = PEER_FIXTURES
     running = start_servers(dist, tmp_path_factory.mktemp("db") / "collector.sqlite3", extra_dirs=extra,
                             operator_token=OPERATOR_TOKEN)
     yield running
     running.stop()
+
+
+def write_site_text_lists(assets: Path) -> None:
+    """The site-text lists of test_site_text.py: the page's own, built by `python -m veil.allowlist`
+    from the page and its script, and one larger than the worker reads."""
+    from veil import sitetext
+    from veil.allowlist.__main__ import main as allowlist
+
+    assert allowlist([str(assets / "sitetext.html"), str(assets / "sitetext-app.js"), "--out", str(assets / "sitetext-list.json"),
+                      "--quiet"]) == 0
+    filler = [f"Filler string number {i} of a list that is far too large" for i in range(sitetext.MAX_LIST_BYTES // 40)]
+    (assets / "sitetext-huge.json").write_text(json.dumps(sitetext.document(filler, [])))
 
 
 @pytest.fixture(scope="session")
@@ -126,3 +142,15 @@ def replay(context, servers, events: list[dict[str, Any]]) -> dict[str, Any]:
     result["errors"] = errors
     viewer.close()
     return result
+
+
+def stored_text(servers, session: str) -> str:
+    """Every event the collector stored for ``session``, read back through the operator API, as
+    compact JSON text (to search for what must not be there and for the masked forms)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(f"{servers.collector_url}/v1/sessions/{session}/events",
+                                     headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.dumps(json.loads(response.read()), separators=(",", ":"))
