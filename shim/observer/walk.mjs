@@ -11,6 +11,7 @@
  */
 import { EventType, NodeType, RARE_KEYS } from "../generated/contract.mjs";
 import { closedRootOf } from "./closed.mjs";
+import { isIgnoredRoot } from "./ignore.mjs";
 import { processMutations } from "./mutations.mjs";
 import { reconcile } from "./reconcile.mjs";
 
@@ -121,7 +122,7 @@ function walkSlice(ctx, w, options) {
     if (performance.now() - started > SLICE_MS) break;
     const [n, parentId, container, cssCaptured] = w.stack.pop();
     // Moved or removed since its parent was read, or already walked: the fix-up reconciles it.
-    if ((container && n.parentNode !== container) || w.serialized.has(n)) continue;
+    if ((container && n.parentNode !== container) || w.serialized.has(n) || isIgnoredRoot(n)) continue;
     options.cssCaptured = cssCaptured; // as rrweb-snapshot: a <style> whose CSS it inlined
     const node = ctx.lib.serializeNodeWithId(n, options);
     if (!node) continue;
