@@ -122,12 +122,14 @@ def _add(sources: list[str], wanted: list[str]) -> list[str]:
 
 def merge_csp(existing: str, needs: Mapping[str, list[str]]) -> str:
     """``existing`` (a Content-Security-Policy header, possibly several policies joined by commas)
-    with Veil's ``needs`` added, each policy allowing what Veil needs and nothing else more."""
+    with Veil's ``needs`` added, each policy allowing what Veil needs and nothing else more. No
+    policy restricts nothing: it stays empty (``policy(needs)`` is Veil's own, to start one)."""
     if not existing.strip():
-        return policy(needs)
+        return existing
     merged_policies = []
     for text in existing.split(","):
         parsed = _parse(text)
+        original = dict(parsed)
         current = dict(parsed)
         order = [name for name, _ in parsed]
         wanted = dict(needs)
@@ -137,10 +139,10 @@ def merge_csp(existing: str, needs: Mapping[str, list[str]]) -> str:
             if name in current:
                 current[name] = _add(current[name], sources)
                 continue
-            fallback = next((f for f in FALLBACKS.get(name, ()) if f in current), None)
+            fallback = next((f for f in FALLBACKS.get(name, ()) if f in original), None)
             if fallback is None:
                 continue  # unrestricted in this policy: adding the directive would restrict it
-            current[name] = _add(list(current[fallback]), sources)
+            current[name] = _add(list(original[fallback]), sources)
             order.append(name)
         merged_policies.append("; ".join(" ".join([name, *current[name]]) for name in order))
     return ", ".join(merged_policies)
