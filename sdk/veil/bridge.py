@@ -47,6 +47,10 @@ def explain(chain_json: str) -> str:
     return _core.explain(chain_json)
 
 
+def preview(rows_json: str) -> str:
+    return _core.preview(rows_json)
+
+
 def tick(now: float, active: bool) -> str:
     return _core.tick(now, active)
 
@@ -57,6 +61,18 @@ def stop() -> None:
 
 def observe(events_json: str) -> str:
     return _core.observe(events_json)
+
+
+def canvas_levels(ids_json: str) -> str:
+    return _core.canvas_levels(ids_json)
+
+
+def canvas_frame(frame_json: str) -> str:
+    return _core.canvas_frame(frame_json)
+
+
+def child_events(iframe_id: int, batch: Any) -> str:  # batch: a JS Uint8Array
+    return _core.child_events(int(iframe_id), batch.to_bytes() if hasattr(batch, "to_bytes") else bytes(batch))
 
 
 def commit_standby(info_json: str) -> str:

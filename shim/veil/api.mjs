@@ -17,6 +17,7 @@ import {
   stopObserving, withdraw,
 } from "./lifecycle.mjs";
 import { loadObserver } from "./observer-options.mjs";
+import { preview, previewFromUrl } from "./preview.mjs";
 import { call } from "./rpc.mjs";
 import { loaderStub, takeOver } from "./stub.mjs";
 
@@ -64,9 +65,10 @@ export function defineVeil() {
         ready = null;
         throw err;
       });
-      return ready.then(function () {
+      const initialized = ready.then(function () {
         const settings = coreSettings();
         if (settings && settings.consent === "tcf") followCmp();
+        previewFromUrl(ready);
         return call("autostart", { facts: facts() });
       }).then(function (auto) {
         if (auto.start && currentStatus() !== "stopped") {
@@ -77,6 +79,18 @@ export function defineVeil() {
         }
         return undefined;
       }).then(function () {});
+      // A browser that cannot run Veil (no module workers, a Worker refused or failing) is not
+      // the page's bug: init still rejects, but a page that ignores init's promise (the README's
+      // snippet) gets no unhandled rejection; the error is counted and reported to on("error").
+      // A config the core rejects is the developer's to see, and stays unhandled if ignored.
+      /** @type {Promise<void>} */
+      const returned = new Promise(function (resolve, reject) {
+        initialized.then(resolve, function (err) {
+          if (!err || err.name !== "VeilConfigError") returned.catch(function () {});
+          reject(err);
+        });
+      });
+      return returned;
     },
     /** Grant consent; resolves once the first full snapshot is masked, or says why not. */
     start: function () {
@@ -136,6 +150,11 @@ export function defineVeil() {
         debug("explain:", explanation.level + (explanation.secret ? " (forced secret)" : ""), explanation.reasons.join("; "));
         return explanation;
       });
+    },
+    /** Draw over the page what the replay shows of each element and why (decided by the core as
+     * recording decides; nothing is sent or recorded); preview(false) removes it. @param {boolean | undefined} show */
+    preview: function (show) {
+      return preview(show, ready);
     },
     /** Listen for errors caught inside Veil; returns a function that removes the listener. @param {string} event @param {unknown} listener */
     on: function (event, listener) {
