@@ -31,6 +31,7 @@ def test_the_docs_build_strictly(tmp_path):
     for page in ("index.html", "install/index.html", "csp/index.html", "deployment/index.html", "collector/index.html"):
         assert (tmp_path / "site" / page).is_file(), page
     assert "wasm-unsafe-eval" in (tmp_path / "site" / "csp" / "index.html").read_text()
+    assert "fonts.googleapis" not in (tmp_path / "site" / "index.html").read_text()  # a reader's visit goes nowhere else
 
 
 @pytest.mark.parametrize(("added", "named"), [
