@@ -9,7 +9,7 @@ a small app with esbuild and the package's plugin. Each site is visited in Chrom
 what the collector stored: the page's text masked, what the visitor typed absent.
 
 Run by ``./dev test`` with the rest of the suite (``-m artifacts``: only these; ``-m "not artifacts"``:
-all but these). About 3.5 minutes on a busy machine (215 s, load 13 on 2 cores): a fresh dist/, pip's
+all but these). 3.5 to 6 minutes on a busy machine (215 s at load 13, 370 s at load 30, 2 cores): a fresh dist/, pip's
 install from PyPI and the built wheel, npm's from the registry and the tarball, three runtime boots.
 Every step is bounded: each command by a timeout, each boot and each wait for stored events too.
 """
