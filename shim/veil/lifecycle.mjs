@@ -287,9 +287,9 @@ export function capture(reason) {
   return recording.capture(reason);
 }
 
-/** Counters for Veil.stats(), from each owner. */
+/** Counters for Veil.stats(), from each owner. @returns {import("../veil.d.ts").VeilStats} */
 export function stats() {
-  return Object.assign({}, errorStats(), outbox.stats(), workerStats(), handover.stats(), earlyStats(), bootStats(), siteTextStats(), fidelityStats());
+  return { ...errorStats(), ...outbox.stats(), ...workerStats(), ...handover.stats(), ...earlyStats(), ...bootStats(), ...siteTextStats(), ...fidelityStats() };
 }
 
 // Canvas frames and iframes' batches go through the recording now (fidelity.mjs); snapshot on a parent's ask.
