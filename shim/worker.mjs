@@ -6,10 +6,14 @@
  * bytes) goes back to veil.js. The boot starts as the worker starts, before any message is read,
  * from the runtime's memory snapshot when a usable one is stored (worker/boot.mjs), else plain;
  * after a plain boot, once the page view records, it has a snapshot made for the next page views
- * by a worker of its own (worker/maker.mjs). What happened is posted to veil.js as unsolicited
- * {stats} messages (Veil.stats()); a snapshot's absence or failure is never an error.
+ * by a worker of its own (worker/maker.mjs). The stylesheets earlier page views of the visit
+ * masked are given to the core before it masks this view's (worker/cssvisit.mjs), and those it
+ * masks anew are stored for the next views. What happened is posted to veil.js as unsolicited
+ * {stats} messages (Veil.stats()); a snapshot's or a stored stylesheet's absence or failure is
+ * never an error.
  */
 import { READ_TIMEOUT_MS, bootRuntime } from "./worker/boot.mjs";
+import { baseOf, clearVisit, readVisit, scopeOf, storeVisit } from "./worker/cssvisit.mjs";
 import { MAKE_DELAY_MS, runMaker } from "./worker/maker.mjs";
 import { VEIL_WHEEL, here, pyodideModule, pyodideOptions } from "./worker/runtime.mjs";
 import { deleteSnapshot, snapshotKey } from "./worker/store.mjs";
@@ -28,9 +32,10 @@ let bridge = null;
 /** @type {any} the Pyodide runtime, once booted */
 let runtime = null;
 /** @type {{ bootKind: string | null, bootMs: number, snapshotFallbacks: number, snapshotFallbackReason: string | null,
- *   snapshotStored: number, snapshotStoreFailures: number, snapshotStoreReason: string | null, snapshotBytes: number }} */
+ *   snapshotStored: number, snapshotStoreFailures: number, snapshotStoreReason: string | null, snapshotBytes: number,
+ *   cssSheetsMasked: number, cssSheetsReused: number }} */
 const stats = { bootKind: null, bootMs: 0, snapshotFallbacks: 0, snapshotFallbackReason: null, snapshotStored: 0,
-  snapshotStoreFailures: 0, snapshotStoreReason: null, snapshotBytes: 0 };
+  snapshotStoreFailures: 0, snapshotStoreReason: null, snapshotBytes: 0, cssSheetsMasked: 0, cssSheetsReused: 0 };
 
 function report() {
   self.postMessage({ stats: Object.assign({}, stats) });
@@ -98,6 +103,64 @@ function cancelSnapshot() {
   if (maker) maker.cancel();
 }
 
+// The visit's masked stylesheets (worker/cssvisit.mjs): read when a recording starts (its session
+// is the visit), given to the core before the first hand-over is masked (waited for at most
+// CSS_VISIT_WAIT_MS), and what the core masks anew stored after each hand-over, off its path.
+const CSS_VISIT_WAIT_MS = 1000;
+const cssVisitBase = baseOf(import.meta.url);
+/** @type {{ scope: Promise<string>, loaded: Promise<unknown> | null } | null} */
+let cssVisit = null;
+// Cache Storage steps one at a time, in order, so that Veil.stop()'s deletion comes after every
+// store begun before it; a store queued before a stop is skipped.
+/** @type {Promise<unknown>} */
+let cssSteps = Promise.resolve();
+let cssGeneration = 0;
+
+/**
+ * @template T
+ * @param {() => Promise<T>} step
+ * @returns {Promise<T | undefined>}
+ */
+function cssStep(step) {
+  const generation = cssGeneration;
+  const done = cssSteps.then(() => (generation === cssGeneration ? step() : undefined));
+  cssSteps = done.catch(() => {});
+  return done;
+}
+
+/** @param {string} session */
+function beginCssVisit(session) {
+  const scope = scopeOf(session);
+  scope.catch(() => {});
+  const loaded = cssStep(() => scope.then((s) => readVisit({ caches: storage(), base: cssVisitBase, scope: s })))
+    .then((entries) => { if (entries && entries.length) bridge.css_preload(JSON.stringify(entries)); })
+    .catch(() => {});
+  cssVisit = { scope, loaded };
+}
+
+/** Before a hand-over is masked: the visit's stylesheets are in the core, or the wait is over. */
+function cssVisitLoaded() {
+  const visit = cssVisit;
+  if (!visit || !visit.loaded) return null;
+  const wait = new Promise((resolve) => setTimeout(resolve, CSS_VISIT_WAIT_MS));
+  return Promise.race([visit.loaded, wait]).then(() => { visit.loaded = null; });
+}
+
+/** After a hand-over: count what was masked and reused, and store the stylesheets masked anew. */
+function afterCssMasked() {
+  const counts = JSON.parse(bridge.css_stats());
+  if (counts.masked || counts.reused) {
+    stats.cssSheetsMasked += counts.masked;
+    stats.cssSheetsReused += counts.reused;
+    report();
+  }
+  const fresh = JSON.parse(bridge.css_fresh());
+  if (fresh.length && cssVisit) {
+    const scope = cssVisit.scope;
+    cssStep(() => scope.then((s) => storeVisit({ caches: storage(), base: cssVisitBase, scope: s, entries: fresh }))).catch(() => {});
+  }
+}
+
 // The one dispatch table. A message's name is the same end to end: what veil.js sends
 // (shim/veil/rpc.mjs), the key here, the veil.bridge function and the veil.api Core method.
 // Some answers add the worker's diagnostics (pending bytes, memory) or the standby copy.
@@ -108,14 +171,20 @@ const handlers = {
   },
   autostart: (payload) => JSON.parse(bridge.autostart(JSON.stringify(payload.facts))),
   gate: (payload) => JSON.parse(bridge.gate(JSON.stringify(payload.facts))),
-  start: () => JSON.parse(bridge.start()),
+  start() {
+    const answer = JSON.parse(bridge.start());
+    if (answer.ok && answer.session) beginCssVisit(answer.session);
+    return answer;
+  },
   explain: (payload) => JSON.parse(bridge.explain(JSON.stringify(payload.chain))),
   tick: (payload) => JSON.parse(bridge.tick(payload.now, payload.active)),
-  observe(payload) {
+  async observe(payload) {
+    await cssVisitLoaded();
     const started = performance.now();
     // The observer hands over a JSON string: nothing is cloned or re-encoded on the way.
     const result = JSON.parse(bridge.observe(payload.events));
     result.maskMs = performance.now() - started; // Python's masking time, for debug's measures
+    afterCssMasked();
     result.memoryBytes = memoryBytes();
     result.pendingBytes = bridge.pending_bytes(); // masked events held here, unsent (bounded)
     // A ready-to-send copy of the pending batch, for the page to send synchronously on pagehide.
@@ -133,9 +202,13 @@ const handlers = {
   },
   resync: () => JSON.parse(bridge.resync()),
   stop() {
-    // Recording withdrawn: the snapshot is neither made nor kept (the next page view boots plain).
+    // Recording withdrawn: the snapshot is neither made nor kept (the next page view boots plain),
+    // and the visit's masked stylesheets are forgotten here and in Cache Storage.
     cancelSnapshot();
     deleteSnapshot({ caches: storage(), key: snapshotKey(import.meta.url), timeoutMs: READ_TIMEOUT_MS });
+    cssVisit = null;
+    cssGeneration += 1;
+    cssSteps = cssSteps.then(() => clearVisit({ caches: storage() }));
     bridge.stop();
     return null;
   },

@@ -13,7 +13,7 @@ import json
 import secrets
 from typing import Any
 
-from . import gate, levels, session
+from . import css, css_cache, gate, levels, session
 from .config import Config, ConfigError, normalize_config
 from .echo import Echoes
 from .recorder import Recorder
@@ -106,9 +106,27 @@ class Core:
         return _dump({"ok": True, "session": self.session.id, "buffering": self.recorder.buffer is not None})
 
     def stop(self) -> None:
-        """Stop recording and drop everything unsent."""
+        """Stop recording and drop everything unsent, and every masked stylesheet kept."""
         if self.recorder is not None:
             self.recorder.stop()
+        css.clear_caches()
+
+    def css_preload(self, entries_json: str) -> int:
+        """The visit's masked stylesheets an earlier page view stored ([[digest, masked], ...],
+        see ``css_cache``); returns how many were kept."""
+        try:
+            entries = json.loads(entries_json)
+        except ValueError:
+            return 0
+        return css_cache.visit.preload(entries) if isinstance(entries, list) else 0
+
+    def css_fresh(self) -> str:
+        """The stylesheets masked anew since the last call, for the next page views: [[digest, masked], ...]."""
+        return _dump(css_cache.visit.take_fresh())
+
+    def css_stats(self) -> str:
+        """Large stylesheets masked from scratch and reused since the last call: {"masked", "reused"}."""
+        return _dump(css.take_stats())
 
     def explain(self, chain_json: str) -> str:
         """The level an element gets and why, from its chain of ancestors (Veil.explain)."""

@@ -69,10 +69,12 @@ export const state = {
    * reported it (unsolicited {stats} messages, see rpc.mjs); part of Veil.stats().
    * @type {{ bootKind: "snapshot" | "plain" | null, bootMs: number, snapshotFallbacks: number,
    *   snapshotFallbackReason: string | null, snapshotStored: number, snapshotStoreFailures: number,
-   *   snapshotStoreReason: string | null, snapshotBytes: number }}
+   *   snapshotStoreReason: string | null, snapshotBytes: number, cssSheetsMasked: number, cssSheetsReused: number }}
    */
   boot: {
     bootKind: null, bootMs: 0, snapshotFallbacks: 0, snapshotFallbackReason: null, snapshotStored: 0,
     snapshotStoreFailures: 0, snapshotStoreReason: null, snapshotBytes: 0,
+    // Large stylesheets masked from scratch and taken from the visit's cache (worker/cssvisit.mjs).
+    cssSheetsMasked: 0, cssSheetsReused: 0,
   },
 };
