@@ -21,6 +21,9 @@ from .recorder import Recorder
 
 # Browsers give an unloading page 64 KiB of keepalive requests in all; leave room for headers.
 KEEPALIVE_CHUNK_BYTES = 48 * 1024
+# What the page sends on unload at most (shim/veil/keepalive.mjs): a single event's chunk can be
+# larger than a chunk, up to this; beyond it no standby chunk is made for it or what follows.
+KEEPALIVE_BUDGET_BYTES = 60 * 1024
 
 
 def _dump(value: Any) -> str:
@@ -176,7 +179,7 @@ class Core:
         budget: ('{"chunks": [{"seq", "count"}, ...]}', [bytes, ...]), or None."""
         if self.recorder is None:
             return None
-        chunks = self.recorder.standby_chunks(KEEPALIVE_CHUNK_BYTES)
+        chunks = self.recorder.standby_chunks(KEEPALIVE_CHUNK_BYTES, KEEPALIVE_BUDGET_BYTES)
         if not chunks:
             return None
         info = {"chunks": [{"seq": seq, "count": count} for seq, count, _ in chunks]}

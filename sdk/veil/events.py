@@ -27,6 +27,8 @@ from .cssom import StyleSheets
 from .config import Config
 from .contract import ACTION_TAG, KEY_TAG, LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY, NAVIGATION_TAG
 from .contract import CONSOLE_TAG, ERROR_TAG, NETWORK_TAG
+from .batch import BATCH_LEVEL as SNAPSHOT_DEFLATE_LEVEL
+from .deflate import Deflated, Deflater
 from .echo import Echoes
 from .gate import is_excluded
 from .levels import Level, element_overrides, is_editable, is_forced_secret, most_restrictive, resolve_level
@@ -55,10 +57,12 @@ class Rejected(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class EncodedEvent:
-    """A masked event written as JSON text already (a full snapshot assembled from parts)."""
+    """A masked event written as JSON text already (a full snapshot assembled from parts), and
+    that text compressed while it was written, for its batch (``deflate``), when it was."""
 
     type: int
     json: str
+    deflated: Deflated | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +144,9 @@ class EventMasker:
         self._last_inputs: dict[int, tuple[str, bool]] = {}  # per field: the last input recorded
         self.has_snapshot = False
         self._assembler: SnapshotAssembler | None = None  # a time-sliced snapshot in progress
+        # Its event's JSON compressed as its parts arrive (the worker waits for the walk meanwhile).
+        self._deflater: Deflater | None = None
+        self._deflated: Deflated | None = None  # the finished snapshot's, for mask() to attach
         self._snapshot_broken = False
         self._broken_snapshots = 0  # in a row: a page whose snapshot always fails is not retried forever
         self.thinners = {
@@ -154,6 +161,7 @@ class EventMasker:
         self._last_inputs.clear()
         self.has_snapshot = False
         self._assembler = None
+        self._deflater = self._deflated = None
         self._snapshot_broken = False
         self.styles.reset()
 
@@ -180,7 +188,7 @@ class EventMasker:
             }
         elif kind == EventType.FULL_SNAPSHOT:
             if "part" in data:
-                out, snapshot, fault = self._snapshot_part(data)
+                out, snapshot, fault = self._snapshot_part(data, timestamp)
             else:
                 out = self._full_snapshot(data)
         elif kind == EventType.INCREMENTAL_SNAPSHOT:
@@ -203,7 +211,8 @@ class EventMasker:
         if out is None:
             return Masked(None, snapshot, fault) if snapshot or fault else _NOTHING
         if type(out) is str:  # already JSON: a snapshot assembled from parts
-            encoded = EncodedEvent(int(kind), f'{{"type":{int(kind)},"data":{out},"timestamp":{json.dumps(timestamp)}}}')
+            deflated, self._deflated = self._deflated, None
+            encoded = EncodedEvent(int(kind), f'{{"type":{int(kind)},"data":{out},"timestamp":{json.dumps(timestamp)}}}', deflated)
             return Masked(encoded, snapshot, fault)
         return Masked({"type": int(kind), "data": out, "timestamp": timestamp}, snapshot, fault)
 
@@ -241,6 +250,7 @@ class EventMasker:
     def _full_snapshot(self, data: Mapping[str, Any]) -> str:
         """A one-piece snapshot: written by the node writer as the JSON of the event's data."""
         self._assembler = None
+        self._deflater = self._deflated = None
         self.has_snapshot = False
         self.table.clear()
         self._last_inputs.clear()
@@ -256,7 +266,7 @@ class EventMasker:
         offset = _map(data.get("initialOffset", {"top": 0, "left": 0}))
         return {"top": _num(offset.get("top", 0)), "left": _num(offset.get("left", 0))}
 
-    def _snapshot_part(self, data: Mapping[str, Any]) -> tuple[str | None, bool, bool]:
+    def _snapshot_part(self, data: Mapping[str, Any], timestamp: float) -> tuple[str | None, bool, bool]:
         """One part of a time-sliced snapshot (rows, see ``SnapshotAssembler``): masked now,
         emitted whole with the last part, as the JSON of the event's data.
 
@@ -273,7 +283,10 @@ class EventMasker:
             self._snapshot_broken = False
             self.styles.reset()
             self._assembler = SnapshotAssembler(self.config.default_privacy, self.table, self.scrub, self.echoes)
+            self._deflater = Deflater(SNAPSHOT_DEFLATE_LEVEL)
+            self._deflater.feed(f'{{"type":{int(EventType.FULL_SNAPSHOT)},"data":{{"node":')
         assembler = self._assembler
+        self._deflated = None
         done = data.get("done") is True
         fault = False
         try:
@@ -281,8 +294,11 @@ class EventMasker:
                 raise Rejected("a snapshot part without its beginning")
             if assembler is not None:  # else the rest of a broken snapshot: ignored, counted once
                 assembler.add(part)
+                if self._deflater is not None and not done:
+                    self._deflater.feed(assembler.take_written())
         except Exception:
             self._assembler = None
+            self._deflater = None
             self._snapshot_broken = True
             if not done:
                 raise
@@ -299,7 +315,12 @@ class EventMasker:
             return None, True, fault
         self._broken_snapshots = 0
         self.has_snapshot = True
-        return f'{{"node":{root},"initialOffset":{json.dumps(self._offset(data), separators=(",", ":"))}}}', False, False
+        offset = json.dumps(self._offset(data), separators=(",", ":"))
+        deflater, self._deflater = self._deflater, None
+        if deflater is not None and assembler is not None:
+            deflater.feed(assembler.take_written() + f',"initialOffset":{offset}}},"timestamp":{json.dumps(timestamp)}}}')
+            self._deflated = deflater.finish()
+        return f'{{"node":{root},"initialOffset":{offset}}}', False, False
 
     def _known_id(self, value: Any) -> int:
         """An event's target id, or -1 when the replay never had that node (inside a block)."""

@@ -65,16 +65,15 @@ export const state = {
     earlyBufferBytes: 0, earlyHandedOver: 0, earlyDiscarded: 0, earlyOverflows: 0,
   },
   /**
-   * How the worker booted and what became of the runtime's memory snapshot, as the worker last
-   * reported it (unsolicited {stats} messages, see rpc.mjs); part of Veil.stats().
+   * How the worker booted and what became of the runtime's memory snapshot, and the large
+   * stylesheets it masked from scratch or took from the visit's cache (worker/cssvisit.mjs), as
+   * the worker last reported it (unsolicited {stats} messages, see rpc.mjs); part of Veil.stats().
    * @type {{ bootKind: "snapshot" | "plain" | null, bootMs: number, snapshotFallbacks: number,
    *   snapshotFallbackReason: string | null, snapshotStored: number, snapshotStoreFailures: number,
    *   snapshotStoreReason: string | null, snapshotBytes: number, cssSheetsMasked: number, cssSheetsReused: number }}
    */
   boot: {
     bootKind: null, bootMs: 0, snapshotFallbacks: 0, snapshotFallbackReason: null, snapshotStored: 0,
-    snapshotStoreFailures: 0, snapshotStoreReason: null, snapshotBytes: 0,
-    // Large stylesheets masked from scratch and taken from the visit's cache (worker/cssvisit.mjs).
-    cssSheetsMasked: 0, cssSheetsReused: 0,
+    snapshotStoreFailures: 0, snapshotStoreReason: null, snapshotBytes: 0, cssSheetsMasked: 0, cssSheetsReused: 0,
   },
 };
