@@ -110,6 +110,15 @@ function startWorker() {
   };
 }
 
+// Whether this page view will likely record: consent is not needed, or this tab's visit went
+// through the gate already. Only a hint (the gate decides): with it, the worker has the runtime's
+// memory snapshot made beside its own boot, so that a short page view still stores one for the
+// next (the worker stores it only once the view records).
+/** @param {any} rawConfig */
+function likelyToRecord(rawConfig) {
+  return (rawConfig && rawConfig.consent === "not-required") || readStored("sessionStorage", SESSION_KEY) !== null;
+}
+
 /** Start the worker after the page's load event and let the core validate the config. @param {object} rawConfig */
 export function boot(rawConfig) {
   const described = describe(rawConfig);
@@ -117,7 +126,7 @@ export function boot(rawConfig) {
   // the executor turns a Worker refused (a CSP's worker-src) into init's rejection, not a throw.
   const started = loadEnded() ? new Promise(function (resolve) { resolve(startWorker()); }) : afterLoad().then(startWorker);
   return started.then(function () {
-    return call("configure", { config: JSON.stringify(described) });
+    return call("configure", { config: JSON.stringify(described), ahead: likelyToRecord(rawConfig) });
   }).then(function (result) {
     if (!result.ok) throw configError(result.key, result.message);
     checkSelectors(rawConfig);
