@@ -59,3 +59,40 @@ def test_veil_stop_deletes_the_visits_stylesheets(page, servers):
     page.wait_for_function("async (name) => caches.has(name)", arg=CACHE, timeout=15_000)
     page.evaluate("Veil.stop()")
     page.wait_for_function("async (name) => !(await caches.has(name))", arg=CACHE, timeout=15_000)
+
+
+def test_a_large_stylesheet_follows_the_structure_and_replays(page, servers, capture, context):
+    """A <link>'s sheet of more than DEFERRED_SHEET_RULES rules is not in the first snapshot (nor
+    its href: a replay loads nothing meanwhile); it follows as the node's _cssText, masked, and
+    the replay ends styled by it."""
+    from tests.browser.conftest import replay
+
+    page.goto(servers.site_url + "/test-assets/css-large.html")
+    page.add_script_tag(url=servers.site_url + "/static/veil/veil.js")
+    page.evaluate("cfg => Veil.init(cfg)", {"endpoint": servers.endpoint, "clientToken": "demo-client-token", "consent": "not-required"})
+    page.wait_for_function("Veil.status === 'recording' && Veil.stats().cssSheetsMasked >= 1", timeout=BOOT_TIMEOUT_MS)
+    page.evaluate("Veil.flush()")
+    events = capture.events()
+    snapshot = next(e for e in events if e["type"] == 2)
+    link = find(snapshot["data"]["node"], lambda n: n.get("tagName") == "link")
+    assert link is not None and set(link["attributes"]) & {"href", "_cssText"} == set(), link
+    later = [a for e in events if e["type"] == 3 and e["data"].get("source") == 0 for a in e["data"]["attributes"]
+             if "_cssText" in a["attributes"]]
+    assert [a["id"] for a in later] == [link["id"]]
+    css = later[0]["attributes"]["_cssText"]
+    assert ".big-399" in css and "late-sheet-secret" not in css and "late-url-secret" not in css
+    assert events.index(snapshot) < next(i for i, e in enumerate(events) if e["type"] == 3 and e["data"].get("source") == 0
+                                         and any("_cssText" in a["attributes"] for a in e["data"]["attributes"]))
+    result = replay(context, servers, events)
+    assert ".big-399" in result["html"] and "123px" in result["html"] and not result["errors"], result["warnings"]
+    capture.assert_not_sent("late-sheet-secret-51c3aa", "late-url-secret-0d9e")
+
+
+def find(node, match):
+    if match(node):
+        return node
+    for child in node.get("childNodes", []):
+        found = find(child, match)
+        if found is not None:
+            return found
+    return None
