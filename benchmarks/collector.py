@@ -46,7 +46,7 @@ SESSION_SECRET = "bench-session-secret-" + "7" * 16
 
 # -- servers (run in child processes) ------------------------------------------------------------
 def serve(kind: str, port: int, database: str, workers: int) -> None:
-    import uvicorn
+    from veil_collector.serving import serve as serve_app
 
     if kind == "noop":
         from starlette.applications import Starlette
@@ -62,7 +62,7 @@ def serve(kind: str, port: int, database: str, workers: int) -> None:
             return JSONResponse({"ok": True})
 
         app = Starlette(routes=[Route("/v1/batches", ingest, methods=["POST"]), Route("/healthz", healthz)])
-        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        serve_app(app, "127.0.0.1", port, access_log=False)  # served as the collector is
         return
     from veil_collector.app import CollectorSettings, create_app
 
@@ -72,7 +72,7 @@ def serve(kind: str, port: int, database: str, workers: int) -> None:
 
         run(settings, "127.0.0.1", port, workers)
     else:
-        uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        serve_app(create_app(settings), "127.0.0.1", port, access_log=False)
 
 
 def start_server(kind: str, database: str = "", workers: int = 1) -> tuple[subprocess.Popen, int]:

@@ -26,6 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 
 from veil_collector.app import CollectorSettings, create_app
+from veil_collector.serving import server_config
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_TOKEN = "demo-client-token"
@@ -39,7 +40,8 @@ def free_port() -> int:
 
 class _ThreadedServer:
     def __init__(self, app, port: int) -> None:
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="auto"))
+        # server_config: the app's own forwarded-header rule is the only one (uvicorn's is off).
+        self.server = uvicorn.Server(server_config(app, "127.0.0.1", port, lifespan="auto"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def start(self) -> None:

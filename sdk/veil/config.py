@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from .contract import CONSOLE_LEVELS, NETWORK_BODY_MAX_DEFAULT, NETWORK_HEADERS_DEFAULT
 from .levels import Level
-from .network import header_denied
+from .headers import header_denied
 from .values import is_int, is_number
 
 CONSENT_MODES = ("opt-in", "not-required", "tcf")

@@ -35,7 +35,7 @@ MATCH_FLAGS_KEY = "veilMatch"
 # The key on a serialized media element that carries its measured [width, height]; never emitted.
 SIZE_KEY = "veilSize"
 # Serialized-node keys most nodes lack: a snapshot row carries them, in this order, in a trailing
-# object (see veil.tree's row format).
+# object (see veil.rows, the row format).
 RARE_KEYS: tuple[str, ...] = ("isSVG", "isCustom", "isShadowHost", "isShadow", "rootId", MATCH_FLAGS_KEY, SIZE_KEY)
 
 # Custom events the shim sends (rrweb event type 5) and the core masks.

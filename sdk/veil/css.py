@@ -53,7 +53,7 @@ from .css_edits import (
     url_spelling,
 )
 from .levels import Level
-from .masking import clear_text, mask_text
+from .text import clear_text, mask_text
 from .urls import scrub_url
 
 __all__ = ["RR_SPLIT", "NAME_PROPERTIES", "mask_stylesheet", "mask_declarations", "mask_property", "stylesheet_masker", "take_failures"]
@@ -78,7 +78,7 @@ class Unparsable(ValueError):
 
 
 def take_failures() -> int:
-    """How many CSS texts were dropped since the last call (each distinct text counts once)."""
+    """How many CSS texts were dropped since the last call: every drop, a cached one included."""
     global _failures
     count, _failures = _failures, 0
     return count
@@ -211,15 +211,21 @@ def _masked_by(edits_of: Callable[[str], list[Edit]], css: str) -> str:
     return apply(text, edits) if edits else css
 
 
-def mask_exact(kind: str, css: str, level: Level, scrub: bool = True, name: str = "") -> str | None:
-    """``css`` masked by the exact path alone (tinycss2), uncached; None: dropped (counted)."""
+def _failed() -> None:
+    """Count one dropped CSS text. Counted where the (cached) answer is read, not where it is
+    made: a text that failed once is dropped again every time it repeats, and each drop counts."""
     global _failures
+    _failures += 1
+
+
+def mask_exact(kind: str, css: str, level: Level, scrub: bool = True, name: str = "") -> str | None:
+    """``css`` masked by the exact path alone (tinycss2), uncached; None: dropped (counted by the
+    reader of the answer, see ``_failed``)."""
     if level is Level.BLOCK:
         return None
     try:
         return _masked_by(lambda text: exact_edits(kind, text, level, scrub, name), css)
     except Exception:  # noqa: BLE001 - fail closed: CSS that cannot be judged is dropped, never sent raw
-        _failures += 1
         return None
 
 
@@ -293,9 +299,10 @@ _masked_small = lru_cache(maxsize=1024)(mask_uncached)
 
 
 def _masked(kind: str, css: str, level: Level, scrub: bool) -> str | None:
-    if len(css) > LARGE_CSS_CHARS:
-        return _masked_large(kind, css, level, scrub)
-    return _masked_small(kind, css, level, scrub)
+    masked = (_masked_large if len(css) > LARGE_CSS_CHARS else _masked_small)(kind, css, level, scrub)
+    if masked is None and level is not Level.BLOCK:
+        _failed()
+    return masked
 
 
 def mask_stylesheet(css: str, level: Level, scrub: bool = True) -> str | None:
@@ -310,7 +317,10 @@ def mask_declarations(css: str, level: Level, scrub: bool = True) -> str | None:
 
 def mask_property(name: str, value: str, level: Level, scrub: bool = True) -> str | None:
     """The value ``setProperty(name, value)`` sets, masked for ``level``; None: record none of it."""
-    return _property(name.strip().lower(), value, level, scrub)
+    masked = _property(name.strip().lower(), value, level, scrub)
+    if masked is None and level is not Level.BLOCK:
+        _failed()
+    return masked
 
 
 @lru_cache(maxsize=512)

@@ -41,7 +41,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-MASKED_VALUE = "*" * 8  # as masking.MASKED_VALUE (masking imports this module, not the reverse)
+from .text import MASKED_VALUE
+
 MIN_CHARS = 3
 PIECE_CHARS = 256
 MAX_FRAGMENTS = 256

@@ -29,8 +29,9 @@ from typing import Any
 from .contract import ACTION_NAME_MAX, FORM_FIELD_TAGS
 from .echo import Echoes
 from .levels import Level
-from .masking import clear_text, input_value_for_level, mask_text
+from .masking import input_value_for_level
 from .nodes import NodeTable
+from .text import clear_text, mask_text
 from .values import is_int
 
 NAMED_KEYS = frozenset(

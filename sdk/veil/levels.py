@@ -60,10 +60,13 @@ def resolve_level(parent: Level, overrides: Iterable[Level], editable: bool = Fa
     return level
 
 
-def element_level(parent: Level, attributes: Mapping[str, object], match_flags: Iterable[str] | None = None) -> Level:
+def element_level(
+    parent: Level, attributes: Mapping[str, object], match_flags: Iterable[str] | None = None, surface: bool = False
+) -> Level:
     """An element's level: ``resolve_level`` over its overrides, with a shortcut for the common
     element that carries no marker at all (no data-veil, no veil-/rr- class, no selector match,
-    no contenteditable), which simply takes its parent's level."""
+    no contenteditable), which simply takes its parent's level. A typing surface (``surface``: an
+    element a hidden field types into, see ``nodes``) is at ``mask`` at least."""
     classes = attributes.get("class")
     if (
         not match_flags
@@ -71,8 +74,10 @@ def element_level(parent: Level, attributes: Mapping[str, object], match_flags: 
         and "contenteditable" not in attributes
         and (not isinstance(classes, str) or ("veil-" not in classes and "rr-" not in classes))
     ):
-        return parent
-    return resolve_level(parent, element_overrides(attributes, match_flags or ()), is_editable(attributes))
+        level = parent
+    else:
+        level = resolve_level(parent, element_overrides(attributes, match_flags or ()), is_editable(attributes))
+    return most_restrictive((level, Level.MASK)) if surface else level
 
 
 def is_editable(attributes: Mapping[str, object]) -> bool:

@@ -15,40 +15,27 @@ content and are not searched.
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from functools import lru_cache, partial
 from collections.abc import Callable, Mapping
 
+from . import css
 from .contract import FORM_FIELD_TAGS, MEDIA_TAGS
 from .echo import Echoes
 from .levels import Level
 from .pii import scrub_pii
+from .text import MASKED_VALUE, WHITESPACE, clear_text, mask_text
 from .urls import scrub_srcset, scrub_url
 from .values import is_number
 
-MASKED_VALUE = "*" * 8
+# MASKED_VALUE, WHITESPACE, mask_text and clear_text live in the leaf module ``text`` (the CSS
+# masker builds on them too); they are named here as well, where the rules that use them are.
+__all__ = ["MASKED_VALUE", "PLACEHOLDER_CLASS", "WHITESPACE", "Rule", "attribute_rule", "clear_text", "comment_text",
+           "input_value_for_level", "mask_attribute", "mask_attributes", "mask_text", "placeholder_size",
+           "text_for_level", "text_masker"]
+
 # Marks block and media placeholders, so a viewer can show them as visibly masked boxes.
 PLACEHOLDER_CLASS = "veil-placeholder"
-# Whitespace as JavaScript's \s defines it, so "whitespace kept" means the same on both sides.
-WHITESPACE = "\t\n\x0b\x0c\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_NON_WHITESPACE = re.compile("[^" + WHITESPACE + "]")
-
-
-# The same rule as a byte table for ASCII text (most text), about five times faster than the regex.
-_ASCII_MASK = bytes(c if chr(c) in WHITESPACE else ord("*") for c in range(128)) + b"*" * 128
-
-
-def mask_text(text: str) -> str:
-    """Replace every non-whitespace character with ``*``; whitespace and length are kept."""
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_MASK).decode("ascii")
-    return _NON_WHITESPACE.sub("*", text)
-
-
-def clear_text(text: str, scrub: bool) -> str:
-    """Text recorded in clear (allow, or static text under mask-user-input): PII still masked."""
-    return scrub_pii(text) if scrub else text
 
 
 def text_for_level(
@@ -80,8 +67,6 @@ def _text_rule(level: Level, parent_tag: str | None, scrub: bool, secret: bool) 
         return _nothing
     if parent_tag == "style":
         # A <style>'s text is a stylesheet: the one CSS masker (css) decides what of it is kept.
-        from . import css  # here, not at the top: css builds on this module's text masker
-
         return css.stylesheet_masker(level, scrub)
     if parent_tag == "textarea":
         # A textarea's text is its initial value: user input, not static text.
@@ -274,8 +259,6 @@ def _mask_attribute(
     if value is None:
         return None  # an attribute removal; the caller records it as such
     if rule is Rule.CSS:
-        from . import css  # here, not at the top: css builds on this module's text masker
-
         text = value if isinstance(value, str) else str(value)
         if name.lower() == "style":
             return css.mask_declarations(text, level, scrub)

@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .contract import NETWORK_URL_MAX
+from .headers import header_denied
 from .levels import Level
-from .masking import MASKED_VALUE
 from .pii import contains_pii, scrub_pii
+from .text import MASKED_VALUE
 from .urls import MASK, scrub_url
 from .values import is_int, is_number
 
@@ -33,9 +34,6 @@ if TYPE_CHECKING:
     from .config import Config, UrlPattern
 
 INITIATORS = ("fetch", "xhr")
-# Header names never recorded, whatever networkHeaders says: credentials and what carries them.
-DENIED_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "set-cookie2"})
-DENIED_HEADER_PARTS = ("token", "secret", "session", "key", "auth", "password", "csrf", "xsrf", "signature", "credential")
 # Body keys whose whole value is masked at every level (compared lower-case, without - and _).
 DENIED_KEY_PARTS = (
     "password", "passwd", "passphrase", "token", "secret", "card", "cvv", "cvc", "ssn", "iban", "auth",
@@ -46,12 +44,6 @@ HEADER_VALUE_MAX = 512
 MAX_BODY_DEPTH = 32  # deeper values are masked whole (and never recursed into)
 _METHOD = re.compile(r"[A-Za-z]{1,16}")
 _LONG_DIGITS = re.compile(r"\d{5,}")
-
-
-def header_denied(name: str) -> bool:
-    """A header name that is never recorded: a credential, or one containing token, secret, session, key..."""
-    lowered = name.strip().lower()
-    return lowered in DENIED_HEADERS or any(part in lowered for part in DENIED_HEADER_PARTS)
 
 
 def key_denied(key: str) -> bool:

@@ -133,13 +133,15 @@ class Recorder:
             payload: dict[str, Any] | str
             deflated = None
             if isinstance(masked, EncodedEvent):
-                kind, payload, coalesce_key, timestamp, deflated = masked.type, masked.json, None, None, masked.deflated
+                kind, payload, coalesce_key, deflated = masked.type, masked.json, None, masked.deflated
+                timestamp = raw.get("timestamp", 0) if isinstance(raw, dict) else 0
+                # What frustration reads of it (a mutation is a reaction), without parsing it.
+                seen = None if masked.source is None else {"type": kind, "data": {"source": masked.source}}
             else:
                 kind, payload, coalesce_key = masked["type"], masked, _coalesce_key(masked)
                 timestamp = masked["timestamp"]
-            if timestamp is None:
-                timestamp = raw.get("timestamp", 0) if isinstance(raw, dict) else 0
-            before, after = self.frustration.feed(payload if isinstance(payload, dict) else None, kind, timestamp)
+                seen = payload
+            before, after = self.frustration.feed(seen, kind, timestamp)
             for signal in before:
                 self._enqueue(EventType.CUSTOM, signal, None, signal["timestamp"])
             if kind == EventType.FULL_SNAPSHOT:

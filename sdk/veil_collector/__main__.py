@@ -12,7 +12,7 @@ named by a ``--*-file`` flag or ``$NAME_FILE``, or from ``$NAME``:
   VEIL_SESSION_SECRET    derives the session write keys (32+ characters; the same for every process)
   VEIL_MASTER_KEY        32 bytes (hex or base64) wrapping the per-session keys of encryption at rest
 Non-secret settings may also come from the environment: VEIL_RETENTION_DAYS, VEIL_TRUSTED_PROXIES
-(comma-separated addresses).
+(comma-separated addresses), VEIL_RATE_PER_SECOND and VEIL_RATE_BURST.
 
     python -m veil_collector hash-token [--scrypt]    reads a token on stdin, prints its token_hash
 """
@@ -54,6 +54,10 @@ def main() -> None:
     parser.add_argument("--trusted-proxy", action="append",
                         default=[a for a in os.environ.get("VEIL_TRUSTED_PROXIES", "").split(",") if a.strip()],
                         help="address whose X-Forwarded-For and X-Veil-User are believed (repeatable; default none)")
+    parser.add_argument("--rate", type=float, default=float(os.environ.get("VEIL_RATE_PER_SECOND", 20.0)),
+                        help="sustained batches per second per client (address, or user behind a trusted proxy)")
+    parser.add_argument("--burst", type=int, default=int(os.environ.get("VEIL_RATE_BURST", 60)),
+                        help="batches a client may send at once before --rate applies")
     parser.add_argument("--retention-days", type=float, default=float(os.environ.get("VEIL_RETENTION_DAYS", 0)) or None,
                         help="erase sessions idle longer than this (a purge runs at start-up and hourly)")
     parser.add_argument("--database", default=None,
@@ -69,6 +73,8 @@ def main() -> None:
         args.db = args.database
     if args.workers < 1:
         parser.error("--workers must be at least 1")
+    if not args.rate > 0 or args.burst < 1:
+        parser.error("--rate must be above 0 and --burst at least 1")
     if args.workers > 1 and not is_postgres_url(args.db):
         parser.error("--workers above 1 needs --database postgresql://… (a SQLite file serves one process)")
     # Files named by flags are handed on by name in the environment, so that worker processes
@@ -80,9 +86,8 @@ def main() -> None:
     if args.operators_file:
         os.environ["VEIL_OPERATORS_FILE"] = str(Path(args.operators_file).resolve())
 
-    import uvicorn
-
     from .app import CollectorSettings, create_app
+    from .serving import serve
 
     secret = read_secret("VEIL_SESSION_SECRET", args.session_secret_file)
     if secret is not None and len(secret) < 32:
@@ -102,13 +107,14 @@ def main() -> None:
         allowed_origins=tuple(args.origin), operator_token=operator_token, operators=operators,
         session_secret=secret.encode() if secret else None, master_key=decode_key(master) if master else None,
         trusted_proxies=tuple(a.strip() for a in args.trusted_proxy), retention_days=args.retention_days,
+        rate_per_second=args.rate, rate_burst=args.burst,
     )
     if args.workers > 1:
         from .workers import run
 
         run(settings, args.host, args.port, args.workers)
         return
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    serve(create_app(settings), args.host, args.port)
 
 
 if __name__ == "__main__":

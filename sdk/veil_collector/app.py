@@ -15,14 +15,17 @@ once per (session, view, seq); a session is bound to its writer by a key derived
 session secret (see ``access.session_key``): the first answer of a session hands it out, every later
 batch must carry it. Storage lock waits are bounded: ``StorageBusy``/``StorageUnavailable`` become
 503 with Retry-After, never a 500. Every read needs a named operator (viewer or admin); deleting and
-quarantining need an admin, and every session read, deletion and purge is written to the audit log.
-Failed credentials are throttled per address. Forwarded headers count only from configured proxies.
+quarantining need an admin, and every session read, session listing (``audit.RecentListings``),
+deletion and purge is written to the audit log. An erased session refuses every later batch (410).
+Failed credentials are throttled per address, and a throttled address is answered before any token
+is hashed. Forwarded headers count only from configured proxies (uvicorn's own rule is off:
+``serving``).
 Data routes are ``no-store`` and ``nosniff``. Nothing a client sends is executed or echoed.
 
 Routes:
   POST   /v1/batches                                     gzip JSON batch (X-Veil-Token, X-Veil-Session-Key)
   GET    /v1/sessions?limit=&offset=&errors=&frustrations=   one summary per visit (errors=1 / frustrations=1:
-                                                         only visits with an error / a frustration signal) (viewer)
+                                                         only visits with an error / a frustration signal) (viewer; audited)
   GET    /v1/sessions/{session}/events                   the visit's events, streamed   (viewer; audited)
   DELETE /v1/sessions/{session}                          erase a session                (admin; audited)
   POST   /v1/sessions/{session}/batches/{view}/{seq}/quarantine   hide one batch        (admin; audited)
@@ -66,6 +69,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .audit import RecentListings, listing_detail
 from .access import (Client, Operator, Operators, client_of, decode_key, load_operators, read_secret,
                      session_key)
 from . import storage as backends
@@ -371,6 +375,7 @@ def create_app(settings: CollectorSettings) -> Starlette:
     ingest_threads = IngestThreads(settings.storage_threads, settings.max_waiting)
     read_limiter = anyio.CapacityLimiter(max(2, settings.storage_threads // 2))
     streams = {"open": 0}
+    listings = RecentListings()
     counters = {"skippedOnRead": 0}
 
     async def run(limiter: anyio.CapacityLimiter, fn: Callable[..., T], *args: Any) -> T:
@@ -413,21 +418,25 @@ def create_app(settings: CollectorSettings) -> Starlette:
     async def authorize(request: Request, admin: bool = False) -> Operator | JSONResponse:
         if not operators:
             return _error(401, "no operator is configured: reads are closed")
-        given = request.headers.get("authorization", "")
-        scheme, _, token = given.partition(" ")
         address = client(request).address
-        if not given:
-            wait = throttle.blocked(address)
-            return _error(429, "too many failed credentials from this address", wait) if wait > 0 else \
-                _error(401, "operator token required (Authorization: Bearer ...)")
-        # In a thread: an scrypt hash costs tens of milliseconds the event loop must not spend.
-        op = await anyio.to_thread.run_sync(operators.authenticate, token.strip()) if scheme.lower() == "bearer" else None
-        refused = check_credential(address, op is not None)
-        if refused is not None:
-            if refused.status_code == 401:
-                return _error(401, "operator token required (Authorization: Bearer ...)")
-            return refused
-        assert op is not None
+        # The throttle answers first: a throttled address costs no hashing, right token or wrong.
+        wait = throttle.blocked(address)
+        if wait > 0:
+            return _error(429, "too many failed credentials from this address", wait)
+        given = request.headers.get("authorization", "")
+        if not given:  # no credential is no guess: not counted
+            return _error(401, "operator token required (Authorization: Bearer ...)")
+        scheme, _, token = given.partition(" ")
+        token = token.strip() if scheme.lower() == "bearer" else ""
+        # A token verified moments ago is found without hashing, on the loop; else in a thread: an
+        # scrypt hash costs tens of milliseconds the event loop must not spend.
+        op = operators.remembered(token) or (await anyio.to_thread.run_sync(operators.authenticate, token)
+                                             if token else None)
+        if op is None:
+            wait = throttle.failed(address)
+            if wait > 0:
+                return _error(429, "too many failed credentials from this address", wait)
+            return _error(401, "operator token required (Authorization: Bearer ...)")
         if admin and not op.is_admin:
             return _error(403, "this needs an admin operator")
         return op
@@ -462,6 +471,8 @@ def create_app(settings: CollectorSettings) -> Starlette:
             return _error(409, "a different batch is already stored under this (session, view, seq)")
         if result is AddResult.KEY_REQUIRED:
             return _error(403, "session key required")
+        if result is AddResult.ERASED:
+            return _error(410, "this session was erased: it accepts no more batches")
         return JSONResponse({"ok": True, "duplicate": result is AddResult.DUPLICATE, "sessionKey": key})
 
     async def committed(pending: Committing) -> JSONResponse:
@@ -593,6 +604,9 @@ def create_app(settings: CollectorSettings) -> Starlette:
         wanted = {name: True for name, on in flags.items() if on}
         rows, bad = _json_safe(await run(read_limiter, partial(storage.sessions, limit, offset, **wanted)))
         counters["skippedOnRead"] += bad
+        detail = listing_detail(limit, offset, flags["with_errors"], flags["with_frustrations"], len(rows))
+        if listings.is_new(op.name, detail, (str(row.get("session")) for row in rows)):
+            await run(read_limiter, storage.audit, op.name, "list", None, detail)
         return JSONResponse(rows)
 
     async def session_events(request: Request, op: Operator) -> Response:

@@ -37,6 +37,9 @@ class AddResult(enum.Enum):
     # A batch submitted without its session key (``submit(batch, keyless=True)``) of a session that
     # exists, from a page view the session has not stored a batch of: refused, nothing written.
     KEY_REQUIRED = "key-required"
+    # The session was erased (``delete_session``): it accepts no more batches, ever (a tombstone
+    # keeps its id, which outlives restarts); nothing written.
+    ERASED = "erased"
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,8 @@ class Storage(Protocol):
         """batches, events, piiMasked, droppedBatches, sessions."""
 
     def delete_session(self, session: str) -> bool:
-        """Erase a session: its key is destroyed and its rows deleted, at once; False if unknown."""
+        """Erase a session: its key is destroyed and its rows deleted, at once, and its id kept as a
+        tombstone, so that any later batch of it is ``ERASED``; False if unknown."""
 
     def purge_expired(self, now: float, retention_days: float) -> int:
         """Erase every session whose last batch was received more than ``retention_days`` before ``now``;

@@ -56,15 +56,16 @@ def run(settings: Any, host: str, port: int, workers: int) -> None:
     """Serve ``settings`` with ``workers`` processes sharing ``host:port``."""
     import socket
 
-    import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from .serving import serve, server_config
+
     os.environ[ENV] = settings_to_env(settings)
-    config = uvicorn.Config("veil_collector.workers:app_from_env", factory=True, host=host, port=port,
-                            workers=workers, log_level="warning")
     if workers == 1:
-        uvicorn.Server(config).run()
+        serve("veil_collector.workers:app_from_env", host, port, factory=True)
         return
+    # (server_config: uvicorn's own forwarded-header rule off in every worker; see serving.py.)
+    config = server_config("veil_collector.workers:app_from_env", host, port, factory=True, workers=workers)
     # What ``uvicorn.run`` does for workers, but with TCP_NODELAY on the shared listening socket
     # (Linux hands it on to every accepted connection). uvicorn creates that socket without naming
     # TCP as its protocol, so asyncio does not set TCP_NODELAY on the connections as it does for a

@@ -18,9 +18,8 @@ import json
 import os
 from pathlib import Path
 
-import uvicorn
-
 from veil_collector.access import read_secret
+from veil_collector.serving import serve
 
 from .app import ProxySettings, create_proxy_app
 
@@ -31,6 +30,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8702)
     parser.add_argument("--collector", required=True, help="the collector's /v1/batches URL")
     parser.add_argument("--placeholder", default="public-placeholder")
+    parser.add_argument("--trusted-proxy", action="append",
+                        default=[a for a in os.environ.get("VEIL_TRUSTED_PROXIES", "").split(",") if a.strip()],
+                        help="address of a reverse proxy in front of this one, whose X-Forwarded-For is believed "
+                             "(repeatable; default none)")
     parser.add_argument("--insecure-cookie", action="store_true", help="allow the cookie over plain http (local testing)")
     args = parser.parse_args()
     secret, real = read_secret("VEIL_PROXY_SECRET"), read_secret("VEIL_REAL_TOKEN")
@@ -41,8 +44,9 @@ def main() -> None:
     if not users:
         print("warning: no VEIL_PROXY_USERS_FILE: nobody can sign in")
     settings = ProxySettings(secret_key=secret.encode(), collector_endpoint=args.collector, real_token=real,
-                             placeholder_token=args.placeholder, users=users, secure_cookie=not args.insecure_cookie)
-    uvicorn.run(create_proxy_app(settings), host=args.host, port=args.port, log_level="warning")
+                             placeholder_token=args.placeholder, users=users, secure_cookie=not args.insecure_cookie,
+                             trusted_proxies=tuple(a.strip() for a in args.trusted_proxy))
+    serve(create_proxy_app(settings), args.host, args.port)
 
 
 if __name__ == "__main__":

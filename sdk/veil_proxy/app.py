@@ -41,6 +41,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
+from veil_collector.access import client_of
 from veil_collector.ratelimit import FailureThrottle
 
 COOKIE = "veil_proxy_session"
@@ -61,6 +62,7 @@ class ProxySettings:
     extra_routes: list = field(default_factory=list)
     transport: object = None  # an httpx2 transport, for tests
     login_failures_allowed: int = 5  # per address, then 429 (one forgiven every 10 s)
+    trusted_proxies: tuple[str, ...] = ()  # reverse proxies in front of this one, whose X-Forwarded-For is believed
 
 
 class SignedIn:
@@ -143,9 +145,11 @@ def create_proxy_app(settings: ProxySettings) -> Starlette:
     client = httpx2.AsyncClient(transport=settings.transport, timeout=10)
     signed_in = SignedIn()
     throttle = FailureThrottle(settings.login_failures_allowed, 10.0)
+    trusted = frozenset(settings.trusted_proxies)
 
     def address(request: Request) -> str:
-        return request.client.host if request.client else ""
+        """The client's address: the peer, or what a trusted reverse proxy in front says it is."""
+        return client_of(request.client.host if request.client else "", request.headers, trusted).address
 
     async def login(request: Request) -> RedirectResponse | JSONResponse:
         wait = throttle.blocked(address(request))

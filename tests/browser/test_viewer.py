@@ -62,3 +62,65 @@ def test_viewer_without_the_operator_token_shows_no_data(context, servers):
     viewer.click("#login button")
     viewer.wait_for_function("() => document.getElementById('login-error').textContent.length > 0")
     assert viewer.is_hidden("#main")
+
+
+def _post_visit(servers, events) -> str:
+    import gzip
+    import json
+    import secrets
+
+    import httpx2
+
+    from examples.demo.servers import DEMO_TOKEN
+
+    session = secrets.token_hex(16)
+    body = gzip.compress(json.dumps({"session": session, "view": "0123456789abcdef", "seq": 0, "events": events}).encode())
+    answer = httpx2.post(servers.endpoint, content=body, timeout=10,
+                         headers={"Content-Encoding": "gzip", "X-Veil-Token": DEMO_TOKEN})
+    assert answer.status_code == 200, answer.text
+    return session
+
+
+META = {"type": 4, "data": {"href": "http://site.example/", "width": 800, "height": 600}, "timestamp": 1000}
+HTML = {"type": 2, "id": 2, "tagName": "html", "attributes": {}, "childNodes": [
+    {"type": 2, "id": 3, "tagName": "body", "attributes": {}, "childNodes": [{"type": 3, "id": 4, "textContent": "**** ****"}]}]}
+
+
+def _full(node, ts=1001):
+    return {"type": 2, "data": {"node": node, "initialOffset": {"top": 0, "left": 0}}, "timestamp": ts}
+
+
+def test_a_malformed_snapshot_is_explained_and_the_list_and_other_replays_keep_working(context, servers):
+    good = _post_visit(servers, [META, _full({"type": 0, "id": 1, "childNodes": [HTML]})])
+    # Valid JSON of rrweb's shape, which the collector stores, but rrweb's rebuild throws on it:
+    # a document without its list of children.
+    broken = _post_visit(servers, [META, _full({"type": 0, "id": 1})])
+    viewer = context.new_page()
+    errors: list[str] = []
+    viewer.on("pageerror", lambda e: errors.append(str(e)))
+    viewer.goto(f"{servers.collector_url}/viewer/#session={broken}&token={OPERATOR_TOKEN}")
+    viewer.wait_for_function("s => window.veilViewer && window.veilViewer.session === s", arg=broken, timeout=15_000)
+    viewer.wait_for_timeout(500)  # the player would throw on its first frame
+    message = viewer.locator("#player .unplayable")
+    assert message.is_visible()
+    assert "cannot be replayed" in message.inner_text() and "full snapshot at 0:00.0" in message.inner_text()
+    assert "cannot be played" in viewer.inner_text("#playing")
+    assert errors == [], "the player was handed a snapshot it throws on"
+    viewer.click(f"#sessions tbody tr[data-session='{good}']")
+    viewer.wait_for_function("s => window.veilViewer.session === s && window.veilViewer.player", arg=good, timeout=15_000)
+    assert viewer.locator("#player .unplayable").count() == 0
+    frame = viewer.frame_locator(".rr-player iframe")
+    assert "**** ****" in frame.locator("body").inner_text()
+    assert viewer.locator(f"#sessions tbody tr[data-session='{broken}']").count() == 1, "the list keeps it"
+    assert errors == []
+
+
+def test_an_error_the_player_throws_while_replaying_is_explained_too(context, servers):
+    # An incremental event the player chokes on only once it replays it (on a timer: no caller).
+    click = {"type": 3, "data": {"source": 2, "type": "not-a-kind", "id": 3, "x": 1, "y": 1}, "timestamp": 1200}
+    chokes = _post_visit(servers, [META, _full({"type": 0, "id": 1, "childNodes": [HTML]}), click])
+    viewer = context.new_page()
+    viewer.goto(f"{servers.collector_url}/viewer/#session={chokes}&token={OPERATOR_TOKEN}")
+    viewer.wait_for_selector("#player .unplayable", timeout=15_000)
+    assert "the player stopped on it" in viewer.inner_text("#player .unplayable")
+    assert viewer.evaluate("window.veilViewer.player") is None

@@ -13,7 +13,7 @@ from tests.helpers import walk
 from veil.levels import Level
 from veil.masking import MASKED_VALUE, WHITESPACE, mask_text
 from veil.nodes import NodeTable
-from veil.tree import mask_tree
+from veil.subtree import mask_tree
 
 TAGS = ["div", "p", "span", "input", "textarea", "option", "button", "label", "a", "img", "section"]
 OVERRIDES = [None, "allow", "mask", "mask-user-input", "block", "weird"]

@@ -17,7 +17,7 @@ from veil.config import normalize_config
 from veil.levels import Level
 from veil.nodes import NodeTable
 from veil.recorder import Recorder
-from veil.tree import mask_tree
+from veil.subtree import mask_tree
 
 TAGS = ["div", "p", "span", "section", "input", "textarea", "button"]
 OVERRIDES = [None, "allow", "mask", "mask-user-input", "block"]

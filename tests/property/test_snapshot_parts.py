@@ -19,7 +19,9 @@ from tests.property.test_masking_properties import trees
 from veil.levels import MATCH_FLAGS_KEY, Level, element_level, element_overrides, is_editable, is_forced_secret, resolve_level
 from veil.masking import comment_text, mask_attributes, text_for_level
 from veil.nodes import NodeInfo, NodeTable
-from veil.tree import SIZE_KEY, SnapshotAssembler, write_tree
+from veil.contract import SIZE_KEY
+from veil.subtree import write_tree
+from veil.tree import SnapshotAssembler
 
 
 def reference(node, level, parent_tag, secret, scrub=True):

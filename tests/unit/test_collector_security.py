@@ -3,6 +3,7 @@ isolation of bad stored rows, operator roles and audit, throttling, forwarded he
 kept free, erasure and retention proven on the stored bytes."""
 
 import gzip
+import hashlib
 import json
 import sqlite3
 import threading
@@ -494,3 +495,140 @@ def test_a_worker_process_finds_the_session_secret_and_operators_in_the_environm
     client = TestClient(create_app(settings(tmp_path, session_secret=None, operators=())))
     assert post(client, gz(frame())).json()["sessionKey"] == session_key(b"e" * 40, SESSION)
     assert client.get("/v1/whoami", headers={"Authorization": "Bearer w"}).json() == {"name": "wes", "role": "viewer"}
+
+
+# --- the cost of an operator token (issue 27, item 2): hash calls counted, not time ---------------
+
+SCRYPT_ADMIN = "scrypt-admin-token"
+
+
+@pytest.fixture
+def hash_calls(monkeypatch):
+    """Counts every hashing of a presented operator token, per scheme."""
+    from veil_collector import access
+
+    calls = {"sha256": 0, "scrypt": 0}
+    sha256, scrypt = access._sha256, access._scrypt
+
+    def counted_sha256(token):
+        calls["sha256"] += 1
+        return sha256(token)
+
+    def counted_scrypt(*args):
+        calls["scrypt"] += 1
+        return scrypt(*args)
+
+    monkeypatch.setattr(access, "_sha256", counted_sha256)
+    monkeypatch.setattr(access, "_scrypt", counted_scrypt)
+    return calls
+
+
+@pytest.fixture
+def mixed_client(tmp_path):
+    """One scrypt-hashed admin and one sha256-hashed viewer (the shape that cost 48 ms a request)."""
+    operators = (Operator("sam", "admin", hash_token(SCRYPT_ADMIN, "scrypt")), Operator("vic", "viewer", hash_token(VIEWER)))
+    return TestClient(create_app(settings(tmp_path, operators=operators)))
+
+
+def test_a_throttled_wrong_operator_token_costs_no_hashing(mixed_client, hash_calls):
+    codes = [mixed_client.get("/v1/sessions", headers={"Authorization": f"Bearer guess{i}"}).status_code
+             for i in range(5)]
+    assert codes[-1] == 429
+    assert hash_calls["scrypt"] == 5, "a guess not yet throttled is checked against every operator"
+    hash_calls.update(sha256=0, scrypt=0)
+    for i in range(6):
+        assert mixed_client.get("/v1/sessions", headers={"Authorization": f"Bearer more{i}"}).status_code == 429
+    assert mixed_client.get("/v1/sessions", headers={"Authorization": "Bearer " + SCRYPT_ADMIN}).status_code == 429
+    assert hash_calls == {"sha256": 0, "scrypt": 0}, "the throttle answers before any hashing"
+
+
+def test_a_correct_operator_token_hashes_once_at_most(mixed_client, hash_calls):
+    viewer = {"Authorization": "Bearer " + VIEWER}
+    assert mixed_client.get("/v1/whoami", headers=viewer).json() == {"name": "vic", "role": "viewer"}
+    assert hash_calls == {"sha256": 1, "scrypt": 0}, "a sha256 operator's token never pays for the scrypt one"
+    admin = {"Authorization": "Bearer " + SCRYPT_ADMIN}
+    assert mixed_client.get("/v1/whoami", headers=admin).json() == {"name": "sam", "role": "admin"}
+    assert hash_calls["scrypt"] == 1
+    hash_calls.update(sha256=0, scrypt=0)
+    for _ in range(5):  # an open viewer polls every 3 s
+        assert mixed_client.get("/v1/sessions", headers=viewer).status_code == 200
+        assert mixed_client.get("/v1/sessions", headers=admin).status_code == 200
+    assert hash_calls == {"sha256": 0, "scrypt": 0}, "a token verified moments ago is remembered"
+
+
+def test_verified_tokens_are_remembered_briefly_boundedly_and_never_in_clear(hash_calls, monkeypatch):
+    from veil_collector import access
+
+    now = [0.0]
+    ops = Operators([Operator("vic", "viewer", hash_token(VIEWER))], clock=lambda: now[0])
+    assert ops.authenticate(VIEWER).name == "vic" and ops.authenticate(VIEWER).name == "vic"
+    assert hash_calls["sha256"] == 1
+    assert all(VIEWER.encode() not in slot and hashlib.sha256(VIEWER.encode()).digest() != slot
+               for slot in ops._verified), "keyed by an HMAC under a per-process secret"
+    now[0] = access.VERIFIED_SECONDS + 1
+    assert ops.remembered(VIEWER) is None and ops.authenticate(VIEWER).name == "vic"
+    assert hash_calls["sha256"] == 2, "forgotten after VERIFIED_SECONDS"
+    assert ops.authenticate("wrong") is None and ops.remembered("wrong") is None, "wrong tokens are not remembered"
+    monkeypatch.setattr(access, "VERIFIED_MAX", 3)
+    many = Operators([Operator(f"op{i}", "viewer", hash_token(f"t{i}")) for i in range(5)])
+    for i in range(5):
+        assert many.authenticate(f"t{i}").name == f"op{i}"
+    assert len(many._verified) == 3 and many.remembered("t0") is None and many.remembered("t4").name == "op4"
+
+
+# --- erasure refuses the rest of the visit; the session list is audited (issue 27, item 3) --------
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request, tmp_path):
+    return str(tmp_path / "e.sqlite3") if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def test_an_erased_session_refuses_new_batches_with_a_clear_4xx_even_after_a_restart(database):
+    def app():
+        return create_app(CollectorSettings(db_path=database, client_token=TOKEN, session_secret=SECRET,
+                                            operators=OPERATORS, master_key=bytes(range(32))))
+
+    with TestClient(app()) as client:
+        key = post(client, gz(frame())).json()["sessionKey"]
+        assert client.delete(f"/v1/sessions/{SESSION}", headers=AS_ADMIN).status_code == 200
+        refused = post(client, gz(frame(seq=1)), key=key)
+        assert refused.status_code == 410
+        assert refused.json() == {"ok": False, "error": "this session was erased: it accepts no more batches"}
+        assert post(client, gz(frame(seq=0, view="b" * 16))).status_code == 410, "without its key too"
+        assert client.get(f"/v1/sessions/{SESSION}/events", headers=AS_VIEWER).status_code == 404
+    with TestClient(app()) as client:
+        assert post(client, gz(frame(seq=2)), key=key).status_code == 410, "the tombstone outlives a restart"
+        assert post(client, gz(frame(session="f" * 32))).status_code == 200, "other sessions are untouched"
+        assert [s["session"] for s in client.get("/v1/sessions", headers=AS_VIEWER).json()] == ["f" * 32]
+
+
+def test_the_session_list_is_audited_once_per_different_listing(client):
+    def entries():
+        return [(e["actor"], e["action"], e["session"], e["detail"]) for e in client.get("/v1/audit", headers=AS_ADMIN).json()
+                if e["action"] == "list"]
+
+    post(client, gz(frame()))
+    assert client.get("/v1/sessions", headers=AS_VIEWER).status_code == 200
+    assert entries() == [("vic", "list", None, "limit=200 offset=0: 1 visits")]
+    for _ in range(3):  # an open viewer polls every 3 s: the same listing is written once
+        client.get("/v1/sessions", headers=AS_VIEWER)
+    assert len(entries()) == 1
+    post(client, gz(frame(session="e" * 32)))
+    client.get("/v1/sessions", headers=AS_VIEWER)  # a new visit appeared: a different listing
+    client.get("/v1/sessions?errors=1&limit=5", headers=AS_VIEWER)
+    client.get("/v1/sessions", headers=AS_ADMIN)  # another operator
+    assert entries()[1:] == [("vic", "list", None, "limit=200 offset=0: 2 visits"),
+                             ("vic", "list", None, "limit=5 offset=0 errors=1: 0 visits"),
+                             ("ada", "list", None, "limit=200 offset=0: 2 visits")]
+
+
+def test_a_listing_is_audited_again_once_the_window_has_passed():
+    from veil_collector.audit import LISTING_SECONDS, RecentListings
+
+    now = [0.0]
+    recent = RecentListings(clock=lambda: now[0], limit=2)
+    assert recent.is_new("vic", "q", ["a"]) and not recent.is_new("vic", "q", ["a"])
+    now[0] = LISTING_SECONDS + 1
+    assert recent.is_new("vic", "q", ["a"])
+    assert recent.is_new("vic", "q", ["b"]) and recent.is_new("vic", "r", ["a"])
+    assert recent.is_new("vic", "q", ["a"]), "bounded: the oldest listing was forgotten"

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 import veil
-from veil import contract, events, interactions, levels, masking, tree
+from veil import contract, events, interactions, levels, masking, mutations, writer
 from veil.rrweb import EventType, NodeType, Source
 
 from tests.helpers import ROOT, dist_directories, load_build
@@ -52,10 +52,10 @@ def test_js_contract_evaluates_to_the_python_values():
 
 
 def test_core_modules_take_the_shared_facts_from_the_contract():
-    assert events._LEVEL_ATTRIBUTES == frozenset(contract.LEVEL_ATTRIBUTES)
+    assert mutations._LEVEL_ATTRIBUTES == frozenset(contract.LEVEL_ATTRIBUTES)
     assert events.NAVIGATION_TAG is contract.NAVIGATION_TAG
     assert masking.MEDIA_TAGS is contract.MEDIA_TAGS and masking._FORM_FIELDS is contract.FORM_FIELD_TAGS
-    assert levels.MATCH_FLAGS_KEY is contract.MATCH_FLAGS_KEY and tree.SIZE_KEY is contract.SIZE_KEY
+    assert levels.MATCH_FLAGS_KEY is contract.MATCH_FLAGS_KEY and writer.SIZE_KEY is contract.SIZE_KEY
     assert (events.KEY_TAG, events.ACTION_TAG, interactions.ACTION_NAME_MAX) == \
         (contract.KEY_TAG, contract.ACTION_TAG, contract.ACTION_NAME_MAX)
 

@@ -71,6 +71,17 @@ def test_css_that_does_not_parse_cleanly_is_dropped_whole_and_counted(broken):
     assert css.take_failures() == 1
 
 
+@pytest.mark.parametrize("mask", [css.mask_stylesheet, css.mask_declarations,
+                                  lambda text, level: css.mask_property("content", text, level)])
+def test_a_failed_css_text_is_counted_every_time_it_repeats(mask):
+    """The answer is cached (None): each repeat is dropped again, and each drop is counted."""
+    broken = 'content: "ZQ-repeat-' + str(id(mask)) + ' '
+    css.take_failures()
+    assert [mask(broken, Level.MASK) for _ in range(3)] == [None, None, None]
+    assert css.take_failures() == 3
+    assert mask(broken, Level.BLOCK) is None and css.take_failures() == 0, "block records no CSS: not a drop"
+
+
 def test_an_exception_inside_the_masker_drops_the_css(monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("tokenizer bug")

@@ -214,6 +214,18 @@ def test_a_typing_surface_stays_one_in_the_next_snapshot_and_a_visible_textarea_
     assert "const a = 1" not in sent and "***** * * *" in sent
 
 
+def test_a_class_change_on_a_typing_surface_is_judged_by_the_one_reduce_and_asks_for_no_snapshot():
+    """The writer records a typing surface at mask at least; a change of its class is judged by the
+    same rule (levels.element_level): a class change neither lowers it nor asks for a snapshot."""
+    recorder = started()
+    recorder.observe([key("z", 62, hidden=True)])
+    wire(recorder)
+    answer = recorder.observe([set_attr(60, **{"class": "editor focused"}), set_text(65, "const zqsurface = 1", ts=6)])
+    assert answer["actions"] == []
+    sent = wire(recorder)
+    assert "zqsurface" not in sent and '"class":"editor focused"' in sent
+
+
 def test_text_typed_in_a_contenteditable_is_remembered_and_its_echo_masked():
     recorder = started()
     recorder.observe([set_text(71, "Dear zqeditor"), set_text(51, "You wrote: Dear zqeditor")])

@@ -100,8 +100,27 @@ def test_erasure_is_effective_at_once_even_mid_stream(store):
     assert list(stream) == [], "a stream already open serves nothing more"
     assert not store.session_exists(S1) and list(store.iter_event_chunks(S1)) == []
     assert [s["session"] for s in store.sessions()] == [S2]
-    assert store.add(batch(S1, V1, 0, text="again")) is AddResult.STORED, "a new batch starts afresh"
-    assert [e["data"]["text"] for e in visit(store, S1)] == ["again", "again"]
+    # (Before issue 27 a later batch started the session afresh; erasure now refuses the rest of the visit.)
+    assert store.add(batch(S1, V1, 0, text="again")) is AddResult.ERASED, "an erased session takes no new batch"
+    assert list(store.iter_event_chunks(S1)) == [] and not store.session_exists(S1)
+
+
+def test_an_erased_session_refuses_every_later_batch_even_after_a_restart(backend):
+    make, _, _ = backend
+    store = make()
+    store.add(batch(S1, V1, 0))
+    store.add(batch(S2, V1, 0))
+    assert store.delete_session(S1)
+    assert store.add(batch(S1, V2, 0)) is AddResult.ERASED, "another page view of the visit too"
+    assert store.submit(batch(S1, V1, 1), True).result(10) is AddResult.ERASED, "sent without its key too"
+    store.close()
+    reopened = make()
+    assert reopened.add(batch(S1, V1, 2)) is AddResult.ERASED, "the tombstone outlives the process"
+    assert reopened.add(batch(S2, V1, 1)) is AddResult.STORED and reopened.add(batch("c" * 16, V1, 0)) is AddResult.STORED
+    assert not reopened.session_exists(S1) and reopened.totals()["sessions"] == 2
+    assert not reopened.delete_session(S1), "nothing left to erase"
+    group = [reopened.submit(batch(s, V1, 5)) for s in (S2, S1, "c" * 16)]  # one group: one refused, not all
+    assert [f.result(10) for f in group] == [AddResult.STORED, AddResult.ERASED, AddResult.STORED]
 
 
 def test_expiry_erases_sessions_idle_past_the_retention(store, monkeypatch):

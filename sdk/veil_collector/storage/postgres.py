@@ -52,6 +52,8 @@ SCHEMA = [
     "CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit "
     "FOR EACH STATEMENT EXECUTE FUNCTION veil_audit_append_only()",
     "CREATE TABLE IF NOT EXISTS rate_buckets (key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL)",
+    # Erased sessions' ids: a tombstone refuses any later batch of the visit.
+    "CREATE TABLE IF NOT EXISTS erased_sessions (session TEXT PRIMARY KEY, erased_at DOUBLE PRECISION NOT NULL)",
 ]
 
 # GCRA: a bucket is its theoretical arrival time; a request is let through, and the time advanced,
@@ -170,13 +172,16 @@ class PostgresStorage:
         with self._pool.connection() as conn:
             now = time.time()
             keys = self._keys_for(conn, sorted({b.session for b in batches}), now)
+            for i, batch in enumerate(batches):
+                if batch.session not in keys:  # erased: no key is created for it again
+                    results[i] = AddResult.ERASED
             # In identity order: two writers inserting overlapping rows take their locks in one order.
-            keyed = sorted((i for i, bare in enumerate(flags) if not bare),
+            keyed = sorted((i for i, bare in enumerate(flags) if not bare and results[i] is None),
                            key=lambda i: (batches[i].session, batches[i].view, batches[i].seq))
             if keyed:
                 self._insert_many(conn, [batches[i] for i in keyed], keys, now, results, keyed)
             for i, bare in enumerate(flags):
-                if bare:
+                if bare and results[i] is None:
                     refused = self._keyless_refusal(conn, batches[i])
                     if refused is None:
                         self._insert_many(conn, [batches[i]], keys, now, results, [i])
@@ -185,15 +190,19 @@ class PostgresStorage:
         return [r for r in results if r is not None]
 
     def _keys_for(self, conn: psycopg.Connection, sessions: list[str], now: float) -> dict[str, Any]:
-        """The sessions' keys, unwrapped; the missing ones created (once, whichever process asks)."""
+        """The sessions' keys, unwrapped; the missing ones created (once, whichever process asks),
+        except for an erased session (its tombstone), which is left out of the answer."""
         found = dict(conn.execute("SELECT session, wrapped FROM session_keys WHERE session = ANY(%s)",
                                   (sessions,)).fetchall())
         missing = [s for s in sessions if s not in found]
         if missing:
+            # (An erasure racing this insert deletes a key this transaction already read: the batch
+            # insert then fails its foreign key and ``_add_one`` goes again, seeing the tombstone.)
             found.update(conn.execute(
                 "INSERT INTO session_keys (session, wrapped, created_at) SELECT s, w, %s "
-                "FROM unnest(%s::text[], %s::bytea[]) AS t(s, w) ON CONFLICT (session) DO NOTHING "
-                "RETURNING session, wrapped",
+                "FROM unnest(%s::text[], %s::bytea[]) AS t(s, w) "
+                "WHERE NOT EXISTS (SELECT 1 FROM erased_sessions e WHERE e.session = t.s) "
+                "ON CONFLICT (session) DO NOTHING RETURNING session, wrapped",
                 (now, missing, [crypto.new_wrapped_key(self._master, s) for s in missing])).fetchall())
             late = [s for s in missing if s not in found]  # created meanwhile by another process
             if late:
@@ -258,8 +267,12 @@ class PostgresStorage:
 
     @_translated
     def delete_session(self, session: str) -> bool:
-        with self._pool.connection() as conn:
-            return conn.execute("DELETE FROM session_keys WHERE session = %s", (session,)).rowcount > 0
+        with self._pool.connection() as conn:  # one transaction: the key, its rows, the tombstone
+            gone = conn.execute("DELETE FROM session_keys WHERE session = %s", (session,)).rowcount > 0
+            if gone:
+                conn.execute("INSERT INTO erased_sessions (session, erased_at) VALUES (%s, %s) "
+                             "ON CONFLICT (session) DO NOTHING", (session, time.time()))
+            return gone
 
     @_translated
     def purge_expired(self, now: float, retention_days: float) -> int:

@@ -57,6 +57,10 @@ CREATE TABLE IF NOT EXISTS batches (
     PRIMARY KEY (session, view, seq)
 );
 CREATE INDEX IF NOT EXISTS batches_received ON batches (received_at);
+CREATE TABLE IF NOT EXISTS erased_sessions (
+    session TEXT PRIMARY KEY,
+    erased_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at REAL NOT NULL,
@@ -191,10 +195,13 @@ class SQLiteStorage:
         db.execute("DROP TABLE batches_plain")
 
     def _key_for(self, db: sqlite3.Connection, session: str, now: float) -> Any:
-        """The session's key, created on its first batch (inside the caller's write transaction)."""
+        """The session's key, created on its first batch (inside the caller's write transaction);
+        None for an erased session (its tombstone), which is never created again."""
         # fetchall: the statement runs to its end, so none stays open on the long-lived writer's
         # connection between transactions (an open read can hold up the checkpoint erasures run).
         row = next(iter(db.execute("SELECT wrapped FROM session_keys WHERE session = ?", (session,)).fetchall()), None)
+        if row is None and db.execute("SELECT 1 FROM erased_sessions WHERE session = ?", (session,)).fetchall():
+            return None
         if row is None:
             wrapped = crypto.new_wrapped_key(self._master, session)
             db.execute("INSERT INTO session_keys (session, wrapped, created_at) VALUES (?, ?, ?)",
@@ -251,6 +258,8 @@ class SQLiteStorage:
             if known and not same_view:
                 return AddResult.KEY_REQUIRED
         key = self._key_for(db, batch.session, now)
+        if key is None:
+            return AddResult.ERASED
         form, plaintext = common.stored_form(batch)
         db.execute(
             "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
@@ -265,8 +274,15 @@ class SQLiteStorage:
 
     @_translated
     def delete_session(self, session: str) -> bool:
-        # The batches go with the key (ON DELETE CASCADE).
-        gone = self._write(lambda db: db.execute("DELETE FROM session_keys WHERE session = ?", (session,)).rowcount)
+        def work(db: sqlite3.Connection) -> int:
+            # The batches go with the key (ON DELETE CASCADE); the tombstone refuses the rest of the visit.
+            gone: int = db.execute("DELETE FROM session_keys WHERE session = ?", (session,)).rowcount
+            if gone:
+                db.execute("INSERT OR IGNORE INTO erased_sessions (session, erased_at) VALUES (?, ?)",
+                           (session, time.time()))
+            return gone
+
+        gone = self._write(work)
         if gone:
             self._shred()
         return gone > 0

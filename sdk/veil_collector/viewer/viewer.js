@@ -10,7 +10,9 @@
  * (textContent, never HTML) in the context panel: errors, console messages, network requests and
  * frustration signals (custom events veil:error, veil:console, veil:network, veil:frustration),
  * each a button that jumps the replay to its moment, errors and frustration also marked on a
- * timeline under the player.
+ * timeline under the player. A visit the player cannot take (a malformed full snapshot, or an
+ * error the player throws while replaying) is described in words in its place: the list and every
+ * other replay keep working.
  */
 (function () {
   "use strict";
@@ -85,28 +87,112 @@
       row.className = row.dataset.session === session ? "current" : "";
     });
     return api("/v1/sessions/" + encodeURIComponent(session) + "/events").then(function (events) {
+      if (current !== session) return;  // another visit was chosen meanwhile
       var target = document.getElementById("player");
-      target.textContent = "";
-      if (player && player.$destroy) player.$destroy();
+      stopPlayer();
       document.getElementById("playing").textContent = "Replay of " + session.slice(0, 12) + "…";
+      var problem = replayProblem(events);
+      if (problem) return unplayable(session, problem);
       var Player = window.rrwebPlayer.Player || window.rrwebPlayer.default;
       var width = Math.min(1000, window.innerWidth - 64);
       document.getElementById("marks").style.width = width + "px";
-      player = new Player({
-        target: target,
-        props: {
-          events: events,
-          width: width,
-          height: 560,
-          autoPlay: true,
-          insertStyleRules: [PLACEHOLDER_RULE],
-        },
-      });
+      try {
+        player = new Player({
+          target: target,
+          props: {
+            events: events,
+            width: width,
+            height: 560,
+            autoPlay: true,
+            insertStyleRules: [PLACEHOLDER_RULE],
+          },
+        });
+      } catch (err) {
+        return unplayable(session, "the player stopped on it (" + String(err && err.message || err).slice(0, 200) + ")");
+      }
       var entries = contextEntries(events);
       window.veilViewer = { player: player, session: session, events: events.length, context: entries };
       renderContext(entries);
     });
   }
+
+  function stopPlayer() {
+    if (player && player.$destroy) {
+      try {
+        player.$destroy();
+      } catch (err) { /* a player that broke may not tear down cleanly: it is dropped either way */ }
+    }
+    player = null;
+    document.getElementById("player").textContent = "";
+    document.getElementById("marks").textContent = "";
+  }
+
+  // -- a recording the player cannot take -------------------------------------------------
+  // A batch the collector accepted is valid rrweb-shaped JSON, but a full snapshot can still be
+  // one rrweb's rebuild throws on (a node without its children list, a child that is not a node,
+  // an impossible tag name). Such a recording is described in words instead of handed to the
+  // player; an error the player throws later (an incremental event it chokes on) is caught below.
+  var TAG_NAME = /^[A-Za-z][A-Za-z0-9._:-]*$/;
+
+  function nodeProblem(root) {
+    if (!root || typeof root !== "object" || root.type !== 0) return "does not start with a document node";
+    var stack = [root];
+    var seen = 0;
+    while (stack.length) {
+      var node = stack.pop();
+      seen += 1;
+      if (!node || typeof node !== "object" || Array.isArray(node)) return "holds a child that is not a node";
+      if (typeof node.id !== "number") return "holds a node without a numeric id";
+      if ([0, 1, 2, 3, 4, 5].indexOf(node.type) < 0) return "holds a node of unknown type " + JSON.stringify(node.type);
+      if (node.type === 0 && node !== root) return "holds a document inside the document";
+      if (node.type === 2 && (typeof node.tagName !== "string" || !TAG_NAME.test(node.tagName))) {
+        return "holds an element whose tag name is not one (node " + node.id + ")";
+      }
+      if (node.type === 0 || node.type === 2) {
+        if (!Array.isArray(node.childNodes)) return "holds a node without its list of children (node " + node.id + ")";
+        for (var i = 0; i < node.childNodes.length; i++) stack.push(node.childNodes[i]);
+      }
+    }
+    return seen ? null : "is empty";
+  }
+
+  function replayProblem(events) {
+    if (!Array.isArray(events) || events.length < 2) return "it holds fewer than the two events a replay needs";
+    var start = null;
+    for (var i = 0; i < events.length; i++) {
+      var e = events[i];
+      if (!e || typeof e !== "object" || typeof e.timestamp !== "number" || !e.data || typeof e.data !== "object") {
+        return "event " + (i + 1) + " is not an rrweb event";
+      }
+      if (start === null) start = e.timestamp;
+      if (e.type !== 2) continue;
+      var offset = e.data.initialOffset;
+      var problem = nodeProblem(e.data.node);
+      if (!problem && offset !== undefined && (!offset || typeof offset !== "object" ||
+          typeof offset.top !== "number" || typeof offset.left !== "number")) problem = "has no usable scroll offset";
+      if (problem) return "its full snapshot at " + clock(Math.max(0, e.timestamp - start)) + " " + problem;
+    }
+    return null;
+  }
+
+  function unplayable(session, why) {
+    if (current !== session) return;
+    stopPlayer();
+    var message = document.createElement("p");
+    message.className = "error unplayable";
+    message.setAttribute("role", "alert");
+    message.textContent = "This visit cannot be replayed: " + why + ". Its recording is stored as received; " +
+      "the other visits are not affected.";
+    document.getElementById("player").appendChild(message);
+    document.getElementById("playing").textContent = "Replay of " + session.slice(0, 12) + "… (cannot be played)";
+    document.getElementById("context-panel").hidden = true;
+    window.veilViewer = { player: null, session: session, events: 0, context: [], error: message.textContent };
+  }
+
+  // The player replays on timers: what it throws there reaches no caller, only this listener.
+  window.addEventListener("error", function (e) {
+    if (player && current) unplayable(current, "the player stopped on it (" + String(e.message || "an error").slice(0, 200) + ")");
+  });
 
   // -- context: errors, console, network, frustration ---------------------------------------
   function text(value) {
