@@ -37,7 +37,9 @@ export function takeFullSnapshot(ctx) {
   emitMeta(ctx);
   const w = {
     startedAt: Date.now(),
-    stack: [[document, null, null, false]], // [node, parent id, node it was read under, cssCaptured]
+    // Four entries a node, flat (no array per node for the collector): node, parent id, the node
+    // it was read under, cssCaptured; popped in reverse.
+    stack: [document, null, null, false],
     serialized: new Map(), // node -> the parent node (or shadow root) it was serialized under
     children: new Map(), // parent node (or shadow root) -> nodes serialized under it, in order
     childless: new Set(), // serialized elements whose children are never recorded (blocked)
@@ -129,7 +131,10 @@ function walkSlice(ctx, w, options) {
   const part = [];
   while (w.stack.length) {
     if (performance.now() - started > SLICE_MS) break;
-    const [n, parentId, container, cssCaptured] = w.stack.pop();
+    const cssCaptured = w.stack.pop();
+    const container = w.stack.pop();
+    const parentId = w.stack.pop();
+    const n = w.stack.pop();
     // Moved or removed since its parent was read, or already walked: the fix-up reconciles it.
     if ((container && n.parentNode !== container) || w.serialized.has(n)) continue;
     options.cssCaptured = cssCaptured; // as rrweb-snapshot: a <style> whose CSS it inlined
@@ -160,8 +165,8 @@ function walkSlice(ctx, w, options) {
     // Pushed last-first so they are walked in document order: light children, then shadow ones.
     const css = element && typeof node.attributes._cssText === "string";
     const shadow = n.nodeType === Node.ELEMENT_NODE && n.shadowRoot;
-    if (shadow) for (let c = shadow.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, shadow, false]);
-    for (let c = n.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, n, css]);
+    if (shadow) for (let c = shadow.lastChild; c; c = c.previousSibling) w.stack.push(c, node.id, shadow, false);
+    for (let c = n.lastChild; c; c = c.previousSibling) w.stack.push(c, node.id, n, css);
   }
   const done = w.stack.length === 0;
   const data = { part, done };
