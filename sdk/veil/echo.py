@@ -10,8 +10,9 @@ Rules:
   recordings). Nothing of it is ever emitted, logged, counted by value or returned to the page.
 - Remembers only what was masked as the visitor's input: the value of a field whose level masked
   it (``mask-user-input``, ``mask``, ``block``, forced secrets), and text written inside a typed
-  region (contenteditable, a code editor fed by a hidden field) at a level that masked it. A value
-  recorded in clear (an allowed field) is not remembered: its echoes may be in clear too.
+  region (contenteditable, a code editor fed by a hidden field or an EditContext) at a level that
+  masked it. A value recorded in clear (an allowed field) is not remembered: its echoes may be in
+  clear too.
 - A value is kept as fragments: each line, cut in pieces of ``PIECE_CHARS``, stripped, folded to
   lower case. A fragment shorter than ``MIN_CHARS`` (3) is not kept: one or two characters say
   little, and matching them would mask ordinary words all over the page ("a", "OK", "to"). Three

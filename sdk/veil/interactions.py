@@ -11,9 +11,12 @@ ArrowLefts in a field would otherwise measure its value. In a forced-secret fiel
 carries no key identity and no modifiers; in a blocked region (or on a node the replay does not
 have) nothing but the fact it happened.
 
-A keystroke into a hidden textarea whose value is masked (how Monaco, CodeMirror 5, Ace and
-xterm.js take typing; the shim measures "hidden") makes the element it types into a typing
-surface: what it shows is the visitor's typing (see ``nodes``).
+A keystroke into a target that takes typing the page shows elsewhere (the shim's "hidden" fact: a
+hidden textarea, how Monaco, CodeMirror 5, Ace and xterm.js take typing; or an element fed through
+the EditContext API, how Monaco takes it on Chromium, with no textarea and no input event), at a
+level that masks it, makes the element it types into a typing surface: what it shows is the
+visitor's typing (see ``nodes``). A target that is a form field other than a textarea, or that is
+in a typed region already, makes none.
 
 Pointer paths keep the start and end of each gesture plus one position per sampling interval. An
 action name (the text of what was clicked) follows the most restrictive level inside the clicked
@@ -96,14 +99,17 @@ class Keystrokes:
 
 
 def mark_typing_surface(payload: dict[str, Any], table: NodeTable) -> None:
-    """A keystroke into a hidden textarea whose value is masked: the element it types into becomes
-    a typing surface (recorded at ``mask`` at least, its text remembered as typed)."""
+    """A keystroke into a target that takes typing the page shows elsewhere (a hidden textarea, an
+    EditContext element), at a level that masks it: the element it types into becomes a typing
+    surface (recorded at ``mask`` at least, its text remembered as typed)."""
     if payload.get("hidden") is not True:
         return
     node_id = payload.get("id")
     info = table.get(node_id) if is_int(node_id) else None
-    if info is None or info.tag != "textarea" or (info.level is Level.ALLOW and not info.secret):
+    if info is None or info.tag is None or (info.level is Level.ALLOW and not info.secret):
         return
+    if (info.tag in FORM_FIELD_TAGS and info.tag != "textarea") or table.is_typed(node_id):
+        return  # an input shows what it takes; a typed region's text is masked as typing already
     surface = table.typing_surface(node_id)  # type: ignore[arg-type]  # is_int above
     if surface is not None and surface not in table.surface_ids():
         table.mark_surface(surface)

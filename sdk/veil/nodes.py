@@ -4,8 +4,9 @@ Rules: holds levels and facts derived from masked input, never page content. A n
 forced secret stays one for the whole recording, across full snapshots (the show-password toggle);
 the shim keeps ids stable between snapshots of one recording. Removing a node forgets its subtree.
 Typed regions are where the text is the visitor's typing: contenteditable elements (found again by
-every snapshot) and typing surfaces (an element fed by a hidden field, such as a code editor's
-lines; kept for the whole recording, like secrets, and never recorded below ``mask``).
+every snapshot) and typing surfaces (an element fed by a field that does not show what it takes, a hidden
+textarea or an EditContext element, such as a code editor's lines; kept for the whole recording,
+like secrets, and never recorded below ``mask``).
 """
 
 from __future__ import annotations
@@ -190,9 +191,9 @@ class NodeTable:
         return False
 
     def typing_surface(self, field_id: int) -> int | None:
-        """The element a hidden field types into: its nearest ancestor (up to SURFACE_MAX_DEPTH)
-        that holds more than the field's own branch (a code editor's textarea sits beside its
-        rendered lines). None when there is none."""
+        """The element a hidden field (or EditContext element) types into: its nearest ancestor (up
+        to SURFACE_MAX_DEPTH) that holds more than the field's own branch (a code editor's textarea
+        sits beside its rendered lines). None when there is none."""
         if self._unlinked:
             self._link()
         info = self.get(field_id)

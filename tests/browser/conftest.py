@@ -51,6 +51,7 @@ def servers(dist, tmp_path_factory):
         shutil.copy2(asset, assets / asset.name)
     shutil.copy2(ROOT / "node_modules" / "rrweb" / "dist" / "rrweb.umd.cjs", assets / "rrweb.umd.js")
     extra = {"/test-assets": assets}
+    extra["/monaco"] = ROOT / "node_modules" / "monaco-editor" / "min"  # its AMD build, for assets/monaco.html
     if PEER_FIXTURES.exists():
         extra["/peer"] = PEER_FIXTURES
     running = start_servers(dist, tmp_path_factory.mktemp("db") / "collector.sqlite3", extra_dirs=extra,
@@ -126,3 +127,15 @@ def replay(context, servers, events: list[dict[str, Any]]) -> dict[str, Any]:
     result["errors"] = errors
     viewer.close()
     return result
+
+
+def stored_text(servers, session: str) -> str:
+    """Every event the collector stored for ``session``, read back through the operator API, as
+    compact JSON text (to search for what must not be there and for the masked forms)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(f"{servers.collector_url}/v1/sessions/{session}/events",
+                                     headers={"Authorization": f"Bearer {OPERATOR_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.dumps(json.loads(response.read()), separators=(",", ":"))

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import time
 
-from tests.browser.conftest import inject_veil
+import pytest
+
+from tests.browser.conftest import inject_veil, stored_text
 from veil.masking import mask_text
 
 # The test page: tests/browser/assets/network.html (its API is answered by Playwright, below).
@@ -163,3 +165,23 @@ def test_at_allow_bodies_and_messages_leave_scrubbed_and_deny_listed_keys_masked
     messages = context_events(capture, "veil:console")
     assert messages[0] == {"level": "error", "message": 'Invalid date provided: zqconsoledate {email: "***************", step: 3}'}
     assert messages[1] == {"level": "warn", "message": "retrying zqconsolewarn after 250 ms"}
+
+
+@pytest.mark.parametrize("level", ["allow", "mask"])
+def test_a_token_passed_as_a_bare_query_item_is_stored_masked_in_the_page_url_and_request_urls(level, page, servers, capture):
+    # Issue 27: magic and share links pass their token as a bare item, with no "=". At every level
+    # it is masked like a value; a plain word beside it (?print, ?amp) stays readable.
+    page.route("**/api/**", lambda route: route.fulfill(status=200, content_type="application/json", body="{}"))
+    page.goto(servers.site_url + "/test-assets/network.html?3f9KqL2vX8&print")
+    page.wait_for_load_state("load")
+    assert inject_veil(page, servers, {"defaultPrivacy": level}) == {"recording": True}
+    page.evaluate("() => fetch('/api/share?Zq7shareToken42&amp').then((r) => r.status)")
+    page.evaluate("() => fetch('/api/magic?dG9rZW5zZWNyZXQ=').then((r) => r.status)")  # base64, its padding an "="
+    network = flush_until(page, capture, 2)
+    assert len(network) == 2
+
+    stored = stored_text(servers, capture.batches()[0]["session"])
+    for token in ("3f9KqL2vX8", "Zq7shareToken42", "dG9rZW5zZWNyZXQ"):
+        assert token not in stored, f"{token} stored under {level}"
+    assert '"href":"' + servers.site_url + '/test-assets/network.html?***&print"' in stored  # the meta event
+    assert '/api/share?***&amp"' in stored and '/api/magic?***"' in stored  # the requests' URLs

@@ -214,6 +214,55 @@ def test_a_typing_surface_stays_one_in_the_next_snapshot_and_a_visible_textarea_
     assert "const a = 1" not in sent and "***** * * *" in sent
 
 
+def monaco(line: str, root: int = 80) -> dict:
+    """Monaco as it renders on Chromium (issue 27): typing goes to div.native-edit-context through
+    the EditContext API (no textarea takes it, no input event fires), the view lines render it."""
+    return el("div", {"class": "monaco-editor"},
+              el("div", {"class": "overflow-guard"},
+                 el("div", {"class": "native-edit-context", "role": "textbox", "tabindex": "0"}, node_id=root + 2),
+                 el("textarea", {"class": "ime-text-area", "readonly": "true", "tabindex": "-1"}, node_id=root + 3),
+                 el("div", {"class": "lines-content"},
+                    el("div", {"class": "view-lines"},
+                       el("div", {"class": "view-line"}, monaco_line(line, root + 10), node_id=root + 6),
+                       node_id=root + 5),
+                    node_id=root + 4),
+                 node_id=root + 1),
+              node_id=root)
+
+
+def monaco_line(line: str, first_id: int) -> dict:
+    """A view line's spans: ``line`` cut after its first word, the way tokens are (span.mtk20...)."""
+    head, _, rest = line.partition(" ")
+    return el("span", {},
+              el("span", {"class": "mtk6"}, text(head, node_id=first_id + 2), node_id=first_id + 1),
+              el("span", {"class": "mtk20"}, text(" " + rest, node_id=first_id + 4), node_id=first_id + 3),
+              node_id=first_id)
+
+
+def test_an_edit_context_editor_added_after_start_makes_its_lines_a_typing_surface_on_the_first_keystroke():
+    recorder = started()
+    recorder.observe([add(5, monaco("const greeting = "), ts=6)])
+    assert '"textContent":" greeting = "' in wire(recorder)  # the site's own code: in clear
+    recorder.observe([
+        key("'", 82, ts=7, hidden=True),  # no input event follows: EditContext fires none
+        mutation(ts=8, removes=[{"parentId": 86, "id": 90}], adds=[{"parentId": 86, "nextId": None, "node": monaco_line("const 'zqmonacosecret'", 100)}]),
+        set_text(51, "Line 1: const 'zqmonacosecret'"),  # a screen-reader announcement quoting it
+    ])
+    sent = wire(recorder)
+    assert "zqmonaco" not in sent
+    assert '"textContent":"*****"' in sent and '"textContent":" ****************"' in sent  # masked as typed text
+    assert "Line 1: " in sent and "zqm" not in sent.lower()
+
+
+def test_a_hidden_fact_on_an_input_or_at_allow_makes_no_typing_surface():
+    recorder = started("allow")
+    recorder.observe([add(5, monaco("const greeting = "), ts=6), key("a", 82, ts=7, hidden=True), set_text(92, "zqallowed")])
+    assert "zqallowed" in wire(recorder)  # allow: what is typed is recorded, its lines too
+    recorder = started()
+    recorder.observe([key("a", 10, hidden=True), set_text(21, "Hello zqbeside")])
+    assert "zqbeside" in wire(recorder)  # an input shows what it takes: its neighbours are static text
+
+
 def test_a_class_change_on_a_typing_surface_is_judged_by_the_one_reduce_and_asks_for_no_snapshot():
     """The writer records a typing surface at mask at least; a change of its class is judged by the
     same rule (levels.element_level): a class change neither lowers it nor asks for a snapshot."""

@@ -3,10 +3,13 @@
  *
  * Rules: the raw key goes only to the worker; the core decides what of it is recorded (named keys
  * keep their identity, character keys in fields are not recorded at all). The shim adds one fact
- * the core cannot see: whether the target is a textarea the visitor cannot see or read ("hidden":
- * a box of a pixel or two, clipped by its parent, transparent, or invisible text), which is how
- * code editors that are not contenteditable take typing (Monaco's textarea.inputarea, CodeMirror 5,
- * Ace, xterm.js, and editors that draw a highlighted copy under a transparent textarea).
+ * the core cannot see, "hidden": the target takes typing that the page shows elsewhere. That is a
+ * textarea the visitor cannot see or read (a box of a pixel or two, clipped by its parent,
+ * transparent, or invisible text), which is how code editors that are not contenteditable take
+ * typing (Monaco's textarea.inputarea, CodeMirror 5, Ace, xterm.js, and editors that draw a
+ * highlighted copy under a transparent textarea); or an element the page attached an EditContext
+ * to and that is not contenteditable (Monaco's div.native-edit-context on Chromium): its text is
+ * empty, typing fires no input event, and the editor's lines render it.
  * Returns its teardown.
  */
 import { EventType, KEY_TAG } from "../../generated/contract.mjs";
@@ -34,12 +37,17 @@ function isHiddenTextarea(el) {
   return false;
 }
 
+// True for an element fed through the EditContext API that does not show its own text.
+function takesTypingElsewhere(el) {
+  return !!el && el.nodeType === 1 && Reflect.get(el, "editContext") != null && !el.isContentEditable;
+}
+
 export function trackKeys(ctx) {
   return listen(ctx, document, "keydown", (e) => {
     const target = targetOf(e);
     /** @type {Record<string, unknown>} */
     const payload = { key: e.key, id: recordedIdOf(ctx, target), alt: e.altKey, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey };
-    if (isHiddenTextarea(target)) payload.hidden = true;
+    if (isHiddenTextarea(target) || takesTypingElsewhere(target)) payload.hidden = true;
     ctx.queue.emit({
       type: EventType.Custom,
       data: { tag: KEY_TAG, payload },
