@@ -81,9 +81,15 @@ export interface StartResult {
 export interface FlushResult {
   sent: boolean;
   status?: number;
-  reason?: string;
+  /** Why nothing was sent: "empty" (nothing new), "buffered" (recordingMode "on-error" before a
+   * trigger: the worker holds the events), "not-recording", "before-send" (the hook dropped the
+   * batch), "queued-for-retry" / "offline" (it waits in the outbox), "queue-full", "stopped". */
+  reason?: FlushReason;
   error?: string;
 }
+
+export type FlushReason = "empty" | "buffered" | "not-recording" | "before-send" | "queued-for-retry" | "offline"
+  | "queue-full" | "stopped";
 
 export interface VeilStats {
   /** Errors caught inside Veil (each also reported to Veil.on("error")). */

@@ -12,6 +12,7 @@
  * {stats} messages (Veil.stats()); a snapshot's or a stored stylesheet's absence or failure is
  * never an error.
  */
+import { BOOT_STATS_EMPTY } from "./generated/contract.mjs";
 import { READ_TIMEOUT_MS, bootRuntime } from "./worker/boot.mjs";
 import { baseOf, clearVisit, readVisit, scopeOf, storeVisit } from "./worker/cssvisit.mjs";
 import { STORE_TIMEOUT_MS, runMaker } from "./worker/maker.mjs";
@@ -31,14 +32,20 @@ function storage() {
 let bridge = null;
 /** @type {any} the Pyodide runtime, once booted */
 let runtime = null;
-/** @type {{ bootKind: string | null, bootMs: number, snapshotFallbacks: number, snapshotFallbackReason: string | null,
- *   snapshotStored: number, snapshotStoreFailures: number, snapshotStoreReason: string | null, snapshotBytes: number,
- *   cssSheetsMasked: number, cssSheetsReused: number }} */
-const stats = { bootKind: null, bootMs: 0, snapshotFallbacks: 0, snapshotFallbackReason: null, snapshotStored: 0,
-  snapshotStoreFailures: 0, snapshotStoreReason: null, snapshotBytes: 0, cssSheetsMasked: 0, cssSheetsReused: 0 };
+/**
+ * @typedef {import("./generated/contract.mjs").Messages} Messages
+ * @typedef {import("./generated/contract.mjs").BootStats} BootStats
+ * @typedef {import("./generated/contract.mjs").WorkerNotice} WorkerNotice
+ * @typedef {import("./generated/contract.mjs").SnapshotReason} SnapshotReason
+ */
+
+/** @type {BootStats} the shape the contract gives Veil.stats()'s boot counters */
+const stats = { ...BOOT_STATS_EMPTY };
 
 function report() {
-  self.postMessage({ stats: Object.assign({}, stats) });
+  /** @type {WorkerNotice} */
+  const notice = { stats: { ...stats } };
+  self.postMessage(notice);
 }
 
 // The WebAssembly memory Python lives in (it only grows): what Veil costs in the worker's memory.
@@ -197,8 +204,10 @@ function afterCssMasked() {
 }
 
 // The one dispatch table. A message's name is the same end to end: what veil.js sends
-// (shim/veil/rpc.mjs), the key here, the veil.bridge function and the veil.api Core method.
-// Some answers add the worker's diagnostics (pending bytes, memory) or the standby copy.
+// (shim/veil/rpc.mjs), the key here, the veil.bridge function and the veil.api Core method; its
+// payload and answer are the contract's (Messages). Some answers add the worker's diagnostics
+// (pending bytes, memory) or the standby copy.
+/** @type {{ [K in keyof Messages]: (payload: Messages[K]["payload"]) => Messages[K]["answer"] | Promise<Messages[K]["answer"]> }} */
 const handlers = {
   async configure(payload) {
     // Read before the boot ends: a snapshot made beside it is stored in time by a short view.
@@ -239,10 +248,11 @@ const handlers = {
   },
   commit_standby: (payload) => JSON.parse(bridge.commit_standby(JSON.stringify(payload.info))),
   take_batch(payload) {
-    const batch = bridge.take_batch(payload ? payload.dropped || 0 : 0);
-    // "more": the batch was cut at its size bound and events are still pending here.
+    const batch = bridge.take_batch(payload ? payload.dropped || 0 : 0, !!(payload && payload.close));
+    // "more": the batch was cut at its size bound and events are still pending here; "buffered": no
+    // batch, but the on-error buffer holds events (nothing leaves before a trigger).
     return { batch: batch == null ? null : batch, more: bridge.has_more(), pendingBytes: bridge.pending_bytes(),
-      reports: batch == null ? 0 : bridge.last_reported() };
+      reports: batch == null ? 0 : bridge.last_reported(), buffered: batch == null && bridge.buffered() };
   },
   resync: () => JSON.parse(bridge.resync()),
   stop() {

@@ -1,7 +1,8 @@
 """The core's string-level API: JSON text in, JSON text or gzip bytes out.
 
 Rules: this is what the bridge calls, and it must behave identically under CPython (tests) and
-Pyodide (the worker). It owns one config, the session and at most one recorder. It never raises to
+Pyodide (the worker). Each answer has the shape ``contract.MESSAGES`` gives it (typed here, and
+generated for the shim, which tsc checks). It owns one config, the session and at most one recorder. It never raises to
 the caller: faults come back as values. Every decision the shim acts on (start by itself, record
 or not, pause on an excluded URL, rotate the session) is made here; leaving an excluded URL is a
 new gate decision followed by ``start``.
@@ -15,6 +16,8 @@ from typing import Any
 
 from . import css, css_cache, gate, levels, session
 from .config import Config, ConfigError, normalize_config
+from .contract import (AutostartAnswer, ConfigureAnswer, Explanation, GateAnswer, ObserveCoreAnswer, OkAnswer,
+                       ResyncAnswer, StandbyInfo, StartAnswer, TickAnswer)
 from .echo import Echoes
 from .recorder import Recorder
 
@@ -53,15 +56,19 @@ class Core:
 
     def configure(self, config_json: str) -> str:
         """Validate the config; return {"ok": true, ...what the shim must know} or the error."""
+        answer: ConfigureAnswer
         try:
             self.config = normalize_config(json.loads(config_json))
         except ConfigError as err:
-            return _dump({"ok": False, "key": err.key, "message": str(err)})
+            answer = {"ok": False, "key": err.key, "message": str(err)}
+            return _dump(answer)
         except ValueError:
-            return _dump({"ok": False, "key": "config", "message": "Veil config: `config` must be JSON-serializable"})
-        return _dump({"ok": True, "consent": self.config.consent, "persistConsent": self.config.persist_consent,
-                      "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes,
-                      "requestTimeoutMs": self.config.request_timeout_ms, "debug": self.config.debug})
+            answer = {"ok": False, "key": "config", "message": "Veil config: `config` must be JSON-serializable"}
+            return _dump(answer)
+        answer = {"ok": True, "consent": self.config.consent, "persistConsent": self.config.persist_consent,
+                  "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes,
+                  "requestTimeoutMs": self.config.request_timeout_ms, "debug": self.config.debug}
+        return _dump(answer)
 
     def autostart(self, facts_json: str) -> str:
         """Should recording start without Veil.start()? {"start": bool}."""
@@ -69,27 +76,33 @@ class Core:
             facts = _load_object(facts_json)
         except ValueError:
             facts = {}
-        return _dump({"start": self.config is not None and gate.autostart(self.config, facts)})
+        answer: AutostartAnswer = {"start": self.config is not None and gate.autostart(self.config, facts)}
+        return _dump(answer)
 
     def gate(self, facts_json: str, sample_draw: float | None = None) -> str:
         """Decide whether to record: {"record", "reason", "session"}; "session" is what to store."""
+        answer: GateAnswer
         if self.config is None:
-            return _dump({"record": False, "reason": "not-configured", "session": None})
+            answer = {"record": False, "reason": "not-configured", "session": None}
+            return _dump(answer)
         try:
             facts = _load_object(facts_json)
             now = float(facts.get("now", 0))
         except (ValueError, TypeError):
-            return _dump({"record": False, "reason": "bad-facts", "session": None})
+            answer = {"record": False, "reason": "bad-facts", "session": None}
+            return _dump(answer)
         first = gate.precheck(self.config, facts)
         if not first.record:
-            status = "paused" if first.reason == "excluded-url" else "declined"
-            return _dump({"record": False, "reason": first.reason, "status": status, "session": None})
+            answer = {"record": False, "reason": first.reason,
+                      "status": "paused" if first.reason == "excluded-url" else "declined", "session": None}
+            return _dump(answer)
         draw = sample_draw if sample_draw is not None else _draw()
         self.session, _ = session.resolve(facts.get("storedSession"), now, self.config.sample_rate, draw,
                                           self._buffered_rate())
         decision = gate.decide(self.config, facts, self.session.sampled)
-        return _dump({"record": decision.record, "reason": decision.reason,
-                      "status": "recording" if decision.record else "declined", "session": self.session.to_json()})
+        answer = {"record": decision.record, "reason": decision.reason,
+                  "status": "recording" if decision.record else "declined", "session": self.session.to_json()}
+        return _dump(answer)
 
     def _buffered_rate(self) -> float | None:
         """On-error mode: the share of sessions recorded at all (see ``Config.buffered_rate``)."""
@@ -101,12 +114,15 @@ class Core:
 
     def start(self) -> str:
         """Begin a recording in the session the gate resolved; the shim sends the snapshot next."""
+        answer: StartAnswer
         if self.config is None or self.session is None or not self.session.sampled:
-            return _dump({"ok": False})
+            answer = {"ok": False}
+            return _dump(answer)
         if self.recorder is None or self.recorder.queue.session != self.session.id:
             self.recorder = Recorder(self.config, self.session.id, echoes=self.echoes, buffering=self._buffering())
         self.recorder.start()
-        return _dump({"ok": True, "session": self.session.id, "buffering": self.recorder.buffer is not None})
+        answer = {"ok": True, "session": self.session.id, "buffering": self.recorder.buffer is not None}
+        return _dump(answer)
 
     def stop(self) -> None:
         """Stop recording and drop everything unsent, and every masked stylesheet kept."""
@@ -133,46 +149,55 @@ class Core:
 
     def explain(self, chain_json: str) -> str:
         """The level an element gets and why, from its chain of ancestors (Veil.explain)."""
+        answer: Explanation
         if self.config is None:
-            return _dump({"level": "block", "secret": False, "reasons": ["not configured"]})
+            answer = {"level": "block", "secret": False, "reasons": ["not configured"]}
+            return _dump(answer)
         try:
             chain = json.loads(chain_json)
             if not isinstance(chain, list):
                 raise ValueError("expected a list")
         except ValueError:
-            return _dump({"level": "block", "secret": False, "reasons": ["unreadable element"]})
-        return _dump(levels.explain_chain(self.config.default_privacy, [c for c in chain if isinstance(c, dict)]))
+            answer = {"level": "block", "secret": False, "reasons": ["unreadable element"]}
+            return _dump(answer)
+        answer = levels.explain_chain(self.config.default_privacy, [c for c in chain if isinstance(c, dict)])
+        return _dump(answer)
 
     def tick(self, now: float, active: bool, sample_draw: float | None = None) -> str:
         """Keep the session alive: {"rotate", "record", "session", "actions"}; actions as observe's
         ("snapshot" due in buffer mode, "flush" for frustration signals judged by time)."""
+        answer: TickAnswer
         if self.config is None or self.session is None:
-            return _dump({"rotate": False, "record": False, "session": None})
+            answer = {"rotate": False, "record": False, "session": None}
+            return _dump(answer)
         draw = sample_draw if sample_draw is not None else _draw()
         self.session, rotated = session.touch(self.session, now, active, self.config.sample_rate, draw,
                                               self._buffered_rate())
         actions = self.recorder.advance(now) if self.recorder is not None and not rotated else []
-        return _dump({"rotate": rotated, "record": self.session.sampled, "session": self.session.to_json(),
-                      "actions": actions})
+        answer = {"rotate": rotated, "record": self.session.sampled, "session": self.session.to_json(), "actions": actions}
+        return _dump(answer)
 
     def observe(self, events_json: str) -> str:
         """Mask raw events; return {"actions": [...], "snapshots": n, "dropped": n}."""
+        answer: ObserveCoreAnswer
         if self.recorder is None:
-            return _dump({"actions": [], "snapshots": 0, "dropped": 0})
+            answer = {"actions": [], "snapshots": 0, "dropped": 0}
+            return _dump(answer)
         try:
             raw = json.loads(events_json)
             if not isinstance(raw, list):
                 raise ValueError("expected a list")
         except ValueError:
             self.recorder.counters.dropped += 1
-            return _dump({"actions": [], "snapshots": 0, "dropped": self.recorder.counters.dropped})
-        result = self.recorder.observe(raw)
-        result["dropped"] = self.recorder.counters.dropped
+            answer = {"actions": [], "snapshots": 0, "dropped": self.recorder.counters.dropped}
+            return _dump(answer)
+        observed = self.recorder.observe(raw)
+        answer = {"actions": observed["actions"], "snapshots": observed["snapshots"], "dropped": self.recorder.counters.dropped}
         if self.recorder.triggered and self.session is not None and self.session.buffer:
             # The buffer left: the rest of the session records from its start on every page.
             self.session = session.triggered(self.session)
-            result["session"] = self.session.to_json()
-        return _dump(result)
+            answer["session"] = self.session.to_json()
+        return _dump(answer)
 
     def standby(self) -> tuple[str, list[bytes]] | None:
         """Ready-to-send copies of the pending events, cut to fit an unloading page's keepalive
@@ -180,25 +205,39 @@ class Core:
         if self.recorder is None:
             return None
         chunks = self.recorder.standby_chunks(KEEPALIVE_CHUNK_BYTES, KEEPALIVE_BUDGET_BYTES)
-        if not chunks:
+        info: StandbyInfo = {"chunks": [{"seq": seq, "count": count} for seq, count, _ in chunks]}
+        data = [chunk for _, _, chunk in chunks]
+        closing_seq = self.recorder.queue.seq + len(chunks)
+        closing = self.recorder.standby_closing(closing_seq)
+        if closing is not None:
+            info["chunks"].append({"seq": closing_seq, "count": 0, "closing": True})
+            data.append(closing)
+        if not data:
             return None
-        info = {"chunks": [{"seq": seq, "count": count} for seq, count, _ in chunks]}
-        return _dump(info), [data for _, _, data in chunks]
+        return _dump(info), data
 
     def commit_standby(self, info_json: str) -> str:
         """Consume the standby chunks the host sent, in order; return {"ok": bool}."""
+        answer: OkAnswer = {"ok": False}
         if self.recorder is None:
-            return _dump({"ok": False})
+            return _dump(answer)
         try:
             chunks = json.loads(info_json)["chunks"]
-            ok = all(self.recorder.commit_standby(int(c["seq"]), int(c["count"])) for c in chunks)
+            recorder = self.recorder
+            answer["ok"] = all(recorder.commit_closing(int(c["seq"])) if c.get("closing") is True
+                               else recorder.commit_standby(int(c["seq"]), int(c["count"])) for c in chunks)
         except (ValueError, KeyError, TypeError):
-            ok = False
-        return _dump({"ok": ok})
+            answer["ok"] = False
+        return _dump(answer)
 
-    def take_batch(self, dropped: int = 0) -> bytes | None:
-        """The next gzipped batch, or None; ``dropped`` counts batches the host had to discard."""
-        return self.recorder.take_batch(dropped) if self.recorder is not None else None
+    def take_batch(self, dropped: int = 0, close: bool = False) -> bytes | None:
+        """The next gzipped batch, or None; ``dropped`` counts batches the host had to discard;
+        ``close``: close what is still open first (a rage burst: Veil.flush(), the page hidden)."""
+        return self.recorder.take_batch(dropped, close) if self.recorder is not None else None
+
+    def buffered(self) -> bool:
+        """On error, before a trigger: the recorder holds events in its buffer (nothing to take yet)."""
+        return self.recorder is not None and self.recorder.buffered
 
     def last_reported(self) -> int:
         """The ``dropped`` count the last batch taken carries (a lost batch loses its report too)."""
@@ -211,9 +250,8 @@ class Core:
     def resync(self) -> str:
         """The host dropped batches: discard pending events until a fresh full snapshot, which the
         host takes next; return {"discarded": n} (events)."""
-        if self.recorder is None:
-            return _dump({"discarded": 0})
-        return _dump({"discarded": self.recorder.resync()})
+        answer: ResyncAnswer = {"discarded": self.recorder.resync() if self.recorder is not None else 0}
+        return _dump(answer)
 
     def pending_bytes(self) -> int:
         """Masked JSON waiting in the recorder's queue (what the worker holds unsent)."""

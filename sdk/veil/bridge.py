@@ -4,7 +4,7 @@ Rules: strings in, strings or a JS Uint8Array out; no logic beyond conversion. E
 calls is ``veil.api``, which is tested under CPython. One name per message, end to end: the
 message veil.js sends (shim/veil/rpc.mjs), the key of worker.mjs's dispatch table, the function
 here and the ``Core`` method are all the same word (``take_batch``, ``commit_standby``, ...);
-``pending_bytes``, ``has_more``, ``last_reported`` and ``standby`` are the worker's own queries,
+``pending_bytes``, ``has_more``, ``last_reported``, ``buffered`` and ``standby`` are the worker's own queries,
 added to an answer, never messages; so are ``css_preload``, ``css_fresh`` and ``css_stats``, the
 worker's side of keeping masked stylesheets for the visit. tests/unit/test_bridge_names.py checks all four agree.
 """
@@ -82,10 +82,14 @@ def has_more() -> bool:
     return _core.has_more()
 
 
-def take_batch(dropped: int = 0) -> Any:  # JS Uint8Array | None
+def buffered() -> bool:
+    return _core.buffered()
+
+
+def take_batch(dropped: int = 0, close: bool = False) -> Any:  # JS Uint8Array | None
     from pyodide.ffi import to_js  # imported here so the module still loads under CPython for docs
 
-    batch = _core.take_batch(int(dropped))
+    batch = _core.take_batch(int(dropped), bool(close))
     return None if batch is None else to_js(batch)
 
 

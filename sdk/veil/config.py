@@ -13,12 +13,12 @@ from typing import Any
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from .contract import CONSOLE_LEVELS, NETWORK_BODY_MAX_DEFAULT, NETWORK_HEADERS_DEFAULT
+from .contract import CONSENT_MODES, CONSOLE_LEVELS, MAX_QUEUE_BYTES_DEFAULT, MAX_QUEUE_BYTES_MAX, MAX_QUEUE_BYTES_MIN
+from .contract import NETWORK_BODY_MAX_DEFAULT, NETWORK_HEADERS_DEFAULT, ConsentMode
 from .levels import Level
 from .headers import header_denied
 from .values import is_int, is_number
 
-CONSENT_MODES = ("opt-in", "not-required", "tcf")
 # TCF v2 purposes a session replay needs by default: store/access on a device (1), measure
 # content performance (8), develop and improve services (10).
 DEFAULT_TCF_PURPOSES = (1, 8, 10)
@@ -50,7 +50,7 @@ class UrlPattern:
 class Config:
     endpoint: str
     client_token: str | None = None
-    consent: str = "opt-in"
+    consent: ConsentMode = "opt-in"
     default_privacy: Level = Level.MASK
     allow_selectors: tuple[str, ...] = ()
     mask_selectors: tuple[str, ...] = ()
@@ -63,7 +63,7 @@ class Config:
     persist_consent: bool = False
     before_send: bool = False  # the hook itself stays in JS; the core only knows it is there
     tcf_purposes: tuple[int, ...] = DEFAULT_TCF_PURPOSES
-    max_queue_bytes: int = 4 * 1024 * 1024
+    max_queue_bytes: int = MAX_QUEUE_BYTES_DEFAULT
     request_timeout_ms: int = 15_000
     debug: bool = False
     recording_mode: str = "always"
@@ -167,8 +167,8 @@ def _purposes(value: Any) -> tuple[int, ...]:
 
 
 def _queue_bytes(value: Any) -> int:
-    if not is_int(value) or not 64 * 1024 <= value <= 64 * 1024 * 1024:
-        raise ConfigError("maxQueueBytes", "must be an integer number of bytes from 65536 to 67108864")
+    if not is_int(value) or not MAX_QUEUE_BYTES_MIN <= value <= MAX_QUEUE_BYTES_MAX:
+        raise ConfigError("maxQueueBytes", f"must be an integer number of bytes from {MAX_QUEUE_BYTES_MIN} to {MAX_QUEUE_BYTES_MAX}")
     return value
 
 

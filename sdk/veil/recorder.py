@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from . import css
 from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS
 from .buffer import BUFFER_MAX_CHARS, EventBuffer
 from .config import Config
+from .contract import ERROR_TAG, Action
 from .deflate import Deflated
-from .contract import ERROR_TAG
 from .echo import Echoes
 from .events import EncodedEvent, EventMasker
 from .frustration import FrustrationDetector
@@ -43,6 +43,13 @@ FLUSH_AT_BYTES = 512 * 1024
 @dataclass
 class Counters:
     dropped: int = 0
+
+
+class Observed(TypedDict):
+    """What the host is told after a hand-over: what to do next, and how many full snapshots it held."""
+
+    actions: list[Action]
+    snapshots: int
 
 
 def _coalesce_key(event: dict[str, Any]) -> tuple[str, int] | None:
@@ -104,9 +111,9 @@ class Recorder:
         self.awaiting_snapshot = True
         return discarded
 
-    def observe(self, raw_events: list[Any]) -> dict[str, Any]:
+    def observe(self, raw_events: list[Any]) -> Observed:
         """Mask and queue raw events; return {"actions": [...], "snapshots": n} for the host."""
-        actions: list[str] = []
+        actions: list[Action] = []
         snapshots = 0
         if not self.recording or self.paused:
             return {"actions": actions, "snapshots": 0}
@@ -182,7 +189,7 @@ class Recorder:
         if not self.queue.push(payload, coalesce_key=coalesce_key, deflated=deflated):
             self.counters.dropped += 1  # too large for any collector to accept
 
-    def _release(self) -> list[str]:
+    def _release(self) -> list[Action]:
         """A trigger fired: the buffer goes to the queue and recording goes on as always."""
         assert self.buffer is not None
         held = self.buffer.drain()
@@ -196,7 +203,7 @@ class Recorder:
             return ["snapshot", "flush"]
         return ["flush"]
 
-    def advance(self, now: float) -> list[str]:
+    def advance(self, now: float) -> list[Action]:
         """The host's tick: close frustration windows and keep the buffer's bounds; return actions
         ("snapshot": a fresh full snapshot is due in buffer mode; "flush": events were queued)."""
         if not self.recording or self.paused:
@@ -204,7 +211,7 @@ class Recorder:
         signals = self.frustration.advance(now)
         for signal in signals:
             self._enqueue(EventType.CUSTOM, signal, None, signal["timestamp"])
-        actions = []
+        actions: list[Action] = []
         if self.buffer is not None:
             self.buffer.advance(now)
             if self.buffer.snapshot_due():
@@ -218,9 +225,23 @@ class Recorder:
         """Masked JSON held here unsent: the queue, and the buffer in buffer mode."""
         return self.queue.pending_bytes + (self.buffer.chars if self.buffer is not None else 0)
 
-    def take_batch(self, dropped: int = 0) -> bytes | None:
+    def close(self) -> None:
+        """Close what is still open (a rage burst): the site flushed, or the page is hidden."""
+        if not self.recording or self.paused:
+            return
+        for signal in self.frustration.close():
+            self._enqueue(EventType.CUSTOM, signal, None, signal["timestamp"])
+
+    @property
+    def buffered(self) -> bool:
+        """On error, before a trigger: events are held in the buffer (nothing can be taken)."""
+        return self.buffer is not None and self.buffer.chars > 0
+
+    def take_batch(self, dropped: int = 0, close: bool = False) -> bytes | None:
         """The next gzipped batch of masked events, or None; ``dropped`` (batches the host lost,
-        plus any resync discarded) is reported in it."""
+        plus any resync discarded) is reported in it; ``close``: close what is open first."""
+        if close:
+            self.close()
         reported = dropped + self._lost_batches
         batch = self.queue.take(reported, max_chars=BATCH_MAX_CHARS)
         if batch is not None:
@@ -238,6 +259,23 @@ class Recorder:
         """The pending events as keepalive-sized batches, not consumed; see ``BatchQueue.peek_chunks``."""
         return self.queue.peek_chunks(max_bytes, lone_max) if self.recording else []
 
+    def standby_closing(self, seq: int) -> bytes | None:
+        """What would close if the page ended now (a rage burst still open), as batch ``seq`` (the
+        one after the standby chunks), not consumed: an unloading page sends it last. None: nothing
+        would close, or nothing can be sent (paused, or on error before a trigger)."""
+        if not self.recording or self.paused or self.buffer is not None:
+            return None
+        closing = self.frustration.closing()
+        return self.queue.encode_extra(closing, seq) if closing else None
+
     def commit_standby(self, seq: int, count: int) -> bool:
         """The host sent a standby batch: consume it."""
         return self.queue.commit(seq, count)
+
+    def commit_closing(self, seq: int) -> bool:
+        """The host sent the standby's closing batch ``seq``: what it reports is closed (never
+        reported again), and the seq is spent. False if stale."""
+        if not self.frustration.closing() or not self.queue.skip(seq):
+            return False
+        self.frustration.close()
+        return True

@@ -22,6 +22,67 @@ export const CONSOLE_DEPTH = 3;
 export const NETWORK_URL_MAX = 4096;
 export const NETWORK_HEADERS_DEFAULT = Object.freeze(["content-type", "content-length", "accept", "cache-control"]);
 export const NETWORK_BODY_MAX_DEFAULT = 10240;
+export const ACTIONS = Object.freeze(["snapshot", "flush", "pause"]);
+export const CONSENT_MODES = Object.freeze(["opt-in", "not-required", "tcf"]);
+export const STORED_CONSENT = "granted";
+export const MAX_QUEUE_BYTES_DEFAULT = 4194304;
+export const MAX_QUEUE_BYTES_MIN = 65536;
+export const MAX_QUEUE_BYTES_MAX = 67108864;
+export const BOOT_STATS_EMPTY = Object.freeze({"bootKind": null, "bootMs": 0, "snapshotFallbacks": 0, "snapshotFallbackReason": null, "snapshotStored": 0, "snapshotStoreFailures": 0, "snapshotStoreReason": null, "snapshotBytes": 0, "cssSheetsMasked": 0, "cssSheetsReused": 0});
+export const MESSAGE_NAMES = Object.freeze(["configure", "autostart", "gate", "start", "explain", "tick", "observe", "commit_standby", "take_batch", "resync", "stop"]);
 export const EventType = Object.freeze({"DomContentLoaded": 0, "Load": 1, "FullSnapshot": 2, "IncrementalSnapshot": 3, "Meta": 4, "Custom": 5, "Plugin": 6});
 export const Source = Object.freeze({"Mutation": 0, "MouseMove": 1, "MouseInteraction": 2, "Scroll": 3, "ViewportResize": 4, "Input": 5, "TouchMove": 6, "MediaInteraction": 7, "StyleSheetRule": 8, "CanvasMutation": 9, "Font": 10, "Log": 11, "Drag": 12, "StyleDeclaration": 13, "Selection": 14, "AdoptedStyleSheet": 15, "CustomElement": 16});
 export const NodeType = Object.freeze({"Document": 0, "DocumentType": 1, "Element": 2, "Text": 3, "CDATA": 4, "Comment": 5});
+
+/** @typedef {"snapshot" | "flush" | "pause"} Action */
+/** @typedef {"opt-in" | "not-required" | "tcf"} ConsentMode */
+/** @typedef {"do-not-track" | "tcf-consent" | "excluded-url" | "sampled-out" | "not-configured" | "bad-facts"} GateReason */
+/** @typedef {"recording" | "paused" | "declined"} GateStatus */
+/** @typedef {"allow" | "mask-user-input" | "mask" | "block"} LevelName */
+/** @typedef {"missing" | "corrupt" | "mismatch" | "refused" | "quota" | "timeout" | "failed"} SnapshotReason */
+/** @typedef {{ gdprApplies: unknown, purposeConsents: Record<string, boolean> }} TcfFact  The page's IAB TCF v2 CMP answer, as the shim reports it. */
+/** @typedef {{ doNotTrack: string | null, globalPrivacyControl: boolean, href: string, now: number, storedConsent: unknown, storedSession: unknown, tcf: TcfFact | null }} Facts  What the gate judges: the browser's signals, the URL, what Veil stored, the CMP's answer. */
+/** @typedef {{ id: string, started: number, lastActive: number, sampled: boolean, buffer: boolean }} StoredSession  The session as the page stores it (sessionStorage) and hands it back (veil.session). */
+/** @typedef {{ seq: number, count: number, closing?: boolean }} ChunkInfo  A standby chunk: the batch seq it is, and how many pending event slots it carries; ``closing``: it carries what would close if the page ended now (a rage burst), no queued event. */
+/** @typedef {{ chunks: Array<ChunkInfo> }} StandbyInfo */
+/** @typedef {{ info: StandbyInfo, chunks: Array<Uint8Array<ArrayBuffer>> }} Standby  Ready-to-send copies of the pending batch, for an unloading page (gzip bytes per chunk). */
+/** @typedef {{ tag: string, attributes: Record<string, string>, veilMatch: Array<string> }} ExplainEntry  One element of Veil.explain()'s chain, from the outermost down (veilMatch: selector matches). */
+/** @typedef {{ bootKind: "snapshot" | "plain" | null, bootMs: number, snapshotFallbacks: number, snapshotFallbackReason: SnapshotReason | null, snapshotStored: number, snapshotStoreFailures: number, snapshotStoreReason: SnapshotReason | null, snapshotBytes: number, cssSheetsMasked: number, cssSheetsReused: number }} BootStats  How the worker booted and what became of the runtime's memory snapshot, and the large stylesheets it masked from scratch or took from the visit's cache (Veil.stats()). */
+/** @typedef {{ stats: BootStats }} WorkerNotice  What the worker posts unasked: its boot stats, whenever they change. */
+/** @typedef {{ config: string, ahead?: boolean }} ConfigurePayload */
+/** @typedef {{ ok: true, consent: ConsentMode, persistConsent: boolean, beforeSend: boolean, maxQueueBytes: number, requestTimeoutMs: number, debug: boolean }} ConfigureAccepted  The config is valid: what the shim must know of it. */
+/** @typedef {{ ok: false, key: string, message: string }} ConfigureRefused  The config is not valid: the key at fault and a message naming what was expected. */
+/** @typedef {ConfigureAccepted | ConfigureRefused} ConfigureAnswer */
+/** @typedef {{ facts: Facts }} FactsPayload */
+/** @typedef {{ start: boolean }} AutostartAnswer */
+/** @typedef {{ record: boolean, reason: GateReason | null, status?: GateStatus, session: StoredSession | null }} GateAnswer  Record or not, why not, the status to settle in, and the session to store. */
+/** @typedef {{ ok: boolean, session?: string, buffering?: boolean }} StartAnswer */
+/** @typedef {{ chain: Array<ExplainEntry> }} ExplainPayload */
+/** @typedef {{ level: LevelName, secret: boolean, reasons: Array<string> }} Explanation */
+/** @typedef {{ now: number, active: boolean }} TickPayload */
+/** @typedef {{ rotate: boolean, record: boolean, session: StoredSession | null, actions?: Array<Action> }} TickAnswer */
+/** @typedef {{ events: string }} ObservePayload */
+/** @typedef {{ actions: Array<Action>, snapshots: number, dropped: number, session?: StoredSession }} ObserveCoreAnswer  What the core made of a hand-over: actions for the page, full snapshots masked, events dropped so far; the session to store once an on-error buffer was sent. */
+/** @typedef {{ actions: Array<Action>, snapshots: number, dropped: number, session?: StoredSession, maskMs: number, memoryBytes: number, pendingBytes: number, standby?: Standby }} ObserveAnswer  The core's answer, with the worker's diagnostics and the standby copy. */
+/** @typedef {{ info: StandbyInfo }} CommitStandbyPayload */
+/** @typedef {{ ok: boolean }} OkAnswer */
+/** @typedef {{ dropped: number, close: boolean }} TakeBatchPayload  ``dropped``: batches the page lost, reported in the batch; ``close``: close what is still open first (a rage-click burst), so it leaves with this batch (Veil.flush(), the page hidden). */
+/** @typedef {{ batch: Uint8Array<ArrayBuffer> | null, more: boolean, pendingBytes: number, reports: number, buffered: boolean }} TakeBatchAnswer  The next gzipped batch or null; ``more``: cut at its size bound, the rest follows; ``buffered``: no batch, but the on-error buffer holds events (nothing leaves before a trigger). */
+/** @typedef {{ discarded: number }} ResyncAnswer */
+
+/**
+ * The messages between the page and the worker: name -> the payload the page sends -> the answer it gets.
+ * @typedef {{
+ *   configure: { payload: ConfigurePayload, answer: ConfigureAnswer },
+ *   autostart: { payload: FactsPayload, answer: AutostartAnswer },
+ *   gate: { payload: FactsPayload, answer: GateAnswer },
+ *   start: { payload: null, answer: StartAnswer },
+ *   explain: { payload: ExplainPayload, answer: Explanation },
+ *   tick: { payload: TickPayload, answer: TickAnswer },
+ *   observe: { payload: ObservePayload, answer: ObserveAnswer },
+ *   commit_standby: { payload: CommitStandbyPayload, answer: OkAnswer },
+ *   take_batch: { payload: TakeBatchPayload, answer: TakeBatchAnswer },
+ *   resync: { payload: null, answer: ResyncAnswer },
+ *   stop: { payload: null, answer: null },
+ * }} Messages
+ */
