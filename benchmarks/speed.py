@@ -186,7 +186,7 @@ def second_view(browser, servers, url: str, rate: float) -> dict:
     page = open_page(context, url, rate)
     boot_veil(page, servers)
     veil_first_view(page, deliveries)
-    masked = len(SHEETS) if "styled" in url else 0  # every one of them is large (2 KB or more)
+    masked = len(SHEETS) if url.endswith("/styled.html") else 0  # every one of them is large (2 KB or more)
     page.wait_for_function("n => Veil.stats().cssSheetsMasked >= n", arg=masked, timeout=180_000, polling=50)
     page.wait_for_function("""async ([name, n]) => n === 0 || ((await caches.has(name)) && (await (await caches.open(name)).keys()).length >= n)""",
                            arg=[CSS_CACHE, masked], timeout=180_000, polling=100)
