@@ -105,8 +105,10 @@ def vendored_files() -> list[tuple[str, bytes]]:
 
 
 # Modules of sdk/veil the browser never loads: the pytest plugin (it imports pytest) stays in the
-# package pip installs, where the ``pytest11`` entry point finds it, and out of the browser wheel.
-NOT_IN_THE_BROWSER = frozenset({"testing.py"})
+# package pip installs, where the ``pytest11`` entry point finds it, and out of the browser wheel;
+# so does the site-text extractor (``python -m veil.allowlist``, a build-time tool with its own
+# dependencies, the ``allowlist`` extra).
+NOT_IN_THE_BROWSER = frozenset({"testing.py", "allowlist"})
 
 
 def build_veil_wheel(out_dir: Path) -> Path:
@@ -117,7 +119,7 @@ def build_veil_wheel(out_dir: Path) -> Path:
     dist_info = f"veil-{version}.dist-info"
     files: list[tuple[str, bytes]] = []
     for path in sorted((ROOT / "sdk" / "veil").rglob("*.py")):
-        if path.name in NOT_IN_THE_BROWSER:
+        if NOT_IN_THE_BROWSER.intersection(path.relative_to(ROOT / "sdk" / "veil").parts):
             continue
         files.append((path.relative_to(ROOT / "sdk").as_posix(), path.read_bytes()))
     files.extend(vendored_files())

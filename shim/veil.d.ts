@@ -66,6 +66,14 @@ export interface VeilConfig {
   networkHeaders?: string[];
   /** Largest JSON body recorded for networkDetailUrls, 0-131072 bytes; 0 records no bodies (default 10240). */
   networkBodyMaxBytes?: number;
+  /** The site's own words, shown in clear under "mask" where a text (or a placeholder, title, alt, aria-label,
+   * aria-description or label) is exactly one of them; none may hold what the PII scrubber masks, nor a URL (default []). */
+  allowText?: string[];
+  /** The site-text list `python -m veil.allowlist` wrote, served by the site: an absolute http(s) URL or a path
+   * starting with /. Fetched by the worker (at most 2 MB, 5 s); if it fails, nothing more is shown, and it is reported. */
+  allowTextUrl?: string;
+  /** The list's SRI hash (sha256-, sha384- or sha512-), as `python -m veil.allowlist` prints it; required with allowTextUrl. */
+  allowTextIntegrity?: string;
 }
 
 export interface CaptureResult {
@@ -143,6 +151,11 @@ export interface VeilStats {
   earlyDiscarded: number;
   /** Times the early buffer overflowed (dropped, then a fresh full snapshot once the runtime was ready). */
   earlyOverflows: number;
+  /** Strings and templates of the allowTextUrl list in use (0: none configured, or it was not used). */
+  siteTextEntries: number;
+  /** allowTextUrl lists not used: not fetched in time, too large, not matching allowTextIntegrity or malformed
+   * (each also reported to Veil.on("error") with where "site-text"); everything stays masked as without a list. */
+  siteTextFailures: number;
 }
 
 export type SnapshotReason = "missing" | "corrupt" | "mismatch" | "refused" | "quota" | "timeout" | "failed";
@@ -153,12 +166,25 @@ export interface Explanation {
   secret: boolean;
   /** Why, from the document down to the element: which override set which level. */
   reasons: string[];
+  /** What becomes of the element's own text (absent when it has none): the rule that decides it ("site text" when the
+   * site-text list shows it; else "level mask", "level mask-user-input", "level allow", "typed", "echo of a typed value",
+   * "forced secret" or "block") and what the replay shows ("clear", "template": the list's static parts with each filled
+   * slot masked, "masked" or "none"). */
+  text?: ContentRule;
+  /** The same for each content attribute the site-text list may show (placeholder, title, alt, aria-label,
+   * aria-description, label) that the element carries. */
+  content?: Record<string, ContentRule>;
+}
+
+export interface ContentRule {
+  rule: "site text" | "level mask" | "level mask-user-input" | "level allow" | "typed" | "echo of a typed value" | "forced secret" | "block";
+  shown: "clear" | "template" | "masked" | "none";
 }
 
 export interface VeilError {
   message: string;
   /** Where inside Veil it happened: "config", "worker", "transport", "observer", "storage", "consent",
-   * "navigation", "lifecycle" or "before-send" (shim/veil/errors.mjs). */
+   * "navigation", "lifecycle", "before-send" or "site-text" (shim/veil/errors.mjs). */
   where: string;
 }
 

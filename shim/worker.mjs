@@ -17,6 +17,7 @@ import { READ_TIMEOUT_MS, bootRuntime } from "./worker/boot.mjs";
 import { baseOf, clearVisit, readVisit, scopeOf, storeVisit } from "./worker/cssvisit.mjs";
 import { STORE_TIMEOUT_MS, runMaker } from "./worker/maker.mjs";
 import { VEIL_WHEEL, here, pyodideModule, pyodideOptions } from "./worker/runtime.mjs";
+import { fetchSiteText } from "./worker/sitetext.mjs";
 import { deleteSnapshot, putPacked, snapshotKey } from "./worker/store.mjs";
 
 /** Cache Storage, or null where it is refused (its getter may throw). */
@@ -146,23 +147,18 @@ function cancelSnapshot() {
 }
 
 // The visit's masked stylesheets (worker/cssvisit.mjs): read when a recording starts (its session
-// is the visit), given to the core before the first hand-over is masked (waited for at most
-// CSS_VISIT_WAIT_MS), and what the core masks anew stored after each hand-over, off its path.
+// is the visit), given to the core before a hand-over is masked (waited for CSS_VISIT_WAIT_MS at
+// most), those masked anew stored after it. Storage steps run in order (Veil.stop()'s deletion
+// after every store begun before it; a store queued before a stop is skipped).
 const CSS_VISIT_WAIT_MS = 1000;
 const cssVisitBase = baseOf(import.meta.url);
 /** @type {{ scope: Promise<string>, loaded: Promise<unknown> | null } | null} */
 let cssVisit = null;
-// Cache Storage steps one at a time, in order, so that Veil.stop()'s deletion comes after every
-// store begun before it; a store queued before a stop is skipped.
 /** @type {Promise<unknown>} */
 let cssSteps = Promise.resolve();
 let cssGeneration = 0;
 
-/**
- * @template T
- * @param {() => Promise<T>} step
- * @returns {Promise<T | undefined>}
- */
+/** @template T @param {() => Promise<T>} step @returns {Promise<T | undefined>} */
 function cssStep(step) {
   const generation = cssGeneration;
   const done = cssSteps.then(() => (generation === cssGeneration ? step() : undefined));
@@ -215,8 +211,22 @@ const handlers = {
       snapshot.ahead = true;
       makeSnapshotIfWanted();
     }
+    // The site-text list (allowTextUrl) is fetched while the runtime boots; the core judges it
+    // once the config is valid, and the answer says whether it was used (siteText).
+    const list = payload.siteTextUrl ? fetchSiteText(payload.siteTextUrl) : null;
     await booting;
-    return JSON.parse(bridge.configure(payload.config));
+    const answer = JSON.parse(bridge.configure(payload.config));
+    if (list && answer.ok && answer.allowTextUrl) {
+      const fetched = await list.done;
+      try {
+        answer.siteText = JSON.parse(bridge.site_text(fetched.bytes, fetched.failure));
+      } catch (/** @type {any} */ err) {
+        answer.siteText = { ok: false, reason: "the list could not be judged: " + String((err && err.message) || err).slice(0, 200) };
+      }
+    } else if (list) {
+      list.cancel();
+    }
+    return answer;
   },
   autostart: (payload) => JSON.parse(bridge.autostart(JSON.stringify(payload.facts))),
   gate: (payload) => JSON.parse(bridge.gate(JSON.stringify(payload.facts))),

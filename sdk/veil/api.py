@@ -5,7 +5,9 @@ Pyodide (the worker). Each answer has the shape ``contract.MESSAGES`` gives it (
 generated for the shim, which tsc checks). It owns one config, the session and at most one recorder. It never raises to
 the caller: faults come back as values. Every decision the shim acts on (start by itself, record
 or not, pause on an excluded URL, rotate the session) is made here; leaving an excluded URL is a
-new gate decision followed by ``start``.
+new gate decision followed by ``start``. The site-text list: the inline ``allowText`` from the
+config, and the list file the worker fetched for ``allowTextUrl`` (``site_text``: checked against its
+integrity and loaded here, or refused whole); a recording uses what is loaded when it starts.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import json
 import secrets
 from typing import Any
 
-from . import css, css_cache, gate, levels, session
+from . import css, css_cache, gate, levels, session, sitetext
 from .config import Config, ConfigError, normalize_config
-from .contract import (AutostartAnswer, ConfigureAnswer, Explanation, GateAnswer, ObserveCoreAnswer, OkAnswer,
-                       ResyncAnswer, StandbyInfo, StartAnswer, TickAnswer)
+from .contract import (AutostartAnswer, ConfigureAnswer, ContentRule, Explanation, GateAnswer, ObserveCoreAnswer, OkAnswer,
+                       ResyncAnswer, SiteTextOutcome, StandbyInfo, StartAnswer, TickAnswer)
 from .echo import Echoes
+from .masking import SITE_TEXT_ATTRIBUTES, mask_text
 from .recorder import Recorder
+from .sitetext import SiteText, SiteTextError
 
 
 # Browsers give an unloading page 64 KiB of keepalive requests in all; leave room for headers.
@@ -53,6 +57,7 @@ class Core:
         self.recorder: Recorder | None = None
         self.echoes = Echoes()  # what the visitor typed where it was masked: this page view's, never sent
         self.session: session.Session | None = None
+        self.site: SiteText = sitetext.EMPTY  # the site-text list in force (inline + the fetched file)
 
     def configure(self, config_json: str) -> str:
         """Validate the config; return {"ok": true, ...what the shim must know} or the error."""
@@ -65,9 +70,33 @@ class Core:
         except ValueError:
             answer = {"ok": False, "key": "config", "message": "Veil config: `config` must be JSON-serializable"}
             return _dump(answer)
+        self.site = SiteText(self.config.allow_text)
         answer = {"ok": True, "consent": self.config.consent, "persistConsent": self.config.persist_consent,
                   "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes,
                   "requestTimeoutMs": self.config.request_timeout_ms, "debug": self.config.debug}
+        if self.config.allow_text_url is not None:
+            # The worker fetches the list and hands it to ``site_text`` before answering the page.
+            answer["allowTextUrl"] = self.config.allow_text_url
+        return _dump(answer)
+
+    def site_text(self, data: bytes | None, failure: str | None = None) -> str:
+        """The list file fetched for ``allowTextUrl`` (None with the ``failure`` that stopped its
+        fetch): checked against ``allowTextIntegrity`` and loaded, or refused whole. Returns
+        {"ok": true, "strings", "templates"} or {"ok": false, "reason"}; a refused list adds nothing."""
+        answer: SiteTextOutcome
+        if self.config is None or self.config.allow_text_url is None:
+            answer = {"ok": False, "reason": "no allowTextUrl is configured"}
+            return _dump(answer)
+        if data is None:
+            answer = {"ok": False, "reason": failure or "the list could not be fetched"}
+            return _dump(answer)
+        try:
+            loaded = sitetext.parse_list(bytes(data), self.config.allow_text_integrity)
+        except SiteTextError as err:
+            answer = {"ok": False, "reason": str(err)}
+            return _dump(answer)
+        self.site = SiteText(self.config.allow_text).merged(loaded)
+        answer = {"ok": True, "strings": len(loaded.strings), "templates": len(loaded.templates)}
         return _dump(answer)
 
     def autostart(self, facts_json: str) -> str:
@@ -119,7 +148,7 @@ class Core:
             answer = {"ok": False}
             return _dump(answer)
         if self.recorder is None or self.recorder.queue.session != self.session.id:
-            self.recorder = Recorder(self.config, self.session.id, echoes=self.echoes, buffering=self._buffering())
+            self.recorder = Recorder(self.config, self.session.id, echoes=self.echoes, buffering=self._buffering(), site=self.site)
         self.recorder.start()
         answer = {"ok": True, "session": self.session.id, "buffering": self.recorder.buffer is not None}
         return _dump(answer)
@@ -160,8 +189,56 @@ class Core:
         except ValueError:
             answer = {"level": "block", "secret": False, "reasons": ["unreadable element"]}
             return _dump(answer)
-        answer = levels.explain_chain(self.config.default_privacy, [c for c in chain if isinstance(c, dict)])
+        entries: list[dict[str, Any]] = [c for c in chain if isinstance(c, dict)]
+        answer = levels.explain_chain(self.config.default_privacy, list(entries))
+        if entries:
+            typed = any(isinstance(e.get("attributes"), dict) and levels.is_editable(e["attributes"]) for e in entries)
+            self._explain_content(answer, entries[-1], typed)
         return _dump(answer)
+
+    def _explain_content(self, explanation: Explanation, element: dict[str, Any], typed: bool) -> None:
+        """Add what becomes of an element's own text (``text``: its text nodes) and of its content
+        attributes the list may show (``content``), and which rule decides each: "site text" when
+        the list shows it. ``typed``: the element is inside a contenteditable one. The answer names
+        rules, never the text."""
+        texts, content = element.get("text"), element.get("content")
+        if isinstance(texts, list):
+            pieces = [t for t in texts if isinstance(t, str) and t.strip()]
+            if pieces:
+                explanation["text"] = self._content_rule(explanation, pieces, typed)
+        if isinstance(content, dict):
+            rules = {}
+            for name, value in content.items():
+                if isinstance(name, str) and name.lower() in SITE_TEXT_ATTRIBUTES and isinstance(value, str) and value.strip():
+                    rules[name.lower()] = self._content_rule(explanation, [value], typed)
+            if rules:
+                explanation["content"] = rules
+        rule_of_text = explanation.get("text")
+        if rule_of_text is not None and rule_of_text["rule"] == sitetext.RULE_NAME:
+            shown = "shown in clear" if rule_of_text["shown"] == "clear" else "shown with its filled slots masked"
+            explanation["reasons"].append(f"its text is {sitetext.RULE_NAME} (in the site's allow-list): {shown}")
+
+    def _content_rule(self, explanation: Explanation, pieces: list[str], typed: bool) -> ContentRule:
+        """{"rule", "shown"} for one element's texts (or one attribute's value) at its level:
+        shown "clear", "template" (static parts, slots masked), "masked" or "none"."""
+        level = explanation["level"]
+        if level == "block":
+            return {"rule": "block", "shown": "none"}
+        if explanation["secret"]:
+            return {"rule": "forced secret", "shown": "masked"}
+        if level == "allow":
+            return {"rule": "level allow", "shown": "clear"}
+        if level == "mask-user-input":
+            return {"rule": "level mask-user-input", "shown": "clear"}
+        if typed:
+            return {"rule": "typed", "shown": "masked"}
+        kinds = [self.site.kind(p) if self.site else None for p in pieces]
+        if all(kinds):
+            if any(self.echoes.mask(p) != p for p in pieces):
+                return {"rule": "echo of a typed value", "shown": "masked"}
+            if all(self.site.match(p) is not None for p in pieces):
+                return {"rule": "site text", "shown": "clear" if all(k == "string" for k in kinds) else "template"}
+        return {"rule": "level mask", "shown": "masked" if any(mask_text(p) != p for p in pieces) else "clear"}
 
     def tick(self, now: float, active: bool, sample_draw: float | None = None) -> str:
         """Keep the session alive: {"rotate", "record", "session", "actions"}; actions as observe's

@@ -6,7 +6,8 @@ message veil.js sends (shim/veil/rpc.mjs), the key of worker.mjs's dispatch tabl
 here and the ``Core`` method are all the same word (``take_batch``, ``commit_standby``, ...);
 ``pending_bytes``, ``has_more``, ``last_reported``, ``buffered`` and ``standby`` are the worker's own queries,
 added to an answer, never messages; so are ``css_preload``, ``css_fresh`` and ``css_stats``, the
-worker's side of keeping masked stylesheets for the visit. tests/unit/test_bridge_names.py checks all four agree.
+worker's side of keeping masked stylesheets for the visit; ``site_text`` is the worker's own call too, made while it answers
+``configure`` (the list file it fetched for ``allowTextUrl``). tests/unit/test_bridge_names.py checks all four agree.
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ def autostart(facts_json: str) -> str:
 
 def start() -> str:
     return _core.start()
+
+
+def site_text(data: Any, failure: Any = None) -> str:
+    """The list file the worker fetched for allowTextUrl (a JS Uint8Array), or nothing and why not."""
+    if hasattr(data, "to_bytes"):
+        raw: bytes | None = data.to_bytes()
+    else:
+        raw = bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else None
+    return _core.site_text(raw, failure if isinstance(failure, str) else None)
 
 
 def explain(chain_json: str) -> str:

@@ -17,6 +17,7 @@ from .contract import CONSENT_MODES, CONSOLE_LEVELS, MAX_QUEUE_BYTES_DEFAULT, MA
 from .contract import NETWORK_BODY_MAX_DEFAULT, NETWORK_HEADERS_DEFAULT, ConsentMode
 from .levels import Level
 from .headers import header_denied
+from .sitetext import SiteTextError, from_strings, parse_integrity
 from .values import is_int, is_number
 
 # TCF v2 purposes a session replay needs by default: store/access on a device (1), measure
@@ -77,6 +78,11 @@ class Config:
     network_detail_urls: tuple[UrlPattern, ...] = ()
     network_headers: tuple[str, ...] = NETWORK_HEADERS_DEFAULT
     network_body_max_bytes: int = NETWORK_BODY_MAX_DEFAULT
+
+    # The site-text list (veil.sitetext): inline strings, and a list file the worker fetches.
+    allow_text: tuple[str, ...] = ()
+    allow_text_url: str | None = None
+    allow_text_integrity: str | None = None
 
     @property
     def buffered_rate(self) -> float:
@@ -244,6 +250,35 @@ def _body_max(value: Any) -> int:
     return value
 
 
+def _allow_text(value: Any) -> tuple[str, ...]:
+    try:
+        return tuple(sorted(from_strings(value).strings))
+    except SiteTextError as err:
+        raise ConfigError("allowText", _after_key(err, "allowText")) from None
+
+
+def _allow_text_url(value: Any) -> str:
+    expected = "must be the URL of the site-text list `python -m veil.allowlist` wrote: an absolute http(s) URL or a path starting with /"
+    try:
+        return _endpoint(value)
+    except ConfigError:
+        raise ConfigError("allowTextUrl", expected) from None
+
+
+def _allow_text_integrity(value: Any) -> str:
+    try:
+        parse_integrity(value)
+    except SiteTextError:
+        raise ConfigError("allowTextIntegrity", "must be the list's SRI hash (sha256-, sha384- or sha512- and the base64 digest), "
+                          "as `python -m veil.allowlist` prints it") from None
+    return str(value).strip()
+
+
+def _after_key(err: SiteTextError, key: str) -> str:
+    """A SiteTextError's message without its leading `key` (ConfigError names the key itself)."""
+    return str(err).removeprefix(f"`{key}` ")
+
+
 _PARSERS = {
     "endpoint": ("endpoint", _endpoint),
     "clientToken": ("client_token", _token),
@@ -271,6 +306,9 @@ _PARSERS = {
     "networkDetailUrls": ("network_detail_urls", _detail_urls),
     "networkHeaders": ("network_headers", _header_names),
     "networkBodyMaxBytes": ("network_body_max_bytes", _body_max),
+    "allowText": ("allow_text", _allow_text),
+    "allowTextUrl": ("allow_text_url", _allow_text_url),
+    "allowTextIntegrity": ("allow_text_integrity", _allow_text_integrity),
 }
 
 CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)
@@ -289,6 +327,13 @@ def normalize_config(raw: Any) -> Config:
     for key, value in raw.items():
         field, parse = _PARSERS[key]
         fields[field] = parse(value)
+    if ("allow_text_url" in fields) != ("allow_text_integrity" in fields):
+        # A list file is trusted only as the build hashed it: whoever could swap the file could
+        # otherwise make Veil show whatever they list.
+        if "allow_text_url" in fields:
+            raise ConfigError("allowTextIntegrity", "is required with allowTextUrl: the list's SRI hash, "
+                              "as `python -m veil.allowlist` prints it")
+        raise ConfigError("allowTextIntegrity", "is the hash of the list at allowTextUrl, which is not set")
     if fields.get("recording_mode") == "on-error" and "sampleRate" not in raw:
         # On error, sampleRate is the share recorded from the start anyway: none unless asked.
         fields["sample_rate"] = 0.0

@@ -101,6 +101,11 @@ SnapshotReason: TypeAlias = Literal["missing", "corrupt", "mismatch", "refused",
 MAX_QUEUE_BYTES_DEFAULT = 4 * 1024 * 1024
 MAX_QUEUE_BYTES_MIN = 64 * 1024
 MAX_QUEUE_BYTES_MAX = 64 * 1024 * 1024
+# The site-text list a page names with `allowTextUrl` (veil.sitetext): the worker reads at most
+# SITE_TEXT_MAX_BYTES of it and waits at most SITE_TEXT_TIMEOUT_MS for it; a list larger, later or
+# failing its integrity check shows nothing more than no list at all.
+SITE_TEXT_MAX_BYTES = 2 * 1024 * 1024
+SITE_TEXT_TIMEOUT_MS = 5000
 
 
 # --- Shapes ------------------------------------------------------------------------------------------
@@ -154,11 +159,34 @@ class Standby(TypedDict):
 
 
 class ExplainEntry(TypedDict):
-    """One element of Veil.explain()'s chain, from the outermost down (veilMatch: selector matches)."""
+    """One element of Veil.explain()'s chain, from the outermost down (veilMatch: selector matches).
+    The element explained (the last) also carries its own text nodes and the content attributes the
+    site-text list may show, for the core to name the rule that decides them."""
 
     tag: str
     attributes: dict[str, str]
     veilMatch: list[str]
+    text: NotRequired[list[str]]
+    content: NotRequired[dict[str, str]]
+
+
+class ContentRule(TypedDict):
+    """What the replay shows of an element's text or of one content attribute, and the rule that
+    decides it ("site text" when the site-text list shows it)."""
+
+    rule: Literal["site text", "level mask", "level mask-user-input", "level allow", "typed", "echo of a typed value",
+                  "forced secret", "block"]
+    shown: Literal["clear", "template", "masked", "none"]
+
+
+class SiteTextOutcome(TypedDict):
+    """What became of the `allowTextUrl` list (the worker adds it to configure's answer): loaded,
+    with its counts, or not used, and why (a sentence naming no page content)."""
+
+    ok: bool
+    strings: NotRequired[int]
+    templates: NotRequired[int]
+    reason: NotRequired[str]
 
 
 class BootStats(TypedDict):
@@ -196,6 +224,8 @@ class ConfigurePayload(TypedDict):
     # A hint, read before the boot ends: this view is likely to record (consent not required, or
     # the tab's visit went through the gate), so the runtime's snapshot is made beside the boot.
     ahead: NotRequired[bool]
+    # `allowTextUrl` resolved against the page's URL (the worker fetches it while it boots), or null.
+    siteTextUrl: NotRequired[str | None]
 
 
 class ConfigureAccepted(TypedDict):
@@ -208,6 +238,8 @@ class ConfigureAccepted(TypedDict):
     maxQueueBytes: int
     requestTimeoutMs: int
     debug: bool
+    allowTextUrl: NotRequired[str]  # the config names a site-text list: the worker fetches it
+    siteText: NotRequired[SiteTextOutcome]  # added by the worker: what became of that list
 
 
 class ConfigureRefused(TypedDict):
@@ -252,6 +284,8 @@ class Explanation(TypedDict):
     level: LevelName
     secret: bool
     reasons: list[str]
+    text: NotRequired[ContentRule]
+    content: NotRequired[dict[str, ContentRule]]
 
 
 class TickPayload(TypedDict):
@@ -341,7 +375,8 @@ TYPES: dict[str, Any] = {
     "Action": Action, "ConsentMode": ConsentMode, "GateReason": GateReason, "GateStatus": GateStatus,
     "LevelName": LevelName, "SnapshotReason": SnapshotReason,
     "TcfFact": TcfFact, "Facts": Facts, "StoredSession": StoredSession, "ChunkInfo": ChunkInfo,
-    "StandbyInfo": StandbyInfo, "Standby": Standby, "ExplainEntry": ExplainEntry, "BootStats": BootStats,
+    "StandbyInfo": StandbyInfo, "Standby": Standby, "ExplainEntry": ExplainEntry, "ContentRule": ContentRule,
+    "SiteTextOutcome": SiteTextOutcome, "BootStats": BootStats,
     "WorkerNotice": WorkerNotice,
     "ConfigurePayload": ConfigurePayload, "ConfigureAccepted": ConfigureAccepted, "ConfigureRefused": ConfigureRefused,
     "ConfigureAnswer": ConfigureAnswer, "FactsPayload": FactsPayload, "AutostartAnswer": AutostartAnswer,
@@ -380,6 +415,8 @@ SHARED: dict[str, object] = {
     "MAX_QUEUE_BYTES_DEFAULT": MAX_QUEUE_BYTES_DEFAULT,
     "MAX_QUEUE_BYTES_MIN": MAX_QUEUE_BYTES_MIN,
     "MAX_QUEUE_BYTES_MAX": MAX_QUEUE_BYTES_MAX,
+    "SITE_TEXT_MAX_BYTES": SITE_TEXT_MAX_BYTES,
+    "SITE_TEXT_TIMEOUT_MS": SITE_TEXT_TIMEOUT_MS,
     "BOOT_STATS_EMPTY": BOOT_STATS_EMPTY,
     "MESSAGE_NAMES": tuple(MESSAGES),
     "EventType": EventType,

@@ -36,6 +36,7 @@ from .echo import Echoes
 from .events import EncodedEvent, EventMasker
 from .frustration import FrustrationDetector
 from .rrweb import EventType, Source
+from .sitetext import SiteText
 
 FLUSH_AT_BYTES = 512 * 1024
 
@@ -65,14 +66,15 @@ class Recorder:
 
     def __init__(self, config: Config, session: str, flush_at_bytes: int = FLUSH_AT_BYTES,
                  echoes: Echoes | None = None, buffering: bool = False,
-                 buffer_max_chars: int = BUFFER_MAX_CHARS) -> None:
+                 buffer_max_chars: int = BUFFER_MAX_CHARS, site: SiteText | None = None) -> None:
         self.config = config
         # Buffer mode: held here until a trigger; None once released (or never buffering).
         self.buffer = EventBuffer(config.buffer_seconds * 1000, buffer_max_chars) if buffering else None
         self.triggered = False  # the buffer was released by an error event
         self.frustration = FrustrationDetector()
         # ``echoes``: the page view's memory of typed values (kept by the host across recordings).
-        self.masker = EventMasker(config, echoes)
+        # ``site``: the page's site-text list, which ``mask`` may show (None: none, or it failed to load).
+        self.masker = EventMasker(config, echoes, site)
         self.queue = BatchQueue(session)
         self.counters = Counters()
         self.flush_at_bytes = flush_at_bytes

@@ -23,6 +23,7 @@ from .levels import Level
 from .nodes import NodeTable
 from .raw import Rejected, as_list, as_map, as_number
 from .rrweb import NodeType
+from .sitetext import SiteText
 from .subtree import write_tree
 from .rrweb import EventType
 from .tree import SnapshotAssembler
@@ -37,8 +38,9 @@ class SnapshotMasker:
     """Masks full snapshots into the node table it is given."""
 
     def __init__(self, default_level: Level, table: NodeTable, scrub: bool, echoes: Echoes,
-                 on_new_page: Callable[[], None]) -> None:
+                 on_new_page: Callable[[], None], site: SiteText | None = None) -> None:
         self.default_level = default_level
+        self.site = site  # the site-text list, handed to the node writer
         self.table = table
         self.scrub = scrub
         self.echoes = echoes
@@ -71,7 +73,7 @@ class SnapshotMasker:
         node = as_map(data.get("node"))
         if node.get("type") != NodeType.DOCUMENT:
             raise Rejected("full snapshot root is not a document")
-        masked = write_tree(node, None, self.default_level, None, self.table, self.scrub, self.echoes)
+        masked = write_tree(node, None, self.default_level, None, self.table, self.scrub, self.echoes, self.site)
         self.has_snapshot = True
         return _snapshot_data(masked, data)
 
@@ -88,7 +90,7 @@ class SnapshotMasker:
             self.on_new_page()
             self.has_snapshot = False
             self._broken = False
-            self._assembler = SnapshotAssembler(self.default_level, self.table, self.scrub, self.echoes)
+            self._assembler = SnapshotAssembler(self.default_level, self.table, self.scrub, self.echoes, self.site)
             self._deflater = Deflater(SNAPSHOT_DEFLATE_LEVEL)
             self._deflater.feed(f'{{"type":{int(EventType.FULL_SNAPSHOT)},"data":{{"node":')
         assembler = self._assembler

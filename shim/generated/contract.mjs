@@ -28,6 +28,8 @@ export const STORED_CONSENT = "granted";
 export const MAX_QUEUE_BYTES_DEFAULT = 4194304;
 export const MAX_QUEUE_BYTES_MIN = 65536;
 export const MAX_QUEUE_BYTES_MAX = 67108864;
+export const SITE_TEXT_MAX_BYTES = 2097152;
+export const SITE_TEXT_TIMEOUT_MS = 5000;
 export const BOOT_STATS_EMPTY = Object.freeze({"bootKind": null, "bootMs": 0, "snapshotFallbacks": 0, "snapshotFallbackReason": null, "snapshotStored": 0, "snapshotStoreFailures": 0, "snapshotStoreReason": null, "snapshotBytes": 0, "cssSheetsMasked": 0, "cssSheetsReused": 0});
 export const MESSAGE_NAMES = Object.freeze(["configure", "autostart", "gate", "start", "explain", "tick", "observe", "commit_standby", "take_batch", "resync", "stop"]);
 export const EventType = Object.freeze({"DomContentLoaded": 0, "Load": 1, "FullSnapshot": 2, "IncrementalSnapshot": 3, "Meta": 4, "Custom": 5, "Plugin": 6});
@@ -46,11 +48,13 @@ export const NodeType = Object.freeze({"Document": 0, "DocumentType": 1, "Elemen
 /** @typedef {{ seq: number, count: number, closing?: boolean }} ChunkInfo  A standby chunk: the batch seq it is, and how many pending event slots it carries; ``closing``: it carries what would close if the page ended now (a rage burst), no queued event. */
 /** @typedef {{ chunks: Array<ChunkInfo> }} StandbyInfo */
 /** @typedef {{ info: StandbyInfo, chunks: Array<Uint8Array<ArrayBuffer>> }} Standby  Ready-to-send copies of the pending batch, for an unloading page (gzip bytes per chunk). */
-/** @typedef {{ tag: string, attributes: Record<string, string>, veilMatch: Array<string> }} ExplainEntry  One element of Veil.explain()'s chain, from the outermost down (veilMatch: selector matches). */
+/** @typedef {{ tag: string, attributes: Record<string, string>, veilMatch: Array<string>, text?: Array<string>, content?: Record<string, string> }} ExplainEntry  One element of Veil.explain()'s chain, from the outermost down (veilMatch: selector matches). The element explained (the last) also carries its own text nodes and the content attributes the site-text list may show, for the core to name the rule that decides them. */
+/** @typedef {{ rule: "site text" | "level mask" | "level mask-user-input" | "level allow" | "typed" | "echo of a typed value" | "forced secret" | "block", shown: "clear" | "template" | "masked" | "none" }} ContentRule  What the replay shows of an element's text or of one content attribute, and the rule that decides it ("site text" when the site-text list shows it). */
+/** @typedef {{ ok: boolean, strings?: number, templates?: number, reason?: string }} SiteTextOutcome  What became of the `allowTextUrl` list (the worker adds it to configure's answer): loaded, with its counts, or not used, and why (a sentence naming no page content). */
 /** @typedef {{ bootKind: "snapshot" | "plain" | null, bootMs: number, snapshotFallbacks: number, snapshotFallbackReason: SnapshotReason | null, snapshotStored: number, snapshotStoreFailures: number, snapshotStoreReason: SnapshotReason | null, snapshotBytes: number, cssSheetsMasked: number, cssSheetsReused: number }} BootStats  How the worker booted and what became of the runtime's memory snapshot, and the large stylesheets it masked from scratch or took from the visit's cache (Veil.stats()). */
 /** @typedef {{ stats: BootStats }} WorkerNotice  What the worker posts unasked: its boot stats, whenever they change. */
-/** @typedef {{ config: string, ahead?: boolean }} ConfigurePayload */
-/** @typedef {{ ok: true, consent: ConsentMode, persistConsent: boolean, beforeSend: boolean, maxQueueBytes: number, requestTimeoutMs: number, debug: boolean }} ConfigureAccepted  The config is valid: what the shim must know of it. */
+/** @typedef {{ config: string, ahead?: boolean, siteTextUrl?: string | null }} ConfigurePayload */
+/** @typedef {{ ok: true, consent: ConsentMode, persistConsent: boolean, beforeSend: boolean, maxQueueBytes: number, requestTimeoutMs: number, debug: boolean, allowTextUrl?: string, siteText?: SiteTextOutcome }} ConfigureAccepted  The config is valid: what the shim must know of it. */
 /** @typedef {{ ok: false, key: string, message: string }} ConfigureRefused  The config is not valid: the key at fault and a message naming what was expected. */
 /** @typedef {ConfigureAccepted | ConfigureRefused} ConfigureAnswer */
 /** @typedef {{ facts: Facts }} FactsPayload */
@@ -58,7 +62,7 @@ export const NodeType = Object.freeze({"Document": 0, "DocumentType": 1, "Elemen
 /** @typedef {{ record: boolean, reason: GateReason | null, status?: GateStatus, session: StoredSession | null }} GateAnswer  Record or not, why not, the status to settle in, and the session to store. */
 /** @typedef {{ ok: boolean, session?: string, buffering?: boolean }} StartAnswer */
 /** @typedef {{ chain: Array<ExplainEntry> }} ExplainPayload */
-/** @typedef {{ level: LevelName, secret: boolean, reasons: Array<string> }} Explanation */
+/** @typedef {{ level: LevelName, secret: boolean, reasons: Array<string>, text?: ContentRule, content?: Record<string, ContentRule> }} Explanation */
 /** @typedef {{ now: number, active: boolean }} TickPayload */
 /** @typedef {{ rotate: boolean, record: boolean, session: StoredSession | null, actions?: Array<Action> }} TickAnswer */
 /** @typedef {{ events: string }} ObservePayload */

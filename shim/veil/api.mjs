@@ -130,6 +130,7 @@ export function defineVeil() {
           el = el.parentElement || /** @type {{ host?: Element }} */ (el.getRootNode()).host || null) {
           chain.unshift(mod.describeForExplain(el, config));
         }
+        Object.assign(chain[chain.length - 1], mod.contentForExplain(element));
         return call("explain", { chain: chain });
       }).then(function (explanation) {
         debug("explain:", explanation.level + (explanation.secret ? " (forced secret)" : ""), explanation.reasons.join("; "));

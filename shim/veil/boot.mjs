@@ -7,7 +7,10 @@
  * for JSON (a RegExp or a function cannot travel) and the Python validator judges it; a refusal
  * is a VeilConfigError naming the key. The selector lists are checked by the browser's own parser
  * too. A Worker the page refuses (a CSP's worker-src) rejects the boot; it never throws into the
- * page. A worker that fails later rejects every pending call and is counted once configured.
+ * page. A worker that fails later rejects every pending call and is counted once configured. The
+ * site-text list (`allowTextUrl`, resolved here against the page's URL) is fetched by the worker
+ * while it boots; one that was not used is counted (siteTextFailures) and reported, where
+ * "site-text", and the boot goes on without it.
  */
 import { WORKER_URL } from "./base.mjs";
 import { configError, countError, debug, setDebug } from "./errors.mjs";
@@ -75,6 +78,38 @@ function checkSelectors(config) {
   });
 }
 
+let siteTextEntries = 0;
+let siteTextFailures = 0;
+
+/** Veil.stats()'s site-text counters. */
+export function siteTextStats() {
+  return { siteTextEntries: siteTextEntries, siteTextFailures: siteTextFailures };
+}
+
+/** The site-text list's URL against the page's own (the worker's base is dist/'s), or null. @param {PageConfig} rawConfig */
+function siteTextUrl(rawConfig) {
+  const url = rawConfig && rawConfig.allowTextUrl;
+  if (typeof url !== "string" || !url) return null;
+  try {
+    return new URL(url, location.href).href;
+  } catch (e) {
+    return null; // the core names the key
+  }
+}
+
+/** A site-text list that was not used: counted and reported; recording goes on without it.
+ * @param {import("../generated/contract.mjs").SiteTextOutcome | undefined} outcome */
+function reportSiteText(outcome) {
+  if (!outcome) return;
+  if (outcome.ok) {
+    siteTextEntries = (outcome.strings || 0) + (outcome.templates || 0);
+    debug("site-text list loaded:", outcome.strings, "strings,", outcome.templates, "templates");
+    return;
+  }
+  siteTextFailures += 1;
+  countError(new Error("Veil: the site-text list (allowTextUrl) was not used, everything it lists stays masked: " + outcome.reason), "site-text");
+}
+
 /** @param {() => boolean} configured whether the core has accepted the config (a later failure is counted) */
 function startWorker(configured) {
   const worker = new Worker(WORKER_URL, { type: "module", name: "veil" });
@@ -115,12 +150,14 @@ export function bootRuntime(rawConfig) {
     ? new Promise(function (resolve) { resolve(startWorker(configured)); })
     : afterLoad().then(function () { startWorker(configured); });
   return started.then(function () {
-    return call("configure", { config: JSON.stringify(described), ahead: likelyToRecord(rawConfig) });
+    return call("configure", { config: JSON.stringify(described), siteTextUrl: siteTextUrl(rawConfig),
+      ahead: likelyToRecord(rawConfig) });
   }).then(function (result) {
     if (!result.ok) throw configError(result.key, result.message);
     checkSelectors(rawConfig);
     accepted = true;
     setDebug(rawConfig.debug === true);
+    reportSiteText(result.siteText);
     debug("runtime ready; consent mode", result.consent);
     return result;
   });

@@ -3,7 +3,7 @@
  *
  * Rules: countError(err, where) is always given the error and where it happened (one of
  * "config", "worker", "transport", "observer", "storage", "consent", "navigation", "lifecycle",
- * "before-send", "api"). It increments stats().errors, prints it under debug: true, and hands
+ * "before-send", "api", "site-text"). It increments stats().errors, prints it under debug: true, and hands
  * {message, where} to every Veil.on("error") listener; it never rethrows into the page. Debug
  * output is Veil's decisions only (levels, reasons, sizes, statuses), never page content. This
  * module owns the error count, the listeners and whether debug is on (set once the core accepted

@@ -11,7 +11,7 @@
  * the callbacks it needs), the handover, the flush timer and the navigation hooks; other modules
  * get what they need as arguments and callbacks. Errors are counted with where they happened.
  */
-import { bootRuntime } from "./boot.mjs";
+import { bootRuntime, siteTextStats } from "./boot.mjs";
 import { discardEarly, earlyStats, handOverEarly, startEarly } from "./early.mjs";
 import { countError, countingAs, debug, errorStats } from "./errors.mjs";
 import { facts } from "./facts.mjs";
@@ -286,5 +286,5 @@ export function capture(reason) {
 
 /** Counters for Veil.stats(), from each owner. */
 export function stats() {
-  return Object.assign({}, errorStats(), outbox.stats(), workerStats(), handover.stats(), earlyStats(), bootStats());
+  return Object.assign({}, errorStats(), outbox.stats(), workerStats(), handover.stats(), earlyStats(), bootStats(), siteTextStats());
 }

@@ -21,7 +21,8 @@ export const OBSERVE_DELAY_MS = 50;
  *   ownUrls: string[] } | null, console: string[] }} ObserverOptions
  * @typedef {import("./recording.mjs").Observer} Observer
  * @typedef {{ createObserver: (options: ObserverOptions) => Observer,
- *   describeForExplain: (el: Element, config: VeilConfigLike) => import("../generated/contract.mjs").ExplainEntry }} ObserverModule
+ *   describeForExplain: (el: Element, config: VeilConfigLike) => import("../generated/contract.mjs").ExplainEntry,
+ *   contentForExplain: (el: Element) => { text: string[], content: Record<string, string> } }} ObserverModule
  * @typedef {{ endpoint?: unknown, debug?: unknown, network?: unknown, networkDetailUrls?: Array<string | RegExp>,
  *   networkHeaders?: string[], networkBodyMaxBytes?: number, console?: string[], allowSelectors?: string[],
  *   maskSelectors?: string[], blockSelectors?: string[] }} VeilConfigLike  the page's config, as far as the observer reads it

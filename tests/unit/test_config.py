@@ -75,4 +75,5 @@ def test_config_keys_are_the_pinned_public_names():
         "persistConsent", "beforeSend", "tcfPurposes", "maxQueueBytes", "requestTimeoutMs", "debug",
         "recordingMode", "errorSampleRate", "bufferSeconds",
         "network", "console", "networkDetailUrls", "networkHeaders", "networkBodyMaxBytes",
+        "allowText", "allowTextUrl", "allowTextIntegrity",
     }
