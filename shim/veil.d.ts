@@ -74,6 +74,20 @@ export interface VeilConfig {
   allowTextUrl?: string;
   /** The list's SRI hash (sha256-, sha384- or sha512-), as `python -m veil.allowlist` prints it; required with allowTextUrl. */
   allowTextIntegrity?: string;
+  /** Regions of a canvas to paint over before its frame is encoded (canvas pixels are recorded only at
+   * "allow" and "mask-user-input"), in the canvas's own pixels; null (or a throw) records no frame. */
+  canvasMaskRegions?: (canvas: HTMLCanvasElement) => CanvasRegion[] | null;
+  /** Origins of cross-origin iframes whose own Veil hands their masked recording to this page (default []). */
+  iframeOrigins?: string[];
+  /** In a cross-origin iframe: the origin of the page that takes this page's masked recording. */
+  parentOrigin?: string;
+}
+
+export interface CanvasRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 export interface CaptureResult {
@@ -156,6 +170,20 @@ export interface VeilStats {
   /** allowTextUrl lists not used: not fetched in time, too large, not matching allowTextIntegrity or malformed
    * (each also reported to Veil.on("error") with where "site-text"); everything stays masked as without a list. */
   siteTextFailures: number;
+  /** Canvas frames recorded. */
+  canvasFrames: number;
+  /** Canvas frames not recorded: canvasMaskRegions threw or returned null (or something else than
+   * regions), the byte budget was spent, or the canvas may no longer be recorded. */
+  canvasSkipped: number;
+  /** Bytes of the canvas frames recorded (base64). */
+  canvasBytes: number;
+  /** Bytes per second of canvas frames recorded over the last 10 s (bounded by the core). */
+  canvasBytesPerSecond: number;
+  /** Batches cross-origin iframes handed to this page after the handshake. */
+  iframeBatches: number;
+  /** Messages naming Veil that this page ignored: from an origin not in iframeOrigins, or from a
+   * window that is not an iframe it records. */
+  iframeMessagesIgnored: number;
 }
 
 export type SnapshotReason = "missing" | "corrupt" | "mismatch" | "refused" | "quota" | "timeout" | "failed";

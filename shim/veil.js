@@ -23,6 +23,8 @@
  *   veil/navigation.mjs        SPA history hooks, calling the handler they are given
  *   veil/rpc.mjs               the worker link: requests typed by the contract's message map, boot stats
  *   veil/storage.mjs           localStorage/sessionStorage, the session write keys
+ *   veil/fidelity.mjs          closed shadow roots (from the loader), canvas frames, cross-origin iframes
+ *   veil/embedded.mjs          in a cross-origin iframe: the handshake with the parent page, and delivery to it
  *   veil/errors.mjs            countError(err, where), debug, config errors
  *   veil/base.mjs              veil.js's own URL, the runtime files' URLs
  *
@@ -31,7 +33,11 @@
  * free of import cycles.
  */
 import { defineVeil } from "./veil/api.mjs";
+import { takeShadowRoots } from "./veil/fidelity.mjs";
 import { loaderStub } from "./veil/stub.mjs";
+
+// First, while this script runs: the loader snippet hands its shadow roots over only now.
+takeShadowRoots();
 
 // No window.Veil yet (a script tag), or the loader snippet's stub (veil.js injected after load).
 if (!(/** @type {any} */ (window)).Veil || loaderStub()) defineVeil();

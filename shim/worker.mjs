@@ -14,6 +14,7 @@
  */
 import { BOOT_STATS_EMPTY } from "./generated/contract.mjs";
 import { READ_TIMEOUT_MS, bootRuntime } from "./worker/boot.mjs";
+import { encodeFrame, forgetFrames } from "./worker/canvas.mjs";
 import { baseOf, clearVisit, readVisit, scopeOf, storeVisit } from "./worker/cssvisit.mjs";
 import { STORE_TIMEOUT_MS, runMaker } from "./worker/maker.mjs";
 import { VEIL_WHEEL, here, pyodideModule, pyodideOptions } from "./worker/runtime.mjs";
@@ -231,6 +232,7 @@ const handlers = {
   autostart: (payload) => JSON.parse(bridge.autostart(JSON.stringify(payload.facts))),
   gate: (payload) => JSON.parse(bridge.gate(JSON.stringify(payload.facts))),
   start() {
+    forgetFrames(); // a new recording numbers its nodes afresh: a kept frame could name another canvas
     const answer = JSON.parse(bridge.start());
     if (answer.ok && answer.session) beginCssVisit(answer.session);
     if (answer.ok) {
@@ -249,13 +251,19 @@ const handlers = {
     const result = JSON.parse(bridge.observe(payload.events));
     result.maskMs = performance.now() - started; // Python's masking time, for debug's measures
     afterCssMasked();
-    result.memoryBytes = memoryBytes();
-    result.pendingBytes = bridge.pending_bytes(); // masked events held here, unsent (bounded)
-    // A ready-to-send copy of the pending batch, for the page to send synchronously on pagehide.
-    const standby = bridge.standby();
-    if (standby) result.standby = { info: JSON.parse(standby[0]), chunks: standby[1] };
-    return result;
+    return withQueueState(result);
   },
+  // An encoded frame (prepared: worker/canvas.mjs painted the page's regions and encoded it), or why not.
+  canvas_levels: (payload) => JSON.parse(bridge.canvas_levels(JSON.stringify(payload.ids))),
+  canvas_frame(payload) {
+    // What ``prepare`` made of the page's payload: {skip} or {frame}, and its timestamp.
+    const prepared = /** @type {any} */ (payload);
+    if (prepared.skip) return { recorded: false, skip: prepared.skip }; // no core answer: nothing to note
+    const frame = Object.assign({}, prepared.frame, { timestamp: prepared.timestamp });
+    return withQueueState(JSON.parse(bridge.canvas_frame(JSON.stringify(frame))));
+  },
+  // A cross-origin iframe's gzipped batch, through the iframe element of that id.
+  child_events: (payload) => withQueueState(JSON.parse(bridge.child_events(payload.iframeId, payload.batch))),
   commit_standby: (payload) => JSON.parse(bridge.commit_standby(JSON.stringify(payload.info))),
   take_batch(payload) {
     const batch = bridge.take_batch(payload ? payload.dropped || 0 : 0, !!(payload && payload.close));
@@ -273,15 +281,43 @@ const handlers = {
     cssVisit = null;
     cssGeneration += 1;
     cssSteps = cssSteps.then(() => clearVisit({ caches: storage() }));
+    forgetFrames();
     bridge.stop();
     return null;
   },
+};
+
+// What an answer that may have queued events adds: the worker's diagnostics and the standby copy.
+/** @param {any} result */
+function withQueueState(result) {
+  result.memoryBytes = memoryBytes();
+  result.pendingBytes = bridge.pending_bytes(); // masked events held here, unsent (bounded)
+  // A ready-to-send copy of the pending batch, for the page to send synchronously on pagehide.
+  const standby = bridge.standby();
+  if (standby) result.standby = { info: JSON.parse(standby[0]), chunks: standby[1] };
+  return result;
+}
+
+// Work a message needs before its turn, outside the one-at-a-time queue (so a frame's encoding
+// never holds up the observations behind it): its payload is what the handler then receives.
+/** @type {Record<string, (payload: any) => Promise<any>>} */
+const prepare = {
+  canvas_frame: (payload) => encodeFrame(payload).then((encoded) => Object.assign({ timestamp: payload.timestamp }, encoded)),
 };
 
 let queue = Promise.resolve();
 
 self.onmessage = (/** @type {MessageEvent} */ e) => {
   const { id, type, payload } = e.data || {};
+  if (Object.prototype.hasOwnProperty.call(prepare, type)) {
+    prepare[type](payload).then((ready) => run(id, type, ready), (err) => run(id, type, { skip: String((err && err.message) || err) }));
+  } else {
+    run(id, type, payload);
+  }
+};
+
+/** @param {number} id @param {string} type @param {any} payload */
+function run(id, type, payload) {
   // One message at a time, in order: the recorder is a state machine.
   queue = queue.then(async () => {
     try {
@@ -294,4 +330,4 @@ self.onmessage = (/** @type {MessageEvent} */ e) => {
       self.postMessage({ id, ok: false, error: String((err && err.message) || err) });
     }
   });
-};
+}

@@ -16,10 +16,11 @@ import json
 import secrets
 from typing import Any
 
-from . import css, css_cache, gate, levels, session, sitetext
+from . import canvas, css, css_cache, frames, gate, levels, session, sitetext
 from .config import Config, ConfigError, normalize_config
-from .contract import (AutostartAnswer, ConfigureAnswer, ContentRule, Explanation, GateAnswer, ObserveCoreAnswer, OkAnswer,
-                       ResyncAnswer, SiteTextOutcome, StandbyInfo, StartAnswer, TickAnswer)
+from .contract import (AutostartAnswer, CanvasFrameAnswer, CanvasLevelsAnswer, ChildEventsAnswer, ConfigureAnswer,
+                       ContentRule, Explanation, GateAnswer, ObserveCoreAnswer, OkAnswer, ResyncAnswer, SiteTextOutcome,
+                       StandbyInfo, StartAnswer, TickAnswer)
 from .echo import Echoes
 from .masking import SITE_TEXT_ATTRIBUTES, mask_text
 from .recorder import Recorder
@@ -73,7 +74,9 @@ class Core:
         self.site = SiteText(self.config.allow_text)
         answer = {"ok": True, "consent": self.config.consent, "persistConsent": self.config.persist_consent,
                   "beforeSend": self.config.before_send, "maxQueueBytes": self.config.max_queue_bytes,
-                  "requestTimeoutMs": self.config.request_timeout_ms, "debug": self.config.debug}
+                  "requestTimeoutMs": self.config.request_timeout_ms, "debug": self.config.debug,
+                  "canvasMaskRegions": self.config.canvas_mask_regions,
+                  "iframeOrigins": list(self.config.iframe_origins), "parentOrigin": self.config.parent_origin}
         if self.config.allow_text_url is not None:
             # The worker fetches the list and hands it to ``site_text`` before answering the page.
             answer["allowTextUrl"] = self.config.allow_text_url
@@ -268,12 +271,78 @@ class Core:
             self.recorder.counters.dropped += 1
             answer = {"actions": [], "snapshots": 0, "dropped": self.recorder.counters.dropped}
             return _dump(answer)
+        return _dump(self._observe(raw))
+
+    def _observe(self, raw: list[Any]) -> ObserveCoreAnswer:
+        """``observe`` of parsed raw events (the recorder exists)."""
+        assert self.recorder is not None
         observed = self.recorder.observe(raw)
-        answer = {"actions": observed["actions"], "snapshots": observed["snapshots"], "dropped": self.recorder.counters.dropped}
+        answer: ObserveCoreAnswer = {"actions": observed["actions"], "snapshots": observed["snapshots"],
+                                     "dropped": self.recorder.counters.dropped}
         if self.recorder.triggered and self.session is not None and self.session.buffer:
             # The buffer left: the rest of the session records from its start on every page.
             self.session = session.triggered(self.session)
             answer["session"] = self.session.to_json()
+        return answer
+
+    def canvas_levels(self, ids_json: str) -> str:
+        """Which of these canvas ids may have their pixels recorded now: {"record": [ids]} (the
+        shim captures those only; veil.canvas)."""
+        recorder = self.recorder
+        try:
+            ids = json.loads(ids_json)
+        except ValueError:
+            ids = None
+        if recorder is None or not recorder.recording or not isinstance(ids, list):
+            levels: CanvasLevelsAnswer = {"record": []}
+            return _dump(levels)
+        levels = {"record": canvas.recordable(recorder.masker.table, ids)}
+        return _dump(levels)
+
+    def canvas_frame(self, frame_json: str) -> str:
+        """One encoded canvas frame ``{id, mime, base64, width, height, timestamp}``, masked and
+        queued like an observation: observe's answer, plus whether it was recorded, how long to
+        wait before a frame that size fits the byte budget, and the canvas counters."""
+        recorder = self.recorder
+        answer: CanvasFrameAnswer
+        if recorder is None:
+            answer = {"actions": [], "snapshots": 0, "dropped": 0, "recorded": False, "waitMs": 0}
+            return _dump(answer)
+        try:
+            frame = _load_object(frame_json)
+        except ValueError:
+            frame = {}
+        data = {key: frame.get(key) for key in ("id", "mime", "base64", "width", "height")}
+        stats = recorder.masker.canvas.stats
+        before = stats.frames
+        observed = self._observe([{"type": 3, "timestamp": frame.get("timestamp"), "data": {"source": 9, **data}}])
+        answer = {"actions": observed["actions"], "snapshots": observed["snapshots"], "dropped": observed["dropped"],
+                  "recorded": stats.frames > before, "waitMs": recorder.masker.canvas.last_wait_ms, "canvas": stats.as_json()}
+        if "session" in observed:
+            answer["session"] = observed["session"]
+        return _dump(answer)
+
+    def child_events(self, iframe_id: int, batch: bytes) -> str:
+        """A gzipped batch a cross-origin iframe's Veil handed over through the iframe element
+        ``iframe_id`` (veil.frames): masked again and queued as part of this page's recording.
+        observe's answer, plus "accepted" and "needSnapshot" (ask the child for a full snapshot:
+        its document is not in the replay now)."""
+        recorder = self.recorder
+        answer: ChildEventsAnswer
+        if recorder is None or not recorder.recording or not recorder.masker.has_snapshot:
+            # Not recording, or a full snapshot is being taken: the child is asked for a fresh
+            # snapshot once it is done (the shim does so after every one).
+            answer = {"actions": [], "snapshots": 0, "dropped": 0, "accepted": False, "needSnapshot": False}
+            return _dump(answer)
+        masker = recorder.masker
+        try:
+            raw, need = masker.frames.transform(iframe_id, frames.read_batch(batch), masker.table)
+        except frames.Rejected:
+            recorder.counters.dropped += 1
+            answer = {"actions": [], "snapshots": 0, "dropped": recorder.counters.dropped, "accepted": False,
+                      "needSnapshot": False}
+            return _dump(answer)
+        answer = {**self._observe(raw), "accepted": True, "needSnapshot": need}
         return _dump(answer)
 
     def standby(self) -> tuple[str, list[bytes]] | None:

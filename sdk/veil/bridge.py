@@ -60,6 +60,18 @@ def observe(events_json: str) -> str:
     return _core.observe(events_json)
 
 
+def canvas_levels(ids_json: str) -> str:
+    return _core.canvas_levels(ids_json)
+
+
+def canvas_frame(frame_json: str) -> str:
+    return _core.canvas_frame(frame_json)
+
+
+def child_events(iframe_id: int, batch: Any) -> str:  # batch: a JS Uint8Array
+    return _core.child_events(int(iframe_id), batch.to_bytes() if hasattr(batch, "to_bytes") else bytes(batch))
+
+
 def commit_standby(info_json: str) -> str:
     return _core.commit_standby(info_json)
 

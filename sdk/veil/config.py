@@ -83,6 +83,10 @@ class Config:
     allow_text: tuple[str, ...] = ()
     allow_text_url: str | None = None
     allow_text_integrity: str | None = None
+    # Canvas frames (veil.canvas) and cross-origin iframes (veil.frames).
+    canvas_mask_regions: bool = False  # the hook itself stays in JS
+    iframe_origins: tuple[str, ...] = ()  # parent: the origins of the iframes whose recordings it takes
+    parent_origin: str | None = None  # child: the origin of the page it hands its recording to
 
     @property
     def buffered_rate(self) -> float:
@@ -160,6 +164,46 @@ def _function(value: Any) -> bool:
     if isinstance(value, Mapping) and dict(value) == {"function": True}:
         return True
     raise ConfigError("beforeSend", "must be a function (events) => events | null")
+
+
+def _hook(key: str, expected: str) -> Any:
+    def parse(value: Any) -> bool:
+        if value is None:
+            return False
+        if isinstance(value, Mapping) and dict(value) == {"function": True}:
+            return True
+        raise ConfigError(key, expected)
+    return parse
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(key: str, value: Any) -> str:
+    """A web origin as the browser writes it (``MessageEvent.origin``): scheme, host and a port
+    other than the scheme's default; nothing else."""
+    expected = 'must be an origin such as "https://widgets.example" (http or https, a host, an optional port; no path, no wildcard)'
+    if not isinstance(value, str) or not value or value != value.strip():
+        raise ConfigError(key, expected)
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ConfigError(key, expected) from None
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname or parts.username is not None \
+            or parts.password is not None or parts.path not in ("", "/") or parts.query or parts.fragment \
+            or "*" in value or value.endswith("#") or value.endswith("?"):
+        raise ConfigError(key, expected)
+    scheme, host = parts.scheme.lower(), parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != _DEFAULT_PORTS[scheme] else "")
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError("iframeOrigins", 'must be an array of origins such as ["https://widgets.example"]')
+    return tuple(dict.fromkeys(_origin("iframeOrigins", v) for v in value))
 
 
 def _purposes(value: Any) -> tuple[int, ...]:
@@ -309,6 +353,9 @@ _PARSERS = {
     "allowText": ("allow_text", _allow_text),
     "allowTextUrl": ("allow_text_url", _allow_text_url),
     "allowTextIntegrity": ("allow_text_integrity", _allow_text_integrity),
+    "canvasMaskRegions": ("canvas_mask_regions", _hook("canvasMaskRegions", "must be a function (canvas) => [{x, y, width, height}, ...] | null")),
+    "iframeOrigins": ("iframe_origins", _origins),
+    "parentOrigin": ("parent_origin", lambda v: _origin("parentOrigin", v)),
 }
 
 CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)

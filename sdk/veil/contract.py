@@ -77,6 +77,30 @@ NETWORK_URL_MAX = 4096
 NETWORK_HEADERS_DEFAULT: tuple[str, ...] = ("content-type", "content-length", "accept", "cache-control")
 NETWORK_BODY_MAX_DEFAULT = 10240
 
+# Canvas frames (veil.canvas): the shim asks the core which canvases may have their pixels recorded
+# (canvas_levels) and captures only those, at most one frame per canvas every
+# CANVAS_FRAME_INTERVAL_MS, only when its pixels changed, and again every CANVAS_RESEND_MS while idle
+# (so a replay that starts late still shows it). The worker scales a frame down to at most
+# CANVAS_MAX_SIDE pixels a side, paints the page's canvasMaskRegions in CANVAS_MASK_COLOR over it
+# and encodes it as one of CANVAS_MIME_TYPES; the core records at most CANVAS_BYTES_PER_SECOND of
+# them (base64 characters; bursts up to CANVAS_BURST_BYTES) and none larger than CANVAS_FRAME_MAX_BYTES.
+CANVAS_TAG = "canvas"
+CANVAS_FRAME_INTERVAL_MS = 500
+CANVAS_RESEND_MS = 30_000
+CANVAS_MAX_SIDE = 1280
+CANVAS_MASK_COLOR = "#9aa1ab"
+CANVAS_MIME_TYPES: tuple[str, ...] = ("image/webp", "image/jpeg", "image/png")
+CANVAS_BYTES_PER_SECOND = 96 * 1024
+CANVAS_BURST_BYTES = 768 * 1024
+CANVAS_FRAME_MAX_BYTES = 512 * 1024
+# Cross-origin iframes (veil.frames): the messages a page and an iframe running Veil exchange after
+# both named each other's origin (iframeOrigins in the parent, parentOrigin in the child). Every
+# message is an object whose FRAME_MESSAGE_KEY names its kind: the child says "hello", the parent
+# answers "welcome" with a MessagePort, and over that port the child sends "batch" (a gzipped batch
+# its own core masked) and the parent asks for a fresh full "snapshot"; "ready" tells a child
+# that the parent records now.
+FRAME_MESSAGE_KEY = "veil:frame"
+FRAME_MESSAGES: tuple[str, ...] = ("hello", "welcome", "ready", "batch", "snapshot")
 # --- Words -----------------------------------------------------------------------------------------
 # What the core tells the page to do next (observe's and tick's answers; veil.recorder): take a fresh
 # full snapshot, cut and send a batch now, pause (the page navigated to an excluded URL).
@@ -240,6 +264,9 @@ class ConfigureAccepted(TypedDict):
     debug: bool
     allowTextUrl: NotRequired[str]  # the config names a site-text list: the worker fetches it
     siteText: NotRequired[SiteTextOutcome]  # added by the worker: what became of that list
+    canvasMaskRegions: bool  # the page gave a canvasMaskRegions hook
+    iframeOrigins: list[str]  # validated origins of the iframes whose recordings this page takes
+    parentOrigin: str | None  # in a cross-origin iframe: the page this page's recording goes to
 
 
 class ConfigureRefused(TypedDict):
@@ -354,6 +381,56 @@ class ResyncAnswer(TypedDict):
     discarded: int
 
 
+class CanvasLevelsPayload(TypedDict):
+    ids: list[int]  # recorded canvases the observer could read
+
+
+class CanvasLevelsAnswer(TypedDict):
+    record: list[int]  # those whose pixels the core's reduce records (veil.canvas)
+
+
+class CanvasStats(TypedDict):
+    frames: int
+    bytes: int
+    skipped: int
+    bytesPerSecond: int
+
+
+class CanvasFramePayload(TypedDict):
+    """An ImageBitmap of a canvas the core allowed and the page's regions (in the canvas's pixels);
+    the worker paints them and encodes the frame before the core sees it (shim/worker/canvas.mjs)."""
+
+    id: int
+    bitmap: NotRequired[Any]  # an ImageBitmap (transferred); absent when the last frame is sent again
+    width: int
+    height: int
+    regions: list[dict[str, float]]
+    resend: NotRequired[bool]
+    webgl: NotRequired[bool]
+    timestamp: float
+
+
+class CanvasFrameAnswer(ObserveCoreAnswer):
+    """Observe's answer for the frame, whether it was recorded, how long until a frame that size
+    fits the byte budget, the canvas counters; or ``skip`` (why the worker sent nothing: unchanged,
+    blank, stale, unsupported) with no core answer."""
+
+    recorded: bool
+    waitMs: NotRequired[int]
+    canvas: NotRequired[CanvasStats]
+    skip: NotRequired[str]
+
+
+class ChildEventsPayload(TypedDict):
+    iframeId: int  # the iframe element the batch came through
+    batch: bytes  # a cross-origin iframe's gzipped batch (masked by its own core)
+
+
+class ChildEventsAnswer(ObserveCoreAnswer):
+    accepted: bool
+    needSnapshot: bool  # ask the child for a fresh full snapshot
+
+
 # name -> (payload, answer); None: nothing.
 MESSAGES: dict[str, tuple[Any, Any]] = {
     "configure": (ConfigurePayload, ConfigureAnswer),
@@ -367,6 +444,9 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
     "take_batch": (TakeBatchPayload, TakeBatchAnswer),
     "resync": (None, ResyncAnswer),
     "stop": (None, None),
+    "canvas_levels": (CanvasLevelsPayload, CanvasLevelsAnswer),
+    "canvas_frame": (CanvasFramePayload, CanvasFrameAnswer),
+    "child_events": (ChildEventsPayload, ChildEventsAnswer),
 }
 
 # The types build.py writes as JSDoc typedefs, by their JavaScript name (a type used in another is
@@ -384,7 +464,9 @@ TYPES: dict[str, Any] = {
     "TickPayload": TickPayload, "TickAnswer": TickAnswer, "ObservePayload": ObservePayload,
     "ObserveCoreAnswer": ObserveCoreAnswer, "ObserveAnswer": ObserveAnswer, "CommitStandbyPayload": CommitStandbyPayload,
     "OkAnswer": OkAnswer, "TakeBatchPayload": TakeBatchPayload, "TakeBatchAnswer": TakeBatchAnswer,
-    "ResyncAnswer": ResyncAnswer,
+    "ResyncAnswer": ResyncAnswer, "CanvasLevelsPayload": CanvasLevelsPayload, "CanvasLevelsAnswer": CanvasLevelsAnswer,
+    "CanvasStats": CanvasStats, "CanvasFramePayload": CanvasFramePayload, "CanvasFrameAnswer": CanvasFrameAnswer,
+    "ChildEventsPayload": ChildEventsPayload, "ChildEventsAnswer": ChildEventsAnswer,
 }
 
 # What the shim receives, by its JavaScript name: build.py writes each as a frozen constant.
@@ -409,6 +491,14 @@ SHARED: dict[str, object] = {
     "NETWORK_URL_MAX": NETWORK_URL_MAX,
     "NETWORK_HEADERS_DEFAULT": NETWORK_HEADERS_DEFAULT,
     "NETWORK_BODY_MAX_DEFAULT": NETWORK_BODY_MAX_DEFAULT,
+    "CANVAS_TAG": CANVAS_TAG,
+    "CANVAS_FRAME_INTERVAL_MS": CANVAS_FRAME_INTERVAL_MS,
+    "CANVAS_RESEND_MS": CANVAS_RESEND_MS,
+    "CANVAS_MAX_SIDE": CANVAS_MAX_SIDE,
+    "CANVAS_MASK_COLOR": CANVAS_MASK_COLOR,
+    "CANVAS_MIME_TYPES": CANVAS_MIME_TYPES,
+    "FRAME_MESSAGE_KEY": FRAME_MESSAGE_KEY,
+    "FRAME_MESSAGES": FRAME_MESSAGES,
     "ACTIONS": ACTIONS,
     "CONSENT_MODES": CONSENT_MODES,
     "STORED_CONSENT": STORED_CONSENT,

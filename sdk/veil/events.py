@@ -23,11 +23,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import console, errors, interactions, network
+from . import canvas, console, errors, interactions, network
 from .config import Config
 from .contract import ACTION_TAG, CONSOLE_TAG, ERROR_TAG, KEY_TAG, NAVIGATION_TAG, NETWORK_TAG
 from .deflate import Deflated
 from .echo import Echoes
+from .frames import ChildFrames
 from .gate import is_excluded
 from .incremental import IncrementalMasker
 from .learning import EchoLearner
@@ -87,6 +88,8 @@ class EventMasker:
         self.mutations = MutationMasker(config, self.table, self.echoes, self.learner, self.incremental.inputs, self.site)
         self.snapshots = SnapshotMasker(config.default_privacy, self.table, config.scrub_patterns, self.echoes,
                                         on_new_page=self._new_page, site=self.site)
+        self.canvas = canvas.CanvasFrames()  # canvas frames: source 9 (canvas); its budget spans the recording
+        self.frames = ChildFrames()  # cross-origin iframes' recordings (frames)
 
     def _new_page(self) -> None:
         self.table.clear()
@@ -98,6 +101,8 @@ class EventMasker:
         self.keys.reset()
         self.incremental.new_page()
         self.snapshots.reset()
+        self.canvas.reset()
+        self.frames.reset()
 
     @property
     def has_snapshot(self) -> bool:
@@ -131,6 +136,7 @@ class EventMasker:
                 "height": as_number(data.get("height")),
             }
         elif kind == EventType.FULL_SNAPSHOT:
+            self.frames.parent_snapshot(timestamp)  # the replay's iframes are empty again until their children re-attach
             if "part" in data:
                 out, snapshot, fault = self.snapshots.part(data, timestamp)
             else:
@@ -141,6 +147,8 @@ class EventMasker:
             if data.get("source") == Source.MUTATION:
                 out, snapshot = self.mutations.mask(data)
                 source = _MUTATION
+            elif data.get("source") == Source.CANVAS_MUTATION:
+                out = self.canvas.mask(data, self.table, timestamp)
             else:
                 out = self.incremental.mask(data, timestamp)
         elif kind in (EventType.DOM_CONTENT_LOADED, EventType.LOAD):

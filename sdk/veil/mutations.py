@@ -1,7 +1,7 @@
 """DOM mutations: removes, adds, text changes and attribute changes, masked as one rrweb event.
 
 Rules: a node the replay never had (unknown, or inside a block) is left out of every list: nothing
-is recorded under block. Added subtrees go through the one node writer as rows (``subtree.write_adds``)
+is recorded under block, and a mutation left with nothing is not recorded at all. Added subtrees go through the one node writer as rows (``subtree.write_adds``)
 and leave as one add per node. A text change is masked at its node's level, with its parent's
 tag and secrecy; an attribute change through the one attribute predicate. An attribute change that
 can change the element's level (``contract.LEVEL_ATTRIBUTES``, or new selector matches) is judged
@@ -50,8 +50,9 @@ class MutationMasker:
         self.learner = learner
         self.inputs = inputs
 
-    def mask(self, data: Mapping[str, Any]) -> tuple[str, bool]:
-        """The masked mutation's data as JSON, and whether it changed a level (a fresh snapshot must follow)."""
+    def mask(self, data: Mapping[str, Any]) -> tuple[str | None, bool]:
+        """The masked mutation's data as JSON (None when nothing in it is recorded), and whether it
+        changed a level (a fresh snapshot must follow)."""
         table, scrub, echoes = self.table, self.config.scrub_patterns, self.echoes
         self.learner.mutation(data)  # an echo in this mutation may come before what it quotes
         removes = []
@@ -86,6 +87,12 @@ class MutationMasker:
                 )
             texts.append({"id": node_id, "value": masked_value})
         attributes, level_changed = self._attributes(data)
+        if not (texts or attributes or removes or adds) and data.get("isAttachIframe") is not True and \
+                any(as_list(data.get(key)) for key in ("texts", "attributes", "removes", "adds")):
+            # Everything in it was under block or under nodes the replay never had (in WebKit:
+            # rrweb-snapshot's probe iframes). rrweb's recorder never emits an empty mutation, and
+            # its Replayer, given one, lost a later insertRule into an adopted sheet (tests/engines).
+            return None, level_changed
         attach = ',"isAttachIframe":true' if data.get("isAttachIframe") is True else ""
         masked = (f'{{"source":{_MUTATION},"texts":{_dumps(texts)},"attributes":{_dumps(attributes)},'
                   f'"removes":{_dumps(removes)},"adds":[{",".join(adds)}]{attach}}}')

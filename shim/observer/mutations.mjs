@@ -66,6 +66,7 @@ function serializeMutations(ctx, records) {
     const parentEl = hostOf(n.parentNode);
     if (parentEl.nodeType === Node.ELEMENT_NODE && parentEl.closest(ctx.blockSelector)) continue;
     const node = ctx.serialize(n);
+    if (node && n.parentNode instanceof ShadowRoot) node.isShadow = true; // a closed root's too (closed.mjs)
     if (node) adds.push({ parentId, nextId: nextIdOf(ctx, n), node });
   }
   const unchanged = (n) => ctx.nodeId(n) > 0 && n.isConnected && !fresh.has(n);

@@ -64,7 +64,7 @@ export function defineVeil() {
         ready = null;
         throw err;
       });
-      return ready.then(function () {
+      const initialized = ready.then(function () {
         const settings = coreSettings();
         if (settings && settings.consent === "tcf") followCmp();
         return call("autostart", { facts: facts() });
@@ -77,6 +77,18 @@ export function defineVeil() {
         }
         return undefined;
       }).then(function () {});
+      // A browser that cannot run Veil (no module workers, a Worker refused or failing) is not
+      // the page's bug: init still rejects, but a page that ignores init's promise (the README's
+      // snippet) gets no unhandled rejection; the error is counted and reported to on("error").
+      // A config the core rejects is the developer's to see, and stays unhandled if ignored.
+      /** @type {Promise<void>} */
+      const returned = new Promise(function (resolve, reject) {
+        initialized.then(resolve, function (err) {
+          if (!err || err.name !== "VeilConfigError") returned.catch(function () {});
+          reject(err);
+        });
+      });
+      return returned;
     },
     /** Grant consent; resolves once the first full snapshot is masked, or says why not. */
     start: function () {

@@ -11,6 +11,7 @@
  * the response or the collector's answer.
  */
 import { rememberSessionKey, sessionKey } from "./storage.mjs";
+import { embedded, postToParent } from "./embedded.mjs";
 
 export const RETRY_BASE_MS = 1000;
 export const RETRY_CAP_MS = 30000;
@@ -75,6 +76,7 @@ function readAnswer(response) {
  * @returns {Promise<Delivery>}
  */
 export function postBatch(to, batch, keepalive, session) {
+  if (embedded()) return Promise.resolve(postToParent(batch)); // a cross-origin iframe: to the parent page
   /** @type {Record<string, string>} */
   const headers = { "Content-Type": "application/json", "Content-Encoding": "gzip" };
   if (to.clientToken) headers["X-Veil-Token"] = to.clientToken;

@@ -108,7 +108,11 @@ export function createHandover(deps) {
   // The site's hook sees the masked events only; it may change them or drop the batch.
   /** @param {Bytes} bytes @param {BeforeSend} hook @returns {Promise<Bytes | null>} */
   function applyBeforeSend(bytes, hook) {
-    return pipe(bytes, new DecompressionStream("gzip")).then(function (raw) {
+    // Inside the chain: where the engine has no DecompressionStream its constructor throws, and
+    // that batch is dropped and counted like any the hook could not see.
+    return Promise.resolve().then(function () {
+      return pipe(bytes, new DecompressionStream("gzip"));
+    }).then(function (raw) {
       const batch = JSON.parse(new TextDecoder().decode(raw));
       let events;
       try {

@@ -23,6 +23,8 @@ import { createRecording, workerStats } from "./recording.mjs";
 import { bootStats, call, connected, disconnect } from "./rpc.mjs";
 import { SESSION_KEY, writeStored } from "./storage.mjs";
 import { createOutbox } from "./transport.mjs";
+import { embed } from "./embedded.mjs";
+import { fidelityStats, linkFidelity } from "./fidelity.mjs";
 
 /**
  * @typedef {import("./boot.mjs").PageConfig} PageConfig
@@ -100,6 +102,7 @@ export function boot(config) {
   status = "loading";
   return bootRuntime(config).then(function (core) {
     runtime = { config: config, core: core };
+    embed(core.parentOrigin, { snapshot: snapshotAndFlush, deliverNow: outbox.onOnline }); // a cross-origin iframe
     outbox.configure({ endpoint: String(config.endpoint), clientToken: config.clientToken,
       requestTimeoutMs: core.requestTimeoutMs, maxQueueBytes: core.maxQueueBytes });
     if (status === "loading") status = "idle"; // a Veil.stop() meanwhile stays stopped
@@ -286,5 +289,12 @@ export function capture(reason) {
 
 /** Counters for Veil.stats(), from each owner. */
 export function stats() {
-  return Object.assign({}, errorStats(), outbox.stats(), workerStats(), handover.stats(), earlyStats(), bootStats(), siteTextStats());
+  return Object.assign({}, errorStats(), outbox.stats(), workerStats(), handover.stats(), earlyStats(), bootStats(), siteTextStats(), fidelityStats());
+}
+
+// Canvas frames and iframes' batches go through the recording now (fidelity.mjs); snapshot on a parent's ask.
+linkFidelity({ current: () => (status === "recording" ? recording : null), core: () => (runtime ? runtime.core : null) });
+function snapshotAndFlush() {
+  const current = status === "recording" ? recording : null;
+  return Promise.resolve(current && current.snapshot()).then(() => (current ? flush() : null));
 }

@@ -9,6 +9,7 @@
  */
 import { BASE, OBSERVER_URL } from "./base.mjs";
 import { countError, countingAs } from "./errors.mjs";
+import { fidelityOptions } from "./fidelity.mjs";
 
 /** How long observations gather before the worker masks them (a hand-over). */
 export const OBSERVE_DELAY_MS = 50;
@@ -18,14 +19,14 @@ export const OBSERVE_DELAY_MS = 50;
  * @typedef {{ post: (json: string, oldest: number) => Promise<unknown>, delayMs: number, allowSelectors: string[],
  *   maskSelectors: string[], blockSelectors: string[], measure: boolean, onError: (err: unknown) => void,
  *   network: { detailUrls: Array<string | RegExp>, headers: string[] | undefined, bodyMaxBytes: number | undefined,
- *   ownUrls: string[] } | null, console: string[] }} ObserverOptions
+ *   ownUrls: string[] } | null, console: string[] } & ReturnType<typeof fidelityOptions>} ObserverOptions
  * @typedef {import("./recording.mjs").Observer} Observer
  * @typedef {{ createObserver: (options: ObserverOptions) => Observer,
  *   describeForExplain: (el: Element, config: VeilConfigLike) => import("../generated/contract.mjs").ExplainEntry,
  *   contentForExplain: (el: Element) => { text: string[], content: Record<string, string> } }} ObserverModule
  * @typedef {{ endpoint?: unknown, debug?: unknown, network?: unknown, networkDetailUrls?: Array<string | RegExp>,
  *   networkHeaders?: string[], networkBodyMaxBytes?: number, console?: string[], allowSelectors?: string[],
- *   maskSelectors?: string[], blockSelectors?: string[] }} VeilConfigLike  the page's config, as far as the observer reads it
+ *   maskSelectors?: string[], blockSelectors?: string[], canvasMaskRegions?: unknown }} VeilConfigLike  the page's config, as far as the observer reads it
  */
 
 /** The observer's module (dist's veil-observer.mjs), loaded on first use. @returns {Promise<ObserverModule>} */
@@ -55,6 +56,8 @@ export function observerOptions(config, lists, post) {
       ownUrls: [String(config.endpoint), BASE],
     },
     console: config.console || [],
+    // Closed shadow roots (from the loader), canvas frames, cross-origin iframes (fidelity.mjs).
+    ...fidelityOptions(config),
   };
 }
 

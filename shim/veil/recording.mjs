@@ -18,7 +18,7 @@ import { SESSION_KEY, writeStored } from "./storage.mjs";
  * @typedef {import("../generated/contract.mjs").Action} Action
  * @typedef {import("../generated/contract.mjs").Standby} Standby
  * @typedef {import("../generated/contract.mjs").ObserveAnswer} ObserveAnswer
- * @typedef {{ start: () => Promise<{ snapshots: number } | null>, stop: () => void, snapshot: () => void,
+ * @typedef {{ start: () => Promise<{ snapshots: number } | null>, stop: () => void, snapshot: () => unknown,
  *   drain: () => Promise<void>, pending: () => boolean, navigated: () => void,
  *   capture: (reason: string) => Promise<unknown> }} Observer  the observer (shim/observer/observer.mjs)
  * @typedef {{ onActions: (recording: Recording, actions: readonly Action[]) => void, measure: boolean }} RecordingOptions
@@ -96,7 +96,7 @@ export function createRecording(session, options) {
     },
     /** Take a fresh full snapshot (the core asked for one), if observing. */
     snapshot() {
-      if (observer) observer.snapshot();
+      return observer ? observer.snapshot() : null;
     },
     /** An SPA navigation: the observer records it (the core scrubs the URL, or pauses on an excluded one). */
     navigated() {
@@ -145,18 +145,38 @@ export function createRecording(session, options) {
           measure("veil:mask-latency", oldest);
           measure("veil:worker-mask", performance.timeOrigin + performance.now() - answer.maskMs);
         }
-        if (!recording.isCurrent(token)) return answer;
-        dirty = true;
-        report.dropped = answer.dropped;
-        report.workerQueueBytes = answer.pendingBytes || 0;
-        if (answer.memoryBytes) report.workerMemoryBytes = answer.memoryBytes;
-        standby = answer.standby || null;
-        // On error: the buffer was sent; the session records from now on, on every page of it.
-        if (answer.session) writeStored("sessionStorage", SESSION_KEY, answer.session);
-        if (answer.actions.length) options.onActions(recording, answer.actions);
-        return answer;
+        return noted(token, answer);
+      });
+    },
+
+    /**
+     * The worker's answer to a canvas frame or a cross-origin iframe's batch of this recording
+     * (veil/fidelity.mjs), taken as an observation's (a frame the worker skipped has no core answer).
+     * @param {Promise<any>} pending the call just made
+     * @returns {Promise<any>}
+     */
+    note(pending) {
+      const token = epoch;
+      return pending.then(function (answer) {
+        return answer && answer.actions ? noted(token, answer) : answer;
       });
     },
   };
+  // What the worker answered about this recording's events: noted, and its actions carried out,
+  // unless the observer that made them was detached since (stale).
+  /** @param {number} token @param {any} answer */
+  function noted(token, answer) {
+    if (!recording.isCurrent(token)) return answer;
+    dirty = true;
+    report.dropped = answer.dropped;
+    report.workerQueueBytes = answer.pendingBytes || 0;
+    if (answer.memoryBytes) report.workerMemoryBytes = answer.memoryBytes;
+    standby = answer.standby || null;
+    // On error: the buffer was sent; the session records from now on, on every page of it.
+    if (answer.session) writeStored("sessionStorage", SESSION_KEY, answer.session);
+    if (answer.actions.length) options.onActions(recording, answer.actions);
+    return answer;
+  }
+
   return recording;
 }

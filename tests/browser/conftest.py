@@ -52,6 +52,7 @@ def servers(dist, tmp_path_factory):
         shutil.copy2(asset, assets / asset.name)
     shutil.copy2(ROOT / "node_modules" / "rrweb" / "dist" / "rrweb.umd.cjs", assets / "rrweb.umd.js")
     write_site_text_lists(assets)
+    shutil.copy2(ROOT / "sdk" / "veil_collector" / "viewer" / "canvas-replay.js", assets / "canvas-replay.js")
     extra = {"/test-assets": assets}
     extra["/monaco"] = ROOT / "node_modules" / "monaco-editor" / "min"  # its AMD build, for assets/monaco.html
     if PEER_FIXTURES.exists():

@@ -38,7 +38,7 @@ def test_package_json_pins_exact_versions():
     assert package["devDependencies"] == {"esbuild": "0.28.2", "rrweb": "2.2.2", "rrweb-player": "2.1.6", "typescript": "7.0.2",
                                           # the fidelity benchmark's pages (benchmarks/fidelity)
                                           "@emotion/css": "11.13.5", "@shoelace-style/shoelace": "2.20.1", "flatpickr": "4.6.13",
-                                          "quill": "2.0.3", "tabulator-tables": "6.5.3",
+                                          "quill": "2.0.3", "tabulator-tables": "6.5.3", "chart.js": "4.6.1",
                                           "monaco-editor": "0.58.0",  # a real code editor typed into (tests/browser/test_echo.py)
                                           # the readable benchmark's app (benchmarks/readable)
                                           "react": "19.3.1", "react-dom": "19.3.1",

@@ -105,6 +105,8 @@
             height: 560,
             autoPlay: true,
             insertStyleRules: [PLACEHOLDER_RULE],
+            // Canvas frames, shown from this page: the replay itself still runs no script (canvas-replay.js).
+            plugins: window.veilCanvasReplay ? [window.veilCanvasReplay()] : [],
           },
         });
       } catch (err) {
