@@ -12,6 +12,7 @@ nothing; writes dist/ from scratch:
   runtime-<hash12>/   veil-worker.mjs and veil-snapshot-worker.mjs (shim/worker.mjs,
                       shim/snapshot-worker.mjs and their modules under shim/worker/, bundled by
                       esbuild), veil-observer.mjs (shim/observer.mjs and its modules, bundled),
+                      veil-preview.mjs (shim/preview.mjs and its modules: Veil.preview),
                       vendor/rrweb-snapshot/, python/<veil wheel>. No memory snapshot is shipped:
                       the browser makes it locally (shim/worker/maker.mjs)
 
@@ -106,9 +107,9 @@ def vendored_files() -> list[tuple[str, bytes]]:
 
 # Modules of sdk/veil the browser never loads: the pytest plugin (it imports pytest) stays in the
 # package pip installs, where the ``pytest11`` entry point finds it, and out of the browser wheel;
-# so does the site-text extractor (``python -m veil.allowlist``, a build-time tool with its own
-# dependencies, the ``allowlist`` extra).
-NOT_IN_THE_BROWSER = frozenset({"testing.py", "allowlist"})
+# so do the site-text extractor (``python -m veil.allowlist``, a build-time tool with its own
+# dependencies, the ``allowlist`` extra) and the preview command (veil/preview/: Playwright, the collector).
+NOT_IN_THE_BROWSER = frozenset({"testing.py", "allowlist", "preview"})
 
 
 def build_veil_wheel(out_dir: Path) -> Path:
@@ -516,6 +517,8 @@ def build(out: Path, stdlib: list[str] | None = None) -> Path:
     # The observer's modules (shim/observer/, the generated contract) as one file; the vendored
     # rrweb-snapshot stays its own file beside it (only the entry shim/observer.mjs imports it).
     (staging / "veil-observer.mjs").write_text(bundle(ROOT / "shim" / "observer.mjs", "esm", ("./vendor/*",)))
+    # The privacy preview (Veil.preview: shim/preview.mjs and shim/preview/), loaded only when asked.
+    (staging / "veil-preview.mjs").write_text(bundle(ROOT / "shim" / "preview.mjs", "esm"))
     # The two workers (shim/worker.mjs, the page's; shim/snapshot-worker.mjs, which makes the
     # runtime's memory snapshot) and their modules (shim/worker/), each bundled into one file, with
     # the Pyodide directory, the wheel's name and the lock templated in (shim/worker/runtime.mjs).

@@ -209,6 +209,35 @@ export interface ContentRule {
   shown: "clear" | "template" | "masked" | "none";
 }
 
+/** What the replay shows of an element (Veil.preview): recorded as the page shows it; masked (all
+ * or part of its text as `*`, media as placeholders); a field whose typed or chosen value is masked;
+ * a forced secret; a blocked placeholder of its size. */
+export type PreviewKind = "clear" | "masked" | "typed" | "secret" | "blocked";
+
+export interface PreviewVerdict {
+  element: Element;
+  kind: PreviewKind;
+  level: PrivacyLevel | "block";
+  /** What decided it: "site text" (the site's allow-list), an override and the element it sits on
+   * (`allow: override allow on <section#about> (data-veil="allow")`), a forced secret, or the default level. */
+  rule: string;
+  /** What the replay shows of the element's text and content attributes, whitespace collapsed. */
+  shown: string[];
+  /** The strings recorded exactly as the page has them: "text" or the attribute's name, and the string. */
+  clear: Array<{ source: string; text: string }>;
+}
+
+export interface PreviewResult {
+  /** false after preview(false), or when a later call replaced this one before it was drawn. */
+  shown: boolean;
+  counts: Record<PreviewKind, number>;
+  /** Boxes drawn (elements the page renders; at most 1500). */
+  drawn: number;
+  /** A large page: only its first 20,000 nodes were previewed. */
+  truncated: boolean;
+  verdicts: PreviewVerdict[];
+}
+
 export interface VeilError {
   message: string;
   /** Where inside Veil it happened: "config", "worker", "transport", "observer", "storage", "consent",
@@ -230,6 +259,11 @@ export interface VeilApi {
   /** {} (no counters yet) while the loader snippet's stub stands in, before veil.js arrives. */
   stats(): VeilStats;
   explain(element: Element): Promise<Explanation>;
+  /** Draw over the page what the replay shows of each element and the rule that decided it (the
+   * core decides, as recording does; nothing is sent or recorded); preview(false) removes every
+   * trace. Not queued by the loader snippet's stub: call it once veil.js has arrived (Veil.version
+   * set), or open the page with ?veil-preview under `debug: true`. */
+  preview(show?: boolean): Promise<PreviewResult>;
   on(event: "error", listener: (error: VeilError) => void): () => void;
   /** Record a capture event (its reason masked like an error message); in on-error mode it sends
    * the buffer and starts recording the rest of the session. */

@@ -243,6 +243,10 @@ const handlers = {
     return answer;
   },
   explain: (payload) => JSON.parse(bridge.explain(JSON.stringify(payload.chain))),
+  // Veil.preview: the page's elements as snapshot rows (JSON text), judged as recording masks them.
+  // The answer stays JSON text: the page parses it about 5x faster than it takes a structured
+  // clone of thousands of verdicts (280 ms against 40-75 ms for 7,690, busy machine).
+  preview: (payload) => ({ json: bridge.preview(payload.rows) }),
   tick: (payload) => JSON.parse(bridge.tick(payload.now, payload.active)),
   async observe(payload) {
     await cssVisitLoaded();

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import itertools
+import zlib
 
 import pytest
 
@@ -33,6 +35,18 @@ def pg_url(pg_cluster):
 # worker, WebKit's (the slowest engine) in another, beside everything else, which keeps the one
 # process it always ran in.
 ENGINE_GROUPS = {"chromium": "engines-1", "firefox": "engines-1", "webkit": "engines-2"}
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """A gzip body's id is its content, not its bytes: the gzip header holds the time it was
+    compressed, and pytest-xdist refuses to run when its workers collect different ids."""
+    if isinstance(val, bytes) and val[:2] == b"\x1f\x8b":
+        try:
+            inner = gzip.decompress(val)
+        except (OSError, EOFError, zlib.error):
+            return None
+        return "gzip:" + inner[:40].decode("utf-8", "backslashreplace")
+    return None
 
 
 def pytest_collection_modifyitems(items):

@@ -16,7 +16,7 @@ import json
 import secrets
 from typing import Any
 
-from . import canvas, css, css_cache, frames, gate, levels, session, sitetext
+from . import canvas, css, css_cache, frames, gate, levels, session, sitetext, verdicts
 from .config import Config, ConfigError, normalize_config
 from .contract import (AutostartAnswer, CanvasFrameAnswer, CanvasLevelsAnswer, ChildEventsAnswer, ConfigureAnswer,
                        ContentRule, Explanation, GateAnswer, ObserveCoreAnswer, OkAnswer, ResyncAnswer, SiteTextOutcome,
@@ -198,6 +198,20 @@ class Core:
             typed = any(isinstance(e.get("attributes"), dict) and levels.is_editable(e["attributes"]) for e in entries)
             self._explain_content(answer, entries[-1], typed)
         return _dump(answer)
+
+    def preview(self, rows_json: str) -> str:
+        """What the replay will show of each element and why (Veil.preview): the page's elements as
+        snapshot rows, judged by recording's own masking (``verdicts``); {"ok", "verdicts",
+        "truncated"} or {"ok": false, "reason"}. Nothing of it is recorded or sent."""
+        if self.config is None:
+            return _dump({"ok": False, "reason": "not configured"})
+        try:
+            result = verdicts.judge(self.config, json.loads(rows_json), self.echoes, self.site)
+        except ValueError as err:
+            return _dump({"ok": False, "reason": f"unreadable page: {err}"})
+        except Exception as err:  # noqa: BLE001 - a developer's tool: a fault is an answer, never a crash of the worker
+            return _dump({"ok": False, "reason": f"preview failed: {err.__class__.__name__}"})
+        return _dump({"ok": True, **result})
 
     def _explain_content(self, explanation: Explanation, element: dict[str, Any], typed: bool) -> None:
         """Add what becomes of an element's own text (``text``: its text nodes) and of its content

@@ -48,6 +48,10 @@ def explain(chain_json: str) -> str:
     return _core.explain(chain_json)
 
 
+def preview(rows_json: str) -> str:
+    return _core.preview(rows_json)
+
+
 def tick(now: float, active: bool) -> str:
     return _core.tick(now, active)
 

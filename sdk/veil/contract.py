@@ -315,6 +315,17 @@ class Explanation(TypedDict):
     content: NotRequired[dict[str, ContentRule]]
 
 
+class PreviewPayload(TypedDict):
+    rows: str  # the page's elements as a full snapshot's rows, JSON text (shim/preview/rows.mjs)
+
+
+class PreviewAnswer(TypedDict):
+    """Veil.preview's verdicts (Core.preview, veil.verdicts) as the core wrote them, JSON text: the
+    page parses thousands of verdicts several times faster than it takes their structured clone."""
+
+    json: str
+
+
 class TickPayload(TypedDict):
     now: float
     active: bool
@@ -438,6 +449,7 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
     "gate": (FactsPayload, GateAnswer),
     "start": (None, StartAnswer),
     "explain": (ExplainPayload, Explanation),
+    "preview": (PreviewPayload, PreviewAnswer),
     "tick": (TickPayload, TickAnswer),
     "observe": (ObservePayload, ObserveAnswer),
     "commit_standby": (CommitStandbyPayload, OkAnswer),
@@ -461,6 +473,7 @@ TYPES: dict[str, Any] = {
     "ConfigurePayload": ConfigurePayload, "ConfigureAccepted": ConfigureAccepted, "ConfigureRefused": ConfigureRefused,
     "ConfigureAnswer": ConfigureAnswer, "FactsPayload": FactsPayload, "AutostartAnswer": AutostartAnswer,
     "GateAnswer": GateAnswer, "StartAnswer": StartAnswer, "ExplainPayload": ExplainPayload, "Explanation": Explanation,
+    "PreviewPayload": PreviewPayload, "PreviewAnswer": PreviewAnswer,
     "TickPayload": TickPayload, "TickAnswer": TickAnswer, "ObservePayload": ObservePayload,
     "ObserveCoreAnswer": ObserveCoreAnswer, "ObserveAnswer": ObserveAnswer, "CommitStandbyPayload": CommitStandbyPayload,
     "OkAnswer": OkAnswer, "TakeBatchPayload": TakeBatchPayload, "TakeBatchAnswer": TakeBatchAnswer,

@@ -19,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 FILES = {
     "": (HERE / "viewer" / "index.html", "text/html; charset=utf-8"),
     "viewer.js": (HERE / "viewer" / "viewer.js", "text/javascript; charset=utf-8"),
+    "names.js": (HERE / "viewer" / "names.js", "text/javascript; charset=utf-8"),
     "viewer.css": (HERE / "viewer" / "viewer.css", "text/css; charset=utf-8"),
     "canvas-replay.js": (HERE / "viewer" / "canvas-replay.js", "text/javascript; charset=utf-8"),
     "rrweb-player.min.js": (HERE / "vendor" / "rrweb-player" / "rrweb-player.min.js", "text/javascript; charset=utf-8"),

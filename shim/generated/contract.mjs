@@ -39,7 +39,7 @@ export const MAX_QUEUE_BYTES_MAX = 67108864;
 export const SITE_TEXT_MAX_BYTES = 2097152;
 export const SITE_TEXT_TIMEOUT_MS = 5000;
 export const BOOT_STATS_EMPTY = Object.freeze({"bootKind": null, "bootMs": 0, "snapshotFallbacks": 0, "snapshotFallbackReason": null, "snapshotStored": 0, "snapshotStoreFailures": 0, "snapshotStoreReason": null, "snapshotBytes": 0, "cssSheetsMasked": 0, "cssSheetsReused": 0});
-export const MESSAGE_NAMES = Object.freeze(["configure", "autostart", "gate", "start", "explain", "tick", "observe", "commit_standby", "take_batch", "resync", "stop", "canvas_levels", "canvas_frame", "child_events"]);
+export const MESSAGE_NAMES = Object.freeze(["configure", "autostart", "gate", "start", "explain", "preview", "tick", "observe", "commit_standby", "take_batch", "resync", "stop", "canvas_levels", "canvas_frame", "child_events"]);
 export const EventType = Object.freeze({"DomContentLoaded": 0, "Load": 1, "FullSnapshot": 2, "IncrementalSnapshot": 3, "Meta": 4, "Custom": 5, "Plugin": 6});
 export const Source = Object.freeze({"Mutation": 0, "MouseMove": 1, "MouseInteraction": 2, "Scroll": 3, "ViewportResize": 4, "Input": 5, "TouchMove": 6, "MediaInteraction": 7, "StyleSheetRule": 8, "CanvasMutation": 9, "Font": 10, "Log": 11, "Drag": 12, "StyleDeclaration": 13, "Selection": 14, "AdoptedStyleSheet": 15, "CustomElement": 16});
 export const NodeType = Object.freeze({"Document": 0, "DocumentType": 1, "Element": 2, "Text": 3, "CDATA": 4, "Comment": 5});
@@ -71,6 +71,8 @@ export const NodeType = Object.freeze({"Document": 0, "DocumentType": 1, "Elemen
 /** @typedef {{ ok: boolean, session?: string, buffering?: boolean }} StartAnswer */
 /** @typedef {{ chain: Array<ExplainEntry> }} ExplainPayload */
 /** @typedef {{ level: LevelName, secret: boolean, reasons: Array<string>, text?: ContentRule, content?: Record<string, ContentRule> }} Explanation */
+/** @typedef {{ rows: string }} PreviewPayload */
+/** @typedef {{ json: string }} PreviewAnswer  Veil.preview's verdicts (Core.preview, veil.verdicts) as the core wrote them, JSON text: the page parses thousands of verdicts several times faster than it takes their structured clone. */
 /** @typedef {{ now: number, active: boolean }} TickPayload */
 /** @typedef {{ rotate: boolean, record: boolean, session: StoredSession | null, actions?: Array<Action> }} TickAnswer */
 /** @typedef {{ events: string }} ObservePayload */
@@ -97,6 +99,7 @@ export const NodeType = Object.freeze({"Document": 0, "DocumentType": 1, "Elemen
  *   gate: { payload: FactsPayload, answer: GateAnswer },
  *   start: { payload: null, answer: StartAnswer },
  *   explain: { payload: ExplainPayload, answer: Explanation },
+ *   preview: { payload: PreviewPayload, answer: PreviewAnswer },
  *   tick: { payload: TickPayload, answer: TickAnswer },
  *   observe: { payload: ObservePayload, answer: ObserveAnswer },
  *   commit_standby: { payload: CommitStandbyPayload, answer: OkAnswer },

@@ -16,6 +16,7 @@
  */
 import { EventType, NodeType, RARE_KEYS } from "../generated/contract.mjs";
 import { closedRootOf } from "./closed.mjs";
+import { isIgnoredRoot } from "./ignore.mjs";
 import { processMutations } from "./mutations.mjs";
 import { reconcile } from "./reconcile.mjs";
 import { mutationEvent } from "./records.mjs";
@@ -137,7 +138,7 @@ function walkSlice(ctx, w, options) {
     const parentId = w.stack.pop();
     const n = w.stack.pop();
     // Moved or removed since its parent was read, or already walked: the fix-up reconciles it.
-    if ((container && n.parentNode !== container) || w.serialized.has(n)) continue;
+    if ((container && n.parentNode !== container) || w.serialized.has(n) || isIgnoredRoot(n)) continue;
     options.cssCaptured = cssCaptured; // as rrweb-snapshot: a <style> whose CSS it inlined
     const sheet = largeLinkSheet(n);
     if (sheet) options.inlineStylesheet = false;

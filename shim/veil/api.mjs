@@ -17,6 +17,7 @@ import {
   stopObserving, withdraw,
 } from "./lifecycle.mjs";
 import { loadObserver } from "./observer-options.mjs";
+import { preview, previewFromUrl } from "./preview.mjs";
 import { call } from "./rpc.mjs";
 import { loaderStub, takeOver } from "./stub.mjs";
 
@@ -67,6 +68,7 @@ export function defineVeil() {
       const initialized = ready.then(function () {
         const settings = coreSettings();
         if (settings && settings.consent === "tcf") followCmp();
+        previewFromUrl(ready);
         return call("autostart", { facts: facts() });
       }).then(function (auto) {
         if (auto.start && currentStatus() !== "stopped") {
@@ -148,6 +150,11 @@ export function defineVeil() {
         debug("explain:", explanation.level + (explanation.secret ? " (forced secret)" : ""), explanation.reasons.join("; "));
         return explanation;
       });
+    },
+    /** Draw over the page what the replay shows of each element and why (decided by the core as
+     * recording decides; nothing is sent or recorded); preview(false) removes it. @param {boolean | undefined} show */
+    preview: function (show) {
+      return preview(show, ready);
     },
     /** Listen for errors caught inside Veil; returns a function that removes the listener. @param {string} event @param {unknown} listener */
     on: function (event, listener) {

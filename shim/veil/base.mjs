@@ -18,3 +18,5 @@ export const BASE = /** @type {{ __veilBase?: string }} */ (globalThis).__veilBa
 export const WORKER_URL = new URL("__VEIL_RUNTIME__/veil-worker.mjs", BASE).href;
 /** The observer, bundled with its trackers. */
 export const OBSERVER_URL = new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href;
+/** The privacy preview (Veil.preview), loaded only when asked. */
+export const PREVIEW_URL = new URL("__VEIL_RUNTIME__/veil-preview.mjs", BASE).href;

@@ -197,7 +197,7 @@ def test_the_viewer_shows_every_context_channel_jumps_to_it_and_lists_sessions_b
     viewer.wait_for_function("s => window.veilViewer && window.veilViewer.session === s", arg=session, timeout=15_000)
     lines = viewer.locator("#context li .line").all_inner_texts()
     assert lines == ["**** *******", "POST https://api.example/pay?token=*** → 500 · 120 ms · ↑20 B ↓30 B",
-                     "TypeError: ******* ****", "rage click ×4 on node 3 at 10,20", "dead click on node 3 at 10,20"]
+                     "TypeError: ******* ****", "rage click ×4 on <body>", "dead click on <body>"]
     assert viewer.locator("#marks .mark").count() == 3  # the error and both frustration signals
     viewer.locator("#context li.error .jump").click()
     assert viewer.evaluate("window.veilViewer.jumpedTo") == 4000

@@ -57,7 +57,7 @@ def test_dist_holds_every_runtime_file(dist):
     assert top == {"veil.js", "veil.js.br", "veil.js.gz", "veil.mjs", "veil.d.ts", "manifest.json", pyodide, runtime,
                    "veil-loader.js", "veil-loader.js.br", "veil-loader.js.gz"}  # the loader snippet, minified
     for rel in ["veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-snapshot-worker.mjs", f"{runtime}/veil-observer.mjs",
-                f"{runtime}/vendor/rrweb-snapshot/rrweb-snapshot.js", f"{runtime}/vendor/rrweb-snapshot/LICENSE",
+                f"{runtime}/veil-preview.mjs", f"{runtime}/vendor/rrweb-snapshot/rrweb-snapshot.js", f"{runtime}/vendor/rrweb-snapshot/LICENSE",
                 f"{pyodide}/pyodide.mjs", f"{pyodide}/pyodide.asm.mjs", f"{pyodide}/pyodide.asm.wasm",
                 f"{pyodide}/python_stdlib.zip", f"{runtime}/python/veil-0.1.0-py3-none-any.whl"]:
         assert (dist / rel).is_file(), rel
@@ -80,6 +80,7 @@ def test_entry_and_worker_name_the_hashed_directories(dist):
     pyodide, runtime = dist_directories(dist)["pyodide"], dist_directories(dist)["runtime"]
     veil_js = (dist / "veil.js").read_text()
     assert f'"{runtime}/veil-worker.mjs"' in veil_js and f'"{runtime}/veil-observer.mjs"' in veil_js
+    assert f'"{runtime}/veil-preview.mjs"' in veil_js
     for name in ("veil-worker.mjs", "veil-snapshot-worker.mjs"):  # both load Pyodide from ../<pyodide>/
         worker = (dist / runtime / name).read_text()
         assert f'PYODIDE_DIR = "{pyodide}"' in worker and '"../" + PYODIDE_DIR + "/pyodide.mjs"' in worker
@@ -151,7 +152,8 @@ def test_the_browser_wheel_leaves_out_the_pytest_plugin_which_pip_installs_keep(
 def test_shim_loads_only_relative_siblings(dist):
     """No absolute URL, CDN or other host appears in the scripts Veil loads."""
     runtime = dist_directories(dist)["runtime"]
-    for rel in ("veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-snapshot-worker.mjs", f"{runtime}/veil-observer.mjs"):
+    for rel in ("veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-snapshot-worker.mjs", f"{runtime}/veil-observer.mjs",
+                f"{runtime}/veil-preview.mjs"):
         source = (dist / rel).read_text()
         assert not re.search(r"https?://", source), rel
     worker = (dist / runtime / "veil-worker.mjs").read_text()
