@@ -7,7 +7,7 @@
  * from the runtime's memory snapshot when a usable one is stored (worker/boot.mjs), else plain;
  * beside a plain boot it has a snapshot made for the next page views by a worker of its own
  * (worker/maker.mjs), stored only once this page view records. The stylesheets earlier page views of the visit
- * masked are given to the core before it masks this view's (worker/cssvisit.mjs), and those it
+ * masked are given to the core before it masks this view's (worker/csskeeper.mjs), and those it
  * masks anew are stored for the next views. What happened is posted to veil.js as unsolicited
  * {stats} messages (Veil.stats()); a snapshot's or a stored stylesheet's absence or failure is
  * never an error.
@@ -15,7 +15,7 @@
 import { BOOT_STATS_EMPTY } from "./generated/contract.mjs";
 import { READ_TIMEOUT_MS, bootRuntime } from "./worker/boot.mjs";
 import { encodeFrame, forgetFrames } from "./worker/canvas.mjs";
-import { baseOf, clearVisit, readVisit, scopeOf, storeVisit } from "./worker/cssvisit.mjs";
+import { cssKeeper } from "./worker/csskeeper.mjs";
 import { STORE_TIMEOUT_MS, runMaker } from "./worker/maker.mjs";
 import { VEIL_WHEEL, here, pyodideModule, pyodideOptions } from "./worker/runtime.mjs";
 import { fetchSiteText } from "./worker/sitetext.mjs";
@@ -147,58 +147,18 @@ function cancelSnapshot() {
   if (snapshot.maker) snapshot.maker.cancel();
 }
 
-// The visit's masked stylesheets (worker/cssvisit.mjs): read when a recording starts (its session
-// is the visit), given to the core before a hand-over is masked (waited for CSS_VISIT_WAIT_MS at
-// most), those masked anew stored after it. Storage steps run in order (Veil.stop()'s deletion
-// after every store begun before it; a store queued before a stop is skipped).
-const CSS_VISIT_WAIT_MS = 1000;
-const cssVisitBase = baseOf(import.meta.url);
-/** @type {{ scope: Promise<string>, loaded: Promise<unknown> | null } | null} */
-let cssVisit = null;
-/** @type {Promise<unknown>} */
-let cssSteps = Promise.resolve();
-let cssGeneration = 0;
-
-/** @template T @param {() => Promise<T>} step @returns {Promise<T | undefined>} */
-function cssStep(step) {
-  const generation = cssGeneration;
-  const done = cssSteps.then(() => (generation === cssGeneration ? step() : undefined));
-  cssSteps = done.catch(() => {});
-  return done;
-}
-
-/** @param {string} session */
-function beginCssVisit(session) {
-  const scope = scopeOf(session);
-  scope.catch(() => {});
-  const loaded = cssStep(() => scope.then((s) => readVisit({ caches: storage(), base: cssVisitBase, scope: s })))
-    .then((entries) => { if (entries && entries.length) bridge.css_preload(JSON.stringify(entries)); })
-    .catch(() => {});
-  cssVisit = { scope, loaded };
-}
-
-/** Before a hand-over is masked: the visit's stylesheets are in the core, or the wait is over. */
-function cssVisitLoaded() {
-  const visit = cssVisit;
-  if (!visit || !visit.loaded) return null;
-  const wait = new Promise((resolve) => setTimeout(resolve, CSS_VISIT_WAIT_MS));
-  return Promise.race([visit.loaded, wait]).then(() => { visit.loaded = null; });
-}
-
-/** After a hand-over: count what was masked and reused, and store the stylesheets masked anew. */
-function afterCssMasked() {
-  const counts = JSON.parse(bridge.css_stats());
-  if (counts.masked || counts.reused) {
+// The visit's masked stylesheets (worker/csskeeper.mjs): read when a recording starts, given to
+// the core before a hand-over is masked, those masked anew stored after it, deleted by Veil.stop().
+const cssVisit = cssKeeper({
+  caches: storage,
+  workerUrl: import.meta.url,
+  core: () => bridge,
+  onCounts: (counts) => {
     stats.cssSheetsMasked += counts.masked;
     stats.cssSheetsReused += counts.reused;
     report();
-  }
-  const fresh = JSON.parse(bridge.css_fresh());
-  if (fresh.length && cssVisit) {
-    const scope = cssVisit.scope;
-    cssStep(() => scope.then((s) => storeVisit({ caches: storage(), base: cssVisitBase, scope: s, entries: fresh }))).catch(() => {});
-  }
-}
+  },
+});
 
 // The one dispatch table. A message's name is the same end to end: what veil.js sends
 // (shim/veil/rpc.mjs), the key here, the veil.bridge function and the veil.api Core method; its
@@ -234,7 +194,7 @@ const handlers = {
   start() {
     forgetFrames(); // a new recording numbers its nodes afresh: a kept frame could name another canvas
     const answer = JSON.parse(bridge.start());
-    if (answer.ok && answer.session) beginCssVisit(answer.session);
+    if (answer.ok && answer.session) cssVisit.begin(answer.session);
     if (answer.ok) {
       snapshot.recording = true;
       makeSnapshotIfWanted();
@@ -249,12 +209,12 @@ const handlers = {
   preview: (payload) => ({ json: bridge.preview(payload.rows) }),
   tick: (payload) => JSON.parse(bridge.tick(payload.now, payload.active)),
   async observe(payload) {
-    await cssVisitLoaded();
+    await cssVisit.loaded();
     const started = performance.now();
     // The observer hands over a JSON string: nothing is cloned or re-encoded on the way.
     const result = JSON.parse(bridge.observe(payload.events));
     result.maskMs = performance.now() - started; // Python's masking time, for debug's measures
-    afterCssMasked();
+    cssVisit.masked();
     return withQueueState(result);
   },
   // An encoded frame (prepared: worker/canvas.mjs painted the page's regions and encoded it), or why not.
@@ -282,9 +242,7 @@ const handlers = {
     // and the visit's masked stylesheets are forgotten here and in Cache Storage.
     cancelSnapshot();
     deleteSnapshot({ caches: storage(), key: snapshotKey(import.meta.url), timeoutMs: READ_TIMEOUT_MS });
-    cssVisit = null;
-    cssGeneration += 1;
-    cssSteps = cssSteps.then(() => clearVisit({ caches: storage() }));
+    cssVisit.clear();
     forgetFrames();
     bridge.stop();
     return null;
