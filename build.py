@@ -108,8 +108,11 @@ def vendored_files() -> list[tuple[str, bytes]]:
 # Modules of sdk/veil the browser never loads: the pytest plugin (it imports pytest) stays in the
 # package pip installs, where the ``pytest11`` entry point finds it, and out of the browser wheel;
 # so do the site-text extractor (``python -m veil.allowlist``, a build-time tool with its own
-# dependencies, the ``allowlist`` extra) and the preview command (veil/preview/: Playwright, the collector).
-NOT_IN_THE_BROWSER = frozenset({"testing.py", "allowlist", "preview"})
+# dependencies, the ``allowlist`` extra) and the preview command (veil/preview/: Playwright, the
+# collector); and so do what a site's server uses: the built bundle it serves (``bundle.py``, and
+# the bundle itself, ``dist/``, inside an installed package) and the framework helpers
+# (``integrations``).
+NOT_IN_THE_BROWSER = frozenset({"testing.py", "allowlist", "preview", "bundle.py", "integrations", "dist"})
 
 
 def build_veil_wheel(out_dir: Path) -> Path:
