@@ -25,13 +25,15 @@ export type HandOverAnswer = { snapshots?: number; buffered?: boolean; [key: str
 /** The time-sliced full snapshot in progress (walk.mjs). */
 export interface Walk {
   startedAt: number;
-  /** [node, parent id, node it was read under, cssCaptured] */
-  stack: Array<[Node, number | null, Node | null, boolean]>;
+  /** Four entries a node, flat: node, parent id, the node it was read under, cssCaptured (popped in reverse). */
+  stack: Array<Node | number | boolean | null>;
   serialized: Map<Node, Node | null>;
   children: Map<Node, Node[]>;
   childless: Set<Node>;
   records: MutationRecord[];
   held: RawEvent[];
+  /** [node id, sheet] of the large <link> stylesheets read after the walk (sheets.mjs). */
+  sheets: Array<[number, CSSStyleSheet]>;
   cancelled: boolean;
   finished: Promise<HandOverAnswer>;
   resolve: (answer: HandOverAnswer | Promise<HandOverAnswer>) => void;
@@ -58,6 +60,8 @@ export interface Context {
   running: boolean;
   walk: Walk | null;
   freshlySerialized: Set<Node> | null;
+  /** The reading of a finished walk's large stylesheets in progress (sheets.mjs), or null. */
+  sheetReader: object | null;
   prepared: boolean;
   queue: Queue;
   takeRecords: () => MutationRecord[];

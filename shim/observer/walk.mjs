@@ -8,15 +8,16 @@
  * fix-up mutation (reconcile.mjs) reconciles the snapshot with the DOM as it is then, and the held
  * events follow in order, so snapshot + fix-up + held events replay exactly to the page's final
  * state. A walk that throws or is cancelled resolves with null; it never leaves a half state.
+ * Large stylesheets come after the structure (sheets.mjs): a <link>'s large sheet is not inlined
+ * in its snapshot node, which keeps neither href nor rel, and is read once the walk is over.
  */
 import { EventType, NodeType, RARE_KEYS } from "../generated/contract.mjs";
 import { closedRootOf } from "./closed.mjs";
 import { isIgnoredRoot } from "./ignore.mjs";
 import { processMutations } from "./mutations.mjs";
 import { reconcile } from "./reconcile.mjs";
-
-// A snapshot slice's budget: well inside one frame (16 ms), leaving room for the hand-over.
-const SLICE_MS = 4;
+import { SLICE_MS, yieldToPage } from "./pace.mjs";
+import { largeLinkSheet, readSheetsAfter } from "./sheets.mjs";
 
 /**
  * @typedef {import("./types.js").Context} Context
@@ -35,6 +36,7 @@ export function emitMeta(ctx) {
 /** @param {Context} ctx @returns {Promise<HandOverAnswer>} */
 export function takeFullSnapshot(ctx) {
   if (ctx.walk) return ctx.walk.finished; // the walk in progress reads the page as it is now
+  ctx.sheetReader = null; // large sheets of an earlier walk not read yet: this walk reads them anew
   processMutations(ctx, ctx.takeRecords()); // earlier changes belong before it
   emitMeta(ctx);
   /** @type {(answer: HandOverAnswer | Promise<HandOverAnswer>) => void} */
@@ -46,12 +48,15 @@ export function takeFullSnapshot(ctx) {
   /** @type {Walk} */
   const w = {
     startedAt: Date.now(),
-    stack: [[document, null, null, false]], // [node, parent id, node it was read under, cssCaptured]
+    // Four entries a node, flat (no array per node for the collector): node, parent id, the node
+    // it was read under, cssCaptured; popped in reverse.
+    stack: [document, null, null, false],
     serialized: new Map(), // node -> the parent node (or shadow root) it was serialized under
     children: new Map(), // parent node (or shadow root) -> nodes serialized under it, in order
     childless: new Set(), // serialized elements whose children are never recorded (blocked)
     records: [], // mutation records taken during the walk
     held: [], // every other event observed during the walk
+    sheets: [], // [id, sheet] of the large <link> stylesheets read after the walk
     cancelled: false,
     finished: finished,
     resolve: (answer) => resolveWalk(answer),
@@ -85,23 +90,12 @@ export function takeFullSnapshot(ctx) {
 // Stop the walk in progress, if any: its promise resolves with null.
 /** @param {Context} ctx */
 export function cancelWalk(ctx) {
+  ctx.sheetReader = null;
   const w = ctx.walk;
   if (!w) return;
   w.cancelled = true;
   w.resolve(null);
   ctx.walk = null;
-}
-
-// Yield to the page between slices: a background task where the Scheduler API exists, so that
-// the page's own work always goes first.
-/** @param {Context} ctx @param {() => void} fn */
-function yieldToPage(ctx, fn) {
-  const scheduler = /** @type {{ scheduler?: { postTask?: (fn: () => void, options: object) => Promise<void> } }} */ (globalThis).scheduler;
-  if (scheduler && typeof scheduler.postTask === "function") {
-    scheduler.postTask(fn, { priority: "background" }).catch(ctx.onError);
-  } else {
-    setTimeout(fn, 0);
-  }
 }
 
 // rrweb-snapshot looks up "untainted" DOM accessors once per page, and for Element (2.2.2 tests
@@ -142,12 +136,23 @@ function walkSlice(ctx, w, options) {
   const part = [];
   while (w.stack.length) {
     if (performance.now() - started > SLICE_MS) break;
-    const [n, parentId, container, cssCaptured] = /** @type {Walk["stack"][number]} */ (w.stack.pop());
+    const cssCaptured = /** @type {boolean} */ (w.stack.pop());
+    const container = /** @type {Node | null} */ (w.stack.pop());
+    const parentId = /** @type {number | null} */ (w.stack.pop());
+    const n = /** @type {Node} */ (w.stack.pop());
     // Moved or removed since its parent was read, or already walked: the fix-up reconciles it.
     if ((container && n.parentNode !== container) || w.serialized.has(n) || isIgnoredRoot(n)) continue;
     options.cssCaptured = cssCaptured; // as rrweb-snapshot: a <style> whose CSS it inlined
+    const sheet = largeLinkSheet(n);
+    if (sheet) options.inlineStylesheet = false;
     const node = /** @type {Serialized | null} */ (ctx.lib.serializeNodeWithId(n, /** @type {any} */ (options)));
+    options.inlineStylesheet = true;
     if (!node) continue;
+    if (sheet && node.type === NodeType.Element) {
+      delete node.attributes.href; // nothing for a replay to load before the sheet follows
+      delete node.attributes.rel;
+      w.sheets.push([node.id, sheet]);
+    }
     // A closed root's host and children, read through the loader (closed.mjs): rrweb-snapshot
     // cannot tell them, so they are marked as it marks an open root's.
     const closed = node.type === NodeType.Element ? closedRootOf(ctx, n) : null;
@@ -175,8 +180,8 @@ function walkSlice(ctx, w, options) {
     const css = element && typeof node.attributes._cssText === "string";
     const host = /** @type {Element} */ (n);
     const shadow = n.nodeType === Node.ELEMENT_NODE && (host.shadowRoot || closed);
-    if (shadow) for (let c = shadow.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, shadow, false]);
-    for (let c = n.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, n, css]);
+    if (shadow) for (let c = shadow.lastChild; c; c = c.previousSibling) w.stack.push(c, node.id, shadow, false);
+    for (let c = n.lastChild; c; c = c.previousSibling) w.stack.push(c, node.id, n, css);
   }
   const done = w.stack.length === 0;
   /** @type {Record<string, unknown>} */
@@ -223,6 +228,7 @@ function row(node, parentId) {
 function finishWalk(ctx, w) {
   const records = w.records.concat(ctx.takeRecords());
   ctx.walk = null;
+  readSheetsAfter(ctx, w.sheets);
   const lastPart = ctx.queue.drain();
   const deferred = records.filter((r) => !inWalkedDocument(r.target));
   const fixup = ctx.timed("veil:mutations", () =>
