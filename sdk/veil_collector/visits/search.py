@@ -1,0 +1,269 @@
+"""Search over the session index: the query an operator (or an agent) asks, checked, and its SQL.
+
+Rules: ``parse_search`` turns query parameters into a ``Search`` or raises ``SearchError`` with a
+message that names the parameter and what it takes (the routes answer 400 with it): an unknown
+parameter, a bad pattern, a range whose start is after its end or a page past the bound is
+refused, never guessed. Every parameter narrows the result; a repeated one narrows it again
+(``visited=/cart&visited=/checkout``: both). ``search_sql`` writes the query once, with ``?``
+placeholders, in SQL that SQLite and PostgreSQL both run; it reads only the index tables
+(``visits``, ``visit_paths``, ``visit_names``), never batches.
+
+Patterns: a path pattern is matched against the whole path of a page the visit showed (no
+origin, query or fragment), case-sensitively; ``*`` stands for any run of characters, ``/`` too
+(``/product/*/reviews``, ``/checkout*``). A clicked-name pattern is matched against the names of
+clicked targets recorded in clear, ignoring case, with the same ``*``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+MAX_PATTERN = 200
+MAX_STARS = 4
+MAX_REPEATS = 5
+MAX_LIMIT = 500
+MAX_OFFSET = 100_000
+MAX_DURATION_S = 366 * 86400.0
+FRUSTRATIONS = {"rage": "rage", "dead": "dead", "error": "error_clicks", "any": "frustrations"}
+# sort key -> column of ``visits``
+SORTS = {"received": "last_received", "start": "start_ts", "duration": "duration_ms", "active": "active_ms",
+         "errors": "errors", "frustrations": "frustrations"}
+PARAMETERS = ("visited", "notVisited", "errors", "frustrations", "frustration", "minDuration", "maxDuration",
+              "from", "to", "clicked", "sort", "limit", "offset", "after")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class SearchError(ValueError):
+    """A search the collector refuses, with the reason (a 400's message)."""
+
+
+@dataclass(frozen=True)
+class Search:
+    visited: tuple[str, ...] = ()  # path patterns the visit showed, each of them
+    not_visited: tuple[str, ...] = ()  # path patterns the visit never showed
+    with_errors: bool = False
+    frustrations: tuple[str, ...] = ()  # rage, dead, error, any: each of them
+    min_duration_ms: float | None = None
+    max_duration_ms: float | None = None
+    since: float | None = None  # the visit started at or after (ms since the epoch)
+    until: float | None = None  # the visit started before
+    clicked: tuple[str, ...] = ()  # clicked-name patterns, each of them
+    sort: str = "-received"
+    limit: int = 50
+    offset: int = 0
+
+    @property
+    def filtered(self) -> bool:
+        return self != Search(sort=self.sort, limit=self.limit, offset=self.offset)
+
+
+# -- parameters -------------------------------------------------------------------------------
+
+def _pattern(value: str, name: str, *, path: bool) -> str:
+    if not value or len(value) > MAX_PATTERN:
+        raise SearchError(f"{name} must be a pattern of 1-{MAX_PATTERN} characters")
+    if _CONTROL.search(value):
+        raise SearchError(f"{name} must not hold control characters")
+    if value.count("*") > MAX_STARS:
+        raise SearchError(f"{name} may hold at most {MAX_STARS} '*'")
+    if path and not value.startswith(("/", "*")):
+        raise SearchError(f"{name} is a path pattern: it starts with '/' (or '*'), e.g. /checkout or /product/*")
+    return value
+
+
+def _number(value: str, name: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise SearchError(f"{name} must be a number") from None
+    if not math.isfinite(number):
+        raise SearchError(f"{name} must be a finite number")
+    return number
+
+
+def parse_time(value: str, name: str) -> float:
+    """A moment as ms since the epoch: an integer of ms, or an ISO 8601 date or date-time (UTC unless
+    it says otherwise)."""
+    text = value.strip()
+    if re.fullmatch(r"\d{1,15}", text):
+        return float(text)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise SearchError(f"{name} must be a date (2026-05-01), a date-time (2026-05-01T14:30:00Z) "
+                          "or milliseconds since 1970") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        return moment.timestamp() * 1000.0
+    except (OverflowError, OSError, ValueError):
+        raise SearchError(f"{name} is out of range") from None
+
+
+def _integer(value: str, name: str, low: int, high: int) -> int:
+    if not re.fullmatch(r"\d{1,9}", value.strip()) or not low <= int(value) <= high:
+        raise SearchError(f"{name} must be an integer from {low} to {high}")
+    return int(value)
+
+
+def _flag(value: str, name: str) -> bool:
+    if value not in ("0", "1"):
+        raise SearchError(f"{name} must be 0 or 1")
+    return value == "1"
+
+
+def parse_search(params: Mapping[str, Sequence[str]], *, default_limit: int = 50) -> Search:
+    """The search the parameters ask for (``{name: [values]}``: a repeated parameter has several)."""
+    unknown = sorted(set(params) - set(PARAMETERS))
+    if unknown:
+        raise SearchError(f"unknown parameter {unknown[0]!r}: search takes {', '.join(PARAMETERS[:-1])}")
+    for name, values in params.items():
+        if len(values) > (MAX_REPEATS if name in ("visited", "notVisited", "frustration", "clicked") else 1):
+            raise SearchError(f"{name} is given too many times")
+
+    def one(name: str) -> str | None:
+        values = params.get(name)
+        return values[0] if values else None
+
+    frustrations = []
+    for value in params.get("frustration", []):
+        if value not in FRUSTRATIONS:
+            raise SearchError(f"frustration must be one of {', '.join(FRUSTRATIONS)}")
+        frustrations.append(value)
+    if one("frustrations") is not None and _flag(one("frustrations") or "", "frustrations"):
+        frustrations.append("any")
+
+    durations = []
+    for name in ("minDuration", "maxDuration"):
+        value = one(name)
+        seconds = None if value is None else _number(value, name)
+        if seconds is not None and not 0 <= seconds <= MAX_DURATION_S:
+            raise SearchError(f"{name} is in seconds, from 0 to {MAX_DURATION_S:g}")
+        durations.append(None if seconds is None else seconds * 1000.0)
+    if None not in durations and durations[0] > durations[1]:  # type: ignore[operator]
+        raise SearchError("minDuration is more than maxDuration")
+
+    since = None if one("from") is None else parse_time(one("from") or "", "from")
+    until = None if one("to") is None else parse_time(one("to") or "", "to")
+    if since is not None and until is not None and since > until:
+        raise SearchError("from is after to")
+
+    sort = one("sort") or "-received"
+    if sort.lstrip("-") not in SORTS or sort.count("-") > 1:
+        raise SearchError(f"sort must be one of {', '.join(SORTS)}, with a leading '-' for descending")
+
+    offset_text = one("offset") if one("offset") is not None else one("after")
+    return Search(
+        visited=tuple(_pattern(v, "visited", path=True) for v in params.get("visited", [])),
+        not_visited=tuple(_pattern(v, "notVisited", path=True) for v in params.get("notVisited", [])),
+        with_errors=_flag(one("errors") or "0", "errors"),
+        frustrations=tuple(dict.fromkeys(frustrations)),
+        min_duration_ms=durations[0], max_duration_ms=durations[1], since=since, until=until,
+        clicked=tuple(_pattern(v, "clicked", path=False) for v in params.get("clicked", [])),
+        sort=sort,
+        limit=_integer(one("limit") or str(default_limit), "limit", 1, MAX_LIMIT),
+        offset=_integer(offset_text or "0", "offset", 0, MAX_OFFSET),
+    )
+
+
+# -- SQL --------------------------------------------------------------------------------------
+
+def like_pattern(pattern: str) -> str:
+    """A ``*`` pattern as a LIKE pattern (with ``ESCAPE '\\'``): ``%`` and ``_`` taken literally."""
+    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")
+
+
+def _successor(prefix: str) -> str:
+    """The least string after every string that starts with ``prefix`` (for an index range)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _match(column: str, pattern: str) -> tuple[str, list[Any]]:
+    """SQL that ``column`` matches ``pattern``: equality, or an index range on its literal prefix
+    and LIKE."""
+    if "*" not in pattern:
+        return f"{column} = ?", [pattern]
+    prefix = pattern.split("*", 1)[0]
+    sql, params = f"{column} LIKE ? ESCAPE '\\'", [like_pattern(pattern)]
+    if prefix:
+        sql = f"{column} >= ? AND {column} < ? AND " + sql
+        params = [prefix, _successor(prefix), *params]
+    return sql, params
+
+
+def name_key(name: str) -> str:
+    """How a clicked name is compared: case folded."""
+    return name.casefold()
+
+
+def search_where(search: Search) -> tuple[str, list[Any]]:
+    """The WHERE clause over ``visits v`` (with leading `` WHERE ``, or empty) and its parameters."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    for pattern in search.visited:
+        sql, more = _match("p.path", pattern)
+        conditions.append(f"v.session IN (SELECT p.session FROM visit_paths p WHERE {sql})")
+        params += more
+    for pattern in search.not_visited:
+        sql, more = _match("p.path", pattern)
+        conditions.append(f"NOT EXISTS (SELECT 1 FROM visit_paths p WHERE p.session = v.session AND {sql})")
+        params += more
+    for pattern in search.clicked:
+        sql, more = _match("n.name_key", name_key(pattern))
+        conditions.append(f"v.session IN (SELECT n.session FROM visit_names n WHERE {sql})")
+        params += more
+    if search.with_errors:
+        conditions.append("v.errors > 0")
+    for kind in search.frustrations:
+        conditions.append(f"v.{FRUSTRATIONS[kind]} > 0")
+    for column, op, value in (("v.duration_ms", ">=", search.min_duration_ms), ("v.duration_ms", "<=", search.max_duration_ms),
+                              ("v.start_ts", ">=", search.since), ("v.start_ts", "<", search.until)):
+        if value is not None:
+            conditions.append(f"{column} {op} ?")
+            params.append(value)
+    return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
+
+
+def search_order(search: Search) -> str:
+    column = SORTS[search.sort.lstrip("-")]
+    way = "DESC" if search.sort.startswith("-") else "ASC"
+    # Ties by session, so pages are stable; every sort column is NOT NULL (an index serves the order).
+    return f" ORDER BY v.{column} {way}, v.session {way}"
+
+
+SUMMARY_COLUMNS = (
+    "v.session, v.start_ts, v.end_ts, v.duration_ms, v.active_ms, v.views, v.pages, v.batches, v.events, v.bytes, "
+    "v.dropped, v.quarantined, v.errors, v.console_errors, v.failed_requests, v.clicks, v.inputs, v.rage, v.dead, "
+    "v.error_clicks, v.frustrations, v.last_received, s.urls, s.targets"
+)
+
+
+def search_sql(search: Search) -> tuple[str, list[Any]]:
+    """The page of visits ``search`` asks for, one more than ``limit`` (to tell whether there are
+    more), with ``SUMMARY_COLUMNS``."""
+    where, params = search_where(search)
+    sql = (f"SELECT {SUMMARY_COLUMNS} FROM visits v JOIN visit_states s ON s.session = v.session{where}"
+           f"{search_order(search)} LIMIT ? OFFSET ?")
+    return sql, [*params, search.limit + 1, search.offset]
+
+
+def summary_of(row: Sequence[Any], loads: Any) -> dict[str, Any]:
+    """A ``SUMMARY_COLUMNS`` row as the API shows a visit (``loads`` parses the JSON columns)."""
+    (session, start, end, duration, active, views, pages, batches, events, size, dropped, quarantined, errors,
+     console_errors, failed, clicks, inputs, rage, dead, error_clicks, frustrations, received, urls, targets) = row
+    return {
+        # 0: the visit's events carried no time (the columns are NOT NULL, so an index serves the sort).
+        "session": session, "start": start or None, "end": end or None, "durationMs": duration or 0, "activeMs": active or 0,
+        "views": int(views), "pages": int(pages), "batches": int(batches), "events": int(events), "bytes": int(size),
+        "dropped": int(dropped), "quarantined": int(quarantined), "errors": int(errors),
+        "consoleErrors": int(console_errors), "failedRequests": int(failed), "clicks": int(clicks),
+        "inputs": int(inputs), "rage": int(rage), "dead": int(dead), "errorClicks": int(error_clicks),
+        "frustrations": int(frustrations), "lastReceived": received,
+        "urls": loads(urls) if urls else [], "targets": loads(targets) if targets else [],
+    }

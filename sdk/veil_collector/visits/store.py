@@ -1,0 +1,132 @@
+"""Keeping the index in the database: the statements both backends run, written once.
+
+Rules: ``index_batch`` runs inside the transaction that stores a batch (the backend's writer calls
+it just before inserting the batch's row) through one ``execute(sql, params) -> rows`` function in
+``?`` style that the backend provides; it reads the visit's row, folds the batch in and writes the
+row, its state and the new path, name and click rows, so the index commits (or rolls back) with
+the batch. ``rebuild_visit`` recomputes one visit's rows from its stored batches (after a batch is
+quarantined or deleted, and once for a database from before the index); it is the whole-visit
+fold the property tests compare the incremental one with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import orjson
+
+from .index import BatchFacts, ClickRow, Folded, VisitRow, fold, row_from_state, state_json
+from .schema import CLICK_COLUMNS, VISIT_COLUMNS
+from .search import name_key
+
+Execute = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
+
+_COUNT_COLUMNS = ("clicks", "inputs", "errors", "console_errors", "failed_requests", "rage", "dead", "error_clicks")
+
+READ_ROW_SQL = ("SELECT " + ", ".join(f"v.{c}" for c in VISIT_COLUMNS) + ", s.state FROM visits v "
+                "JOIN visit_states s ON s.session = v.session WHERE v.session = ?")
+UPSERT_VISIT_SQL = ("INSERT INTO visits (session, " + ", ".join(VISIT_COLUMNS) + ") VALUES ("
+                    + ", ".join("?" * (len(VISIT_COLUMNS) + 1)) + ") ON CONFLICT (session) DO UPDATE SET "
+                    + ", ".join(f"{c} = excluded.{c}" for c in VISIT_COLUMNS))
+UPSERT_STATE_SQL = ("INSERT INTO visit_states (session, urls, targets, state) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (session) DO UPDATE SET urls = excluded.urls, targets = excluded.targets, state = excluded.state")
+INSERT_PATH_SQL = "INSERT INTO visit_paths (session, path) VALUES (?, ?) ON CONFLICT DO NOTHING"
+INSERT_NAME_SQL = "INSERT INTO visit_names (session, name_key) VALUES (?, ?) ON CONFLICT DO NOTHING"
+INSERT_CLICK_SQL = ("INSERT INTO visit_clicks (" + ", ".join(CLICK_COLUMNS) + ") VALUES ("
+                    + ", ".join("?" * len(CLICK_COLUMNS)) + ")")
+NEW_VIEW_SQL = "SELECT EXISTS (SELECT 1 FROM batches WHERE session = ? AND view = ?)"
+FORGET_SQL = [f"DELETE FROM {table} WHERE session = ?" for table in ("visit_clicks", "visit_names", "visit_paths",
+                                                                      "visit_states", "visits")]
+
+
+def row_columns(row: VisitRow) -> list[Any]:
+    """The ``visits`` columns of a row, in ``VISIT_COLUMNS`` order."""
+    c = row.counts
+    return [row.start or 0.0, row.end or 0.0, row.duration_ms, row.active_ms, row.views, row.page_count, row.batches,
+            row.events, row.bytes, row.dropped, row.quarantined, c.clicks, c.inputs, c.errors, c.console_errors,
+            c.failed_requests, c.rage, c.dead, c.error_clicks, c.frustrations, row.first_received or 0.0,
+            row.last_received or 0.0]
+
+
+def read_row(execute: Execute, session: str) -> VisitRow | None:
+    found = execute(READ_ROW_SQL, (session,))
+    if not found:
+        return None
+    values = dict(zip(VISIT_COLUMNS, found[0][:-1], strict=True))
+    columns: dict[str, Any] = {name: values[name] for name in _COUNT_COLUMNS}
+    columns.update(start=values["start_ts"] or None, end=values["end_ts"] or None, views=values["views"],
+                   batches=values["batches"], events=values["events"], bytes=values["bytes"], dropped=values["dropped"],
+                   quarantined=values["quarantined"], first_received=values["first_received"] or None,
+                   last_received=values["last_received"] or None)
+    return row_from_state(session, columns, orjson.loads(found[0][-1]))
+
+
+def click_params(session: str, click: ClickRow) -> list[Any]:
+    return [session, click.at, click.view, click.path, click.x, click.y, click.page_x, click.page_y, click.width,
+            click.height, click.node, click.kind, click.name]
+
+
+def write(execute: Execute, done: Folded) -> None:
+    """Write a fold's row, state and new rows."""
+    row = done.row
+    execute(UPSERT_VISIT_SQL, [row.session, *row_columns(row)])
+    execute(UPSERT_STATE_SQL, [row.session, orjson.dumps(row.urls).decode(), orjson.dumps(row.target_names).decode(),
+                               orjson.dumps(state_json(row)).decode()])
+    for path in done.paths:
+        execute(INSERT_PATH_SQL, [row.session, path])
+    for name in done.names:
+        execute(INSERT_NAME_SQL, [row.session, name_key(name)])
+    for click in done.clicks:
+        execute(INSERT_CLICK_SQL, click_params(row.session, click))
+
+
+def index_batch(execute: Execute, session: str, view: str, facts: BatchFacts, *, events: int, body_bytes: int,
+                dropped: int, received_at: float) -> VisitRow:
+    """Fold one batch into its visit's index, in the caller's transaction, before the batch's own
+    row is inserted (its page view is new when no batch of it is stored yet)."""
+    new_view = not execute(NEW_VIEW_SQL, (session, view))[0][0]
+    done = fold(read_row(execute, session), session, view, facts, events=events, body_bytes=body_bytes,
+                dropped=dropped, new_view=new_view, received_at=received_at)
+    write(execute, done)
+    return done.row
+
+
+def forget_visit(execute: Execute, session: str) -> None:
+    """Remove a visit's index rows (share links stay: they go with the visit's key)."""
+    for sql in FORGET_SQL:
+        execute(sql, (session,))
+
+
+def rebuild_visit(execute: Execute, session: str,
+                  batches: Iterable[tuple[str, BatchFacts, int, int, int, float, bool]]) -> VisitRow | None:
+    """Recompute a visit's index from its batches in visit order, as (view, facts, events, body bytes,
+    dropped, received at, quarantined): quarantined batches are counted as such and nothing else."""
+    forget_visit(execute, session)
+    row: VisitRow | None = None
+    seen: set[str] = set()
+    quarantined = 0
+    received: list[float] = []
+    clicks: list[ClickRow] = []
+    paths: list[str] = []
+    names: list[str] = []
+    for view, facts, events, body_bytes, dropped, received_at, hidden in batches:
+        received.append(received_at)
+        if hidden:
+            quarantined += 1
+            continue
+        done = fold(row, session, view, facts, events=events, body_bytes=body_bytes, dropped=dropped,
+                    new_view=view not in seen, received_at=received_at)
+        seen.add(view)
+        row = done.row
+        clicks += done.clicks
+        paths += done.paths
+        names += done.names
+    if not received:
+        return None
+    # A visit whose every batch is quarantined is still listed (with nothing counted), as before.
+    row = replace(row or VisitRow(session=session), quarantined=quarantined, first_received=min(received),
+                  last_received=max(received))
+    write(execute, Folded(row, clicks, paths, names))
+    return row
