@@ -21,7 +21,7 @@ from typing import Any
 from veil.contract import ACTION_TAG, CONSOLE_TAG, ERROR_TAG, FRUSTRATION_TAG, NAVIGATION_TAG, NETWORK_TAG
 from veil.rrweb import EventType, Source
 
-from .index import batch_facts, clear_name
+from .index import FactsReader, clear_name
 from .names import Mirror, Target, masked, quote
 
 MAX_LINES = 400
@@ -88,8 +88,9 @@ def _plural(n: int, word: str) -> str:
 
 
 class _Writer:
-    def __init__(self, start: float) -> None:
-        self.start = start
+    """The timeline, written as the events come (times absolute until the visit's start is known)."""
+
+    def __init__(self) -> None:
         self.mirror = Mirror()
         self.lines: list[Line] = []
         self.left_out = 0
@@ -102,7 +103,7 @@ class _Writer:
         if len(self.lines) >= MAX_LINES:
             self.left_out += 1
             return
-        self.lines.append(Line(at - self.start, kind, text))
+        self.lines.append(Line(at, kind, text))
 
     def event(self, event: Any) -> None:
         if not isinstance(event, dict) or not isinstance(event.get("timestamp"), (int, float)):
@@ -193,13 +194,15 @@ class _Writer:
 
 
 def digest(session: str, events: Iterable[Any]) -> Digest:
-    """The digest of one visit from its stored events, in the order the collector serves them."""
-    listed = list(events)
-    facts = batch_facts(listed)
-    start = facts.first_ts or 0.0
-    writer = _Writer(start)
-    for event in listed:
+    """The digest of one visit from its stored events, in the order the collector serves them (read
+    once, as they come: memory is the timeline's, not the visit's)."""
+    reader = FactsReader()
+    writer = _Writer()
+    for event in events:
+        reader.read(event)
         writer.event(event)
+    facts = reader.facts()
+    start = facts.first_ts or 0.0
     c = facts.counts
     when = datetime.fromtimestamp(start / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if facts.first_ts else "at an unknown time"
     duration = (facts.last_ts or start) - start
@@ -209,4 +212,5 @@ def digest(session: str, events: Iterable[Any]) -> Digest:
               f"{_plural(pages, 'page')}, {_plural(c.clicks, 'click')}, {_plural(c.errors, 'error')}, "
               f"{_plural(c.failed_requests, 'failed request')}, {_plural(c.frustrations, 'frustration signal')}. "
               "Quoted text is what the visitor's browser recorded, masked ('*' hides what was not shown in clear).")
-    return Digest(session, header, tuple(writer.lines), writer.left_out)
+    lines = tuple(Line(line.at_ms - start, line.kind, line.text) for line in writer.lines)
+    return Digest(session, header, lines, writer.left_out)

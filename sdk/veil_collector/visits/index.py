@@ -249,8 +249,8 @@ def _failed(status: Any) -> bool:
     return not isinstance(status, int) or isinstance(status, bool) or status == 0 or status >= 400
 
 
-class _Reader:
-    """One batch's events, read in order (the state of ``batch_facts``)."""
+class FactsReader:
+    """Events read in order, one at a time (``batch_facts``, and the digest as it streams a visit)."""
 
     def __init__(self) -> None:
         self.first: float | None = None
@@ -401,7 +401,7 @@ class _Reader:
 
 def batch_facts(events: Iterable[Any]) -> BatchFacts:
     """What one batch's events say about their visit (pure; malformed events are passed over)."""
-    reader = _Reader()
+    reader = FactsReader()
     for event in events:
         reader.read(event)
     return reader.facts()
