@@ -15,7 +15,9 @@ import pytest
 from veil_collector.visits import store
 from veil_collector.visits.index import batch_facts
 from veil_collector.visits.schema import index_schema
-from veil_collector.visits.search import Search, SearchError, like_pattern, parse_search, parse_time, search_sql, summary_of
+from veil_collector.visits import search as search_module
+from veil_collector.visits.search import (Search, SearchError, choose_driver, estimate_sqls, like_pattern, parse_search, parse_time,
+                                          search_sql, summary_of)
 
 
 def params(query: str) -> dict[str, list[str]]:
@@ -109,8 +111,14 @@ def shop():
 
 
 def found(db, query: str) -> list[str]:
-    sql, args = search_sql(parse_search(params(query)))
-    return [summary_of(r, orjson.loads)["session"] for r in db.execute(sql, args)]
+    """What the search finds, the same whichever of its filters drives the query."""
+    search = parse_search(params(query))
+    execute = lambda sql, p: db.execute(sql, tuple(p)).fetchall()  # noqa: E731
+    sessions = [row["session"] for row in store.search_visits(execute, search)]
+    for driver in [None, *range(len(estimate_sqls(search)))]:
+        sql, args = search_sql(search, driver)
+        assert [summary_of(r, orjson.loads)["session"] for r in db.execute(sql, args)] == sessions, driver
+    return sessions
 
 
 @pytest.mark.parametrize("query, sessions", [
@@ -146,7 +154,27 @@ def test_a_found_visit_reads_as_the_list_shows_it(shop):
     assert (row["rage"], row["frustrations"], row["clicks"], row["views"], row["batches"]) == (1, 1, 1, 1, 1)
 
 
-def test_search_is_an_index_range_not_a_scan(shop):
-    sql, args = search_sql(parse_search(params("visited=/checkout*")))
-    plan = " ".join(str(r) for r in shop.execute("EXPLAIN QUERY PLAN " + sql, args))
-    assert "visit_paths_path" in plan
+def plan(db, query: str) -> str:
+    search = parse_search(params(query))
+    counts = [db.execute(sql, args).fetchone()[0] for sql, args in estimate_sqls(search)]
+    sql, args = search_sql(search, choose_driver(counts))
+    return " ".join(str(r[3]) for r in db.execute("EXPLAIN QUERY PLAN " + sql, args))
+
+
+def test_a_rare_filter_drives_the_query_and_a_common_one_is_probed_in_order(shop, monkeypatch):
+    assert "visit_paths_path (path>? AND path<?)" in plan(shop, "visited=/checkout*"), "rare: found on its index first"
+    assert "visits_by_start_ts (start_ts>? AND start_ts<?)" in plan(shop, "from=1&to=2&sort=-duration")
+    monkeypatch.setattr(search_module, "DRIVE_MAX", 1)
+    assert "SCAN v USING INDEX visits_by_last_received" in plan(shop, "visited=/checkout*"), "common: probed per visit"
+    assert "SCAN v USING INDEX visits_by_duration_ms" in plan(shop, "from=1&to=2000000000000&sort=-duration")
+
+
+def test_a_filter_that_matches_nothing_answers_without_the_search(shop):
+    asked = []
+
+    def execute(sql, p):
+        asked.append(sql)
+        return shop.execute(sql, tuple(p)).fetchall()
+
+    assert store.search_visits(execute, parse_search(params("visited=/nowhere&errors=1"))) == []
+    assert len(asked) == 1 and asked[0].startswith("SELECT COUNT(*)")

@@ -31,10 +31,10 @@ _TEMPLATE = [
     "CREATE TABLE IF NOT EXISTS visit_states (session TEXT PRIMARY KEY REFERENCES session_keys (session) ON DELETE CASCADE, "
     "urls TEXT NOT NULL, targets TEXT NOT NULL, state TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS visit_paths (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
-    "path {text_c} NOT NULL, PRIMARY KEY (session, path))",
+    "path {text_c} NOT NULL, PRIMARY KEY (session, path)){without_rowid}",
     "CREATE INDEX IF NOT EXISTS visit_paths_path ON visit_paths (path, session)",
     "CREATE TABLE IF NOT EXISTS visit_names (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
-    "name_key {text_c} NOT NULL, PRIMARY KEY (session, name_key))",
+    "name_key {text_c} NOT NULL, PRIMARY KEY (session, name_key)){without_rowid}",
     "CREATE INDEX IF NOT EXISTS visit_names_key ON visit_names (name_key, session)",
     "CREATE TABLE IF NOT EXISTS visit_clicks (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
     "at {real} NOT NULL, view TEXT NOT NULL, path {text_c}, x {real}, y {real}, page_x {real}, page_y {real}, "
@@ -55,5 +55,6 @@ def index_schema(dialect: str) -> list[str]:
     """The statements that create the index's tables (idempotent), for "sqlite" or "postgres"."""
     if dialect not in ("sqlite", "postgres"):
         raise ValueError(f"unknown dialect {dialect!r}")
-    real, text_c = ("REAL", "TEXT") if dialect == "sqlite" else ("DOUBLE PRECISION", 'TEXT COLLATE "C"')
-    return [statement.format(real=real, text_c=text_c) for statement in _TEMPLATE]
+    real, text_c, without_rowid = (("REAL", "TEXT", " WITHOUT ROWID") if dialect == "sqlite"
+                                   else ("DOUBLE PRECISION", 'TEXT COLLATE "C"', ""))
+    return [statement.format(real=real, text_c=text_c, without_rowid=without_rowid) for statement in _TEMPLATE]

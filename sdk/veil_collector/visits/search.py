@@ -202,31 +202,92 @@ def name_key(name: str) -> str:
     return name.casefold()
 
 
-def search_where(search: Search) -> tuple[str, list[Any]]:
-    """The WHERE clause over ``visits v`` (with leading `` WHERE ``, or empty) and its parameters."""
+# A filter that matches at most this many index rows drives the query (its visits are found
+# first, then sorted); a commoner one is tested per visit while the visits are read in the order
+# asked for, so that the first page comes without reading every match.
+DRIVE_MAX = 5000
+
+
+def _positive(search: Search) -> list[tuple[str, str, str]]:
+    """The patterns a visit must match: (table, column, SQL pattern value) each."""
+    return ([("visit_paths", "path", p) for p in search.visited]
+            + [("visit_names", "name_key", name_key(p)) for p in search.clicked])
+
+
+def _ranges(search: Search) -> list[tuple[str, float | None, float | None]]:
+    """The column ranges asked for: (column, low, high); ``until`` is exclusive, the others not."""
+    out = []
+    if search.min_duration_ms is not None or search.max_duration_ms is not None:
+        out.append(("duration_ms", search.min_duration_ms, search.max_duration_ms))
+    if search.since is not None or search.until is not None:
+        out.append(("start_ts", search.since, search.until))
+    return out
+
+
+def _range_sql(column: str, low: float | None, high: float | None, prefix: str) -> tuple[str, list[Any]]:
+    parts, params = [], []
+    if low is not None:
+        parts.append(f"{prefix}v.{column} >= ?")
+        params.append(low)
+    if high is not None:
+        parts.append(f"{prefix}v.{column} {'<' if column == 'start_ts' else '<='} ?")
+        params.append(high)
+    return " AND ".join(parts), params
+
+
+def estimate_sqls(search: Search) -> list[tuple[str, list[Any]]]:
+    """One query per filter that an index can serve (each pattern a visit must match, then each
+    range): how many index rows it matches, counted up to ``DRIVE_MAX + 1`` (cheap whatever the
+    table's size)."""
+    out = []
+    for table, column, pattern in _positive(search):
+        sql, params = _match(f"x.{column}", pattern)
+        out.append((f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} x WHERE {sql} LIMIT {DRIVE_MAX + 1}) t", params))
+    for column, low, high in _ranges(search):
+        sql, params = _range_sql(column, low, high, "")
+        out.append((f"SELECT COUNT(*) FROM (SELECT 1 FROM visits v WHERE {sql} LIMIT {DRIVE_MAX + 1}) t", params))
+    return out
+
+
+def choose_driver(counts: Sequence[int]) -> int | None:
+    """Which filter (index into ``estimate_sqls``) drives the query, from the counts it found."""
+    if not counts:
+        return None
+    best = min(range(len(counts)), key=lambda i: counts[i])
+    return best if counts[best] <= DRIVE_MAX else None
+
+
+def search_where(search: Search, driver: int | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause over ``visits v`` (with leading `` WHERE ``, or empty) and its parameters:
+    the cheap column tests first, then the filter that drives (``driver``, an index into
+    ``estimate_sqls``), then the others, each an index probe per visit. A range that does not
+    drive is written ``+v.column`` so that no planner uses its index (SQLite, without range
+    statistics, would read most of the table through it)."""
     conditions: list[str] = []
     params: list[Any] = []
-    for pattern in search.visited:
-        sql, more = _match("p.path", pattern)
-        conditions.append(f"v.session IN (SELECT p.session FROM visit_paths p WHERE {sql})")
-        params += more
-    for pattern in search.not_visited:
-        sql, more = _match("p.path", pattern)
-        conditions.append(f"NOT EXISTS (SELECT 1 FROM visit_paths p WHERE p.session = v.session AND {sql})")
-        params += more
-    for pattern in search.clicked:
-        sql, more = _match("n.name_key", name_key(pattern))
-        conditions.append(f"v.session IN (SELECT n.session FROM visit_names n WHERE {sql})")
-        params += more
+    positive = _positive(search)
     if search.with_errors:
         conditions.append("v.errors > 0")
     for kind in search.frustrations:
         conditions.append(f"v.{FRUSTRATIONS[kind]} > 0")
-    for column, op, value in (("v.duration_ms", ">=", search.min_duration_ms), ("v.duration_ms", "<=", search.max_duration_ms),
-                              ("v.start_ts", ">=", search.since), ("v.start_ts", "<", search.until)):
-        if value is not None:
-            conditions.append(f"{column} {op} ?")
-            params.append(value)
+    for i, (column, low, high) in enumerate(_ranges(search), start=len(positive)):
+        sql, more = _range_sql(column, low, high, "" if i == driver else "+")
+        conditions.append(sql)
+        params += more
+    if driver is not None and driver < len(positive):
+        table, column, pattern = positive[driver]
+        sql, more = _match(f"x.{column}", pattern)
+        conditions.append(f"v.session IN (SELECT x.session FROM {table} x WHERE {sql})")
+        params += more
+    for i, (table, column, pattern) in enumerate(positive):
+        if i != driver:
+            sql, more = _match(f"x.{column}", pattern)
+            conditions.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.session = v.session AND {sql})")
+            params += more
+    for pattern in search.not_visited:
+        sql, more = _match("x.path", pattern)
+        conditions.append(f"NOT EXISTS (SELECT 1 FROM visit_paths x WHERE x.session = v.session AND {sql})")
+        params += more
     return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
 
 
@@ -244,12 +305,14 @@ SUMMARY_COLUMNS = (
 )
 
 
-def search_sql(search: Search) -> tuple[str, list[Any]]:
+def search_sql(search: Search, driver: int | None = None) -> tuple[str, list[Any]]:
     """The page of visits ``search`` asks for, one more than ``limit`` (to tell whether there are
-    more), with ``SUMMARY_COLUMNS``."""
-    where, params = search_where(search)
-    sql = (f"SELECT {SUMMARY_COLUMNS} FROM visits v JOIN visit_states s ON s.session = v.session{where}"
-           f"{search_order(search)} LIMIT ? OFFSET ?")
+    more), with ``SUMMARY_COLUMNS``. The page is chosen on the narrow ``visits`` rows alone; only
+    its rows are joined with their (wide) states."""
+    where, params = search_where(search, driver)
+    order = search_order(search)
+    sql = (f"SELECT {SUMMARY_COLUMNS} FROM (SELECT v.* FROM visits v{where}{order} LIMIT ? OFFSET ?) v "
+           f"JOIN visit_states s ON s.session = v.session{order}")
     return sql, [*params, search.limit + 1, search.offset]
 
 

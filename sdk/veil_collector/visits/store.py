@@ -19,7 +19,7 @@ import orjson
 
 from .index import BatchFacts, ClickRow, Folded, VisitRow, fold, row_from_state, state_json
 from .schema import CLICK_COLUMNS, VISIT_COLUMNS
-from .search import name_key
+from .search import Search, choose_driver, estimate_sqls, name_key, search_sql, summary_of
 
 Execute = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 
@@ -130,3 +130,15 @@ def rebuild_visit(execute: Execute, session: str,
                   last_received=max(received))
     write(execute, Folded(row, clicks, paths, names))
     return row
+
+
+def search_visits(query: Execute, search: Search) -> list[dict[str, Any]]:
+    """The visits ``search`` finds (one more than its limit when more follow), as the API shows
+    them. Each filter an index serves is counted on it first (up to a bound): one that matches
+    nothing answers at once, the rarest drives the query when it is rare enough
+    (``search.choose_driver``)."""
+    counts = [int(query(sql, params)[0][0]) for sql, params in estimate_sqls(search)]
+    if 0 in counts:  # a filter nothing matches
+        return []
+    sql, params = search_sql(search, choose_driver(counts))
+    return [summary_of(row, orjson.loads) for row in query(sql, params)]
