@@ -149,14 +149,12 @@ def build_server(reader: VisitReader, operator_of: Callable[[Any], Awaitable[Ope
         except AgentError as err:
             raise ToolError(str(err)) from None
 
-    @server.tool()
     async def list_visits(ctx: Context, limit: int = 20, offset: int = 0) -> str:
         """The latest visits, newest activity first: per visit its pages (scrubbed URLs), duration, active
         time, counts of clicks, inputs, errors, failed requests and frustration signals (rage, dead, error
         clicks), and the names of clicked targets recorded in clear."""
         return await call(ctx, reader.search, {"limit": [str(limit)], "offset": [str(offset)]}, "mcp-list")
 
-    @server.tool()
     async def search_visits(ctx: Context, visited: list[str] | None = None, not_visited: list[str] | None = None,
                             with_errors: bool = False, frustration: list[str] | None = None,
                             min_duration_seconds: float | None = None, max_duration_seconds: float | None = None,
@@ -181,17 +179,17 @@ def build_server(reader: VisitReader, operator_of: Callable[[Any], Awaitable[Ope
             params["errors"] = ["1"]
         return await call(ctx, reader.search, params)
 
-    @server.tool()
     async def visit_digest(ctx: Context, session: str) -> str:
         """A visit as a short text timeline: pages, clicks on named targets, typing (masked), errors, failed
         requests, rage and dead clicks, with times from the visit's start."""
         return await call(ctx, reader.digest, session)
 
-    @server.tool()
     async def visit_events(ctx: Context, session: str, offset: int = 0, limit: int = 100) -> str:
         """A page of a visit's raw recorded events (rrweb JSON, masked), for what the digest does not say."""
         return await call(ctx, reader.events, session, offset, limit)
 
+    for tool in (list_visits, search_visits, visit_digest, visit_events):
+        server.add_tool(tool)
     return server
 
 

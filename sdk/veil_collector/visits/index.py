@@ -543,7 +543,7 @@ def row_from_state(session: str, columns: dict[str, Any], state: dict[str, Any])
     and its ``state`` JSON."""
     counts = Counts(**{f.name: int(columns.get(f.name) or 0) for f in fields(Counts)})
     views = tuple(
-        (str(view), ViewState(url, doc, tuple(scroll) if scroll else None, tuple(size) if size else None, float(last)))  # type: ignore[arg-type]
+        (str(view), ViewState(url, doc, tuple(scroll) if scroll else None, tuple(size) if size else None, float(last)))
         for view, url, doc, scroll, size, last in state.get("views", [])
     )
     return VisitRow(

@@ -264,7 +264,8 @@ class Mirror:
             entry = self.nodes.get(node_id) if node_id is not None else None
             if entry is None or entry.type != ELEMENT:
                 return None
-        up, up_id, depth = entry, node_id, 0
+        up: _Node | None = entry
+        up_id, depth = node_id, 0
         while up is not None and up.type == ELEMENT and depth < 6:  # a click inside a button names the button
             if self._role(up) in INTERACTIVE:
                 entry, node_id = up, up_id

@@ -138,14 +138,15 @@ def parse_search(params: Mapping[str, Sequence[str]], *, default_limit: int = 50
     if one("frustrations") is not None and _flag(one("frustrations") or "", "frustrations"):
         frustrations.append("any")
 
-    durations = []
+    durations: list[float | None] = []
     for name in ("minDuration", "maxDuration"):
-        value = one(name)
-        seconds = None if value is None else _number(value, name)
+        text = one(name)
+        seconds = None if text is None else _number(text, name)
         if seconds is not None and not 0 <= seconds <= MAX_DURATION_S:
             raise SearchError(f"{name} is in seconds, from 0 to {MAX_DURATION_S:g}")
         durations.append(None if seconds is None else seconds * 1000.0)
-    if None not in durations and durations[0] > durations[1]:  # type: ignore[operator]
+    low, high = durations
+    if low is not None and high is not None and low > high:
         raise SearchError("minDuration is more than maxDuration")
 
     since = None if one("from") is None else parse_time(one("from") or "", "from")
