@@ -64,7 +64,7 @@ class Search:
 
 # -- parameters -------------------------------------------------------------------------------
 
-def _pattern(value: str, name: str, *, path: bool) -> str:
+def check_pattern(value: str, name: str, *, path: bool) -> str:
     if not value or len(value) > MAX_PATTERN:
         raise SearchError(f"{name} must be a pattern of 1-{MAX_PATTERN} characters")
     if _CONTROL.search(value):
@@ -160,12 +160,12 @@ def parse_search(params: Mapping[str, Sequence[str]], *, default_limit: int = 50
 
     offset_text = one("offset") if one("offset") is not None else one("after")
     return Search(
-        visited=tuple(_pattern(v, "visited", path=True) for v in params.get("visited", [])),
-        not_visited=tuple(_pattern(v, "notVisited", path=True) for v in params.get("notVisited", [])),
+        visited=tuple(check_pattern(v, "visited", path=True) for v in params.get("visited", [])),
+        not_visited=tuple(check_pattern(v, "notVisited", path=True) for v in params.get("notVisited", [])),
         with_errors=_flag(one("errors") or "0", "errors"),
         frustrations=tuple(dict.fromkeys(frustrations)),
         min_duration_ms=durations[0], max_duration_ms=durations[1], since=since, until=until,
-        clicked=tuple(_pattern(v, "clicked", path=False) for v in params.get("clicked", [])),
+        clicked=tuple(check_pattern(v, "clicked", path=False) for v in params.get("clicked", [])),
         sort=sort,
         limit=_integer(one("limit") or str(default_limit), "limit", 1, MAX_LIMIT),
         offset=_integer(offset_text or "0", "offset", 0, MAX_OFFSET),
@@ -185,7 +185,7 @@ def _successor(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _match(column: str, pattern: str) -> tuple[str, list[Any]]:
+def match_sql(column: str, pattern: str) -> tuple[str, list[Any]]:
     """SQL that ``column`` matches ``pattern``: equality, or an index range on its literal prefix
     and LIKE."""
     if "*" not in pattern:
@@ -242,7 +242,7 @@ def estimate_sqls(search: Search) -> list[tuple[str, list[Any]]]:
     table's size)."""
     out = []
     for table, column, pattern in _positive(search):
-        sql, params = _match(f"x.{column}", pattern)
+        sql, params = match_sql(f"x.{column}", pattern)
         out.append((f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} x WHERE {sql} LIMIT {DRIVE_MAX + 1}) t", params))
     for column, low, high in _ranges(search):
         sql, params = _range_sql(column, low, high, "")
@@ -277,16 +277,16 @@ def search_where(search: Search, driver: int | None = None) -> tuple[str, list[A
         params += more
     if driver is not None and driver < len(positive):
         table, column, pattern = positive[driver]
-        sql, more = _match(f"x.{column}", pattern)
+        sql, more = match_sql(f"x.{column}", pattern)
         conditions.append(f"v.session IN (SELECT x.session FROM {table} x WHERE {sql})")
         params += more
     for i, (table, column, pattern) in enumerate(positive):
         if i != driver:
-            sql, more = _match(f"x.{column}", pattern)
+            sql, more = match_sql(f"x.{column}", pattern)
             conditions.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.session = v.session AND {sql})")
             params += more
     for pattern in search.not_visited:
-        sql, more = _match("x.path", pattern)
+        sql, more = match_sql("x.path", pattern)
         conditions.append(f"NOT EXISTS (SELECT 1 FROM visit_paths x WHERE x.session = v.session AND {sql})")
         params += more
     return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
