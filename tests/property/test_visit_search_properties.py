@@ -38,7 +38,7 @@ visit = st.fixed_dictionaries({
     "paths": st.lists(st.sampled_from(PATHS), min_size=1, max_size=4),
     "names": st.lists(st.sampled_from(NAMES), max_size=2),
     "errors": st.integers(0, 2), "rage": st.integers(0, 1), "dead": st.integers(0, 1),
-    "start": st.integers(0, 50), "duration": st.integers(0, 50), "received": st.integers(0, 50),
+    "start": st.integers(0, 6), "duration": st.integers(0, 6), "received": st.integers(0, 6),
 })
 search = st.builds(
     Search,
@@ -46,10 +46,10 @@ search = st.builds(
     not_visited=st.lists(st.sampled_from(PATTERNS), max_size=1).map(tuple),
     with_errors=st.booleans(),
     frustrations=st.lists(st.sampled_from(["rage", "dead", "any"]), max_size=1).map(tuple),
-    min_duration_ms=st.one_of(st.none(), st.integers(0, 50).map(lambda s: s * 1000.0)),
-    max_duration_ms=st.one_of(st.none(), st.integers(0, 50).map(lambda s: s * 1000.0)),
-    since=st.one_of(st.none(), st.integers(0, 50).map(lambda s: 1e12 + s * 1000.0)),
-    until=st.one_of(st.none(), st.integers(0, 50).map(lambda s: 1e12 + s * 1000.0)),
+    min_duration_ms=st.one_of(st.none(), st.integers(0, 6).map(lambda s: s * 1000.0)),
+    max_duration_ms=st.one_of(st.none(), st.integers(0, 6).map(lambda s: s * 1000.0)),
+    since=st.one_of(st.none(), st.integers(0, 6).map(lambda s: 1e12 + s * 1000.0)),
+    until=st.one_of(st.none(), st.integers(0, 6).map(lambda s: 1e12 + s * 1000.0)),
     clicked=st.lists(st.sampled_from(NAME_PATTERNS), max_size=1).map(tuple),
     sort=st.sampled_from([*SORTS, *("-" + s for s in SORTS)]),
     limit=st.integers(1, 6), offset=st.integers(0, 4),
