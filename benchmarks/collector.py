@@ -286,7 +286,7 @@ def profile_stages(jobs: list[Job], limit: int = 400) -> dict[str, float]:
     import zlib
 
     from veil_collector import scan
-    from veil_collector.app import _exact_batch, body_digest, prepare_batch
+    from veil_collector.prepare import _exact_batch, body_digest, prepare_batch
     from veil_collector.scrub import text_has_candidate
     from veil_collector.validate import gunzip_isal, gunzip_limited, parse_batch_with_strings
 
@@ -319,9 +319,9 @@ def profile_stages(jobs: list[Job], limit: int = 400) -> dict[str, float]:
 
 def check_stored(database: str, acknowledged: list[tuple[str, str, int]]) -> str:
     """'yes' when every acknowledged batch is stored and nothing twice, else what went wrong."""
-    from veil_collector.storage import Store
+    from veil_collector.storage import open_storage
 
-    store = Store(database, master_key=bytes.fromhex(MASTER))
+    store = open_storage(database, bytes.fromhex(MASTER))
     try:
         distinct = set(acknowledged)
         stored: set[tuple[str, str, int]] = set()

@@ -128,3 +128,14 @@ def load_build() -> ModuleType:
 def dist_directories(dist: Path) -> dict[str, str]:
     """The content-hashed directory names of a built dist/ ({"pyodide": ..., "runtime": ...})."""
     return json.loads((dist / "manifest.json").read_text())["directories"]
+
+
+def stored_events(store: Any, session: str) -> list[dict[str, Any]]:
+    """Every event a collector's storage holds for ``session``, in visit order (loads it whole)."""
+    events: list[dict[str, Any]] = json.loads(b"[" + b",".join(store.iter_event_chunks(session)) + b"]")
+    return events
+
+
+def stored_seqs(store: Any, session: str) -> list[int]:
+    """The seqs of ``session``'s stored batches, in visit order."""
+    return [seq for _, seq in store.identities(session)]

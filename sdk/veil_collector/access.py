@@ -22,7 +22,7 @@ import threading
 import time
 import tomllib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,11 +227,11 @@ class Client:
         return f"user:{self.user}" if self.user else f"addr:{self.address}"
 
 
-def client_of(peer: str, headers: dict[str, str] | object, trusted_proxies: frozenset[str]) -> Client:
+def client_of(peer: str, headers: Mapping[str, str], trusted_proxies: frozenset[str]) -> Client:
     """The client behind ``peer``: forwarded headers are believed only from a trusted proxy."""
     if peer not in trusted_proxies:
         return Client(peer)
-    get = headers.get  # type: ignore[attr-defined]
+    get = headers.get
     address = peer
     hops = [h.strip() for h in (get("x-forwarded-for") or "").split(",") if h.strip()]
     while hops:  # the right-most hop a trusted proxy did not add itself

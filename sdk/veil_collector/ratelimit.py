@@ -21,6 +21,16 @@ class RateLimiter:
         self._buckets: dict[Hashable, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
+    def wait(self, client: Hashable) -> float:
+        """The seconds until ``client`` may take a token (0: now), taking none."""
+        now = self.clock()
+        with self._lock:
+            entry = self._buckets.get(client)
+            if entry is None:
+                return 0.0
+            tokens = min(float(self.burst), entry[0] + (now - entry[1]) * self.per_second)
+            return 0.0 if tokens >= 1 else (1 - tokens) / self.per_second
+
     def acquire(self, client: Hashable) -> float:
         """Take one token for ``client``; return 0, or the seconds until one is available."""
         now = self.clock()
@@ -53,14 +63,7 @@ class FailureThrottle:
 
     def blocked(self, address: Hashable) -> float:
         """Seconds this address must wait before its credentials are looked at again (0: go ahead)."""
-        limiter = self._limiter
-        now = limiter.clock()
-        with limiter._lock:
-            entry = limiter._buckets.get(address)
-            if entry is None:
-                return 0.0
-            tokens = min(float(limiter.burst), entry[0] + (now - entry[1]) * limiter.per_second)
-            return 0.0 if tokens >= 1 else (1 - tokens) / limiter.per_second
+        return self._limiter.wait(address)
 
     def failed(self, address: Hashable) -> float:
         """Count one failure; return the wait now imposed (0 while failures remain)."""

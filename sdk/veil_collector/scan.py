@@ -25,6 +25,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 log = logging.getLogger("veil.collector")
 SOURCE = Path(__file__).with_name("scan.c")
@@ -34,10 +35,11 @@ REASONS = {1: "syntax", 2: "utf8", 3: "escape-u", 4: "number", 5: "depth", 6: "s
 
 
 class _Result(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_int64) for name in (
-        "session_off", "view_off", "seq", "dropped", "events_off", "events_end", "event_count", "meta_count")] + [
-        ("first_ts", ctypes.c_double), ("last_ts", ctypes.c_double), ("tag_count", ctypes.c_int64),
-        ("where", ctypes.c_int64)]
+    _fields_: ClassVar[list[tuple[str, type[ctypes.c_int64] | type[ctypes.c_double]]]] = [
+        (name, ctypes.c_int64) for name in (
+            "session_off", "view_off", "seq", "dropped", "events_off", "events_end", "event_count", "meta_count")]
+    _fields_ += [("first_ts", ctypes.c_double), ("last_ts", ctypes.c_double), ("tag_count", ctypes.c_int64),
+                 ("where", ctypes.c_int64)]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The collector's storage contract: what the HTTP layer may ask of a backend (SQLite or PostgreSQL).
 
-Rules: the HTTP layer (``app.py``) talks to storage only through ``Storage``; backends implement
+Rules: the HTTP layer talks to storage only through ``Storage``; backends implement
 all of it, with the same behaviour, proven by one shared test suite run against each. Every call
 is blocking and is made off the event loop (a thread). A backend never raises anything but
 ``StorageBusy`` (a bounded lock or connection wait ran out: the caller answers 503 with
@@ -12,6 +12,7 @@ destroys its key (crypto-shredding).
 
 from __future__ import annotations
 
+import concurrent.futures
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,8 +72,23 @@ class IncomingBatch:
 
 
 class Storage(Protocol):
+    """What the HTTP layer asks of a backend (and all it asks: a new question is added here first).
+    ``sql.SharedSQL`` implements the reads and one-row writes once for both backends."""
+
+    # True when ``rate_acquire`` touches no database (the buckets live in this process's memory):
+    # the event loop may then call it directly, before reading a body.
+    rate_limits_in_process: bool
+
     def add(self, batch: IncomingBatch) -> AddResult:
-        """Store a batch once per (session, view, seq)."""
+        """Store a batch once per (session, view, seq); durable before this returns."""
+
+    def submit(self, batch: IncomingBatch, keyless: bool = False) -> concurrent.futures.Future[AddResult]:
+        """``add`` without waiting: the future completes once the batch's transaction committed (or
+        failed, with ``StorageBusy``/``StorageUnavailable``); a full queue is ``StorageBusy`` at once.
+        ``keyless``: the batch came without its session key; the writer checks, in the transaction
+        that would store it, that its session is new or already holds a batch of its page view, and
+        answers ``KEY_REQUIRED`` otherwise (a batch whose identity is stored is answered as ``add``
+        would: ``DUPLICATE`` or ``CONFLICT``)."""
 
     def stored_digest(self, session: str, view: str, seq: int) -> str | None:
         """The digest of the batch stored under this identity, or None."""

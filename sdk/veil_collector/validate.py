@@ -51,7 +51,7 @@ def gunzip_isal(body: bytes, max_bytes: int) -> bytes | None:
     decoder = isal_zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     try:
         out = decoder.decompress(body, max_bytes + 1)
-    except isal_zlib.error:
+    except isal_zlib.error:  # type: ignore[misc]  # (isal's stub declares the class as an instance)
         return None
     if len(out) > max_bytes or decoder.unconsumed_tail or not decoder.eof or decoder.unused_data:
         return None
@@ -201,7 +201,8 @@ def _count(batch: dict[str, Any], name: str) -> int:
 
 def parse_batch(raw: bytes) -> tuple[str, str, int, list[dict[str, Any]], int]:
     """Parse and check ``{"session", "view", "seq", "events", "dropped"?}``; return its five parts."""
-    return parse_batch_with_strings(raw)[:5]  # type: ignore[return-value]
+    session, view, seq, events, dropped, _ = parse_batch_with_strings(raw)
+    return session, view, seq, events, dropped
 
 
 def parse_batch_with_strings(raw: bytes) -> tuple[str, str, int, list[dict[str, Any]], int, list[bytes]]:

@@ -47,8 +47,8 @@ def app_from_env() -> Starlette:
 
     raw = json.loads(os.environ[ENV])
     defaults = {f.name: f.default for f in dataclasses.fields(CollectorSettings)}
-    fields = {k: tuple(v) if isinstance(defaults.get(k), tuple) and isinstance(v, list) else v
-              for k, v in raw.items() if k in defaults}
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(defaults.get(k), tuple) and isinstance(v, list) else v
+                              for k, v in raw.items() if k in defaults}
     return create_app(CollectorSettings(**fields))
 
 

@@ -39,7 +39,7 @@ import httpx2
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from veil_collector.access import client_of
 from veil_collector.ratelimit import FailureThrottle
@@ -59,8 +59,8 @@ class ProxySettings:
     session_seconds: int = 8 * 3600
     secure_cookie: bool = True
     max_body_bytes: int = 2 * 1024 * 1024
-    extra_routes: list = field(default_factory=list)
-    transport: object = None  # an httpx2 transport, for tests
+    extra_routes: list[BaseRoute] = field(default_factory=list)
+    transport: httpx2.AsyncBaseTransport | None = None  # for tests
     login_failures_allowed: int = 5  # per address, then 429 (one forgiven every 10 s)
     trusted_proxies: tuple[str, ...] = ()  # reverse proxies in front of this one, whose X-Forwarded-For is believed
 
@@ -154,9 +154,9 @@ def create_proxy_app(settings: ProxySettings) -> Starlette:
     async def login(request: Request) -> RedirectResponse | JSONResponse:
         wait = throttle.blocked(address(request))
         if wait > 0:
-            response = _deny(429, "too many failed logins from this address")
-            response.headers["Retry-After"] = str(max(1, int(wait + 0.999)))
-            return response
+            refused = _deny(429, "too many failed logins from this address")
+            refused.headers["Retry-After"] = str(max(1, int(wait + 0.999)))
+            return refused
         try:
             form = await request.form()
         except Exception:  # noqa: BLE001 - any malformed form is the client's error

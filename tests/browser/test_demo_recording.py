@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from tests.browser.conftest import replay, wait_recording
+from tests.helpers import stored_events
 
 TYPED = {
     "#name": "Ada Lovelace",
@@ -48,7 +49,7 @@ def test_demo_records_masked_and_replays(page, servers, capture, context):
 
     # The collector stored exactly what was sent.
     session = capture.batches()[0]["session"]
-    stored = servers.collector_app.state.store.events(session)
+    stored = stored_events(servers.collector_app.state.store, session)
     assert stored == events
 
     shown = replay(context, servers, events)

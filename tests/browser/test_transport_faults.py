@@ -17,6 +17,7 @@ from veil_collector.app import CollectorSettings, create_app
 from examples.demo.servers import _ThreadedServer, free_port
 from veil_proxy.app import ProxySettings, create_proxy_app
 from tests.browser.conftest import BOOT_TIMEOUT_MS
+from tests.helpers import stored_events, stored_seqs
 
 PAGE = "/test-assets/replay.html"
 
@@ -49,9 +50,9 @@ def test_batches_survive_a_collector_outage_and_arrive_exactly_once(page, server
         store = collector.state.store
         session = store.sessions()[0]["session"]
         rows = store.batch_count(session)
-        events = store.events(session)
+        events = stored_events(store, session)
         assert rows >= 2 and [e["type"] for e in events[:2]] == [4, 2]
-        assert store.seqs(session) == list(range(rows)), "every batch arrived, each once"
+        assert stored_seqs(store, session) == list(range(rows)), "every batch arrived, each once"
     finally:
         server.stop()
 

@@ -56,7 +56,7 @@ def test_concurrent_sessions_lose_and_duplicate_nothing(tmp_path):
     assert store.totals()["batches"] == SESSIONS * BATCHES
     for index in range(SESSIONS):
         assert store.batch_count(f"{index:032x}") == BATCHES
-        events = store.events(f"{index:032x}")
+        events = json.loads(b"[" + b",".join(store.iter_event_chunks(f"{index:032x}")) + b"]")
         assert [e["data"]["positions"][0]["y"] for e in events[::20]] == list(range(BATCHES)), "in seq order, none missing"
     posts = sum(len(s) for s in results)
     print(f"\nload: {posts} POSTs from {SESSIONS} sessions in {elapsed:.2f} s ({posts / elapsed:.0f}/s)")

@@ -16,7 +16,7 @@ import time
 import httpx2
 import pytest
 
-from veil_collector.storage import Store
+from veil_collector.storage import open_storage
 from examples.demo.servers import free_port
 from tests.helpers import ROOT
 
@@ -103,7 +103,7 @@ def test_kill_9_during_load_loses_nothing_acknowledged(database):
     for t in threads:
         t.join(30)
     assert len(acknowledged) >= 40, "the load was running when the process was killed"
-    store = Store(database, master_key=bytes.fromhex(MASTER))
+    store = open_storage(database, bytes.fromhex(MASTER))
     try:
         stored = {(s, q) for s in {s for s, _ in acknowledged} for _, q in store.identities(s)}
         missing = set(acknowledged) - stored

@@ -169,7 +169,7 @@ def test_a_batch_without_a_well_formed_view_id_is_refused(client, view):
 def test_a_database_from_before_view_ids_keeps_its_batches(tmp_path):
     import sqlite3
 
-    from veil_collector.storage import LEGACY_VIEW, Store
+    from veil_collector.storage import LEGACY_VIEW, AddResult, batch_from_events, master_key_for, open_storage
 
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as db:
@@ -177,9 +177,9 @@ def test_a_database_from_before_view_ids_keeps_its_batches(tmp_path):
                    "event_count INTEGER NOT NULL, body_bytes INTEGER NOT NULL, first_ts REAL, last_ts REAL, "
                    "events TEXT NOT NULL, PRIMARY KEY (session, seq))")
         db.execute("INSERT INTO batches VALUES (?, 0, 1.0, 1, 10, 1, 1, '[{\"type\":4}]')", (SESSION,))
-    store = Store(path)
+    store = open_storage(path, master_key_for(path))  # no master key given: a key file beside it
     assert store.identities(SESSION) == [(LEGACY_VIEW, 0)]
-    assert store.add(SESSION, "0123456789abcdef", 0, [{"type": 4, "timestamp": 2}], 10)
+    assert store.add(batch_from_events(SESSION, "0123456789abcdef", 0, [{"type": 4, "timestamp": 2}], 10)) is AddResult.STORED
 
 
 def test_sessions_are_listed_with_error_and_frustration_counts_and_filtered_on_them(client):
@@ -208,7 +208,7 @@ def test_ingest_answers_carry_the_same_headers_as_every_other_data_route(client,
             for body, enc in ((batch(seq=7), "gzip"), (b"x", "gzip"), (b"x", "br"))]
     assert [r.status_code for r in fast] == [200, 400, 415]
     monkeypatch.setattr(app_module.IngestRoute, "__call__", lambda self, scope, receive, send: self.app(scope, receive, send))
-    routed = TestClient(create_app(CollectorSettings(db_path=client.app.state.store.backend.path, client_token=TOKEN,
+    routed = TestClient(create_app(CollectorSettings(db_path=client.app.state.store.path, client_token=TOKEN,
                                                      allowed_origins=(ORIGIN,))))
     slow = [routed.post("/v1/batches", content=body, headers={"Content-Encoding": enc, "X-Veil-Token": TOKEN, **cors})
             for body, enc in ((batch(seq=8), "gzip"), (b"x", "gzip"), (b"x", "br"))]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veil_collector.app import prepare_batch
+from veil_collector.prepare import prepare_batch
 from veil_collector.scrub import CANDIDATE, scrub_events, text_has_candidate
 from veil_collector.validate import (MAX_DEPTH, InvalidBatch, _loads_exact, loads_fast, parse_batch_with_strings,
                                          split_strings)

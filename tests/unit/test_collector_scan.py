@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veil_collector import scan
-from veil_collector.app import _exact_batch, prepare_batch, prepare_small_on_loop
+from veil_collector.prepare import _exact_batch, prepare_batch, prepare_small_on_loop
 from veil_collector.scrub import CANDIDATE, STRUCTURAL_KEYS, _suspects
 from veil_collector.validate import MAX_DEPTH, InvalidBatch
 from tests.unit.test_collector_scrub import SAMPLES
@@ -211,12 +211,12 @@ def test_whatever_is_vouched_for_the_exact_path_accepts_unchanged(events, seq, r
 def test_small_batches_are_stored_by_the_fast_path_and_a_leak_still_by_the_exact_one(tmp_path, monkeypatch):
     from starlette.testclient import TestClient
 
-    from veil_collector import app as app_module
+    from veil_collector import ingest
     from veil_collector.app import CollectorSettings, create_app
 
     on_loop = []
-    real = app_module.prepare_small_on_loop
-    monkeypatch.setattr(app_module, "prepare_small_on_loop", lambda *a: on_loop.append(real(*a)) or on_loop[-1])
+    real = ingest.prepare_small_on_loop
+    monkeypatch.setattr(ingest, "prepare_small_on_loop", lambda *a: on_loop.append(real(*a)) or on_loop[-1])
     client = TestClient(create_app(CollectorSettings(db_path=tmp_path / "c.sqlite3", operator_token="op")))
 
     def post(seq, text, key=None):

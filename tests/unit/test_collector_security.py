@@ -2,6 +2,7 @@
 isolation of bad stored rows, operator roles and audit, throttling, forwarded headers, the event loop
 kept free, erasure and retention proven on the stored bytes."""
 
+import concurrent.futures
 import gzip
 import hashlib
 import json
@@ -62,7 +63,7 @@ def backend(path, lock_timeout=None):
     """The collector's encrypted storage on a SQLite file."""
     from veil_collector import storage as backends
 
-    return backends.Store(path, SECRET, **({"lock_timeout": lock_timeout} if lock_timeout else {}))
+    return backends.open_storage(path, SECRET, **({"lock_timeout": lock_timeout} if lock_timeout else {}))
 
 
 class Wrapped:
@@ -331,18 +332,30 @@ def test_forwarded_headers_from_an_untrusted_peer_are_ignored(tmp_path):
 # --- nothing blocks the loop ----------------------------------------------------------------------
 
 class SlowStorage(Wrapped):
-    """Holds every add until released: a storage that is locked or slow."""
+    """Holds every write until released: a storage that is locked or slow."""
 
     def __init__(self, path, mode="hold"):
         super().__init__(path)
         self.mode, self.release, self.entered = mode, threading.Event(), threading.Event()
 
     def add(self, batch):
+        return self.submit(batch).result(30)
+
+    def submit(self, batch, keyless=False):  # what the collector calls (Storage.submit)
         if self.mode == "busy":
             raise StorageBusy("locked", retry_after=3)
         self.entered.set()
-        self.release.wait(10)
-        return self.inner.add(batch)
+        held = concurrent.futures.Future()
+
+        def write():
+            self.release.wait(10)
+            try:
+                held.set_result(self.inner.submit(batch, keyless).result(30))
+            except Exception as err:  # noqa: BLE001 - handed to the waiting collector
+                held.set_exception(err)
+
+        threading.Thread(target=write, daemon=True).start()
+        return held
 
 
 def test_a_locked_database_is_a_503_with_retry_after(tmp_path):

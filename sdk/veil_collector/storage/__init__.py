@@ -2,30 +2,27 @@
 
 Rules: a URL ``postgresql://…`` (or ``postgres://…``) opens the PostgreSQL backend, anything else
 is a SQLite file path (``sqlite:///path`` also accepted). The master key (32 bytes) wraps every
-session's key and never enters the database. ``Store`` is the older, event-list interface the
-collector app used before the contract (``Store(path).add(session, view, seq, events, ...)``); it
-wraps any backend and also accepts an ``IncomingBatch`` in ``add``. Without an explicit master key
-``Store`` reads ``VEIL_MASTER_KEY`` (64 hex characters) or, for a SQLite file only, keeps a key
-file beside it (``<db>.key``, 0600): a copy of the database alone then still reveals nothing.
+session's key and never enters the database. ``master_key_for(url, given)`` is the key the
+collector uses: the one given, else ``VEIL_MASTER_KEY`` (or the file ``VEIL_MASTER_KEY_FILE``
+names; 64 hex characters or base64), else, for a SQLite file only, a key file kept beside it
+(``<db>.key``, 0600): a copy of the database alone then still reveals nothing. PostgreSQL without
+a key is a clear error.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
-
+from ..access import decode_key, read_secret
 from ..storage_api import AddResult, IncomingBatch, Storage, StorageBusy, StorageUnavailable
 from .common import LEGACY_VIEW, batch_from_events, count_pages
 from .sqlite import SQLiteStorage
 
 __all__ = [
     "AddResult", "IncomingBatch", "LEGACY_VIEW", "SQLiteStorage", "Storage", "StorageBusy", "StorageUnavailable",
-    "Store", "batch_from_events", "count_pages", "is_postgres_url", "master_key_from_env", "open_storage",
+    "batch_from_events", "count_pages", "is_postgres_url", "master_key_for", "open_storage",
 ]
 
 MASTER_KEY_ENV = "VEIL_MASTER_KEY"
@@ -50,17 +47,17 @@ def open_storage(url: str | Path, master_key: bytes, **options: Any) -> Storage:
     return SQLiteStorage(path, master_key, **options)
 
 
-def master_key_from_env() -> bytes | None:
-    value = os.environ.get(MASTER_KEY_ENV)
-    if not value:
-        return None
-    try:
-        key = bytes.fromhex(value.strip())
-    except ValueError:
-        key = b""
-    if len(key) != 32:
-        raise ValueError(f"{MASTER_KEY_ENV} must be 64 hex characters (32 bytes)")
-    return key
+def master_key_for(url: str | Path, given: bytes | None = None) -> bytes:
+    """The master key for the storage ``url`` names (see the module's rules)."""
+    if given is not None:
+        return given
+    text = read_secret(MASTER_KEY_ENV)
+    if text:
+        return decode_key(text)
+    if is_postgres_url(url):
+        raise ValueError(f"PostgreSQL storage needs a master key: set {MASTER_KEY_ENV}")
+    path = str(url)
+    return _key_file(path[len("sqlite:///"):] if path.startswith("sqlite:///") else path)
 
 
 def _key_file(db_path: str) -> bytes:
@@ -77,43 +74,3 @@ def _key_file(db_path: str) -> bytes:
     with os.fdopen(fd, "w") as out:
         out.write(key.hex() + "\n")
     return key
-
-
-class Store:
-    """The event-list interface over any backend (what the collector app and older tests use)."""
-
-    def __init__(self, url: str | Path, master_key: bytes | None = None, **options: Any) -> None:
-        key = master_key or master_key_from_env()
-        if key is None:
-            if is_postgres_url(url):
-                raise ValueError(f"PostgreSQL storage needs a master key: set {MASTER_KEY_ENV}")
-            key = _key_file(str(url))
-        self.backend: Storage = open_storage(url, key, **options)
-
-    def add(self, session: str | IncomingBatch, view: str = "", seq: int = 0, events: list[Any] | None = None,
-            body_bytes: int = 0, pii_masked: int = 0, dropped: int = 0, *, gzip_body: bytes | None = None,
-            raw: bytes | None = None) -> Any:
-        """Old style: store a batch of events; False when (session, view, seq) was already stored.
-        ``gzip_body`` (the body as received) is stored instead of re-serialized events when nothing
-        was masked; ``raw`` (its decompressed text) gives the digest. Given an ``IncomingBatch``,
-        this is the contract's ``add`` (returns an ``AddResult``)."""
-        if isinstance(session, IncomingBatch):
-            return self.backend.add(session)
-        batch = batch_from_events(session, view, seq, events or [], body_bytes, pii_masked=pii_masked,
-                                  dropped=dropped, gzip_body=gzip_body,
-                                  digest=hashlib.sha256(raw).hexdigest() if raw is not None else None)
-        return self.backend.add(batch) is AddResult.STORED
-
-    def events(self, session: str) -> list[dict[str, Any]]:
-        """Every event of the visit (loads it whole: for tests and small sessions; the collector
-        streams ``iter_event_chunks``)."""
-        return orjson.loads(b"[" + b",".join(self.backend.iter_event_chunks(session)) + b"]")
-
-    def seqs(self, session: str) -> list[int]:
-        return [seq for _, seq in self.backend.identities(session)]
-
-    def iter_event_chunks(self, session: str) -> Iterator[bytes]:
-        return self.backend.iter_event_chunks(session)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.backend, name)

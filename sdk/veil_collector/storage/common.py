@@ -1,8 +1,8 @@
-"""What both storage backends share: batch preparation, the visit order, summaries, errors, and
-the group-commit writer.
+"""What both storage backends share besides their SQL (``sql``): batch preparation, how a batch's
+events are stored, in-process rate buckets, and the group-commit writer.
 
-Rules: everything here touches no database itself; both backends build their rows and answers
-through these functions so that they behave identically, as the shared storage suite checks.
+Rules: everything here touches no database itself; both backends build their rows through these
+functions so that they behave identically, as the shared storage suite checks.
 ``GroupCommit`` runs a backend's own write function on one thread per storage; it adds no storage
 behaviour, only batching of commits, and answers each batch after its transaction committed.
 """
@@ -13,16 +13,15 @@ import concurrent.futures
 import hashlib
 import queue
 import threading
-import zlib
 import time
+import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from ..storage_api import AddResult, IncomingBatch, StorageBusy
-from . import crypto
 
 # A database from before page views had ids keyed batches on (session, seq): its rows become one
 # page view of their session, with this id.
@@ -87,104 +86,6 @@ def events_json_of(form: int, plaintext: bytes) -> bytes:
     if form == FORMAT_GZIP_BODY:
         return orjson.dumps(orjson.loads(zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(plaintext))["events"])
     return plaintext
-
-
-def open_chunk(master: Any, session: str, view: str, seq: int, row: tuple[Any, ...] | None) -> bytes:
-    """A stored batch's chunk for ``iter_event_chunks`` from its (sealed, wrapped key, format) row;
-    b"" when it is gone or does not open (fail closed: such a batch is never served)."""
-    if row is None:
-        return b""
-    sealed, wrapped, form = row
-    try:
-        key = crypto.unwrap(master, session, wrapped)
-        plaintext = crypto.open_sealed(key, session, view, seq, sealed, compressed=form == FORMAT_EVENTS)
-        return inner(events_json_of(form, plaintext))
-    except (crypto.SealError, zlib.error, orjson.JSONDecodeError, KeyError, TypeError):
-        return b""
-
-
-def inner(events_json: bytes) -> bytes:
-    """The inside of a JSON array's text (no brackets, no surrounding blanks)."""
-    text = events_json.strip()
-    if text[:1] == b"[" and text[-1:] == b"]":
-        text = text[1:-1].strip()
-    return text
-
-
-# A batch sent without its session key may be stored only if its session is new, or already holds
-# a batch of the same page view (whose random id travels only inside batch bodies): (known, same view).
-KEYLESS_SQL = ("SELECT EXISTS (SELECT 1 FROM batches WHERE session = %s), "
-               "EXISTS (SELECT 1 FROM batches WHERE session = %s AND view = %s)")
-
-
-# Summary columns, in the order ``summary`` reads them: counts leave quarantined batches out.
-SESSIONS_SQL = (
-    "SELECT session, COUNT(DISTINCT view), "
-    "SUM(CASE WHEN quarantined = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN quarantined = 0 THEN event_count ELSE 0 END), "
-    "SUM(CASE WHEN quarantined = 0 THEN body_bytes ELSE 0 END), MIN(CASE WHEN quarantined = 0 THEN first_ts END), "
-    "MAX(CASE WHEN quarantined = 0 THEN last_ts END), SUM(CASE WHEN quarantined = 0 THEN pages ELSE 0 END), "
-    "SUM(dropped), SUM(quarantined), MAX(received_at) "
-    "FROM batches GROUP BY session ORDER BY MAX(received_at) DESC, session LIMIT ? OFFSET ?"
-)
-
-# The error and frustration counts of each visit (quarantined batches left out).
-_CONTEXT_COLUMNS = (", SUM(CASE WHEN quarantined = 0 THEN errors ELSE 0 END), "
-                    "SUM(CASE WHEN quarantined = 0 THEN frustrations ELSE 0 END) FROM batches GROUP BY session")
-
-
-def sessions_sql(with_errors: bool = False, with_frustrations: bool = False) -> str:
-    """SESSIONS_SQL with the context counts, keeping only visits that have what is asked for."""
-    having = [cond for cond, wanted in (
-        ("SUM(CASE WHEN quarantined = 0 THEN errors ELSE 0 END) > 0", with_errors),
-        ("SUM(CASE WHEN quarantined = 0 THEN frustrations ELSE 0 END) > 0", with_frustrations)) if wanted]
-    grouped = _CONTEXT_COLUMNS + (" HAVING " + " AND ".join(having) if having else "")
-    return SESSIONS_SQL.replace(" FROM batches GROUP BY session", grouped, 1)
-
-
-# Columns a database from before they existed lacks: added in place, 0 for the batches it holds.
-CONTEXT_COLUMNS = ("errors", "frustrations")
-
-TOTALS_SQL = (
-    "SELECT COUNT(*), COALESCE(SUM(event_count), 0), COALESCE(SUM(pii_masked), 0), "
-    "COALESCE(SUM(dropped), 0), COUNT(DISTINCT session) FROM batches"
-)
-
-# A visit's batches: each page view starts at its earliest event (a view without timestamps last,
-# ties broken by its id), and its batches follow in seq order.
-VISIT_ORDER_SQL = (
-    "SELECT {columns} FROM batches b JOIN (SELECT view, MIN(first_ts) AS began FROM batches WHERE session = ? "
-    "GROUP BY view) v ON v.view = b.view WHERE b.session = ?{where} ORDER BY (v.began IS NULL), v.began, b.view, b.seq"
-)
-
-
-def views_in_order(identities: Sequence[tuple[str, int]]) -> list[str]:
-    """A session's page views, in the order its (view, seq) identities come (visit order)."""
-    ordered: list[str] = []
-    for view, _ in identities:
-        if not ordered or ordered[-1] != view:
-            ordered.append(view)
-    return ordered
-
-
-def summary(row: tuple[Any, ...]) -> dict[str, Any]:
-    session, views, batches, events, size, first, last, pages, dropped, quarantined, _, *context = row
-    errors, frustrations = context if context else (0, 0)
-    return {
-        "session": session, "views": int(views), "batches": int(batches), "events": int(events or 0),
-        "bytes": int(size or 0), "start": first, "end": last,
-        "durationMs": (last - first) if first is not None and last is not None else 0,
-        "pages": int(pages or 0), "dropped": int(dropped or 0), "quarantined": int(quarantined or 0),
-        "errors": int(errors or 0), "frustrations": int(frustrations or 0),
-    }
-
-
-def totals(row: tuple[Any, ...]) -> dict[str, int]:
-    return {"batches": int(row[0]), "events": int(row[1]), "piiMasked": int(row[2]), "droppedBatches": int(row[3]),
-            "sessions": int(row[4])}
-
-
-def audit_entry(row: tuple[Any, ...]) -> dict[str, Any]:
-    return {"id": int(row[0]), "at": row[1], "actor": row[2], "action": row[3], "session": row[4], "detail": row[5]}
 
 
 class MemoryBuckets:

@@ -12,7 +12,10 @@ Connections come from two small pools (psycopg 3, psycopg_pool), each call holdi
 transactions (writes) on one, single statements (reads, rate buckets) on autocommit connections.
 ``add`` goes through one writer thread per process (``common.GroupCommit``): the batches queued
 together are inserted in one transaction, in a few statements whatever their number (multi-row, from
-arrays), and each is answered once that transaction committed.
+arrays), and each is answered once that transaction committed. The reads and one-row writes are the
+shared ``sql.SharedSQL``, run through this backend's ``_one``/``_all``/``_change``; an erasure
+leaves a tombstone (``erased_sessions``) in its transaction, and no key is created for a
+tombstoned session again.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 import concurrent.futures
 import functools
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import psycopg
@@ -28,7 +31,8 @@ import psycopg_pool
 from psycopg import errors
 
 from ..storage_api import AddResult, IncomingBatch, StorageBusy, StorageUnavailable
-from . import common, crypto
+from . import common, crypto, sql
+from .sql import SharedSQL
 
 SCHEMA = [
     "CREATE TABLE IF NOT EXISTS session_keys (session TEXT PRIMARY KEY, wrapped BYTEA NOT NULL, "
@@ -103,8 +107,10 @@ def _translated(method: Callable[..., T]) -> Callable[..., T]:
     return call
 
 
-class PostgresStorage:
+class PostgresStorage(SharedSQL):
     """``Storage`` on a PostgreSQL database (``postgresql://`` URL)."""
+
+    rate_limits_in_process = False  # the buckets are rows every process shares (a database call)
 
     def __init__(self, url: str, master_key: bytes, *, lock_timeout: float = 5.0, connect_timeout: float = 5.0,
                  pool_size: int = 8) -> None:
@@ -192,8 +198,8 @@ class PostgresStorage:
     def _keys_for(self, conn: psycopg.Connection, sessions: list[str], now: float) -> dict[str, Any]:
         """The sessions' keys, unwrapped; the missing ones created (once, whichever process asks),
         except for an erased session (its tombstone), which is left out of the answer."""
-        found = dict(conn.execute("SELECT session, wrapped FROM session_keys WHERE session = ANY(%s)",
-                                  (sessions,)).fetchall())
+        found: dict[str, bytes] = dict(conn.execute(
+            "SELECT session, wrapped FROM session_keys WHERE session = ANY(%s)", (sessions,)).fetchall())
         missing = [s for s in sessions if s not in found]
         if missing:
             # (An erasure racing this insert deletes a key this transaction already read: the batch
@@ -257,10 +263,12 @@ class PostgresStorage:
     def _keyless_refusal(conn: psycopg.Connection, batch: IncomingBatch) -> AddResult | None:
         """For a batch sent without its key: its dedup answer when its identity is stored, KEY_REQUIRED
         when its session exists without its page view, None when it may be inserted."""
-        stored, known, same_view = conn.execute(  # one round trip
+        row = conn.execute(  # one round trip
             "SELECT (SELECT digest FROM batches WHERE session = %s AND view = %s AND seq = %s), "
-            + common.KEYLESS_SQL.removeprefix("SELECT "),
+            + _q(sql.KEYLESS_SQL).removeprefix("SELECT "),
             (batch.session, batch.view, batch.seq, batch.session, batch.session, batch.view)).fetchone()
+        assert row is not None  # a SELECT without FROM has its one row
+        stored, known, same_view = row
         if stored is not None:
             return AddResult.DUPLICATE if stored == batch.digest else AddResult.CONFLICT
         return AddResult.KEY_REQUIRED if known and not same_view else None
@@ -286,100 +294,33 @@ class PostgresStorage:
             return gone
 
     @_translated
-    def quarantine_batch(self, session: str, view: str, seq: int) -> bool:
-        with self._pool.connection() as conn:
-            return conn.execute("UPDATE batches SET quarantined = 1 WHERE session = %s AND view = %s AND seq = %s",
-                                (session, view, seq)).rowcount > 0
-
-    @_translated
-    def delete_batch(self, session: str, view: str, seq: int) -> bool:
-        with self._pool.connection() as conn:
-            return conn.execute("DELETE FROM batches WHERE session = %s AND view = %s AND seq = %s",
-                                (session, view, seq)).rowcount > 0
-
-    @_translated
-    def audit(self, actor: str, action: str, session: str | None = None, detail: str = "") -> None:
-        with self._pool.connection() as conn:
-            conn.execute("INSERT INTO audit (at, actor, action, session, detail) VALUES (%s, %s, %s, %s, %s)",
-                         (time.time(), actor, action, session, detail))
-
-    @_translated
     def rate_acquire(self, key: str, per_second: float, burst: int) -> float:
         now, step = time.time(), 1.0 / per_second
         with self._quick.connection() as conn:
-            taken, tat = conn.execute(RATE_ONE_TRIP_SQL, {"key": key, "now": now, "step": step, "burst": burst}).fetchone()
+            row = conn.execute(RATE_ONE_TRIP_SQL, {"key": key, "now": now, "step": step, "burst": burst}).fetchone()
+        assert row is not None  # a SELECT without FROM has its one row
+        taken, tat = row
         if taken is not None:
             return 0.0
         tat = now if tat is None else tat
         return max(0.001, max(tat, now) + step - now - burst * step)
 
-    # -- reads -------------------------------------------------------------------------------
-    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    # -- the runners of the shared SQL (sql.SharedSQL) ----------------------------------------
+    # Reads take an autocommit connection (one round trip); a change takes a transaction.
+    @_translated
+    def _one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         with self._quick.connection() as conn:
-            return conn.execute(sql, params).fetchone()
+            return conn.execute(_q(statement), params).fetchone()
 
-    def _all(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    @_translated
+    def _all(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._quick.connection() as conn:
-            return conn.execute(sql, params).fetchall()
+            return conn.execute(_q(statement), params).fetchall()
 
     @_translated
-    def stored_digest(self, session: str, view: str, seq: int) -> str | None:
-        row = self._one("SELECT digest FROM batches WHERE session = %s AND view = %s AND seq = %s", (session, view, seq))
-        return None if row is None else row[0]
-
-    @_translated
-    def session_exists(self, session: str) -> bool:
-        return self._one("SELECT 1 FROM batches WHERE session = %s LIMIT 1", (session,)) is not None
-
-    @_translated
-    def sessions(self, limit: int = 200, offset: int = 0, *, with_errors: bool = False,
-                 with_frustrations: bool = False) -> list[dict[str, Any]]:
-        sql = _q(common.sessions_sql(with_errors, with_frustrations))
-        return [common.summary(r) for r in self._all(sql, (limit, offset))]
-
-    def _visit(self, session: str, columns: str, where: str = "") -> list[tuple[Any, ...]]:
-        return self._all(_q(common.VISIT_ORDER_SQL.format(columns=columns, where=where)), (session, session))
-
-    @_translated
-    def identities(self, session: str) -> list[tuple[str, int]]:
-        return [(v, int(q)) for v, q in self._visit(session, "b.view, b.seq")]
-
-    @_translated
-    def views(self, session: str) -> list[str]:
-        return common.views_in_order(self.identities(session))
-
-    @_translated
-    def batch_count(self, session: str) -> int:
-        return int(self._one("SELECT COUNT(*) FROM batches WHERE session = %s", (session,))[0])
-
-    @_translated
-    def totals(self) -> dict[str, int]:
-        return common.totals(self._one(common.TOTALS_SQL))
-
-    @_translated
-    def audit_log(self, limit: int = 200, after_id: int = 0) -> list[dict[str, Any]]:
-        return [common.audit_entry(r) for r in self._all(
-            "SELECT id, at, actor, action, session, detail FROM audit WHERE id > %s ORDER BY id LIMIT %s",
-            (after_id, limit))]
-
-    def iter_event_chunks(self, session: str) -> Iterator[bytes]:
-        # As in the SQLite backend: the order first, then one short query per batch (no connection
-        # or transaction held between chunks, whichever thread pulls the next one).
-        for view, seq in self._order(session):
-            chunk = self._chunk(session, view, seq)
-            if chunk:
-                yield chunk
-
-    @_translated
-    def _order(self, session: str) -> list[tuple[str, int]]:
-        return [(v, int(q)) for v, q in self._visit(session, "b.view, b.seq", " AND b.quarantined = 0")]
-
-    @_translated
-    def _chunk(self, session: str, view: str, seq: int) -> bytes:
-        row = self._one(
-            "SELECT b.sealed, k.wrapped, b.format FROM batches b JOIN session_keys k ON k.session = b.session "
-            "WHERE b.session = %s AND b.view = %s AND b.seq = %s AND b.quarantined = 0", (session, view, seq))
-        return common.open_chunk(self._master, session, view, seq, row)
+    def _change(self, statement: str, params: Sequence[Any] = ()) -> int:
+        with self._pool.connection() as conn:
+            return conn.execute(_q(statement), params).rowcount
 
     def close(self) -> None:
         self._writer.close()

@@ -11,7 +11,9 @@ erased session's wrapped key leaves the file's bytes at once. The file (and its 
 SQLite creates with the database's mode) is created 0600. Rate-limit buckets live in process
 memory: a SQLite database serves one collector process (``--workers`` needs PostgreSQL).
 Connections are per thread; ``iter_event_chunks`` reads one batch per query, so it holds no
-transaction between chunks and its memory is one batch.
+transaction between chunks and its memory is one batch. The reads and one-row writes are the
+shared ``sql.SharedSQL``, run through this backend's ``_one``/``_all``/``_change``; an erasure
+leaves a tombstone (``erased_sessions``) in its transaction.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..storage_api import AddResult, IncomingBatch, StorageBusy, StorageUnavailable
-from . import common, crypto
+from . import common, crypto, sql
 from .common import LEGACY_VIEW
+from .sql import SharedSQL
 
 SCHEMA = [s + ";" for s in """
 CREATE TABLE IF NOT EXISTS session_keys (
@@ -114,16 +117,18 @@ def _create_private(path: str) -> None:
     os.chmod(path, 0o600)  # whatever the umask
 
 
-class SQLiteStorage:
+class SQLiteStorage(SharedSQL):
     """``Storage`` on one SQLite file."""
+
+    rate_limits_in_process = True  # the buckets live in this process's memory (one process per file)
 
     def __init__(self, path: str | Path, master_key: bytes, *, lock_timeout: float = 5.0) -> None:
         self.path = str(path)
         self.lock_timeout = lock_timeout
         self._master = crypto.check_master_key(master_key)
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
-        self._all_lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
         self._buckets = common.MemoryBuckets()
         self._writer = common.GroupCommit(self._add_many, self._add_one, name="veil-sqlite-writer",
                                           translate=lambda err: _translate(err, self.lock_timeout))
@@ -143,8 +148,8 @@ class SQLiteStorage:
         db = getattr(self._local, "db", None)
         if db is None:
             db = self._local.db = self._open()
-            with self._all_lock:
-                self._all.append(db)
+            with self._connections_lock:
+                self._connections.append(db)
         return db
 
     @_translated
@@ -163,7 +168,7 @@ class SQLiteStorage:
             if legacy:
                 self._migrate_plain(db, present)
             have = {row[1] for row in db.execute("PRAGMA table_info(batches)")}
-            for column in common.CONTEXT_COLUMNS:
+            for column in sql.CONTEXT_COLUMNS:
                 if column not in have:  # a database from before the counts: its batches count 0
                     db.execute(f"ALTER TABLE batches ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
             db.execute("COMMIT")
@@ -248,12 +253,11 @@ class SQLiteStorage:
         return self._add_many([batch], [keyless])[0]
 
     def _insert(self, db: sqlite3.Connection, batch: IncomingBatch, now: float, keyless: bool = False) -> AddResult:
-        row = next(iter(db.execute("SELECT digest FROM batches WHERE session = ? AND view = ? AND seq = ?",
-                                   (batch.session, batch.view, batch.seq)).fetchall()), None)
+        row = next(iter(db.execute(sql.DIGEST_SQL, (batch.session, batch.view, batch.seq)).fetchall()), None)
         if row is not None:
             return AddResult.DUPLICATE if row[0] == batch.digest else AddResult.CONFLICT
         if keyless:
-            known, same_view = db.execute(common.KEYLESS_SQL.replace("%s", "?"),
+            known, same_view = db.execute(sql.KEYLESS_SQL,
                                           (batch.session, batch.session, batch.view)).fetchall()[0]
             if known and not same_view:
                 return AddResult.KEY_REQUIRED
@@ -303,99 +307,30 @@ class SQLiteStorage:
             self._shred()
         return gone
 
-    @_translated
-    def quarantine_batch(self, session: str, view: str, seq: int) -> bool:
-        return self._write(lambda db: db.execute(
-            "UPDATE batches SET quarantined = 1 WHERE session = ? AND view = ? AND seq = ?", (session, view, seq)
-        ).rowcount) > 0
-
-    @_translated
-    def delete_batch(self, session: str, view: str, seq: int) -> bool:
-        return self._write(lambda db: db.execute(
-            "DELETE FROM batches WHERE session = ? AND view = ? AND seq = ?", (session, view, seq)
-        ).rowcount) > 0
-
-    @_translated
-    def audit(self, actor: str, action: str, session: str | None = None, detail: str = "") -> None:
-        self._write(lambda db: db.execute(
-            "INSERT INTO audit (at, actor, action, session, detail) VALUES (?, ?, ?, ?, ?)",
-            (time.time(), actor, action, session, detail),
-        ))
-
     def rate_acquire(self, key: str, per_second: float, burst: int) -> float:
         return self._buckets.acquire(key, per_second, burst)
 
-    # -- reads -------------------------------------------------------------------------------
+    # -- the runners of the shared SQL (sql.SharedSQL) ----------------------------------------
     @_translated
-    def stored_digest(self, session: str, view: str, seq: int) -> str | None:
-        row = self._db().execute("SELECT digest FROM batches WHERE session = ? AND view = ? AND seq = ?",
-                                 (session, view, seq)).fetchone()
-        return None if row is None else row[0]
-
-    @_translated
-    def session_exists(self, session: str) -> bool:
-        return self._db().execute("SELECT 1 FROM batches WHERE session = ? LIMIT 1", (session,)).fetchone() is not None
+    def _one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._db().execute(statement, params).fetchone()
+        return row
 
     @_translated
-    def sessions(self, limit: int = 200, offset: int = 0, *, with_errors: bool = False,
-                 with_frustrations: bool = False) -> list[dict[str, Any]]:
-        sql = common.sessions_sql(with_errors, with_frustrations)
-        return [common.summary(r) for r in self._db().execute(sql, (limit, offset))]
-
-    def _visit(self, session: str, columns: str, where: str = "") -> list[tuple[Any, ...]]:
-        return self._db().execute(common.VISIT_ORDER_SQL.format(columns=columns, where=where),
-                                  (session, session)).fetchall()
+    def _all(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._db().execute(statement, params).fetchall()
 
     @_translated
-    def identities(self, session: str) -> list[tuple[str, int]]:
-        return [(v, int(q)) for v, q in self._visit(session, "b.view, b.seq")]
-
-    @_translated
-    def views(self, session: str) -> list[str]:
-        return common.views_in_order(self.identities(session))
-
-    @_translated
-    def batch_count(self, session: str) -> int:
-        return self._db().execute("SELECT COUNT(*) FROM batches WHERE session = ?", (session,)).fetchone()[0]
-
-    @_translated
-    def totals(self) -> dict[str, int]:
-        return common.totals(self._db().execute(common.TOTALS_SQL).fetchone())
-
-    @_translated
-    def audit_log(self, limit: int = 200, after_id: int = 0) -> list[dict[str, Any]]:
-        return [common.audit_entry(r) for r in self._db().execute(
-            "SELECT id, at, actor, action, session, detail FROM audit WHERE id > ? ORDER BY id LIMIT ?",
-            (after_id, limit))]
-
-    def iter_event_chunks(self, session: str) -> Iterator[bytes]:
-        # The order is fixed first (small); then one query per batch, each on whatever thread asks,
-        # re-reading the key so that an erasure mid-stream stops the stream at once.
-        order = self._order(session)
-        for view, seq in order:
-            chunk = self._chunk(session, view, seq)
-            if chunk:
-                yield chunk
-
-    @_translated
-    def _order(self, session: str) -> list[tuple[str, int]]:
-        return [(v, int(q)) for v, q in self._visit(session, "b.view, b.seq", " AND b.quarantined = 0")]
-
-    @_translated
-    def _chunk(self, session: str, view: str, seq: int) -> bytes:
-        row = self._db().execute(
-            "SELECT b.sealed, k.wrapped, b.format FROM batches b JOIN session_keys k ON k.session = b.session "
-            "WHERE b.session = ? AND b.view = ? AND b.seq = ? AND b.quarantined = 0", (session, view, seq)
-        ).fetchone()
-        return common.open_chunk(self._master, session, view, seq, row)
+    def _change(self, statement: str, params: Sequence[Any] = ()) -> int:
+        return self._write(lambda db: db.execute(statement, params).rowcount)
 
     def close(self) -> None:
         self._writer.close()
-        with self._all_lock:
-            for db in self._all:
+        with self._connections_lock:
+            for db in self._connections:
                 try:
                     db.close()
                 except sqlite3.Error:
                     pass
-            self._all.clear()
+            self._connections.clear()
         self._local = threading.local()
