@@ -19,11 +19,10 @@ import anyio
 import httpx2
 import pytest
 
-pytest.importorskip("mcp")
-from mcp import Client, StdioServerParameters  # noqa: E402
-from mcp.client.streamable_http import streamable_http_client  # noqa: E402
+from mcp import Client, StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
 
-from veil_collector.storage import batch_from_events, open_storage  # noqa: E402
+from veil_collector.storage import batch_from_events, open_storage
 
 KEY = bytes(range(32))
 TOKEN = "agent-operator-token-0123456789"

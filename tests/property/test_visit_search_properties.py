@@ -7,31 +7,17 @@ visits a reference filter in Python selects, in the order asked for, paged the s
 from __future__ import annotations
 
 import fnmatch
-import sqlite3
 
-import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veil_collector.visits import store
-from veil_collector.visits.index import batch_facts
-from veil_collector.visits.schema import index_schema
-from veil_collector.visits.search import SORTS, Search, estimate_sqls, search_sql, summary_of
+from tests.index_harness import IndexDB
+from veil_collector.visits.search import SORTS, Search
 
 PATHS = ["/", "/cart", "/checkout", "/checkout/payment", "/thank-you", "/product/1", "/product/2/reviews", "/a_b", "/a%b"]
 NAMES = ["Pay now", "Add to cart", "pay later", "Help"]
 PATTERNS = ["/", "/checkout", "/checkout*", "*out", "/product/*", "/product/*/reviews", "/a_b", "/a%b", "/*", "/nowhere"]
 NAME_PATTERNS = ["pay*", "PAY NOW", "help", "add to cart", "*a*", "nothing"]
-
-
-def _db():
-    db = sqlite3.connect(":memory:", isolation_level=None)
-    db.execute("PRAGMA case_sensitive_like=ON")
-    db.execute("CREATE TABLE session_keys (session TEXT PRIMARY KEY)")
-    db.execute("CREATE TABLE batches (session TEXT, view TEXT)")
-    for statement in index_schema("sqlite"):
-        db.execute(statement)
-    return db
 
 
 visit = st.fixed_dictionaries({
@@ -107,21 +93,15 @@ def _reference(rows, s: Search):
 @settings(max_examples=250, deadline=None)
 @given(st.lists(visit, min_size=1, max_size=12), search)
 def test_search_finds_what_a_plain_reading_of_the_query_selects(visits, s):
-    db = _db()
-    execute = lambda sql, p: db.execute(sql, tuple(p)).fetchall()  # noqa: E731
+    db = IndexDB()
     rows = []
     for i, v in enumerate(visits):
         session = f"s{i:02d}"
-        db.execute("INSERT INTO session_keys VALUES (?)", (session,))
-        events = _events(v)
-        store.index_batch(execute, session, "v" * 16, batch_facts(events), events=len(events), body_bytes=1, dropped=0,
-                          received_at=float(v["received"]))
-        found = store.search_visits(execute, Search(limit=1000))
-        row = next(r for r in found if r["session"] == session)
+        db.add_visit(session, _events(v), received_at=float(v["received"]))
+        row = next(r for r in db.search(Search(limit=1000)) if r["session"] == session)
         rows.append({**row, "paths": [p.split("?")[0].replace("https://s.example", "") for p in row["urls"]],
                      "names": row["targets"]})
     expected = _reference(rows, s)
-    assert [r["session"] for r in store.search_visits(execute, s)] == expected
-    for driver in range(len(estimate_sqls(s))):
-        sql, params = search_sql(s, driver)
-        assert [summary_of(r, orjson.loads)["session"] for r in db.execute(sql, params)] == expected, driver
+    assert [r["session"] for r in db.search(s)] == expected
+    for plan in db.sessions_by_every_driver(s):
+        assert plan == expected

@@ -14,11 +14,10 @@ import anyio
 import orjson
 import pytest
 
-pytest.importorskip("mcp")
-from mcp import Client  # noqa: E402
+from mcp import Client
 
-from veil_collector.access import Operator  # noqa: E402
-from veil_collector.agent import stdio_server  # noqa: E402
+from veil_collector.access import Operator
+from veil_collector.agent import stdio_server
 
 S = "0123456789abcdef" * 2
 OP = Operator("ada", "viewer", "sha256:" + "0" * 64)

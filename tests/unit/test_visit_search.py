@@ -7,17 +7,12 @@ with a message naming it (never a 500, never silently ignored); patterns match w
 
 from __future__ import annotations
 
-import sqlite3
-
-import orjson
 import pytest
 
-from veil_collector.visits import store
-from veil_collector.visits.index import batch_facts
-from veil_collector.visits.schema import index_schema
+from tests.index_harness import IndexDB
 from veil_collector.visits import search as search_module
-from veil_collector.visits.search import (Search, SearchError, choose_driver, estimate_sqls, like_pattern, parse_search, parse_time,
-                                          search_sql, summary_of)
+from veil_collector.visits import store
+from veil_collector.visits.search import Search, SearchError, parse_search, parse_time
 
 
 def params(query: str) -> dict[str, list[str]]:
@@ -70,23 +65,9 @@ def test_a_good_search_reads_every_parameter():
     assert parse_search(params("after=7")).offset == 7, "the list's older name for offset"
 
 
-def test_like_patterns_take_percent_and_underscore_literally():
-    assert like_pattern("/a_b%c*d\\") == "/a\\_b\\%c%d\\\\"
-
-
 # -- found rows, on the index tables ----------------------------------------------------------
 
-def _db():
-    db = sqlite3.connect(":memory:", isolation_level=None)
-    db.execute("PRAGMA case_sensitive_like=ON")
-    db.execute("CREATE TABLE session_keys (session TEXT PRIMARY KEY)")
-    db.execute("CREATE TABLE batches (session TEXT, view TEXT)")
-    for statement in index_schema("sqlite"):
-        db.execute(statement)
-    return db
-
-
-def _visit(db, session, start, paths, *, errors=0, rage=0, duration=1000, names=(), received=None):
+def _visit(db, session, start, paths, *, errors=0, rage=0, duration=1000, names=()):
     events = [{"type": 4, "data": {"href": f"https://shop.example{p}?q=***"}, "timestamp": start + i} for i, p in enumerate(paths)]
     events += [{"type": 5, "data": {"tag": "veil:error", "payload": {"kind": "error"}}, "timestamp": start + 1}] * errors
     events += [{"type": 5, "data": {"tag": "veil:frustration", "payload": {"kind": "rage", "id": 1}}, "timestamp": start + 2}] * rage
@@ -94,15 +75,12 @@ def _visit(db, session, start, paths, *, errors=0, rage=0, duration=1000, names=
         events += [{"type": 3, "data": {"source": 2, "type": 2, "id": 5, "x": 1, "y": 1}, "timestamp": start + 3 + i},
                    {"type": 5, "data": {"tag": "veil:action", "payload": {"id": 5, "name": name}}, "timestamp": start + 3 + i}]
     events.append({"type": 3, "data": {"source": 1, "positions": []}, "timestamp": start + duration})
-    db.execute("INSERT INTO session_keys VALUES (?)", (session,))
-    execute = lambda sql, p: db.execute(sql, tuple(p)).fetchall()  # noqa: E731
-    store.index_batch(execute, session, "v" * 16, batch_facts(events), events=len(events), body_bytes=10, dropped=0,
-                      received_at=received if received is not None else start / 1000)
+    db.add_visit(session, events, received_at=start / 1000)
 
 
 @pytest.fixture
 def shop():
-    db = _db()
+    db = IndexDB()
     _visit(db, "s1", 1_000_000, ["/", "/cart", "/checkout"], errors=1, names=["Pay now"])
     _visit(db, "s2", 2_000_000, ["/", "/cart", "/checkout", "/thank-you"], duration=90_000)
     _visit(db, "s3", 3_000_000, ["/product/42/reviews"], rage=1, names=["add_to cart"])
@@ -113,11 +91,9 @@ def shop():
 def found(db, query: str) -> list[str]:
     """What the search finds, the same whichever of its filters drives the query."""
     search = parse_search(params(query))
-    execute = lambda sql, p: db.execute(sql, tuple(p)).fetchall()  # noqa: E731
-    sessions = [row["session"] for row in store.search_visits(execute, search)]
-    for driver in [None, *range(len(estimate_sqls(search)))]:
-        sql, args = search_sql(search, driver)
-        assert [summary_of(r, orjson.loads)["session"] for r in db.execute(sql, args)] == sessions, driver
+    sessions = [row["session"] for row in db.search(search)]
+    for plan in db.sessions_by_every_driver(search):
+        assert plan == sessions
     return sessions
 
 
@@ -140,6 +116,7 @@ def found(db, query: str) -> list[str]:
     ("clicked=ADD_TO CART", ["s3"]),
     ("clicked=add%", []),
     ("clicked=add_to*", ["s3"]),
+    ("clicked=a?d*", []),
     ("sort=-duration&limit=2", ["s2", "s3", "s1"]),  # ties (s1, s3: 1 s) by session, the same way
     ("sort=start&offset=1&limit=2", ["s2", "s3", "s4"]),
 ])
@@ -148,33 +125,39 @@ def test_search_finds_what_it_says(shop, query, sessions):
 
 
 def test_a_found_visit_reads_as_the_list_shows_it(shop):
-    sql, args = search_sql(parse_search(params("visited=/product/*")))
-    row = summary_of(shop.execute(sql, args).fetchone(), orjson.loads)
+    row = shop.search(parse_search(params("visited=/product/*")))[0]
     assert row["urls"] == ["https://shop.example/product/42/reviews?q=***"] and row["targets"] == ["add_to cart"]
     assert (row["rage"], row["frustrations"], row["clicks"], row["views"], row["batches"]) == (1, 1, 1, 1, 1)
 
 
-def plan(db, query: str) -> str:
-    search = parse_search(params(query))
-    counts = [db.execute(sql, args).fetchone()[0] for sql, args in estimate_sqls(search)]
-    sql, args = search_sql(search, choose_driver(counts))
-    return " ".join(str(r[3]) for r in db.execute("EXPLAIN QUERY PLAN " + sql, args))
+def test_nothing_the_index_keeps_is_in_clear():
+    db = IndexDB()
+    _visit(db, "s1", 1_000_000, ["/orders/SECRET-PATH"], names=["SECRET-NAME"])
+    dump = "\n".join(db.db.iterdump())
+    assert "SECRET" not in dump and "secret" not in dump, "paths, names and URLs are sealed"
+    assert db.search(parse_search(params("visited=/orders/SECRET-*&clicked=secret-name")))[0]["session"] == "s1"
 
 
 def test_a_rare_filter_drives_the_query_and_a_common_one_is_probed_in_order(shop, monkeypatch):
-    assert "visit_paths_path (path>? AND path<?)" in plan(shop, "visited=/checkout*"), "rare: found on its index first"
-    assert "visits_by_start_ts (start_ts>? AND start_ts<?)" in plan(shop, "from=1&to=2&sort=-duration")
+    assert "visit_paths_term (term_id=?)" in shop.plan(parse_search(params("visited=/checkout*"))), "rare: found on its index first"
+    assert "visits_by_start_ts (start_ts>? AND start_ts<?)" in shop.plan(parse_search(params("from=1&to=2&sort=-duration")))
     monkeypatch.setattr(search_module, "DRIVE_MAX", 1)
-    assert "SCAN v USING INDEX visits_by_last_received" in plan(shop, "visited=/checkout*"), "common: probed per visit"
-    assert "SCAN v USING INDEX visits_by_duration_ms" in plan(shop, "from=1&to=2000000000000&sort=-duration")
+    assert "SCAN v USING INDEX visits_by_last_received" in shop.plan(parse_search(params("visited=/checkout*")))
+    assert "SCAN v USING INDEX visits_by_duration_ms" in shop.plan(parse_search(params("from=1&to=2000000000000&sort=-duration")))
 
 
-def test_a_filter_that_matches_nothing_answers_without_the_search(shop):
+def test_a_pattern_that_matches_nothing_answers_without_the_search(shop):
     asked = []
 
     def execute(sql, p):
         asked.append(sql)
-        return shop.execute(sql, tuple(p)).fetchall()
+        return shop.execute(sql, p)
 
-    assert store.search_visits(execute, parse_search(params("visited=/nowhere&errors=1"))) == []
-    assert len(asked) == 1 and asked[0].startswith("SELECT COUNT(*)")
+    assert store.search_visits(execute, shop.keys, shop.terms, parse_search(params("visited=/nowhere&errors=1"))) == []
+    assert not any("FROM visits v" in sql and "LIMIT ? OFFSET ?" in sql for sql in asked)
+
+
+def test_a_pattern_that_matches_too_many_terms_is_refused(shop, monkeypatch):
+    monkeypatch.setattr(store, "MAX_TERMS", 2)
+    with pytest.raises(SearchError, match="'/\\*' matches .* different paths, more than 2: narrow it"):
+        shop.search(parse_search(params("visited=/*")))

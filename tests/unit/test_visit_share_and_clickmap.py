@@ -76,13 +76,14 @@ def test_a_bad_click_map_query_says_what_is_wrong(query, message):
 def test_a_click_map_groups_clicks_by_recorded_name_and_draws_on_the_latest_common_device():
     q = clickmap.parse_clickmap({"page": ["/checkout"]})
     rows = [
-        ("s2", "v2", 300.0, "/checkout", 10, 10, 10, 510, 1280, 720, 5, "click", "Pay now"),
-        ("s9", "v9", 250.0, "/checkout", 10, 10, 10, 10, 390, 800, 5, "click", "Pay now"),
-        ("s2", "v2", 200.0, "/checkout", 10, 10, 10, 510, 1280, 720, 5, "rage", "Pay now"),
-        ("s1", "v1", 100.0, "/checkout", 1, 1, None, None, 1440, 900, 7, "click", None),
-        ("s1", "v1", 90.0, "/checkout", 1, 1, None, None, 1440, 900, 8, "dead", None),
+        ("s2", "v2", 300.0, 1, 10, 10, 10, 510, 1280, 720, 5, "click", 2),
+        ("s9", "v9", 250.0, 1, 10, 10, 10, 10, 390, 800, 5, "click", 2),
+        ("s2", "v2", 200.0, 1, 10, 10, 10, 510, 1280, 720, 5, "rage", 2),
+        ("s1", "v1", 100.0, 1, 1, 1, None, None, 1440, 900, 7, "click", None),
+        ("s1", "v1", 90.0, 1, 1, 1, None, None, 1440, 900, 8, "dead", None),
     ]
-    out = clickmap.summarize(q, [clickmap.point(r) for r in rows])
+    terms = {("path", 1): "/checkout", ("name", 2): "Pay now"}
+    out = clickmap.summarize(q, [clickmap.point(r, lambda kind, i: terms.get((kind, i))) for r in rows])
     assert out["targets"] == [{"name": "Pay now", "clicks": 2, "rage": 1, "dead": 0, "errorClicks": 0},
                               {"name": None, "clicks": 1, "rage": 0, "dead": 1, "errorClicks": 0}]
     assert out["base"] == {"session": "s2", "view": "v2", "width": 1280, "height": 720, "path": "/checkout"}
@@ -91,6 +92,8 @@ def test_a_click_map_groups_clicks_by_recorded_name_and_draws_on_the_latest_comm
 
 
 def test_click_map_sql_reads_the_page_rows_newest_first():
-    sql, params = clickmap.clickmap_sql(clickmap.parse_clickmap({"page": ["/product/*"], "device": ["mobile"], "limit": ["10"]}))
-    assert "FROM visit_clicks c WHERE c.path >= ? AND c.path < ? AND c.path LIKE ?" in sql and "ORDER BY c.at DESC" in sql
-    assert params == ["/product/", "/product0", "/product/%", 0, 767, 10]
+    query = clickmap.parse_clickmap({"page": ["/product/*"], "device": ["mobile"], "limit": ["10"]})
+    sql, params = clickmap.clickmap_sql(query, [4, 9])
+    assert "FROM visit_clicks c WHERE c.path_id IN (?, ?)" in sql and "ORDER BY c.at DESC" in sql
+    assert params == [4, 9, 0, 767, 10]
+    assert clickmap.clickmap_sql(query, []) is None, "a page pattern that matched no path reads nothing"

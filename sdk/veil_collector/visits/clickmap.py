@@ -1,7 +1,7 @@
 """Click maps: the clicks of many visits on one page, by position and by target.
 
 Rules: read from the index's click rows (kept at ingest: coordinates, viewport, node id, kind and
-the name recorded in clear), never from events, so a click map over thousands of visits decrypts
+the name recorded in clear, paths and names as sealed terms), never from events, so a click map over thousands of visits decrypts
 nothing; the page drawn under the clicks is one stored snapshot of that page (masked as stored),
 fetched separately. ``parse_clickmap`` checks the query (a path pattern as search takes it, an
 optional date range, a device class, a bound on points) and raises ``SearchError`` naming what is
@@ -14,18 +14,18 @@ the points, of the most common device class.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .search import SearchError, check_pattern, match_sql, parse_time
+from .search import SearchError, check_pattern, ids_sql, parse_time
 
 MAX_POINTS = 20_000
 DEFAULT_POINTS = 5_000
 DEVICES = {"mobile": (0, 767), "tablet": (768, 1023), "desktop": (1024, 1_000_000), "all": (0, 1_000_000)}
 UNNAMED = None  # the group of clicks whose target has no name recorded in clear
 PARAMETERS = ("page", "from", "to", "device", "limit")
-POINT_COLUMNS = ("session", "view", "at", "path", "x", "y", "page_x", "page_y", "width", "height", "node", "kind", "name")
+POINT_COLUMNS = ("session", "view", "at", "path_id", "x", "y", "page_x", "page_y", "width", "height", "node", "kind", "name_id")
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,12 @@ def parse_clickmap(params: Mapping[str, Sequence[str]]) -> ClickMapQuery:
     return ClickMapQuery(check_pattern(page, "page", path=True), since, until, device, int(limit_text))
 
 
-def clickmap_sql(query: ClickMapQuery) -> tuple[str, list[Any]]:
-    """The most recent click rows of the page (``limit`` of them), newest first."""
-    sql, params = match_sql("c.path", query.page)
+def clickmap_sql(query: ClickMapQuery, path_ids: Sequence[int]) -> tuple[str, list[Any]] | None:
+    """The most recent click rows of the pages whose path terms are ``path_ids`` (those the page
+    pattern matched; ``limit`` rows), newest first; None when it matched no path."""
+    if not path_ids:
+        return None
+    sql, params = ids_sql("c.path_id", path_ids)
     where = [sql]
     if query.since is not None:
         where.append("c.at >= ?")
@@ -90,11 +93,12 @@ def clickmap_sql(query: ClickMapQuery) -> tuple[str, list[Any]]:
             [*params, query.limit])
 
 
-def point(row: Sequence[Any]) -> dict[str, Any]:
+def point(row: Sequence[Any], term: Callable[[str, int | None], str | None]) -> dict[str, Any]:
+    """A click row as the API shows it; ``term(kind, id)`` opens its path and name."""
     p = dict(zip(POINT_COLUMNS, row, strict=True))
-    return {"session": p["session"], "view": p["view"], "at": p["at"], "path": p["path"], "x": p["x"], "y": p["y"],
-            "pageX": p["page_x"], "pageY": p["page_y"], "width": p["width"], "height": p["height"], "node": p["node"],
-            "kind": p["kind"], "name": p["name"]}
+    return {"session": p["session"], "view": p["view"], "at": p["at"], "path": term("path", p["path_id"]), "x": p["x"],
+            "y": p["y"], "pageX": p["page_x"], "pageY": p["page_y"], "width": p["width"], "height": p["height"],
+            "node": p["node"], "kind": p["kind"], "name": term("name", p["name_id"])}
 
 
 def summarize(query: ClickMapQuery, points: list[dict[str, Any]]) -> dict[str, Any]:

@@ -46,13 +46,20 @@ class IndexQueries:
     def _chunk(self, session: str, view: str, seq: int) -> bytes:
         raise NotImplementedError
 
+    # The backend's index keys and opened dictionary (``storage.index_crypto``).
+    _index_keys: store.Keys
+    _terms: store.TermIndex
+
     # -- search and click maps ---------------------------------------------------------------
     def search_visits(self, search: Search) -> list[dict[str, Any]]:
-        return store.search_visits(lambda sql, params: self._all(sql, params), search)
+        return store.search_visits(lambda sql, params: self._all(sql, params), self._index_keys, self._terms, search)
 
     def click_points(self, query: ClickMapQuery) -> list[dict[str, Any]]:
-        sql, params = clickmap_sql(query)
-        return [point(row) for row in self._all(sql, params)]
+        ids = store.resolve(self._terms, lambda sql, params: self._all(sql, params), Search(visited=(query.page,)))
+        found = clickmap_sql(query, ids[("path", query.page)])
+        if found is None:
+            return []
+        return [point(row, self._terms.value) for row in self._all(*found)]
 
     def view_start(self, session: str, view: str) -> list[Any]:
         """A page view's meta event and first full snapshot (what a click map is drawn on); [] when

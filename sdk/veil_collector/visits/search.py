@@ -11,17 +11,21 @@ placeholders, in SQL that SQLite and PostgreSQL both run; it reads only the inde
 Patterns: a path pattern is matched against the whole path of a page the visit showed (no
 origin, query or fragment), case-sensitively; ``*`` stands for any run of characters, ``/`` too
 (``/product/*/reviews``, ``/checkout*``). A clicked-name pattern is matched against the names of
-clicked targets recorded in clear, ignoring case, with the same ``*``.
+clicked targets recorded in clear, ignoring case, with the same ``*``. Paths and names are
+stored sealed, as a dictionary of terms (``storage.index_crypto``): a pattern is matched against
+the opened dictionary first, and the SQL only ever sees the ids of the terms it matched.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 MAX_PATTERN = 200
 MAX_STARS = 4
@@ -174,33 +178,9 @@ def parse_search(params: Mapping[str, Sequence[str]], *, default_limit: int = 50
 
 # -- SQL --------------------------------------------------------------------------------------
 
-def like_pattern(pattern: str) -> str:
-    """A ``*`` pattern as a LIKE pattern (with ``ESCAPE '\\'``): ``%`` and ``_`` taken literally."""
-    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped.replace("*", "%")
-
-
-def _successor(prefix: str) -> str:
-    """The least string after every string that starts with ``prefix`` (for an index range)."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def match_sql(column: str, pattern: str) -> tuple[str, list[Any]]:
-    """SQL that ``column`` matches ``pattern``: equality, or an index range on its literal prefix
-    and LIKE."""
-    if "*" not in pattern:
-        return f"{column} = ?", [pattern]
-    prefix = pattern.split("*", 1)[0]
-    sql, params = f"{column} LIKE ? ESCAPE '\\'", [like_pattern(pattern)]
-    if prefix:
-        sql = f"{column} >= ? AND {column} < ? AND " + sql
-        params = [prefix, _successor(prefix), *params]
-    return sql, params
-
-
-def name_key(name: str) -> str:
-    """How a clicked name is compared: case folded."""
-    return name.casefold()
+def ids_sql(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """SQL that ``column`` holds one of ``ids`` (the terms a pattern matched; never empty here)."""
+    return f"{column} IN ({', '.join('?' * len(ids))})", list(ids)
 
 
 # A filter that matches at most this many index rows drives the query (its visits are found
@@ -208,11 +188,14 @@ def name_key(name: str) -> str:
 # asked for, so that the first page comes without reading every match.
 DRIVE_MAX = 5000
 
+# (kind, pattern) -> the ids of the terms it matches (``visits.store.resolve``).
+TermIds = Mapping[tuple[str, str], Sequence[int]]
 
-def _positive(search: Search) -> list[tuple[str, str, str]]:
-    """The patterns a visit must match: (table, column, SQL pattern value) each."""
-    return ([("visit_paths", "path", p) for p in search.visited]
-            + [("visit_names", "name_key", name_key(p)) for p in search.clicked])
+
+def _positive(search: Search, ids: TermIds) -> list[tuple[str, Sequence[int]]]:
+    """What a visit must match: (table, term ids) per pattern."""
+    return ([("visit_paths", ids.get(("path", p), ())) for p in search.visited]
+            + [("visit_names", ids.get(("name", p), ())) for p in search.clicked])
 
 
 def _ranges(search: Search) -> list[tuple[str, float | None, float | None]]:
@@ -236,13 +219,16 @@ def _range_sql(column: str, low: float | None, high: float | None, prefix: str) 
     return " AND ".join(parts), params
 
 
-def estimate_sqls(search: Search) -> list[tuple[str, list[Any]]]:
+def estimate_sqls(search: Search, ids: TermIds) -> list[tuple[str, list[Any]]]:
     """One query per filter that an index can serve (each pattern a visit must match, then each
     range): how many index rows it matches, counted up to ``DRIVE_MAX + 1`` (cheap whatever the
-    table's size)."""
+    table's size). A pattern that matched no term counts 0 without asking."""
     out = []
-    for table, column, pattern in _positive(search):
-        sql, params = match_sql(f"x.{column}", pattern)
+    for table, term_ids in _positive(search, ids):
+        if not term_ids:
+            out.append(("SELECT 0", []))
+            continue
+        sql, params = ids_sql("x.term_id", term_ids)
         out.append((f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} x WHERE {sql} LIMIT {DRIVE_MAX + 1}) t", params))
     for column, low, high in _ranges(search):
         sql, params = _range_sql(column, low, high, "")
@@ -258,15 +244,16 @@ def choose_driver(counts: Sequence[int]) -> int | None:
     return best if counts[best] <= DRIVE_MAX else None
 
 
-def search_where(search: Search, driver: int | None = None) -> tuple[str, list[Any]]:
+def search_where(search: Search, ids: TermIds, driver: int | None = None) -> tuple[str, list[Any]]:
     """The WHERE clause over ``visits v`` (with leading `` WHERE ``, or empty) and its parameters:
     the cheap column tests first, then the filter that drives (``driver``, an index into
     ``estimate_sqls``), then the others, each an index probe per visit. A range that does not
     drive is written ``+v.column`` so that no planner uses its index (SQLite, without range
-    statistics, would read most of the table through it)."""
+    statistics, would read most of the table through it). A pattern that matched no term: a
+    visit cannot have shown it (visited: nothing found; not visited: no condition)."""
     conditions: list[str] = []
     params: list[Any] = []
-    positive = _positive(search)
+    positive = _positive(search, ids)
     if search.with_errors:
         conditions.append("v.errors > 0")
     for kind in search.frustrations:
@@ -275,20 +262,24 @@ def search_where(search: Search, driver: int | None = None) -> tuple[str, list[A
         sql, more = _range_sql(column, low, high, "" if i == driver else "+")
         conditions.append(sql)
         params += more
-    if driver is not None and driver < len(positive):
-        table, column, pattern = positive[driver]
-        sql, more = match_sql(f"x.{column}", pattern)
+    if any(not term_ids for _, term_ids in positive):
+        conditions.append("1 = 0")
+    if driver is not None and driver < len(positive) and positive[driver][1]:
+        table, term_ids = positive[driver]
+        sql, more = ids_sql("x.term_id", term_ids)
         conditions.append(f"v.session IN (SELECT x.session FROM {table} x WHERE {sql})")
         params += more
-    for i, (table, column, pattern) in enumerate(positive):
-        if i != driver:
-            sql, more = match_sql(f"x.{column}", pattern)
+    for i, (table, term_ids) in enumerate(positive):
+        if i != driver and term_ids:
+            sql, more = ids_sql("x.term_id", term_ids)
             conditions.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.session = v.session AND {sql})")
             params += more
     for pattern in search.not_visited:
-        sql, more = match_sql("x.path", pattern)
-        conditions.append(f"NOT EXISTS (SELECT 1 FROM visit_paths x WHERE x.session = v.session AND {sql})")
-        params += more
+        term_ids = ids.get(("path", pattern), ())
+        if term_ids:
+            sql, more = ids_sql("x.term_id", term_ids)
+            conditions.append(f"NOT EXISTS (SELECT 1 FROM visit_paths x WHERE x.session = v.session AND {sql})")
+            params += more
     return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
 
 
@@ -302,25 +293,30 @@ def search_order(search: Search) -> str:
 SUMMARY_COLUMNS = (
     "v.session, v.start_ts, v.end_ts, v.duration_ms, v.active_ms, v.views, v.pages, v.batches, v.events, v.bytes, "
     "v.dropped, v.quarantined, v.errors, v.console_errors, v.failed_requests, v.clicks, v.inputs, v.rage, v.dead, "
-    "v.error_clicks, v.frustrations, v.last_received, s.urls, s.targets"
+    "v.error_clicks, v.frustrations, v.last_received, s.sealed, k.wrapped"
 )
 
 
-def search_sql(search: Search, driver: int | None = None) -> tuple[str, list[Any]]:
+def search_sql(search: Search, ids: TermIds, driver: int | None = None) -> tuple[str, list[Any]]:
     """The page of visits ``search`` asks for, one more than ``limit`` (to tell whether there are
     more), with ``SUMMARY_COLUMNS``. The page is chosen on the narrow ``visits`` rows alone; only
-    its rows are joined with their (wide) states."""
-    where, params = search_where(search, driver)
+    its rows are joined with their (sealed) states and keys."""
+    where, params = search_where(search, ids, driver)
     order = search_order(search)
     sql = (f"SELECT {SUMMARY_COLUMNS} FROM (SELECT v.* FROM visits v{where}{order} LIMIT ? OFFSET ?) v "
-           f"JOIN visit_states s ON s.session = v.session{order}")
+           f"JOIN visit_states s ON s.session = v.session JOIN session_keys k ON k.session = v.session{order}")
     return sql, [*params, search.limit + 1, search.offset]
 
 
-def summary_of(row: Sequence[Any], loads: Any) -> dict[str, Any]:
-    """A ``SUMMARY_COLUMNS`` row as the API shows a visit (``loads`` parses the JSON columns)."""
+def summary_of(row: Sequence[Any], open_state: Callable[[str, Any, Any], bytes | None]) -> dict[str, Any]:
+    """A ``SUMMARY_COLUMNS`` row as the API shows a visit (``open_state(session, wrapped, sealed)``
+    opens its sealed state: URLs in order, clicked names; a state that does not open shows none)."""
     (session, start, end, duration, active, views, pages, batches, events, size, dropped, quarantined, errors,
-     console_errors, failed, clicks, inputs, rage, dead, error_clicks, frustrations, received, urls, targets) = row
+     console_errors, failed, clicks, inputs, rage, dead, error_clicks, frustrations, received, sealed, wrapped) = row
+    opened = open_state(session, wrapped, sealed)
+    state = orjson.loads(opened) if opened else {}
+    urls = [url for _, url in state.get("pages", [])]
+    targets = [name for _, name in state.get("names", [])]
     return {
         # 0: the visit's events carried no time (the columns are NOT NULL, so an index serves the sort).
         "session": session, "start": start or None, "end": end or None, "durationMs": duration or 0, "activeMs": active or 0,
@@ -329,5 +325,5 @@ def summary_of(row: Sequence[Any], loads: Any) -> dict[str, Any]:
         "consoleErrors": int(console_errors), "failedRequests": int(failed), "clicks": int(clicks),
         "inputs": int(inputs), "rage": int(rage), "dead": int(dead), "errorClicks": int(error_clicks),
         "frustrations": int(frustrations), "lastReceived": received,
-        "urls": loads(urls) if urls else [], "targets": loads(targets) if targets else [],
+        "urls": urls, "targets": targets,
     }
