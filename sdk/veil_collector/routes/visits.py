@@ -25,19 +25,12 @@ from ..validate import VIEW_PATTERN
 from ..visits.clickmap import parse_clickmap, summarize
 from ..visits.digest import digest
 from ..visits.search import SearchError
-from .params import session_param
+from .params import query_lists, session_param
 
 SESSION = "/v1/sessions/{session}"
 # Audit actions that read a visit's content, and how "who viewed this visit" words each.
 READS = {"read": "opened the replay", "digest": "read the digest", "mcp-digest": "an agent read the digest",
          "mcp-events": "an agent read the events", "share-open": "opened it through a share link"}
-
-
-def query_lists(request: Request) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
-        out.setdefault(key, []).append(value)
-    return out
 
 
 def stored_events(storage: Storage, session: str) -> Iterator[Any]:
@@ -94,7 +87,10 @@ async def clickmap(request: Request) -> Response:
         query = parse_clickmap(query_lists(request))
     except SearchError as err:
         raise Refused(400, str(err)) from None
-    points = await collector.calls.run(collector.storage.click_points, query)
+    try:
+        points = await collector.calls.run(collector.storage.click_points, query)
+    except SearchError as err:
+        raise Refused(400, str(err)) from None
     answer = summarize(query, points)
     await collector.calls.run(collector.storage.audit, op.name, "clickmap", None,
                               f"page={query.page}: {len(points)} clicks of {answer['visits']} visits")
