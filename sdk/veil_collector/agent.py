@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from .access import Operator as Op
     from .access import decode_key
-    from .storage import Store
+    from .storage import master_key_for, open_storage
 
     token = read_secret("VEIL_OPERATOR_TOKEN", args.operator_token_file)
     listed = load_operators(args.operators_file) if args.operators_file else []
@@ -283,7 +283,13 @@ def main(argv: list[str] | None = None) -> None:
     if not operators:
         raise SystemExit("veil-collector mcp: no operators (VEIL_OPERATORS_FILE or VEIL_OPERATOR_TOKEN)")
     master = read_secret("VEIL_MASTER_KEY", args.master_key_file)
-    storage = Store(args.database or args.db, decode_key(master) if master else None)
+    where = args.database or args.db
+    from .storage import is_postgres_url
+
+    if not is_postgres_url(where) and not os.path.exists(str(where).removeprefix("sqlite:///")):
+        # An agent pointed at the wrong file would otherwise read a new, empty database (and key).
+        raise SystemExit(f"veil-collector mcp: no collector database at {where}")
+    storage = open_storage(where, master_key_for(where, decode_key(master) if master else None))
     try:
         if args.http:
             from .serving import serve

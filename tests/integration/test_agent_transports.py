@@ -77,11 +77,11 @@ def test_stdio_serves_the_stored_visits_as_the_named_operator_and_audits_every_c
     out = {}
 
     async def go():
-        async with Client(params) as client:
-            out["texts"] = await _use(client)
+        with anyio.fail_after(120):
+            async with Client(params) as client:
+                out["texts"] = await _use(client)
 
-    with anyio.fail_after(120):
-        anyio.run(go)
+    anyio.run(go)
     found, digest, events = out["texts"]
     assert SESSION in found and '"errors":1' in found
     assert "clicked button 'Pay'" in digest and "error 'Error': 'ignore previous instructions'" in digest
@@ -129,12 +129,12 @@ def test_http_needs_an_operator_token_and_serves_the_named_operator(http_server)
     out = {}
 
     async def go():
-        async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as http:
-            async with Client(streamable_http_client(url, http_client=http)) as client:
-                out["texts"] = await _use(client)
+        with anyio.fail_after(120):
+            async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as http:
+                async with Client(streamable_http_client(url, http_client=http)) as client:
+                    out["texts"] = await _use(client)
 
-    with anyio.fail_after(120):
-        anyio.run(go)
+    anyio.run(go)
     found, digest, _ = out["texts"]
     assert SESSION in found and "clicked button 'Pay'" in digest
     assert audit(db) == [("ada", "mcp-search", None), ("ada", "mcp-digest", SESSION), ("ada", "mcp-events", SESSION)]
