@@ -223,7 +223,7 @@ def estimate_sqls(search: Search, ids: TermIds) -> list[tuple[str, list[Any]]]:
     """One query per filter that an index can serve (each pattern a visit must match, then each
     range): how many index rows it matches, counted up to ``DRIVE_MAX + 1`` (cheap whatever the
     table's size). A pattern that matched no term counts 0 without asking."""
-    out: list[tuple[str, float | None, float | None]] = []
+    out: list[tuple[str, list[Any]]] = []
     for table, term_ids in _positive(search, ids):
         if not term_ids:
             out.append(("SELECT 0", []))
