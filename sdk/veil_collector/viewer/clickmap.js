@@ -128,8 +128,8 @@
     return root.veilApi("/v1/clickmap?" + q.toString()).then(function (data) {
       state.data = data;
       renderTargets(data);
-      document.getElementById("clickmap-summary").textContent = data.clicks + " clicks from " + data.visits +
-        " visits" + (data.truncated ? " (the latest " + data.limit + ")" : "") + (data.base ? ", drawn on " +
+      document.getElementById("clickmap-summary").textContent = data.clicks + (data.clicks === 1 ? " click" : " clicks") +
+        " from " + data.visits + (data.visits === 1 ? " visit" : " visits") + (data.truncated ? " (the latest " + data.limit + ")" : "") + (data.base ? ", drawn on " +
         data.base.path + " as a " + data.base.width + "×" + data.base.height + " viewport showed it" : "");
       if (!data.base) {
         stop();
