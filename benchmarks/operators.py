@@ -6,9 +6,11 @@
 What it does: makes ``--visits`` visits of a made-up shop (seeded, so every run has the same data:
 home, categories, products, cart, checkout, payment, thank-you, with drop-offs; clicks on named
 and masked targets, errors, failed requests, rage and dead clicks; starts over 90 days), folds
-each visit's batches into its index row with the collector's own fold (``visits.index``), and
-writes the rows in bulk into a fresh database of each backend (a throwaway PostgreSQL cluster,
-durable). It does not store the batches' events: list and search read only the index tables.
+each visit's batches into its index row with the collector's own fold (``visits.index``), seals
+what the collector seals (each visit's state with a key of its own, the dictionary of paths and
+names with the index key) and writes the rows in bulk into a fresh database of each backend (a
+throwaway PostgreSQL cluster, durable). It does not store the batches' events: list and search
+read only the index tables.
 Then it asks each query of ``QUERIES`` through the storage's own ``search_visits`` (what
 ``GET /v1/sessions`` and the agent tools call: SQL, rows, summaries), ``--repeat`` times after
 one warm-up, and prints p50, p95 and max in milliseconds, and how many visits the page showed.
@@ -152,22 +154,40 @@ class Collect:
 
     def __init__(self) -> None:
         self.rows: dict[str, list[list[Any]]] = defaultdict(list)
-        self.known: dict[str, Any] = {}
 
     def __call__(self, sql: str, params: Any) -> list[tuple[Any, ...]]:
-        if sql == store.NEW_VIEW_SQL:
-            key = f"{params[0]}/{params[1]}"
-            seen = key in self.known
-            self.known[key] = True
-            return [(seen,)]
-        if sql == store.READ_ROW_SQL:
-            return []  # rows are folded here, in memory (see fold_visit)
         self.rows[sql].append(list(params))
         return []
 
 
-def fold_visit(collect: Collect, session: str, batches: list[tuple[str, list[dict[str, Any]]]], received: float) -> None:
-    """Fold a visit's batches in order (as ingest does), then write its final rows once."""
+class BulkKeys:
+    """The storage's index keys (``storage.index_crypto.IndexCipher``), with term ids handed out here
+    (the terms are written in bulk with explicit ids, like every other row)."""
+
+    TERM_SQL = "INSERT INTO index_terms (id, kind, tag, sealed) VALUES (?, ?, ?, ?)"
+
+    def __init__(self) -> None:
+        from veil_collector.storage.index_crypto import IndexCipher
+
+        self.cipher = IndexCipher(MASTER)
+        self.ids: dict[tuple[str, str], int] = {}
+
+    def term_id(self, execute: Any, kind: str, value: str) -> int:
+        found = self.ids.get((kind, value))
+        if found is None:
+            found = self.ids[(kind, value)] = len(self.ids) + 1
+            execute(self.TERM_SQL, (found, kind, self.cipher.tag(kind, value), self.cipher.seal_term(kind, value)))
+        return found
+
+    def seal_state(self, key: Any, session: str, plaintext: bytes, part: str = "state") -> bytes:
+        return self.cipher.seal_state(key, session, plaintext, part)
+
+
+def fold_visit(collect: Collect, keys: BulkKeys, session: str, batches: list[tuple[str, list[dict[str, Any]]]],
+               received: float) -> None:
+    """Fold a visit's batches in order (as ingest does), then write its final rows once, sealed
+    with a key of its own as the collector does."""
+    from veil_collector.storage import crypto
     from veil_collector.visits.index import fold
 
     row = None
@@ -182,16 +202,19 @@ def fold_visit(collect: Collect, session: str, batches: list[tuple[str, list[dic
         paths += done.paths
         names += done.names
     assert row is not None
-    collect.rows["INSERT INTO session_keys (session, wrapped, created_at) VALUES (?, ?, ?)"].append([session, b"\0" * 60, received])
-    store.write(collect, store.Folded(row, clicks, paths, names))
+    master = crypto.check_master_key(MASTER)
+    wrapped = crypto.new_wrapped_key(master, session)
+    collect.rows["INSERT INTO session_keys (session, wrapped, created_at) VALUES (?, ?, ?)"].append([session, wrapped, received])
+    store.write(collect, keys, crypto.unwrap(master, session, wrapped), store.Folded(row, clicks, paths, names))  # type: ignore[arg-type]
 
 
-def load(storage: Any, n: int, flush: Callable[[dict[str, list[list[Any]]]], None], every: int = 5000) -> float:
+def load(n: int, flush: Callable[[dict[str, list[list[Any]]]], None], every: int = 5000) -> float:
     """Generate, fold and write ``n`` visits in bulk; seconds taken."""
     began = time.perf_counter()
     collect = Collect()
+    keys = BulkKeys()
     for i, (session, batches, received) in enumerate(visits(n), 1):
-        fold_visit(collect, session, batches, received)
+        fold_visit(collect, keys, session, batches, received)
         if i % every == 0 or i == n:
             flush(collect.rows)
             collect.rows.clear()
@@ -200,14 +223,16 @@ def load(storage: Any, n: int, flush: Callable[[dict[str, list[list[Any]]]], Non
     return time.perf_counter() - began
 
 
+_FIRST = ("session_keys", "index_terms")  # what other rows point at goes first
+
+
 def sqlite_flush(path: str) -> Callable[[dict[str, list[list[Any]]]], None]:
     import sqlite3
 
     def flush(rows: dict[str, list[list[Any]]]) -> None:
         db = sqlite3.connect(path, isolation_level=None)
         db.execute("BEGIN")
-        # session_keys first (the index rows reference it)
-        for sql in sorted(rows, key=lambda s: "session_keys" not in s):
+        for sql in sorted(rows, key=lambda s: not any(t in s for t in _FIRST)):
             db.executemany(sql, rows[sql])
         db.execute("COMMIT")
         db.close()
@@ -220,7 +245,7 @@ def postgres_flush(url: str) -> Callable[[dict[str, list[list[Any]]]], None]:
 
     def flush(rows: dict[str, list[list[Any]]]) -> None:
         with psycopg.connect(url) as conn, conn.cursor() as cur:
-            for sql in sorted(rows, key=lambda s: "session_keys" not in s):
+            for sql in sorted(rows, key=lambda s: not any(t in s for t in _FIRST)):
                 cur.executemany(sql.replace("?", "%s"), rows[sql])
 
     return flush
@@ -229,6 +254,8 @@ def postgres_flush(url: str) -> Callable[[dict[str, list[list[Any]]]], None]:
 # -- measuring ------------------------------------------------------------------------------------
 
 def measure(search_visits: Callable[[Any], list[dict[str, Any]]], repeat: int) -> list[dict[str, Any]]:
+    """Each query, ``repeat`` times after a warm-up (the first search also opens the dictionary of
+    terms, once per process: its time is printed apart)."""
     import orjson
 
     results = []
@@ -270,20 +297,23 @@ def run_backend(kind: str, n: int, repeat: int, workdir: str) -> tuple[list[dict
         flush = postgres_flush(where)
     try:
         print(f"{kind}: loading {n} visits")
-        seconds = load(storage, n, flush)
-        analyze = "ANALYZE" if kind == "postgres" else "ANALYZE"
+        seconds = load(n, flush)
         if kind == "sqlite":
             import sqlite3
 
             db = sqlite3.connect(where)
-            db.execute(analyze)
+            db.execute("ANALYZE")
             db.close()
         else:
             import psycopg
 
             with psycopg.connect(where, autocommit=True) as conn:
-                conn.execute(analyze)
+                conn.execute("SELECT setval(pg_get_serial_sequence('index_terms', 'id'), (SELECT MAX(id) FROM index_terms))")
+                conn.execute("ANALYZE")
         print(f"{kind}: loaded in {seconds:.0f} s; measuring")
+        began = time.perf_counter()
+        storage.search_visits(parse_search(parse_qs("visited=/")))
+        print(f"{kind}: first search, opening the dictionary of terms: {(time.perf_counter() - began) * 1000:.0f} ms")
         return measure(storage.search_visits, repeat), seconds
     finally:
         storage.close()

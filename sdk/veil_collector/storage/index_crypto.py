@@ -18,6 +18,7 @@ import hmac
 import os
 import re
 import threading
+import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,7 +31,8 @@ from . import crypto
 
 NONCE = 12
 PATH, NAME = "path", "name"
-STATE_VIEW = "index"  # the sealed state's identity, beside the batches' (session, view, seq)
+STATE_VIEW = "index"  # the sealed state's identity is (session, "index", part): never a batch's
+PARTS = {"state": 0, "shown": 1}  # bound into each part's seal: one cannot be served for the other
 Query = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 
 # Terms no visit points at any more (after an erasure, an expiry, a quarantine or a deletion).
@@ -83,24 +85,25 @@ class IndexCipher:
         except crypto.SealError:
             return None
 
-    def open_state(self, session: str, wrapped: bytes | None, sealed: bytes | None) -> bytes | None:
-        """A visit's sealed index state, opened with its wrapped key (None when it does not open)."""
+    def open_state(self, session: str, wrapped: bytes | None, sealed: bytes | None, part: str = "state") -> bytes | None:
+        """A visit's sealed index part (``state``, or ``shown``: what the list shows), opened with its
+        wrapped key (None when it does not open)."""
         if wrapped is None or sealed is None:
             return None
         try:
-            return crypto.open_sealed(crypto.unwrap(self._master, session, wrapped), session, STATE_VIEW, 0, sealed)
+            return self.open_state_with(crypto.unwrap(self._master, session, wrapped), session, sealed, part)
         except crypto.SealError:
             return None
 
     @staticmethod
-    def seal_state(key: AESGCM, session: str, plaintext: bytes) -> bytes:
-        return crypto.seal(key, session, STATE_VIEW, 0, plaintext)
+    def seal_state(key: AESGCM, session: str, plaintext: bytes, part: str = "state") -> bytes:
+        return crypto.seal(key, session, STATE_VIEW, PARTS[part], plaintext)
 
     @staticmethod
-    def open_state_with(key: AESGCM, session: str, sealed: bytes) -> bytes | None:
+    def open_state_with(key: AESGCM, session: str, sealed: bytes, part: str = "state") -> bytes | None:
         try:
-            return crypto.open_sealed(key, session, STATE_VIEW, 0, sealed)
-        except crypto.SealError:
+            return crypto.open_sealed(key, session, STATE_VIEW, PARTS[part], sealed)
+        except (crypto.SealError, zlib.error):
             return None
 
     def term_id(self, execute: Query, kind: str, value: str) -> int:

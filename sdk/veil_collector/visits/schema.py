@@ -28,10 +28,10 @@ _TEMPLATE = [
     "CREATE TABLE IF NOT EXISTS visits (session TEXT PRIMARY KEY REFERENCES session_keys (session) ON DELETE CASCADE, "
     + ", ".join(f"{c} {{real}} NOT NULL DEFAULT 0" if c.endswith(("_ts", "_ms", "_received")) else f"{c} BIGINT NOT NULL DEFAULT 0"
                 for c in VISIT_COLUMNS) + ")",
-    # What the list shows beside the columns (URLs and names) and what folding needs, sealed with the
-    # visit's own key; apart, so that scans of ``visits`` read narrow rows.
+    # What the list shows beside the columns (URLs and names: ``shown``) and what folding needs
+    # (``sealed``), each sealed with the visit's own key; apart, so that scans of ``visits`` read narrow rows.
     "CREATE TABLE IF NOT EXISTS visit_states (session TEXT PRIMARY KEY REFERENCES session_keys (session) ON DELETE CASCADE, "
-    "sealed {blob} NOT NULL)",
+    "shown {blob} NOT NULL, sealed {blob} NOT NULL)",
     # The dictionary of what search matches across visits (paths, clicked names): each term once,
     # sealed with a key derived from the master key, found by an HMAC tag (storage.index_crypto).
     "CREATE TABLE IF NOT EXISTS index_terms (id {serial}, kind TEXT NOT NULL, tag {blob} NOT NULL UNIQUE, "

@@ -269,15 +269,17 @@ def search_where(search: Search, ids: TermIds, driver: int | None = None) -> tup
         sql, more = ids_sql("x.term_id", term_ids)
         conditions.append(f"v.session IN (SELECT x.session FROM {table} x WHERE {sql})")
         params += more
+    # A probe reads the visit's own few rows (by session) and tests each against the ids: ``+``
+    # keeps a planner from seeking the (session, term) key once per id of a long list.
     for i, (table, term_ids) in enumerate(positive):
         if i != driver and term_ids:
-            sql, more = ids_sql("x.term_id", term_ids)
+            sql, more = ids_sql("+x.term_id", term_ids)
             conditions.append(f"EXISTS (SELECT 1 FROM {table} x WHERE x.session = v.session AND {sql})")
             params += more
     for pattern in search.not_visited:
         term_ids = ids.get(("path", pattern), ())
         if term_ids:
-            sql, more = ids_sql("x.term_id", term_ids)
+            sql, more = ids_sql("+x.term_id", term_ids)
             conditions.append(f"NOT EXISTS (SELECT 1 FROM visit_paths x WHERE x.session = v.session AND {sql})")
             params += more
     return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
@@ -293,7 +295,7 @@ def search_order(search: Search) -> str:
 SUMMARY_COLUMNS = (
     "v.session, v.start_ts, v.end_ts, v.duration_ms, v.active_ms, v.views, v.pages, v.batches, v.events, v.bytes, "
     "v.dropped, v.quarantined, v.errors, v.console_errors, v.failed_requests, v.clicks, v.inputs, v.rage, v.dead, "
-    "v.error_clicks, v.frustrations, v.last_received, s.sealed, k.wrapped"
+    "v.error_clicks, v.frustrations, v.last_received, s.shown, k.wrapped"
 )
 
 
@@ -310,13 +312,13 @@ def search_sql(search: Search, ids: TermIds, driver: int | None = None) -> tuple
 
 def summary_of(row: Sequence[Any], open_state: Callable[[str, Any, Any], bytes | None]) -> dict[str, Any]:
     """A ``SUMMARY_COLUMNS`` row as the API shows a visit (``open_state(session, wrapped, sealed)``
-    opens its sealed state: URLs in order, clicked names; a state that does not open shows none)."""
+    opens what it shows beside its numbers, sealed: URLs in order, clicked names; what does not open
+    shows none)."""
     (session, start, end, duration, active, views, pages, batches, events, size, dropped, quarantined, errors,
      console_errors, failed, clicks, inputs, rage, dead, error_clicks, frustrations, received, sealed, wrapped) = row
     opened = open_state(session, wrapped, sealed)
     state = orjson.loads(opened) if opened else {}
-    urls = [url for _, url in state.get("pages", [])]
-    targets = [name for _, name in state.get("names", [])]
+    urls, targets = state.get("urls", []), state.get("targets", [])
     return {
         # 0: the visit's events carried no time (the columns are NOT NULL, so an index serves the sort).
         "session": session, "start": start or None, "end": end or None, "durationMs": duration or 0, "activeMs": active or 0,

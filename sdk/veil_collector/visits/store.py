@@ -36,12 +36,12 @@ class Keys(Protocol):
     def session_key(self, execute: Execute, session: str) -> Any: ...
 
     @staticmethod
-    def seal_state(key: Any, session: str, plaintext: bytes) -> bytes: ...
+    def seal_state(key: Any, session: str, plaintext: bytes, part: str = "state") -> bytes: ...
 
     @staticmethod
     def open_state_with(key: Any, session: str, sealed: bytes) -> bytes | None: ...
 
-    def open_state(self, session: str, wrapped: bytes | None, sealed: bytes | None) -> bytes | None: ...
+    def open_state(self, session: str, wrapped: bytes | None, sealed: bytes | None, part: str = "state") -> bytes | None: ...
 
 
 class TermIndex(Protocol):
@@ -61,8 +61,8 @@ READ_ROW_SQL = ("SELECT " + ", ".join(f"v.{c}" for c in VISIT_COLUMNS) + ", s.se
 UPSERT_VISIT_SQL = ("INSERT INTO visits (session, " + ", ".join(VISIT_COLUMNS) + ") VALUES ("
                     + ", ".join("?" * (len(VISIT_COLUMNS) + 1)) + ") ON CONFLICT (session) DO UPDATE SET "
                     + ", ".join(f"{c} = excluded.{c}" for c in VISIT_COLUMNS))
-UPSERT_STATE_SQL = ("INSERT INTO visit_states (session, sealed) VALUES (?, ?) "
-                    "ON CONFLICT (session) DO UPDATE SET sealed = excluded.sealed")
+UPSERT_STATE_SQL = ("INSERT INTO visit_states (session, shown, sealed) VALUES (?, ?, ?) "
+                    "ON CONFLICT (session) DO UPDATE SET shown = excluded.shown, sealed = excluded.sealed")
 INSERT_PATH_SQL = "INSERT INTO visit_paths (session, term_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
 INSERT_NAME_SQL = "INSERT INTO visit_names (session, term_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
 INSERT_CLICK_SQL = ("INSERT INTO visit_clicks (" + ", ".join(CLICK_COLUMNS) + ") VALUES ("
@@ -101,7 +101,9 @@ def write(execute: Execute, keys: Keys, key: Any, done: Folded) -> None:
     """Write a fold's row, its sealed state and its new rows (terms by id)."""
     row = done.row
     execute(UPSERT_VISIT_SQL, [row.session, *row_columns(row)])
-    execute(UPSERT_STATE_SQL, [row.session, keys.seal_state(key, row.session, orjson.dumps(state_json(row)))])
+    shown = orjson.dumps({"urls": row.urls, "targets": row.target_names})
+    execute(UPSERT_STATE_SQL, [row.session, keys.seal_state(key, row.session, shown, "shown"),
+                               keys.seal_state(key, row.session, orjson.dumps(state_json(row)))])
     for path in done.paths:
         execute(INSERT_PATH_SQL, [row.session, keys.term_id(execute, PATH, path)])
     for name in done.names:
@@ -200,5 +202,5 @@ def search_visits(query: Execute, keys: Keys, terms: TermIndex, search: Search) 
     if 0 in counts:  # a filter nothing matches
         return []
     sql, params = search_sql(search, ids, choose_driver(counts))
-    return [summary_of(row, lambda session, wrapped, sealed: keys.open_state(session, wrapped, sealed))
+    return [summary_of(row, lambda session, wrapped, sealed: keys.open_state(session, wrapped, sealed, "shown"))
             for row in query(sql, params)]
