@@ -147,7 +147,7 @@ def parse_search(params: Mapping[str, Sequence[str]], *, default_limit: int = 50
         text = one(name)
         seconds = None if text is None else _number(text, name)
         if seconds is not None and not 0 <= seconds <= MAX_DURATION_S:
-            raise SearchError(f"{name} is in seconds, from 0 to {MAX_DURATION_S:g}")
+            raise SearchError(f"{name} is in seconds, from 0 to {MAX_DURATION_S:.0f} (366 days)")
         durations.append(None if seconds is None else seconds * 1000.0)
     low, high = durations
     if low is not None and high is not None and low > high:
