@@ -235,3 +235,30 @@ def test_quarantine_and_batch_deletion_keep_the_index_true(client):
     assert sessions(client, "errors=1") == []
     assert client.delete(f"/v1/sessions/{B}/batches/{VISITS[B][0]}/0", headers=AS_ADMIN).status_code == 200
     assert B not in sessions(client)
+
+
+def test_a_batch_the_collector_accepts_is_indexed_whatever_its_events_hold(client):
+    """Validation lets through any object as an event's data and any timestamp below 2^53: the index
+    and every read of it pass malformed parts over (no 500 at ingest, none when reading)."""
+    d = "d" * 32
+    far = 253_402_300_800_000  # the year 10000: a valid timestamp datetime cannot print
+    events = [{"type": 4, "data": {"href": "https://shop.example/odd", "width": 2**53 - 1, "height": 720}, "timestamp": far},
+              {"type": 2, "data": {"node": {"type": 0, "id": 1, "childNodes": []}, "initialOffset": {"top": 1e308, "left": 1e308}},
+               "timestamp": far + 1},
+              {"type": 3, "data": {"source": []}, "timestamp": far + 2},
+              {"type": 3, "data": {"source": {"a": 1}, "type": 2}, "timestamp": far + 3},
+              {"type": 3, "data": {"source": 2, "type": 2, "id": 1, "x": 1e308, "y": 1e308}, "timestamp": far + 4},
+              {"type": 3, "data": {"source": 4, "width": 2**40, "height": -1}, "timestamp": far + 5},
+              {"type": 5, "data": {"tag": "veil:frustration", "payload": {"kind": ["rage"], "id": [1]}}, "timestamp": far + 6},
+              {"type": 5, "data": {"tag": ["veil:action"], "payload": {"id": {}, "name": 7}}, "timestamp": far + 7}]
+    body = gzip.compress(json.dumps({"session": d, "view": "000000000000000d", "seq": 0, "events": events}).encode())
+    answer = client.post("/v1/batches", content=body, headers={"Content-Encoding": "gzip", "X-Veil-Token": TOKEN})
+    assert answer.status_code == 200, answer.text
+    row = next(r for r in client.get("/v1/sessions?visited=/odd", headers=AS_VIEWER).json() if r["session"] == d)
+    assert (row["clicks"], row["rage"], row["urls"]) == (1, 0, ["https://shop.example/odd"])
+    digest = client.get(f"/v1/sessions/{d}/digest", headers=AS_VIEWER)
+    assert digest.status_code == 200 and "started at an unknown time" in digest.json()["text"]
+    clickmap = client.get("/v1/clickmap?page=/odd", headers=AS_VIEWER)
+    assert clickmap.status_code == 200, clickmap.text
+    (point,) = clickmap.json()["points"]
+    assert (point["x"], point["pageX"], point["width"]) == (1e308, None, None)

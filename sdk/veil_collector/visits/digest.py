@@ -21,7 +21,7 @@ from typing import Any
 from veil.contract import ACTION_TAG, CONSOLE_TAG, ERROR_TAG, FRUSTRATION_TAG, NAVIGATION_TAG, NETWORK_TAG
 from veil.rrweb import EventType, Source
 
-from .index import FactsReader, clear_name
+from .index import MALFORMED, FactsReader, clear_name
 from .names import Mirror, Target, masked, quote
 
 MAX_LINES = 400
@@ -58,6 +58,17 @@ class Digest:
         return {"session": self.session, "header": self.header, "leftOut": self.left_out, "text": self.text,
                 "lines": [{"atMs": line.at_ms, "clock": clock(line.at_ms), "kind": line.kind, "text": line.text}
                           for line in self.lines]}
+
+
+def started(ms: float | None) -> str:
+    """The visit's start in words: a UTC date-time, or "at an unknown time" for none, or for a time
+    ``datetime`` cannot print (the collector stores any timestamp below 2^53 ms, years past 9999 too)."""
+    if not ms:
+        return "at an unknown time"
+    try:
+        return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (ValueError, OverflowError, OSError):
+        return "at an unknown time"
 
 
 def clock(ms: float) -> str:
@@ -176,7 +187,7 @@ class _Writer:
             if not isinstance(status, int) or isinstance(status, bool) or status == 0 or status >= 400:
                 answer = str(status) if isinstance(status, int) and not isinstance(status, bool) and status else "no answer"
                 self.add(at, "request", f"request failed: {_recorded(p.get('method') or 'GET')} {_recorded(p.get('url'))} → {answer}")
-        elif tag == FRUSTRATION_TAG and p.get("kind") in FRUSTRATION_WORDS:
+        elif tag == FRUSTRATION_TAG and isinstance(p.get("kind"), str) and p["kind"] in FRUSTRATION_WORDS:
             times = f" ×{p['clicks']}" if isinstance(p.get("clicks"), int) and not isinstance(p.get("clicks"), bool) else ""
             kind = "error-click" if p["kind"] == "error" else str(p["kind"])
             self.add(at, kind, f"{FRUSTRATION_WORDS[p['kind']]}{times} on {self.mirror.describe(p.get('id'))}")
@@ -200,11 +211,14 @@ def digest(session: str, events: Iterable[Any]) -> Digest:
     writer = _Writer()
     for event in events:
         reader.read(event)
-        writer.event(event)
+        try:
+            writer.event(event)
+        except MALFORMED:
+            pass  # a stored event of a shape no rule foresaw says nothing; the digest still answers
     facts = reader.facts()
     start = facts.first_ts or 0.0
     c = facts.counts
-    when = datetime.fromtimestamp(start / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if facts.first_ts else "at an unknown time"
+    when = started(facts.first_ts)
     duration = (facts.last_ts or start) - start
     active = sum(b - a for a, b in facts.stretches)
     pages = len(facts.pages)

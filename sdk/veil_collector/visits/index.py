@@ -24,6 +24,7 @@ rows and ``MAX_PATHS`` distinct paths per visit; ``MAX_VIEWS`` page views rememb
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -38,6 +39,7 @@ MAX_STRETCHES = 2000
 MAX_CLICK_ROWS = 2000
 MAX_PATHS = 200
 MAX_VIEWS = 16
+SIZE_MAX = 2**31 - 1  # a viewport's width and height are kept in 32-bit columns
 MAX_NAMED_NODES = 256  # node -> name, for naming frustration signals after their clicks
 PATH_MAX = 512
 NAME_MAX = 100
@@ -50,6 +52,8 @@ ACTIVE_TAIL_MS = 1000
 IDLE_GAP_MS = 5000
 
 _CLICK = 2  # rrweb MouseInteractions.Click
+# What reading a malformed event can raise (a value of the wrong type where a rule expects another).
+MALFORMED = (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError)
 _ACTIVITY_SOURCES = frozenset({Source.MOUSE_MOVE, Source.MOUSE_INTERACTION, Source.SCROLL, Source.INPUT,
                                Source.TOUCH_MOVE, Source.DRAG})
 FRUSTRATION_KINDS = ("rage", "dead", "error")
@@ -245,6 +249,21 @@ def _node(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
+def _size(width: Any, height: Any) -> tuple[int, int] | None:
+    """A viewport's size, when both are integers a click row can hold (the columns are 32-bit)."""
+    if all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= SIZE_MAX for v in (width, height)):
+        return (width, height)
+    return None
+
+
+def _sum(a: float | None, b: float | None) -> float | None:
+    """a + b, or None when either is missing or the sum is not finite (1e308 + 1e308)."""
+    if a is None or b is None:
+        return None
+    total = a + b
+    return total if math.isfinite(total) else None
+
+
 def _failed(status: Any) -> bool:
     return not isinstance(status, int) or isinstance(status, bool) or status == 0 or status >= 400
 
@@ -269,6 +288,14 @@ class FactsReader:
         self.node_names: dict[int, str] = {}
 
     def read(self, event: Any) -> None:
+        """Take one event in; a malformed one (of any shape the collector accepts) is passed over:
+        an exception here would refuse a batch the collector accepted, or a stored visit's digest."""
+        try:
+            self._read(event)
+        except MALFORMED:
+            pass
+
+    def _read(self, event: Any) -> None:
         if not isinstance(event, dict):
             return
         at = _number(event.get("timestamp"))
@@ -294,9 +321,9 @@ class FactsReader:
         if isinstance(href, str):
             self.url = href
             self.pages.append(Page(at, href))
-        width, height = data.get("width"), data.get("height")
-        if isinstance(width, int) and isinstance(height, int):
-            self.size = (width, height)
+        size = _size(data.get("width"), data.get("height"))
+        if size is not None:
+            self.size = size
 
     def _full(self, data: dict[str, Any]) -> None:
         node = data.get("node")
@@ -310,6 +337,8 @@ class FactsReader:
 
     def _incremental(self, at: float, data: dict[str, Any]) -> None:
         source = data.get("source")
+        if not isinstance(source, int) or isinstance(source, bool):
+            return  # malformed (a list would not even hash): passed over
         if source in _ACTIVITY_SOURCES:
             self.activity.append(at)
         if source == Source.MOUSE_INTERACTION and data.get("type") == _CLICK:
@@ -328,9 +357,9 @@ class FactsReader:
             elif node == self.doc:
                 self.scroll = (x, y)
         elif source == Source.VIEWPORT_RESIZE:
-            width, height = data.get("width"), data.get("height")
-            if isinstance(width, int) and isinstance(height, int):
-                self.size = (width, height)
+            size = _size(data.get("width"), data.get("height"))
+            if size is not None:
+                self.size = size
 
     def _doc_scroll(self) -> tuple[float, float] | None:
         # Before the batch knows its document's id, the fold decides (early_scrolls, the view's state).
@@ -457,8 +486,8 @@ def _click_row(click: Click, view: str, state: ViewState, facts: BatchFacts, nam
     size = click.size if click.size is not None else state.size
     # A frustration signal not named by its own batch takes the name earlier batches gave its node.
     name = click.name if click.name is not None or click.kind == "click" else names.get((view, click.node))
-    page_x = click.x + scroll[0] if click.x is not None and scroll is not None else None
-    page_y = click.y + scroll[1] if click.y is not None and scroll is not None else None
+    page_x = _sum(click.x, scroll[0] if scroll is not None else None)
+    page_y = _sum(click.y, scroll[1] if scroll is not None else None)
     return ClickRow(at=click.at, view=view, url=url, path=path_of(url) if url is not None else None,
                     x=click.x, y=click.y, page_x=page_x, page_y=page_y,
                     width=size[0] if size else None, height=size[1] if size else None,
