@@ -36,7 +36,7 @@ EVENT = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.lists(EVENT, min_size=1, max_size=8), min_size=1, max_size=3))
 def test_any_accepted_batch_folds_and_any_stored_visit_has_a_digest(batches):
     row = None
