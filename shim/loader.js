@@ -17,11 +17,30 @@
  * removed once veil.js has run (or failed), so the page's DOM, and what Veil records of it, holds
  * no tag of Veil's (its integrity attribute would look like a token to the collector's
  * defence-in-depth scrub, sdk/veil_collector/scrub.py). Keep it small: pages paste it.
+ *
+ * Shadow roots: it wraps Element.prototype.attachShadow and keeps every root attached from then on,
+ * closed ones included, so that Veil's observer can record a closed root at its host's level. The
+ * roots stay in this closure (no property of any object reaches them) and are handed over once,
+ * as a lookup, to the script element this stub inserted while it runs (veil.js: the native
+ * currentScript getter, read here before any page script, names it), else to nobody. Built-ins
+ * are read here too, so a page script that replaces them later learns nothing of the roots
+ * through this stub. Like any script of the page's realm, Veil cannot hide what it reads from a
+ * script that replaced built-ins before Veil ran; such a script could wrap attachShadow itself.
  */
 
 (function (w, d, src, integrity) {
   if (w.Veil) return; // veil.js itself, or this stub, is already on the page
-  var queue = [], failure = null;
+  var queue = [], failure = null, script = null;
+  var E = w.Element && Element.prototype, attach = E && E.attachShadow, call = w.Reflect && Reflect.apply;
+  var roots = call && new WeakMap(), put = roots && roots.set, get = roots && roots.get;
+  var current = w.Document && Object.getOwnPropertyDescriptor(Document.prototype, "currentScript");
+  if (attach && roots) {
+    E.attachShadow = function attachShadow() {
+      var root = call(attach, this, arguments);
+      call(put, roots, [this, root]);
+      return root;
+    };
+  }
   function queued(method) {
     return function () {
       var args = [].slice.call(arguments);
@@ -36,6 +55,11 @@
     init: queued("init"), start: queued("start"), stop: queued("stop"),
     flush: queued("flush"), explain: queued("explain"), capture: queued("capture"),
     stats: function () { return {}; },
+    _roots: function () {
+      if (!roots || !script || !current || call(current.get, d, []) !== script) return null;
+      script = null; // once
+      return function (host) { return call(get, roots, [host]); };
+    },
     on: function (event, listener) {
       if (event !== "error" || typeof listener !== "function") throw new TypeError('Veil.on: expected ("error", function)');
       var entry = { method: "on", args: [event, listener], resolve: function (off) { entry.off = off; }, reject: function () {} };
@@ -50,7 +74,7 @@
     queue.splice(0).forEach(function (entry) { entry.reject(failure); });
   }
   function load() {
-    var s = d.createElement("script");
+    var s = script = d.createElement("script");
     s.src = src;
     if (integrity) { s.integrity = integrity; s.crossOrigin = "anonymous"; }
     s.onload = s.onerror = function () {

@@ -10,7 +10,8 @@
 import * as rrwebSnapshot from "./vendor/rrweb-snapshot/rrweb-snapshot.js";
 import { createObserver as assemble } from "./observer/observer.mjs";
 
-export { describeForExplain } from "./observer/explain.mjs";
+export { contentForExplain, describeForExplain } from "./observer/explain.mjs";
+export { ignoreSubtree, isIgnored } from "./observer/ignore.mjs";
 
 /** @param {import("./observer/context.mjs").ObserverOptions} options */
 export function createObserver(options) {

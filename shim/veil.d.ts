@@ -66,6 +66,28 @@ export interface VeilConfig {
   networkHeaders?: string[];
   /** Largest JSON body recorded for networkDetailUrls, 0-131072 bytes; 0 records no bodies (default 10240). */
   networkBodyMaxBytes?: number;
+  /** The site's own words, shown in clear under "mask" where a text (or a placeholder, title, alt, aria-label,
+   * aria-description or label) is exactly one of them; none may hold what the PII scrubber masks, nor a URL (default []). */
+  allowText?: string[];
+  /** The site-text list `python -m veil.allowlist` wrote, served by the site: an absolute http(s) URL or a path
+   * starting with /. Fetched by the worker (at most 2 MB, 5 s); if it fails, nothing more is shown, and it is reported. */
+  allowTextUrl?: string;
+  /** The list's SRI hash (sha256-, sha384- or sha512-), as `python -m veil.allowlist` prints it; required with allowTextUrl. */
+  allowTextIntegrity?: string;
+  /** Regions of a canvas to paint over before its frame is encoded (canvas pixels are recorded only at
+   * "allow" and "mask-user-input"), in the canvas's own pixels; null (or a throw) records no frame. */
+  canvasMaskRegions?: (canvas: HTMLCanvasElement) => CanvasRegion[] | null;
+  /** Origins of cross-origin iframes whose own Veil hands their masked recording to this page (default []). */
+  iframeOrigins?: string[];
+  /** In a cross-origin iframe: the origin of the page that takes this page's masked recording. */
+  parentOrigin?: string;
+}
+
+export interface CanvasRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 export interface CaptureResult {
@@ -81,9 +103,15 @@ export interface StartResult {
 export interface FlushResult {
   sent: boolean;
   status?: number;
-  reason?: string;
+  /** Why nothing was sent: "empty" (nothing new), "buffered" (recordingMode "on-error" before a
+   * trigger: the worker holds the events), "not-recording", "before-send" (the hook dropped the
+   * batch), "queued-for-retry" / "offline" (it waits in the outbox), "queue-full", "stopped". */
+  reason?: FlushReason;
   error?: string;
 }
+
+export type FlushReason = "empty" | "buffered" | "not-recording" | "before-send" | "queued-for-retry" | "offline"
+  | "queue-full" | "stopped";
 
 export interface VeilStats {
   /** Errors caught inside Veil (each also reported to Veil.on("error")). */
@@ -133,6 +161,25 @@ export interface VeilStats {
   earlyDiscarded: number;
   /** Times the early buffer overflowed (dropped, then a fresh full snapshot once the runtime was ready). */
   earlyOverflows: number;
+  /** Strings and templates of the allowTextUrl list in use (0: none configured, or it was not used). */
+  siteTextEntries: number;
+  /** allowTextUrl lists not used: not fetched in time, too large, not matching allowTextIntegrity or malformed
+   * (each also reported to Veil.on("error") with where "site-text"); everything stays masked as without a list. */
+  siteTextFailures: number;
+  /** Canvas frames recorded. */
+  canvasFrames: number;
+  /** Canvas frames not recorded: canvasMaskRegions threw or returned null (or something else than
+   * regions), the byte budget was spent, or the canvas may no longer be recorded. */
+  canvasSkipped: number;
+  /** Bytes of the canvas frames recorded (base64). */
+  canvasBytes: number;
+  /** Bytes per second of canvas frames recorded over the last 10 s (bounded by the core). */
+  canvasBytesPerSecond: number;
+  /** Batches cross-origin iframes handed to this page after the handshake. */
+  iframeBatches: number;
+  /** Messages naming Veil that this page ignored: from an origin not in iframeOrigins, or from a
+   * window that is not an iframe it records. */
+  iframeMessagesIgnored: number;
 }
 
 export type SnapshotReason = "missing" | "corrupt" | "mismatch" | "refused" | "quota" | "timeout" | "failed";
@@ -143,12 +190,54 @@ export interface Explanation {
   secret: boolean;
   /** Why, from the document down to the element: which override set which level. */
   reasons: string[];
+  /** What becomes of the element's own text (absent when it has none): the rule that decides it ("site text" when the
+   * site-text list shows it; else "level mask", "level mask-user-input", "level allow", "typed", "echo of a typed value",
+   * "forced secret" or "block") and what the replay shows ("clear", "template": the list's static parts with each filled
+   * slot masked, "masked" or "none"). */
+  text?: ContentRule;
+  /** The same for each content attribute the site-text list may show (placeholder, title, alt, aria-label,
+   * aria-description, label) that the element carries. */
+  content?: Record<string, ContentRule>;
+}
+
+export interface ContentRule {
+  rule: "site text" | "level mask" | "level mask-user-input" | "level allow" | "typed" | "echo of a typed value" | "forced secret" | "block";
+  shown: "clear" | "template" | "masked" | "none";
+}
+
+/** What the replay shows of an element (Veil.preview): recorded as the page shows it; masked (all
+ * or part of its text as `*`, media as placeholders); a field whose typed or chosen value is masked;
+ * a forced secret; a blocked placeholder of its size. */
+export type PreviewKind = "clear" | "masked" | "typed" | "secret" | "blocked";
+
+export interface PreviewVerdict {
+  element: Element;
+  kind: PreviewKind;
+  level: PrivacyLevel | "block";
+  /** What decided it: "site text" (the site's allow-list), an override and the element it sits on
+   * (`allow: override allow on <section#about> (data-veil="allow")`), a forced secret, or the default level. */
+  rule: string;
+  /** What the replay shows of the element's text and content attributes, whitespace collapsed. */
+  shown: string[];
+  /** The strings recorded exactly as the page has them: "text" or the attribute's name, and the string. */
+  clear: Array<{ source: string; text: string }>;
+}
+
+export interface PreviewResult {
+  /** false after preview(false), or when a later call replaced this one before it was drawn. */
+  shown: boolean;
+  counts: Record<PreviewKind, number>;
+  /** Boxes drawn (elements the page renders; at most 1500). */
+  drawn: number;
+  /** A large page: only its first 20,000 nodes were previewed. */
+  truncated: boolean;
+  verdicts: PreviewVerdict[];
 }
 
 export interface VeilError {
   message: string;
   /** Where inside Veil it happened: "config", "worker", "transport", "observer", "storage", "consent",
-   * "navigation", "lifecycle" or "before-send" (shim/veil/errors.mjs). */
+   * "navigation", "lifecycle", "before-send" or "site-text" (shim/veil/errors.mjs). */
   where: string;
 }
 
@@ -166,6 +255,11 @@ export interface VeilApi {
   /** {} (no counters yet) while the loader snippet's stub stands in, before veil.js arrives. */
   stats(): VeilStats;
   explain(element: Element): Promise<Explanation>;
+  /** Draw over the page what the replay shows of each element and the rule that decided it (the
+   * core decides, as recording does; nothing is sent or recorded); preview(false) removes every
+   * trace. Not queued by the loader snippet's stub: call it once veil.js has arrived (Veil.version
+   * set), or open the page with ?veil-preview under `debug: true`. */
+  preview(show?: boolean): Promise<PreviewResult>;
   on(event: "error", listener: (error: VeilError) => void): () => void;
   /** Record a capture event (its reason masked like an error message); in on-error mode it sends
    * the buffer and starts recording the rest of the session. */

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import itertools
+import zlib
 
 import pytest
 
@@ -26,3 +28,31 @@ def pg_cluster():
 def pg_url(pg_cluster):
     """A fresh, empty database on the throwaway cluster."""
     return pg_cluster.create_database(f"veil_test_{next(_names)}")
+
+
+# Under pytest-xdist (./dev test: -n 3 --dist loadgroup) each group runs in one worker, in order:
+# the engine tests (tests/engines, parametrized by ``engine``) of Chromium and Firefox in one
+# worker, WebKit's (the slowest engine) in another, beside everything else, which keeps the one
+# process it always ran in.
+ENGINE_GROUPS = {"chromium": "engines-1", "firefox": "engines-1", "webkit": "engines-2"}
+
+
+def pytest_make_parametrize_id(config, val, argname):
+    """A gzip body's id is its content, not its bytes: the gzip header holds the time it was
+    compressed, and pytest-xdist refuses to run when its workers collect different ids."""
+    if isinstance(val, bytes) and val[:2] == b"\x1f\x8b":
+        try:
+            inner = gzip.decompress(val)
+        except (OSError, EOFError, zlib.error):
+            return None
+        return "gzip:" + inner[:40].decode("utf-8", "backslashreplace")
+    return None
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        engine = callspec.params.get("engine") if callspec else None
+        if engine is not None:
+            item.add_marker(pytest.mark.engines)
+        item.add_marker(pytest.mark.xdist_group(ENGINE_GROUPS.get(engine, "suite")))

@@ -9,6 +9,7 @@ import os
 import sys
 import veil
 import veil.bridge as b
+from veil import sitetext
 for name in sorted(os.listdir(os.path.dirname(veil.__file__))):
     if name.endswith(".py") and name != "__init__.py":  # every module the wheel ships
         importlib.import_module("veil." + name[:-3])
@@ -82,6 +83,17 @@ checks.append(result["snapshots"] == 1)
 b.observe("{not json")
 b.explain(json.dumps([{"tag": "div", "attributes": {"data-veil": "mask"}, "veilMatch": []},
                       {"tag": "input", "attributes": {"type": "password"}}]))
+preview = json.loads(b.preview(json.dumps([[0, 1, None, "CSS1Compat"], [2, 2, 1, "html", {}], [2, 3, 2, "body", {}],
+                                            [2, 4, 3, "p", {"title": "Hi"}], [3, 5, 4, "Ada"], [2, 6, 3, "input", {"value": "Ada"}]])))
+checks.append(preview["ok"] and [v["kind"] for v in preview["verdicts"]] == ["masked", "typed"])
+# The site-text list: checked against its integrity (hashlib), loaded, then refused when it does not match.
+site_list = json.dumps(sitetext.document(["Pay now", "Checkout"], [("Hello ", "!")])).encode()
+site_config = dict(config, allowText=["Checkout"], allowTextUrl="/veil-site-text.json", allowTextIntegrity=sitetext.integrity_of(site_list))
+checks.append(json.loads(b.configure(json.dumps(site_config)))["ok"])
+checks.append(json.loads(b.site_text(site_list))["ok"])
+checks.append(json.loads(b.site_text(site_list + b" "))["ok"] is False)
+checks.append(json.loads(b.site_text(None, "timed out"))["ok"] is False)
+checks.append(json.loads(b.configure(json.dumps(config)))["ok"])
 b.tick(now + 60000, True)
 ready = b.standby()
 if ready is not None:

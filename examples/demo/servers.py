@@ -126,12 +126,44 @@ def veil_js_integrity(dist: Path) -> str:
         return ""
 
 
-def _page(path: Path, endpoint: str, token: str, dist: Path | None = None):
+# What the demo's server template (index.html) fills in for its visitor: the data the site's
+# server has for this person, which no site-text list may show.
+DEMO_VISITOR = {
+    "order.number": "A-7731-2290",
+    "customer.name": "Margaret Hamilton",
+    "customer.address": "42 Wallaby Way, Sydney",
+    "basket.0": "Trail tent, 2 person: $189.00",
+    "basket.1": "Sleeping bag, -5°C: $129.00",
+}
+SITE_TEXT = DEMO_DIR / "veil-site-text.json"
+_SLOT = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
+
+
+def render(template: str, values: dict[str, str]) -> str:
+    """A server template rendered for one visitor: each {{ name }} filled in, HTML-escaped."""
+    import html
+
+    return _SLOT.sub(lambda m: html.escape(values.get(m.group(1), "")), template)
+
+
+def site_text_integrity() -> str:
+    """The SRI hash of the demo's site-text list, as served."""
+    from veil.sitetext import integrity_of
+
+    return integrity_of(SITE_TEXT.read_bytes())
+
+
+def _page(path: Path, endpoint: str, token: str, dist: Path | None = None, visitor: dict[str, str] | None = None):
     html = path.read_text().replace("__VEIL_ENDPOINT__", endpoint).replace("__VEIL_TOKEN__", token)
+    if visitor is not None:
+        html = render(html, visitor)
 
     async def serve(request: Request) -> HTMLResponse:
-        # Read per request: a rebuilt dist/ (a new veil.js) must not leave the page a stale integrity.
-        return HTMLResponse(html.replace("__VEIL_INTEGRITY__", veil_js_integrity(dist) if dist else ""))
+        # Read per request: a rebuilt dist/ (a new veil.js) or list must not leave the page a stale integrity.
+        page = html.replace("__VEIL_INTEGRITY__", veil_js_integrity(dist) if dist else "")
+        if "__VEIL_SITE_TEXT_INTEGRITY__" in page:
+            page = page.replace("__VEIL_SITE_TEXT_INTEGRITY__", site_text_integrity())
+        return HTMLResponse(page)
 
     return serve
 
@@ -139,7 +171,9 @@ def _page(path: Path, endpoint: str, token: str, dist: Path | None = None):
 def site_app(dist: Path, endpoint: str, token: str, extra_dirs: dict[str, Path] | None = None) -> Starlette:
     """The demo site: / is the checkout page, /consent/ the consent-banner example, /static/veil/ is dist/."""
     routes = [
-        Route("/", _page(DEMO_DIR / "index.html", endpoint, token, dist)),
+        Route("/", _page(DEMO_DIR / "index.html", endpoint, token, dist, DEMO_VISITOR)),
+        Route("/veil-site-text.json", lambda request: FileResponse(SITE_TEXT, media_type="application/json",
+                                                                   headers={"Cache-Control": "no-cache"})),
         Route("/consent/", _page(CONSENT_DIR / "index.html", endpoint, token)),
         Mount("/consent", StaticFiles(directory=CONSENT_DIR)),
         Mount("/static/veil", DistFiles(directory=dist)),

@@ -21,6 +21,9 @@ async function main(): Promise<void> {
   const off = Veil.on("error", (err: VeilError) => console.warn(err.where, err.message));
   const explained = await Veil.explain(document.body);
   console.log(explained.level, explained.secret, Veil.status, Veil.stats().batchesSent);
+  const preview = await Veil.preview();
+  for (const v of preview.verdicts) if (v.kind === "clear") console.log(v.element.localName, v.rule, v.clear.map((c) => c.text));
+  await Veil.preview(false);
   await Veil.flush();
   await Veil.stop();
   off();

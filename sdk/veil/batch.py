@@ -199,6 +199,22 @@ class BatchQueue:
         self._chunks = [(self.seq + i, end - begin, data) for i, (begin, end, data) in enumerate(spans)]
         return self._chunks
 
+    def encode_extra(self, events: list[dict[str, Any]], seq: int) -> bytes:
+        """A batch of events that are not queued (what would close if the page ended now), as
+        batch ``seq``, at the standby level; nothing is consumed."""
+        encoded = [json.dumps(e, separators=(",", ":"), ensure_ascii=False, check_circular=False) for e in events]
+        return self._encode(list(encoded), seq=seq)
+
+    def skip(self, seq: int) -> bool:
+        """Batch ``seq`` was sent from outside the queue (``encode_extra``): it is spent; the pending
+        events take the seqs after it. False (nothing changes) unless it is the next seq."""
+        if seq != self.seq:
+            return False
+        self.seq += 1
+        self._chunks = None
+        self._sealed.clear()
+        return True
+
     def commit(self, seq: int, count: int) -> bool:
         """Consume the first ``count`` events as batch ``seq``, sent from ``peek_chunks``; False if stale."""
         if seq != self.seq or count > len(self._events):

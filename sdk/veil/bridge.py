@@ -4,8 +4,9 @@ Rules: strings in, strings or a JS Uint8Array out; no logic beyond conversion. E
 calls is ``veil.api``, which is tested under CPython. One name per message, end to end: the
 message veil.js sends (shim/veil/rpc.mjs), the key of worker.mjs's dispatch table, the function
 here and the ``Core`` method are all the same word (``take_batch``, ``commit_standby``, ...);
-``pending_bytes``, ``has_more``, ``last_reported`` and ``standby`` are the worker's own queries,
-added to an answer, never messages. tests/unit/test_bridge_names.py checks all four agree.
+``pending_bytes``, ``has_more``, ``last_reported``, ``buffered`` and ``standby`` are the worker's own queries,
+added to an answer, never messages; ``site_text`` is the worker's own call too, made while it answers
+``configure`` (the list file it fetched for ``allowTextUrl``). tests/unit/test_bridge_names.py checks all four agree.
 """
 
 from __future__ import annotations
@@ -33,8 +34,21 @@ def start() -> str:
     return _core.start()
 
 
+def site_text(data: Any, failure: Any = None) -> str:
+    """The list file the worker fetched for allowTextUrl (a JS Uint8Array), or nothing and why not."""
+    if hasattr(data, "to_bytes"):
+        raw: bytes | None = data.to_bytes()
+    else:
+        raw = bytes(data) if isinstance(data, (bytes, bytearray, memoryview)) else None
+    return _core.site_text(raw, failure if isinstance(failure, str) else None)
+
+
 def explain(chain_json: str) -> str:
     return _core.explain(chain_json)
+
+
+def preview(rows_json: str) -> str:
+    return _core.preview(rows_json)
 
 
 def tick(now: float, active: bool) -> str:
@@ -47,6 +61,18 @@ def stop() -> None:
 
 def observe(events_json: str) -> str:
     return _core.observe(events_json)
+
+
+def canvas_levels(ids_json: str) -> str:
+    return _core.canvas_levels(ids_json)
+
+
+def canvas_frame(frame_json: str) -> str:
+    return _core.canvas_frame(frame_json)
+
+
+def child_events(iframe_id: int, batch: Any) -> str:  # batch: a JS Uint8Array
+    return _core.child_events(int(iframe_id), batch.to_bytes() if hasattr(batch, "to_bytes") else bytes(batch))
 
 
 def commit_standby(info_json: str) -> str:
@@ -69,10 +95,14 @@ def has_more() -> bool:
     return _core.has_more()
 
 
-def take_batch(dropped: int = 0) -> Any:  # JS Uint8Array | None
+def buffered() -> bool:
+    return _core.buffered()
+
+
+def take_batch(dropped: int = 0, close: bool = False) -> Any:  # JS Uint8Array | None
     from pyodide.ffi import to_js  # imported here so the module still loads under CPython for docs
 
-    batch = _core.take_batch(int(dropped))
+    batch = _core.take_batch(int(dropped), bool(close))
     return None if batch is None else to_js(batch)
 
 

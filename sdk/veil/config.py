@@ -13,12 +13,13 @@ from typing import Any
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from .contract import CONSOLE_LEVELS, NETWORK_BODY_MAX_DEFAULT, NETWORK_HEADERS_DEFAULT
+from .contract import CONSENT_MODES, CONSOLE_LEVELS, MAX_QUEUE_BYTES_DEFAULT, MAX_QUEUE_BYTES_MAX, MAX_QUEUE_BYTES_MIN
+from .contract import NETWORK_BODY_MAX_DEFAULT, NETWORK_HEADERS_DEFAULT, ConsentMode
 from .levels import Level
 from .headers import header_denied
+from .sitetext import SiteTextError, from_strings, parse_integrity
 from .values import is_int, is_number
 
-CONSENT_MODES = ("opt-in", "not-required", "tcf")
 # TCF v2 purposes a session replay needs by default: store/access on a device (1), measure
 # content performance (8), develop and improve services (10).
 DEFAULT_TCF_PURPOSES = (1, 8, 10)
@@ -50,7 +51,7 @@ class UrlPattern:
 class Config:
     endpoint: str
     client_token: str | None = None
-    consent: str = "opt-in"
+    consent: ConsentMode = "opt-in"
     default_privacy: Level = Level.MASK
     allow_selectors: tuple[str, ...] = ()
     mask_selectors: tuple[str, ...] = ()
@@ -63,7 +64,7 @@ class Config:
     persist_consent: bool = False
     before_send: bool = False  # the hook itself stays in JS; the core only knows it is there
     tcf_purposes: tuple[int, ...] = DEFAULT_TCF_PURPOSES
-    max_queue_bytes: int = 4 * 1024 * 1024
+    max_queue_bytes: int = MAX_QUEUE_BYTES_DEFAULT
     request_timeout_ms: int = 15_000
     debug: bool = False
     recording_mode: str = "always"
@@ -77,6 +78,15 @@ class Config:
     network_detail_urls: tuple[UrlPattern, ...] = ()
     network_headers: tuple[str, ...] = NETWORK_HEADERS_DEFAULT
     network_body_max_bytes: int = NETWORK_BODY_MAX_DEFAULT
+
+    # The site-text list (veil.sitetext): inline strings, and a list file the worker fetches.
+    allow_text: tuple[str, ...] = ()
+    allow_text_url: str | None = None
+    allow_text_integrity: str | None = None
+    # Canvas frames (veil.canvas) and cross-origin iframes (veil.frames).
+    canvas_mask_regions: bool = False  # the hook itself stays in JS
+    iframe_origins: tuple[str, ...] = ()  # parent: the origins of the iframes whose recordings it takes
+    parent_origin: str | None = None  # child: the origin of the page it hands its recording to
 
     @property
     def buffered_rate(self) -> float:
@@ -156,6 +166,46 @@ def _function(value: Any) -> bool:
     raise ConfigError("beforeSend", "must be a function (events) => events | null")
 
 
+def _hook(key: str, expected: str) -> Any:
+    def parse(value: Any) -> bool:
+        if value is None:
+            return False
+        if isinstance(value, Mapping) and dict(value) == {"function": True}:
+            return True
+        raise ConfigError(key, expected)
+    return parse
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(key: str, value: Any) -> str:
+    """A web origin as the browser writes it (``MessageEvent.origin``): scheme, host and a port
+    other than the scheme's default; nothing else."""
+    expected = 'must be an origin such as "https://widgets.example" (http or https, a host, an optional port; no path, no wildcard)'
+    if not isinstance(value, str) or not value or value != value.strip():
+        raise ConfigError(key, expected)
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ConfigError(key, expected) from None
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname or parts.username is not None \
+            or parts.password is not None or parts.path not in ("", "/") or parts.query or parts.fragment \
+            or "*" in value or value.endswith("#") or value.endswith("?"):
+        raise ConfigError(key, expected)
+    scheme, host = parts.scheme.lower(), parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != _DEFAULT_PORTS[scheme] else "")
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError("iframeOrigins", 'must be an array of origins such as ["https://widgets.example"]')
+    return tuple(dict.fromkeys(_origin("iframeOrigins", v) for v in value))
+
+
 def _purposes(value: Any) -> tuple[int, ...]:
     if (
         not isinstance(value, (list, tuple))
@@ -167,8 +217,8 @@ def _purposes(value: Any) -> tuple[int, ...]:
 
 
 def _queue_bytes(value: Any) -> int:
-    if not is_int(value) or not 64 * 1024 <= value <= 64 * 1024 * 1024:
-        raise ConfigError("maxQueueBytes", "must be an integer number of bytes from 65536 to 67108864")
+    if not is_int(value) or not MAX_QUEUE_BYTES_MIN <= value <= MAX_QUEUE_BYTES_MAX:
+        raise ConfigError("maxQueueBytes", f"must be an integer number of bytes from {MAX_QUEUE_BYTES_MIN} to {MAX_QUEUE_BYTES_MAX}")
     return value
 
 
@@ -244,6 +294,35 @@ def _body_max(value: Any) -> int:
     return value
 
 
+def _allow_text(value: Any) -> tuple[str, ...]:
+    try:
+        return tuple(sorted(from_strings(value).strings))
+    except SiteTextError as err:
+        raise ConfigError("allowText", _after_key(err, "allowText")) from None
+
+
+def _allow_text_url(value: Any) -> str:
+    expected = "must be the URL of the site-text list `python -m veil.allowlist` wrote: an absolute http(s) URL or a path starting with /"
+    try:
+        return _endpoint(value)
+    except ConfigError:
+        raise ConfigError("allowTextUrl", expected) from None
+
+
+def _allow_text_integrity(value: Any) -> str:
+    try:
+        parse_integrity(value)
+    except SiteTextError:
+        raise ConfigError("allowTextIntegrity", "must be the list's SRI hash (sha256-, sha384- or sha512- and the base64 digest), "
+                          "as `python -m veil.allowlist` prints it") from None
+    return str(value).strip()
+
+
+def _after_key(err: SiteTextError, key: str) -> str:
+    """A SiteTextError's message without its leading `key` (ConfigError names the key itself)."""
+    return str(err).removeprefix(f"`{key}` ")
+
+
 _PARSERS = {
     "endpoint": ("endpoint", _endpoint),
     "clientToken": ("client_token", _token),
@@ -271,6 +350,12 @@ _PARSERS = {
     "networkDetailUrls": ("network_detail_urls", _detail_urls),
     "networkHeaders": ("network_headers", _header_names),
     "networkBodyMaxBytes": ("network_body_max_bytes", _body_max),
+    "allowText": ("allow_text", _allow_text),
+    "allowTextUrl": ("allow_text_url", _allow_text_url),
+    "allowTextIntegrity": ("allow_text_integrity", _allow_text_integrity),
+    "canvasMaskRegions": ("canvas_mask_regions", _hook("canvasMaskRegions", "must be a function (canvas) => [{x, y, width, height}, ...] | null")),
+    "iframeOrigins": ("iframe_origins", _origins),
+    "parentOrigin": ("parent_origin", lambda v: _origin("parentOrigin", v)),
 }
 
 CONFIG_KEYS: tuple[str, ...] = tuple(_PARSERS)
@@ -289,6 +374,13 @@ def normalize_config(raw: Any) -> Config:
     for key, value in raw.items():
         field, parse = _PARSERS[key]
         fields[field] = parse(value)
+    if ("allow_text_url" in fields) != ("allow_text_integrity" in fields):
+        # A list file is trusted only as the build hashed it: whoever could swap the file could
+        # otherwise make Veil show whatever they list.
+        if "allow_text_url" in fields:
+            raise ConfigError("allowTextIntegrity", "is required with allowTextUrl: the list's SRI hash, "
+                              "as `python -m veil.allowlist` prints it")
+        raise ConfigError("allowTextIntegrity", "is the hash of the list at allowTextUrl, which is not set")
     if fields.get("recording_mode") == "on-error" and "sampleRate" not in raw:
         # On error, sampleRate is the share recorded from the start anyway: none unless asked.
         fields["sample_rate"] = 0.0

@@ -11,6 +11,9 @@ masked event, a request for a fresh snapshot, a pause on an excluded URL) is ret
 Echoes: what the visitor typed where it was masked is learnt into the page view's ``Echoes``
 (``learning``) before the event is masked, and ``learn`` lets the host learn from a whole
 hand-over first; every part that writes in clear masks its echoes.
+
+Site text: the page's site-text list (``sitetext``) reaches every part that writes text or content
+attributes (snapshots, mutations, action names), which hand it to ``masking``.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from . import console, errors, interactions, network
+from . import canvas, console, errors, interactions, network
 from .config import Config
 from .contract import ACTION_TAG, CONSOLE_TAG, ERROR_TAG, KEY_TAG, NAVIGATION_TAG, NETWORK_TAG
 from .echo import Echoes
+from .frames import ChildFrames
 from .gate import is_excluded
 from .incremental import IncrementalMasker
 from .learning import EchoLearner
@@ -31,6 +35,7 @@ from .mutations import MutationMasker
 from .nodes import NodeTable
 from .raw import Rejected, as_map, as_number
 from .rrweb import EventType, Source
+from .sitetext import SiteText
 from .snapshots import MAX_SNAPSHOT_RETRIES, SnapshotMasker
 from .urls import scrub_url
 
@@ -68,17 +73,20 @@ _MUTATION = int(Source.MUTATION)
 class EventMasker:
     """Masks raw events in order, keeping the node table in step with the page."""
 
-    def __init__(self, config: Config, echoes: Echoes | None = None) -> None:
+    def __init__(self, config: Config, echoes: Echoes | None = None, site: SiteText | None = None) -> None:
         self.config = config
+        self.site = site or None  # the site-text list (None: none, or it failed to load)
         self.table = NodeTable()
         # What the visitor typed where it was masked: the page view's, kept across recordings.
         self.echoes = echoes if echoes is not None else Echoes()
         self.keys = interactions.Keystrokes()
         self.learner = EchoLearner(self.table, self.echoes)
         self.incremental = IncrementalMasker(config, self.table, self.echoes, self.learner)
-        self.mutations = MutationMasker(config, self.table, self.echoes, self.learner, self.incremental.inputs)
+        self.mutations = MutationMasker(config, self.table, self.echoes, self.learner, self.incremental.inputs, self.site)
         self.snapshots = SnapshotMasker(config.default_privacy, self.table, config.scrub_patterns, self.echoes,
-                                        on_new_page=self._new_page)
+                                        on_new_page=self._new_page, site=self.site)
+        self.canvas = canvas.CanvasFrames()  # canvas frames: source 9 (canvas); its budget spans the recording
+        self.frames = ChildFrames()  # cross-origin iframes' recordings (frames)
 
     def _new_page(self) -> None:
         self.table.clear()
@@ -90,6 +98,8 @@ class EventMasker:
         self.keys.reset()
         self.incremental.new_page()
         self.snapshots.reset()
+        self.canvas.reset()
+        self.frames.reset()
 
     @property
     def has_snapshot(self) -> bool:
@@ -123,6 +133,7 @@ class EventMasker:
                 "height": as_number(data.get("height")),
             }
         elif kind == EventType.FULL_SNAPSHOT:
+            self.frames.parent_snapshot(timestamp)  # the replay's iframes are empty again until their children re-attach
             if "part" in data:
                 out, snapshot, fault = self.snapshots.part(data)
             else:
@@ -133,6 +144,8 @@ class EventMasker:
             if data.get("source") == Source.MUTATION:
                 out, snapshot = self.mutations.mask(data)
                 source = _MUTATION
+            elif data.get("source") == Source.CANVAS_MUTATION:
+                out = self.canvas.mask(data, self.table, timestamp)
             else:
                 out = self.incremental.mask(data, timestamp)
         elif kind in (EventType.DOM_CONTENT_LOADED, EventType.LOAD):
@@ -169,7 +182,7 @@ class EventMasker:
             interactions.mark_typing_surface(payload, self.table)
             masked = self.keys.mask(payload, self.table)
         elif tag == ACTION_TAG:
-            masked = interactions.action(payload, self.table, self.scrub, self.echoes)
+            masked = interactions.action(payload, self.table, self.scrub, self.echoes, self.site)
         elif tag == ERROR_TAG:  # its message at the page's default level (veil.errors)
             try:
                 masked = errors.mask_error(payload, self.config.default_privacy, self.scrub, self.echoes)

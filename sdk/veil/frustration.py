@@ -15,7 +15,10 @@ node id and coordinates only, never content. The shim cannot send one: the maske
 - error: an uncaught error or unhandled rejection within ``ERROR_WINDOW_MS`` of a click (the click
   is then not also judged dead).
 
-A signal is stamped no earlier than the last event seen, so events stay in time order.
+A signal is stamped no earlier than the last event seen, so events stay in time order. A rage
+burst still open when the page is hidden or flushed by the site (``close``) is reported then, so it
+leaves with the last batch; ``closing`` says what ``close`` would report, changing nothing (the
+copy an unloading page sends).
 """
 
 from __future__ import annotations
@@ -84,6 +87,21 @@ class FrustrationDetector:
         if pending is not None and now - pending.at > DEAD_WINDOW_MS:
             self._pending = None
             out.append(_signal("dead", pending, at))
+        return out
+
+    def closing(self) -> list[dict[str, Any]]:
+        """The signals ``close`` would report now (a rage burst still open), changing nothing."""
+        burst = self._burst
+        if burst is None or not burst.raging:
+            return []
+        return [_signal("rage", burst.first, self._latest, len(burst.stamps))]
+
+    def close(self) -> list[dict[str, Any]]:
+        """Close a rage burst still open (the page is leaving, or the site flushes): its signal now.
+        A burst not raging yet stays open (a third click may still make it one)."""
+        out = self.closing()
+        if out:
+            self._burst = None
         return out
 
     def feed(self, event: dict[str, Any] | None, kind: int, timestamp: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -14,14 +14,13 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .config import Config, UrlPattern
-
-STORED_CONSENT = "granted"
+from .contract import STORED_CONSENT, GateReason
 
 
 @dataclass(frozen=True)
 class Decision:
     record: bool
-    reason: str | None = None
+    reason: GateReason | None = None
 
 
 def _pattern_matches(pattern: UrlPattern, url: str) -> bool:
@@ -65,6 +64,18 @@ def autostart(config: Config, facts: Mapping[str, Any]) -> bool:
     if config.consent in ("not-required", "tcf"):
         return True
     return config.persist_consent and facts.get("storedConsent") == STORED_CONSENT
+
+
+def may_observe_early(config: Config, facts: Mapping[str, Any], started: bool) -> bool:
+    """May the shim observe before the runtime is up (buffering in page memory, sending nothing
+    until this gate said yes)? Only when these rules, on the facts JavaScript reads without Python,
+    would let recording start: no Do-Not-Track/GPC, and consent that needs no CMP's answer: not
+    required, or an opt-in given now (``started``: Veil.start()) or remembered. Under "tcf" the CMP's
+    answer is judged here, so nothing starts early. shim/veil/early.mjs applies the same rule;
+    tests/shared/early-gate.json holds the two equal, case by case, in both languages."""
+    if do_not_track(config, facts) or config.consent == "tcf":
+        return False
+    return started or autostart(config, facts)
 
 
 def precheck(config: Config, facts: Mapping[str, Any]) -> Decision:

@@ -21,7 +21,8 @@ in a typed region already, makes none.
 Pointer paths keep the start and end of each gesture plus one position per sampling interval. An
 action name (the text of what was clicked) follows the most restrictive level inside the clicked
 element; a form field's name is treated as what was typed into it; a name recorded in clear has
-the echoes of typed values masked.
+the echoes of typed values masked. Under ``mask`` a name the site-text list covers is shown as the
+list shows that text in the page (``masking.masked_text``), unless the target holds a typed region.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from typing import Any
 from .contract import ACTION_NAME_MAX, FORM_FIELD_TAGS
 from .echo import Echoes
 from .levels import Level
-from .masking import input_value_for_level
+from .masking import input_value_for_level, masked_text
 from .nodes import NodeTable
-from .text import clear_text, mask_text
+from .sitetext import SiteText
+from .text import clear_text
 from .values import is_int
 
 NAMED_KEYS = frozenset(
@@ -115,7 +117,8 @@ def mark_typing_surface(payload: dict[str, Any], table: NodeTable) -> None:
         table.mark_surface(surface)
 
 
-def action(payload: dict[str, Any], table: NodeTable, scrub: bool, echoes: Echoes | None = None) -> dict[str, Any] | None:
+def action(payload: dict[str, Any], table: NodeTable, scrub: bool, echoes: Echoes | None = None,
+           site: SiteText | None = None) -> dict[str, Any] | None:
     """The masked payload of a raw click action {id, name}; None when the target is unknown."""
     node_id = payload.get("id")
     if not is_int(node_id) or node_id not in table:
@@ -129,7 +132,7 @@ def action(payload: dict[str, Any], table: NodeTable, scrub: bool, echoes: Echoe
     elif info is not None and info.tag in FORM_FIELD_TAGS:
         name = input_value_for_level(name, level, False, scrub)  # a field's text is what was typed
     elif level is Level.MASK:
-        name = mask_text(name)
+        name = masked_text(name, site, site is not None and table.holds_typed(node_id))
     else:
         name = clear_text(name, scrub)
     if echoes is not None:

@@ -12,7 +12,7 @@ from enum import Enum
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .contract import FORM_FIELD_TAGS, MATCH_FLAGS_KEY
+from .contract import FORM_FIELD_TAGS, MATCH_FLAGS_KEY, Explanation
 
 
 class Level(str, Enum):
@@ -126,7 +126,7 @@ def is_forced_secret(tag: str, attributes: Mapping[str, object]) -> bool:
     return False
 
 
-def explain_chain(default: Level, chain: list[Mapping[str, object]]) -> dict[str, object]:
+def explain_chain(default: Level, chain: list[Mapping[str, object]]) -> Explanation:
     """Why an element has its level: ``chain`` runs from the outermost element down to it, each
     entry ``{"tag", "attributes", "veilMatch"}``. The reasons name tags and Veil's own markers only."""
     level = default

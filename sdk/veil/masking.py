@@ -10,7 +10,13 @@ CSS masker, ``css``. A ``block`` node keeps no attribute at all except its place
 ``veil-placeholder`` class. Echoes: given the page view's ``Echoes`` (what the visitor typed where
 it was masked), every text and every content, value or URL attribute recorded in clear has each
 echo of a typed value masked (see ``echo``); structural attributes (class, id, style...) are not
-content and are not searched.
+content and are not searched. Site text: with the page's site-text list (``sitetext``), under
+``mask`` a text node (an ``<option>``'s text too) and the attributes in ``SITE_TEXT_ATTRIBUTES``
+whose whole normalized text is in the list are recorded in clear, and a text matching one of its
+templates keeps its static parts with each slot masked to a fixed length. Never for a forced
+secret, a form field's value, anything in a typed region (contenteditable, a typing surface), under
+``block``, or a ``<script>``/``<style>``/``<textarea>``'s text; what it shows still has the echoes
+of typed values masked (echo masking wins), and the list itself refuses PII and URLs.
 """
 
 from __future__ import annotations
@@ -24,35 +30,65 @@ from .contract import FORM_FIELD_TAGS, MEDIA_TAGS
 from .echo import Echoes
 from .levels import Level
 from .pii import scrub_pii
+from .sitetext import SiteText
 from .text import MASKED_VALUE, WHITESPACE, clear_text, mask_text
 from .urls import scrub_srcset, scrub_url
 from .values import is_number
 
 # MASKED_VALUE, WHITESPACE, mask_text and clear_text live in the leaf module ``text`` (the CSS
 # masker builds on them too); they are named here as well, where the rules that use them are.
-__all__ = ["MASKED_VALUE", "PLACEHOLDER_CLASS", "WHITESPACE", "Rule", "attribute_rule", "clear_text", "comment_text",
-           "input_value_for_level", "mask_attribute", "mask_attributes", "mask_text", "placeholder_size",
-           "text_for_level", "text_masker"]
+__all__ = ["MASKED_VALUE", "PLACEHOLDER_CLASS", "SITE_TEXT_ATTRIBUTES", "WHITESPACE", "Rule", "attribute_rule", "clear_text",
+           "comment_text", "input_value_for_level", "mask_attribute", "mask_attributes", "mask_text", "masked_text",
+           "placeholder_size", "site_text_or_mask", "text_for_level", "text_masker"]
 
 # Marks block and media placeholders, so a viewer can show them as visibly masked boxes.
 PLACEHOLDER_CLASS = "veil-placeholder"
+# Content attributes the site-text list may show under mask (they name and describe what is on the
+# page: what an operator needs to tell one field from another).
+SITE_TEXT_ATTRIBUTES = frozenset({"placeholder", "title", "alt", "aria-label", "aria-description", "label"})
+
+
+def site_text_or_mask(text: str, site: SiteText) -> str:
+    """Text under ``mask`` with a site-text list: what the list shows of it, else ``mask_text``."""
+    shown = site.match(text)
+    return mask_text(text) if shown is None else shown
+
+
+def masked_text(text: str, site: SiteText | None = None, typed: bool = False) -> str:
+    """Text under ``mask`` that is not a form field's value (an action's name): the site's own
+    words when the list has them and the text was not typed, else ``mask_text``."""
+    return site_text_or_mask(text, site) if site and not typed else mask_text(text)
 
 
 def text_for_level(
-    text: str, level: Level, parent_tag: str | None, scrub: bool = True, secret: bool = False, echoes: Echoes | None = None
+    text: str,
+    level: Level,
+    parent_tag: str | None,
+    scrub: bool = True,
+    secret: bool = False,
+    echoes: Echoes | None = None,
+    site: SiteText | None = None,
+    typed: bool = False,
 ) -> str:
-    """What a text node under an element with ``parent_tag`` at ``level`` records."""
-    return text_masker(level, parent_tag, scrub, secret, echoes)(text)
+    """What a text node under an element with ``parent_tag`` at ``level`` records; ``site``: the
+    page's site-text list; ``typed``: the node is in a typed region (contenteditable, a typing surface)."""
+    return text_masker(level, parent_tag, scrub, secret, echoes, site, typed)(text)
 
 
 @lru_cache(maxsize=1024)
 def text_masker(
-    level: Level, parent_tag: str | None, scrub: bool = True, secret: bool = False, echoes: Echoes | None = None
+    level: Level,
+    parent_tag: str | None,
+    scrub: bool = True,
+    secret: bool = False,
+    echoes: Echoes | None = None,
+    site: SiteText | None = None,
+    typed: bool = False,
 ) -> Callable[[str], str]:
     """The rule of ``text_for_level`` for one parent, as a function of the text: a snapshot decides
     it once per element rather than once per text node. With ``echoes``, text recorded in clear
     has the echoes of typed values masked (the memory is read at each call, so it may grow)."""
-    rule = _text_rule(level, parent_tag, scrub, secret)
+    rule = _text_rule(level, parent_tag, scrub, secret, site if site and not typed and not secret else None)
     if echoes is None or rule is _nothing or rule is mask_text or parent_tag == "style":
         return rule
     return partial(_echo_masked, rule=rule, echoes=echoes)
@@ -62,7 +98,7 @@ def _echo_masked(text: str, rule: Callable[[str], str], echoes: Echoes) -> str:
     return echoes.mask(rule(text))
 
 
-def _text_rule(level: Level, parent_tag: str | None, scrub: bool, secret: bool) -> Callable[[str], str]:
+def _text_rule(level: Level, parent_tag: str | None, scrub: bool, secret: bool, site: SiteText | None) -> Callable[[str], str]:
     if parent_tag == "script" or level is Level.BLOCK:
         return _nothing
     if parent_tag == "style":
@@ -72,7 +108,7 @@ def _text_rule(level: Level, parent_tag: str | None, scrub: bool, secret: bool) 
         # A textarea's text is its initial value: user input, not static text.
         return partial(input_value_for_level, level=level, secret=secret, scrub=scrub)
     if level is Level.MASK:
-        return mask_text
+        return partial(site_text_or_mask, site=site) if site else mask_text
     return scrub_pii if scrub else _same
 
 
@@ -199,8 +235,11 @@ def mask_attributes(
     scrub: bool = True,
     size: object = None,
     echoes: Echoes | None = None,
+    site: SiteText | None = None,
+    typed: bool = False,
 ) -> dict[str, object]:
-    """The attributes an element at ``level`` may record, each masked as its rule says."""
+    """The attributes an element at ``level`` may record, each masked as its rule says (``site``,
+    ``typed``: see ``mask_attribute``)."""
     if level is Level.BLOCK:
         kept = {k: attributes[k] for k in ("rr_width", "rr_height") if isinstance(attributes.get(k), str)}
         return {"class": PLACEHOLDER_CLASS, **(kept or placeholder_size(size))}
@@ -208,7 +247,7 @@ def mask_attributes(
     if not attributes and tag not in MEDIA_TAGS:
         return out
     for name, value in attributes.items():
-        masked = mask_attribute(tag, name, value, attributes, level, secret, scrub, echoes)
+        masked = mask_attribute(tag, name, value, attributes, level, secret, scrub, echoes, site, typed)
         if masked is not None:
             out[name] = masked
     if tag in MEDIA_TAGS and level is Level.MASK:
@@ -230,9 +269,13 @@ def mask_attribute(
     secret: bool,
     scrub: bool = True,
     echoes: Echoes | None = None,
+    site: SiteText | None = None,
+    typed: bool = False,
 ) -> object | None:
-    """One attribute's recorded value, or None to leave it out (also used for attribute mutations)."""
-    masked = _mask_attribute(tag, name, value, attributes, level, secret, scrub)
+    """One attribute's recorded value, or None to leave it out (also used for attribute mutations).
+    ``site``: the page's site-text list; ``typed``: the element is in a typed region (the list
+    shows nothing there)."""
+    masked = _mask_attribute(tag, name, value, attributes, level, secret, scrub, site if site and not secret and not typed else None)
     if echoes and type(masked) is str and attribute_rule(tag, name, attributes) is not Rule.KEEP:
         return echoes.mask(masked)  # what the visitor typed, written back by the page
     return masked
@@ -246,6 +289,7 @@ def _mask_attribute(
     level: Level,
     secret: bool,
     scrub: bool,
+    site: SiteText | None = None,
 ) -> object | None:
     if level is Level.BLOCK:
         return None
@@ -281,4 +325,6 @@ def _mask_attribute(
             return None if (secret or level is not Level.ALLOW) else text
         return input_value_for_level(text, level, secret, scrub)
     # Rule.CONTENT
-    return mask_text(text) if level is Level.MASK else clear_text(text, scrub)
+    if level is Level.MASK:
+        return site_text_or_mask(text, site) if site and name.lower() in SITE_TEXT_ATTRIBUTES else mask_text(text)
+    return clear_text(text, scrub)

@@ -190,6 +190,25 @@ class NodeTable:
             seen += 1
         return False
 
+    def holds_typed(self, node_id: object) -> bool:
+        """True for a node in a typed region or with one under it (its text may hold typing)."""
+        if not self._editable and not self._surfaces:
+            return False
+        if self.is_typed(node_id):
+            return True
+        if self._unlinked:
+            self._link()
+        info = self.get(node_id)
+        stack = list(info.children or ()) if info is not None else []
+        while stack:
+            child = stack.pop()
+            if child in self._editable or child in self._surfaces:
+                return True
+            child_info = self.get(child)
+            if child_info is not None:
+                stack.extend(child_info.children or ())
+        return False
+
     def typing_surface(self, field_id: int) -> int | None:
         """The element a hidden field (or EditContext element) types into: its nearest ancestor (up
         to SURFACE_MAX_DEPTH) that holds more than the field's own branch (a code editor's textarea

@@ -24,17 +24,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from . import css
 from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS
 from .buffer import BUFFER_MAX_CHARS, EventBuffer
 from .config import Config
-from .contract import ERROR_TAG
+from .contract import ERROR_TAG, Action
 from .echo import Echoes
 from .events import EncodedEvent, EventMasker
 from .frustration import FrustrationDetector
 from .rrweb import EventType, Source
+from .sitetext import SiteText
 
 FLUSH_AT_BYTES = 512 * 1024
 
@@ -42,6 +43,13 @@ FLUSH_AT_BYTES = 512 * 1024
 @dataclass
 class Counters:
     dropped: int = 0
+
+
+class Observed(TypedDict):
+    """What the host is told after a hand-over: what to do next, and how many full snapshots it held."""
+
+    actions: list[Action]
+    snapshots: int
 
 
 def _coalesce_key(event: dict[str, Any]) -> tuple[str, int] | None:
@@ -57,14 +65,15 @@ class Recorder:
 
     def __init__(self, config: Config, session: str, flush_at_bytes: int = FLUSH_AT_BYTES,
                  echoes: Echoes | None = None, buffering: bool = False,
-                 buffer_max_chars: int = BUFFER_MAX_CHARS) -> None:
+                 buffer_max_chars: int = BUFFER_MAX_CHARS, site: SiteText | None = None) -> None:
         self.config = config
         # Buffer mode: held here until a trigger; None once released (or never buffering).
         self.buffer = EventBuffer(config.buffer_seconds * 1000, buffer_max_chars) if buffering else None
         self.triggered = False  # the buffer was released by an error event
         self.frustration = FrustrationDetector()
         # ``echoes``: the page view's memory of typed values (kept by the host across recordings).
-        self.masker = EventMasker(config, echoes)
+        # ``site``: the page's site-text list, which ``mask`` may show (None: none, or it failed to load).
+        self.masker = EventMasker(config, echoes, site)
         self.queue = BatchQueue(session)
         self.counters = Counters()
         self.flush_at_bytes = flush_at_bytes
@@ -103,9 +112,9 @@ class Recorder:
         self.awaiting_snapshot = True
         return discarded
 
-    def observe(self, raw_events: list[Any]) -> dict[str, Any]:
+    def observe(self, raw_events: list[Any]) -> Observed:
         """Mask and queue raw events; return {"actions": [...], "snapshots": n} for the host."""
-        actions: list[str] = []
+        actions: list[Action] = []
         snapshots = 0
         if not self.recording or self.paused:
             return {"actions": actions, "snapshots": 0}
@@ -180,7 +189,7 @@ class Recorder:
         if not self.queue.push(payload, coalesce_key=coalesce_key):
             self.counters.dropped += 1  # too large for any collector to accept
 
-    def _release(self) -> list[str]:
+    def _release(self) -> list[Action]:
         """A trigger fired: the buffer goes to the queue and recording goes on as always."""
         assert self.buffer is not None
         held = self.buffer.drain()
@@ -194,7 +203,7 @@ class Recorder:
             return ["snapshot", "flush"]
         return ["flush"]
 
-    def advance(self, now: float) -> list[str]:
+    def advance(self, now: float) -> list[Action]:
         """The host's tick: close frustration windows and keep the buffer's bounds; return actions
         ("snapshot": a fresh full snapshot is due in buffer mode; "flush": events were queued)."""
         if not self.recording or self.paused:
@@ -202,7 +211,7 @@ class Recorder:
         signals = self.frustration.advance(now)
         for signal in signals:
             self._enqueue(EventType.CUSTOM, signal, None, signal["timestamp"])
-        actions = []
+        actions: list[Action] = []
         if self.buffer is not None:
             self.buffer.advance(now)
             if self.buffer.snapshot_due():
@@ -216,9 +225,23 @@ class Recorder:
         """Masked JSON held here unsent: the queue, and the buffer in buffer mode."""
         return self.queue.pending_bytes + (self.buffer.chars if self.buffer is not None else 0)
 
-    def take_batch(self, dropped: int = 0) -> bytes | None:
+    def close(self) -> None:
+        """Close what is still open (a rage burst): the site flushed, or the page is hidden."""
+        if not self.recording or self.paused:
+            return
+        for signal in self.frustration.close():
+            self._enqueue(EventType.CUSTOM, signal, None, signal["timestamp"])
+
+    @property
+    def buffered(self) -> bool:
+        """On error, before a trigger: events are held in the buffer (nothing can be taken)."""
+        return self.buffer is not None and self.buffer.chars > 0
+
+    def take_batch(self, dropped: int = 0, close: bool = False) -> bytes | None:
         """The next gzipped batch of masked events, or None; ``dropped`` (batches the host lost,
-        plus any resync discarded) is reported in it."""
+        plus any resync discarded) is reported in it; ``close``: close what is open first."""
+        if close:
+            self.close()
         reported = dropped + self._lost_batches
         batch = self.queue.take(reported, max_chars=BATCH_MAX_CHARS)
         if batch is not None:
@@ -236,6 +259,23 @@ class Recorder:
         """The pending events as keepalive-sized batches, not consumed; see ``BatchQueue.peek_chunks``."""
         return self.queue.peek_chunks(max_bytes) if self.recording else []
 
+    def standby_closing(self, seq: int) -> bytes | None:
+        """What would close if the page ended now (a rage burst still open), as batch ``seq`` (the
+        one after the standby chunks), not consumed: an unloading page sends it last. None: nothing
+        would close, or nothing can be sent (paused, or on error before a trigger)."""
+        if not self.recording or self.paused or self.buffer is not None:
+            return None
+        closing = self.frustration.closing()
+        return self.queue.encode_extra(closing, seq) if closing else None
+
     def commit_standby(self, seq: int, count: int) -> bool:
         """The host sent a standby batch: consume it."""
         return self.queue.commit(seq, count)
+
+    def commit_closing(self, seq: int) -> bool:
+        """The host sent the standby's closing batch ``seq``: what it reports is closed (never
+        reported again), and the seq is spent. False if stale."""
+        if not self.frustration.closing() or not self.queue.skip(seq):
+            return False
+        self.frustration.close()
+        return True

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
+from .contract import StoredSession
 from .values import is_number
 
 IDLE_MS = 30 * 60 * 1000
@@ -30,8 +31,9 @@ class Session:
     # the rest of the session, which records from then on like any other.
     buffer: bool = False
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_json(self) -> StoredSession:
+        return {"id": self.id, "started": self.started, "lastActive": self.lastActive, "sampled": self.sampled,
+                "buffer": self.buffer}
 
 
 def new_session_id() -> str:

@@ -20,6 +20,7 @@ from .levels import Level
 from .nodes import NodeTable
 from .raw import Rejected, as_list, as_map, as_number
 from .rrweb import NodeType
+from .sitetext import SiteText
 from .subtree import write_tree
 from .tree import SnapshotAssembler
 
@@ -31,8 +32,9 @@ class SnapshotMasker:
     """Masks full snapshots into the node table it is given."""
 
     def __init__(self, default_level: Level, table: NodeTable, scrub: bool, echoes: Echoes,
-                 on_new_page: Callable[[], None]) -> None:
+                 on_new_page: Callable[[], None], site: SiteText | None = None) -> None:
         self.default_level = default_level
+        self.site = site  # the site-text list, handed to the node writer
         self.table = table
         self.scrub = scrub
         self.echoes = echoes
@@ -56,7 +58,7 @@ class SnapshotMasker:
         node = as_map(data.get("node"))
         if node.get("type") != NodeType.DOCUMENT:
             raise Rejected("full snapshot root is not a document")
-        masked = write_tree(node, None, self.default_level, None, self.table, self.scrub, self.echoes)
+        masked = write_tree(node, None, self.default_level, None, self.table, self.scrub, self.echoes, self.site)
         self.has_snapshot = True
         return _snapshot_data(masked, data)
 
@@ -73,7 +75,7 @@ class SnapshotMasker:
             self.on_new_page()
             self.has_snapshot = False
             self._broken = False
-            self._assembler = SnapshotAssembler(self.default_level, self.table, self.scrub, self.echoes)
+            self._assembler = SnapshotAssembler(self.default_level, self.table, self.scrub, self.echoes, self.site)
         assembler = self._assembler
         done = data.get("done") is True
         fault = False

@@ -9,7 +9,8 @@ post-order: a sibling's own ``nextId`` is then always in place); an added docume
 is one add, whole. A node's level comes from the writer (the one reduce) and its parent's level;
 nothing is written under a block placeholder or a leaf. Every node written is entered in the node
 table as it is written, in document order (a node already recorded is replaced, subtree and all:
-it moved).
+it moved). The site-text list reaches the writer with whether each node is in a typed region (the
+subtree's parent may be in one already).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .masking import text_masker
 from .nodes import NodeInfo, NodeTable
 from .rows import rows_of
 from .rrweb import NodeType
+from .sitetext import SiteText
 from .writer import NodeWriter, mark_typing_facts
 
 _ELEMENT, _TEXT = int(NodeType.ELEMENT), int(NodeType.TEXT)
@@ -39,9 +41,10 @@ def write_tree(
     table: NodeTable,
     scrub: bool = True,
     echoes: Echoes | None = None,
+    site: SiteText | None = None,
 ) -> str:
     """The masked copy, as JSON, of a serialized subtree whose parent has the given id, level and tag."""
-    return "".join(_write(root, parent_id, None, parent_level, parent_tag, table, scrub, echoes, nested=True))
+    return "".join(_write(root, parent_id, None, parent_level, parent_tag, table, scrub, echoes, site, nested=True))
 
 
 def mask_tree(
@@ -52,9 +55,10 @@ def mask_tree(
     table: NodeTable,
     scrub: bool = True,
     echoes: Echoes | None = None,
+    site: SiteText | None = None,
 ) -> dict[str, Any]:
     """The masked copy of a serialized subtree, as objects (see ``write_tree``)."""
-    masked: dict[str, Any] = json.loads(write_tree(root, parent_id, parent_level, parent_tag, table, scrub, echoes))
+    masked: dict[str, Any] = json.loads(write_tree(root, parent_id, parent_level, parent_tag, table, scrub, echoes, site))
     return masked
 
 
@@ -67,12 +71,13 @@ def write_adds(
     table: NodeTable,
     scrub: bool = True,
     echoes: Echoes | None = None,
+    site: SiteText | None = None,
 ) -> list[str]:
     """The rrweb adds, as JSON texts, of a subtree added under ``parent_id`` before ``next_id``."""
     if type(root) is dict and root.get("type") == _DOCUMENT:  # an iframe's document: built whole
-        whole = write_tree(root, parent_id, parent_level, parent_tag, table, scrub, echoes)
+        whole = write_tree(root, parent_id, parent_level, parent_tag, table, scrub, echoes, site)
         return [f'{{"parentId":{parent_id},"nextId":{_id_json(next_id)},"node":{whole}}}']
-    return _write(root, parent_id, next_id, parent_level, parent_tag, table, scrub, echoes, nested=False)
+    return _write(root, parent_id, next_id, parent_level, parent_tag, table, scrub, echoes, site, nested=False)
 
 
 def _id_json(node_id: Any) -> str:
@@ -88,17 +93,21 @@ def _write(
     table: NodeTable,
     scrub: bool,
     echoes: Echoes | None,
+    site: SiteText | None,
     nested: bool,
 ) -> list[str]:
     """The pieces of JSON: nested, the subtree's text in order; else one add per node."""
     rows, following = rows_of(root, parent_id, next_id)
-    writer = NodeWriter(scrub, echoes)
-    echoes = writer.active_echoes  # the memory does not change while one subtree is written
+    writer = NodeWriter(scrub, echoes, site)
+    echoes, site = writer.active_echoes, writer.site  # the memory does not change while one subtree is written
     ever_secret, surfaces = table.secret_ids(), table.surface_ids()
     parent = table.get(parent_id)
-    # What the children of each open node inherit: its level, and the masker of their text.
-    contexts: dict[Any, tuple[Level, Callable[[str], str]]] = {
-        parent_id: (parent_level, text_masker(parent_level, parent_tag, scrub, bool(parent and parent.secret), echoes)),
+    parent_typed = site is not None and parent_id is not None and table.is_typed(parent_id)
+    # What the children of each open node inherit: its level, the masker of their text, and whether
+    # they are in a typed region.
+    contexts: dict[Any, tuple[Level, Callable[[str], str], bool]] = {
+        parent_id: (parent_level, text_masker(parent_level, parent_tag, scrub, bool(parent and parent.secret), echoes, site, parent_typed),
+                    parent_typed),
     }
     path: list[tuple[int, str]] = []  # the open nodes, each with what is written when it closes
     out: list[str] = []
@@ -110,25 +119,25 @@ def _write(
             continue  # under a block placeholder or a leaf: never recorded
         while path and path[-1][0] != p_id:  # the subtrees before this node are complete
             out.append(path.pop()[1])
-        level, text_mask = context
+        level, text_mask, typed = context
         separator = "," if nested and p_id != previous else ""
         previous = node_id
         closing = ""
         takes_children = False
         if kind == _ELEMENT:
             extra, attributes = row[5] if len(row) > 5 else None, row[4]
-            own_level, tag, secret, opening, own_mask = writer.element(
-                row[3], attributes, level, extra, node_id in ever_secret, node_id in surfaces)
+            own_level, tag, secret, opening, own_mask, own_typed = writer.element(
+                row[3], attributes, level, extra, node_id in ever_secret, node_id in surfaces, typed)
             table.add(node_id, NodeInfo(own_level, tag, p_id, secret))
             if type(attributes) is dict:
                 mark_typing_facts(table, node_id, tag, attributes)
             closing = writer.element_closing(node_id, extra, own_level)
             if own_level is not _BLOCK:  # a placeholder takes no children
-                contexts[node_id] = (own_level, own_mask)
+                contexts[node_id] = (own_level, own_mask, own_typed)
                 takes_children = True
         elif kind == _DOCUMENT:
             table.add(node_id, NodeInfo(level, None, p_id))
-            contexts[node_id] = (level, text_masker(level, None, scrub, False, echoes))
+            contexts[node_id] = (level, text_masker(level, None, scrub, False, echoes, site, typed), typed)
             opening, closing = writer.document(node_id, row[3], row[4] if len(row) > 4 else None)
             takes_children = True
         elif kind == _TEXT:

@@ -5,7 +5,8 @@ Rules: a part is a list of rows (``rows``), in document order; the first row of 
 the document. Each node is written at once by the writer: only the fields it writes can leave, and
 the snapshot is never held as objects. A row out of document order, a node twice or a parent never
 seen is ``MalformedNode``; rows under a block element or a leaf are dropped, as they never were.
-Every node written is entered in the node table (once per part: the hot path). The walk is
+Every node written is entered in the node table (once per part: the hot path). Each open element
+keeps whether it is in a typed region, for the site-text rule of what is under it. The walk is
 iterative (deep pages must not hit Python's recursion limit). A property test holds this driver,
 and ``subtree``'s, equal to a plain reference masker.
 """
@@ -20,6 +21,7 @@ from .levels import Level
 from .masking import text_masker
 from .nodes import NodeInfo, NodeTable
 from .rrweb import NodeType
+from .sitetext import SiteText
 from .writer import MalformedNode, NodeWriter, mark_typing_facts
 
 _ELEMENT, _TEXT = int(NodeType.ELEMENT), int(NodeType.TEXT)
@@ -31,19 +33,22 @@ class SnapshotAssembler:
     """A full snapshot arriving in parts (see the module's rules): ``add`` each part, then
     ``finish`` for the masked document's JSON. Light children come before shadow ones."""
 
-    def __init__(self, default_level: Level, table: NodeTable, scrub: bool, echoes: Echoes | None = None) -> None:
+    def __init__(self, default_level: Level, table: NodeTable, scrub: bool, echoes: Echoes | None = None,
+                 site: SiteText | None = None) -> None:
         self.default_level = default_level
         self.table = table
         self.scrub = scrub
         self.echoes = echoes
-        self._writer = NodeWriter(scrub, echoes)
+        self._writer = NodeWriter(scrub, echoes, site)
+        self.site = self._writer.site
         self._echo_generation = echoes.generation if echoes is not None else 0
         self._pieces: list[str] = []
         # The elements open from the document down to the last one written that takes children:
         # its id and the text that closes it.
         self._path: list[tuple[int, str]] = []
-        # For each open element, what its children inherit: its level, and the masker of their text.
-        self._contexts: dict[int, tuple[Level, Callable[[str], str]]] = {}
+        # For each open element, what its children inherit: its level, the masker of their text, and
+        # whether they are in a typed region.
+        self._contexts: dict[int, tuple[Level, Callable[[str], str], bool]] = {}
         self._previous: object = None  # the id of the last node written
         # Ids under which nothing is recorded: leaves and block placeholders that were sent a
         # child, and the rows dropped under them.
@@ -102,7 +107,7 @@ class SnapshotAssembler:
                     del contexts[closed]
                     write(closing)
                 top = parent_id
-            level, text_mask = contexts[parent_id]
+            level, text_mask, typed = contexts[parent_id]
             separator = "" if parent_id == previous else ","
             previous = node_id
             if kind == _TEXT:
@@ -111,7 +116,8 @@ class SnapshotAssembler:
             elif kind == _ELEMENT:
                 extra = row[5] if len(row) > 5 else None
                 attributes = row[4]
-                own_level, tag, secret, opening, own_text_mask = write_element(field, attributes, level, extra, node_id in ever_secret, node_id in surfaces)
+                own_level, tag, secret, opening, own_text_mask, own_typed = write_element(field, attributes, level, extra, node_id in ever_secret,
+                                                                                          node_id in surfaces, typed)
                 entries[node_id] = NodeInfo(own_level, tag, parent_id, secret)
                 if tag == "input" or "contenteditable" in attributes:
                     mark_typing_facts(table, node_id, tag, attributes)
@@ -123,7 +129,7 @@ class SnapshotAssembler:
                 else:
                     write(separator + opening)
                     path.append((node_id, closing))
-                    contexts[node_id] = (own_level, own_text_mask)
+                    contexts[node_id] = (own_level, own_text_mask, own_typed)
                     top = node_id
             else:
                 if kind == _DOCUMENT_TYPE:
@@ -140,10 +146,10 @@ class SnapshotAssembler:
         assert self.echoes is not None
         self._echo_generation = self.echoes.generation
         echoes = self._writer.active_echoes
-        for node_id, (level, _) in self._contexts.items():
+        for node_id, (level, _, typed) in self._contexts.items():
             info = self.table.get(node_id)
             tag, secret = (info.tag, info.secret) if info is not None else (None, False)
-            self._contexts[node_id] = (level, text_masker(level, tag, self.scrub, secret, echoes))
+            self._contexts[node_id] = (level, text_masker(level, tag, self.scrub, secret, echoes, self.site, typed), typed)
 
     def _enter(self, entries: dict[int, NodeInfo | int], secrets: list[int]) -> None:
         try:
@@ -159,7 +165,8 @@ class SnapshotAssembler:
         self.table.add(node_id, NodeInfo(self.default_level, None, None))
         self._pieces.append(opening)
         self._path.append((node_id, closing))
-        self._contexts[node_id] = (self.default_level, text_masker(self.default_level, None, self.scrub, False, self._writer.active_echoes))
+        self._contexts[node_id] = (self.default_level, text_masker(self.default_level, None, self.scrub, False, self._writer.active_echoes, self.site),
+                                   False)
         self._previous = node_id
 
     def _check_barren(self, parent_id: Any) -> None:

@@ -7,7 +7,9 @@ differ only in id) is keyed by every argument the rules read. Nodes reach it as 
 ``rows``), from two drivers: ``tree`` (a snapshot, or any subtree, written nested) and ``adds``
 (a mutation's added subtree, written as one rrweb add per node). Echoes: text and attributes in
 clear go through ``masking`` with the page view's ``Echoes``; the element cache is emptied
-whenever that memory changes.
+whenever that memory changes. Site text: the writer hands the page's site-text list to
+``masking`` with whether a node is in a typed region (a contenteditable element or a typing
+surface, and everything under it), where the list shows nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .levels import Level, element_level, is_editable, is_forced_secret
 from .masking import comment_text, mask_attributes, text_masker
 from .nodes import NodeTable
 from .rrweb import NodeType
+from .sitetext import SiteText
 
 _ELEMENT_FLAGS = ("isSVG", "isCustom", "isShadowHost")
 # The keys of a node object that are a row's rare fields (see SnapshotAssembler).
@@ -35,8 +38,8 @@ _DOCTYPE_KEYS = ("name", "publicId", "systemId")
 _COMPAT_MODES = ("BackCompat", "CSS1Compat")
 
 # What the writer makes of an element: its level, tag, secrecy, the JSON that opens it (up to its
-# children), and the masker of the text under it.
-Element = tuple[Level, str, bool, str, Callable[[str], str]]
+# children), the masker of the text under it, and whether it is in a typed region (its children are).
+Element = tuple[Level, str, bool, str, Callable[[str], str], bool]
 
 
 class MalformedNode(ValueError):
@@ -52,9 +55,10 @@ class NodeWriter:
     veilMatch, veilSize}`` (any subset), or None.
     """
 
-    def __init__(self, scrub: bool, echoes: Echoes | None = None) -> None:
+    def __init__(self, scrub: bool, echoes: Echoes | None = None, site: SiteText | None = None) -> None:
         self.scrub = scrub
         self.echoes = echoes
+        self.site = site or None  # the site-text list (an empty list is no list)
         self._elements: dict[tuple[Any, ...], Element] = {}
         self._generation = -1
         self._active: Echoes | None = None  # ``echoes`` once it holds anything: until then no rule reads it
@@ -75,11 +79,13 @@ class NodeWriter:
         self._check_echoes()
         return self._active
 
-    def element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool, surface: bool = False) -> Element:
+    def element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool, surface: bool = False,
+                typed: bool = False) -> Element:
         """An element; ``secret``: its id was ever a forced secret (once a secret, always one);
-        ``surface``: it is a typing surface (recorded at ``mask`` at least)."""
-        if surface:
-            return self._element(tag, attributes, parent_level, extra, secret, surface)
+        ``surface``: it is a typing surface (recorded at ``mask`` at least); ``typed``: its parent
+        is in a typed region."""
+        if surface or typed:
+            return self._element(tag, attributes, parent_level, extra, secret, surface, typed)
         if self.echoes is not None and self._generation != self.echoes.generation:
             self._check_echoes()
         # Elements that differ only in id are the bulk of a page: for the common shapes (no rare
@@ -100,7 +106,8 @@ class NodeWriter:
                 return cached
         return self._element(tag, attributes, parent_level, extra, secret)
 
-    def _element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool, surface: bool = False) -> Element:
+    def _element(self, tag: Any, attributes: Any, parent_level: Level, extra: Any, secret: bool, surface: bool = False,
+                 typed: bool = False) -> Element:
         if type(tag) is not str or type(attributes) is not dict:
             raise MalformedNode("element without tagName or attributes")
         if extra is not None and type(extra) is not dict:
@@ -109,9 +116,12 @@ class NodeWriter:
         flags = extra[MATCH_FLAGS_KEY] if extra and MATCH_FLAGS_KEY in extra else None
         level = element_level(parent_level, attributes, flags, surface)
         secret = secret or is_forced_secret(tag, attributes)
-        masked = mask_attributes(tag, attributes, level, secret, self.scrub, extra[SIZE_KEY] if extra and SIZE_KEY in extra else None, self._active)
+        typed = typed or surface or ("contenteditable" in attributes and is_editable(attributes))
+        site = self.site
+        masked = mask_attributes(tag, attributes, level, secret, self.scrub, extra[SIZE_KEY] if extra and SIZE_KEY in extra else None,
+                                 self._active, site, typed)
         opening = f'{{"type":2,"tagName":{_string(tag)},"attributes":{_object_json(masked)},"childNodes":['
-        return level, tag, secret, opening, text_masker(level, tag, self.scrub, secret, self._active)
+        return level, tag, secret, opening, text_masker(level, tag, self.scrub, secret, self._active, site, typed), typed
 
     @staticmethod
     def element_closing(node_id: int, extra: Any, level: Level) -> str:

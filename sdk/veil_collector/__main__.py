@@ -23,9 +23,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from importlib import import_module
 from pathlib import Path
 
 from .access import decode_key, hash_token, load_operators, read_secret
+from .extras import needs_extra
 
 
 def _hash_token(argv: list[str]) -> None:
@@ -41,7 +43,8 @@ def main() -> None:
         _hash_token(sys.argv[2:])
         return
     if sys.argv[1:2] == ["mcp"]:
-        from .agent import main as agent_main  # needs the mcp extra
+        with needs_extra("veil-collector mcp", "mcp"):
+            from .agent import main as agent_main
 
         agent_main(sys.argv[2:])
         return
@@ -73,8 +76,12 @@ def main() -> None:
                         help="processes serving the port (more than 1 needs --database postgresql://… and "
                              "VEIL_SESSION_SECRET)")
     args = parser.parse_args()
-    from .storage import is_postgres_url
+    with needs_extra("veil-collector", "collector"):
+        from .app import CollectorSettings, create_app
+        from .serving import serve
+        from .storage import is_postgres_url
 
+        import_module("uvicorn")  # imported by ``serve`` only when the server starts: checked here
     if args.database:
         args.db = args.database
     if args.workers < 1:
@@ -83,6 +90,9 @@ def main() -> None:
         parser.error("--rate must be above 0 and --burst at least 1")
     if args.workers > 1 and not is_postgres_url(args.db):
         parser.error("--workers above 1 needs --database postgresql://… (a SQLite file serves one process)")
+    if is_postgres_url(args.db):
+        with needs_extra("veil-collector --database postgresql://…", "postgres"):
+            import_module(".storage.postgres", __package__)
     # Files named by flags are handed on by name in the environment, so that worker processes
     # (which rebuild their settings there) read the same secrets.
     for flag, name in (("token_file", "VEIL_CLIENT_TOKEN"), ("operator_token_file", "VEIL_OPERATOR_TOKEN"),
@@ -91,9 +101,6 @@ def main() -> None:
             os.environ[name + "_FILE"] = str(Path(getattr(args, flag)).resolve())
     if args.operators_file:
         os.environ["VEIL_OPERATORS_FILE"] = str(Path(args.operators_file).resolve())
-
-    from .app import CollectorSettings, create_app
-    from .serving import serve
 
     secret = read_secret("VEIL_SESSION_SECRET", args.session_secret_file)
     if secret is not None and len(secret) < 32:

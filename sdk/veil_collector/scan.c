@@ -339,6 +339,7 @@ static int is_structural(const unsigned char *k, size_t n) {
     case 3: return memcmp(k, "tag", 3) == 0;
     case 4: return memcmp(k, "type", 4) == 0 || memcmp(k, "name", 4) == 0;
     case 5: return memcmp(k, "class", 5) == 0 || memcmp(k, "style", 5) == 0;
+    case 6: return memcmp(k, "base64", 6) == 0; /* a canvas frame's image bytes */
     case 7: return memcmp(k, "tagName", 7) == 0;
     case 8: return memcmp(k, "_cssText", 8) == 0 || memcmp(k, "publicId", 8) == 0 || memcmp(k, "systemId", 8) == 0;
     default: return 0;

@@ -25,7 +25,9 @@ from typing import Any
 
 from veil.pii import scrub_pii
 
-STRUCTURAL_KEYS = frozenset({"_cssText", "class", "style", "tagName", "type", "name", "publicId", "systemId", "tag"})
+# "base64": a canvas frame's image bytes (rrweb's ArrayBuffer argument, written by veil.canvas from
+# validated parts only): pixels, not text, which any 32-character run would otherwise corrupt.
+STRUCTURAL_KEYS = frozenset({"_cssText", "class", "style", "tagName", "type", "name", "publicId", "systemId", "tag", "base64"})
 
 # Each alternative covers one family of veil.pii's patterns; keep them in step with it.
 CANDIDATE = re.compile(

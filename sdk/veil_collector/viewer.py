@@ -19,10 +19,12 @@ HERE = Path(__file__).resolve().parent
 FILES = {
     "": (HERE / "viewer" / "index.html", "text/html; charset=utf-8"),
     "viewer.js": (HERE / "viewer" / "viewer.js", "text/javascript; charset=utf-8"),
+    "names.js": (HERE / "viewer" / "names.js", "text/javascript; charset=utf-8"),
     "search.js": (HERE / "viewer" / "search.js", "text/javascript; charset=utf-8"),
     "visit.js": (HERE / "viewer" / "visit.js", "text/javascript; charset=utf-8"),
     "clickmap.js": (HERE / "viewer" / "clickmap.js", "text/javascript; charset=utf-8"),
     "viewer.css": (HERE / "viewer" / "viewer.css", "text/css; charset=utf-8"),
+    "canvas-replay.js": (HERE / "viewer" / "canvas-replay.js", "text/javascript; charset=utf-8"),
     "rrweb-player.min.js": (HERE / "vendor" / "rrweb-player" / "rrweb-player.min.js", "text/javascript; charset=utf-8"),
     "rrweb-player.css": (HERE / "vendor" / "rrweb-player" / "style.css", "text/css; charset=utf-8"),
 }

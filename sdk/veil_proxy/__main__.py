@@ -16,12 +16,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from importlib import import_module
 from pathlib import Path
 
 from veil_collector.access import read_secret
-from veil_collector.serving import serve
-
-from .app import ProxySettings, create_proxy_app
+from veil_collector.extras import needs_extra
 
 
 def main() -> None:
@@ -36,6 +35,13 @@ def main() -> None:
                              "(repeatable; default none)")
     parser.add_argument("--insecure-cookie", action="store_true", help="allow the cookie over plain http (local testing)")
     args = parser.parse_args()
+    with needs_extra("veil-proxy", "proxy"):
+        from veil_collector.serving import serve
+
+        from .app import ProxySettings, create_proxy_app
+
+        import_module("uvicorn")  # imported by ``serve`` only when the server starts: checked here
+        import_module("python_multipart")  # Starlette's form parsing (the sign-in form) needs python-multipart
     secret, real = read_secret("VEIL_PROXY_SECRET"), read_secret("VEIL_REAL_TOKEN")
     if not secret or len(secret) < 32 or not real:
         raise SystemExit("set VEIL_PROXY_SECRET (32+ characters) and VEIL_REAL_TOKEN (or their _FILE forms)")

@@ -22,6 +22,92 @@ export const CONSOLE_DEPTH = 3;
 export const NETWORK_URL_MAX = 4096;
 export const NETWORK_HEADERS_DEFAULT = Object.freeze(["content-type", "content-length", "accept", "cache-control"]);
 export const NETWORK_BODY_MAX_DEFAULT = 10240;
+export const CANVAS_TAG = "canvas";
+export const CANVAS_FRAME_INTERVAL_MS = 500;
+export const CANVAS_RESEND_MS = 30000;
+export const CANVAS_MAX_SIDE = 1280;
+export const CANVAS_MASK_COLOR = "#9aa1ab";
+export const CANVAS_MIME_TYPES = Object.freeze(["image/webp", "image/jpeg", "image/png"]);
+export const FRAME_MESSAGE_KEY = "veil:frame";
+export const FRAME_MESSAGES = Object.freeze(["hello", "welcome", "ready", "batch", "snapshot"]);
+export const ACTIONS = Object.freeze(["snapshot", "flush", "pause"]);
+export const CONSENT_MODES = Object.freeze(["opt-in", "not-required", "tcf"]);
+export const STORED_CONSENT = "granted";
+export const MAX_QUEUE_BYTES_DEFAULT = 4194304;
+export const MAX_QUEUE_BYTES_MIN = 65536;
+export const MAX_QUEUE_BYTES_MAX = 67108864;
+export const SITE_TEXT_MAX_BYTES = 2097152;
+export const SITE_TEXT_TIMEOUT_MS = 5000;
+export const BOOT_STATS_EMPTY = Object.freeze({"bootKind": null, "bootMs": 0, "snapshotFallbacks": 0, "snapshotFallbackReason": null, "snapshotStored": 0, "snapshotStoreFailures": 0, "snapshotStoreReason": null, "snapshotBytes": 0});
+export const MESSAGE_NAMES = Object.freeze(["configure", "autostart", "gate", "start", "explain", "preview", "tick", "observe", "commit_standby", "take_batch", "resync", "stop", "canvas_levels", "canvas_frame", "child_events"]);
 export const EventType = Object.freeze({"DomContentLoaded": 0, "Load": 1, "FullSnapshot": 2, "IncrementalSnapshot": 3, "Meta": 4, "Custom": 5, "Plugin": 6});
 export const Source = Object.freeze({"Mutation": 0, "MouseMove": 1, "MouseInteraction": 2, "Scroll": 3, "ViewportResize": 4, "Input": 5, "TouchMove": 6, "MediaInteraction": 7, "StyleSheetRule": 8, "CanvasMutation": 9, "Font": 10, "Log": 11, "Drag": 12, "StyleDeclaration": 13, "Selection": 14, "AdoptedStyleSheet": 15, "CustomElement": 16});
 export const NodeType = Object.freeze({"Document": 0, "DocumentType": 1, "Element": 2, "Text": 3, "CDATA": 4, "Comment": 5});
+
+/** @typedef {"snapshot" | "flush" | "pause"} Action */
+/** @typedef {"opt-in" | "not-required" | "tcf"} ConsentMode */
+/** @typedef {"do-not-track" | "tcf-consent" | "excluded-url" | "sampled-out" | "not-configured" | "bad-facts"} GateReason */
+/** @typedef {"recording" | "paused" | "declined"} GateStatus */
+/** @typedef {"allow" | "mask-user-input" | "mask" | "block"} LevelName */
+/** @typedef {"missing" | "corrupt" | "mismatch" | "refused" | "quota" | "timeout" | "failed"} SnapshotReason */
+/** @typedef {{ gdprApplies: unknown, purposeConsents: Record<string, boolean> }} TcfFact  The page's IAB TCF v2 CMP answer, as the shim reports it. */
+/** @typedef {{ doNotTrack: string | null, globalPrivacyControl: boolean, href: string, now: number, storedConsent: unknown, storedSession: unknown, tcf: TcfFact | null }} Facts  What the gate judges: the browser's signals, the URL, what Veil stored, the CMP's answer. */
+/** @typedef {{ id: string, started: number, lastActive: number, sampled: boolean, buffer: boolean }} StoredSession  The session as the page stores it (sessionStorage) and hands it back (veil.session). */
+/** @typedef {{ seq: number, count: number, closing?: boolean }} ChunkInfo  A standby chunk: the batch seq it is, and how many pending event slots it carries; ``closing``: it carries what would close if the page ended now (a rage burst), no queued event. */
+/** @typedef {{ chunks: Array<ChunkInfo> }} StandbyInfo */
+/** @typedef {{ info: StandbyInfo, chunks: Array<Uint8Array<ArrayBuffer>> }} Standby  Ready-to-send copies of the pending batch, for an unloading page (gzip bytes per chunk). */
+/** @typedef {{ tag: string, attributes: Record<string, string>, veilMatch: Array<string>, text?: Array<string>, content?: Record<string, string> }} ExplainEntry  One element of Veil.explain()'s chain, from the outermost down (veilMatch: selector matches). The element explained (the last) also carries its own text nodes and the content attributes the site-text list may show, for the core to name the rule that decides them. */
+/** @typedef {{ rule: "site text" | "level mask" | "level mask-user-input" | "level allow" | "typed" | "echo of a typed value" | "forced secret" | "block", shown: "clear" | "template" | "masked" | "none" }} ContentRule  What the replay shows of an element's text or of one content attribute, and the rule that decides it ("site text" when the site-text list shows it). */
+/** @typedef {{ ok: boolean, strings?: number, templates?: number, reason?: string }} SiteTextOutcome  What became of the `allowTextUrl` list (the worker adds it to configure's answer): loaded, with its counts, or not used, and why (a sentence naming no page content). */
+/** @typedef {{ bootKind: "snapshot" | "plain" | null, bootMs: number, snapshotFallbacks: number, snapshotFallbackReason: SnapshotReason | null, snapshotStored: number, snapshotStoreFailures: number, snapshotStoreReason: SnapshotReason | null, snapshotBytes: number }} BootStats  How the worker booted and what became of the runtime's memory snapshot (Veil.stats()). */
+/** @typedef {{ stats: BootStats }} WorkerNotice  What the worker posts unasked: its boot stats, whenever they change. */
+/** @typedef {{ config: string, siteTextUrl?: string | null }} ConfigurePayload */
+/** @typedef {{ ok: true, consent: ConsentMode, persistConsent: boolean, beforeSend: boolean, maxQueueBytes: number, requestTimeoutMs: number, debug: boolean, allowTextUrl?: string, siteText?: SiteTextOutcome, canvasMaskRegions: boolean, iframeOrigins: Array<string>, parentOrigin: string | null }} ConfigureAccepted  The config is valid: what the shim must know of it. */
+/** @typedef {{ ok: false, key: string, message: string }} ConfigureRefused  The config is not valid: the key at fault and a message naming what was expected. */
+/** @typedef {ConfigureAccepted | ConfigureRefused} ConfigureAnswer */
+/** @typedef {{ facts: Facts }} FactsPayload */
+/** @typedef {{ start: boolean }} AutostartAnswer */
+/** @typedef {{ record: boolean, reason: GateReason | null, status?: GateStatus, session: StoredSession | null }} GateAnswer  Record or not, why not, the status to settle in, and the session to store. */
+/** @typedef {{ ok: boolean, session?: string, buffering?: boolean }} StartAnswer */
+/** @typedef {{ chain: Array<ExplainEntry> }} ExplainPayload */
+/** @typedef {{ level: LevelName, secret: boolean, reasons: Array<string>, text?: ContentRule, content?: Record<string, ContentRule> }} Explanation */
+/** @typedef {{ rows: string }} PreviewPayload */
+/** @typedef {{ json: string }} PreviewAnswer  Veil.preview's verdicts (Core.preview, veil.verdicts) as the core wrote them, JSON text: the page parses thousands of verdicts several times faster than it takes their structured clone. */
+/** @typedef {{ now: number, active: boolean }} TickPayload */
+/** @typedef {{ rotate: boolean, record: boolean, session: StoredSession | null, actions?: Array<Action> }} TickAnswer */
+/** @typedef {{ events: string }} ObservePayload */
+/** @typedef {{ actions: Array<Action>, snapshots: number, dropped: number, session?: StoredSession }} ObserveCoreAnswer  What the core made of a hand-over: actions for the page, full snapshots masked, events dropped so far; the session to store once an on-error buffer was sent. */
+/** @typedef {{ actions: Array<Action>, snapshots: number, dropped: number, session?: StoredSession, maskMs: number, memoryBytes: number, pendingBytes: number, standby?: Standby }} ObserveAnswer  The core's answer, with the worker's diagnostics and the standby copy. */
+/** @typedef {{ info: StandbyInfo }} CommitStandbyPayload */
+/** @typedef {{ ok: boolean }} OkAnswer */
+/** @typedef {{ dropped: number, close: boolean }} TakeBatchPayload  ``dropped``: batches the page lost, reported in the batch; ``close``: close what is still open first (a rage-click burst), so it leaves with this batch (Veil.flush(), the page hidden). */
+/** @typedef {{ batch: Uint8Array<ArrayBuffer> | null, more: boolean, pendingBytes: number, reports: number, buffered: boolean }} TakeBatchAnswer  The next gzipped batch or null; ``more``: cut at its size bound, the rest follows; ``buffered``: no batch, but the on-error buffer holds events (nothing leaves before a trigger). */
+/** @typedef {{ discarded: number }} ResyncAnswer */
+/** @typedef {{ ids: Array<number> }} CanvasLevelsPayload */
+/** @typedef {{ record: Array<number> }} CanvasLevelsAnswer */
+/** @typedef {{ frames: number, bytes: number, skipped: number, bytesPerSecond: number }} CanvasStats */
+/** @typedef {{ id: number, bitmap?: unknown, width: number, height: number, regions: Array<Record<string, number>>, resend?: boolean, webgl?: boolean, timestamp: number }} CanvasFramePayload  An ImageBitmap of a canvas the core allowed and the page's regions (in the canvas's pixels); the worker paints them and encodes the frame before the core sees it (shim/worker/canvas.mjs). */
+/** @typedef {{ actions: Array<Action>, snapshots: number, dropped: number, session?: StoredSession, recorded: boolean, waitMs?: number, canvas?: CanvasStats, skip?: string }} CanvasFrameAnswer  Observe's answer for the frame, whether it was recorded, how long until a frame that size fits the byte budget, the canvas counters; or ``skip`` (why the worker sent nothing: unchanged, blank, stale, unsupported) with no core answer. */
+/** @typedef {{ iframeId: number, batch: Uint8Array<ArrayBuffer> }} ChildEventsPayload */
+/** @typedef {{ actions: Array<Action>, snapshots: number, dropped: number, session?: StoredSession, accepted: boolean, needSnapshot: boolean }} ChildEventsAnswer */
+
+/**
+ * The messages between the page and the worker: name -> the payload the page sends -> the answer it gets.
+ * @typedef {{
+ *   configure: { payload: ConfigurePayload, answer: ConfigureAnswer },
+ *   autostart: { payload: FactsPayload, answer: AutostartAnswer },
+ *   gate: { payload: FactsPayload, answer: GateAnswer },
+ *   start: { payload: null, answer: StartAnswer },
+ *   explain: { payload: ExplainPayload, answer: Explanation },
+ *   preview: { payload: PreviewPayload, answer: PreviewAnswer },
+ *   tick: { payload: TickPayload, answer: TickAnswer },
+ *   observe: { payload: ObservePayload, answer: ObserveAnswer },
+ *   commit_standby: { payload: CommitStandbyPayload, answer: OkAnswer },
+ *   take_batch: { payload: TakeBatchPayload, answer: TakeBatchAnswer },
+ *   resync: { payload: null, answer: ResyncAnswer },
+ *   stop: { payload: null, answer: null },
+ *   canvas_levels: { payload: CanvasLevelsPayload, answer: CanvasLevelsAnswer },
+ *   canvas_frame: { payload: CanvasFramePayload, answer: CanvasFrameAnswer },
+ *   child_events: { payload: ChildEventsPayload, answer: ChildEventsAnswer },
+ * }} Messages
+ */

@@ -10,6 +10,7 @@
  * the page.
  */
 import { MATCH_FLAGS_KEY, MEDIA_TAGS, SIZE_KEY } from "../generated/contract.mjs";
+import { attachClosedRoots, closedRootOf } from "./closed.mjs";
 import { mutationEvent } from "./records.mjs";
 
 const MEDIA = new Set(MEDIA_TAGS);
@@ -25,6 +26,10 @@ const MEDIA = new Set(MEDIA_TAGS);
  * @property {(err: unknown) => void} onError
  * @property {import("./trackers/network.mjs").NetworkOptions | null} [network] the network channel (null: off)
  * @property {string[]} [console] console levels to record
+ * @property {((host: Element) => ShadowRoot | undefined) | null} [shadowRoots] the loader snippet's
+ *   lookup of every shadow root attached since it ran, closed ones included (closed.mjs)
+ * @property {import("./trackers/canvas.mjs").CanvasOptions} [canvas] canvas frames
+ * @property {import("./trackers/frames.mjs").FramesOptions} [frames] cross-origin iframes (the parent's side)
  * @typedef {typeof import("../vendor/rrweb-snapshot/rrweb-snapshot.js")} RrwebSnapshot
  */
 
@@ -52,6 +57,8 @@ export function createContext(options, lib) {
     prepared: false, // rrweb-snapshot's one-time setup is done (walk.mjs)
     queue: null, // the hand-over (queue.mjs), set by the observer
     takeRecords: () => [], // the mutation tracker's pending records, while it runs
+    shadowRoots: options.shadowRoots || null, // closed roots too, through the loader (closed.mjs)
+    afterSnapshot: new Set(), // called when a full snapshot's walk has ended (trackers that re-send state)
 
     guard(fn) {
       return function (...args) {
@@ -136,8 +143,14 @@ export function createContext(options, lib) {
       };
     },
 
+    // A node's shadow root: an open one, or through the loader a closed one (closed.mjs).
+    shadowRootOf(n) {
+      return n.shadowRoot || closedRootOf(ctx, n);
+    },
+
     serialize(n, overrides) {
-      return lib.serializeNodeWithId(n, overrides ? Object.assign(ctx.serializeOptions(), overrides) : ctx.serializeOptions());
+      const options = overrides ? Object.assign(ctx.serializeOptions(), overrides) : ctx.serializeOptions();
+      return ctx.shadowRoots && !options.skipChild ? attachClosedRoots(ctx, n, options) : lib.serializeNodeWithId(n, options);
     },
 
     // Forget everything about the page (stop(), and start() of a new recording).
@@ -162,7 +175,8 @@ export function createContext(options, lib) {
       const rect = n.getBoundingClientRect();
       meta[SIZE_KEY] = [Math.round(rect.width), Math.round(rect.height)];
     }
-    if (n.shadowRoot) ctx.watchRoot(n.shadowRoot);
+    const root = ctx.shadowRootOf(n);
+    if (root) ctx.watchRoot(root);
   }
 
   // An iframe's document, serialized by rrweb-snapshot once it has loaded: attach it like rrweb.

@@ -2,9 +2,30 @@
  * explain.mjs: what Veil.explain() may learn of an element.
  *
  * Rules: an element's tag, the attributes the core's reduce reads (class reduced to Veil's and
- * rrweb's own markers), and its selector matches. No text, no other attribute.
+ * rrweb's own markers), and its selector matches. For the element explained itself (not its
+ * ancestors), also its own text nodes and the content attributes the site-text list may show, so
+ * that the core can name the rule that decides them ("site text"); they go to the worker only,
+ * and the answer names rules, never text. No other attribute.
  */
 import { LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY } from "../generated/contract.mjs";
+
+const SITE_TEXT_ATTRIBUTES = ["placeholder", "title", "alt", "aria-label", "aria-description", "label"];
+
+/** The element's own text nodes and site-text attributes, for the core's explanation. @param {Element} el */
+export function contentForExplain(el) {
+  /** @type {string[]} */
+  const text = [];
+  el.childNodes.forEach(function (node) {
+    if (node.nodeType === 3 && node.nodeValue && node.nodeValue.trim()) text.push(node.nodeValue);
+  });
+  /** @type {Record<string, string>} */
+  const content = {};
+  SITE_TEXT_ATTRIBUTES.forEach(function (name) {
+    const value = el.getAttribute(name);
+    if (value) content[name] = value;
+  });
+  return { text: text, content: content };
+}
 
 export function describeForExplain(el, config) {
   const attributes = {};

@@ -6,6 +6,8 @@
  * every listener and timer set up here is undone by the teardown it returns.
  */
 
+import { anyIgnored, isIgnored } from "./ignore.mjs";
+
 /** @type {AddEventListenerOptions} */
 const DEFAULT_OPTIONS = { capture: true, passive: true };
 
@@ -14,7 +16,9 @@ const DEFAULT_OPTIONS = { capture: true, passive: true };
  * @param {AddEventListenerOptions} [opts]
  */
 export function listen(ctx, target, type, fn, opts = DEFAULT_OPTIONS) {
-  const handler = ctx.guard(fn);
+  const guarded = ctx.guard(fn);
+  // An event on something Veil drew for itself (the preview overlay) is not the page's.
+  const handler = (/** @type {Event} */ e) => (e && anyIgnored() && isIgnored(targetOf(e)) ? undefined : guarded(e));
   target.addEventListener(type, handler, opts);
   return () => target.removeEventListener(type, handler, opts);
 }

@@ -8,6 +8,7 @@
  * element's selector flags, and the flag changes it caused below it. Removed nodes leave the mirror.
  */
 import { LEVEL_ATTRIBUTES, MATCH_FLAGS_KEY } from "../generated/contract.mjs";
+import { isIgnored } from "./ignore.mjs";
 import { classifyRecords, mutationEvent } from "./records.mjs";
 
 // Serialize ``records`` into the next hand-over (a veil:mutations measure under debug).
@@ -54,7 +55,7 @@ function serializeMutations(ctx, records) {
   }
   const fresh = new Set();
   ctx.freshlySerialized = fresh;
-  const candidates = [...added].filter((n) => n.isConnected);
+  const candidates = [...added].filter((n) => n.isConnected && !isIgnored(n));
   const addedSet = new Set(candidates);
   const topmost = candidates.filter((n) => isTopmost(n, addedSet));
   // Reverse document order: each node's next sibling is serialized before it.
@@ -66,6 +67,7 @@ function serializeMutations(ctx, records) {
     const parentEl = hostOf(n.parentNode);
     if (parentEl.nodeType === Node.ELEMENT_NODE && parentEl.closest(ctx.blockSelector)) continue;
     const node = ctx.serialize(n);
+    if (node && n.parentNode instanceof ShadowRoot) node.isShadow = true; // a closed root's too (closed.mjs)
     if (node) adds.push({ parentId, nextId: nextIdOf(ctx, n), node });
   }
   const unchanged = (n) => ctx.nodeId(n) > 0 && n.isConnected && !fresh.has(n);

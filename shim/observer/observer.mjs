@@ -16,7 +16,9 @@ import { createContext } from "./context.mjs";
 import { runAll } from "./listen.mjs";
 import { createQueue } from "./queue.mjs";
 import { trackActions } from "./trackers/actions.mjs";
+import { trackCanvas } from "./trackers/canvas.mjs";
 import { captureReason, trackErrors } from "./trackers/errors.mjs";
+import { trackFrames } from "./trackers/frames.mjs";
 import { trackConsole } from "./trackers/console.mjs";
 import { trackInputs } from "./trackers/inputs.mjs";
 import { trackKeys } from "./trackers/keys.mjs";
@@ -52,6 +54,9 @@ export function createObserver(options, lib) {
     teardowns.push(trackErrors(ctx));
     teardowns.push(trackStyles(ctx)); // CSSOM: rules, declarations, adopted sheets
     teardowns.push(trackShadowRoots(ctx)); // shadow roots attached to recorded elements
+    // Canvas frames where the core allows them; cross-origin iframes' recordings after a handshake.
+    if (options.canvas) teardowns.push(trackCanvas(ctx, options.canvas));
+    if (options.frames) teardowns.push(trackFrames(ctx, options.frames));
     // Context channels: network metadata unless `network: false`, console levels only when opted in.
     if (options.network) teardowns.push(trackNetwork(ctx, options.network));
     if (options.console && options.console.length) teardowns.push(trackConsole(ctx, options.console));
@@ -73,9 +78,8 @@ export function createObserver(options, lib) {
     navigated: ctx.guard(() => navigated(ctx)),
     // Veil.capture(reason): resolves with the worker's answer to its hand-over (null when not running).
     capture: (reason) => (ctx.running ? captureReason(ctx, reason) : Promise.resolve(null)),
-    snapshot: () => {
-      if (ctx.running) takeFullSnapshot(ctx);
-    },
+    // A fresh full snapshot; resolves like takeFullSnapshot (null when not running).
+    snapshot: () => (ctx.running ? takeFullSnapshot(ctx) : Promise.resolve(null)),
     drain: () => {
       if (pointer) pointer.flush();
       return ctx.queue.drain();

@@ -8,6 +8,7 @@
  * does not matter whether a change happened before or after the walk read the node. Records are
  * classified and the event is built by records.mjs, as for live mutations.
  */
+import { isIgnoredRoot } from "./ignore.mjs";
 import { changedAttributes, changedTexts, hostOf, nextIdOf } from "./mutations.mjs";
 import { classifyRecords, mutationEvent } from "./records.mjs";
 
@@ -55,7 +56,7 @@ export function reconcile(ctx, w, records) {
   const fresh = new Set(); // roots of the subtrees added afresh
   for (const container of ordered) {
     const seen = w.children.get(container) || [];
-    const current = Array.from(container.childNodes);
+    const current = Array.from(container.childNodes).filter((c) => !isIgnoredRoot(c));
     const kept = keptInOrder(seen, current);
     current.forEach((c) => kept.has(c) || fresh.add(c));
     plans.push({ container, seen, current, kept });

@@ -10,6 +10,8 @@
  * state. A walk that throws or is cancelled resolves with null; it never leaves a half state.
  */
 import { EventType, NodeType, RARE_KEYS } from "../generated/contract.mjs";
+import { closedRootOf } from "./closed.mjs";
+import { isIgnoredRoot } from "./ignore.mjs";
 import { processMutations } from "./mutations.mjs";
 import { reconcile } from "./reconcile.mjs";
 
@@ -120,10 +122,15 @@ function walkSlice(ctx, w, options) {
     if (performance.now() - started > SLICE_MS) break;
     const [n, parentId, container, cssCaptured] = w.stack.pop();
     // Moved or removed since its parent was read, or already walked: the fix-up reconciles it.
-    if ((container && n.parentNode !== container) || w.serialized.has(n)) continue;
+    if ((container && n.parentNode !== container) || w.serialized.has(n) || isIgnoredRoot(n)) continue;
     options.cssCaptured = cssCaptured; // as rrweb-snapshot: a <style> whose CSS it inlined
     const node = ctx.lib.serializeNodeWithId(n, options);
     if (!node) continue;
+    // A closed root's host and children, read through the loader (closed.mjs): rrweb-snapshot
+    // cannot tell them, so they are marked as it marks an open root's.
+    const closed = node.type === NodeType.Element ? closedRootOf(ctx, n) : null;
+    if (closed) node.isShadowHost = true;
+    if (container instanceof ShadowRoot) node.isShadow = true;
     w.serialized.set(n, container);
     if (container) {
       if (!w.children.has(container)) w.children.set(container, []);
@@ -140,7 +147,7 @@ function walkSlice(ctx, w, options) {
     }
     // Pushed last-first so they are walked in document order: light children, then shadow ones.
     const css = element && typeof node.attributes._cssText === "string";
-    const shadow = n.nodeType === Node.ELEMENT_NODE && n.shadowRoot;
+    const shadow = n.nodeType === Node.ELEMENT_NODE && (n.shadowRoot || closed);
     if (shadow) for (let c = shadow.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, shadow, false]);
     for (let c = n.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, n, css]);
   }
@@ -181,6 +188,7 @@ function finishWalk(ctx, w) {
   if (fixup) ctx.queue.append(fixup);
   w.held.forEach((event) => ctx.queue.append(event));
   if (ctx.snapshotTaken) ctx.snapshotTaken(); // trackers/styles.mjs: adopted sheets, sent again after every snapshot
+  ctx.afterSnapshot.forEach((fn) => ctx.guard(fn)()); // canvas frames and iframes' snapshots, again after every snapshot
   // Changes inside iframe documents are not part of the walk: they follow their iframe's attach.
   if (deferred.length) processMutations(ctx, deferred);
   ctx.queue.drain();

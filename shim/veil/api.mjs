@@ -4,79 +4,108 @@
  *
  * Rules: every member returns at once or a promise; errors inside Veil are counted and reported
  * to Veil.on("error") listeners and never reach the page except as rejected API promises. The
- * object is frozen and window.Veil cannot be replaced.
+ * object is frozen and window.Veil cannot be replaced. It owns what only the API knows: whether
+ * init was called (``ready``), how many times stop() was, and the config given to init; the rest
+ * is the lifecycle's (lifecycle.mjs), asked through its functions.
  */
 import { VERSION } from "./version.mjs";
-import { addErrorListener, configError, countError, debug } from "./errors.mjs";
-import { flush } from "./handover.mjs";
 import { forgetConsent, listenToCmp, rememberConsent } from "./consent.mjs";
-import { beginRecording, boot, facts, serially, stopObserving, withdraw } from "./lifecycle.mjs";
-import { discardEarly, observeEarly } from "./early.mjs";
+import { addErrorListener, configError, countError, debug } from "./errors.mjs";
+import { facts } from "./facts.mjs";
+import {
+  beginRecording, boot, capture, coreSettings, currentStatus, flush, observeEarly, pageConfig, serially, stats,
+  stopObserving, withdraw,
+} from "./lifecycle.mjs";
+import { loadObserver } from "./observer-options.mjs";
+import { preview, previewFromUrl } from "./preview.mjs";
 import { call } from "./rpc.mjs";
-import { BASE, state } from "./state.mjs";
-import { outbox } from "./transport.mjs";
 import { loaderStub, takeOver } from "./stub.mjs";
+
+/** @typedef {import("./boot.mjs").PageConfig} PageConfig */
+
+/** Under consent "tcf": every CMP answer is a new gate decision, carried out by the lifecycle. */
+function followCmp() {
+  listenToCmp(/** @type {{ __tcfapi?: unknown }} */ (window).__tcfapi, {
+    status: currentStatus,
+    serially: serially,
+    gate: function () {
+      return call("gate", { facts: facts() });
+    },
+    withdraw: withdraw,
+    begin: beginRecording,
+  });
+}
 
 export function defineVeil() {
   // The loader snippet's stand-in (shim/loader.js), if it is window.Veil: replaced below, its queue replayed.
-  var stub = loaderStub();
-  /** @type {any} the config given to init, for observing before the runtime is ready */
-  var given = null;
-  var Veil = {
+  const stub = loaderStub();
+  /** @type {PageConfig | null} the config given to init, for observing before the runtime is ready */
+  let given = null;
+  /** @type {Promise<void> | null} the runtime's boot, once init was called (null again if it failed) */
+  let ready = null;
+  let stops = 0; // how many times Veil.stop() was called: a start() asked before a later stop() does not record
+  const Veil = {
     get status() {
-      return state.status;
+      return currentStatus();
     },
     get version() {
       return VERSION;
     },
-    /** Validate the config and boot the runtime; start by itself when the core says consent allows. */
-    init: function (/** @type {any} */ config) {
-      if (state.ready) return Promise.reject(new Error("Veil.init: already called"));
+    /** Validate the config and boot the runtime; start by itself when the core says consent allows. @param {unknown} config */
+    init: function (config) {
+      if (ready) return Promise.reject(new Error("Veil.init: already called"));
       if (!config || typeof config !== "object" || Array.isArray(config)) {
         return Promise.reject(configError("config", "Veil config: `config` must be an object"));
       }
-      state.status = "loading";
-      given = config;
-      const booting = boot(config); // first: the worker's thread starts before the observer's work
-      observeEarly(config, "init"); // consent not required, or a remembered opt-in: observe now
-      state.ready = booting.then(function () {
-        if (state.status === "loading") state.status = "idle"; // a Veil.stop() meanwhile stays stopped
-      }, function (err) {
-        state.status = "idle";
-        discardEarly();
-        if (state.worker) state.worker.terminate();
-        state.worker = null;
-        state.ready = null;
-        countError(err, err.name === "VeilConfigError" ? "config" : "worker");
+      const pageConfigGiven = /** @type {PageConfig} */ (config);
+      given = pageConfigGiven;
+      const booting = boot(pageConfigGiven); // first: the worker's thread starts before the observer's work
+      observeEarly(pageConfigGiven, "init"); // consent not required, or a remembered opt-in: observe now
+      ready = booting.catch(function (err) {
+        ready = null;
         throw err;
       });
-      return state.ready.then(function () {
-        if (state.core && state.core.consent === "tcf") listenToCmp();
+      const initialized = ready.then(function () {
+        const settings = coreSettings();
+        if (settings && settings.consent === "tcf") followCmp();
+        previewFromUrl(ready);
         return call("autostart", { facts: facts() });
       }).then(function (auto) {
-        if (auto.start && state.status !== "stopped") {
+        if (auto.start && currentStatus() !== "stopped") {
           return serially(beginRecording).then(function () {}, function (err) {
             countError(err, "lifecycle");
             return withdraw("idle");
           });
         }
         return undefined;
+      }).then(function () {});
+      // A browser that cannot run Veil (no module workers, a Worker refused or failing) is not
+      // the page's bug: init still rejects, but a page that ignores init's promise (the README's
+      // snippet) gets no unhandled rejection; the error is counted and reported to on("error").
+      // A config the core rejects is the developer's to see, and stays unhandled if ignored.
+      /** @type {Promise<void>} */
+      const returned = new Promise(function (resolve, reject) {
+        initialized.then(resolve, function (err) {
+          if (!err || err.name !== "VeilConfigError") returned.catch(function () {});
+          reject(err);
+        });
       });
+      return returned;
     },
     /** Grant consent; resolves once the first full snapshot is masked, or says why not. */
     start: function () {
-      if (!state.ready) return Promise.reject(new Error("Veil.start: call Veil.init(config) first"));
-      observeEarly(given, "start"); // the visitor's yes: observe now, send once the gate agrees
+      if (!ready) return Promise.reject(new Error("Veil.start: call Veil.init(config) first"));
+      if (given) observeEarly(given, "start"); // the visitor's yes: observe now, send once the gate agrees
       // In the serial queue from this call on, not once the runtime is up: a stop() called after
       // it (even in the same task, while the runtime boots) comes after it, and wins.
-      const ready = state.ready;
-      const stops = state.stops;
+      const booted = ready;
+      const stopsBefore = stops;
       return serially(function () {
-        return ready.then(function () {
-          return stops === state.stops ? beginRecording() : { recording: false, reason: "stopped" };
+        return booted.then(function () {
+          return stopsBefore === stops ? beginRecording() : { recording: false, reason: "stopped" };
         });
       }).then(function (result) {
-        if (stops === state.stops) rememberConsent(); // a later stop() forgot it, and stays
+        if (stopsBefore === stops) rememberConsent(coreSettings()); // a later stop() forgot it, and stays
         return result;
       }, function (err) {
         countError(err, "lifecycle");
@@ -86,52 +115,58 @@ export function defineVeil() {
     },
     /** Withdraw consent: stop observing at once and drop everything not yet sent. */
     stop: function () {
-      state.stops += 1;
-      forgetConsent();
-      if (!state.ready) return Promise.resolve();
+      stops += 1;
+      forgetConsent(coreSettings());
+      if (!ready) return Promise.resolve();
       stopObserving(); // at once, not after whatever is queued
       return serially(function () {
         return withdraw("stopped");
       }).then(function () {});
     },
-    /** Mask, batch and send everything observed so far; resolves when the POST is done. */
+    /** Mask, batch and send everything observed so far (open rage-click bursts included); resolves when the POST is done. */
     flush: function () {
-      return flush().catch(function (err) {
+      return flush({ close: true }).catch(function (err) {
         countError(err, "transport");
         return { sent: false, error: String(err && err.message) };
       });
     },
-    /** The privacy level the core gives an element, and why (for developers; nothing is sent). */
-    explain: function (/** @type {Element} */ element) {
-      if (!state.ready) return Promise.reject(new Error("Veil.explain: call Veil.init(config) first"));
+    /** The privacy level the core gives an element, and why (for developers; nothing is sent). @param {unknown} element */
+    explain: function (element) {
+      if (!ready) return Promise.reject(new Error("Veil.explain: call Veil.init(config) first"));
       if (!(element instanceof Element)) return Promise.reject(new TypeError("Veil.explain: expected an Element"));
-      return state.ready.then(function () {
-        return import(new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href);
+      return ready.then(function () {
+        return loadObserver();
       }).then(function (mod) {
-        /** @type {unknown[]} */
+        const config = pageConfig() || {};
+        /** @type {Array<import("../generated/contract.mjs").ExplainEntry>} */
         const chain = [];
         for (let el = /** @type {Element | null} */ (element); el;
-          el = el.parentElement || (el.getRootNode && /** @type {any} */ (el.getRootNode()).host) || null) {
-          chain.unshift(mod.describeForExplain(el, state.config));
+          el = el.parentElement || /** @type {{ host?: Element }} */ (el.getRootNode()).host || null) {
+          chain.unshift(mod.describeForExplain(el, config));
         }
+        Object.assign(chain[chain.length - 1], mod.contentForExplain(element));
         return call("explain", { chain: chain });
       }).then(function (explanation) {
         debug("explain:", explanation.level + (explanation.secret ? " (forced secret)" : ""), explanation.reasons.join("; "));
         return explanation;
       });
     },
-    /** Listen for errors caught inside Veil; returns a function that removes the listener. */
-    on: function (/** @type {string} */ event, /** @type {any} */ listener) {
+    /** Draw over the page what the replay shows of each element and why (decided by the core as
+     * recording decides; nothing is sent or recorded); preview(false) removes it. @param {boolean | undefined} show */
+    preview: function (show) {
+      return preview(show, ready);
+    },
+    /** Listen for errors caught inside Veil; returns a function that removes the listener. @param {string} event @param {unknown} listener */
+    on: function (event, listener) {
       if (event !== "error" || typeof listener !== "function") throw new TypeError('Veil.on: expected ("error", function)');
-      return addErrorListener(listener);
+      return addErrorListener(/** @type {(report: import("./errors.mjs").ErrorReport) => void} */ (listener));
     },
     /** Record a capture event (its reason masked like an error message); in on-error mode it is a
-     * trigger: the buffer is sent and the rest of the session recorded. */
-    capture: function (/** @type {unknown} */ reason) {
-      if (state.status !== "recording" || !state.observer) return Promise.resolve({ captured: false });
+     * trigger: the buffer is sent and the rest of the session recorded. @param {unknown} reason */
+    capture: function (reason) {
       const text = typeof reason === "string" ? reason : "";
-      return Promise.resolve(state.observer.capture(text)).then(function (answer) {
-        return { captured: answer != null };
+      return capture(text).then(function (captured) {
+        return { captured: captured };
       }, function (err) {
         countError(err, "observer");
         return { captured: false };
@@ -139,7 +174,7 @@ export function defineVeil() {
     },
     /** Counters for diagnostics: errors caught, batches sent, failed and queued, events dropped. */
     stats: function () {
-      return Object.assign({}, state.counters, { queuedBatches: outbox.items.length, queueDropped: outbox.dropped }, state.boot);
+      return stats();
     },
   };
 

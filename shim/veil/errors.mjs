@@ -3,24 +3,27 @@
  *
  * Rules: countError(err, where) is always given the error and where it happened (one of
  * "config", "worker", "transport", "observer", "storage", "consent", "navigation", "lifecycle",
- * "before-send", "api"). It increments stats().errors, prints it under debug: true, and hands
+ * "before-send", "api", "site-text"). It increments stats().errors, prints it under debug: true, and hands
  * {message, where} to every Veil.on("error") listener; it never rethrows into the page. Debug
- * output is Veil's decisions only (levels, reasons, sizes, statuses), never page content.
+ * output is Veil's decisions only (levels, reasons, sizes, statuses), never page content. This
+ * module owns the error count, the listeners and whether debug is on (set once the core accepted
+ * the config).
  */
-import { state } from "./state.mjs";
 
 /** @typedef {{ message: string, where: string }} ErrorReport */
 
 /** @type {Array<(report: ErrorReport) => void>} */
 const errorListeners = [];
+let errorCount = 0;
+let debugOn = false;
 
 /**
  * @param {unknown} err
  * @param {string} where
  */
 export function countError(err, where) {
-  state.counters.errors += 1;
-  const e = /** @type {any} */ (err);
+  errorCount += 1;
+  const e = /** @type {{ message?: unknown } | null | undefined} */ (err);
   const report = { message: String((e && e.message) || e || "error").slice(0, 300), where: where || "internal" };
   debug("error in", report.where + ":", report.message);
   errorListeners.slice().forEach(function (listener) {
@@ -48,9 +51,19 @@ export function addErrorListener(listener) {
   };
 }
 
+/** Errors caught inside Veil so far (Veil.stats().errors). */
+export function errorStats() {
+  return { errors: errorCount };
+}
+
+/** debug: true in the config the core accepted. @param {boolean} on */
+export function setDebug(on) {
+  debugOn = on;
+}
+
 /** debug: true prints Veil's decisions. @param {...unknown} args */
 export function debug(...args) {
-  if (!state.config || state.config.debug !== true) return;
+  if (!debugOn) return;
   console.info("[veil]", ...args);
 }
 

@@ -1,23 +1,84 @@
 /*
- * lifecycle.mjs: booting the runtime and the recording's life: begin, tick, pause, end, withdraw.
+ * lifecycle.mjs: the page's Veil and its recording's life: boot, begin, tick, pause, end, withdraw.
  *
  * Rules: this module decides nothing about privacy. It reports facts (Do-Not-Track, GPC, the URL,
  * what it stored, the CMP's answer) to the Python gate, and carries out what the core decides
  * (start, pause on an excluded URL, rotate the session). An observer started before the runtime
  * was ready (early.mjs) hands its buffer to the worker only after the gate said yes and the core
- * started; a "no" discards it unsent. Without one, the observer is loaded after the gate said yes. Start/stop/consent changes run one at a time, in order (serially). Every file it
- * loads is a sibling of veil.js's own URL (BASE). Errors are counted with where they happened.
+ * started; a "no" discards it unsent. Without one, the observer is loaded after the gate said yes.
+ * Start/stop/consent changes run one at a time, in order (serially). It owns the page's status, the
+ * runtime's config, the recording (recording.mjs), the early observation, the outbox (created with
+ * the callbacks it needs), the handover, the flush timer and the navigation hooks; other modules
+ * get what they need as arguments and callbacks. Errors are counted with where they happened.
  */
-import { channelOptions } from "./channels.mjs";
-import { countError, countingAs, configError, debug } from "./errors.mjs";
-import { discardEarly, handOverEarly, stopObserver } from "./early.mjs";
-import { flush } from "./handover.mjs";
-import { onHidden, onPageHide } from "./keepalive.mjs";
+import { bootRuntime, siteTextStats } from "./boot.mjs";
+import { discardEarly, earlyStats, handOverEarly, startEarly } from "./early.mjs";
+import { countError, countingAs, debug, errorStats } from "./errors.mjs";
+import { facts } from "./facts.mjs";
+import { createHandover } from "./handover.mjs";
+import { sendStandby, watchPage } from "./keepalive.mjs";
 import { hookNavigation, unhookNavigation } from "./navigation.mjs";
-import { call, failAll, onWorkerMessage } from "./rpc.mjs";
-import { BASE, FLUSH_INTERVAL_MS, OBSERVE_DELAY_MS, state } from "./state.mjs";
-import { CONSENT_KEY, SESSION_KEY, readStored, writeStored } from "./storage.mjs";
-import { clearOutbox, onOffline, onOnline } from "./transport.mjs";
+import { startObserver, stopObserver } from "./observer-options.mjs";
+import { createRecording, workerStats } from "./recording.mjs";
+import { bootStats, call, connected, disconnect } from "./rpc.mjs";
+import { SESSION_KEY, writeStored } from "./storage.mjs";
+import { createOutbox } from "./transport.mjs";
+import { embed } from "./embedded.mjs";
+import { fidelityStats, linkFidelity } from "./fidelity.mjs";
+
+/**
+ * @typedef {import("./boot.mjs").PageConfig} PageConfig
+ * @typedef {import("../generated/contract.mjs").ConfigureAccepted} ConfigureAccepted
+ * @typedef {import("../generated/contract.mjs").Action} Action
+ * @typedef {import("./recording.mjs").Recording} Recording
+ * @typedef {import("./early.mjs").Early} Early
+ * @typedef {"idle" | "loading" | "recording" | "paused" | "stopped" | "declined"} Status
+ * @typedef {{ recording: boolean, reason?: string }} StartResult
+ */
+
+const FLUSH_INTERVAL_MS = 5000;
+
+/** @type {Status} */
+let status = "idle";
+/** @type {{ config: PageConfig, core: ConfigureAccepted } | null} the config the core accepted, and what it said */
+let runtime = null;
+/** @type {Recording | null} */
+let recording = null;
+/** @type {Early | null} the observer started before the runtime was ready, and its buffer */
+let early = null;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let flushTimer;
+/** @type {Promise<unknown>} start/stop/consent changes run one at a time, in order */
+let queue = Promise.resolve();
+/** @type {(() => void) | null} stops watching the page leave and the network come and go */
+let unwatch = null;
+
+const outbox = createOutbox({ onOverflow: resyncAfterOverflow, onSessionRefused: restartInNewSession });
+const handover = createHandover({
+  outbox: outbox,
+  // Batches are cut while recording, and while paused (what was observed before the pause).
+  current: function () {
+    return status === "recording" || status === "paused" ? recording : null;
+  },
+  beforeSend: function () {
+    return runtime && runtime.core.beforeSend && typeof runtime.config.beforeSend === "function" ? runtime.config.beforeSend : null;
+  },
+});
+
+/** The page's Veil: idle, loading, recording, paused, stopped or declined (Veil.status). */
+export function currentStatus() {
+  return status;
+}
+
+/** What the core said of the config (null before boot). */
+export function coreSettings() {
+  return runtime ? runtime.core : null;
+}
+
+/** The config the core accepted (null before boot). */
+export function pageConfig() {
+  return runtime ? runtime.config : null;
+}
 
 /**
  * Run fn after every earlier start/stop/consent change has settled.
@@ -26,211 +87,123 @@ import { clearOutbox, onOffline, onOnline } from "./transport.mjs";
  * @returns {Promise<T>}
  */
 export function serially(fn) {
-  const next = state.queue.then(fn, fn);
-  state.queue = next.catch(function () {});
+  const next = queue.then(fn, fn);
+  queue = next.catch(function () {});
   return next;
 }
 
-// Resolves in a task after the page's load event has been fully dispatched (readyState is
-// "complete" already while load listeners run), so no runtime request can hold the event up.
-/** @returns {Promise<void>} */
-function afterLoad() {
-  return new Promise(function (resolve) {
-    function later() {
-      setTimeout(resolve, 0);
-    }
-    if (document.readyState === "complete") later();
-    else window.addEventListener("load", later, { once: true });
+/**
+ * Boot the runtime (Veil.init): the worker starts after the page's load event and the core judges
+ * the config. A failure settles the page back in "idle" with nothing left running, and rejects.
+ * @param {PageConfig} config
+ * @returns {Promise<void>}
+ */
+export function boot(config) {
+  status = "loading";
+  return bootRuntime(config).then(function (core) {
+    runtime = { config: config, core: core };
+    embed(core.parentOrigin, { snapshot: snapshotAndFlush, deliverNow: outbox.onOnline }); // a cross-origin iframe
+    outbox.configure({ endpoint: String(config.endpoint), clientToken: config.clientToken,
+      requestTimeoutMs: core.requestTimeoutMs, maxQueueBytes: core.maxQueueBytes });
+    if (status === "loading") status = "idle"; // a Veil.stop() meanwhile stays stopped
+  }, function (err) {
+    status = "idle";
+    if (early) discardEarly(early);
+    early = null;
+    disconnect(String(err && err.message));
+    countError(err, err && err.name === "VeilConfigError" ? "config" : "worker");
+    throw err;
   });
 }
 
-// JSON cannot carry a RegExp or a function: describe them so the Python validator can judge.
-/** @param {unknown} value @returns {unknown} */
-function describe(value) {
-  if (value instanceof RegExp) return { regexp: value.source, flags: value.flags };
-  if (typeof value === "function") return { function: true };
-  if (Array.isArray(value)) return value.map(describe);
-  if (value && typeof value === "object") {
-    /** @type {Record<string, unknown>} */
-    const out = {};
-    Object.keys(value).forEach(function (k) {
-      out[k] = describe(/** @type {Record<string, unknown>} */ (value)[k]);
-    });
-    return out;
-  }
-  return value;
+/** Start observing now (before the runtime is up), if what JavaScript can read allows it. @param {PageConfig} config @param {"init" | "start"} trigger */
+export function observeEarly(config, trigger) {
+  if (early || runtime) return;
+  early = startEarly(config, trigger);
 }
 
-/** @param {any} config */
-function checkSelectors(config) {
-  const probe = document.createDocumentFragment();
-  ["allowSelectors", "maskSelectors", "blockSelectors"].forEach(function (key) {
-    (config[key] || []).forEach(function (/** @type {string} */ selector) {
-      try {
-        probe.querySelector(selector);
-      } catch (e) {
-        throw configError(key, "Veil config: `" + key + "` holds an invalid CSS selector: " + JSON.stringify(selector));
-      }
-    });
-  });
-}
-
-/** What the gate judges: the browser's signals, the URL, and what Veil stored. */
-export function facts() {
-  return {
-    doNotTrack: navigator.doNotTrack || /** @type {any} */ (window).doNotTrack || null,
-    globalPrivacyControl: /** @type {any} */ (navigator).globalPrivacyControl === true,
-    href: location.href,
-    now: Date.now(),
-    storedConsent: readStored("localStorage", CONSENT_KEY),
-    storedSession: readStored("sessionStorage", SESSION_KEY),
-    tcf: state.tcf,
-  };
-}
-
-// True once the page's load event has ended (veil.js injected by the loader snippet, or init
-// called late): the worker can start at once, in this task, with nothing to hold up.
-function loadEnded() {
-  try {
-    const nav = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType("navigation")[0]);
-    return Boolean(nav && nav.loadEventEnd > 0);
-  } catch (e) {
-    return false; // no Navigation Timing: wait for the event as a page still loading would
-  }
-}
-
-function startWorker() {
-  const worker = new Worker(new URL("__VEIL_RUNTIME__/veil-worker.mjs", BASE), { type: "module", name: "veil" });
-  state.worker = worker;
-  worker.onmessage = onWorkerMessage;
-  worker.onerror = function (e) {
-    const message = "Veil: the worker failed" + (e && e.message ? ": " + e.message : "");
-    if (state.core) countError(new Error(message), "worker"); // during init, init's rejection reports it
-    failAll(message);
-  };
-}
-
-/** Start the worker after the page's load event and let the core validate the config. @param {object} rawConfig */
-export function boot(rawConfig) {
-  const described = describe(rawConfig);
-  // Once the load event has ended, in this task (its thread starts while the rest of init runs);
-  // the executor turns a Worker refused (a CSP's worker-src) into init's rejection, not a throw.
-  const started = loadEnded() ? new Promise(function (resolve) { resolve(startWorker()); }) : afterLoad().then(startWorker);
-  return started.then(function () {
-    return call("configure", { config: JSON.stringify(described) });
-  }).then(function (result) {
-    if (!result.ok) throw configError(result.key, result.message);
-    checkSelectors(rawConfig);
-    state.config = rawConfig;
-    state.core = result;
-    debug("runtime ready; consent mode", result.consent);
-  });
-}
-
-/** Ask the gate; record (observer, timers, hooks, first flush) or settle in its status. @returns {Promise<{recording: boolean, reason?: string}>} */
+/** Ask the gate; record (observer, timers, hooks, first flush) or settle in its status. @returns {Promise<StartResult>} */
 export function beginRecording() {
-  if (state.status === "recording") return Promise.resolve({ recording: true });
+  if (status === "recording") return Promise.resolve({ recording: true });
   return call("gate", { facts: facts() }).then(function (decision) {
     debug("gate:", decision.record ? "record" : "do not record (" + decision.reason + ")");
     if (decision.session) writeStored("sessionStorage", SESSION_KEY, decision.session);
     if (!decision.record) {
       endRecording();
-      state.status = decision.status;
-      if (decision.status === "paused") hookNavigation(); // resume when the visitor leaves
-      return { recording: false, reason: decision.reason };
+      status = decision.status || "declined";
+      if (status === "paused") hookNavigation(onNavigation); // resume when the visitor leaves
+      return { recording: false, reason: decision.reason || undefined };
     }
-    state.generation += 1;
-    return call("start").then(function (started) {
+    if (recording) stopRecordingObject(recording.end()); // a paused one: its late answers are stale
+    recording = null;
+    return call("start", null).then(function (started) {
       // A rotated session starts without a write key: keys are looked up by session id.
-      state.sessionId = started && started.session ? started.session : null;
+      const rec = createRecording(started && started.session ? started.session : null, {
+        onActions: carryOut, measure: !!runtime && runtime.config.debug === true });
+      recording = rec;
       if (started && started.buffering) debug("on error: buffering in the worker; nothing is sent before a trigger");
-      return handOverEarly(postObservations);
-    }).then(function (early) {
-      if (early) {
-        state.observer = early.observer; // its buffer is on its way to the worker, in order
-        return early.result;
-      }
-      return startObserver();
+      const waiting = early;
+      return (waiting ? handOverEarly(waiting, rec.post) : Promise.resolve(null)).then(function (handed) {
+        if (early === waiting) early = null;
+        if (handed) {
+          rec.attach(handed.observer); // its buffer is on its way to the worker, in order
+          return handed.result;
+        }
+        return startObserver(runtime ? runtime.config : {}, rec);
+      });
     }).then(function (result) {
       if (!result || !result.snapshots) throw new Error("Veil: the first snapshot could not be masked");
-      state.status = "recording";
-      clearInterval(state.flushTimer);
-      state.flushTimer = setInterval(tick, FLUSH_INTERVAL_MS);
-      document.addEventListener("visibilitychange", onHidden);
-      window.addEventListener("pagehide", onPageHide);
-      window.addEventListener("offline", onOffline);
-      window.addEventListener("online", onOnline);
-      hookNavigation();
+      status = "recording";
+      clearInterval(flushTimer);
+      flushTimer = setInterval(tick, FLUSH_INTERVAL_MS);
+      if (!unwatch) unwatch = watchPage(onPageHide, outbox);
+      hookNavigation(onNavigation);
       flush().catch(countingAs("transport")); // the full snapshot leaves at once, not with the timer
       return { recording: true };
     });
   });
 }
 
-/** Load the observer and take the first full snapshot; resolves like its start(). */
-function startObserver() {
-  return import(new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href).then(function (mod) {
-    state.observer = mod.createObserver({
-      post: postObservations,
-      delayMs: OBSERVE_DELAY_MS,
-      allowSelectors: state.config.allowSelectors || [],
-      maskSelectors: state.config.maskSelectors || [],
-      blockSelectors: state.config.blockSelectors || [],
-      measure: state.config.debug === true,
-      onError: countingAs("observer"),
-      ...channelOptions(state.config),
-    });
-    return state.observer.start();
+/** What the core decided after a hand-over. @param {Recording} rec @param {readonly Action[]} actions */
+function carryOut(rec, actions) {
+  actions.forEach(function (action) {
+    if (action === "snapshot") rec.snapshot();
+    if (action === "flush") flush().catch(countingAs("transport"));
+    if (action === "pause") {
+      debug("navigated to an excluded URL: paused");
+      serially(pauseRecording).catch(countingAs("lifecycle"));
+    }
   });
 }
 
-// Under debug, User Timing measures show Veil's cost: veil:mask-latency runs from the oldest
-// observation in a hand-over to the masked result coming back from the worker;
-// veil:worker-mask lasts as long as Python's masking of that hand-over took in the worker.
-/** @param {string} name @param {number} startEpochMs */
-function measure(name, startEpochMs) {
-  if (!state.config || state.config.debug !== true) return;
-  try {
-    performance.measure(name, { start: Math.max(0, startEpochMs - performance.timeOrigin), end: performance.now() });
-  } catch (e) {
-    // User Timing is a diagnostic: its absence must not matter
-  }
+/** Mask, batch and send what was observed (Veil.flush(); ``close``: open bursts leave now too). @param {{ close?: boolean }} [options] */
+export function flush(options) {
+  return handover.flush(options);
 }
 
-// ``eventsJson`` is the observer's hand-over, already a JSON string (cheap to pass to the
-// worker); ``oldest`` is the epoch time of its first observation.
-/** @param {string} eventsJson @param {number} oldest */
-function postObservations(eventsJson, oldest) {
-  const generation = state.generation;
-  return call("observe", { events: eventsJson }).then(function (result) {
-    measure("veil:mask-latency", oldest);
-    measure("veil:worker-mask", performance.timeOrigin + performance.now() - result.maskMs);
-    if (generation !== state.generation) return result;
-    state.dirty = true;
-    state.counters.dropped = result.dropped;
-    state.counters.workerQueueBytes = result.pendingBytes || 0;
-    if (result.memoryBytes) state.counters.workerMemoryBytes = result.memoryBytes;
-    state.standby = result.standby || null;
-    // On error: the buffer was sent; the session records from now on, on every page of it.
-    if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
-    result.actions.forEach(function (/** @type {string} */ action) {
-      if (action === "snapshot" && state.observer) state.observer.snapshot();
-      if (action === "flush") flush().catch(countingAs("transport"));
-      if (action === "pause") {
-        debug("navigated to an excluded URL: paused");
-        serially(pauseRecording).catch(countingAs("lifecycle"));
-      }
-    });
-    return result;
-  });
+/** A navigation while recording goes to the observer (the core scrubs the URL, or pauses on an
+ * excluded one); while paused it asks the gate again (the visitor may have left the excluded URL). */
+function onNavigation() {
+  if (recording && recording.observing()) recording.navigated();
+  else if (status === "paused") serially(beginRecording).catch(countingAs("navigation"));
+}
+
+// The outbox dropped batches: the core discards what it holds and a fresh full snapshot follows.
+function resyncAfterOverflow() {
+  const rec = recording;
+  const token = rec ? rec.stamp() : 0;
+  call("resync", null).then(function () {
+    if (rec && rec === recording && rec.isCurrent(token)) rec.snapshot();
+  }).catch(countingAs("transport"));
 }
 
 // The collector refused the current session (no write key): record on in a new one. The stored
 // session is forgotten, so the gate draws a new id (and a new sampling decision).
-state.onSessionRefused = function () {
-  const refused = state.sessionId;
+/** @param {string} refused */
+function restartInNewSession(refused) {
+  if (!recording || recording.session !== refused) return; // a leftover batch of an earlier session
   serially(function () {
-    if (state.status !== "recording" || state.sessionId !== refused) return undefined; // done already
+    if (status !== "recording" || !recording || recording.session !== refused) return undefined; // done already
     debug("session refused by the collector: recording goes on in a new session");
     try {
       sessionStorage.removeItem(SESSION_KEY);
@@ -238,26 +211,27 @@ state.onSessionRefused = function () {
       countError(e, "storage");
     }
     endRecording();
-    state.status = "idle";
+    status = "idle";
     return beginRecording();
   }).catch(countingAs("lifecycle"));
-};
+}
 
 // Every few seconds: send what is new, and let the core keep (or rotate) the session.
 function tick() {
-  const active = state.dirty || (state.observer && state.observer.pending());
+  const rec = recording;
+  const active = rec !== null && rec.active();
   if (active) flush().catch(countingAs("transport"));
-  call("tick", { now: Date.now(), active: !!active }).then(function (result) {
+  call("tick", { now: Date.now(), active: active }).then(function (result) {
     if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
-    (result.actions || []).forEach(function (/** @type {string} */ action) {
-      if (action === "snapshot" && state.observer && !result.rotate) state.observer.snapshot(); // on error: a fresh start for the buffer
+    (result.actions || []).forEach(function (action) {
+      if (action === "snapshot" && rec && rec === recording && !result.rotate) rec.snapshot(); // on error: a fresh start for the buffer
       if (action === "flush") flush().catch(countingAs("transport")); // frustration signals judged by time
     });
     if (result.rotate) {
       serially(function () {
         return flush().then(function () {
           endRecording();
-          state.status = "idle";
+          status = "idle";
           return beginRecording();
         });
       }).catch(countingAs("lifecycle"));
@@ -265,37 +239,62 @@ function tick() {
   }).catch(countingAs("lifecycle"));
 }
 
+function onPageHide() {
+  sendStandby(status === "recording" ? recording : null, outbox, handover, !!runtime && runtime.core.beforeSend);
+}
+
+/** @param {import("./recording.mjs").Observer | null} observer */
+function stopRecordingObject(observer) {
+  if (observer) stopObserver(observer);
+}
+
+/** Stop reading the page at once (Veil.stop(): before whatever is queued): drop what was observed early, unsent. */
 export function stopObserving() {
-  state.generation += 1;
-  state.standby = null;
-  discardEarly(); // observed before the gate answered: never sent
-  if (state.observer) {
-    stopObserver(state.observer);
-    state.observer = null;
-  }
+  if (recording) stopRecordingObject(recording.detach());
+  if (early) discardEarly(early);
+  early = null;
 }
 
 function endRecording() {
-  stopObserving();
-  clearInterval(state.flushTimer);
-  document.removeEventListener("visibilitychange", onHidden);
-  window.removeEventListener("pagehide", onPageHide);
-  window.removeEventListener("offline", onOffline);
-  window.removeEventListener("online", onOnline);
+  if (early) discardEarly(early);
+  early = null;
+  if (recording) stopRecordingObject(recording.end());
+  recording = null;
+  clearInterval(flushTimer);
+  if (unwatch) unwatch();
+  unwatch = null;
 }
 
 // The core dropped everything after a navigation to an excluded URL: stop reading the page.
 function pauseRecording() {
-  if (state.status !== "recording") return;
-  stopObserving();
-  state.status = "paused";
+  if (status !== "recording") return;
+  if (recording) stopRecordingObject(recording.detach());
+  status = "paused";
 }
 
-/** Stop recording, drop everything unsent, and settle in ``status``. @param {string} status */
-export function withdraw(status) {
+/** Stop recording, drop everything unsent, and settle in ``next``. @param {"idle" | "stopped" | "declined"} next */
+export function withdraw(next) {
   endRecording();
   unhookNavigation();
-  clearOutbox(); // nothing unsent leaves after consent is withdrawn
-  state.status = status;
-  return state.worker ? call("stop") : undefined;
+  outbox.clear(); // nothing unsent leaves after consent is withdrawn
+  status = next;
+  return connected() ? call("stop", null) : undefined;
+}
+
+/** Veil.capture(reason): a capture event while recording; resolves with whether it reached the recording. @param {string} reason */
+export function capture(reason) {
+  if (status !== "recording" || !recording) return Promise.resolve(false);
+  return recording.capture(reason);
+}
+
+/** Counters for Veil.stats(), from each owner. */
+export function stats() {
+  return Object.assign({}, errorStats(), outbox.stats(), workerStats(), handover.stats(), earlyStats(), bootStats(), siteTextStats(), fidelityStats());
+}
+
+// Canvas frames and iframes' batches go through the recording now (fidelity.mjs); snapshot on a parent's ask.
+linkFidelity({ current: () => (status === "recording" ? recording : null), core: () => (runtime ? runtime.core : null) });
+function snapshotAndFlush() {
+  const current = status === "recording" ? recording : null;
+  return Promise.resolve(current && current.snapshot()).then(() => (current ? flush() : null));
 }

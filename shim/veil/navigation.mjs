@@ -1,49 +1,51 @@
 /*
  * navigation.mjs: single-page-app navigation. Wraps history.pushState/replaceState and listens
- * for popstate and hashchange.
+ * for popstate and hashchange, and calls the handler it is given.
  *
- * Rules: hooks are installed once and every one is undone by unhookNavigation. A navigation while
- * recording goes to the observer (the core scrubs the URL, or pauses on an excluded one); while
- * paused it asks the gate again (the visitor may have left the excluded URL). The page's own
- * history call always runs and returns first; an error in Veil's part is counted (where:
- * "navigation") and never reaches the page.
+ * Rules: hooks are installed once (a second hookNavigation while hooked changes nothing) and every
+ * one is undone by the function hookNavigation returns (unhookNavigation undoes the current ones).
+ * What a navigation means is the handler's: this module decides nothing. The page's own history
+ * call always runs and returns first; an error in the handler is counted (where: "navigation")
+ * and never reaches the page. This module owns the hooks it installed.
  */
-import { countError, countingAs } from "./errors.mjs";
-import { beginRecording, serially } from "./lifecycle.mjs";
-import { state } from "./state.mjs";
+import { countError } from "./errors.mjs";
 
-function onNavigation() {
-  if (state.observer) state.observer.navigated(); // the core scrubs it, or pauses on an excluded URL
-  else if (state.status === "paused") serially(beginRecording).catch(countingAs("navigation")); // left an excluded URL?
-}
+/** @type {Array<() => void>} */
+const restores = [];
 
-export function hookNavigation() {
-  if (state.navigationHooks.length) return;
+/** Call ``onNavigation`` after every SPA navigation, until unhooked. @param {() => void} onNavigation */
+export function hookNavigation(onNavigation) {
+  if (restores.length) return unhookNavigation;
+  function navigated() {
+    try {
+      onNavigation();
+    } catch (e) {
+      countError(e, "navigation");
+    }
+  }
   /** @type {Array<"pushState" | "replaceState">} */ (["pushState", "replaceState"]).forEach(function (name) {
     const original = history[name];
-    history[name] = /** @this {History} @param {any[]} args */ function (...args) {
-      const result = original.apply(this, /** @type {any} */ (args));
-      try {
-        onNavigation();
-      } catch (e) {
-        countError(e, "navigation");
-      }
+    history[name] = /** @this {History} @param {Parameters<History["pushState"]>} args */ function (...args) {
+      const result = original.apply(this, args);
+      navigated();
       return result;
     };
-    state.navigationHooks.push(function () {
+    restores.push(function () {
       history[name] = original;
     });
   });
   ["popstate", "hashchange"].forEach(function (type) {
-    window.addEventListener(type, onNavigation);
-    state.navigationHooks.push(function () {
-      window.removeEventListener(type, onNavigation);
+    window.addEventListener(type, navigated);
+    restores.push(function () {
+      window.removeEventListener(type, navigated);
     });
   });
+  return unhookNavigation;
 }
 
+/** Undo every hook (the page's history methods restored, listeners removed). */
 export function unhookNavigation() {
-  state.navigationHooks.splice(0).forEach(function (restore) {
+  restores.splice(0).forEach(function (restore) {
     restore();
   });
 }

@@ -38,7 +38,7 @@ function snapshotOptions(held, reading) {
 }
 
 /**
- * @typedef {{ pyodide: any, bridge: any, kind: "snapshot" | "plain", fallback: string | null, ms: number,
+ * @typedef {{ pyodide: any, bridge: any, kind: "snapshot" | "plain", fallback: import("../generated/contract.mjs").SnapshotReason | null, ms: number,
  *   readMs: number }} Booted
  * @param {{ loadPyodide: () => Promise<(options: object) => Promise<any>>, options: (extra?: object) => object,
  *   installWheel: (pyodide: any) => Promise<void>, caches: any, key: string,

@@ -48,7 +48,7 @@ export function withTimeout(promise, ms, what) {
   });
 }
 
-/** @param {unknown} err @returns {string} one of REASONS */
+/** @param {unknown} err @returns {import("../generated/contract.mjs").SnapshotReason} */
 function reasonOf(err) {
   const name = err && /** @type {any} */ (err).name;
   if (name === "TimeoutError") return "timeout";
@@ -156,7 +156,7 @@ async function digestOf(bytes) {
  * to be put into, which is then ``bytes``. Nothing is put into it unless the whole entry checked
  * out (its SHA-256), so a target of an entry that turns out corrupt stays all zeros.
  * @param {{ caches: any, key: string, timeoutMs: number, onFound?: (size: number) => Uint8Array | void }} options
- * @returns {Promise<{ bytes?: Uint8Array, reason?: string, ms: number }>}
+ * @returns {Promise<{ bytes?: Uint8Array, reason?: import("../generated/contract.mjs").SnapshotReason, ms: number }>}
  */
 export async function readSnapshot({ caches, key, timeoutMs, onFound }) {
   const started = performance.now();
@@ -197,7 +197,7 @@ export async function readSnapshot({ caches, key, timeoutMs, onFound }) {
  * Store ``bytes`` (a raw snapshot) without its zero pages under ``key``, after deleting every other entry:
  * {ok: true, storedBytes} or {ok: false, reason}.
  * @param {{ caches: any, key: string, bytes: Uint8Array, timeoutMs: number }} options
- * @returns {Promise<{ ok: boolean, reason?: string, storedBytes?: number }>}
+ * @returns {Promise<{ ok: boolean, reason?: import("../generated/contract.mjs").SnapshotReason, storedBytes?: number }>}
  */
 export async function storeSnapshot({ caches, key, bytes, timeoutMs }) {
   try {

@@ -6,6 +6,7 @@ proves dist/ is relocatable. Each test gets a fresh browser context.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,8 @@ def servers(dist, tmp_path_factory):
     for asset in (Path(__file__).parent / "assets").iterdir():
         shutil.copy2(asset, assets / asset.name)
     shutil.copy2(ROOT / "node_modules" / "rrweb" / "dist" / "rrweb.umd.cjs", assets / "rrweb.umd.js")
+    write_site_text_lists(assets)
+    shutil.copy2(ROOT / "sdk" / "veil_collector" / "viewer" / "canvas-replay.js", assets / "canvas-replay.js")
     extra = {"/test-assets": assets}
     extra["/monaco"] = ROOT / "node_modules" / "monaco-editor" / "min"  # its AMD build, for assets/monaco.html
     if PEER_FIXTURES.exists():
@@ -58,6 +61,18 @@ def servers(dist, tmp_path_factory):
                             operator_token=OPERATOR_TOKEN)
     yield running
     running.stop()
+
+
+def write_site_text_lists(assets: Path) -> None:
+    """The site-text lists of test_site_text.py: the page's own, built by `python -m veil.allowlist`
+    from the page and its script, and one larger than the worker reads."""
+    from veil import sitetext
+    from veil.allowlist.__main__ import main as allowlist
+
+    assert allowlist([str(assets / "sitetext.html"), str(assets / "sitetext-app.js"), "--out", str(assets / "sitetext-list.json"),
+                      "--quiet"]) == 0
+    filler = [f"Filler string number {i} of a list that is far too large" for i in range(sitetext.MAX_LIST_BYTES // 40)]
+    (assets / "sitetext-huge.json").write_text(json.dumps(sitetext.document(filler, [])))
 
 
 @pytest.fixture(scope="session")

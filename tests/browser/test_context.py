@@ -113,6 +113,52 @@ def test_rage_dead_and_error_clicks_are_marked(page, servers, capture):
     assert rage["clicks"] >= 3 and rage["id"] > 0
 
 
+# Issue 27, item 6: a rage burst is closed only by a later event or the tick, so one the visitor ends
+# by leaving (or the site by flushing) must be closed then, and leave with the last batch.
+
+def rage_on_dead_button(page):
+    for _ in range(4):
+        page.click("#dead", delay=10)
+    page.wait_for_timeout(600)  # the clicks' hand-over is masked, and the standby copy has the burst
+
+
+def test_a_rage_burst_then_leaving_the_page_is_stored(page, servers, capture):
+    page.goto(servers.site_url + PAGE)
+    page.wait_for_load_state("load")
+    inject_veil(page, servers, {"consent": "not-required"})
+    wait_recording(page)
+    session = page.evaluate("JSON.parse(sessionStorage.getItem('veil:session')).id")
+    page.evaluate("() => Veil.flush()")
+    rage_on_dead_button(page)
+    page.goto(servers.site_url + "/test-assets/context.html?left")  # within a second of the last click
+    page.wait_for_timeout(1000)
+    rages = [s for s in custom(stored(servers, session), "veil:frustration") if s["kind"] == "rage"]
+    assert len(rages) == 1 and rages[0]["clicks"] == 4 and rages[0]["id"] > 0, rages
+
+
+def test_veil_flush_sends_a_rage_burst_still_open(page, servers, capture):
+    page.goto(servers.site_url + PAGE)
+    page.wait_for_load_state("load")
+    inject_veil(page, servers, {"consent": "not-required"})
+    wait_recording(page)
+    page.evaluate("() => Veil.flush()")
+    rage_on_dead_button(page)
+    assert page.evaluate("() => Veil.flush()")["sent"] is True
+    rages = [s for s in custom(capture.events(), "veil:frustration") if s["kind"] == "rage"]
+    assert [r["clicks"] for r in rages] == [4]
+    session = capture.batches()[0]["session"]
+    assert [s["clicks"] for s in custom(stored(servers, session), "veil:frustration") if s["kind"] == "rage"] == [4]
+
+
+def test_a_flush_before_the_trigger_says_the_events_are_buffered(page, servers, capture):
+    """Issue 27, item 7: in on-error mode the buffer holds what was observed; a flush says so."""
+    start_buffered(page, servers)
+    page.click("#works")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => Veil.flush()") == {"sent": False, "reason": "buffered"}
+    assert to_collector(capture, servers) == [], "and nothing left"
+
+
 def post_batch(servers, session, events):
     import gzip
 
@@ -151,7 +197,7 @@ def test_the_viewer_shows_every_context_channel_jumps_to_it_and_lists_sessions_b
     viewer.wait_for_function("s => window.veilViewer && window.veilViewer.session === s", arg=session, timeout=15_000)
     lines = viewer.locator("#context li .line").all_inner_texts()
     assert lines == ["**** *******", "POST https://api.example/pay?token=*** → 500 · 120 ms · ↑20 B ↓30 B",
-                     "TypeError: ******* ****", "rage click ×4 on node 3 at 10,20", "dead click on node 3 at 10,20"]
+                     "TypeError: ******* ****", "rage click ×4 on <body>", "dead click on <body>"]
     assert viewer.locator("#marks .mark").count() == 3  # the error and both frustration signals
     viewer.locator("#context li.error .jump").click()
     assert viewer.evaluate("window.veilViewer.jumpedTo") == 4000

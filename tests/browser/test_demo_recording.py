@@ -14,9 +14,14 @@ TYPED = {
     "#card": "4111 1111 1111 1111",
     "#message": "Leave it with Charles Babbage next door",
 }
-DISPLAYED = ["Acme Outdoor Supply", "Margaret Hamilton", "A-7731-2290", "Wallaby Way", "Trail tent",
-             "Jane Appleseed", "you@example.com", "We send the receipt here", "Courier message",
-             "support@acme.example", "Standard (5-7 days)", "Checkout"]
+# What the server filled in for this visitor (examples/demo/servers.py DEMO_VISITOR), and what the
+# site-text list must not show though the page carries it (a PII-like placeholder, a mailto: URL).
+DISPLAYED = ["Margaret Hamilton", "A-7731-2290", "Wallaby Way", "Trail tent", "Sleeping bag", "$189.00",
+             "you@example.com", "support@acme.example", "1234 5678"]
+# The page's own words: its site-text list (examples/demo/veil-site-text.json) shows them.
+SITE_TEXT = ["Acme Outdoor Supply", "Shipping and payment", "Full name", "Card number", "Place order", "Your basket",
+             "Standard (5-7 days)", "Express (1-2 days)", "Jane Appleseed", "We send the receipt here", "Courier message",
+             "Thank you, your order is confirmed."]
 
 
 def fill_demo(page) -> None:
@@ -37,9 +42,12 @@ def test_demo_records_masked_and_replays(page, servers, capture, context):
 
     wire = capture.wire_text()
     assert capture.bodies, "nothing was sent"
-    for secret in list(TYPED.values()) + DISPLAYED + ["Thank you", "express", "4111"]:
+    for secret in list(TYPED.values()) + DISPLAYED + ["express", "4111"]:
         assert secret not in wire, f"{secret!r} left the page"
     assert re.search(r"\b(1111|Lovelace|Babbage)\b", wire) is None
+    for word in SITE_TEXT:
+        assert word in wire, f"{word!r}, the page's own words, was not shown"
+    assert "Order #******** for ********." in wire and "Delivered to ********." in wire  # the template's slots
 
     events = capture.events()
     types = [e["type"] for e in events]
@@ -59,6 +67,7 @@ def test_demo_records_masked_and_replays(page, servers, capture, context):
     for element_id in ("name", "email", "card", "plan", "message", "checkout"):
         assert f'id="{element_id}"' in html, f"#{element_id} missing from the replay"
     assert "****" in shown["text"]
+    assert "Acme Outdoor Supply" in shown["text"] and "Place order" in shown["text"]  # the replay reads
     for secret in DISPLAYED[:5]:
         assert secret not in shown["text"]
 

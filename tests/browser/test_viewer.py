@@ -41,7 +41,8 @@ def test_viewer_plays_the_masked_session_to_the_end_and_runs_nothing(page, serve
     viewer.wait_for_timeout(500)
     frame = viewer.frame_locator(".rr-player iframe")
     body_text = frame.locator("body").inner_text()
-    assert "Grace" not in body_text and "Acme" not in body_text
+    assert "Grace" not in body_text and "Margaret" not in body_text
+    assert "Acme Outdoor Supply" in body_text  # the demo's own words (its site-text list)
     assert "****" in body_text
     assert frame.locator("#name").count() == 1 and frame.locator("#checkout").count() == 1
     assert frame.locator("#name").get_attribute("value") in ("********", None)

@@ -3,19 +3,28 @@
 import { fakeWorker, tick } from "./setup.mjs";
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
-import { cmpAction, forgetConsent, listenToCmp, rememberConsent, tcfFact } from "../../shim/veil/consent.mjs";
+import { cmpAction, currentTcf, forgetConsent, listenToCmp, rememberConsent, tcfFact } from "../../shim/veil/consent.mjs";
 import { addErrorListener } from "../../shim/veil/errors.mjs";
-import { onWorkerMessage } from "../../shim/veil/rpc.mjs";
-import { state } from "../../shim/veil/state.mjs";
+import { call, connect, disconnect, onWorkerMessage } from "../../shim/veil/rpc.mjs";
 
 const errors = [];
 addErrorListener((report) => errors.push(report));
+let settings;
+let status;
+
+/** The lifecycle as the CMP's answers see it: its status, its serial queue, the gate, withdraw and begin. */
+const follower = {
+  status: () => status,
+  serially: (fn) => Promise.resolve().then(fn),
+  gate: () => call("gate", { facts: { href: "https://shop.example/checkout", tcf: currentTcf() } }),
+  withdraw: (next) => { status = next; return call("stop", null); },
+  begin: () => { status = "recording"; },
+};
 
 beforeEach(() => {
   errors.length = 0;
-  state.tcf = null;
-  state.status = "idle";
-  state.core = { consent: "tcf", persistConsent: false, beforeSend: false, maxQueueBytes: 1 << 20, requestTimeoutMs: 1000 };
+  status = "idle";
+  settings = { consent: "tcf", persistConsent: false };
   window.localStorage.removeItem("veil:consent");
 });
 
@@ -46,16 +55,16 @@ test("the gate's decision after a CMP answer: withdraw while recording, begin wh
 });
 
 test("a page without a CMP: nothing is listened to and nothing fails", () => {
-  listenToCmp(undefined);
+  listenToCmp(undefined, follower);
   assert.deepEqual(errors, []);
 });
 
 test("a CMP that says no while recording withdraws: stop goes to the core, status becomes declined", async () => {
   const worker = fakeWorker({ gate: { record: false, reason: "tcf-declined", status: "declined" }, stop: null }, onWorkerMessage);
-  state.worker = /** @type {any} */ (worker);
-  state.status = "recording";
+  connect(/** @type {any} */ (worker));
+  status = "recording";
   const cmp = fakeCmp();
-  listenToCmp(cmp.api);
+  listenToCmp(cmp.api, follower);
   assert.deepEqual(cmp.calls, [["addEventListener", 2]]);
   cmp.listener(null, false); // a failed answer: no new gate decision
   await tick(5);
@@ -64,39 +73,39 @@ test("a CMP that says no while recording withdraws: stop goes to the core, statu
   await tick(10);
   assert.deepEqual(worker.sent.map((m) => m.type), ["gate", "stop"]);
   assert.deepEqual(worker.sent[0].payload.facts.tcf, { gdprApplies: true, purposeConsents: { 1: false } });
-  assert.equal(state.status, "declined");
-  state.worker = null;
+  assert.equal(status, "declined");
+  disconnect("test over");
 });
 
 test("Veil.stop() outranks the CMP: a stopped Veil does not even ask the gate", async () => {
   const worker = fakeWorker({ gate: { record: true } }, onWorkerMessage);
-  state.worker = /** @type {any} */ (worker);
-  state.status = "stopped";
+  connect(/** @type {any} */ (worker));
+  status = "stopped";
   const cmp = fakeCmp();
-  listenToCmp(cmp.api);
+  listenToCmp(cmp.api, follower);
   cmp.listener({ gdprApplies: true, purpose: { consents: { 1: true, 8: true, 10: true } } }, true);
   await tick(10);
   assert.deepEqual(worker.sent, []);
-  assert.equal(state.status, "stopped");
-  state.worker = null;
+  assert.equal(status, "stopped");
+  disconnect("test over");
 });
 
 test("a CMP that throws is counted as a consent error and never reaches the page", () => {
   listenToCmp(() => {
     throw new Error("cmp broke");
-  });
+  }, follower);
   assert.deepEqual(errors, [{ message: "cmp broke", where: "consent" }]);
 });
 
 test("an opt-in is remembered only with persistConsent under opt-in, and forgotten on stop", () => {
-  rememberConsent();
+  rememberConsent(settings);
   assert.equal(window.localStorage.getItem("veil:consent"), null, "tcf mode: never stored");
-  state.core = { ...state.core, consent: "opt-in" };
-  rememberConsent();
+  settings = { ...settings, consent: "opt-in" };
+  rememberConsent(settings);
   assert.equal(window.localStorage.getItem("veil:consent"), null, "no persistConsent: never stored");
-  state.core = { ...state.core, persistConsent: true };
-  rememberConsent();
+  settings = { ...settings, persistConsent: true };
+  rememberConsent(settings);
   assert.equal(window.localStorage.getItem("veil:consent"), '"granted"');
-  forgetConsent();
+  forgetConsent(settings);
   assert.equal(window.localStorage.getItem("veil:consent"), null);
 });

@@ -2,43 +2,21 @@
 // without Python, the buffer's bound, and that a "no" or a stop discards the buffer unsent.
 import { fakeWorker, tick } from "./setup.mjs";
 import assert from "node:assert/strict";
-import { beforeEach, test } from "node:test";
-import { createEarlyBuffer, discardEarly, earlyBound, handOverEarly, mayObserveEarly, DEFAULT_EARLY_BYTES } from "../../shim/veil/early.mjs";
-import { call, onWorkerMessage } from "../../shim/veil/rpc.mjs";
-import { state } from "../../shim/veil/state.mjs";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { discardEarly, earlyLosses, earlyStats, handOverEarly, reportedEarlyLosses } from "../../shim/veil/early.mjs";
+import { DEFAULT_EARLY_BYTES, createEarlyBuffer, earlyBound, mayObserveEarly } from "../../shim/veil/early-rules.mjs";
+import { call, connect, disconnect, onWorkerMessage } from "../../shim/veil/rpc.mjs";
 
 const quiet = { doNotTrack: null, globalPrivacyControl: false, storedConsent: null };
+// One table of cases, run here and by tests/unit/test_early_gate.py against the Python gate's rule.
+const TABLE = JSON.parse(readFileSync(new URL("../shared/early-gate.json", import.meta.url), "utf8"));
 
-beforeEach(() => {
-  state.early = null;
-  state.earlyLost = 0;
-  Object.assign(state.counters, { earlyBufferBytes: 0, earlyHandedOver: 0, earlyDiscarded: 0, earlyOverflows: 0 });
-});
-
-test("consent not required: the observer starts at init; opt-in waits for start() or a remembered yes", () => {
-  assert.equal(mayObserveEarly({ consent: "not-required" }, "init", quiet), true);
-  assert.equal(mayObserveEarly({}, "init", quiet), false, "opt-in is the default");
-  assert.equal(mayObserveEarly({ consent: "opt-in" }, "start", quiet), true);
-  const remembered = { ...quiet, storedConsent: "granted" };
-  assert.equal(mayObserveEarly({ persistConsent: true }, "init", remembered), true);
-  assert.equal(mayObserveEarly({ persistConsent: false }, "init", remembered), false, "a yes is remembered only with persistConsent");
-});
-
-test("Do-Not-Track and GPC keep the observer from starting, unless the site ignores them", () => {
-  for (const signal of [{ doNotTrack: "1" }, { doNotTrack: "yes" }, { globalPrivacyControl: true }]) {
-    const s = { ...quiet, ...signal };
-    assert.equal(mayObserveEarly({ consent: "not-required" }, "init", s), false);
-    assert.equal(mayObserveEarly({ consent: "opt-in" }, "start", s), false);
-    assert.equal(mayObserveEarly({ consent: "not-required", respectDoNotTrack: false }, "init", s), true);
+test("may the observer start before the runtime: the shared table (consent, DNT/GPC, tcf, invalid configs)", () => {
+  assert.ok(TABLE.cases.length >= 20);
+  for (const c of TABLE.cases) {
+    assert.equal(mayObserveEarly(c.config, c.trigger, { ...quiet, ...c.signals }), c.early, c.why);
   }
-  assert.equal(mayObserveEarly({ consent: "not-required" }, "init", { ...quiet, doNotTrack: "0" }), true);
-});
-
-test("under tcf, or with a consent mode the core will reject, nothing starts before the Python gate", () => {
-  assert.equal(mayObserveEarly({ consent: "tcf" }, "init", quiet), false);
-  assert.equal(mayObserveEarly({ consent: "tcf" }, "start", quiet), false);
-  assert.equal(mayObserveEarly({ consent: "always" }, "start", quiet), false);
-  assert.equal(mayObserveEarly(null, "init", quiet), false);
 });
 
 test("the bound is the config's maxQueueBytes when valid, else its default", () => {
@@ -71,41 +49,44 @@ function fakeEarly(kept, walk) {
 
 test("after the gate's yes the buffer goes to the worker in order, before anything observed later", async () => {
   const worker = fakeWorker({ observe: { actions: [], snapshots: 1, dropped: 0 } }, onWorkerMessage);
-  state.worker = /** @type {any} */ (worker);
+  connect(/** @type {any} */ (worker));
   const early = fakeEarly(['[{"n":1}]', '[{"n":2}]'], { buffered: true, snapshots: 0 });
-  state.early = /** @type {any} */ (early);
   const send = (json) => call("observe", { events: json });
-  const handed = await handOverEarly(send);
+  const handedBefore = earlyStats().earlyHandedOver;
+  const handed = await handOverEarly(early, send);
   assert.ok(handed && handed.observer === early.observer);
-  early.open('[{"n":3}]', 3); // the observer's next hand-over, after the switch
+  const third = early.open('[{"n":3}]', 3); // the observer's next hand-over, after the switch
   assert.deepEqual((await handed.result), { snapshots: 2 });
+  await third;
   assert.deepEqual(worker.sent.map((m) => m.payload.events), ['[{"n":1}]', '[{"n":2}]', '[{"n":3}]']);
-  assert.equal(state.early, null);
-  assert.equal(state.counters.earlyHandedOver, 2);
-  state.worker = null;
+  assert.equal(early.open, send, "the early observation is over: its hand-overs go straight to the worker");
+  assert.equal(earlyStats().earlyHandedOver - handedBefore, 2);
+  disconnect("test over");
 });
 
 test("a no from the gate (or Veil.stop()) discards the buffer unsent and stops the observer", async () => {
   const worker = fakeWorker({}, onWorkerMessage);
-  state.worker = /** @type {any} */ (worker);
+  connect(/** @type {any} */ (worker));
   const early = fakeEarly(['[{"n":1}]'], { buffered: true });
   const observer = early.observer;
-  state.early = /** @type {any} */ (early);
-  discardEarly();
+  const discardedBefore = earlyStats().earlyDiscarded;
+  discardEarly(early);
   await tick();
   assert.equal(observer.stopped, true);
-  assert.equal(state.early, null);
+  assert.equal(early.cancelled, true);
   assert.deepEqual(worker.sent, []);
-  assert.equal(state.counters.earlyDiscarded, 1);
-  assert.equal(await handOverEarly(() => Promise.resolve(null)), null, "nothing left to hand over");
-  state.worker = null;
+  assert.equal(earlyStats().earlyDiscarded - discardedBefore, 1);
+  assert.equal(await handOverEarly(early, () => Promise.resolve(null)), null, "nothing left to hand over");
+  disconnect("test over");
 });
 
 test("a lost buffer hands nothing over: the caller starts afresh and the loss is reported", async () => {
   const early = fakeEarly([], null);
   early.lost = true;
   early.observer = null;
-  state.early = /** @type {any} */ (early);
-  assert.equal(await handOverEarly(() => Promise.reject(new Error("nothing may be sent"))), null);
-  assert.equal(state.earlyLost, 1);
+  const lostBefore = earlyLosses();
+  assert.equal(await handOverEarly(early, () => Promise.reject(new Error("nothing may be sent"))), null);
+  assert.equal(earlyLosses() - lostBefore, 1);
+  reportedEarlyLosses(1); // the next batch reported it
+  assert.equal(earlyLosses(), lostBefore);
 });

@@ -148,3 +148,71 @@ test("dist/veil-loader.js (the build's minified stub) stands in and loads veil.j
   assert.equal(p.appended[0].src, "/static/veil/veil.js");
   assert.match(p.appended[0].integrity, /^sha384-[A-Za-z0-9+/]{64}$/);
 });
+
+/** The stub in a fake page with shadow DOM: Element.prototype.attachShadow, Document's
+ * currentScript getter (``current.script`` is what it answers), WeakMap and Reflect. */
+function shadowPage() {
+  class Element {
+    attachShadow(init) {
+      if (init && init.fail) throw new TypeError("not supported");
+      const root = { mode: init.mode, host: this };
+      if (init.mode === "open") this.shadowRoot = root;
+      return root;
+    }
+  }
+  const current = { script: null };
+  class Document {}
+  Object.defineProperty(Document.prototype, "currentScript", { get() { return current.script; }, configurable: true });
+  const appended = [];
+  const timers = [];
+  const document = Object.assign(new Document(), {
+    readyState: "complete",
+    head: { appendChild(el) { appended.push(el); el.parentNode = this; }, removeChild(el) { el.parentNode = null; } },
+    createElement: (tag) => ({ tagName: tag }),
+  });
+  const window = { addEventListener() {}, Element, Document, Reflect, WeakMap };
+  const context = vm.createContext({ window, document, Element, Document, Reflect, WeakMap, Object, Promise, Error, TypeError,
+    setTimeout: (fn) => timers.push(fn) });
+  vm.runInContext(SOURCE.replace("__VEIL_INTEGRITY__", "sha384-test"), context);
+  return { window, document, Element, current, appended, load: () => timers.splice(0).forEach((fn) => fn()) };
+}
+
+test("the stub keeps every shadow root, closed ones too, and hands them only to its own veil.js, once", () => {
+  const p = shadowPage();
+  const closedHost = new p.Element();
+  const openHost = new p.Element();
+  const closed = closedHost.attachShadow({ mode: "closed" });
+  const open = openHost.attachShadow({ mode: "open" });
+  assert.equal(closed.mode, "closed");
+  assert.throws(() => new p.Element().attachShadow({ mode: "open", fail: true }), TypeError, "the page's errors stay its own");
+  const stub = p.window.Veil;
+  assert.equal(stub._roots(), null, "before veil.js is requested: nobody");
+  p.load();
+  const script = p.appended[0];
+  assert.equal(stub._roots(), null, "veil.js requested but not running: nobody");
+  p.current.script = { tagName: "script" }; // another script running
+  assert.equal(stub._roots(), null);
+  // A page that replaced the built-ins after the stub ran learns nothing from the stub's bookkeeping.
+  const seen = [];
+  const { set, get } = WeakMap.prototype;
+  WeakMap.prototype.set = function (k, v) { seen.push(v); return set.call(this, k, v); };
+  WeakMap.prototype.get = function (k) { seen.push(k); return get.call(this, k); };
+  try {
+    const later = new p.Element();
+    const laterRoot = later.attachShadow({ mode: "closed" });
+    p.current.script = script; // veil.js, while it runs
+    const lookup = stub._roots();
+    assert.equal(typeof lookup, "function");
+    assert.equal(lookup(closedHost), closed);
+    assert.equal(lookup(openHost), open);
+    assert.equal(lookup(later), laterRoot);
+    assert.equal(lookup(new p.Element()), undefined);
+    assert.deepEqual(seen, [], "the stub called no built-in the page could replace");
+  } finally {
+    WeakMap.prototype.set = set;
+    WeakMap.prototype.get = get;
+  }
+  assert.equal(stub._roots(), null, "only once");
+  const reachable = Reflect.ownKeys(stub).map((k) => stub[k]);
+  assert.ok(!reachable.some((v) => v instanceof WeakMap || (v && v.mode === "closed")), "no property reaches a root");
+});

@@ -18,11 +18,13 @@ globalThis.document = /** @type {any} */ ({
   addEventListener() {}, removeEventListener() {},
 });
 
-/** A stand-in for the worker: answers each message from ``answers`` (by type) and records it. */
+/** A stand-in for the worker: answers each message from ``answers`` (by type; a test may change
+ * them through the returned ``answers``) and records it. */
 export function fakeWorker(answers, onWorkerMessage) {
   const sent = [];
   return {
     sent,
+    answers,
     postMessage(msg) {
       sent.push(msg);
       const answer = answers[msg.type];

@@ -3,16 +3,20 @@
 import { fakeWorker, tick } from "./setup.mjs";
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
+import { RETRY_AFTER_CAP_MS, isRetryable, retryDelay } from "../../shim/veil/delivery.mjs";
 import { addErrorListener } from "../../shim/veil/errors.mjs";
-import { onWorkerMessage } from "../../shim/veil/rpc.mjs";
-import { state } from "../../shim/veil/state.mjs";
-import {
-  RETRY_AFTER_CAP_MS, clearOutbox, enqueue, isRetryable, onOffline, onOnline, outbox, post, retryDelay,
-} from "../../shim/veil/transport.mjs";
+import { call, connect, disconnect, onWorkerMessage } from "../../shim/veil/rpc.mjs";
+import { rememberSessionKey, sessionKey } from "../../shim/veil/storage.mjs";
+import { createOutbox } from "../../shim/veil/transport.mjs";
 
 const errors = [];
 addErrorListener((report) => errors.push(report));
 let requests = [];
+/** Who the outbox told: the overflows, and the sessions whose key was refused. */
+let told = { overflows: 0, refused: [] };
+/** The outbox under test, created as the lifecycle creates it: with the callbacks it needs. */
+let outbox;
+const destination = { endpoint: "https://collect.example/v1/batches", clientToken: "pk_test", maxQueueBytes: 1 << 20, requestTimeoutMs: 200 };
 let answer = () => new Response("{}", { status: 200, headers: { "Content-Type": "application/json" } });
 
 globalThis.fetch = /** @type {any} */ ((url, init) => {
@@ -21,13 +25,10 @@ globalThis.fetch = /** @type {any} */ ((url, init) => {
 });
 
 beforeEach(() => {
-  clearOutbox();
-  Object.assign(outbox, { dropped: 0, pumping: null, inflight: null, offline: false });
-  Object.keys(state.counters).forEach((k) => { state.counters[k] = 0; });
-  state.config = { endpoint: "https://collect.example/v1/batches", clientToken: "pk_test" };
-  state.core = { consent: "opt-in", persistConsent: false, beforeSend: false, maxQueueBytes: 1 << 20, requestTimeoutMs: 200 };
-  state.sessionKeys = {};
-  state.generation = 0;
+  told = { overflows: 0, refused: [] };
+  outbox = createOutbox({ onOverflow: () => { told.overflows += 1; call("resync", null).catch(() => {}); },
+    onSessionRefused: (session) => { told.refused.push(session); } });
+  outbox.configure({ ...destination });
   requests = [];
   errors.length = 0;
   answer = () => new Response("{}", { status: 200, headers: { "Content-Type": "application/json" } });
@@ -60,8 +61,8 @@ test("retryDelay follows Retry-After (seconds or a date, capped) and otherwise b
 });
 
 test("a POST carries the gzip body, the token and the session's write key, never cookies to a third party", async () => {
-  state.sessionKeys = { s1: "key_1" };
-  const result = await post(bytes(10), true, "s1");
+  rememberSessionKey("s1", { sessionKey: "key_1" });
+  const result = await outbox.post(bytes(10), true, "s1");
   assert.equal(result.sent, true);
   const { url, init } = requests[0];
   assert.equal(url, "https://collect.example/v1/batches");
@@ -70,25 +71,25 @@ test("a POST carries the gzip body, the token and the session's write key, never
   assert.equal(init.keepalive, true);
   assert.equal(init.credentials, "same-origin");
   assert.equal(init.referrerPolicy, "no-referrer");
-  assert.equal(state.counters.batchesSent, 1);
-  await post(bytes(10), false, "s2");
+  assert.equal(outbox.stats().batchesSent, 1);
+  await outbox.post(bytes(10), false, "s2");
   assert.equal("X-Veil-Session-Key" in requests[1].init.headers, false, "no key known for s2: no header");
 });
 
 test("a collector's session key is remembered for the next POST of that session only", async () => {
   answer = () => json(200, { sessionKey: "fresh_key" });
-  await post(bytes(1), false, "s1");
-  await post(bytes(1), false, "s1");
+  await outbox.post(bytes(1), false, "s1");
+  await outbox.post(bytes(1), false, "s1");
   assert.equal(requests[1].init.headers["X-Veil-Session-Key"], "fresh_key");
   answer = () => json(200, { sessionKey: "bad key!" });
-  await post(bytes(1), false, "s3");
-  assert.equal(state.sessionKeys.s3, undefined, "a key outside the pattern is ignored");
+  await outbox.post(bytes(1), false, "s3");
+  assert.equal(sessionKey("s3"), null, "a key outside the pattern is ignored");
 });
 
 test("a hung endpoint is aborted after requestTimeoutMs and counts as retryable", async () => {
-  state.core.requestTimeoutMs = 30;
+  outbox.configure({ ...destination, requestTimeoutMs: 30 });
   answer = (init) => new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(new Error("aborted"))));
-  const result = await post(bytes(1), false, null);
+  const result = await outbox.post(bytes(1), false, null);
   assert.deepEqual(result, { sent: false, error: "timeout after 30 ms" });
   assert.equal(isRetryable(result), true);
 });
@@ -96,31 +97,31 @@ test("a hung endpoint is aborted after requestTimeoutMs and counts as retryable"
 test("a 503 is retried after Retry-After with the same bytes, then delivered once", async () => {
   let calls = 0;
   answer = () => (++calls === 1 ? json(503, { error: "busy" }, { "Retry-After": "0" }) : json(200, {}));
-  const first = await enqueue(bytes(5), "s1", 0);
+  const first = await outbox.enqueue(bytes(5), "s1", 0);
   assert.equal(first.sent, false);
   assert.equal(first.status, 503);
   await tick(20);
   assert.equal(requests.length, 2);
   assert.deepEqual(requests[1].init.body, requests[0].init.body);
-  assert.equal(outbox.items.length, 0);
-  assert.equal(state.counters.batchesSent, 1);
-  assert.equal(state.counters.batchesFailed, 0);
+  assert.equal(outbox.waiting().length, 0);
+  assert.equal(outbox.stats().batchesSent, 1);
+  assert.equal(outbox.stats().batchesFailed, 0);
   assert.deepEqual(errors.map((e) => e.where), ["transport"], "the failed attempt is reported, where: transport");
   assert.match(errors[0].message, /delivery failed: 503: busy/);
 });
 
 test("413 and a refused session key are final, each with its own counter, and reported", async () => {
   answer = () => json(413, { error: "too large" });
-  assert.equal((await enqueue(bytes(5), null)).status, 413);
+  assert.equal((await outbox.enqueue(bytes(5), null)).status, 413);
   answer = () => json(403, { error: "bad session key" });
-  assert.equal((await enqueue(bytes(5), "s1")).status, 403);
+  assert.equal((await outbox.enqueue(bytes(5), "s1")).status, 403);
   answer = () => json(400, { error: "bad batch" });
-  assert.equal((await enqueue(bytes(5), "s1")).status, 400);
+  assert.equal((await outbox.enqueue(bytes(5), "s1")).status, 400);
   await tick(5);
   assert.equal(requests.length, 3, "none of them is retried");
-  assert.equal(state.counters.batchesTooLarge, 1);
-  assert.equal(state.counters.batchesRefused, 1);
-  assert.equal(state.counters.batchesFailed, 3);
+  assert.equal(outbox.stats().batchesTooLarge, 1);
+  assert.equal(outbox.stats().batchesRefused, 1);
+  assert.equal(outbox.stats().batchesFailed, 3);
   assert.deepEqual(errors.map((e) => [e.where, e.message]), [
     ["transport", "delivery refused: batch too large (413): too large"],
     ["transport", "delivery refused: session key (403): bad session key"],
@@ -128,36 +129,32 @@ test("413 and a refused session key are final, each with its own counter, and re
   ]);
 });
 
-test("a refused session key for the current session asks for a new session, once per refusal of it", async () => {
-  let restarts = 0;
-  state.onSessionRefused = () => { restarts += 1; };
-  state.sessionId = "s1";
+test("a refused session key tells the owner which session, once per refusal; other refusals are not about the session", async () => {
   answer = () => json(403, { error: "session key required" });
-  assert.equal((await enqueue(bytes(5), "s1")).status, 403);
-  assert.equal(restarts, 1, "the page never learnt the key: record on in a new session");
-  assert.equal((await enqueue(bytes(5), "old")).status, 403);
-  assert.equal(restarts, 1, "a leftover batch of an earlier session changes nothing");
+  assert.equal((await outbox.enqueue(bytes(5), "s1")).status, 403);
+  assert.deepEqual(told.refused, ["s1"], "the page never learnt the key: the owner records on in a new session");
+  assert.equal((await outbox.enqueue(bytes(5), "old")).status, 403);
+  assert.deepEqual(told.refused, ["s1", "old"], "the refused batch's own session: the owner ignores an earlier one");
   answer = () => json(400, { error: "bad batch" });
-  assert.equal((await enqueue(bytes(5), "s1")).status, 400);
-  assert.equal(restarts, 1, "other refusals are not about the session");
-  state.onSessionRefused = null;
-  state.sessionId = null;
+  assert.equal((await outbox.enqueue(bytes(5), "s1")).status, 400);
+  assert.deepEqual(told.refused, ["s1", "old"], "other refusals are not about the session");
 });
 
 test("an outbox over maxQueueBytes drops every batch not in flight, asks the core to resync, and counts the loss", async () => {
   const worker = fakeWorker({ resync: { discarded: 3 } }, onWorkerMessage);
-  state.worker = /** @type {any} */ (worker);
-  state.core.maxQueueBytes = 25;
+  connect(/** @type {any} */ (worker));
+  outbox.configure({ ...destination, maxQueueBytes: 25 });
   let release;
   answer = () => new Promise((resolve) => { release = () => resolve(json(200, {})); });
-  const inflight = enqueue(bytes(10), "s1");
+  const inflight = outbox.enqueue(bytes(10), "s1");
   await tick();
-  const waiting = [enqueue(bytes(10), "s1", 2), enqueue(bytes(10), "s1")];
-  const dropping = enqueue(bytes(10), "s1");
+  const waiting = [outbox.enqueue(bytes(10), "s1", 2), outbox.enqueue(bytes(10), "s1")];
+  const dropping = outbox.enqueue(bytes(10), "s1");
   assert.deepEqual(await Promise.all(waiting), [{ sent: false, reason: "queue-full" }, { sent: false, reason: "queue-full" }]);
-  assert.equal(state.counters.batchesDropped, 2);
-  assert.equal(outbox.dropped, 2 + 2, "two lost batches, and the two losses the first of them reported");
-  assert.deepEqual(outbox.items.map((it) => it.bytes.byteLength), [10, 10], "the one in flight and the newest stay");
+  assert.equal(outbox.stats().batchesDropped, 2);
+  assert.equal(outbox.unreported(), 2 + 2, "two lost batches, and the two losses the first of them reported");
+  assert.deepEqual(outbox.waiting().map((it) => it.bytes.byteLength), [10, 10], "the one in flight and the newest stay");
+  assert.equal(told.overflows, 1, "the owner is told (the lifecycle has the core resync)");
   await tick(5);
   assert.deepEqual(worker.sent.map((m) => m.type), ["resync"]);
   assert.equal(errors[0].where, "transport");
@@ -165,26 +162,26 @@ test("an outbox over maxQueueBytes drops every batch not in flight, asks the cor
   release();
   assert.equal((await inflight).sent, true);
   assert.equal((await dropping).sent, true, "the batch queued after the drop is delivered");
-  state.worker = null;
+  disconnect("test over");
 });
 
 test("offline, batches wait without a request and leave when the browser is online again", async () => {
-  onOffline();
-  assert.deepEqual(await enqueue(bytes(3), null), { sent: false, reason: "offline" });
+  outbox.onOffline();
+  assert.deepEqual(await outbox.enqueue(bytes(3), null), { sent: false, reason: "offline" });
   assert.equal(requests.length, 0);
-  onOnline();
+  outbox.onOnline();
   await tick(5);
   assert.equal(requests.length, 1);
-  assert.equal(outbox.items.length, 0);
+  assert.equal(outbox.waiting().length, 0);
 });
 
 test("withdrawn consent: nothing queued leaves, and every waiting batch says why", async () => {
-  onOffline();
-  const waiting = enqueue(bytes(3), null);
-  clearOutbox();
-  onOnline();
+  outbox.onOffline();
+  const waiting = outbox.enqueue(bytes(3), null);
+  outbox.clear();
+  outbox.onOnline();
   await tick(5);
   assert.deepEqual(await waiting, { sent: false, reason: "offline" });
   assert.equal(requests.length, 0);
-  assert.equal(outbox.bytes, 0);
+  assert.equal(outbox.waiting().length, 0);
 });

@@ -23,7 +23,8 @@ def test_configure_reports_bad_keys_as_values_not_exceptions():
     core = Core()
     assert json.loads(core.configure('{"endpoint": "/c", "nope": 1}'))["key"] == "nope"
     assert json.loads(core.configure("not json"))["ok"] is False
-    assert json.loads(core.configure('{"endpoint": "/c"}')) == {"ok": True, "consent": "opt-in", "persistConsent": False, "beforeSend": False, "maxQueueBytes": 4194304, "requestTimeoutMs": 15000, "debug": False}
+    assert json.loads(core.configure('{"endpoint": "/c"}')) == {"ok": True, "consent": "opt-in", "persistConsent": False, "beforeSend": False, "maxQueueBytes": 4194304, "requestTimeoutMs": 15000, "debug": False,
+                                                                "canvasMaskRegions": False, "iframeOrigins": [], "parentOrigin": None}
 
 
 def test_gate_before_configure_declines():

@@ -4,7 +4,7 @@ the veil.bridge function and the veil.api Core method are the same word."""
 import re
 from pathlib import Path
 
-from veil import bridge
+from veil import bridge, contract
 from veil.api import Core
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def sent_names() -> set[str]:
 
 
 def test_every_message_the_shim_sends_has_a_handler_and_every_handler_a_sender():
-    assert sent_names() == handler_keys()
+    assert sent_names() == handler_keys() == set(contract.MESSAGES)
     assert {"take_batch", "commit_standby", "configure"} <= handler_keys()
 
 

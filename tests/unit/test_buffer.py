@@ -118,3 +118,16 @@ def test_on_error_mode_defaults_sample_rate_to_zero_and_always_mode_ignores_the_
     config = normalize_config({"endpoint": "/c", "recordingMode": "on-error"})
     assert config.sample_rate == 0 and config.buffered_rate == 100
     assert normalize_config({"endpoint": "/c", "errorSampleRate": 50, "sampleRate": 20}).buffered_rate == 20
+
+
+def test_the_core_says_when_nothing_can_be_taken_because_the_buffer_holds_it():
+    """Issue 27, item 7: a flush before a trigger is told "buffered", not "empty"."""
+    recorder = buffered()
+    assert recorder.take_batch(close=True) is None and not recorder.buffered
+    recorder.observe([meta(ts=1000), full(PAGE, ts=1001), change(2000)])
+    assert recorder.take_batch(close=True) is None and recorder.buffered
+    recorder.observe([error(3000)])
+    assert sent_events(recorder) and not recorder.buffered
+    core = Core()
+    core.configure(json.dumps({"endpoint": "/c", "recordingMode": "on-error", "consent": "not-required"}))
+    assert core.buffered() is False

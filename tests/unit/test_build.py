@@ -38,8 +38,10 @@ def test_package_json_pins_exact_versions():
     assert package["devDependencies"] == {"esbuild": "0.28.2", "rrweb": "2.2.2", "rrweb-player": "2.1.6", "typescript": "7.0.2",
                                           # the fidelity benchmark's pages (benchmarks/fidelity)
                                           "@emotion/css": "11.13.5", "@shoelace-style/shoelace": "2.20.1", "flatpickr": "4.6.13",
-                                          "quill": "2.0.3", "tabulator-tables": "6.5.3",
-                                          "monaco-editor": "0.58.0"}  # a real code editor typed into (tests/browser/test_echo.py)
+                                          "quill": "2.0.3", "tabulator-tables": "6.5.3", "chart.js": "4.6.1",
+                                          "monaco-editor": "0.58.0",  # a real code editor typed into (tests/browser/test_echo.py)
+                                          # the readable benchmark's app (benchmarks/readable)
+                                          "react": "19.3.1", "react-dom": "19.3.1"}
     assert (ROOT / "package-lock.json").exists()
 
 
@@ -51,7 +53,7 @@ def test_dist_holds_every_runtime_file(dist):
     assert top == {"veil.js", "veil.js.br", "veil.js.gz", "veil.mjs", "veil.d.ts", "manifest.json", pyodide, runtime,
                    "veil-loader.js", "veil-loader.js.br", "veil-loader.js.gz"}  # the loader snippet, minified
     for rel in ["veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-snapshot-worker.mjs", f"{runtime}/veil-observer.mjs",
-                f"{runtime}/vendor/rrweb-snapshot/rrweb-snapshot.js", f"{runtime}/vendor/rrweb-snapshot/LICENSE",
+                f"{runtime}/veil-preview.mjs", f"{runtime}/vendor/rrweb-snapshot/rrweb-snapshot.js", f"{runtime}/vendor/rrweb-snapshot/LICENSE",
                 f"{pyodide}/pyodide.mjs", f"{pyodide}/pyodide.asm.mjs", f"{pyodide}/pyodide.asm.wasm",
                 f"{pyodide}/python_stdlib.zip", f"{runtime}/python/veil-0.1.0-py3-none-any.whl"]:
         assert (dist / rel).is_file(), rel
@@ -74,6 +76,7 @@ def test_entry_and_worker_name_the_hashed_directories(dist):
     pyodide, runtime = dist_directories(dist)["pyodide"], dist_directories(dist)["runtime"]
     veil_js = (dist / "veil.js").read_text()
     assert f'"{runtime}/veil-worker.mjs"' in veil_js and f'"{runtime}/veil-observer.mjs"' in veil_js
+    assert f'"{runtime}/veil-preview.mjs"' in veil_js
     for name in ("veil-worker.mjs", "veil-snapshot-worker.mjs"):  # both load Pyodide from ../<pyodide>/
         worker = (dist / runtime / name).read_text()
         assert f'PYODIDE_DIR = "{pyodide}"' in worker and '"../" + PYODIDE_DIR + "/pyodide.mjs"' in worker
@@ -134,7 +137,9 @@ def test_the_browser_wheel_leaves_out_the_pytest_plugin_which_pip_installs_keep(
     with zipfile.ZipFile(build.build_veil_wheel(tmp_path)) as zf:
         shipped = {name.removeprefix("veil/") for name in zf.namelist() if name.startswith("veil/")}
     modules = {path.name for path in (ROOT / "sdk" / "veil").glob("*.py")}
-    assert shipped == modules - {"testing.py"}
+    # Nor what a site's server uses: the bundle it serves (bundle.py) and the framework helpers
+    # (integrations/, like allowlist/ and preview/, a directory: none of its files is shipped).
+    assert shipped == modules - {"testing.py", "bundle.py"}
     # Under CPython the plugin is still there, and pytest finds it through the entry point.
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert pyproject["project"]["entry-points"]["pytest11"] == {"veil": "veil.testing"}
@@ -145,7 +150,8 @@ def test_the_browser_wheel_leaves_out_the_pytest_plugin_which_pip_installs_keep(
 def test_shim_loads_only_relative_siblings(dist):
     """No absolute URL, CDN or other host appears in the scripts Veil loads."""
     runtime = dist_directories(dist)["runtime"]
-    for rel in ("veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-snapshot-worker.mjs", f"{runtime}/veil-observer.mjs"):
+    for rel in ("veil.js", f"{runtime}/veil-worker.mjs", f"{runtime}/veil-snapshot-worker.mjs", f"{runtime}/veil-observer.mjs",
+                f"{runtime}/veil-preview.mjs"):
         source = (dist / rel).read_text()
         assert not re.search(r"https?://", source), rel
     worker = (dist / runtime / "veil-worker.mjs").read_text()

@@ -75,4 +75,41 @@ def test_config_keys_are_the_pinned_public_names():
         "persistConsent", "beforeSend", "tcfPurposes", "maxQueueBytes", "requestTimeoutMs", "debug",
         "recordingMode", "errorSampleRate", "bufferSeconds",
         "network", "console", "networkDetailUrls", "networkHeaders", "networkBodyMaxBytes",
+        "allowText", "allowTextUrl", "allowTextIntegrity",
+        "canvasMaskRegions", "iframeOrigins", "parentOrigin",
     }
+
+
+@pytest.mark.parametrize(
+    "raw, key",
+    [
+        ({"canvasMaskRegions": True}, "canvasMaskRegions"),
+        ({"canvasMaskRegions": [{"x": 0}]}, "canvasMaskRegions"),
+        ({"iframeOrigins": "https://widgets.example"}, "iframeOrigins"),
+        ({"iframeOrigins": ["*"]}, "iframeOrigins"),
+        ({"iframeOrigins": ["https://*.example"]}, "iframeOrigins"),
+        ({"iframeOrigins": ["https://widgets.example/embed"]}, "iframeOrigins"),
+        ({"iframeOrigins": ["widgets.example"]}, "iframeOrigins"),
+        ({"iframeOrigins": ["file:///x"]}, "iframeOrigins"),
+        ({"iframeOrigins": ["https://widgets.example?x"]}, "iframeOrigins"),
+        ({"iframeOrigins": [" https://widgets.example"]}, "iframeOrigins"),
+        ({"parentOrigin": ["https://shop.example"]}, "parentOrigin"),
+        ({"parentOrigin": "*"}, "parentOrigin"),
+        ({"parentOrigin": "https://user:pw@shop.example"}, "parentOrigin"),
+        ({"parentOrigin": "https://shop.example:99999"}, "parentOrigin"),
+    ],
+)
+def test_bad_canvas_and_iframe_config_names_the_key(raw, key):
+    with pytest.raises(ConfigError) as err:
+        normalize_config({"endpoint": "/c", **raw})
+    assert err.value.key == key and f"`{key}`" in str(err.value)
+
+
+def test_origins_are_normalized_as_the_browser_writes_them():
+    config = normalize_config({"endpoint": "/c", "iframeOrigins": ["HTTPS://Widgets.Example:443/", "http://127.0.0.1:8001",
+                                                                    "https://widgets.example"],
+                               "parentOrigin": "http://Shop.Example:80", "canvasMaskRegions": {"function": True}})
+    assert config.iframe_origins == ("https://widgets.example", "http://127.0.0.1:8001")
+    assert config.parent_origin == "http://shop.example"
+    assert config.canvas_mask_regions is True
+    assert normalize_config({"endpoint": "/c"}).iframe_origins == () and normalize_config({"endpoint": "/c"}).parent_origin is None

@@ -88,3 +88,43 @@ def test_built_scripts_carry_the_contract(dist):
     assert f"ACTION_NAME_MAX = {contract.ACTION_NAME_MAX}" in observer and json.dumps(contract.KEY_TAG) in observer
     assert "export {" in observer and "createObserver" in observer and "describeForExplain" in observer
     assert json.dumps(contract.VERSION) in (dist / "veil.js").read_text()
+
+
+MESSAGE_MISUSES = {
+    "a payload the message does not take": 'call("gate", { fact: {} });',
+    "an answer field the message does not have": 'call("take_batch", { dropped: 0, close: false }).then((a) => a.batches);',
+    "a message the worker does not know": 'call("take_batches", null);',
+    "an action word the contract does not have": 'call("observe", { events: "[]" }).then((a) => a.actions.includes("snapshots"));',
+}
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+@pytest.mark.parametrize("misuse", MESSAGE_MISUSES, ids=list(MESSAGE_MISUSES))
+def test_tsc_refuses_a_message_used_against_the_contract(tmp_path, misuse):
+    """The message map is a type tsc checks: payloads, answers, names and words all come from
+    contract.py, so using one the contract does not have fails the shim's type check."""
+    tsc = ROOT / "node_modules" / ".bin" / "tsc"
+    if not tsc.exists():
+        pytest.skip("run `npm ci` first")
+    rpc = str(ROOT / "shim" / "veil" / "rpc.mjs")
+    fine = tmp_path / "fine.mjs"
+    fine.write_text(f'import {{ call }} from {json.dumps(rpc)};\ncall("take_batch", {{ dropped: 0, close: true }}).then((a) => a.batch && a.buffered);\n')
+    wrong = tmp_path / "wrong.mjs"
+    wrong.write_text(f"import {{ call }} from {json.dumps(rpc)};\n{MESSAGE_MISUSES[misuse]}\n")
+    base = ["--allowJs", "--checkJs", "--noEmit", "--strict", "--target", "es2022", "--module", "esnext",
+            "--moduleResolution", "bundler", "--lib", "es2022,dom,dom.iterable", "--types", ""]
+    assert subprocess.run([str(tsc), *base, str(fine)], capture_output=True, text=True, timeout=120).returncode == 0
+    done = subprocess.run([str(tsc), *base, str(wrong)], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "wrong.mjs" in done.stdout, done.stdout
+
+
+def test_the_js_contract_types_every_message_and_the_boot_stats():
+    generated = build.CONTRACT_JS.read_text()
+    for name in contract.MESSAGES:
+        assert re.search(rf"^ \*   {name}: {{ payload: \S", generated, re.M), name
+    assert "@typedef {{ bootKind:" in generated and "BOOT_STATS_EMPTY" in generated
+    assert set(contract.BOOT_STATS_EMPTY) == set(contract.BootStats.__annotations__)
+    worker = (ROOT / "shim" / "worker.mjs").read_text()
+    rpc = (ROOT / "shim" / "veil" / "rpc.mjs").read_text()
+    assert "BOOT_STATS_EMPTY" in worker and "BOOT_STATS_EMPTY" in rpc, "the boot stats shape is the contract's, written once"
+    assert not re.search(r"snapshotStoreFailures:\s*(0|number)", worker + rpc), "no second copy of the shape"

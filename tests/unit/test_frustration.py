@@ -1,5 +1,8 @@
 """Frustration signals: rage, dead and error clicks, judged from the masked events' own times."""
 
+import gzip
+import json
+
 from tests.helpers import document, el, full, meta, mutation, record, sent_events, text
 from veil.contract import ACTION_TAG, ERROR_TAG, FRUSTRATION_TAG
 
@@ -71,3 +74,69 @@ def test_signals_stay_in_time_order_and_a_page_cannot_send_one():
     stamps = [e["timestamp"] for e in events]
     assert stamps == sorted(stamps) and recorder.counters.dropped == 1
     assert [e["data"]["payload"]["kind"] for e in events if e["type"] == 5] == ["rage"]
+
+
+# A burst still open when the page is flushed by the site or hidden (issue 27, item 6).
+
+def rage_burst(recorder):
+    recorder.observe([click(1000), click(1150), click(1300), click(1450)])  # raging, still open
+
+
+def test_a_closing_take_sends_an_open_rage_burst_with_it():
+    recorder = started()
+    rage_burst(recorder)
+    assert signals(recorder) == [], "a plain take: the burst may go on"
+    rage_burst(recorder)
+    batch = recorder.take_batch(close=True)
+    events = json.loads(gzip.decompress(batch))["events"]
+    sent = [e["data"]["payload"] for e in events if e["type"] == 5 and e["data"]["tag"] == FRUSTRATION_TAG]
+    assert sent == [{"kind": "rage", "id": 10, "x": 100, "y": 100, "clicks": 8}]
+    assert events[-1]["timestamp"] == 1450, "stamped no earlier than the last event seen"
+    recorder.observe([mutation(9000)])
+    recorder.advance(20_000)
+    assert signals(recorder) == [], "closed once: never reported again"
+
+
+def test_a_burst_not_raging_yet_stays_open_through_a_closing_take():
+    recorder = started()
+    recorder.observe([click(1000), click(1100)])
+    assert recorder.take_batch(close=True) is not None
+    recorder.observe([click(1200), mutation(5000)])
+    assert [s["clicks"] for s in signals(recorder)] == [3]
+
+
+def test_the_standby_copy_carries_an_open_rage_burst_and_its_commit_closes_it():
+    """An unloading page cannot wait for the worker: the standby it sends holds the burst already."""
+    recorder = started()
+    rage_burst(recorder)
+    chunks = recorder.standby_chunks(48 * 1024)
+    closing_seq = recorder.queue.seq + len(chunks)
+    closing = recorder.standby_closing(closing_seq)
+    assert closing is not None
+    frame = json.loads(gzip.decompress(closing))
+    assert frame["seq"] == closing_seq and [e["data"]["payload"]["kind"] for e in frame["events"]] == ["rage"]
+    assert [e["data"]["payload"]["kind"] for e in frame["events"] if e["type"] == 5] == ["rage"]
+    for seq, count, _ in chunks:
+        assert recorder.commit_standby(seq, count)
+    assert recorder.commit_closing(closing_seq)
+    assert recorder.standby_closing(recorder.queue.seq) is None, "closed: nothing more would close"
+    assert not recorder.commit_closing(closing_seq), "a seq is spent once"
+    recorder.observe([mutation(9000)])
+    batch = recorder.take_batch(close=True)
+    assert json.loads(gzip.decompress(batch))["seq"] == closing_seq + 1, "the next batch takes the seq after it"
+    assert signals(recorder) == []
+
+
+def test_the_core_hands_the_page_a_closing_chunk_last_and_takes_its_commit():
+    from veil.api import Core
+
+    core = Core()
+    core.configure(json.dumps({"endpoint": "/c", "consent": "not-required"}))
+    json.loads(core.gate(json.dumps({"href": "https://shop.example/", "now": 1}), sample_draw=0))
+    core.start()
+    core.observe(json.dumps([meta(ts=1), full(PAGE, ts=2), click(1000), click(1150), click(1300)]))
+    info_json, chunks = core.standby()
+    info = json.loads(info_json)["chunks"]
+    assert info[-1] == {"seq": info[-1]["seq"], "count": 0, "closing": True} and len(chunks) == len(info)
+    assert json.loads(core.commit_standby(json.dumps({"chunks": info}))) == {"ok": True}
+    assert core.standby() is None, "everything was handed over, the burst with it"

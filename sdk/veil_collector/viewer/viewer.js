@@ -7,15 +7,17 @@
  * removed from the address bar at once) or the form, and is kept in sessionStorage for this tab.
  * Every API call carries it as a Bearer token. Recorded content is only ever handed to
  * rrweb-player, which replays it in a sandboxed iframe without scripts, or written as text
- * (textContent, never HTML) in the context panel: errors, console messages, network requests and
- * frustration signals (custom events veil:error, veil:console, veil:network, veil:frustration),
- * each a button that jumps the replay to its moment, errors and frustration also marked on a
- * timeline under the player. A visit the player cannot take (a malformed full snapshot, or an
- * error the player throws while replaying) is described in words in its place: the list and every
- * other replay keep working. Search (search.js), the digest, who viewed a visit and share links
- * (visit.js) and click maps (clickmap.js) live in modules of their own. A share link's token
- * (#share=...) opens shared mode: that one visit, with the token in X-Veil-Share and no operator
- * token, no list, no search and no click map.
+ * (textContent, never HTML) in the context panel: errors, console messages, network requests,
+ * clicks and frustration signals (custom events veil:error, veil:console, veil:network,
+ * veil:frustration; rrweb's click interactions), each a button that jumps the replay to its moment,
+ * errors and frustration also marked on a timeline under the player. A click's target is named in
+ * words from the replay's own nodes (names.js), never by a node id alone. A visit the player
+ * cannot take (a malformed full snapshot, or an error the player throws while replaying) is
+ * described in words in its place: the list and every other replay keep working.
+ * Search (search.js), the digest, who viewed a visit and share links (visit.js) and click maps
+ * (clickmap.js) live in modules of their own. A share link's token (#share=...) opens shared mode:
+ * that one visit, with the token in X-Veil-Share and no operator token, no list, no search and no
+ * click map.
  */
 (function () {
   "use strict";
@@ -42,6 +44,7 @@
   var shareToken = sessionStorage.getItem(SHARE_KEY);
   var role = "";
   var CONTEXT_TAGS = { "veil:error": "error", "veil:console": "console", "veil:network": "network", "veil:frustration": "frustration" };
+  var CLICK = 2; // rrweb's MouseInteraction.Click, of incremental source 2
   var channel = "";
   var current = null;
   var player = null;
@@ -128,6 +131,8 @@
             height: 560,
             autoPlay: true,
             insertStyleRules: [PLACEHOLDER_RULE],
+            // Canvas frames, shown from this page: the replay itself still runs no script (canvas-replay.js).
+            plugins: window.veilCanvasReplay ? [window.veilCanvasReplay()] : [],
           },
         });
       } catch (err) {
@@ -229,7 +234,8 @@
   }
 
   // One line of text and, for some, details (frames, headers, bodies): all recorded text, masked upstream.
-  function describe(kind, p) {
+  // ``target`` names a node in words from the replay's own nodes (names.js).
+  function describe(kind, p, target) {
     if (kind === "error") {
       return {
         css: "error", label: p.kind === "capture" ? "capture" : "error",
@@ -254,10 +260,11 @@
         details: details,
       };
     }
+    if (kind === "click") return { css: "click", label: "click", line: "click on " + target(p.id), details: [] };
     var names = { rage: "rage click", dead: "dead click", error: "error click" };
     return {
       css: "frustration " + (p.kind === "error" ? "error-click" : text(p.kind)), label: names[p.kind] || "frustration",
-      line: (names[p.kind] || text(p.kind)) + (p.clicks ? " ×" + p.clicks : "") + " on node " + text(p.id) + (p.x !== null && p.x !== undefined ? " at " + p.x + "," + p.y : ""),
+      line: (names[p.kind] || text(p.kind)) + (p.clicks ? " ×" + p.clicks : "") + " on " + target(p.id),
       details: [],
     };
   }
@@ -265,10 +272,16 @@
   function contextEntries(events) {
     var start = events.reduce(function (min, e) { return Math.min(min, e.timestamp); }, Infinity);
     var out = [];
+    // The replay's nodes as of each event, to name targets from what was stored.
+    var mirror = new window.veilNames.Mirror();
+    var target = function (id) { return mirror.describe(id); };
     events.forEach(function (e) {
-      var kind = e.type === 5 && e.data ? CONTEXT_TAGS[e.data.tag] : undefined;
-      if (!kind || !e.data.payload || typeof e.data.payload !== "object") return;
-      var d = describe(kind, e.data.payload);
+      mirror.feed(e);
+      var click = e.type === 3 && e.data && e.data.source === 2 && e.data.type === CLICK;
+      var kind = click ? "click" : e.type === 5 && e.data ? CONTEXT_TAGS[e.data.tag] : undefined;
+      var payload = click ? e.data : e.data && e.data.payload;
+      if (!kind || !payload || typeof payload !== "object") return;
+      var d = describe(kind, payload, target);
       d.channel = kind;
       d.at = Math.max(0, e.timestamp - start);
       d.mark = kind === "error" || kind === "frustration" ? (kind === "error" ? "error" : (e.data.payload.kind === "error" ? "error-click" : text(e.data.payload.kind))) : "";

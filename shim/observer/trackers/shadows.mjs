@@ -6,8 +6,9 @@
  * a root the serializer found (ctx.watchRoot): its children are then recorded as they are added,
  * as shadow children of the host (rrweb's Replayer attaches the host's shadow root with the first
  * one), and its adopted sheets by trackers/styles.mjs. A root attached to an element not recorded
- * yet is left to the serializer, which reads it with its host; closed roots are never read, as in
- * a snapshot. The wrapped Element.prototype.attachShadow is restored by the teardown it returns.
+ * yet is left to the serializer, which reads it with its host. A closed root is read only through
+ * the loader snippet (ctx.shadowRoots, closed.mjs), as in a snapshot; without it, never. The
+ * wrapped Element.prototype.attachShadow is restored by the teardown it returns.
  */
 
 export function trackShadowRoots(ctx) {
@@ -16,7 +17,7 @@ export function trackShadowRoots(ctx) {
   if (!descriptor || typeof descriptor.value !== "function") return () => {};
   const original = descriptor.value;
   const watch = ctx.guard((host, root) => {
-    if (!root || root.mode !== "open" || ctx.nodeId(host) <= 0) return;
+    if (!root || (root.mode !== "open" && !ctx.shadowRoots) || ctx.nodeId(host) <= 0) return;
     const meta = ctx.mirror.getMeta(host);
     if (meta && meta.attributes && meta.attributes.rr_width !== undefined) return; // a blocked placeholder
     ctx.watchRoot(root);
