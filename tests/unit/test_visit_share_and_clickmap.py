@@ -94,6 +94,6 @@ def test_a_click_map_groups_clicks_by_recorded_name_and_draws_on_the_latest_comm
 def test_click_map_sql_reads_the_page_rows_newest_first():
     query = clickmap.parse_clickmap({"page": ["/product/*"], "device": ["mobile"], "limit": ["10"]})
     sql, params = clickmap.clickmap_sql(query, [4, 9])
-    assert "FROM visit_clicks c WHERE c.path_id IN (?, ?)" in sql and "ORDER BY c.at DESC" in sql
-    assert params == [4, 9, 0, 767, 10]
+    assert "FROM visit_clicks c WHERE c.path_id IN (SELECT value FROM json_each(?))" in sql and "ORDER BY c.at DESC" in sql
+    assert params == ["[4,9]", 0, 767, 10], "the page's path ids travel as one parameter"
     assert clickmap.clickmap_sql(query, []) is None, "a page pattern that matched no path reads nothing"

@@ -30,6 +30,7 @@ import psycopg
 import psycopg_pool
 from psycopg import errors
 
+from ..visits.search import TERM_LIST
 from ..storage_api import AddResult, IncomingBatch, StorageBusy, StorageUnavailable
 from ..visits.schema import index_schema
 from . import common, crypto, sql
@@ -86,9 +87,14 @@ _BUSY = (errors.LockNotAvailable, errors.QueryCanceled, errors.DeadlockDetected,
 T = TypeVar("T")
 
 
+# visits.search.TERM_LIST (a JSON list of term ids in one parameter) as PostgreSQL reads it.
+_TERM_LIST = "(SELECT value::bigint FROM json_array_elements_text(?::json))"
+
+
 def _q(sql: str) -> str:
-    """The shared SQL's ``?`` placeholders in psycopg's style."""
-    return sql.replace("?", "%s")
+    """The shared SQL's ``?`` placeholders in psycopg's style (and its one SQLite-only phrase,
+    ``TERM_LIST``, in PostgreSQL's words)."""
+    return sql.replace(TERM_LIST, _TERM_LIST).replace("?", "%s")
 
 
 def _runner(conn: psycopg.Connection) -> Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]:
