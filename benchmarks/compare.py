@@ -38,7 +38,8 @@ maskAllInputs and maskTextSelector "*") record the same page in a fresh browser 
                 throttling (benchmarks/boot.py: snapshot_boot)
 It prints the measurements, then every target of issue 8 as a ratio measured in this run (met or
 not), and writes JSON (benchmarks/results.json by default). Then benchmarks/early.py prints issue
-16's rows for observing before the runtime is ready (benchmarks/early-results.json).
+16's rows for observing before the runtime is ready (benchmarks/early-results.json), and
+benchmarks/speed.py issue 28's real-site rows (benchmarks/speed-results.json).
 """
 
 from __future__ import annotations
@@ -330,6 +331,11 @@ def main() -> None:
     # Issue 16's rows for observing before the runtime is ready (benchmarks/early.py), same run.
     from benchmarks.early import run as run_early
     run_early(json_path=ROOT / "benchmarks" / "early-results.json")
+    # Issue 28's rows, real-site speed (benchmarks/speed.py): large stylesheets, quick page views,
+    # the first snapshot of a 17.5k-element page, at 1x and 4x CPU throttling.
+    print()
+    from benchmarks.speed import run as run_speed
+    run_speed(json_path=ROOT / "benchmarks" / "speed-results.json")
 
 
 def machine_facts() -> dict:

@@ -153,6 +153,10 @@ export interface VeilStats {
   snapshotStoreReason: SnapshotReason | null;
   /** The stored snapshot's size (gzip), in bytes, when this page view stored one. */
   snapshotBytes: number;
+  /** Large stylesheets (2 KB and more) this page view masked from scratch. */
+  cssSheetsMasked: number;
+  /** Large stylesheets this page view took masked from the visit's earlier page views (none masked again). */
+  cssSheetsReused: number;
   /** Observed before the runtime was ready: JSON held in page memory now, in characters (bounded by maxQueueBytes). */
   earlyBufferBytes: number;
   /** Early hand-overs given to the worker once the Python gate said yes. */

@@ -5,17 +5,21 @@
  * dispatch table (one name per message, end to end), and the answer (JSON, or the gzipped batch
  * bytes) goes back to veil.js. The boot starts as the worker starts, before any message is read,
  * from the runtime's memory snapshot when a usable one is stored (worker/boot.mjs), else plain;
- * after a plain boot, once the page view records, it has a snapshot made for the next page views
- * by a worker of its own (worker/maker.mjs). What happened is posted to veil.js as unsolicited
- * {stats} messages (Veil.stats()); a snapshot's absence or failure is never an error.
+ * beside a plain boot it has a snapshot made for the next page views by a worker of its own
+ * (worker/maker.mjs), stored only once this page view records. The stylesheets earlier page views of the visit
+ * masked are given to the core before it masks this view's (worker/csskeeper.mjs), and those it
+ * masks anew are stored for the next views. What happened is posted to veil.js as unsolicited
+ * {stats} messages (Veil.stats()); a snapshot's or a stored stylesheet's absence or failure is
+ * never an error.
  */
 import { BOOT_STATS_EMPTY } from "./generated/contract.mjs";
 import { READ_TIMEOUT_MS, bootRuntime } from "./worker/boot.mjs";
 import { encodeFrame, forgetFrames } from "./worker/canvas.mjs";
-import { MAKE_DELAY_MS, runMaker } from "./worker/maker.mjs";
+import { cssKeeper } from "./worker/csskeeper.mjs";
+import { STORE_TIMEOUT_MS, runMaker } from "./worker/maker.mjs";
 import { VEIL_WHEEL, here, pyodideModule, pyodideOptions } from "./worker/runtime.mjs";
 import { fetchSiteText } from "./worker/sitetext.mjs";
-import { deleteSnapshot, snapshotKey } from "./worker/store.mjs";
+import { deleteSnapshot, putPacked, snapshotKey } from "./worker/store.mjs";
 
 /** Cache Storage, or null where it is refused (its getter may throw). */
 function storage() {
@@ -63,6 +67,10 @@ const booting = bootRuntime({
   installWheel: (pyodide) => pyodide.loadPackage(here("./python/" + VEIL_WHEEL), { messageCallback: () => {} }),
   caches: storage(),
   key: snapshotKey(import.meta.url),
+  onPlain: (reason) => {
+    snapshot.plain = reason || "plain";
+    makeSnapshotIfWanted();
+  },
 }).then((booted) => {
   bridge = booted.bridge;
   runtime = booted.pyodide;
@@ -77,36 +85,80 @@ const booting = bootRuntime({
 });
 booting.catch(() => {}); // "configure" reports a failed boot
 
-// After a plain boot, once this page view's first batch is cut (it records: consent given, the
-// gate said yes), and a pause later, a snapshot is made for the next page views. Storage that
-// refused even to be read is not asked again; Veil.stop() cancels a making not yet done and
-// deletes a stored snapshot.
-/** @type {ReturnType<typeof runMaker> | null} */
-let maker = null;
-/** @type {any} */
-let makerTimer = 0;
-function wantSnapshot() {
-  if (maker || makerTimer || stats.bootKind !== "plain" || stats.snapshotFallbackReason === "refused") return;
-  makerTimer = setTimeout(() => {
-    maker = runMaker({ spawn: () => new Worker(here("./veil-snapshot-worker.mjs"), { type: "module", name: "veil-snapshot" }) });
-    maker.done.then((/** @type {any} */ outcome) => {
-      if (outcome.reason === "cancelled") return;
-      if (outcome.ok) {
-        stats.snapshotStored += 1;
-        stats.snapshotBytes = outcome.storedBytes || 0;
-      } else {
-        stats.snapshotStoreFailures += 1;
-        stats.snapshotStoreReason = outcome.reason || "failed";
-      }
-      report();
-    });
-  }, MAKE_DELAY_MS);
+// The runtime's memory snapshot for the next page views (worker/maker.mjs). Beside a plain boot
+// (storage that refused even to be read is not asked again) a worker of its own makes it: as the
+// boot starts when the page said this view is likely to record ("configure"'s ``ahead``: short
+// page views then store one too), else once the view records. It is stored only once the core
+// started a recording (consent given, the gate said yes), and Veil.stop() cancels a making not
+// yet stored, discards a made one and deletes a stored one for the rest of the page view.
+const snapshot = {
+  /** @type {string | null} why the boot is plain, once known */
+  plain: null,
+  ahead: false,
+  recording: false,
+  withdrawn: false,
+  /** @type {ReturnType<typeof runMaker> | null} */
+  maker: null,
+  /** @type {import("./worker/store.mjs").Packed | null} made, waiting for the view to record */
+  made: null,
+};
+
+function makeSnapshotIfWanted() {
+  const s = snapshot;
+  if (s.maker || s.withdrawn || !s.plain || s.plain === "refused" || !(s.ahead || s.recording)) return;
+  s.maker = runMaker({ spawn: () => new Worker(here("./veil-snapshot-worker.mjs"), { type: "module", name: "veil-snapshot" }) });
+  s.maker.done.then((/** @type {any} */ outcome) => {
+    if (outcome.reason === "cancelled" || s.withdrawn) return;
+    if (outcome.ok && outcome.packed) {
+      s.made = outcome.packed;
+      storeSnapshotIfRecording();
+      return;
+    }
+    stats.snapshotStoreFailures += 1;
+    stats.snapshotStoreReason = outcome.reason || "failed";
+    report();
+  });
+}
+
+function storeSnapshotIfRecording() {
+  const s = snapshot;
+  const packed = s.made;
+  if (!packed || !s.recording || s.withdrawn) return;
+  s.made = null;
+  putPacked({ caches: storage(), key: snapshotKey(import.meta.url), packed: packed, timeoutMs: STORE_TIMEOUT_MS }).then((stored) => {
+    if (s.withdrawn) {
+      deleteSnapshot({ caches: storage(), key: snapshotKey(import.meta.url), timeoutMs: READ_TIMEOUT_MS });
+      return;
+    }
+    if (stored.ok) {
+      stats.snapshotStored += 1;
+      stats.snapshotBytes = stored.storedBytes || 0;
+    } else {
+      stats.snapshotStoreFailures += 1;
+      stats.snapshotStoreReason = stored.reason || "failed";
+    }
+    report();
+  });
 }
 
 function cancelSnapshot() {
-  clearTimeout(makerTimer);
-  if (maker) maker.cancel();
+  snapshot.withdrawn = true;
+  snapshot.made = null;
+  if (snapshot.maker) snapshot.maker.cancel();
 }
+
+// The visit's masked stylesheets (worker/csskeeper.mjs): read when a recording starts, given to
+// the core before a hand-over is masked, those masked anew stored after it, deleted by Veil.stop().
+const cssVisit = cssKeeper({
+  caches: storage,
+  workerUrl: import.meta.url,
+  core: () => bridge,
+  onCounts: (counts) => {
+    stats.cssSheetsMasked += counts.masked;
+    stats.cssSheetsReused += counts.reused;
+    report();
+  },
+});
 
 // The one dispatch table. A message's name is the same end to end: what veil.js sends
 // (shim/veil/rpc.mjs), the key here, the veil.bridge function and the veil.api Core method; its
@@ -115,6 +167,11 @@ function cancelSnapshot() {
 /** @type {{ [K in keyof Messages]: (payload: Messages[K]["payload"]) => Messages[K]["answer"] | Promise<Messages[K]["answer"]> }} */
 const handlers = {
   async configure(payload) {
+    // Read before the boot ends: a snapshot made beside it is stored in time by a short view.
+    if (payload.ahead === true) {
+      snapshot.ahead = true;
+      makeSnapshotIfWanted();
+    }
     // The site-text list (allowTextUrl) is fetched while the runtime boots; the core judges it
     // once the config is valid, and the answer says whether it was used (siteText).
     const list = payload.siteTextUrl ? fetchSiteText(payload.siteTextUrl) : null;
@@ -136,7 +193,14 @@ const handlers = {
   gate: (payload) => JSON.parse(bridge.gate(JSON.stringify(payload.facts))),
   start() {
     forgetFrames(); // a new recording numbers its nodes afresh: a kept frame could name another canvas
-    return JSON.parse(bridge.start());
+    const answer = JSON.parse(bridge.start());
+    if (answer.ok && answer.session) cssVisit.begin(answer.session);
+    if (answer.ok) {
+      snapshot.recording = true;
+      makeSnapshotIfWanted();
+      storeSnapshotIfRecording();
+    }
+    return answer;
   },
   explain: (payload) => JSON.parse(bridge.explain(JSON.stringify(payload.chain))),
   // Veil.preview: the page's elements as snapshot rows (JSON text), judged as recording masks them.
@@ -144,11 +208,13 @@ const handlers = {
   // clone of thousands of verdicts (280 ms against 40-75 ms for 7,690, busy machine).
   preview: (payload) => ({ json: bridge.preview(payload.rows) }),
   tick: (payload) => JSON.parse(bridge.tick(payload.now, payload.active)),
-  observe(payload) {
+  async observe(payload) {
+    await cssVisit.loaded();
     const started = performance.now();
     // The observer hands over a JSON string: nothing is cloned or re-encoded on the way.
     const result = JSON.parse(bridge.observe(payload.events));
     result.maskMs = performance.now() - started; // Python's masking time, for debug's measures
+    cssVisit.masked();
     return withQueueState(result);
   },
   // An encoded frame (prepared: worker/canvas.mjs painted the page's regions and encoded it), or why not.
@@ -165,7 +231,6 @@ const handlers = {
   commit_standby: (payload) => JSON.parse(bridge.commit_standby(JSON.stringify(payload.info))),
   take_batch(payload) {
     const batch = bridge.take_batch(payload ? payload.dropped || 0 : 0, !!(payload && payload.close));
-    if (batch != null) wantSnapshot();
     // "more": the batch was cut at its size bound and events are still pending here; "buffered": no
     // batch, but the on-error buffer holds events (nothing leaves before a trigger).
     return { batch: batch == null ? null : batch, more: bridge.has_more(), pendingBytes: bridge.pending_bytes(),
@@ -173,9 +238,11 @@ const handlers = {
   },
   resync: () => JSON.parse(bridge.resync()),
   stop() {
-    // Recording withdrawn: the snapshot is neither made nor kept (the next page view boots plain).
+    // Recording withdrawn: the snapshot is neither made nor kept (the next page view boots plain),
+    // and the visit's masked stylesheets are forgotten here and in Cache Storage.
     cancelSnapshot();
     deleteSnapshot({ caches: storage(), key: snapshotKey(import.meta.url), timeoutMs: READ_TIMEOUT_MS });
+    cssVisit.clear();
     forgetFrames();
     bridge.stop();
     return null;

@@ -16,7 +16,7 @@ import json
 import secrets
 from typing import Any
 
-from . import canvas, frames, gate, levels, session, sitetext, verdicts
+from . import canvas, css, css_cache, frames, gate, levels, session, sitetext, verdicts
 from .config import Config, ConfigError, normalize_config
 from .contract import (AutostartAnswer, CanvasFrameAnswer, CanvasLevelsAnswer, ChildEventsAnswer, ConfigureAnswer,
                        ContentRule, Explanation, GateAnswer, ObserveCoreAnswer, OkAnswer, ResyncAnswer, SiteTextOutcome,
@@ -29,6 +29,9 @@ from .sitetext import SiteText, SiteTextError
 
 # Browsers give an unloading page 64 KiB of keepalive requests in all; leave room for headers.
 KEEPALIVE_CHUNK_BYTES = 48 * 1024
+# What the page sends on unload at most (shim/veil/keepalive.mjs): a single event's chunk can be
+# larger than a chunk, up to this; beyond it no standby chunk is made for it or what follows.
+KEEPALIVE_BUDGET_BYTES = 60 * 1024
 
 
 def _dump(value: Any) -> str:
@@ -154,9 +157,27 @@ class Core:
         return _dump(answer)
 
     def stop(self) -> None:
-        """Stop recording and drop everything unsent."""
+        """Stop recording and drop everything unsent, and every masked stylesheet kept."""
         if self.recorder is not None:
             self.recorder.stop()
+        css.clear_caches()
+
+    def css_preload(self, entries_json: str) -> int:
+        """The visit's masked stylesheets an earlier page view stored ([[digest, masked], ...],
+        see ``css_cache``); returns how many were kept."""
+        try:
+            entries = json.loads(entries_json)
+        except ValueError:
+            return 0
+        return css_cache.visit.preload(entries) if isinstance(entries, list) else 0
+
+    def css_fresh(self) -> str:
+        """The stylesheets masked anew since the last call, for the next page views: [[digest, masked], ...]."""
+        return _dump(css_cache.visit.take_fresh())
+
+    def css_stats(self) -> str:
+        """Large stylesheets masked from scratch and reused since the last call: {"masked", "reused"}."""
+        return _dump(css.take_stats())
 
     def explain(self, chain_json: str) -> str:
         """The level an element gets and why, from its chain of ancestors (Veil.explain)."""
@@ -343,7 +364,7 @@ class Core:
         budget: ('{"chunks": [{"seq", "count"}, ...]}', [bytes, ...]), or None."""
         if self.recorder is None:
             return None
-        chunks = self.recorder.standby_chunks(KEEPALIVE_CHUNK_BYTES)
+        chunks = self.recorder.standby_chunks(KEEPALIVE_CHUNK_BYTES, KEEPALIVE_BUDGET_BYTES)
         info: StandbyInfo = {"chunks": [{"seq": seq, "count": count} for seq, count, _ in chunks]}
         data = [chunk for _, _, chunk in chunks]
         closing_seq = self.recorder.queue.seq + len(chunks)

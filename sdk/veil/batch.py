@@ -12,7 +12,10 @@ import gzip
 import json
 import re
 import secrets
+import zlib
 from typing import Any
+
+from .deflate import Deflated, gzip_pieces
 
 
 # Batches leave at gzip's best level: it runs in the worker, off the page's thread, and snapshots
@@ -20,6 +23,7 @@ from typing import Any
 # re-encoded after every hand-over and mostly never sent, use the default.
 BATCH_LEVEL = 9
 STANDBY_LEVEL = 6
+_PROBE_SLICE = 16 * 1024  # how much is compressed between looks at a standby chunk's size
 
 
 VIEW_PATTERN = re.compile(r"^[0-9a-f]{16}$")
@@ -34,6 +38,8 @@ def new_view_id() -> str:
 # collector accepts 16 MiB decompressed and 2 MiB gzipped by default, and masked events compress
 # about 5-10x, so a batch stays far inside both limits however far delivery has fallen behind.
 BATCH_MAX_CHARS = 1024 * 1024
+# Pending events this small go in the same batch as a following event that alone passes the bound.
+CARRIED_HEAD_CHARS = 16 * 1024
 # One event larger than this cannot fit those limits (UTF-8 may take up to 3 bytes a character and
 # gzip compresses masked JSON at least 4x): ``push`` refuses it, never to send it to be refused.
 MAX_EVENT_CHARS = 5 * 1024 * 1024
@@ -58,11 +64,13 @@ class BatchQueue:
         self._bytes = 0
         self._real = 0
         self._latest: dict[object, int] = {}
+        # Pending events compressed ahead (a full snapshot), by the identity of their text.
+        self._deflated: dict[int, Deflated] = {}
         # Standby chunks: sealed ones are (start, end, bytes) over self._events, contiguous from 0;
         # ``_chunks`` is the last answer, valid while nothing changed (``_changed`` is False).
         self._sealed: list[tuple[int, int, bytes]] = []
         self._chunks: list[tuple[int, int, bytes]] | None = None
-        self._chunk_limit = 0
+        self._chunk_limit: tuple[int, int | None] = (0, None)
 
     @property
     def pending_bytes(self) -> int:
@@ -76,9 +84,10 @@ class BatchQueue:
         while self._sealed and self._sealed[-1][1] > index:
             self._sealed.pop()
 
-    def push(self, event: dict[str, Any] | str, coalesce_key: object = None) -> bool:
-        """Queue a masked event (or its JSON text, written by the core); a pending event with the
-        same ``coalesce_key`` is superseded. False (nothing queued) for an event over ``MAX_EVENT_CHARS``."""
+    def push(self, event: dict[str, Any] | str, coalesce_key: object = None, deflated: Deflated | None = None) -> bool:
+        """Queue a masked event (or its JSON text, written by the core, with its text compressed
+        ahead when ``deflated``: see ``deflate``); a pending event with the same ``coalesce_key``
+        is superseded. False (nothing queued) for an event over ``MAX_EVENT_CHARS``."""
         if type(event) is str:
             encoded = event
         else:
@@ -96,6 +105,8 @@ class BatchQueue:
                 self._unseal_from(previous)
             self._latest[coalesce_key] = len(self._events)
         self._events.append(encoded)
+        if deflated is not None and type(event) is str:
+            self._deflated[id(encoded)] = deflated
         self._bytes += len(encoded)
         self._real += 1
         self._chunks = None
@@ -103,13 +114,14 @@ class BatchQueue:
 
     def clear(self) -> None:
         self._events.clear()
+        self._deflated.clear()
         self._latest.clear()
         self._bytes = 0
         self._real = 0
         self._sealed.clear()
         self._chunks = None
 
-    def _encode(self, events: list[str | None], seq: int | None = None, dropped: int = 0, level: int = STANDBY_LEVEL) -> bytes:
+    def _body(self, events: list[str | None], seq: int | None = None, dropped: int = 0) -> bytes:
         frame: dict[str, object] = {"session": self.session, "view": self.view, "seq": self.seq if seq is None else seq}
         if dropped:
             frame["dropped"] = dropped
@@ -117,12 +129,61 @@ class BatchQueue:
         body = head[:-1] + ',"events":[' + ",".join(e for e in events if e is not None) + "]}"
         # A lone surrogate (a page can hold one; JSON.stringify hands it over escaped) cannot be
         # UTF-8: it leaves as its JSON escape, which only ever stands inside a JSON string.
-        return gzip.compress(body.encode("utf-8", "backslashreplace"), compresslevel=level, mtime=0)
+        return body.encode("utf-8", "backslashreplace")
+
+    def _encode(self, events: list[str | None], seq: int | None = None, dropped: int = 0, level: int = STANDBY_LEVEL) -> bytes:
+        ahead = [self._deflated.get(id(e)) if e is not None else None for e in events] if self._deflated else []
+        if any(d is not None and d.level == level for d in ahead):
+            return self._encode_pieces(events, ahead, seq, dropped, level)
+        return gzip.compress(self._body(events, seq, dropped), compresslevel=level, mtime=0)
+
+    def _encode_pieces(self, events: list[str | None], ahead: list[Deflated | None], seq: int | None, dropped: int, level: int) -> bytes:
+        """As ``_encode``, with the events compressed ahead spliced in as they are."""
+        frame: dict[str, object] = {"session": self.session, "view": self.view, "seq": self.seq if seq is None else seq}
+        if dropped:
+            frame["dropped"] = dropped
+        pieces: list[tuple[str, Deflated | None]] = [(json.dumps(frame, separators=(",", ":"))[:-1] + ',"events":[', None)]
+        first = True
+        for event, deflated in zip(events, ahead, strict=True):
+            if event is None:
+                continue
+            if not first:
+                pieces.append((",", None))
+            first = False
+            pieces.append((event, deflated if deflated is not None and deflated.level == level else None))
+        pieces.append(("]}", None))
+        try:
+            return gzip_pieces(pieces, level)
+        except ValueError:  # a segment that does not match its text: never sent, the plain way instead
+            return gzip.compress(self._body(events, seq, dropped), compresslevel=level, mtime=0)
+
+    def _encode_within(self, events: list[str | None], seq: int, max_bytes: int) -> bytes | None:
+        """A standby chunk of ``events``, or None when it would be larger than ``max_bytes``: found
+        out by compressing only until the output passes the bound (a large snapshot is never
+        compressed whole to learn that it cannot go out with an unloading page)."""
+        if self._deflated and any(e is not None and id(e) in self._deflated for e in events):
+            # A snapshot compressed ahead: its chunk costs only the splice, and its size is exact.
+            spliced = self._encode(events, seq=seq, level=BATCH_LEVEL)
+            return spliced if len(spliced) <= max_bytes else None
+        body = self._body(events, seq)
+        deflate = zlib.compressobj(STANDBY_LEVEL, zlib.DEFLATED, -15)
+        out = 18  # gzip's header and trailer
+        for at in range(0, len(body), _PROBE_SLICE):
+            out += len(deflate.compress(body[at:at + _PROBE_SLICE]))
+            if out > max_bytes:
+                return None
+        if out + len(deflate.flush()) > max_bytes:
+            return None
+        data = gzip.compress(body, compresslevel=STANDBY_LEVEL, mtime=0)
+        return data if len(data) <= max_bytes else None
 
     def _consume(self, count: int) -> None:
         """Drop the first ``count`` slots (sent as batch ``seq``) and move on to the next seq."""
         sent, self._events = self._events[:count], self._events[count:]
         gone = [e for e in sent if e is not None]
+        if self._deflated:
+            for event in gone:
+                self._deflated.pop(id(event), None)
         self._bytes -= sum(len(e) for e in gone)
         self._real -= len(gone)
         self._latest = {key: i - count for key, i in self._latest.items() if i >= count}
@@ -132,8 +193,9 @@ class BatchQueue:
     def take(self, dropped: int = 0, max_chars: int = BATCH_MAX_CHARS) -> bytes | None:
         """The next gzipped batch, or None when nothing is pending.
 
-        A batch holds the oldest pending events up to ``max_chars`` of JSON (at least one event);
-        the rest stay for the next batch. ``dropped`` is how many batches the host's bounded queue
+        A batch holds the oldest pending events up to ``max_chars`` of JSON (at least one event;
+        and an event that alone passes the bound goes with what is before it when that is at most
+        ``CARRIED_HEAD_CHARS``); the rest stay for the next batch. ``dropped`` is how many batches the host's bounded queue
         had to discard; it travels in this batch so the collector knows the recording has a gap.
         """
         if not self._real:
@@ -144,7 +206,10 @@ class BatchQueue:
             if event is None:
                 continue
             if size and size + len(event) > max_chars:
-                end -= 1
+                # A small head (the meta event before a large first snapshot) leaves with the
+                # large event, not in a batch and a round trip of its own.
+                if size > CARRIED_HEAD_CHARS or len(event) <= max_chars:
+                    end -= 1
                 break
             size += len(event)
         batch = self._encode(self._events[:end], dropped=dropped, level=BATCH_LEVEL)
@@ -158,40 +223,54 @@ class BatchQueue:
     def _count_real(self, start: int, end: int) -> int:
         return sum(1 for e in self._events[start:end] if e is not None)
 
-    def peek_chunks(self, max_bytes: int) -> list[tuple[int, int, bytes]]:
+    def peek_chunks(self, max_bytes: int, lone_max: int | None = None) -> list[tuple[int, int, bytes]]:
         """The pending events as consecutive batches of at most ``max_bytes`` gzipped each
-        (a single event larger than that is a chunk of its own): [(seq, count, bytes), ...].
+        (a single event larger than that is a chunk of its own, up to ``lone_max`` when given:
+        the chunks end before a single event larger than that): [(seq, count, bytes), ...].
 
         A browser lets an unloading page send only 64 KiB in keepalive requests, in all. Only the
         open (last) chunk is encoded again after a change; a chunk that outgrows ``max_bytes`` is
         cut at its longest fitting prefix, which is sealed and never encoded again while it stays.
+        Whether a chunk fits is found by compressing it only until it passes its bound.
         """
-        if max_bytes != self._chunk_limit:
+        if (max_bytes, lone_max) != self._chunk_limit:
             self._sealed.clear()
-            self._chunk_limit = max_bytes
+            self._chunk_limit = (max_bytes, lone_max)
             self._chunks = None
         if self._chunks is not None:
             return self._chunks
         start = self._sealed[-1][1] if self._sealed else 0
         n = len(self._events)
         open_chunk: tuple[int, int, bytes] | None = None
-        while start < n and self._count_real(start, n):
+        while start < n and (remaining := self._count_real(start, n)):
             seq = self.seq + len(self._sealed)
-            data = self._encode(self._events[start:n], seq=seq)
-            if len(data) <= max_bytes or self._count_real(start, n) == 1:
-                open_chunk = (start, n, data)
-                break
+            if remaining > 1:
+                data = self._encode_within(self._events[start:n], seq, max_bytes)
+                if data is not None:
+                    open_chunk = (start, n, data)
+                    break
             # The longest prefix that fits, holding at least one event (binary search on its end).
             first = next(i for i in range(start, n) if self._events[i] is not None)
             lo, hi = first + 1, n  # lo: always kept (one event, fits or not); hi: known too big
-            best = self._encode(self._events[start:lo], seq=seq)
+            if lone_max is None:
+                best = self._encode(self._events[start:lo], seq=seq)
+            else:
+                found = self._encode_within(self._events[start:lo], seq, max(lone_max, max_bytes))
+                if found is None:
+                    break  # one event no unloading page could send: nor anything after it (seq order)
+                best = found
+            if len(best) > max_bytes:  # one event larger than a chunk: a chunk of its own
+                hi = lo
             while hi - lo > 1:
                 mid = (lo + hi) // 2
-                candidate = self._encode(self._events[start:mid], seq=seq)
-                if len(candidate) <= max_bytes:
+                candidate = self._encode_within(self._events[start:mid], seq, max_bytes)
+                if candidate is not None:
                     lo, best = mid, candidate
                 else:
                     hi = mid
+            if lo == n:
+                open_chunk = (start, n, best)
+                break
             self._sealed.append((start, lo, best))
             start = lo
         spans = self._sealed + ([open_chunk] if open_chunk else [])

@@ -5,7 +5,8 @@ calls is ``veil.api``, which is tested under CPython. One name per message, end 
 message veil.js sends (shim/veil/rpc.mjs), the key of worker.mjs's dispatch table, the function
 here and the ``Core`` method are all the same word (``take_batch``, ``commit_standby``, ...);
 ``pending_bytes``, ``has_more``, ``last_reported``, ``buffered`` and ``standby`` are the worker's own queries,
-added to an answer, never messages; ``site_text`` is the worker's own call too, made while it answers
+added to an answer, never messages; so are ``css_preload``, ``css_fresh`` and ``css_stats``, the
+worker's side of keeping masked stylesheets for the visit; ``site_text`` is the worker's own call too, made while it answers
 ``configure`` (the list file it fetched for ``allowTextUrl``). tests/unit/test_bridge_names.py checks all four agree.
 """
 
@@ -89,6 +90,18 @@ def pending_bytes() -> int:
 
 def last_reported() -> int:
     return _core.last_reported()
+
+
+def css_preload(entries_json: str) -> int:
+    return _core.css_preload(entries_json)
+
+
+def css_fresh() -> str:
+    return _core.css_fresh()
+
+
+def css_stats() -> str:
+    return _core.css_stats()
 
 
 def has_more() -> bool:

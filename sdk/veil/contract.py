@@ -214,7 +214,8 @@ class SiteTextOutcome(TypedDict):
 
 
 class BootStats(TypedDict):
-    """How the worker booted and what became of the runtime's memory snapshot (Veil.stats())."""
+    """How the worker booted and what became of the runtime's memory snapshot, and the large
+    stylesheets it masked from scratch or took from the visit's cache (Veil.stats())."""
 
     bootKind: Literal["snapshot", "plain"] | None
     bootMs: float
@@ -224,12 +225,14 @@ class BootStats(TypedDict):
     snapshotStoreFailures: int
     snapshotStoreReason: SnapshotReason | None
     snapshotBytes: int
+    cssSheetsMasked: int
+    cssSheetsReused: int
 
 
 # Boot stats before the worker has said anything.
 BOOT_STATS_EMPTY: BootStats = {
     "bootKind": None, "bootMs": 0, "snapshotFallbacks": 0, "snapshotFallbackReason": None, "snapshotStored": 0,
-    "snapshotStoreFailures": 0, "snapshotStoreReason": None, "snapshotBytes": 0,
+    "snapshotStoreFailures": 0, "snapshotStoreReason": None, "snapshotBytes": 0, "cssSheetsMasked": 0, "cssSheetsReused": 0,
 }
 
 
@@ -242,6 +245,9 @@ class WorkerNotice(TypedDict):
 # --- Messages: payloads and answers ---------------------------------------------------------------
 class ConfigurePayload(TypedDict):
     config: str  # the page's config as JSON, RegExps and functions described
+    # A hint, read before the boot ends: this view is likely to record (consent not required, or
+    # the tab's visit went through the gate), so the runtime's snapshot is made beside the boot.
+    ahead: NotRequired[bool]
     # `allowTextUrl` resolved against the page's URL (the worker fetches it while it boots), or null.
     siteTextUrl: NotRequired[str | None]
 

@@ -26,6 +26,7 @@ from typing import Any
 from . import canvas, console, errors, interactions, network
 from .config import Config
 from .contract import ACTION_TAG, CONSOLE_TAG, ERROR_TAG, KEY_TAG, NAVIGATION_TAG, NETWORK_TAG
+from .deflate import Deflated
 from .echo import Echoes
 from .frames import ChildFrames
 from .gate import is_excluded
@@ -50,6 +51,8 @@ class EncodedEvent:
     type: int
     json: str
     source: int | None = None
+    # Its text compressed while it was written, for its batch (a time-sliced full snapshot: ``deflate``).
+    deflated: Deflated | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +138,7 @@ class EventMasker:
         elif kind == EventType.FULL_SNAPSHOT:
             self.frames.parent_snapshot(timestamp)  # the replay's iframes are empty again until their children re-attach
             if "part" in data:
-                out, snapshot, fault = self.snapshots.part(data)
+                out, snapshot, fault = self.snapshots.part(data, timestamp)
             else:
                 out = self.snapshots.whole(data)
         elif kind == EventType.INCREMENTAL_SNAPSHOT:
@@ -162,7 +165,8 @@ class EventMasker:
             return Masked(None, snapshot, fault) if snapshot or fault else _NOTHING
         if type(out) is str:  # already JSON: a snapshot, a mutation
             text = f'{{"type":{int(kind)},"data":{out},"timestamp":{json.dumps(timestamp)}}}'
-            return Masked(EncodedEvent(int(kind), text, source), snapshot, fault)
+            deflated = self.snapshots.take_deflated() if kind == EventType.FULL_SNAPSHOT else None
+            return Masked(EncodedEvent(int(kind), text, source, deflated), snapshot, fault)
         return Masked({"type": int(kind), "data": out, "timestamp": timestamp}, snapshot, fault)
 
     def _leaves_for_excluded_url(self, data: Mapping[str, Any]) -> bool:

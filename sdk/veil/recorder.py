@@ -31,6 +31,7 @@ from .batch import BATCH_MAX_CHARS, BatchQueue, MAX_EVENT_CHARS
 from .buffer import BUFFER_MAX_CHARS, EventBuffer
 from .config import Config
 from .contract import ERROR_TAG, Action
+from .deflate import Deflated
 from .echo import Echoes
 from .events import EncodedEvent, EventMasker
 from .frustration import FrustrationDetector
@@ -139,8 +140,9 @@ class Recorder:
             if masked is None:
                 continue
             payload: dict[str, Any] | str
+            deflated = None
             if isinstance(masked, EncodedEvent):
-                kind, payload, coalesce_key = masked.type, masked.json, None
+                kind, payload, coalesce_key, deflated = masked.type, masked.json, None, masked.deflated
                 timestamp = raw.get("timestamp", 0) if isinstance(raw, dict) else 0
                 # What frustration reads of it (a mutation is a reaction), without parsing it.
                 seen = None if masked.source is None else {"type": kind, "data": {"source": masked.source}}
@@ -153,7 +155,7 @@ class Recorder:
                 self._enqueue(EventType.CUSTOM, signal, None, signal["timestamp"])
             if kind == EventType.FULL_SNAPSHOT:
                 snapshots += 1
-            self._enqueue(kind, payload, coalesce_key, timestamp)
+            self._enqueue(kind, payload, coalesce_key, timestamp, deflated)
             for signal in after:
                 self._enqueue(EventType.CUSTOM, signal, None, signal["timestamp"])
             if self.buffer is not None and kind == EventType.CUSTOM and isinstance(payload, dict) \
@@ -166,7 +168,7 @@ class Recorder:
             actions.append("flush")
         return {"actions": actions, "snapshots": snapshots}
 
-    def _enqueue(self, kind: int, payload: dict[str, Any] | str, coalesce_key: Any, timestamp: float) -> None:
+    def _enqueue(self, kind: int, payload: dict[str, Any] | str, coalesce_key: Any, timestamp: float, deflated: Deflated | None = None) -> None:
         """Hold a masked event in the buffer (buffer mode) or queue it for sending."""
         if kind == EventType.META:
             self._last_meta = payload if isinstance(payload, dict) else None
@@ -186,7 +188,7 @@ class Recorder:
             self.awaiting_snapshot = False
         if self.awaiting_snapshot:
             return  # after a gap, only a fresh snapshot can be replayed
-        if not self.queue.push(payload, coalesce_key=coalesce_key):
+        if not self.queue.push(payload, coalesce_key=coalesce_key, deflated=deflated):
             self.counters.dropped += 1  # too large for any collector to accept
 
     def _release(self) -> list[Action]:
@@ -255,9 +257,9 @@ class Recorder:
         """Events are still pending after a take (the batch was cut at its size bound)."""
         return len(self.queue) > 0
 
-    def standby_chunks(self, max_bytes: int) -> list[tuple[int, int, bytes]]:
+    def standby_chunks(self, max_bytes: int, lone_max: int | None = None) -> list[tuple[int, int, bytes]]:
         """The pending events as keepalive-sized batches, not consumed; see ``BatchQueue.peek_chunks``."""
-        return self.queue.peek_chunks(max_bytes) if self.recording else []
+        return self.queue.peek_chunks(max_bytes, lone_max) if self.recording else []
 
     def standby_closing(self, seq: int) -> bytes | None:
         """What would close if the page ended now (a rage burst still open), as batch ``seq`` (the

@@ -6,7 +6,9 @@ is emitted whole, as the JSON of its event's data, or not at all: a part that fa
 snapshot broken, nothing of it is emitted, and its last part asks for a fresh one; after
 ``MAX_SNAPSHOT_RETRIES`` broken snapshots in a row the page is not asked again (the last one is
 rejected). Until a snapshot is complete, ``has_snapshot`` is False and incremental events are
-rejected (they would refer to nodes the replay does not have).
+rejected (they would refer to nodes the replay does not have). A time-sliced snapshot's event is
+compressed as its parts arrive (the worker waits for the page's walk meanwhile) and handed to its
+batch with it (``take_deflated``; see ``deflate``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .deflate import Deflated, Deflater
 from .echo import Echoes
 from .levels import Level
 from .nodes import NodeTable
@@ -22,10 +25,13 @@ from .raw import Rejected, as_list, as_map, as_number
 from .rrweb import NodeType
 from .sitetext import SiteText
 from .subtree import write_tree
+from .rrweb import EventType
 from .tree import SnapshotAssembler
 
 # How many broken time-sliced snapshots in a row are retried before the core stops asking.
 MAX_SNAPSHOT_RETRIES = 3
+# A snapshot is compressed ahead at its batch's level (batch.BATCH_LEVEL: only then is it spliced).
+SNAPSHOT_DEFLATE_LEVEL = 9
 
 
 class SnapshotMasker:
@@ -41,6 +47,8 @@ class SnapshotMasker:
         self.on_new_page = on_new_page
         self.has_snapshot = False
         self._assembler: SnapshotAssembler | None = None  # a time-sliced snapshot in progress
+        self._deflater: Deflater | None = None  # its event's JSON, compressed as it is written
+        self._deflated: Deflated | None = None  # the finished one's, until its event takes it
         self._broken = False
         self._broken_in_a_row = 0  # a page whose snapshot always fails is not retried forever
 
@@ -48,11 +56,18 @@ class SnapshotMasker:
         """A new recording: no snapshot yet, none in progress."""
         self.has_snapshot = False
         self._assembler = None
+        self._deflater = self._deflated = None
         self._broken = False
+
+    def take_deflated(self) -> Deflated | None:
+        """The last finished snapshot's event, compressed (once; None if it was not)."""
+        deflated, self._deflated = self._deflated, None
+        return deflated
 
     def whole(self, data: Mapping[str, Any]) -> str:
         """A one-piece snapshot: the JSON of the event's data."""
         self._assembler = None
+        self._deflater = self._deflated = None
         self.has_snapshot = False
         self.on_new_page()
         node = as_map(data.get("node"))
@@ -62,7 +77,7 @@ class SnapshotMasker:
         self.has_snapshot = True
         return _snapshot_data(masked, data)
 
-    def part(self, data: Mapping[str, Any]) -> tuple[str | None, bool, bool]:
+    def part(self, data: Mapping[str, Any], timestamp: float = 0) -> tuple[str | None, bool, bool]:
         """One part of a time-sliced snapshot (rows): masked now, emitted whole with the last part.
 
         Returns (the JSON of the event's data, or None until the last part; whether a fresh
@@ -76,7 +91,10 @@ class SnapshotMasker:
             self.has_snapshot = False
             self._broken = False
             self._assembler = SnapshotAssembler(self.default_level, self.table, self.scrub, self.echoes, self.site)
+            self._deflater = Deflater(SNAPSHOT_DEFLATE_LEVEL)
+            self._deflater.feed(f'{{"type":{int(EventType.FULL_SNAPSHOT)},"data":{{"node":')
         assembler = self._assembler
+        self._deflated = None
         done = data.get("done") is True
         fault = False
         try:
@@ -84,8 +102,11 @@ class SnapshotMasker:
                 raise Rejected("a snapshot part without its beginning")
             if assembler is not None:  # else the rest of a broken snapshot: ignored, counted once
                 assembler.add(part)
+                if self._deflater is not None and not done:
+                    self._deflater.feed(assembler.take_written())
         except Exception:
             self._assembler = None
+            self._deflater = None
             self._broken = True
             if not done:
                 raise
@@ -102,7 +123,13 @@ class SnapshotMasker:
             return None, True, fault
         self._broken_in_a_row = 0
         self.has_snapshot = True
-        return _snapshot_data(root, data), False, False
+        out = _snapshot_data(root, data)
+        deflater, self._deflater = self._deflater, None
+        if deflater is not None and assembler is not None:
+            # The rest of the event's JSON: what the event wraps around ``out`` (events.mask).
+            deflater.feed(assembler.take_written() + out[len('{"node":') + len(root):] + f',"timestamp":{json.dumps(timestamp)}}}')
+            self._deflated = deflater.finish()
+        return out, False, False
 
 
 def _snapshot_data(node_json: str, data: Mapping[str, Any]) -> str:

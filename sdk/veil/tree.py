@@ -43,6 +43,7 @@ class SnapshotAssembler:
         self.site = self._writer.site
         self._echo_generation = echoes.generation if echoes is not None else 0
         self._pieces: list[str] = []
+        self._taken = 0  # pieces already given out by take_written
         # The elements open from the document down to the last one written that takes children:
         # its id and the text that closes it.
         self._path: list[tuple[int, str]] = []
@@ -53,6 +54,12 @@ class SnapshotAssembler:
         # Ids under which nothing is recorded: leaves and block placeholders that were sent a
         # child, and the rows dropped under them.
         self._barren: set[Any] = set()
+
+    def take_written(self) -> str:
+        """The JSON written since the last call (the document node's text, in order)."""
+        written = "".join(self._pieces[self._taken:])
+        self._taken = len(self._pieces)
+        return written
 
     def finish(self) -> str | None:
         """The masked document node as JSON, once every part is in (None: no part had it)."""

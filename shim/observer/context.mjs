@@ -54,6 +54,8 @@ export function createContext(options, lib) {
     running: false,
     walk: null, // the time-sliced full snapshot in progress (walk.mjs)
     freshlySerialized: null, // nodes serialized by the mutation batch in progress, else null
+    /** @type {object | null} the reading of a finished walk's large stylesheets in progress (walk.mjs) */
+    sheetReader: null,
     prepared: false, // rrweb-snapshot's one-time setup is done (walk.mjs)
     queue: null, // the hand-over (queue.mjs), set by the observer
     takeRecords: () => [], // the mutation tracker's pending records, while it runs

@@ -8,15 +8,23 @@
  * fix-up mutation (reconcile.mjs) reconciles the snapshot with the DOM as it is then, and the held
  * events follow in order, so snapshot + fix-up + held events replay exactly to the page's final
  * state. A walk that throws or is cancelled resolves with null; it never leaves a half state.
+ * Large stylesheets come after the structure: a <link>'s sheet of more than DEFERRED_SHEET_RULES
+ * rules is not inlined in its snapshot node (which then keeps neither href nor rel: a replay loads
+ * nothing meanwhile); once the walk is over it is read rule by rule in slices of its own and
+ * handed over as that node's _cssText (an attribute mutation, as rrweb records a sheet that loads
+ * late), so the document's structure leaves first and no slice reads a whole large sheet.
  */
 import { EventType, NodeType, RARE_KEYS } from "../generated/contract.mjs";
 import { closedRootOf } from "./closed.mjs";
 import { isIgnoredRoot } from "./ignore.mjs";
 import { processMutations } from "./mutations.mjs";
 import { reconcile } from "./reconcile.mjs";
+import { mutationEvent } from "./records.mjs";
 
 // A snapshot slice's budget: well inside one frame (16 ms), leaving room for the hand-over.
 const SLICE_MS = 4;
+// A <link>'s sheet with more rules than this is read after the structure (see above).
+export const DEFERRED_SHEET_RULES = 300;
 
 export function emitMeta(ctx) {
   ctx.queue.emit({ type: EventType.Meta, data: { href: location.href, width: innerWidth, height: innerHeight }, timestamp: Date.now() });
@@ -26,16 +34,20 @@ export function emitMeta(ctx) {
 // that completes the masked snapshot), or null if the recording stopped meanwhile.
 export function takeFullSnapshot(ctx) {
   if (ctx.walk) return ctx.walk.finished; // the walk in progress reads the page as it is now
+  ctx.sheetReader = null; // large sheets of an earlier walk not read yet: this walk reads them anew
   processMutations(ctx, ctx.takeRecords()); // earlier changes belong before it
   emitMeta(ctx);
   const w = {
     startedAt: Date.now(),
-    stack: [[document, null, null, false]], // [node, parent id, node it was read under, cssCaptured]
+    // Four entries a node, flat (no array per node for the collector): node, parent id, the node
+    // it was read under, cssCaptured; popped in reverse.
+    stack: [document, null, null, false],
     serialized: new Map(), // node -> the parent node (or shadow root) it was serialized under
     children: new Map(), // parent node (or shadow root) -> nodes serialized under it, in order
     childless: new Set(), // serialized elements whose children are never recorded (blocked)
     records: [], // mutation records taken during the walk
     held: [], // every other event observed during the walk
+    sheets: [], // [id, sheet] of the large <link> stylesheets read after the walk
     cancelled: false,
     finished: null,
     resolve: null,
@@ -69,6 +81,7 @@ export function takeFullSnapshot(ctx) {
 
 // Stop the walk in progress, if any: its promise resolves with null.
 export function cancelWalk(ctx) {
+  ctx.sheetReader = null;
   const w = ctx.walk;
   if (!w) return;
   w.cancelled = true;
@@ -120,12 +133,23 @@ function walkSlice(ctx, w, options) {
   const part = [];
   while (w.stack.length) {
     if (performance.now() - started > SLICE_MS) break;
-    const [n, parentId, container, cssCaptured] = w.stack.pop();
+    const cssCaptured = w.stack.pop();
+    const container = w.stack.pop();
+    const parentId = w.stack.pop();
+    const n = w.stack.pop();
     // Moved or removed since its parent was read, or already walked: the fix-up reconciles it.
     if ((container && n.parentNode !== container) || w.serialized.has(n) || isIgnoredRoot(n)) continue;
     options.cssCaptured = cssCaptured; // as rrweb-snapshot: a <style> whose CSS it inlined
+    const sheet = largeLinkSheet(n);
+    if (sheet) options.inlineStylesheet = false;
     const node = ctx.lib.serializeNodeWithId(n, options);
+    options.inlineStylesheet = true;
     if (!node) continue;
+    if (sheet && node.type === NodeType.Element) {
+      delete node.attributes.href; // nothing for a replay to load before the sheet follows
+      delete node.attributes.rel;
+      w.sheets.push([node.id, sheet]);
+    }
     // A closed root's host and children, read through the loader (closed.mjs): rrweb-snapshot
     // cannot tell them, so they are marked as it marks an open root's.
     const closed = node.type === NodeType.Element ? closedRootOf(ctx, n) : null;
@@ -148,8 +172,8 @@ function walkSlice(ctx, w, options) {
     // Pushed last-first so they are walked in document order: light children, then shadow ones.
     const css = element && typeof node.attributes._cssText === "string";
     const shadow = n.nodeType === Node.ELEMENT_NODE && (n.shadowRoot || closed);
-    if (shadow) for (let c = shadow.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, shadow, false]);
-    for (let c = n.lastChild; c; c = c.previousSibling) w.stack.push([c, node.id, n, css]);
+    if (shadow) for (let c = shadow.lastChild; c; c = c.previousSibling) w.stack.push(c, node.id, shadow, false);
+    for (let c = n.lastChild; c; c = c.previousSibling) w.stack.push(c, node.id, n, css);
   }
   const done = w.stack.length === 0;
   const data = { part, done };
@@ -158,6 +182,66 @@ function walkSlice(ctx, w, options) {
   if (done) return true;
   ctx.queue.drain();
   return false;
+}
+
+// A <link>'s stylesheet large enough to be read after the walk (one that can be read at all).
+function largeLinkSheet(n) {
+  if (n.nodeType !== Node.ELEMENT_NODE || n.localName !== "link" || !n.sheet) return null;
+  try {
+    return n.sheet.cssRules.length > DEFERRED_SHEET_RULES ? n.sheet : null;
+  } catch (err) {
+    return null; // cross-origin: rrweb-snapshot keeps its href, as it always has
+  }
+}
+
+// The large sheets of a finished walk, read rule by rule in slices of their own (rrweb-snapshot's
+// stringifyRule, then its whole-text fixes through stringifyStylesheet) and handed over each as
+// its node's _cssText. A new walk or the observer's stop ends it (the next snapshot reads anew).
+function readSheetsAfter(ctx, sheets) {
+  if (!sheets.length) return;
+  const token = {};
+  ctx.sheetReader = token;
+  let i = 0;
+  let rules = null;
+  let index = 0;
+  let parts = [];
+  const step = ctx.guard(() => {
+    if (ctx.sheetReader !== token || !ctx.running) return;
+    const done = ctx.timed("veil:sheets", () => {
+      const started = performance.now();
+      while (i < sheets.length) {
+        const [id, sheet] = sheets[i];
+        if (rules === null) {
+          try {
+            rules = sheet.cssRules;
+          } catch (err) {
+            rules = [];
+          }
+          index = 0;
+          parts = [];
+        }
+        while (index < rules.length) {
+          if (performance.now() - started > SLICE_MS) return false;
+          parts.push(ctx.lib.stringifyRule(rules[index], sheet.href));
+          index += 1;
+        }
+        const text = ctx.lib.stringifyStylesheet({ cssRules: [{ cssText: parts.join("") }], href: null });
+        const event = text ? mutationEvent({ attributes: [{ id, attributes: { _cssText: text } }] }, Date.now()) : null;
+        if (event) ctx.queue.push(event);
+        rules = null;
+        parts = [];
+        i += 1;
+      }
+      return true;
+    });
+    if (done) {
+      ctx.sheetReader = null;
+      ctx.queue.drain();
+    } else {
+      yieldToPage(ctx, step);
+    }
+  });
+  yieldToPage(ctx, step);
 }
 
 // A snapshot node as a row of its fields, which the core reads about twice as fast as the
@@ -182,6 +266,7 @@ function row(node, parentId) {
 function finishWalk(ctx, w) {
   const records = w.records.concat(ctx.takeRecords());
   ctx.walk = null;
+  readSheetsAfter(ctx, w.sheets);
   const lastPart = ctx.queue.drain();
   const deferred = records.filter((r) => !inWalkedDocument(r.target));
   const fixup = ctx.timed("veil:mutations", () => reconcile(ctx, w, records.filter((r) => inWalkedDocument(r.target))));

@@ -15,6 +15,7 @@
 import { WORKER_URL } from "./base.mjs";
 import { configError, countError, debug, setDebug } from "./errors.mjs";
 import { call, connect, failAll, onWorkerMessage } from "./rpc.mjs";
+import { SESSION_KEY, readStored } from "./storage.mjs";
 
 /**
  * @typedef {import("../generated/contract.mjs").ConfigureAccepted} ConfigureAccepted
@@ -121,6 +122,15 @@ function startWorker(configured) {
   };
 }
 
+// Whether this page view will likely record: consent is not needed, or this tab's visit went
+// through the gate already. Only a hint (the gate decides): with it, the worker has the runtime's
+// memory snapshot made beside its own boot, so that a short page view still stores one for the
+// next (the worker stores it only once the view records).
+/** @param {PageConfig} rawConfig */
+function likelyToRecord(rawConfig) {
+  return rawConfig.consent === "not-required" || readStored("sessionStorage", SESSION_KEY) !== null;
+}
+
 /**
  * Start the worker after the page's load event and let the core validate the config; resolves
  * with what the core said of it.
@@ -140,7 +150,8 @@ export function bootRuntime(rawConfig) {
     ? new Promise(function (resolve) { resolve(startWorker(configured)); })
     : afterLoad().then(function () { startWorker(configured); });
   return started.then(function () {
-    return call("configure", { config: JSON.stringify(described), siteTextUrl: siteTextUrl(rawConfig) });
+    return call("configure", { config: JSON.stringify(described), siteTextUrl: siteTextUrl(rawConfig),
+      ahead: likelyToRecord(rawConfig) });
   }).then(function (result) {
     if (!result.ok) throw configError(result.key, result.message);
     checkSelectors(rawConfig);

@@ -42,7 +42,8 @@ function snapshotOptions(held, reading) {
  *   readMs: number }} Booted
  * @param {{ loadPyodide: () => Promise<(options: object) => Promise<any>>, options: (extra?: object) => object,
  *   installWheel: (pyodide: any) => Promise<void>, caches: any, key: string,
- *   readTimeoutMs?: number, snapshotBootTimeoutMs?: number }} env
+ *   readTimeoutMs?: number, snapshotBootTimeoutMs?: number, onPlain?: (reason: string | null) => void }} env
+ *   ``onPlain`` is told as soon as the boot is known to be plain (and why), before it boots.
  * @returns {Promise<Booted>}
  */
 export async function bootRuntime(env) {
@@ -65,6 +66,8 @@ export async function bootRuntime(env) {
     return held.target;
   } });
   const found = await reading;
+  const plainAtOnce = !found.bytes;
+  if (plainAtOnce && env.onPlain) env.onPlain(found.reason || null);
   const loadPyodide = await loader;
   let fallback = found.reason || null;
   if (found.bytes && fromSnapshot) {
@@ -85,6 +88,7 @@ export async function bootRuntime(env) {
     }
   }
   held.target = undefined; // an unusable entry's all-zero array: Pyodide refuses it if it has it
+  if (!plainAtOnce && env.onPlain) env.onPlain(fallback);
   const pyodide = await loadPyodide(env.options());
   await env.installWheel(pyodide);
   const bridge = pyodide.pyimport("veil.bridge");

@@ -2,47 +2,47 @@
  * maker.mjs: making the runtime's memory snapshot, and the page worker's side of asking for one.
  *
  * Rules: the snapshot is made in a worker of its own (veil-snapshot-worker.mjs), started by the
- * page's worker only after a plain boot, once the page view records (its first batch was cut),
- * and after a pause, so it never competes with that page view's boot and first snapshot, and
- * never runs on the page's thread. That worker has no message handler: nothing of the page (no
- * config, token, endpoint, URL, content) can reach it. It boots Pyodide plain from dist/'s files,
- * imports the core from the wheel with runPython, snapshots, stores, answers once and exits.
- * Every wait has a timeout; a failure is a value, counted by the page, never an error.
+ * page's worker after a plain boot is under way: as the boot starts when the page says this view
+ * is likely to record (its consent is not needed, or its visit records already), else once it
+ * records; it runs beside the page worker's own boot and first snapshot, never on the page's
+ * thread. That worker has no message handler: nothing of the page (no config, token, endpoint,
+ * URL, content) can reach it. It boots Pyodide plain from dist/'s files, imports the core from the
+ * wheel with runPython, warms it up, snapshots, packs the snapshot (without its zero pages, with
+ * its digest), posts it once and exits. The page's worker stores it only once its page view
+ * records (consent given, the gate said yes), and never after Veil.stop(). Every wait has a
+ * timeout; a failure is a value, counted by the page, never an error.
  */
-import { storeSnapshot, withTimeout } from "./store.mjs";
+import { packSnapshot, withTimeout } from "./store.mjs";
 
-export const MAKE_DELAY_MS = 1000; // after the page view's first batch: its boot and snapshot are done
 export const MAKE_TIMEOUT_MS = 120000; // the whole making (a plain boot included) on a slow phone
 export const STORE_TIMEOUT_MS = 15000; // each Cache Storage step of storing it
 
 /**
- * In the snapshot worker: boot plain for a snapshot, import the core, snapshot, store.
+ * In the snapshot worker: boot plain for a snapshot, import the core, snapshot, pack.
  * @param {{ loadPyodide: (options: object) => Promise<any>, options: (extra?: object) => object, wheel: () => Promise<Uint8Array>,
- *   wheelPath: string, importCore: string, caches: any, key: string, storeTimeoutMs?: number }} env
- * @returns {Promise<{ ok: boolean, reason?: string, rawBytes?: number, storedBytes?: number, ms: number }>}
+ *   wheelPath: string, importCore: string, key: string }} env
+ * @returns {Promise<{ ok: boolean, reason?: string, packed?: import("./store.mjs").Packed, rawBytes?: number, ms: number }>}
  */
-export async function makeAndStore(env) {
+export async function makeSnapshot(env) {
   const started = performance.now();
-  let bytes;
   try {
     const [pyodide, wheel] = await Promise.all([env.loadPyodide(env.options({ _makeSnapshot: true })), env.wheel()]);
     pyodide.FS.mkdirTree(env.wheelPath.slice(0, env.wheelPath.lastIndexOf("/")));
     pyodide.FS.writeFile(env.wheelPath, wheel);
     pyodide.runPython(env.importCore);
-    bytes = pyodide.makeMemorySnapshot();
+    const bytes = pyodide.makeMemorySnapshot();
+    const packed = await packSnapshot(bytes, env.key);
+    return { ok: true, packed: packed, rawBytes: bytes.byteLength, ms: performance.now() - started };
   } catch (err) {
     return { ok: false, reason: "failed", ms: performance.now() - started };
   }
-  const stored = await storeSnapshot({ caches: env.caches, key: env.key, bytes: bytes,
-    timeoutMs: env.storeTimeoutMs || STORE_TIMEOUT_MS });
-  return Object.assign(stored, { rawBytes: bytes.byteLength, ms: performance.now() - started });
 }
 
 /**
  * In the page's worker: start the snapshot worker, wait for its one answer (or MAKE_TIMEOUT_MS),
  * and end it. ``spawn`` makes the Worker; resolves with the outcome, never rejects.
  * @param {{ spawn: () => any, timeoutMs?: number }} env
- * @returns {{ done: Promise<{ ok: boolean, reason?: string, rawBytes?: number, storedBytes?: number, ms?: number }>, cancel: () => void }}
+ * @returns {{ done: Promise<{ ok: boolean, reason?: string, packed?: import("./store.mjs").Packed, rawBytes?: number, ms?: number }>, cancel: () => void }}
  */
 export function runMaker(env) {
   /** @type {any} */

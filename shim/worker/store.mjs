@@ -194,25 +194,46 @@ export async function readSnapshot({ caches, key, timeoutMs, onFound }) {
 }
 
 /**
- * Store ``bytes`` (a raw snapshot) without its zero pages under ``key``, after deleting every other entry:
- * {ok: true, storedBytes} or {ok: false, reason}.
- * @param {{ caches: any, key: string, bytes: Uint8Array, timeoutMs: number }} options
+ * A raw snapshot as it is stored: without its zero pages, with the headers that describe it.
+ * @typedef {{ body: Uint8Array, headers: Record<string, string> }} Packed
+ * @param {Uint8Array} bytes @param {string} key
+ * @returns {Promise<Packed>}
+ */
+export async function packSnapshot(bytes, key) {
+  const body = packPages(bytes);
+  const headers = { "Content-Type": "application/octet-stream", [SIZE_HEADER]: String(bytes.byteLength),
+    [RUNTIME_HEADER]: runtimeOf(key), [FORMAT_HEADER]: FORMAT, [DIGEST_HEADER]: await digestOf(body) };
+  return { body, headers };
+}
+
+/**
+ * Store a packed snapshot under ``key``, after deleting every other entry: {ok: true,
+ * storedBytes} or {ok: false, reason}. Only a snapshot of this runtime, in this format, is stored.
+ * @param {{ caches: any, key: string, packed: Packed, timeoutMs: number }} options
  * @returns {Promise<{ ok: boolean, reason?: import("../generated/contract.mjs").SnapshotReason, storedBytes?: number }>}
  */
-export async function storeSnapshot({ caches, key, bytes, timeoutMs }) {
+export async function putPacked({ caches, key, packed, timeoutMs }) {
   try {
+    if (!packed || !(packed.body instanceof Uint8Array) || packed.headers[RUNTIME_HEADER] !== runtimeOf(key)
+      || packed.headers[FORMAT_HEADER] !== FORMAT) throw new Error("not a snapshot of this runtime");
     const cache = await withTimeout(openCache(caches), timeoutMs, "opening Cache Storage");
     const old = await withTimeout(cache.keys(), timeoutMs, "listing Cache Storage");
     await withTimeout(Promise.all(old.filter((/** @type {Request} */ r) => r.url !== key)
       .map((/** @type {Request} */ r) => cache.delete(r))), timeoutMs, "deleting older snapshots");
-    const packed = packPages(bytes);
-    const headers = { "Content-Type": "application/octet-stream", [SIZE_HEADER]: String(bytes.byteLength),
-      [RUNTIME_HEADER]: runtimeOf(key), [FORMAT_HEADER]: FORMAT, [DIGEST_HEADER]: await digestOf(packed) };
-    await withTimeout(cache.put(key, new Response(/** @type {Uint8Array<ArrayBuffer>} */ (packed), { headers: headers })), timeoutMs, "storing the snapshot");
-    return { ok: true, storedBytes: packed.byteLength };
+    await withTimeout(cache.put(key, new Response(/** @type {Uint8Array<ArrayBuffer>} */ (packed.body), { headers: packed.headers })), timeoutMs, "storing the snapshot");
+    return { ok: true, storedBytes: packed.body.byteLength };
   } catch (err) {
     return { ok: false, reason: reasonOf(err) };
   }
+}
+
+/**
+ * Store ``bytes`` (a raw snapshot) without its zero pages under ``key`` (packSnapshot, putPacked).
+ * @param {{ caches: any, key: string, bytes: Uint8Array, timeoutMs: number }} options
+ * @returns {Promise<{ ok: boolean, reason?: string, storedBytes?: number }>}
+ */
+export async function storeSnapshot({ caches, key, bytes, timeoutMs }) {
+  return putPacked({ caches, key, packed: await packSnapshot(bytes, key), timeoutMs });
 }
 
 /**

@@ -90,6 +90,13 @@ def stored_entries(page) -> list[dict[str, Any]]:
     }""", CACHE)
 
 
+def stored_digest(page, key: str) -> str | None:
+    return page.evaluate("""async ([name, key]) => {
+        const found = await (await caches.open(name)).match(key);
+        return found ? found.headers.get("x-veil-snapshot-sha256") : null;
+    }""", [CACHE, key])
+
+
 def is_stored(page, key: str) -> bool:
     return page.evaluate("async ([name, key]) => !!(await (await caches.open(name)).match(key))", [CACHE, key])
 
@@ -202,8 +209,9 @@ def test_an_unusable_snapshot_means_a_plain_boot_that_records_and_it_is_deleted(
     stats = open_recording(page, servers)
     assert stats["bootKind"] == "plain", stats
     assert stats["snapshotFallbacks"] == 1 and stats["snapshotFallbackReason"] == reason
-    # Deleted at once (a fresh one is made only later, after the first batch and a pause).
-    assert not is_stored(page, entry["key"])
+    # Deleted at once: what is stored under its key now, if anything, is a fresh snapshot (one is
+    # made beside the plain boot and stored once the view records).
+    assert stored_digest(page, entry["key"]) != entry["headers"]["x-veil-snapshot-sha256"]
     assert_recorded(page, capture)
 
 
@@ -240,3 +248,24 @@ def test_a_full_quota_fails_the_store_quietly(context, page, capture, servers):
     assert stats["snapshotStored"] == 0 and stats["errors"] == 0
     assert capture.page_errors == []
 
+
+
+def test_a_view_likely_to_record_has_its_snapshot_made_beside_its_boot_and_stored_only_once_it_records(context, page, capture, servers):
+    """With a visit under way in this tab (a stored session), the snapshot worker starts beside a
+    plain boot, before any consent: a short page view can store one for the next. What it made is
+    stored only once the view records (Veil.start(): consent given, the gate said yes)."""
+    page.goto(page_url(servers))
+    page.evaluate("""() => sessionStorage.setItem("veil:session", JSON.stringify(
+        { id: "0123456789abcdef0123456789abcdef", started: Date.now(), lastActive: Date.now(), sampled: true }))""")
+    page.add_script_tag(url=servers.site_url + "/static/veil/veil.js")
+    page.evaluate("cfg => Veil.init(cfg)", {"endpoint": servers.endpoint, "clientToken": TOKEN, "consent": "opt-in"})
+    page.wait_for_function("Veil.stats().bootKind === 'plain'", timeout=BOOT_TIMEOUT_MS)
+    assert [u for u in capture.requests if "veil-snapshot-worker" in u], "not started beside the boot"
+    page.wait_for_timeout(3000)
+    assert page.evaluate("Veil.status") != "recording" and stored_entries(page) == []  # nothing stored before consent
+    assert page.evaluate("Veil.stats().snapshotStored") == 0
+    page.evaluate("Veil.start()")
+    page.wait_for_function("Veil.stats().snapshotStored + Veil.stats().snapshotStoreFailures > 0", timeout=STORE_TIMEOUT_MS, polling=100)
+    stats = page.evaluate("Veil.stats()")
+    assert stats["snapshotStored"] == 1 and stats["errors"] == 0, stats
+    assert len(stored_entries(page)) == 1

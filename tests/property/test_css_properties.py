@@ -37,7 +37,7 @@ def strings_and_urls(nodes, strings, urls, in_name=False):
     """Every string token (with whether it is in a name-valued declaration) and URL token."""
     for node in nodes:
         if node.type == "declaration":
-            strings_and_urls(node.value, strings, urls, node.lower_name in css._NAME_PROPERTIES)
+            strings_and_urls(node.value, strings, urls, node.lower_name in css.NAME_PROPERTIES)
         elif node.type in ("qualified-rule", "at-rule"):
             strings_and_urls(node.prelude, strings, urls, True)  # selectors, media queries: structure
             if node.content is not None:

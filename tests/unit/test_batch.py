@@ -14,8 +14,8 @@ def test_standby_chunks_are_encoded_again_only_when_the_queue_changed(monkeypatc
     queue = BatchQueue("s" * 32)
     queue.push({"type": 4, "data": {"href": "/a"}, "timestamp": 1})
     encodes = []
-    original = queue._encode
-    monkeypatch.setattr(queue, "_encode", lambda *a, **k: encodes.append(1) or original(*a, **k))
+    original = queue._body
+    monkeypatch.setattr(queue, "_body", lambda *a, **k: encodes.append(1) or original(*a, **k))
     first = queue.peek_chunks(48 * 1024)
     assert queue.peek_chunks(48 * 1024) is first and len(encodes) == 1  # nothing new: no work
     queue.push({"type": 3, "data": {"source": 5, "id": 3, "text": "*"}, "timestamp": 2}, coalesce_key=("input", 3))
@@ -95,8 +95,8 @@ def test_standby_work_per_hand_over_is_in_proportion_to_what_is_new(monkeypatch)
     sealed = len(queue.peek_chunks(limit))
     assert sealed > 20
     encoded: list[int] = []
-    original = queue._encode
-    monkeypatch.setattr(queue, "_encode", lambda events, *a, **k: encoded.append(sum(len(e or "") for e in events)) or original(events, *a, **k))
+    original = queue._body
+    monkeypatch.setattr(queue, "_body", lambda events, *a, **k: encoded.append(sum(len(e or "") for e in events)) or original(events, *a, **k))
     queue.push(noisy(500))
     chunks = queue.peek_chunks(limit)
     # Only the open chunk (a few events) was encoded again, not the backlog.
@@ -111,3 +111,86 @@ def test_standby_work_per_hand_over_is_in_proportion_to_what_is_new(monkeypatch)
     after = queue.peek_chunks(limit)
     assert [c[2] for c in after[:-1]] == [c[2] for c in chunks[3:-1]] and sum(encoded) < 20 * 3100
     assert [e["timestamp"] for e in events_of(after)] == [e["timestamp"] for e in events_of(chunks[3:])]
+
+
+def test_a_large_event_is_never_compressed_whole_to_learn_it_cannot_leave_with_an_unloading_page(monkeypatch):
+    """A first snapshot of a large page (here 2 MB of barely compressible text) is not a standby
+    chunk: the keepalive budget could not carry it, and finding that out costs a fraction of
+    compressing it."""
+    import random
+    import zlib
+
+    rnd = random.Random(7)
+    queue = BatchQueue("s" * 32)
+    queue.push({"type": 4, "data": {"href": "/a"}, "timestamp": 1})
+    queue.push({"type": 2, "data": {"node": "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(2_000_000))}, "timestamp": 2})
+    queue.push({"type": 3, "data": {"source": 5, "id": 3, "text": "*"}, "timestamp": 3})
+    fed: list[int] = []
+    real = zlib.compressobj
+    class Counting:
+        def __init__(self, *a):
+            self.inner = real(*a)
+        def compress(self, data):
+            fed.append(len(data))
+            return self.inner.compress(data)
+        def flush(self, *a):
+            return self.inner.flush(*a)
+    monkeypatch.setattr(zlib, "compressobj", Counting)
+    chunks = queue.peek_chunks(48 * 1024, lone_max=60 * 1024)
+    assert [e["type"] for e in events_of(chunks)] == [4]  # the meta event; nothing from the snapshot on
+    assert sum(fed) < 600_000, sum(fed)  # a 2 MB event: a few probes' worth of compressing, not its whole
+    assert len(queue.peek_chunks(48 * 1024)) == 3  # without a bound for a lone event: a chunk of its own, as before
+
+
+def test_a_small_head_leaves_with_the_large_first_snapshot_after_it():
+    queue = BatchQueue("s" * 32)
+    queue.push({"type": 4, "data": {"href": "/a"}, "timestamp": 1})
+    queue.push({"type": 2, "data": {"node": "x" * 2000}, "timestamp": 2})
+    queue.push({"type": 3, "data": {"source": 5, "id": 3, "text": "*"}, "timestamp": 3})
+    first = json.loads(gzip.decompress(queue.take(max_chars=1000)))
+    assert [e["type"] for e in first["events"]] == [4, 2]  # not a batch (and a round trip) for the meta event alone
+    assert [e["type"] for e in json.loads(gzip.decompress(queue.take(max_chars=1000)))["events"]] == [3]
+    for _ in range(3):
+        queue.push({"type": 3, "data": {"source": 5, "id": 3, "text": "y" * 9000}, "timestamp": 4})
+    queue.push({"type": 2, "data": {"node": "x" * 2000}, "timestamp": 5})
+    assert len(json.loads(gzip.decompress(queue.take(max_chars=20_000)))["events"]) == 2  # 18 KB of head: over the bound alone
+
+
+def test_a_snapshot_compressed_while_it_was_assembled_leaves_as_the_same_text():
+    """The first snapshot's JSON is compressed part by part as the walk goes (veil.deflate) and
+    spliced into its batch: the batch inflates, in any gzip reader, to exactly the text a batch
+    compressed at once holds."""
+    import zlib
+
+    from tests.helpers import meta
+    from veil.api import Core
+
+    core = Core()
+    core.configure(json.dumps({"endpoint": "/c", "consent": "not-required"}))
+    core.gate(json.dumps({"now": 1, "href": "https://x.invalid/"}))
+    core.start()
+    rows = [[0, 1, None, "CSS1Compat"], [2, 2, 1, "html", {}], [2, 3, 2, "body", {}]]
+    rows += [[3, 4 + i, 3, f"text {i} \udfff caf\u00e9"] for i in range(3000)]
+    parts = [rows[i:i + 500] for i in range(0, len(rows), 500)]
+    events = [meta()] + [{"type": 2, "data": {"part": p, "done": i == len(parts) - 1, "initialOffset": {"top": 0, "left": 0}},
+                         "timestamp": 2} for i, p in enumerate(parts)]
+    core.observe(json.dumps(events))
+    queue = core.recorder.queue
+    assert len(queue._deflated) == 1  # the snapshot was compressed ahead
+    plain = gzip.decompress(queue._encode(queue._events, dropped=0, level=9 if False else 6))
+    batch = core.take_batch()
+    assert gzip.decompress(batch) == plain
+    assert zlib.decompressobj(31).decompress(batch) == plain
+    body = json.loads(plain)
+    assert [e["type"] for e in body["events"]] == [4, 2] and len(body["events"][1]["data"]["node"]["childNodes"][0]["childNodes"][0]["childNodes"]) == 3000
+    assert not queue._deflated
+
+
+def test_a_segment_that_does_not_match_its_text_is_never_spliced():
+    from veil.deflate import Deflater
+
+    queue = BatchQueue("s" * 32)
+    wrong = Deflater(9)
+    wrong.feed('{"type":2,"data":"txet"}')  # the same length
+    queue.push('{"type":2,"data":"text"}', deflated=wrong.finish())
+    assert json.loads(gzip.decompress(queue.take()))["events"] == [{"type": 2, "data": "text"}]

@@ -41,7 +41,11 @@ def test_package_json_pins_exact_versions():
                                           "quill": "2.0.3", "tabulator-tables": "6.5.3", "chart.js": "4.6.1",
                                           "monaco-editor": "0.58.0",  # a real code editor typed into (tests/browser/test_echo.py)
                                           # the readable benchmark's app (benchmarks/readable)
-                                          "react": "19.3.1", "react-dom": "19.3.1"}
+                                          "react": "19.3.1", "react-dom": "19.3.1",
+                                          # the speed benchmark's styled page (benchmarks/speed.py), with the three above
+                                          "ag-grid-community": "36.2.0", "bootstrap": "5.3.8", "choices.js": "11.2.4",
+                                          "handsontable": "18.1.1", "intl-tel-input": "29.5.1", "tinymce": "8.9.2",
+                                          "tom-select": "2.6.2"}
     assert (ROOT / "package-lock.json").exists()
 
 

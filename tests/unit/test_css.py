@@ -15,17 +15,17 @@ RECORDED = [Level.MASK, *CLEAR]
 
 def test_content_strings_are_masked_keeping_length_and_whitespace():
     out = css.mask_stylesheet('p::before { content: "Dear Ada Lovelace" }', Level.MASK)
-    assert out == 'p::before { content: "**** *** ********" ;}'
+    assert out == 'p::before { content: "**** *** ********" }'
 
 
 def test_string_valued_custom_properties_are_masked_and_other_values_kept():
     out = css.mask_stylesheet(":root { --name: 'Ada'; --gap: 4px; color: rgb(1, 2, 3) }", Level.MASK)
-    assert out == ':root { --name: "***"; --gap: 4px; color: rgb(1, 2, 3) ;}'
+    assert out == ':root { --name: "***"; --gap: 4px; color: rgb(1, 2, 3) }'
 
 
 def test_escaped_strings_are_masked_by_their_value_not_their_spelling():
     out = css.mask_stylesheet(r'a::after { content: "\53 ECRET\" x" }', Level.MASK)
-    assert out == 'a::after { content: "******* *" ;}'
+    assert out == 'a::after { content: "******* *" }'
 
 
 @pytest.mark.parametrize("level", RECORDED)
@@ -43,7 +43,7 @@ def test_urls_are_scrubbed_at_every_level(level):
 @pytest.mark.parametrize("level", CLEAR)
 def test_strings_are_recorded_with_pii_scrubbed_under_clear_levels(level):
     out = css.mask_stylesheet('p::before { content: "Hello ada@example.com" }', level)
-    assert out == 'p::before { content: "Hello ***************" ;}'
+    assert out == 'p::before { content: "Hello ***************" }'
 
 
 def test_block_records_nothing():
@@ -60,7 +60,7 @@ def test_comments_are_dropped_but_rrweb_split_markers_kept():
 def test_selectors_and_nesting_and_at_rules_survive():
     sheet = '@media (min-width: 600px) { a[href$=".pdf"]:hover { color: red; & > b { content: "x" } } } @keyframes k { 50% { opacity: .5 } }'
     out = css.mask_stylesheet(sheet, Level.MASK)
-    assert out == '@media (min-width: 600px) { a[href$=".pdf"]:hover { color: red; & > b { content: "*" ;} } } @keyframes k { 50% { opacity: .5 ;} }'
+    assert out == '@media (min-width: 600px) { a[href$=".pdf"]:hover { color: red; & > b { content: "*" } } } @keyframes k { 50% { opacity: .5 } }'
 
 
 @pytest.mark.parametrize("broken", ['a { content: "unterminated', "a { background: url(/x?t=SECRET y) }", "*zoom: 1; color: red"])
@@ -86,6 +86,7 @@ def test_an_exception_inside_the_masker_drops_the_css(monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("tokenizer bug")
 
+    monkeypatch.setattr(css.css_fast, "edits", boom)  # the fast path's fault leaves it to the exact path
     monkeypatch.setattr(css.tinycss2, "parse_stylesheet", boom)
     css.take_failures()
     assert css.mask_stylesheet("a { content: 'ZQ-fresh-text' }", Level.MASK) is None
@@ -101,16 +102,16 @@ def test_property_values_set_by_script():
 
 def test_the_style_attribute_and_csstext_go_through_the_css_masker():
     style = "background: url('/p.png?token=SECRET'); --label: \"Ada\""
-    assert mask_attribute("div", "style", style, {}, Level.MASK, False) == 'background: url("/p.png?token=***"); --label: "***";'
+    assert mask_attribute("div", "style", style, {}, Level.MASK, False) == 'background: url("/p.png?token=***"); --label: "***"'
     masked = mask_attributes("style", {"_cssText": 'p::before { content: "Ada" }'}, Level.MASK, False)
-    assert masked == {"_cssText": 'p::before { content: "***" ;}'}
+    assert masked == {"_cssText": 'p::before { content: "***" }'}
     # A style attribute that cannot be judged is left out, never sent raw.
     assert mask_attributes("div", {"id": "x", "style": 'content: "SECRET'}, Level.ALLOW, False) == {"id": "x"}
     css.take_failures()
 
 
 def test_style_element_text_goes_through_the_css_masker():
-    assert text_for_level('p::before { content: "Ada" }', Level.MASK, "style") == 'p::before { content: "***" ;}'
+    assert text_for_level('p::before { content: "Ada" }', Level.MASK, "style") == 'p::before { content: "***" }'
     assert text_for_level('p { content: "Ada', Level.ALLOW, "style") == ""
     css.take_failures()
 
@@ -120,8 +121,8 @@ def test_css_with_nothing_to_mask_is_kept_exactly_as_written(level):
     sheet = "<!-- a{color:red}  .b > c::after{ margin : 0 auto !important ;; font-family: 'Ada Sans' } -->"
     assert css.mask_stylesheet(sheet, level) == sheet
     assert css.mask_declarations("color:red;;width : 5px", level) == "color:red;;width : 5px"
-    # A comment alone is a change: it is dropped, and the rest is written by tinycss2.
-    assert css.mask_declarations("color: red /* Ada */", level) == "color: red ;"
+    # A comment alone is a change: it is removed, and the rest kept as written.
+    assert css.mask_declarations("color: red /* Ada */", level) == "color: red /**/"
 
 
 def test_css_dropped_before_a_recording_starts_is_not_counted_in_it():

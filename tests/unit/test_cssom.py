@@ -32,7 +32,7 @@ def test_rule_insertion_and_deletion_on_a_style_element_are_masked_by_its_level(
     out, dropped = recorded(cssom(8, id=20, adds=[{"rule": 'p::before { content: "Ada"; background: url(/a.png?t=Ada) }', "index": 1}],
                                   removes=[{"index": 0}], extra="never sent"))
     assert dropped == 0
-    assert out == [{"source": 8, "id": 20, "adds": [{"rule": 'p::before { content: "***"; background: url(/a.png?t=***) ;}', "index": 1}],
+    assert out == [{"source": 8, "id": 20, "adds": [{"rule": 'p::before { content: "***"; background: url(/a.png?t=***) }', "index": 1}],
                     "removes": [{"index": 0}]}]
 
 
@@ -50,9 +50,9 @@ def test_constructed_sheets_take_the_level_of_the_host_that_adopts_them():
     remove = cssom(13, styleId=2, index=[0], remove={"property": "color"})
     out, dropped = recorded(adopt_doc, adopt_card, replace, declare, remove)
     assert dropped == 0
-    assert out[0] == {"source": 15, "id": 1, "styleIds": [1], "styles": [{"styleId": 1, "rules": [{"rule": ':root { --who: "***" ;}', "index": 0}]}]}
+    assert out[0] == {"source": 15, "id": 1, "styleIds": [1], "styles": [{"styleId": 1, "rules": [{"rule": ':root { --who: "***" }', "index": 0}]}]}
     assert out[1]["styles"][0]["rules"][0]["rule"] == 'p::before { content: "Hi" }'  # the host is allowed: kept as written
-    assert out[2] == {"source": 8, "styleId": 1, "replaceSync": 'b::after { content: "***" ;}'}
+    assert out[2] == {"source": 8, "styleId": 1, "replaceSync": 'b::after { content: "***" }'}
     assert out[3] == {"source": 13, "styleId": 2, "index": [0], "set": {"property": "content", "value": '"Eve"', "priority": "important"}}
     assert out[4] == {"source": 13, "styleId": 2, "index": [0], "remove": {"property": "color"}}
 
@@ -70,7 +70,7 @@ def test_a_sheet_adopted_by_a_stricter_host_is_masked_at_the_stricter_level_from
     events = [cssom(15, id=12, styleIds=[3], styles=shared), cssom(15, id=1, styleIds=[3]),
               cssom(8, styleId=3, adds=[{"rule": 'p::after { content: "Ada" }', "index": 1}])]
     out, _ = recorded(*events)
-    assert out[2]["adds"][0]["rule"] == 'p::after { content: "***" ;}'
+    assert out[2]["adds"][0]["rule"] == 'p::after { content: "***" }'
 
 
 def test_a_full_snapshot_forgets_constructed_sheets_as_the_replay_does():
@@ -93,4 +93,4 @@ def test_style_attribute_mutations_go_through_the_css_masker():
     mutation = {"type": 3, "timestamp": 5, "data": {"source": 0, "texts": [], "removes": [], "adds": [],
                                                     "attributes": [{"id": 10, "attributes": {"style": "background: url(/p.png?token=Ada); --n: 'Ada'"}}]}}
     out, _ = recorded(mutation)
-    assert out[0]["attributes"] == [{"id": 10, "attributes": {"style": 'background: url(/p.png?token=***); --n: "***";'}}]
+    assert out[0]["attributes"] == [{"id": 10, "attributes": {"style": 'background: url(/p.png?token=***); --n: "***"'}}]
