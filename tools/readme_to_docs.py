@@ -12,7 +12,8 @@ docs/'s own and this script is deleted.
 A page's sections keep their relative levels, the first becoming the page's title. A README link to
 a heading (``#slug``) becomes a link to the page and anchor where that heading now lives (its
 ``toc`` slug); one that names no heading is an error. veil.js's integrity in the loader snippet is
-this build's (the README's copy is the checked one), so the pages carry a placeholder instead.
+this build's (the README's copy is the checked one), so the pages carry a placeholder instead. A
+link to a file of docs/ (an image) is made relative to the page.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ PAGES: dict[str, list[str]] = {
     "collector/storage.md": ["Storage: encryption at rest, erasure, retention, audit"],
     "collector/scaling.md": ["Scaling: PostgreSQL and several processes"],
     "collector/viewer.md": ["The replay viewer"],
+    "collector/operators.md": ["Finding visits: the session index, search, click maps, share links, digests, agents"],
     "layout.md": ["Layout"],
 }
 # README sections the front door keeps whose docs page is written by hand (not generated): a link
@@ -157,6 +159,9 @@ def render(pages: dict[str, list[tuple[Section, int]]]) -> dict[str, str]:
             return f"]({rel}{'#' + on_page if on_page else ''})"
 
         text = re.sub(r"\]\((#([^)\s]+))\)", link, text)
+        # A file of docs/ the README shows (an image): the same file, relative to the page.
+        text = re.sub(r"\]\(docs/([^)\s]+)\)",
+                      lambda m, page=page: f"]({posixpath.relpath(m.group(1), posixpath.dirname(page) or '.')})", text)
         if INTEGRITY.search(text):
             text = INTEGRITY.sub(lambda m: m.group(1) + PLACEHOLDER, text)
             fence_end = text.index("\n```\n", text.index(PLACEHOLDER)) + len("\n```\n")

@@ -15,6 +15,7 @@ Non-secret settings may also come from the environment: VEIL_RETENTION_DAYS, VEI
 (comma-separated addresses), VEIL_RATE_PER_SECOND and VEIL_RATE_BURST.
 
     python -m veil_collector hash-token [--scrypt]    reads a token on stdin, prints its token_hash
+    python -m veil_collector mcp [--http] [--database …]   agent access (MCP), see veil_collector.agent
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def _hash_token(argv: list[str]) -> None:
 def main() -> None:
     if sys.argv[1:2] == ["hash-token"]:
         _hash_token(sys.argv[2:])
+        return
+    if sys.argv[1:2] == ["mcp"]:
+        with needs_extra("veil-collector mcp", "mcp"):
+            from .agent import main as agent_main
+
+        agent_main(sys.argv[2:])
         return
     parser = argparse.ArgumentParser(description="Veil collector (secrets: see the module docstring)",
                                      allow_abbrev=False)  # --token must not pass for --token-file

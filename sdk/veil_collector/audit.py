@@ -1,7 +1,7 @@
 """What the audit log is told about operators' reads of the session list.
 
-Rules: every session list an operator is shown (``GET /v1/sessions``) is audited as ``list``, with
-the query and how many visits it showed, like every replay opened (``read``). An open viewer polls
+Rules: every session list an operator is shown (``GET /v1/sessions``, with or without a search) is
+audited as ``list``, with the query and how many visits it showed, like every replay opened (``read``). An open viewer polls
 the list every 3 s: a listing identical to one the same operator was shown within
 ``LISTING_SECONDS`` (same query, same visits) is not written again, so the log records each
 different list an operator saw, not each poll. Memory is bounded (``LISTING_MAX`` entries, least
@@ -16,15 +16,30 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
+from .visits.search import Search
+
 LISTING_SECONDS = 60.0
 LISTING_MAX = 1000
 
 
-def listing_detail(limit: int, offset: int, with_errors: bool, with_frustrations: bool, shown: int) -> str:
-    """The audit entry's detail for a listing: its query, and how many visits it showed."""
-    query = f"limit={limit} offset={offset}" + (" errors=1" if with_errors else "") + (
-        " frustrations=1" if with_frustrations else "")
-    return f"{query}: {shown} visits"
+def listing_detail(search: Search, shown: int) -> str:
+    """The audit entry's detail for a listing: its query (every filter), and how many visits it showed."""
+    parts = [f"limit={search.limit}", f"offset={search.offset}"]
+    if search.with_errors:
+        parts.append("errors=1")
+    if "any" in search.frustrations:
+        parts.append("frustrations=1")
+    parts += [f"frustration={kind}" for kind in search.frustrations if kind != "any"]
+    parts += [f"visited={p}" for p in search.visited] + [f"notVisited={p}" for p in search.not_visited]
+    parts += [f"clicked={p}" for p in search.clicked]
+    for name, value in (("minDurationMs", search.min_duration_ms), ("maxDurationMs", search.max_duration_ms),
+                        ("fromMs", search.since), ("toMs", search.until)):
+        if value is not None:
+            parts.append(f"{name}={value:.0f}")
+    if search.sort != "-received":
+        parts.append(f"sort={search.sort}")
+    query = " ".join(parts)
+    return f"{query if len(query) <= 400 else query[:399] + '…'}: {shown} visits"
 
 
 class RecentListings:

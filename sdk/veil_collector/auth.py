@@ -62,6 +62,16 @@ class Authority:
         if wait > 0:
             raise Refused(429, TOO_MANY, wait)
 
+    def refuse_if_throttled(self, address: str) -> None:
+        """429 for an address that failed too many credentials lately (a share link is one too)."""
+        self._refuse_if_throttled(address)
+
+    def failed_guess(self, address: str, status: int, message: str) -> Refused:
+        """A wrong credential other than an operator token (an unknown share link): counted against
+        the address like a wrong token, answered ``status`` until the throttle answers 429."""
+        wait = self._throttle.failed(address)
+        return Refused(429, TOO_MANY, wait) if wait > 0 else Refused(status, message)
+
     def _failed(self, address: str, message: str) -> Refused:
         wait = self._throttle.failed(address)
         return Refused(429, TOO_MANY, wait) if wait > 0 else Refused(401, message)

@@ -14,6 +14,8 @@ import hashlib
 import logging
 from typing import Any
 
+from dataclasses import replace
+
 import orjson
 
 from .scan import Scanned, scan
@@ -21,6 +23,7 @@ from .scrub import scrub_events
 from .storage.common import context_counts
 from .storage_api import IncomingBatch
 from .validate import InvalidBatch, gunzip_isal, gunzip_limited, parse_batch_with_strings
+from .visits.index import batch_facts
 
 log = logging.getLogger("veil.collector")
 INLINE_BODY_BYTES = 64 * 1024  # see prepare_small_on_loop
@@ -49,7 +52,8 @@ def prepare_batch(body: bytes, max_decompressed: int) -> IncomingBatch:
     raw = gunzip_limited(body, max_decompressed)
     scanned = scan(raw)
     if scanned is not None:
-        return _scanned_batch(scanned, body, raw)
+        # In a worker thread: what the batch says about its visit is read here, off the writer.
+        return replace(_scanned_batch(scanned, body, raw), facts=batch_facts(orjson.loads(scanned.events_json)))
     return _exact_batch(body, raw)
 
 
@@ -57,7 +61,8 @@ def prepare_small_on_loop(body: bytes, max_decompressed: int) -> IncomingBatch |
     """The fast path alone, bounded so that the event loop may run it (a thread hop costs more CPU
     than the work: ~0.4 ms per batch, measured): a body of at most ``INLINE_BODY_BYTES`` that
     inflates to at most ``INLINE_DECOMPRESSED_BYTES`` and that the scanner vouches for (well under
-    2 ms of work in the worst case). None: the caller runs ``prepare_batch`` in a worker thread."""
+    2 ms of work in the worst case). None: the caller runs ``prepare_batch`` in a worker thread.
+    The batch's facts for the session index are left to the writer (parsing is not bounded so)."""
     if len(body) > INLINE_BODY_BYTES:
         return None
     raw = gunzip_isal(body, min(max_decompressed, INLINE_DECOMPRESSED_BYTES))
@@ -97,7 +102,7 @@ def _exact_batch(body: bytes, raw: bytes) -> IncomingBatch:
         event_count=len(events), first_ts=min(stamps), last_ts=max(stamps), body_bytes=len(body),
         pii_masked=masked, pages=_pages(events), dropped=dropped, digest=body_digest(body),
         gzip_body=body if masked == 0 else None,  # the exact bytes validated, when the scrub changed nothing
-        errors=errors, frustrations=frustrations,
+        errors=errors, frustrations=frustrations, facts=batch_facts(events),
     )
 
 

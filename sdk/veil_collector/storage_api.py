@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from .visits.clickmap import ClickMapQuery
+from .visits.index import BatchFacts
+from .visits.search import Search
+from .visits.share import Link, NewLink
 
 
 class StorageBusy(RuntimeError):
@@ -69,6 +74,9 @@ class IncomingBatch:
     # cheaply on its JSON text (``common.context_counts``), for the session list and its filters.
     errors: int = 0
     frustrations: int = 0
+    # Optional (added later): what the batch's events say about their visit (``visits.index``),
+    # computed where the batch is prepared; a backend computes it from ``events_json`` when absent.
+    facts: BatchFacts | None = None
 
 
 class Storage(Protocol):
@@ -99,8 +107,38 @@ class Storage(Protocol):
     def sessions(self, limit: int = 200, offset: int = 0, *, with_errors: bool = False,
                  with_frustrations: bool = False) -> list[dict[str, Any]]:
         """One summary per visit, newest activity first: session, views, batches, events, bytes, start,
-        end, durationMs, pages, dropped, quarantined, errors, frustrations; ``with_errors`` and
-        ``with_frustrations`` keep only the visits with at least one."""
+        end, durationMs, pages, dropped, quarantined, errors, frustrations (and the index's other
+        keys, as ``search_visits``); ``with_errors`` and ``with_frustrations`` keep only the visits
+        with at least one. Read from the session index, never by aggregating batches."""
+
+    def search_visits(self, search: Search) -> list[dict[str, Any]]:
+        """The visits ``search`` finds in the session index (kept at ingest, in the transaction that
+        stores each batch), in its order, one more than its ``limit`` when more follow; each as
+        ``sessions`` shows it, with activeMs, clicks, inputs, consoleErrors, failedRequests, rage,
+        dead, errorClicks, urls (scrubbed, in order), targets (clicked names recorded in clear) and
+        lastReceived. Erasure, expiry, quarantine and batch deletion keep the index true."""
+
+    def click_points(self, query: ClickMapQuery) -> list[dict[str, Any]]:
+        """The most recent clicks (and rage, dead and error clicks) on the pages ``query`` names,
+        newest first, from the index (``visits.clickmap.point``'s keys)."""
+
+    def view_start(self, session: str, view: str) -> list[Any]:
+        """A page view's meta event and first full snapshot, as stored; [] when none is found."""
+
+    def visit_reads(self, session: str, actions: Sequence[str], limit: int = 200) -> list[dict[str, Any]]:
+        """The audit log's entries of ``actions`` on ``session``, newest first."""
+
+    def create_share(self, link: NewLink, created_by: str) -> None:
+        """Store a share link (its token's hash only)."""
+
+    def share_by_hash(self, token_hash: str) -> Link | None:
+        """The share link whose token hashes to ``token_hash``, or None."""
+
+    def shares_of(self, session: str) -> list[Link]:
+        """The visit's share links, newest first (erasing the visit removes them)."""
+
+    def revoke_share(self, link_id: str, by: str, now: float) -> Link | None:
+        """Revoke a link (its first revocation stands); the link, or None if unknown."""
 
     def iter_event_chunks(self, session: str) -> Iterator[bytes]:
         """The visit's events as JSON text, one chunk per stored batch: the inside of its events array

@@ -200,6 +200,9 @@ class BadSummary(Wrapped):
     def sessions(self, limit=200, offset=0):
         return [*self.inner.sessions(limit, offset), {"session": "e" * 32, "start": float("inf"), "end": float("nan")}]
 
+    def search_visits(self, search):  # what the list reads since the session index
+        return [*self.inner.search_visits(search), {"session": "e" * 32, "start": float("inf"), "end": float("nan")}]
+
 
 def test_a_bad_stored_summary_is_skipped_on_read_not_a_500(tmp_path):
     client = TestClient(create_app(settings(tmp_path, storage=BadSummary(tmp_path / "b.sqlite3"))))

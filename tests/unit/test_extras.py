@@ -24,6 +24,8 @@ from veil_collector.extras import needs_extra
 OURS = {"veil", "veil_collector", "veil_proxy"}
 # storage/__init__ imports the PostgreSQL backend only when a postgresql:// URL is opened.
 LAZY_POSTGRES = ("veil_collector.storage", "veil_collector.storage.postgres")
+# `veil-collector mcp` imports the MCP server (the mcp extra) only when that subcommand runs.
+LAZY_AGENT = ("veil_collector.__main__", "veil_collector.agent")
 _IMPORT_MODULE = re.compile(r'''import_module\(\s*["']([A-Za-z_][\w.]*)["']''')
 
 
@@ -55,7 +57,7 @@ def extra_distributions(extra: str) -> set[str]:
     return found
 
 
-def reached(roots: set[str], skip_edge: tuple[str, str] | None = None) -> set[str]:
+def reached(roots: set[str], *skip_edges: tuple[str, str]) -> set[str]:
     """The sdk modules ``roots`` import, directly or not (every import counts, as in the graph test)."""
     graph = python_graph()
     seen: set[str] = set()
@@ -65,7 +67,7 @@ def reached(roots: set[str], skip_edge: tuple[str, str] | None = None) -> set[st
         if name in seen:
             continue
         seen.add(name)
-        todo.extend(child for child in graph.get(name, ()) if (name, child) != skip_edge)
+        todo.extend(child for child in graph.get(name, ()) if (name, child) not in skip_edges)
     return seen
 
 
@@ -93,11 +95,12 @@ def distributions_of(names: set[str]) -> dict[str, set[str]]:
 
 def _collector_modules() -> set[str]:
     modules = {name for name in python_graph() if name.split(".")[0] == "veil_collector"}
-    return modules - {LAZY_POSTGRES[1]}
+    return modules - {LAZY_POSTGRES[1], LAZY_AGENT[1]}
 
 
 COMMANDS = {
-    "collector": lambda: reached(_collector_modules(), LAZY_POSTGRES),
+    "collector": lambda: reached(_collector_modules(), LAZY_POSTGRES, LAZY_AGENT),
+    "mcp": lambda: reached({LAZY_AGENT[1]}, LAZY_POSTGRES),
     "postgres": lambda: reached({LAZY_POSTGRES[1]}),
     "proxy": lambda: reached({"veil_proxy", "veil_proxy.__main__", "veil_proxy.app"}),
 }
@@ -114,6 +117,7 @@ def test_each_extra_provides_every_module_its_command_imports(extra):
 def test_the_checks_see_what_they_check():
     assert {"starlette", "orjson", "cryptography", "isal", "uvicorn"} <= third_party(COMMANDS["collector"]())
     assert "psycopg" not in third_party(COMMANDS["collector"]())
+    assert "mcp" not in third_party(COMMANDS["collector"]()) and "mcp" in third_party(COMMANDS["mcp"]())
     assert {"psycopg", "psycopg_pool"} <= third_party(COMMANDS["postgres"]())
     # The proxy's sign-in form is parsed by Starlette with python-multipart (checked by its command).
     assert {"starlette", "httpx2", "python_multipart"} <= third_party(COMMANDS["proxy"]())
@@ -148,12 +152,13 @@ def _run_without(hidden: str, command: str, *args: str) -> subprocess.CompletedP
     ("psycopg", "veil-collector", ("--database", "postgresql://nobody@127.0.0.1:1/none"), "postgres"),
     ("httpx2", "veil-proxy", ("--collector", "http://127.0.0.1:1/v1/batches"), "proxy"),
     ("python_multipart", "veil-proxy", ("--collector", "http://127.0.0.1:1/v1/batches"), "proxy"),
+    ("mcp", "veil-collector", ("mcp", "--db", "/nonexistent/never-opened.sqlite3"), "mcp"),
 ])
 def test_a_command_without_its_extra_says_which_to_install(hidden, command, args, extra):
     done = _run_without(hidden, command, *args)
     assert done.returncode == 1, done.stderr
     assert done.stderr.strip().splitlines() == [
-        (f"{command}{' --database postgresql://…' if extra == 'postgres' else ''} needs the Python package {hidden!r}, "
+        (f"{command}{ {'postgres': ' --database postgresql://…', 'mcp': ' mcp'}.get(extra, '')} needs the Python package {hidden!r}, "
          f"which is not installed: pip install 'veil[{extra}]'")]
 
 

@@ -4,6 +4,8 @@
   sessions  the list of visits and a visit's events (viewer; audited)
   admin     erasure, quarantine, batch deletion, the audit log (admin; audited)
   status    totals, whoami (viewer), /healthz
+  visits    a visit's digest, who viewed it, a page view's snapshot, click maps (viewer; audited)
+  sharing   share links: made, listed and revoked by an admin; a link's one visit (audited)
 
 Rules: an endpoint takes the request, finds its collector with ``state.collector_of`` and its
 operator with ``auth.operator_of`` (after ``@auth.requires(role)``), reaches storage only through
@@ -19,7 +21,7 @@ from starlette.routing import BaseRoute, Route
 
 from ..state import collector_of
 from ..viewer import viewer_routes
-from . import admin, sessions, status
+from . import admin, sessions, sharing, status, visits
 
 
 async def ingest(request: Request) -> Response:
@@ -32,5 +34,7 @@ def all_routes() -> list[BaseRoute]:
         *sessions.routes(),
         *admin.routes(),
         *status.routes(),
+        *visits.routes(),
+        *sharing.routes(),
         *viewer_routes(),
     ]

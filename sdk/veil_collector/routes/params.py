@@ -43,3 +43,11 @@ def batch_params(request: Request) -> tuple[str, str, int]:
     if not VIEW_PATTERN.match(view) or not seq.isdigit() or len(seq) > 16:
         raise Refused(404, "no such batch")
     return session, view, int(seq)
+
+
+def query_lists(request: Request) -> dict[str, list[str]]:
+    """The query's parameters, each with every value it was given (in order)."""
+    out: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        out.setdefault(key, []).append(value)
+    return out

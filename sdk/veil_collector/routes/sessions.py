@@ -8,7 +8,6 @@ and counted (``skippedOnRead``), never a 500 for anyone.
 from __future__ import annotations
 
 import json
-from functools import partial
 from typing import Any
 
 from starlette.requests import Request
@@ -19,7 +18,8 @@ from ..audit import listing_detail
 from ..auth import operator_of, requires
 from ..errors import Refused
 from ..state import collector_of
-from .params import flag, paging, session_param
+from ..visits.search import SearchError, parse_search
+from .params import query_lists, session_param
 
 
 def json_safe(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
@@ -36,18 +36,22 @@ def json_safe(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
 
 @requires("viewer")
 async def list_sessions(request: Request) -> Response:
+    """The visits, newest activity first, or those a search asks for (``visits.search``: visited and
+    not visited paths, errors, frustration kind, duration and date ranges, clicked names, sort and
+    page), read from the session index. ``X-Veil-More: 1`` when another page follows."""
     collector, op = collector_of(request), operator_of(request)
-    limit, offset = paging(request, 200)
-    # ?errors=1 / ?frustrations=1: only the visits with an error event / a frustration signal.
-    # Passed only when asked for: a storage written before the filters existed still lists.
-    with_errors, with_frustrations = flag(request, "errors"), flag(request, "frustrations")
-    wanted = {name: True for name, on in (("with_errors", with_errors), ("with_frustrations", with_frustrations)) if on}
-    rows, bad = json_safe(await collector.calls.run(partial(collector.storage.sessions, limit, offset, **wanted)))
+    try:
+        search = parse_search(query_lists(request), default_limit=200)
+        rows = await collector.calls.run(collector.storage.search_visits, search)
+    except SearchError as err:
+        raise Refused(400, str(err)) from None
+    more = len(rows) > search.limit
+    rows, bad = json_safe(rows[:search.limit])
     collector.skipped_on_read += bad
-    detail = listing_detail(limit, offset, with_errors, with_frustrations, len(rows))
+    detail = listing_detail(search, len(rows))
     if collector.listings.is_new(op.name, detail, (str(row.get("session")) for row in rows)):
         await collector.calls.run(collector.storage.audit, op.name, "list", None, detail)
-    return JSONResponse(rows)
+    return JSONResponse(rows, headers={"X-Veil-More": "1" if more else "0"})
 
 
 @requires("viewer")

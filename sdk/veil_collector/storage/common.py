@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from ..storage_api import AddResult, IncomingBatch, StorageBusy
+from ..visits.index import BatchFacts, batch_facts
 
 # A database from before page views had ids keyed batches on (session, seq): its rows become one
 # page view of their session, with this id.
@@ -56,6 +57,7 @@ def batch_from_events(session: str, view: str, seq: int, events: list[Any], body
     """An ``IncomingBatch`` from parsed (and scrubbed) events. ``digest`` defaults to the sha256 of
     the events JSON. ``gzip_body`` (the body as received) is kept only when nothing was masked, so
     that what is stored never holds what the scrubber took out."""
+    given_text = events_json is not None
     if events_json is None:
         events_json = orjson.dumps(events)
     stamps = [e["timestamp"] for e in events if isinstance(e, dict) and isinstance(e.get("timestamp"), (int, float))]
@@ -66,7 +68,20 @@ def batch_from_events(session: str, view: str, seq: int, events: list[Any], body
         pii_masked=pii_masked, pages=count_pages(events), dropped=dropped,
         digest=digest or hashlib.sha256(events_json).hexdigest(),
         gzip_body=gzip_body if pii_masked == 0 else None, errors=errors, frustrations=frustrations,
+        # (Given as text alone, the events are read by the writer, from that text.)
+        facts=batch_facts(events) if events or not given_text else None,
     )
+
+
+def facts_of(batch: IncomingBatch) -> BatchFacts:
+    """What the batch says about its visit: computed where it was prepared, else from its text."""
+    if batch.facts is not None:
+        return batch.facts
+    try:
+        events = orjson.loads(batch.events_json)
+    except orjson.JSONDecodeError:
+        events = []
+    return batch_facts(events if isinstance(events, list) else [])
 
 
 # How a batch's events are stored (the ``format`` column), sealed either way.

@@ -30,8 +30,11 @@ import psycopg
 import psycopg_pool
 from psycopg import errors
 
+from ..visits.search import TERM_LIST
 from ..storage_api import AddResult, IncomingBatch, StorageBusy, StorageUnavailable
+from ..visits.schema import index_schema
 from . import common, crypto, sql
+from .index_crypto import ORPHAN_TERMS_SQL
 from .sql import SharedSQL
 
 SCHEMA = [
@@ -72,15 +75,36 @@ RATE_SQL = (
 RATE_ONE_TRIP_SQL = ("WITH taken AS (" + RATE_SQL + ") SELECT (SELECT tat FROM taken), "
                      "(SELECT tat FROM rate_buckets WHERE key = %(key)s)")
 
+# The index's terms are shared by visits: a transaction that may point at terms holds this lock
+# shared, one that deletes the terms nothing points at any more holds it alone, each from its first
+# statement (so neither waits on the other while holding rows the other needs).
+TERMS_SHARED_SQL = "SELECT pg_advisory_xact_lock_shared(7466912)"
+TERMS_EXCLUSIVE_SQL = "SELECT pg_advisory_xact_lock(7466912)"
+
 _BUSY = (errors.LockNotAvailable, errors.QueryCanceled, errors.DeadlockDetected, errors.SerializationFailure,
          errors.TooManyConnections)
 
 T = TypeVar("T")
 
 
+# visits.search.TERM_LIST (a JSON list of term ids in one parameter) as PostgreSQL reads it.
+_TERM_LIST = "(SELECT value::bigint FROM json_array_elements_text(?::json))"
+
+
 def _q(sql: str) -> str:
-    """The shared SQL's ``?`` placeholders in psycopg's style."""
-    return sql.replace("?", "%s")
+    """The shared SQL's ``?`` placeholders in psycopg's style (and its one SQLite-only phrase,
+    ``TERM_LIST``, in PostgreSQL's words)."""
+    return sql.replace(TERM_LIST, _TERM_LIST).replace("?", "%s")
+
+
+def _runner(conn: psycopg.Connection) -> Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]:
+    """``execute(sql, params) -> rows`` in one connection's transaction, for the shared SQL's ``?`` style."""
+
+    def execute(statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        cursor = conn.execute(_q(statement), params)
+        return cursor.fetchall() if cursor.description is not None else []
+
+    return execute
 
 
 def _translate(err: BaseException, lock_timeout: float) -> BaseException:
@@ -116,6 +140,7 @@ class PostgresStorage(SharedSQL):
                  pool_size: int = 8) -> None:
         self.lock_timeout = lock_timeout
         self._master = crypto.check_master_key(master_key)
+        self._init_index(master_key)
         options = f"-c lock_timeout={int(lock_timeout * 1000)} -c statement_timeout={int(max(30, lock_timeout * 4) * 1000)}"
         self._pool = psycopg_pool.ConnectionPool(
             url, min_size=1, max_size=pool_size, timeout=connect_timeout, open=False,
@@ -147,6 +172,11 @@ class PostgresStorage(SharedSQL):
             conn.execute("SELECT pg_advisory_xact_lock(7466911)")
             for statement in SCHEMA:
                 conn.execute(statement)
+            for statement in index_schema("postgres"):
+                conn.execute(statement)
+            execute = _runner(conn)
+            for (session,) in conn.execute(_q(sql.UNINDEXED_SQL)).fetchall():  # visits stored before the index
+                sql.reindex(execute, self._index_keys, self._master, session)
 
     # -- writes ------------------------------------------------------------------------------
     @_translated
@@ -176,6 +206,7 @@ class PostgresStorage(SharedSQL):
         flags = keyless or [False] * len(batches)
         results: list[AddResult | None] = [None] * len(batches)
         with self._pool.connection() as conn:
+            conn.execute(TERMS_SHARED_SQL)  # first: an erasure's cleanup of the index's terms waits for this
             now = time.time()
             keys = self._keys_for(conn, sorted({b.session for b in batches}), now)
             for i, batch in enumerate(batches):
@@ -193,7 +224,32 @@ class PostgresStorage(SharedSQL):
                         self._insert_many(conn, [batches[i]], keys, now, results, [i])
                     else:
                         results[i] = refused
+            self._index(conn, [b for b, r in zip(batches, results, strict=True) if r is AddResult.STORED], keys, now)
         return [r for r in results if r is not None]
+
+    def _index(self, conn: psycopg.Connection, stored: Sequence[IncomingBatch], keys: dict[str, Any], now: float) -> None:
+        """Fold the batches this transaction stored into their visits' index, in the order they came.
+        Each visit is locked first (an advisory lock per session, taken in session order after every
+        insert, so no two writers wait on each other in a circle), so that writers of several
+        processes folding the same visit take turns, each seeing the last one's committed row."""
+        if not stored:
+            return
+        execute = _runner(conn)
+        for session in sorted({b.session for b in stored}):
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7466911))", (session,))
+        mine: dict[tuple[str, str], list[int]] = {}
+        for batch in stored:
+            mine.setdefault((batch.session, batch.view), []).append(batch.seq)
+        folded: set[tuple[str, str]] = set()
+        for batch in stored:
+            view = (batch.session, batch.view)
+            new_view = False
+            if view not in folded:  # new unless a batch of it stored before this transaction exists
+                row = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM batches WHERE session = %s AND view = %s "
+                                   "AND NOT seq = ANY(%s))", (batch.session, batch.view, mine[view])).fetchone()
+                new_view = bool(row and row[0])
+                folded.add(view)
+            sql.index_stored(execute, self._index_keys, batch, now, new_view=new_view, key=keys[batch.session])
 
     def _keys_for(self, conn: psycopg.Connection, sessions: list[str], now: float) -> dict[str, Any]:
         """The sessions' keys, unwrapped; the missing ones created (once, whichever process asks),
@@ -276,22 +332,45 @@ class PostgresStorage(SharedSQL):
     @_translated
     def delete_session(self, session: str) -> bool:
         with self._pool.connection() as conn:  # one transaction: the key, its rows, the tombstone
+            conn.execute(TERMS_EXCLUSIVE_SQL)
             gone = conn.execute("DELETE FROM session_keys WHERE session = %s", (session,)).rowcount > 0
             if gone:
                 conn.execute("INSERT INTO erased_sessions (session, erased_at) VALUES (%s, %s) "
                              "ON CONFLICT (session) DO NOTHING", (session, time.time()))
+                conn.execute(ORPHAN_TERMS_SQL)  # the index's terms only this visit pointed at
             return gone
 
     @_translated
     def purge_expired(self, now: float, retention_days: float) -> int:
         cutoff = now - retention_days * 86400
         with self._pool.connection() as conn:
+            conn.execute(TERMS_EXCLUSIVE_SQL)
             gone = conn.execute(
                 "DELETE FROM session_keys k WHERE created_at < %s AND NOT EXISTS "
                 "(SELECT 1 FROM batches b WHERE b.session = k.session AND b.received_at >= %s)", (cutoff, cutoff)
             ).rowcount
             conn.execute("DELETE FROM rate_buckets WHERE tat < %s", (now,))  # a full bucket needs no row
+            if gone:
+                conn.execute(ORPHAN_TERMS_SQL)
             return gone
+
+    def _reindexed(self, statement: str, session: str, view: str, seq: int) -> bool:
+        """A change to one batch and its visit's index folded again, in one transaction."""
+        with self._pool.connection() as conn:
+            conn.execute(TERMS_EXCLUSIVE_SQL)
+            if conn.execute(_q(statement), (session, view, seq)).rowcount == 0:
+                return False
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7466911))", (session,))
+            sql.reindex(_runner(conn), self._index_keys, self._master, session)
+            return True
+
+    @_translated
+    def quarantine_batch(self, session: str, view: str, seq: int) -> bool:
+        return self._reindexed(sql.QUARANTINE_SQL, session, view, seq)
+
+    @_translated
+    def delete_batch(self, session: str, view: str, seq: int) -> bool:
+        return self._reindexed(sql.DELETE_BATCH_SQL, session, view, seq)
 
     @_translated
     def rate_acquire(self, key: str, per_second: float, burst: int) -> float:

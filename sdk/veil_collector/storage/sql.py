@@ -19,8 +19,14 @@ from typing import Any
 import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from ..storage_api import IncomingBatch
+from ..visits import store as index_store
+from ..visits.index import BatchFacts, batch_facts
+from ..visits.queries import IndexQueries
+from ..visits.search import Search
 from . import crypto
-from .common import FORMAT_EVENTS, events_json_of
+from .common import FORMAT_EVENTS, events_json_of, facts_of
+from .index_crypto import ORPHAN_TERMS_SQL, IndexCipher, Terms
 
 Row = tuple[Any, ...]
 
@@ -59,6 +65,9 @@ VISIT_ORDER_SQL = (
     "SELECT {columns} FROM batches b JOIN (SELECT view, MIN(first_ts) AS began FROM batches WHERE session = ? "
     "GROUP BY view) v ON v.view = b.view WHERE b.session = ?{where} ORDER BY (v.began IS NULL), v.began, b.view, b.seq"
 )
+
+QUARANTINE_SQL = "UPDATE batches SET quarantined = 1 WHERE session = ? AND view = ? AND seq = ?"
+DELETE_BATCH_SQL = "DELETE FROM batches WHERE session = ? AND view = ? AND seq = ?"
 
 CHUNK_SQL = ("SELECT b.sealed, k.wrapped, b.format FROM batches b JOIN session_keys k ON k.session = b.session "
              "WHERE b.session = ? AND b.view = ? AND b.seq = ? AND b.quarantined = 0")
@@ -128,9 +137,52 @@ def open_chunk(master: AESGCM, session: str, view: str, seq: int, row: Row | Non
         return b""
 
 
-class SharedSQL:
+# The session index (``visits``): a visit's batches, in visit order, to fold them again.
+REINDEX_SQL = ("SELECT b.view, b.seq, b.event_count, b.body_bytes, b.dropped, b.received_at, b.quarantined "
+               "FROM batches b JOIN (SELECT view, MIN(first_ts) AS began FROM batches WHERE session = ? GROUP BY view) v "
+               "ON v.view = b.view WHERE b.session = ? ORDER BY (v.began IS NULL), v.began, b.view, b.seq")
+SEALED_SQL = ("SELECT b.sealed, k.wrapped, b.format FROM batches b JOIN session_keys k ON k.session = b.session "
+              "WHERE b.session = ? AND b.view = ? AND b.seq = ?")
+# Visits stored before the index existed (or whose index was lost): filled in when storage opens.
+UNINDEXED_SQL = "SELECT DISTINCT b.session FROM batches b WHERE NOT EXISTS (SELECT 1 FROM visits v WHERE v.session = b.session)"
+
+
+def index_stored(execute: index_store.Execute, keys: IndexCipher, batch: IncomingBatch, received_at: float, *,
+                 new_view: bool | None = None, key: AESGCM | None = None) -> None:
+    """Fold a batch being stored into its visit's index, in the transaction that stores it."""
+    index_store.index_batch(execute, keys, batch.session, batch.view, facts_of(batch), events=batch.event_count,
+                            body_bytes=batch.body_bytes, dropped=batch.dropped, received_at=received_at,
+                            new_view=new_view, key=key)
+
+
+def reindex(execute: index_store.Execute, keys: IndexCipher, master: AESGCM, session: str) -> None:
+    """Recompute a visit's index from its stored batches, in the caller's transaction (after a batch
+    was quarantined or deleted, and for a visit stored before the index). A batch that does not
+    open counts with no events (fail closed: nothing is read from it)."""
+
+    def batches() -> Iterator[tuple[str, BatchFacts, int, int, int, float, bool]]:
+        for view, seq, count, size, dropped, received, quarantined in execute(REINDEX_SQL, (session, session)):
+            found = execute(SEALED_SQL, (session, view, seq))
+            chunk = open_chunk(master, session, view, int(seq), found[0] if found else None)
+            events = orjson.loads(b"[" + chunk + b"]") if chunk else []
+            yield str(view), batch_facts(events), int(count), int(size), int(dropped), float(received), bool(quarantined)
+
+    index_store.rebuild_visit(execute, keys, session, batches())
+    execute(ORPHAN_TERMS_SQL, ())
+
+
+class SharedSQL(IndexQueries):
     """The ``Storage`` methods whose SQL both backends run as it is. A backend subclasses it and
-    provides the runners and ``_master`` (its master key, which opens the sessions' keys)."""
+    provides the runners, ``_master`` (its master key, which opens the sessions' keys) and, from
+    ``_init_index``, the index's keys and opened dictionary. The session index's reads come from
+    ``visits.queries.IndexQueries``."""
+
+    _index_keys: IndexCipher
+    _terms: Terms
+
+    def _init_index(self, master_key: bytes) -> None:
+        self._index_keys = IndexCipher(master_key)
+        self._terms = Terms(self._index_keys)
 
     _master: AESGCM
 
@@ -157,7 +209,12 @@ class SharedSQL:
 
     def sessions(self, limit: int = 200, offset: int = 0, *, with_errors: bool = False,
                  with_frustrations: bool = False) -> list[dict[str, Any]]:
-        return [summary(r) for r in self._all(sessions_sql(with_errors, with_frustrations), (limit, offset))]
+        search = Search(with_errors=with_errors, frustrations=("any",) if with_frustrations else (), limit=limit,
+                        offset=offset)
+        return self.search_visits(search)[:limit]
+
+    def _chunk(self, session: str, view: str, seq: int) -> bytes:
+        return open_chunk(self._master, session, view, seq, self._one(CHUNK_SQL, (session, view, seq)))
 
     def _visit(self, session: str, columns: str, where: str = "") -> list[Row]:
         return self._all(VISIT_ORDER_SQL.format(columns=columns, where=where), (session, session))
@@ -191,12 +248,6 @@ class SharedSQL:
                 yield chunk
 
     # -- one-row writes and the audit --------------------------------------------------------
-    def quarantine_batch(self, session: str, view: str, seq: int) -> bool:
-        return self._change("UPDATE batches SET quarantined = 1 WHERE session = ? AND view = ? AND seq = ?",
-                            (session, view, seq)) > 0
-
-    def delete_batch(self, session: str, view: str, seq: int) -> bool:
-        return self._change("DELETE FROM batches WHERE session = ? AND view = ? AND seq = ?", (session, view, seq)) > 0
 
     def audit(self, actor: str, action: str, session: str | None = None, detail: str = "") -> None:
         self._change(AUDIT_INSERT_SQL, (time.time(), actor, action, session, detail))

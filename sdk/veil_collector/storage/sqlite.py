@@ -31,6 +31,8 @@ from typing import Any, TypeVar
 from ..storage_api import AddResult, IncomingBatch, StorageBusy, StorageUnavailable
 from . import common, crypto, sql
 from .common import LEGACY_VIEW
+from ..visits.schema import index_schema
+from .index_crypto import ORPHAN_TERMS_SQL
 from .sql import SharedSQL
 
 SCHEMA = [s + ";" for s in """
@@ -82,6 +84,11 @@ CREATE TABLE IF NOT EXISTS audit (
 T = TypeVar("T")
 
 
+def _runner(db: sqlite3.Connection) -> Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]:
+    """``execute(sql, params) -> rows`` on one connection (the index's writes, in its transaction)."""
+    return lambda statement, params: db.execute(statement, params).fetchall()
+
+
 def _translate(err: BaseException, lock_timeout: float) -> BaseException:
     """The contract's error for a database error (StorageBusy or StorageUnavailable); others as they are."""
     if isinstance(err, sqlite3.OperationalError):
@@ -126,6 +133,7 @@ class SQLiteStorage(SharedSQL):
         self.path = str(path)
         self.lock_timeout = lock_timeout
         self._master = crypto.check_master_key(master_key)
+        self._init_index(master_key)
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
@@ -142,6 +150,8 @@ class SQLiteStorage(SharedSQL):
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("PRAGMA secure_delete=ON")
         db.execute("PRAGMA synchronous=FULL")
+        # Search patterns match paths case-sensitively, as PostgreSQL's LIKE does (visits.search).
+        db.execute("PRAGMA case_sensitive_like=ON")
         return db
 
     def _db(self) -> sqlite3.Connection:
@@ -171,6 +181,11 @@ class SQLiteStorage(SharedSQL):
             for column in sql.CONTEXT_COLUMNS:
                 if column not in have:  # a database from before the counts: its batches count 0
                     db.execute(f"ALTER TABLE batches ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+            for statement in index_schema("sqlite"):
+                db.execute(statement)
+            execute = _runner(db)
+            for (session,) in db.execute(sql.UNINDEXED_SQL).fetchall():  # visits stored before the index
+                sql.reindex(execute, self._index_keys, self._master, session)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -264,6 +279,7 @@ class SQLiteStorage(SharedSQL):
         key = self._key_for(db, batch.session, now)
         if key is None:
             return AddResult.ERASED
+        sql.index_stored(_runner(db), self._index_keys, batch, now, key=key)  # before the batch's row: its view may be new
         form, plaintext = common.stored_form(batch)
         db.execute(
             "INSERT INTO batches (session, view, seq, received_at, event_count, body_bytes, first_ts, last_ts, "
@@ -284,6 +300,7 @@ class SQLiteStorage(SharedSQL):
             if gone:
                 db.execute("INSERT OR IGNORE INTO erased_sessions (session, erased_at) VALUES (?, ?)",
                            (session, time.time()))
+                db.execute(ORPHAN_TERMS_SQL)  # the index's terms only this visit pointed at
             return gone
 
         gone = self._write(work)
@@ -296,11 +313,14 @@ class SQLiteStorage(SharedSQL):
         cutoff = now - retention_days * 86400
 
         def work(db: sqlite3.Connection) -> int:
-            return db.execute(
+            gone: int = db.execute(
                 "DELETE FROM session_keys WHERE created_at < ? AND NOT EXISTS "
                 "(SELECT 1 FROM batches b WHERE b.session = session_keys.session AND b.received_at >= ?)",
                 (cutoff, cutoff),
             ).rowcount
+            if gone:
+                db.execute(ORPHAN_TERMS_SQL)
+            return gone
 
         gone = self._write(work)
         if gone:
@@ -309,6 +329,24 @@ class SQLiteStorage(SharedSQL):
 
     def rate_acquire(self, key: str, per_second: float, burst: int) -> float:
         return self._buckets.acquire(key, per_second, burst)
+
+    def _reindexed(self, statement: str, session: str, view: str, seq: int) -> bool:
+        """A change to one batch and its visit's index folded again, in one transaction."""
+        def work(db: sqlite3.Connection) -> bool:
+            if db.execute(statement, (session, view, seq)).rowcount == 0:
+                return False
+            sql.reindex(_runner(db), self._index_keys, self._master, session)
+            return True
+
+        return self._write(work)
+
+    @_translated
+    def quarantine_batch(self, session: str, view: str, seq: int) -> bool:
+        return self._reindexed(sql.QUARANTINE_SQL, session, view, seq)
+
+    @_translated
+    def delete_batch(self, session: str, view: str, seq: int) -> bool:
+        return self._reindexed(sql.DELETE_BATCH_SQL, session, view, seq)
 
     # -- the runners of the shared SQL (sql.SharedSQL) ----------------------------------------
     @_translated

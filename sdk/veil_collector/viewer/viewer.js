@@ -14,6 +14,10 @@
  * words from the replay's own nodes (names.js), never by a node id alone. A visit the player
  * cannot take (a malformed full snapshot, or an error the player throws while replaying) is
  * described in words in its place: the list and every other replay keep working.
+ * Search (search.js), the digest, who viewed a visit and share links (visit.js) and click maps
+ * (clickmap.js) live in modules of their own. A share link's token (#share=...) opens shared mode:
+ * that one visit, with the token in X-Veil-Share and no operator token, no list, no search and no
+ * click map.
  */
 (function () {
   "use strict";
@@ -24,26 +28,44 @@
 
   var params = new URLSearchParams(location.hash.slice(1));
   if (params.get("token")) {
+    sessionStorage.removeItem("veil-viewer-share");  // an operator's own link leaves shared mode
     sessionStorage.setItem(TOKEN_KEY, params.get("token"));
     params.delete("token");
     history.replaceState(null, "", location.pathname + (params.toString() ? "#" + params.toString() : ""));
   }
   var wanted = params.get("session");
+  // A share link: kept for this tab only, and out of the address bar like the operator token.
+  var SHARE_KEY = "veil-viewer-share";
+  if (params.get("share")) {
+    sessionStorage.setItem(SHARE_KEY, params.get("share"));
+    params.delete("share");
+    history.replaceState(null, "", location.pathname + (params.toString() ? "#" + params.toString() : ""));
+  }
+  var shareToken = sessionStorage.getItem(SHARE_KEY);
+  var role = "";
   var CONTEXT_TAGS = { "veil:error": "error", "veil:console": "console", "veil:network": "network", "veil:frustration": "frustration" };
   var CLICK = 2; // rrweb's MouseInteraction.Click, of incremental source 2
   var channel = "";
   var current = null;
   var player = null;
 
-  function api(path) {
-    return fetch(path, { headers: { Authorization: "Bearer " + sessionStorage.getItem(TOKEN_KEY) }, cache: "no-store" })
+  function api(path, options) {
+    var init = Object.assign({ cache: "no-store" }, options || {});
+    init.headers = Object.assign({}, init.headers || {}, shareToken ? { "X-Veil-Share": shareToken }
+      : { Authorization: "Bearer " + sessionStorage.getItem(TOKEN_KEY) });
+    return fetch(path, init)
       .then(function (r) {
         if (r.status === 401) throw new Error("unauthorized");
         if (r.status === 429) throw new Error("Too many wrong tokens from this address: wait a minute.");
-        if (!r.ok) throw new Error("HTTP " + r.status);
+        if (!r.ok) {
+          // The collector's 4xx says what was wrong, in words: show them.
+          return r.json().then(function (body) { throw new Error(body && body.error || "HTTP " + r.status); },
+            function () { throw new Error("HTTP " + r.status); });
+        }
         return r.json();
       });
   }
+  window.veilApi = api;
 
   function cell(row, text, code) {
     var td = document.createElement("td");
@@ -80,6 +102,7 @@
       });
       body.appendChild(row);
     });
+    if (window.veilSearch) window.veilSearch.shown(sessions.length);
     if (!current && sessions.length) play(wanted || sessions[0].session);
   }
 
@@ -88,7 +111,8 @@
     document.querySelectorAll("#sessions tbody tr").forEach(function (row) {
       row.className = row.dataset.session === session ? "current" : "";
     });
-    return api("/v1/sessions/" + encodeURIComponent(session) + "/events").then(function (events) {
+    var eventsPath = shareToken ? "/v1/shared/events" : "/v1/sessions/" + encodeURIComponent(session) + "/events";
+    return api(eventsPath).then(function (events) {
       if (current !== session) return;  // another visit was chosen meanwhile
       var target = document.getElementById("player");
       stopPlayer();
@@ -117,6 +141,8 @@
       var entries = contextEntries(events);
       window.veilViewer = { player: player, session: session, events: events.length, context: entries };
       renderContext(entries);
+      if (window.veilVisit && shareToken) window.veilVisit.shared(sharedLink);
+      else if (window.veilVisit) window.veilVisit.opened({ session: session, api: api, jump: jump, role: role });
     });
   }
 
@@ -333,6 +359,7 @@
   });
 
   function listPath() {
+    if (window.veilSearch) return "/v1/sessions?" + window.veilSearch.query();
     var query = [];
     if (document.getElementById("only-errors").checked) query.push("errors=1");
     if (document.getElementById("only-frustrations").checked) query.push("frustrations=1");
@@ -345,12 +372,22 @@
     });
   });
 
+  if (window.veilSearch) window.veilSearch.onChange(function () { refresh().catch(function () {}); });
+
   function refresh() {
-    return api(listPath()).then(renderSessions);
+    return api(listPath()).then(function (sessions) {
+      if (window.veilSearch) window.veilSearch.refused("");
+      renderSessions(sessions);
+    }, function (err) {
+      if (window.veilSearch && err.message !== "unauthorized") window.veilSearch.refused(err.message);
+      throw err;
+    });
   }
 
   function open() {
     api("/v1/whoami").then(function (me) {
+      role = me.role;
+      if (current && window.veilVisit) window.veilVisit.opened({ session: current, api: api, jump: jump, role: role });
       document.getElementById("operator").textContent = "Signed in as " + me.name + " (" + me.role + "). Every replay you open is recorded in the audit log.";
     }, function () {});
     document.getElementById("login").hidden = true;
@@ -370,9 +407,34 @@
   document.getElementById("login").addEventListener("submit", function (e) {
     e.preventDefault();
     sessionStorage.setItem(TOKEN_KEY, document.getElementById("token").value);
+    sessionStorage.removeItem(SHARE_KEY);
+    shareToken = null;
     api("/v1/sessions").then(open, showLogin);
   });
 
-  if (sessionStorage.getItem(TOKEN_KEY)) api("/v1/sessions").then(open, showLogin);
+  // Shared mode: the link's one visit, and nothing else.
+  var sharedLink = null;
+  function openShared() {
+    document.getElementById("login").hidden = true;
+    document.getElementById("main").hidden = false;
+    document.body.classList.add("shared");
+    api("/v1/shared").then(function (link) {
+      sharedLink = { session: link.session, api: api, jump: jump, link: link };
+      return play(link.session).then(function () {
+        if (player && link.atMs !== null && link.atMs !== undefined) jump(link.atMs);
+      });
+    }).catch(function (err) {
+      var message = document.createElement("p");
+      message.className = "error shared-refused";
+      message.setAttribute("role", "alert");
+      message.textContent = "This share link cannot be opened: " + err.message + ".";
+      document.getElementById("player").textContent = "";
+      document.getElementById("player").appendChild(message);
+      window.veilViewer = { player: null, session: null, events: 0, context: [], error: message.textContent };
+    });
+  }
+
+  if (shareToken) openShared();
+  else if (sessionStorage.getItem(TOKEN_KEY)) api("/v1/sessions").then(open, showLogin);
   else showLogin();
 })();
