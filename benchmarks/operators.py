@@ -272,7 +272,7 @@ def measure(search_visits: Callable[[Any], list[dict[str, Any]]], repeat: int) -
             shown = min(len(rows), search.limit)
         times.sort()
         results.append({"query": label, "params": query, "p50": statistics.median(times),
-                        "p95": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], "max": times[-1],
+                        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], "max": times[-1],
                         "shown": shown})
     return results
 

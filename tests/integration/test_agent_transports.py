@@ -92,7 +92,7 @@ def test_stdio_serves_the_stored_visits_as_the_named_operator_and_audits_every_c
 def test_stdio_does_not_start_for_a_token_that_is_not_an_operators(stored):
     db, env = stored
     run = subprocess.run([sys.executable, "-m", "veil_collector", "mcp", "--db", db], env={**env, "VEIL_OPERATOR_TOKEN": "wrong"},
-                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
     assert run.returncode != 0 and "not an operator's token" in run.stderr
 
 
@@ -130,9 +130,9 @@ def test_http_needs_an_operator_token_and_serves_the_named_operator(http_server)
 
     async def go():
         with anyio.fail_after(120):
-            async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as http:
-                async with Client(streamable_http_client(url, http_client=http)) as client:
-                    out["texts"] = await _use(client)
+            async with (httpx2.AsyncClient(headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as http,
+                        Client(streamable_http_client(url, http_client=http)) as client):
+                out["texts"] = await _use(client)
 
     anyio.run(go)
     found, digest, _ = out["texts"]

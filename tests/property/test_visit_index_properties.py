@@ -15,6 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from veil_collector.visits.index import batch_facts, fold
+import itertools
 
 S, VIEWS = "s" * 16, ("a" * 16, "b" * 16)
 NAMES = ("Pay", "Checkout", "**** **", "Add to cart", "")
@@ -65,7 +66,7 @@ def _stream(spec: list[tuple]) -> list[list[dict]]:
 def _cut(parts: list[list[dict]], cuts: list[int]) -> list[list[dict]]:
     """The units cut into consecutive batches at the given unit boundaries."""
     edges = sorted({c % (len(parts) + 1) for c in cuts} | {0, len(parts)})
-    return [[e for part in parts[a:b] for e in part] for a, b in zip(edges, edges[1:], strict=False) if b > a]
+    return [[e for part in parts[a:b] for e in part] for a, b in itertools.pairwise(edges) if b > a]
 
 
 def _fold_all(batches: list[tuple[str, list[dict]]]):

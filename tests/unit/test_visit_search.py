@@ -159,7 +159,7 @@ def test_a_pattern_that_matches_nothing_answers_without_the_search(shop):
 
 def test_a_pattern_that_matches_too_many_terms_is_refused(shop, monkeypatch):
     monkeypatch.setattr(store, "MAX_TERMS", 2)
-    with pytest.raises(SearchError, match="'/\\*' matches .* different paths, more than 2: narrow it"):
+    with pytest.raises(SearchError, match=r"'/\*' matches .* different paths, more than 2: narrow it"):
         shop.search(parse_search(params("visited=/*")))
 
 

@@ -81,7 +81,7 @@ def clock(ms: float) -> str:
 
 
 def span(ms: float) -> str:
-    seconds = int(round(max(0.0, ms) / 1000))
+    seconds = round(max(0.0, ms) / 1000)
     minutes, second = divmod(seconds, 60)
     hours, minute = divmod(minutes, 60)
     if hours:
@@ -198,7 +198,7 @@ class _Writer:
         last = self.last_click
         if name is None or last is None or not 0 <= at - last[0] <= 100 or last[1] >= len(self.lines):
             return
-        clicked_at, index, verb, target = last
+        _clicked_at, index, verb, target = last
         if target is None or (target.name is None and not target.blocked):
             named = Target(target.role if target else "", target.tag if target else "element", name, False)
             self.lines[index] = Line(self.lines[index].at_ms, "click", f"{verb} {named.describe()}")

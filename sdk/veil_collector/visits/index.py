@@ -503,10 +503,8 @@ def fold(row: VisitRow | None, session: str, view: str, facts: BatchFacts, *, ev
     state = states.get(view, ViewState())
     names_by_node = {(v, n): name for v, n, name in old.named_nodes}
 
-    clicks: list[ClickRow] = []
     room = MAX_CLICK_ROWS - old.click_rows
-    for click in facts.clicks[:max(0, room)]:
-        clicks.append(_click_row(click, view, state, facts, names_by_node))
+    clicks: list[ClickRow] = [_click_row(click, view, state, facts, names_by_node) for click in facts.clicks[:max(0, room)]]
     for node, name in facts.named_nodes:  # most recent last: a name given again moves to the end
         names_by_node.pop((view, node), None)
         names_by_node[(view, node)] = name

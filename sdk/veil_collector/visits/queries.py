@@ -52,10 +52,10 @@ class IndexQueries:
 
     # -- search and click maps ---------------------------------------------------------------
     def search_visits(self, search: Search) -> list[dict[str, Any]]:
-        return store.search_visits(lambda sql, params: self._all(sql, params), self._index_keys, self._terms, search)
+        return store.search_visits(self._all, self._index_keys, self._terms, search)
 
     def click_points(self, query: ClickMapQuery) -> list[dict[str, Any]]:
-        ids = store.resolve(self._terms, lambda sql, params: self._all(sql, params), Search(visited=(query.page,)))
+        ids = store.resolve(self._terms, self._all, Search(visited=(query.page,)))
         found = clickmap_sql(query, ids[("path", query.page)])
         if found is None:
             return []

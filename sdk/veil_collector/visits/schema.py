@@ -30,30 +30,30 @@ _TEMPLATE = [
                 for c in VISIT_COLUMNS) + ")",
     # What the list shows beside the columns (URLs and names: ``shown``) and what folding needs
     # (``sealed``), each sealed with the visit's own key; apart, so that scans of ``visits`` read narrow rows.
-    "CREATE TABLE IF NOT EXISTS visit_states (session TEXT PRIMARY KEY REFERENCES session_keys (session) ON DELETE CASCADE, "
-    "shown {blob} NOT NULL, sealed {blob} NOT NULL)",
+    ("CREATE TABLE IF NOT EXISTS visit_states (session TEXT PRIMARY KEY REFERENCES session_keys (session) ON DELETE CASCADE, "
+    "shown {blob} NOT NULL, sealed {blob} NOT NULL)"),
     # The dictionary of what search matches across visits (paths, clicked names): each term once,
     # sealed with a key derived from the master key, found by an HMAC tag (storage.index_crypto).
-    "CREATE TABLE IF NOT EXISTS index_terms (id {serial}, kind TEXT NOT NULL, tag {blob} NOT NULL UNIQUE, "
-    "sealed {blob} NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS visit_paths (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
-    "term_id BIGINT NOT NULL, PRIMARY KEY (session, term_id)){without_rowid}",
+    ("CREATE TABLE IF NOT EXISTS index_terms (id {serial}, kind TEXT NOT NULL, tag {blob} NOT NULL UNIQUE, "
+    "sealed {blob} NOT NULL)"),
+    ("CREATE TABLE IF NOT EXISTS visit_paths (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
+    "term_id BIGINT NOT NULL, PRIMARY KEY (session, term_id)){without_rowid}"),
     "CREATE INDEX IF NOT EXISTS visit_paths_term ON visit_paths (term_id, session)",
-    "CREATE TABLE IF NOT EXISTS visit_names (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
-    "term_id BIGINT NOT NULL, PRIMARY KEY (session, term_id)){without_rowid}",
+    ("CREATE TABLE IF NOT EXISTS visit_names (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
+    "term_id BIGINT NOT NULL, PRIMARY KEY (session, term_id)){without_rowid}"),
     "CREATE INDEX IF NOT EXISTS visit_names_term ON visit_names (term_id, session)",
-    "CREATE TABLE IF NOT EXISTS visit_clicks (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
+    ("CREATE TABLE IF NOT EXISTS visit_clicks (session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, "
     "at {real} NOT NULL, view TEXT NOT NULL, path_id BIGINT, x {real}, y {real}, page_x {real}, page_y {real}, "
-    "width INTEGER, height INTEGER, node BIGINT NOT NULL, kind TEXT NOT NULL, name_id BIGINT)",
+    "width INTEGER, height INTEGER, node BIGINT NOT NULL, kind TEXT NOT NULL, name_id BIGINT)"),
     "CREATE INDEX IF NOT EXISTS visit_clicks_path ON visit_clicks (path_id, at)",
     "CREATE INDEX IF NOT EXISTS visit_clicks_name ON visit_clicks (name_id)",
     "CREATE INDEX IF NOT EXISTS visit_clicks_session ON visit_clicks (session)",
     *(f"CREATE INDEX IF NOT EXISTS visits_by_{c} ON visits ({c}, session)" for c in SORTED_COLUMNS),
     # Share links: only a hash of the token is kept (a copy of the database opens nothing).
-    "CREATE TABLE IF NOT EXISTS share_links (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, "
+    ("CREATE TABLE IF NOT EXISTS share_links (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, "
     "session TEXT NOT NULL REFERENCES session_keys (session) ON DELETE CASCADE, at_ms {real}, "
     "created_by TEXT NOT NULL, created_at {real} NOT NULL, expires_at {real} NOT NULL, "
-    "revoked_at {real}, revoked_by TEXT)",
+    "revoked_at {real}, revoked_by TEXT)"),
     "CREATE INDEX IF NOT EXISTS share_links_session ON share_links (session)",
     # "Who viewed this visit": the audit log's entries of one session, newest first.
     "CREATE INDEX IF NOT EXISTS audit_session ON audit (session, id)",

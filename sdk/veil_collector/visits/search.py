@@ -264,8 +264,7 @@ def search_where(search: Search, ids: TermIds, driver: int | None = None) -> tup
     positive = _positive(search, ids)
     if search.with_errors:
         conditions.append("v.errors > 0")
-    for kind in search.frustrations:
-        conditions.append(f"v.{FRUSTRATIONS[kind]} > 0")
+    conditions.extend(f"v.{FRUSTRATIONS[kind]} > 0" for kind in search.frustrations)
     for i, (column, low, high) in enumerate(_ranges(search), start=len(positive)):
         sql, more = _range_sql(column, low, high, "" if i == driver else "+")
         conditions.append(sql)
