@@ -1,15 +1,14 @@
 """The documentation site: it builds with ``mkdocs build --strict`` (a broken link, a missing anchor or
-a page left out of nav fails), and its reference pages say what the README says."""
+a page left out of nav fails), every page is reachable, and the README (the front door) links every
+page and only headings that exist."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -47,53 +46,65 @@ def test_a_broken_link_fails_the_build(tmp_path, added, named):
     assert done.returncode != 0 and named in done.stdout + done.stderr
 
 
-def load_generator():
-    spec = importlib.util.spec_from_file_location("readme_to_docs", ROOT / "tools" / "readme_to_docs.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks its module up there
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
+def docs_pages() -> set[str]:
+    return {path.relative_to(ROOT / "docs").as_posix() for path in (ROOT / "docs").rglob("*.md")}
 
 
-def test_the_reference_pages_are_the_readmes_sections():
-    generator = load_generator()
-    assert generator.main(["--check"]) == 0, "docs/ differs from the README: run `.venv/bin/python tools/readme_to_docs.py`"
+def nav_pages() -> set[str]:
+    """The pages mkdocs.yml's nav names (read as text: the file's !!python tags need no loader)."""
+    text = (ROOT / "mkdocs.yml").read_text()
+    nav = text[text.index("\nnav:\n"):]
+    nav = nav[:re.search(r"\n\S", nav[1:]).start() + 1]
+    return set(re.findall(r":\s*([\w/.-]+\.md)\s*$", nav, re.MULTILINE))
 
 
-def test_every_readme_section_has_a_page_and_carries_no_build_integrity():
-    generator = load_generator()
-    sections = generator.split((ROOT / "README.md").read_text())
-    pages = generator.assign(sections)
-    placed = {id(section) for chosen in pages.values() for section, _ in chosen}
-    unplaced = [s.title for s in sections if id(s) not in placed and s.title not in generator.HAND_WRITTEN]
-    assert unplaced == [], "a README section no docs page names: add it to PAGES in tools/readme_to_docs.py"
-    rendered = generator.render(pages)
-    assert "](privacy.md#site-text-the-sites-own-words-in-clear)" in rendered["api.md"]
-    assert "sha384-VEIL_JS_INTEGRITY" in rendered["loader.md"]
-    assert not re.search(r"sha384-[A-Za-z0-9+/]{64}", "".join(rendered.values()))  # this build's, stale after the next
+def readme_links() -> list[tuple[str, str]]:
+    """The README's links into docs/: (page under docs/, anchor or "")."""
+    readme = (ROOT / "README.md").read_text()
+    return [(page, anchor) for page, anchor in re.findall(r"\]\(docs/([^)#\s]+\.md)(?:#([^)\s]+))?\)", readme)]
 
 
-def test_sections_move_with_their_subsections_and_links_follow_their_heading(monkeypatch):
-    generator = load_generator()
-    readme = textwrap.dedent("""\
-        # Product
-        Intro, see [B](#b-part).
-        ## A
-        a text, [sub](#a-sub) and [other](#b-part).
-        ### A sub
-        ```sh
-        # not a heading
-        ```
-        ### B part
-        b text, [back to A](#a).
-        ## C
-        c text
-    """)
-    monkeypatch.setattr(generator, "PAGES", {"index.md": [""], "a.md": ["A", "C"], "deep/b.md": ["B part"]})
-    pages = generator.render(generator.assign(generator.split(readme)))
-    assert pages["index.md"].endswith("# Product\nIntro, see [B](deep/b.md).\n")
-    assert "# A\na text, [sub](#a-sub) and [other](deep/b.md).\n## A sub\n```sh\n# not a heading\n```\n## C\nc text\n" in pages["a.md"]
-    assert pages["deep/b.md"].endswith("# B part\nb text, [back to A](../a.md).\n")
-    monkeypatch.setattr(generator, "PAGES", {"index.md": [""], "a.md": ["A", "Gone"]})
-    with pytest.raises(SystemExit, match="no heading 'Gone'"):
-        generator.assign(generator.split(readme))
+def github_slug(title: str) -> str:
+    """The anchor GitHub gives a heading (where the README's links are followed)."""
+    return re.sub(r"[^\w\- ]", "", title.lower().replace("`", "")).replace(" ", "-")
+
+
+def headings(page: str) -> list[str]:
+    text = re.sub(r"^(```|~~~).*?^\1", "", (ROOT / "docs" / page).read_text(), flags=re.DOTALL | re.MULTILINE)  # fences hold no heading
+    return re.findall(r"^#{1,6} (.+?)\s*$", text, re.MULTILINE)
+
+
+def test_every_docs_page_is_in_the_nav_or_linked_from_the_readme():
+    linked = {page for page, _ in readme_links()}
+    orphans = sorted(docs_pages() - nav_pages() - linked)
+    assert orphans == [], f"docs pages no reader can reach: add them to mkdocs.yml's nav and the README: {orphans}"
+
+
+def test_the_readmes_documentation_list_links_every_page_of_the_nav():
+    readme = (ROOT / "README.md").read_text()
+    listed = readme[readme.index("\n## Documentation\n"):]
+    listed = listed[:listed.find("\n## ", 1)]
+    missing = sorted(page for page in nav_pages() if f"](docs/{page})" not in listed)
+    assert missing == [], f"the README's Documentation list misses: {missing}"
+    assert nav_pages() <= docs_pages(), "mkdocs.yml's nav names a page docs/ does not have"
+
+
+def test_the_readmes_links_into_the_docs_name_a_page_and_a_heading_it_has():
+    links = readme_links()
+    assert ("privacy.md", "site-text-the-sites-own-words-in-clear") in links and ("csp.md", "") in links
+    for page, anchor in links:
+        assert (ROOT / "docs" / page).is_file(), f"README links to docs/{page}, which does not exist"
+        if anchor:
+            assert anchor in {github_slug(title) for title in headings(page)}, f"README links to docs/{page}#{anchor}: no such heading"
+
+
+def test_the_pages_are_docs_own_and_carry_no_build_integrity():
+    """The reference lives in docs/ (the README is the front door): no page says it is generated,
+    and none carries a build's veil.js integrity, which changes with every veil.js (the README's
+    snippet carries the checked one; docs/loader.md a placeholder)."""
+    texts = {page: (ROOT / "docs" / page).read_text() for page in docs_pages()}
+    assert not [page for page, text in texts.items() if "Generated from README" in text or "readme_to_docs" in text]
+    assert "readme_to_docs" not in (ROOT / "mkdocs.yml").read_text()
+    assert "sha384-VEIL_JS_INTEGRITY" in texts["loader.md"]
+    assert not [page for page, text in texts.items() if re.search(r"sha384-[A-Za-z0-9+/]{64}", text)]
+    assert "](privacy.md#site-text-the-sites-own-words-in-clear)" in texts["api.md"]  # a rule's link goes where it lives

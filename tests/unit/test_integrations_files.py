@@ -1,4 +1,4 @@
-"""veil.integrations.files: what a site sends for a request of a bundle file (README "Serving dist/")."""
+"""veil.integrations.files: what a site sends for a request of a bundle file (docs/loader.md, "Serving `dist/`")."""
 
 from __future__ import annotations
 

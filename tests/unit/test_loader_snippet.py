@@ -10,6 +10,7 @@ import textwrap
 from tests.helpers import ROOT, load_build
 
 build = load_build()
+DOCS_INTEGRITY_PLACEHOLDER = "sha384-VEIL_JS_INTEGRITY"  # docs/loader.md's stand-in for veil.js's sha384
 
 
 def inline_snippet(html: str) -> str:
@@ -25,14 +26,32 @@ def veil_js_integrity(dist) -> str:
     return json.loads((dist / "manifest.json").read_text())["files"]["veil.js"]["sha384"]
 
 
-def test_the_readme_snippet_is_shim_loader_js_with_the_manifest_integrity_of_veil_js(dist):
+def readme_section(title: str) -> str:
+    """A ``## `` section of the README, up to the next one."""
     readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## Adding Veil to a site"):readme.index("## API")]
+    start = readme.index(f"\n## {title}\n")
+    end = readme.find("\n## ", start + 1)
+    return readme[start:end if end != -1 else len(readme)]
+
+
+def test_the_readme_snippet_is_shim_loader_js_with_the_manifest_integrity_of_veil_js(dist):
+    section = readme_section("Adding Veil to a site")
     assert inline_snippet(section) == build.loader_snippet(veil_js_integrity(dist)), (
         "the README's loader snippet differs from shim/loader.js (with dist/manifest.json's veil.js sha384 "
         "filled in): paste build.loader_snippet(integrity) there")
     # It is the recommended snippet: the first code block of the section, followed by the page's init.
     first_block = section[section.index("```html"):]
+    assert first_block.index("(function (w, d, src, integrity)") < first_block.index("```\n") < first_block.index('<script src="')
+
+
+def test_the_docs_snippet_is_shim_loader_js_with_a_placeholder_for_the_integrity():
+    """docs/loader.md shows the same snippet, with a placeholder where this build's integrity goes
+    (a build's integrity changes with every veil.js; the README's copy is the checked one)."""
+    page = (ROOT / "docs" / "loader.md").read_text()
+    assert inline_snippet(page) == build.loader_snippet(DOCS_INTEGRITY_PLACEHOLDER), (
+        "docs/loader.md's loader snippet differs from shim/loader.js: paste "
+        f"build.loader_snippet({DOCS_INTEGRITY_PLACEHOLDER!r}) there")
+    first_block = page[page.index("```html"):]
     assert first_block.index("(function (w, d, src, integrity)") < first_block.index("```\n") < first_block.index('<script src="')
 
 

@@ -1,4 +1,4 @@
-"""Serving the bundle's files as the README's "Serving dist/" prescribes, for any framework.
+"""Serving the bundle's files as docs/loader.md ("Serving `dist/`") prescribes, for any framework.
 
 Rules: only a file the manifest lists (or the manifest itself) is ever served: any other name,
 ``..`` included, is not found, so no path can reach outside the bundle. The content-hashed

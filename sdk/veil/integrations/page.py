@@ -7,7 +7,7 @@ value written into the page is JSON made safe for a script element (``veil.bundl
 or an escaped attribute: a config value can never close the element. The config must be JSON (a
 ``beforeSend`` function belongs in the site's own script).
 
-The CSP directives are the README's ("Content Security Policy"): ``script-src 'self'
+The CSP directives are docs/csp.md's (the README's "Content Security Policy"): ``script-src 'self'
 'wasm-unsafe-eval'`` (Pyodide compiles WebAssembly) and the snippet's nonce, ``worker-src 'self'``,
 ``connect-src 'self'`` and the endpoint's origin (and the site-text list's). ``merge_csp`` adds them
 to a site's own policy without loosening anything else or disabling what it allowed: a directive
