@@ -49,6 +49,12 @@ def pytest_make_parametrize_id(config, val, argname):
     return None
 
 
+def pytest_sessionfinish(session, exitstatus):
+    from tests.playwright_shared import stop
+
+    stop()
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         callspec = getattr(item, "callspec", None)

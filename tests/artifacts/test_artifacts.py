@@ -177,12 +177,11 @@ SITE_PORTS = {"fastapi": free_port(), "django": free_port(), "npm": free_port()}
 
 @pytest.fixture(scope="module")
 def chromium():
-    from playwright.sync_api import sync_playwright
+    from tests.playwright_shared import playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    browser = playwright().chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 # --- visiting and judging -------------------------------------------------------------------------

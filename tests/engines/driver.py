@@ -201,10 +201,10 @@ class ChromiumEngine(Engine):
 
     def __init__(self) -> None:
         _require(CHROMIUM, "chromium")
-        from playwright.sync_api import sync_playwright
+        from tests.playwright_shared import playwright
 
-        self._playwright = sync_playwright().start()
-        self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # The process's one driver: the browser tests may hold it already in this xdist worker.
+        self._browser = playwright().chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         self.version = self._browser.version
 
     def new_page(self) -> Page:
@@ -212,7 +212,6 @@ class ChromiumEngine(Engine):
 
     def close(self) -> None:
         self._browser.close()
-        self._playwright.stop()
 
 
 class ChromiumPage(Page):
