@@ -30,11 +30,11 @@ def pg_url(pg_cluster):
     return pg_cluster.create_database(f"veil_test_{next(_names)}")
 
 
-# Under pytest-xdist (./dev test: -n 3 --dist loadgroup) each group runs in one worker, in order:
-# the engine tests (tests/engines, parametrized by ``engine``) of Chromium and Firefox in one
-# worker, WebKit's (the slowest engine) in another, beside everything else, which keeps the one
-# process it always ran in.
-ENGINE_GROUPS = {"chromium": "engines-1", "firefox": "engines-1", "webkit": "engines-2"}
+# Under pytest-xdist (./dev test: -n 2 --dist loadgroup) each group runs in one worker, in order:
+# the engine tests (tests/engines, parametrized by ``engine``) in one worker, beside everything
+# else, which keeps the one process it always ran in. Two workers on CI's two cores: with three, the
+# browser tests' Pyodide workers starved each other and timing-bound tests failed.
+ENGINE_GROUPS = {"chromium": "engines", "firefox": "engines", "webkit": "engines"}
 
 
 def pytest_make_parametrize_id(config, val, argname):
