@@ -38,12 +38,10 @@ from typing import Any, ClassVar
 import pytest
 
 from tests.helpers import ROOT, load_build
+from veil.preview.record import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.artifacts
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 CLIENT_TOKEN = "artifact-client-token"
 OPERATOR_TOKEN = "artifact-operator-token"
 TYPED = "Ada Lovelace 4111"  # typed by the visitor: must never be stored

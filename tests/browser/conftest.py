@@ -14,19 +14,11 @@ from typing import Any
 import pytest
 
 from tests.helpers import load_build
+from veil.preview.record import CHROMIUM, CHROMIUM_ARGS  # Chromium as the preview command drives it: one list of flags
 from veil.testing import VeilCapture
 
 ROOT = Path(__file__).resolve().parents[2]
 PEER_FIXTURES = ROOT.parent / "shared" / "peer-fixtures" / "rrweb"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 BOOT_TIMEOUT_MS = 60_000
 OPERATOR_TOKEN = "operator-test-token"
 ARTIFACTS = ROOT / "test-artifacts"

@@ -60,10 +60,14 @@ def test_config_file_endpoint_and_token_are_replaced(tmp_path):
 
 
 def test_chromium_is_driven_as_the_test_suite_drives_it():
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS as SUITE_ARGS
-    from veil.preview.record import CHROMIUM as PREVIEW_CHROMIUM
+    from tests.browser import conftest as browser_suite
+    from tests.engines import driver as engines_suite
+    from veil.preview import record
 
-    assert CHROMIUM_ARGS == SUITE_ARGS and PREVIEW_CHROMIUM == CHROMIUM
+    assert CHROMIUM_ARGS == ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                             "--disable-sync", "--no-first-run"]
+    for suite in (browser_suite, engines_suite):
+        assert suite.CHROMIUM_ARGS is record.CHROMIUM_ARGS and suite.CHROMIUM == record.CHROMIUM, suite.__name__
 
 
 def test_strings_in_clear_as_a_replay_reads_them():
