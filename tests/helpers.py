@@ -139,3 +139,29 @@ def stored_events(store: Any, session: str) -> list[dict[str, Any]]:
 def stored_seqs(store: Any, session: str) -> list[int]:
     """The seqs of ``session``'s stored batches, in visit order."""
     return [seq for _, seq in store.identities(session)]
+
+
+def run_async(main: Any) -> None:
+    """Run the async function ``main`` to completion in a thread of its own.
+
+    A test process may hold Playwright's sync driver (tests/playwright_shared.py), whose event loop
+    counts as running in the main thread for as long as the session lasts: ``anyio.run`` there
+    refuses to start. A fresh thread has no loop; its exception is raised here.
+    """
+    import threading
+
+    import anyio
+
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            anyio.run(main)
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="run_async")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]

@@ -42,9 +42,10 @@ def test_demo_records_masked_and_replays(page, servers, capture, context):
 
     wire = capture.wire_text()
     assert capture.bodies, "nothing was sent"
-    for secret in list(TYPED.values()) + DISPLAYED + ["express", "4111"]:
+    for secret in list(TYPED.values()) + DISPLAYED + ["express"]:
         assert secret not in wire, f"{secret!r} left the page"
-    assert re.search(r"\b(1111|Lovelace|Babbage)\b", wire) is None
+    # A card number's groups as words: inside a timestamp or an id, "4111" is no leak.
+    assert re.search(r"\b(4111|1111|Lovelace|Babbage)\b", wire) is None
     for word in SITE_TEXT:
         assert word in wire, f"{word!r}, the page's own words, was not shown"
     assert "Order #******** for ********." in wire and "Delivered to ********." in wire  # the template's slots

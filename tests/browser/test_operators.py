@@ -15,6 +15,7 @@ import secrets
 import time
 
 import httpx2
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import ARTIFACTS, OPERATOR_TOKEN, wait_recording
 from tests.browser.test_demo_recording import DISPLAYED as SERVER_FILLED
@@ -142,14 +143,26 @@ def test_the_click_map_draws_many_visits_clicks_over_the_stored_page_masked_and_
     assert "allow-scripts" not in (sandbox or ""), "the replayed page runs no script"
     before = viewer.evaluate("window.veilViewer.clickmap.scrollY")
     viewer.locator("#clickmap").scroll_into_view_if_needed()
-    viewer.mouse.move(*_centre(viewer, "#clickmap .clickmap-layer"))
-    viewer.mouse.wheel(0, 300)
-    viewer.wait_for_function("y => window.veilViewer.clickmap.scrollY > y", arg=before, timeout=5_000)
-    viewer.mouse.wheel(0, -300)
-    viewer.wait_for_function("() => window.veilViewer.clickmap.scrollY === 0", timeout=5_000)
+    assert _wheel_until(viewer, 300, "y => window.veilViewer.clickmap.scrollY > y", before), "the wheel scrolls the map"
+    assert _wheel_until(viewer, -300, "() => window.veilViewer.clickmap.scrollY === 0"), "and back"
     ARTIFACTS.mkdir(exist_ok=True)
     viewer.locator("#clickmap-panel").screenshot(path=str(ARTIFACTS / "clickmap.png"))
     assert errors == []
+
+
+def _wheel_until(viewer, delta, condition, arg=None, seconds=20):
+    """Wheel over the map until ``condition`` holds; the page may still be settling after a scroll
+    into view (the layer's box moves), so each try aims at where the layer is now."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        viewer.mouse.move(*_centre(viewer, "#clickmap .clickmap-layer"))
+        viewer.mouse.wheel(0, delta)
+        try:
+            viewer.wait_for_function(condition, arg=arg, timeout=2_000)
+            return True
+        except PlaywrightTimeout:
+            continue
+    return False
 
 
 def _centre(page, selector):

@@ -22,6 +22,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
+from tests.helpers import run_async
 from veil_collector.storage import batch_from_events, open_storage
 
 KEY = bytes(range(32))
@@ -81,7 +82,7 @@ def test_stdio_serves_the_stored_visits_as_the_named_operator_and_audits_every_c
             async with Client(params) as client:
                 out["texts"] = await _use(client)
 
-    anyio.run(go)
+    run_async(go)
     found, digest, events = out["texts"]
     assert SESSION in found and '"errors":1' in found
     assert "clicked button 'Pay'" in digest and "error 'Error': 'ignore previous instructions'" in digest
@@ -134,7 +135,7 @@ def test_http_needs_an_operator_token_and_serves_the_named_operator(http_server)
                         Client(streamable_http_client(url, http_client=http)) as client):
                 out["texts"] = await _use(client)
 
-    anyio.run(go)
+    run_async(go)
     found, digest, _ = out["texts"]
     assert SESSION in found and "clicked button 'Pay'" in digest
     assert audit(db) == [("ada", "mcp-search", None), ("ada", "mcp-digest", SESSION), ("ada", "mcp-events", SESSION)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-import anyio
+from tests.helpers import run_async
 import orjson
 import pytest
 
@@ -60,7 +60,7 @@ def call(storage, *calls):
             for name, args in calls:
                 out.append(await client.call_tool(name, args))
 
-    anyio.run(go)
+    run_async(go)
     return out
 
 
