@@ -1,10 +1,23 @@
 // The viewer's names for event targets (sdk/veil_collector/viewer/names.js) under Node's own test
 // runner: computed from the stored nodes only, a masked name is no name, never a node id alone.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 await import("../../sdk/veil_collector/viewer/names.js");
 const { Mirror, masked } = /** @type {any} */ (globalThis).veilNames;
+// One table with the digest's rules (sdk/veil_collector/visits/names.py, tests/unit/test_target_names.py).
+const TABLE = JSON.parse(readFileSync(new URL("../shared/target-names.json", import.meta.url), "utf8"));
+
+for (const c of TABLE.cases) {
+  test(`the table: ${c.why}`, () => {
+    const m = new Mirror();
+    for (const event of c.events) m.feed(event);
+    for (const [id, expected] of c.targets) {
+      assert.deepEqual(m.target(id), expected, `${c.why}: node ${id}`);
+    }
+  });
+}
 
 function el(id, tagName, attributes, ...childNodes) {
   return { type: 2, id, tagName, attributes, childNodes };

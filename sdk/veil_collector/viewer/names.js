@@ -8,7 +8,8 @@
  * or cell, then title and placeholder); a name that was masked (nothing but `*`) is not a name,
  * and the next source is tried. Without a name the target is its role and tag ("button <button>",
  * "<div>"), never a node id alone. A click inside a button or link names that button or link.
- * Everything returned is plain text for textContent.
+ * Everything returned is plain text for textContent. tests/shared/target-names.json holds these
+ * rules equal to the digest's (visits/names.py).
  */
 (function (root) {
   "use strict";

@@ -1,14 +1,15 @@
 """What an event's target is called, in words, from the stored replay's own nodes.
 
-Rules (the viewer's ``names.js`` rules, in Python for the digest and agents): a name comes only
-from what was stored: the replay's nodes, built from the events in order (each full snapshot starts
-a page afresh; mutations add, remove and change nodes). The accessible name is computed as
-browsers do, in short: aria-labelledby, aria-label, a button input's value, an image input's alt,
-a field's label, an image's alt, the text of a button, link, heading, option or cell, a plain
-element's short text, then title and placeholder. A name that was masked (nothing but ``*``) is not
-a name and the next source is tried. Without a name the target is its role and tag (``button
-<button>``, ``<div>``), never a node id alone; a blocked element says so. A click inside a button or
-link names that button or link. A malformed event changes nothing (names help; they never fail).
+Rules (the viewer's ``names.js`` rules, in Python for the digest and agents; tests/shared/target-names.json
+holds the two equal): a name comes only from what was stored: the replay's nodes, built
+from the events in order (each full snapshot starts a page afresh; mutations add, remove and change
+nodes). The accessible name is computed as browsers do, in short: aria-labelledby, aria-label, a
+button input's value, an image input's alt, a field's label, an image's alt, the text of a button,
+link, heading, option or cell, a plain element's short text, then title and placeholder. A name that
+was masked (nothing but ``*``) is not a name and the next source is tried. Without a name the target
+is its role and tag (``button <button>``, ``<div>``), never a node id alone; a blocked element says
+so. A click inside a button or link names that button or link. A malformed event changes nothing
+(names help; they never fail).
 """
 
 from __future__ import annotations
