@@ -60,11 +60,19 @@ def visit(context, url: str, encoding: str | None = None) -> dict:
         response = request.response()
         sizes = request.sizes()
         rel = request.url.split(PREFIX, 1)[1]
-        transfers[rel] = {"status": response.status if response else 0,
-                          # a cache hit reports -1 or 0: nothing crossed the wire
-                          "body": max(0, sizes["responseBodySize"]), "headers": max(0, sizes["responseHeadersSize"]),
-                          "encoding": (response.headers.get("content-encoding", "") if response else ""),
-                          "started": request.timing["startTime"]}
+        seen = {"status": response.status if response else 0,
+                # a cache hit reports -1 or 0: nothing crossed the wire
+                "body": max(0, sizes["responseBodySize"]), "headers": max(0, sizes["responseHeadersSize"]),
+                "encoding": (response.headers.get("content-encoding", "") if response else ""),
+                "started": request.timing["startTime"], "requests": 1}
+        earlier = transfers.get(rel)
+        if earlier is not None:
+            # The same file again (the worker that makes the memory snapshot loads the runtime a
+            # second time, from the HTTP cache): what crossed the wire adds up; the first request
+            # says when it started.
+            seen = {**earlier, "body": earlier["body"] + seen["body"], "headers": earlier["headers"] + seen["headers"],
+                    "encoding": earlier["encoding"] or seen["encoding"], "requests": earlier["requests"] + 1}
+        transfers[rel] = seen
 
     context.on("requestfinished", finished)
     if encoding:
