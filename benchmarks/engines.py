@@ -39,18 +39,32 @@ RECORDING_AT = """<script>
 </script>"""
 
 
+def _wait_recording(page, engine, view: str) -> None:
+    """Until the view records; if it never does, say where it stood (its status, the worker's boot
+    stats, the errors Veil reported), so that a view that hangs once can be read afterwards."""
+    try:
+        page.wait_for("() => window.__recordingAt", timeout_s=BOOT_TIMEOUT_S)
+    except TimeoutError as err:
+        try:
+            where = page.evaluate("() => ({status: window.Veil && Veil.status, stats: window.Veil && Veil.stats(), "
+                                  "href: location.href, ready: document.readyState})")
+        except Exception as inner:  # noqa: BLE001 - a diagnostic: the page may be gone
+            where = f"(the page did not answer: {inner})"
+        raise TimeoutError(f"{engine.name}: the {view} did not record in {BOOT_TIMEOUT_S} s; it stood at {where!r}") from err
+
+
 def first_and_repeat_view(engine, dist: Path, work: Path) -> dict:
     """A first page view (plain boot) until its snapshot is stored, then a reload."""
     page = engine.new_page()
     try:
         with Site(dist, work / "boot.sqlite3", {"a": veil_page("boot", "<p>words</p>" + RECORDING_AT)}) as site:
             page.goto(site.url + "/pages/a")
-            page.wait_for("() => window.__recordingAt", timeout_s=BOOT_TIMEOUT_S)
+            _wait_recording(page, engine, "first view")
             first = page.evaluate("() => ({stats: Veil.stats(), recordingAt: window.__recordingAt})")
             page.wait_for("() => Veil.stats().snapshotStored + Veil.stats().snapshotStoreFailures > 0", timeout_s=BOOT_TIMEOUT_S)
             stored = page.evaluate("() => Veil.stats().snapshotStored") > 0
             page.reload()
-            page.wait_for("() => window.__recordingAt", timeout_s=BOOT_TIMEOUT_S)
+            _wait_recording(page, engine, "repeat view")
             repeat = page.evaluate("() => Veil.stats()")
     finally:
         page.close()
