@@ -5,36 +5,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { WAIT_MS, cssKeeper } from "../../shim/worker/csskeeper.mjs";
+import { CACHE_NAME } from "../../shim/worker/cssvisit.mjs";
+import { fakeCaches as sharedFakeCaches } from "./fake-caches.mjs";
 
 const WORKER_URL = "https://shop.example/static/veil/runtime-0123456789ab/veil-worker.mjs";
 const SESSION = "0123456789abcdef0123456789abcdef";
 const digest = (i) => i.toString(16).padStart(32, "0");
 
-function fakeCaches() {
-  const entries = new Map();
-  const cache = {
-    entries,
-    match: async (key) => {
-      const e = entries.get(typeof key === "string" ? key : key.url);
-      return e && new Response(e.body, { headers: e.headers });
-    },
-    puts: 0,
-    put: async (key, response) => {
-      cache.puts += 1;
-      entries.set(String(key), { body: await response.text(), headers: new Headers(response.headers) });
-    },
-    delete: async (key) => entries.delete(typeof key === "string" ? key : key.url),
-    keys: async () => [...entries.keys()].map((url) => ({ url })),
-  };
-  return {
-    cache,
-    open: async () => cache,
-    delete: async () => {
-      entries.clear();
-      return true;
-    },
-  };
-}
+const fakeCaches = () => sharedFakeCaches({ name: CACHE_NAME, text: true });
 
 function fakeCore(fresh = [], counts = { masked: 0, reused: 0 }) {
   const core = {

@@ -4,45 +4,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CACHE_NAME, MAX_AGE_MS, MAX_CHARS, MAX_ENTRIES, baseOf, clearVisit, readVisit, scopeOf, storeVisit } from "../../shim/worker/cssvisit.mjs";
+import { fakeCaches as sharedFakeCaches } from "./fake-caches.mjs";
 
 const BASE = baseOf("https://shop.example/static/veil/runtime-0123456789ab/veil-worker.mjs");
 const digest = (i) => i.toString(16).padStart(32, "0");
 const NOW = 1_700_000_000_000;
 
-function fakeCaches(faults = {}) {
-  const entries = new Map();
-  const cache = {
-    entries,
-    match:
-      faults.match ||
-      (async (key) => {
-        const e = entries.get(typeof key === "string" ? key : key.url);
-        return e && new Response(e.body, { headers: e.headers });
-      }),
-    put:
-      faults.put ||
-      (async (key, response) => {
-        entries.set(String(key), { body: await response.text(), headers: new Headers(response.headers) });
-      }),
-    delete: async (key) => entries.delete(typeof key === "string" ? key : key.url),
-    keys: async () => [...entries.keys()].map((url) => ({ url })),
-  };
-  const names = new Set();
-  return {
-    cache,
-    open:
-      faults.open ||
-      (async (name) => {
-        assert.equal(name, CACHE_NAME);
-        names.add(name);
-        return cache;
-      }),
-    delete: async (name) => {
-      entries.clear();
-      return names.delete(name);
-    },
-  };
-}
+const fakeCaches = (faults = {}) => sharedFakeCaches({ name: CACHE_NAME, text: true, faults });
 
 test("a visit's scope is a digest of its session, never the session itself", async () => {
   const scope = await scopeOf("0123456789abcdef0123456789abcdef");

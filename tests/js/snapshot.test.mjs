@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { bootRuntime } from "../../shim/worker/boot.mjs";
 import { runMaker } from "../../shim/worker/maker.mjs";
 import { CACHE_NAME, readSnapshot, snapshotKey, storeSnapshot } from "../../shim/worker/store.mjs";
+import { fakeCaches as sharedFakeCaches } from "./fake-caches.mjs";
 
 const KEY = snapshotKey("https://shop.example/static/veil/runtime-0123456789ab/veil-worker.mjs");
 const OTHER = snapshotKey("https://shop.example/static/veil/runtime-ba9876543210/veil-worker.mjs");
@@ -14,30 +15,7 @@ const SNAPSHOT = new Uint8Array(4 * 4096 + 1000).map((_, i) => (Math.floor(i / 4
 const never = () => new Promise(() => {});
 
 /** Cache Storage in memory; ``faults`` replace its methods (open, match, put) to fail or hang. */
-function fakeCaches(faults = {}) {
-  const entries = new Map();
-  const cache = {
-    entries,
-    match:
-      faults.match ||
-      (async (key) => {
-        const e = entries.get(String(key));
-        return e && new Response(e.body, { headers: e.headers });
-      }),
-    put:
-      faults.put ||
-      (async (key, response) => {
-        entries.set(String(key), { body: new Uint8Array(await response.arrayBuffer()), headers: new Headers(response.headers) });
-      }),
-    delete: async (key) => entries.delete(typeof key === "string" ? key : key.url),
-    keys: async () => [...entries.keys()].map((url) => ({ url })),
-  };
-  const open = async (name) => {
-    assert.equal(name, CACHE_NAME);
-    return cache;
-  };
-  return { cache, open: faults.open || open };
-}
+const fakeCaches = (faults = {}) => sharedFakeCaches({ name: CACHE_NAME, faults });
 
 async function stored(bytes = SNAPSHOT) {
   const caches = fakeCaches();
