@@ -165,3 +165,24 @@ def run_async(main: Any) -> None:
     thread.join()
     if failure:
         raise failure[0]
+
+
+def css_fast_agrees(stylesheet_kind: bool, text: str) -> bool:
+    """veil.css_fast agrees with the exact (tinycss2) path at every level wherever it vouches for
+    ``text``, and never vouches for CSS the exact path drops; True if it vouched at any level."""
+    from veil import css, css_fast
+    from veil.css_edits import apply
+    from veil.levels import Level
+
+    vouched = False
+    kind = css.STYLESHEET if stylesheet_kind else css.DECLARATIONS
+    for level in (Level.MASK, Level.MASK_USER_INPUT, Level.ALLOW):
+        edits = css_fast.edits(stylesheet_kind, text, css.text_policy(level, True))
+        exact = css.mask_exact(kind, text, level)
+        css.take_failures()
+        if edits is None:
+            continue
+        vouched = True
+        assert exact is not None, f"the fast path vouched for CSS the exact path drops: {text!r}"
+        assert (apply(text, edits) if edits else text) == exact, (text, level)
+    return vouched

@@ -9,8 +9,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from veil import css, css_fast
-from veil.css_edits import apply
+from tests.helpers import css_fast_agrees
 from veil.levels import Level
 
 LEVELS = [Level.MASK, Level.MASK_USER_INPUT, Level.ALLOW]
@@ -78,20 +77,6 @@ stylesheet = st.recursive(
 )
 
 
-def check(stylesheet_kind: bool, text: str) -> bool:
-    """The fast path agrees with the exact one at every level wherever it vouches; True if it did."""
-    vouched = False
-    kind = css.STYLESHEET if stylesheet_kind else css.DECLARATIONS
-    for level in LEVELS:
-        edits = css_fast.edits(stylesheet_kind, text, css.text_policy(level, True))
-        exact = css.mask_exact(kind, text, level)
-        css.take_failures()
-        if edits is None:
-            continue
-        vouched = True
-        assert exact is not None, f"the fast path vouched for CSS the exact path drops: {text!r}"
-        assert (apply(text, edits) if edits else text) == exact, (text, level)
-    return vouched
 
 
 @settings(max_examples=400, deadline=None)
@@ -100,20 +85,20 @@ def check(stylesheet_kind: bool, text: str) -> bool:
 @example('@media x { a:{ font-family: "X" } }')
 @example("a { u+aurl(/x?a=1): b }")
 def test_fast_path_equals_exact_path_on_generated_stylesheets(text):
-    check(True, text)
+    css_fast_agrees(True, text)
 
 
 @settings(max_examples=300, deadline=None)
 @given(declarations)
 def test_fast_path_equals_exact_path_on_generated_style_attributes(text):
-    check(False, text)
+    css_fast_agrees(False, text)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(list("ab \"'\\(){}[];:,/*@-#.!%+5u\n") + ["url(", "/*", "*/", "--", "content:", "-->", "<!--", SECRET]),
                 max_size=40).map("".join), st.booleans())
 def test_fast_path_equals_exact_path_on_any_text(text, stylesheet_kind):
-    check(stylesheet_kind, text)
+    css_fast_agrees(stylesheet_kind, text)
 
 
 plain_selector = st.sampled_from(["a", ".card > p", "#x::before", ":root", "li:nth-child(2n+1)", 'a[href$=".pdf"]',
@@ -131,4 +116,4 @@ plain_rule = st.builds(lambda s, d: f"{s} {{ {d} }}", plain_selector,
 def test_the_fast_path_vouches_for_plain_stylesheets(text, level):
     """Rules with plain selectors, and declarations with strings, URLs and comments, are the fast
     path's own: it never hands them over (a fast path that always did would pass every test above)."""
-    assert check(True, text)
+    assert css_fast_agrees(True, text)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import css_fast_agrees
 from veil import css, css_cache, css_fast
 from veil.css_edits import apply, comment_spelling
 from veil.levels import Level
 
 ROOT = Path(__file__).resolve().parents[2]
-LEVELS = [Level.MASK, Level.MASK_USER_INPUT, Level.ALLOW]
 # The benchmark's styled page (benchmarks/speed.py), and a few more written differently.
 REAL_SHEETS = [
     "bootstrap/dist/css/bootstrap.min.css", "bootstrap/dist/css/bootstrap.css", "ag-grid-community/styles/ag-grid.css",
@@ -40,11 +40,7 @@ def sheet(path: str) -> str:
 
 @pytest.mark.parametrize("path", REAL_SHEETS)
 def test_the_fast_path_equals_the_exact_path_on_real_stylesheets(path):
-    text = sheet(path)
-    for level in LEVELS:
-        fast = masked_fast(True, text, level)
-        if fast is not None:
-            assert fast == css.mask_exact(css.STYLESHEET, text, level)
+    css_fast_agrees(True, sheet(path))
 
 
 def test_the_fast_path_vouches_for_nearly_every_real_stylesheet():
@@ -68,16 +64,8 @@ VALUES = [
 @pytest.mark.parametrize("prop", ["content", "font-family", "--x", "src"])
 def test_the_fast_path_equals_the_exact_path_on_each_value_form(value, prop):
     for template in ("a {{ {p}: {v} }}", "@media x {{ b {{ {p}:{v}; c: d }} }}", "a {{ & p {{ {p}: {v} }} }}"):
-        text = template.format(p=prop, v=value)
-        for level in LEVELS:
-            fast = masked_fast(True, text, level)
-            if fast is not None:
-                assert fast == css.mask_exact(css.STYLESHEET, text, level), (text, level)
-    style = f"{prop}: {value}; color: red"
-    for level in LEVELS:
-        fast = masked_fast(False, style, level)
-        if fast is not None:
-            assert fast == css.mask_exact(css.DECLARATIONS, style, level), (style, level)
+        css_fast_agrees(True, template.format(p=prop, v=value))
+    css_fast_agrees(False, f"{prop}: {value}; color: red")
 
 
 @pytest.mark.parametrize("text", [
@@ -92,10 +80,7 @@ def test_the_fast_path_equals_the_exact_path_on_each_value_form(value, prop):
     "{ color: red } a { }",
 ])
 def test_the_fast_path_equals_the_exact_path_on_structure(text):
-    for level in LEVELS:
-        fast = masked_fast(True, text, level)
-        if fast is not None:
-            assert fast == css.mask_exact(css.STYLESHEET, text, level), (text, level)
+    css_fast_agrees(True, text)
 
 
 @pytest.mark.parametrize("text", [
