@@ -77,8 +77,6 @@ stylesheet = st.recursive(
 )
 
 
-
-
 @settings(max_examples=400, deadline=None)
 @given(stylesheet)
 @example('p::before { content: "Dear Ada" } a { background: url(/x.png?token=SECRET) }')
