@@ -10,6 +10,22 @@ import { takeOver } from "../../shim/veil/stub.mjs";
 
 const SOURCE = readFileSync(new URL("../../shim/loader.js", import.meta.url), "utf8");
 
+/** A fake document's <head> and createElement: what is appended lands in ``appended``. */
+function documentParts(appended) {
+  return {
+    head: {
+      appendChild(el) {
+        appended.push(el);
+        el.parentNode = this;
+      },
+      removeChild(el) {
+        el.parentNode = null;
+      },
+    },
+    createElement: (tag) => ({ tagName: tag }),
+  };
+}
+
 /** Run the stub (``source``: shim/loader.js by default) in a fake page whose document is in
  * ``readyState``; returns the page's pieces. */
 function page(readyState = "loading", source = SOURCE.replace("__VEIL_INTEGRITY__", "sha384-test")) {
@@ -24,16 +40,7 @@ function page(readyState = "loading", source = SOURCE.replace("__VEIL_INTEGRITY_
   };
   const document = {
     readyState,
-    head: {
-      appendChild(el) {
-        appended.push(el);
-        el.parentNode = this;
-      },
-      removeChild(el) {
-        el.parentNode = null;
-      },
-    },
-    createElement: (tag) => ({ tagName: tag }),
+    ...documentParts(appended),
   };
   const context = vm.createContext({ window, document, Promise, Error, TypeError, setTimeout: (fn) => timers.push(fn) });
   vm.runInContext(source, context);
@@ -217,16 +224,7 @@ function shadowPage() {
   const timers = [];
   const document = Object.assign(new Document(), {
     readyState: "complete",
-    head: {
-      appendChild(el) {
-        appended.push(el);
-        el.parentNode = this;
-      },
-      removeChild(el) {
-        el.parentNode = null;
-      },
-    },
-    createElement: (tag) => ({ tagName: tag }),
+    ...documentParts(appended),
   });
   const window = { addEventListener() {}, Element, Document, Reflect, WeakMap };
   const context = vm.createContext({
