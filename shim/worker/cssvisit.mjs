@@ -40,12 +40,14 @@ export function baseOf(workerUrl) {
 }
 
 /**
- * Every stored entry of this runtime: [{scope, digest, stored, chars, request}] (no bodies read).
+ * Every stored entry of this runtime: [{scope, digest, stored, chars, request, response}] (no
+ * bodies read: ``response`` is the entry's, its body left for the caller; null when the entry is
+ * not of this runtime's form).
  * @param {any} cache @param {string} base
  */
 async function listed(cache, base) {
   const requests = await withTimeout(cache.keys(), STEP_TIMEOUT_MS, "listing Cache Storage");
-  /** @type {Array<{ scope: string, digest: string, stored: number, chars: number, request: any }>} */
+  /** @type {Array<{ scope: string, digest: string, stored: number, chars: number, request: any, response: any }>} */
   const out = [];
   for (const request of requests) {
     const url = String(request.url || request);
@@ -55,6 +57,7 @@ async function listed(cache, base) {
       scope: parts[0] || "",
       digest: parts[1] || "",
       request: request,
+      response: response,
       stored: response ? Number(response.headers.get(STORED_HEADER)) || 0 : 0,
       chars: response ? Number(response.headers.get(CHARS_HEADER)) || 0 : 0,
     });
@@ -83,8 +86,7 @@ export async function readVisit(env) {
         continue;
       }
       if (e.scope !== env.scope || out.length >= MAX_ENTRIES || chars + e.chars > MAX_CHARS) continue;
-      const response = await withTimeout(cache.match(e.request), STEP_TIMEOUT_MS, "reading Cache Storage");
-      const text = response ? await withTimeout(response.text(), STEP_TIMEOUT_MS, "reading an entry") : "";
+      const text = e.response ? await withTimeout(e.response.text(), STEP_TIMEOUT_MS, "reading an entry") : "";
       if (typeof text !== "string" || text.length !== e.chars) {
         await withTimeout(cache.delete(e.request), STEP_TIMEOUT_MS, "deleting an entry");
         continue;
