@@ -10,6 +10,12 @@ export interface RawEvent {
   timestamp: number;
 }
 
+/**
+ * An observed event, or the function that builds it when it joins a hand-over (queue.mjs): how an
+ * event that names page nodes by id reads their ids late; null drops the event.
+ */
+export type Observed = RawEvent | (() => RawEvent | null);
+
 /** A node as rrweb-snapshot serialized it, with the fields the observer reads or adds. */
 export type Serialized = NonNullable<ReturnType<typeof serializeNodeWithId>> & Record<string, any>;
 
@@ -31,7 +37,7 @@ export interface Walk {
   children: Map<Node, Node[]>;
   childless: Set<Node>;
   records: MutationRecord[];
-  held: RawEvent[];
+  held: Observed[];
   /** [node id, sheet] of the large <link> stylesheets read after the walk (sheets.mjs). */
   sheets: Array<[number, CSSStyleSheet]>;
   cancelled: boolean;
@@ -42,8 +48,9 @@ export interface Walk {
 /** The hand-over of observed events to the worker (queue.mjs). */
 export interface Queue {
   push(event: RawEvent): void;
-  emit(event: RawEvent, urgent?: boolean): Promise<HandOverAnswer>;
+  emit(event: Observed, urgent?: boolean): Promise<HandOverAnswer>;
   append(event: RawEvent): void;
+  release(held: Observed[]): void;
   drain(): Promise<HandOverAnswer>;
   schedule(): void;
   clear(): void;

@@ -7,7 +7,9 @@
  * meanwhile is buffered (mutation records) or held (every other event); when the walk ends, a
  * fix-up mutation (reconcile.mjs) reconciles the snapshot with the DOM as it is then, and the held
  * events follow in order, so snapshot + fix-up + held events replay exactly to the page's final
- * state. A walk that throws or is cancelled resolves with null; it never leaves a half state.
+ * state. A held event names its nodes by the ids the snapshot and fix-up gave them, read when it is
+ * released (queue.mjs): a click on a node the walk had not reached yet names that node. A walk
+ * that throws or is cancelled resolves with null; it never leaves a half state.
  * Large stylesheets come after the structure (sheets.mjs): a <link>'s large sheet is not inlined
  * in its snapshot node, which keeps neither href nor rel, and is read once the walk is over.
  */
@@ -239,9 +241,7 @@ function finishWalk(ctx, w) {
     ),
   );
   if (fixup) ctx.queue.append(fixup);
-  w.held.forEach((event) => {
-    ctx.queue.append(event);
-  });
+  ctx.queue.release(w.held); // events naming nodes read their ids now (queue.mjs)
   if (ctx.snapshotTaken) ctx.snapshotTaken(); // trackers/styles.mjs: adopted sheets, sent again after every snapshot
   // canvas frames and iframes' snapshots, again after every snapshot
   ctx.afterSnapshot.forEach((fn) => {

@@ -18,6 +18,7 @@ from veil.masking import MASKED_VALUE
 from veil.rrweb import EventType, Source
 
 CLICK = 2  # rrweb's MouseInteractions.Click
+FOCUS = 5  # rrweb's MouseInteractions.Focus
 EARLY_MS = 300  # after DOMContentLoaded: long before Pyodide is up on a first view
 FORM = '<input id="word" autocomplete="off"><button id="go" data-veil="allow">go</button>'
 
@@ -194,3 +195,57 @@ def test_stop_before_the_runtime_is_up_discards_the_buffer_and_recording_never_s
         assert page.evaluate("Veil.status") == "stopped"
         assert [u for u in capture.requests if "/v1/" in u] == []
         assert page.evaluate(NATIVE, SETTERS) == [True] * len(SETTERS)
+
+
+# Rows before the form: the snapshot's walk takes many slices and reaches the form last.
+LATE_FORM = "".join(f"<p>row {i} of a long page, with some words</p>" for i in range(2000)) + FORM
+
+# Once the walk has begun (its first slice is measured: debug), and long before it reaches the
+# form: a pointer move over #go, a click on it, focus, a typed word and Enter in #word. Returns
+# how many slices the walk had taken by then.
+INTERACT_DURING_WALK = """async () => {
+    const slices = () => performance.getEntriesByName('veil:snapshot').length;
+    while (!slices()) await new Promise((resolve) => setTimeout(resolve, 0));
+    const go = document.getElementById('go'), word = document.getElementById('word');
+    go.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: 5, clientY: 5 }));
+    go.click();
+    word.focus();
+    word.value = 'Quokkaword';
+    word.dispatchEvent(new Event('input', { bubbles: true }));
+    word.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    return slices();
+}"""
+
+
+def test_what_happens_on_a_node_the_walk_has_not_reached_yet_names_that_node(context, dist, tmp_path):
+    # Events during the walk follow its fix-up, so they must name their nodes as the snapshot
+    # numbered them: resolved when the click happened, the button was not numbered yet, and the
+    # click named its nearest walked ancestor (a replay shows it on <body>) or nothing (-1).
+    pages = {"late": veil_page("late", LATE_FORM, {"debug": True})}
+    with Site(dist, tmp_path / "late.sqlite3", pages) as site:
+        page = context.new_page()
+        page.goto(site.url + "/pages/late", wait_until="domcontentloaded")
+        at = page.evaluate(INTERACT_DURING_WALK)
+        page.wait_for_function("Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
+        page.evaluate("() => Veil.flush()")
+        page.wait_for_function("Veil.stats().batchesSent >= 1 && Veil.stats().queuedBatches === 0")
+        slices = page.evaluate("() => performance.getEntriesByName('veil:snapshot').length")
+        assert slices >= at + 2, f"the walk was over ({at} of {slices} slices) before the form was reached"
+        events = site.get(f"/v1/sessions/{site.only_session()}/events")
+        assert "Quokkaword" not in json.dumps(events)
+        snapshot = next(e for e in events if e["type"] == EventType.FULL_SNAPSHOT)
+        button, box = node_ids(snapshot, "go"), node_ids(snapshot, "word")
+        incremental = [e["data"] for e in events if e["type"] == EventType.INCREMENTAL_SNAPSHOT]
+        interactions = {d["type"]: d["id"] for d in incremental if d["source"] == Source.MOUSE_INTERACTION}
+        moves = [p["id"] for d in incremental if d["source"] == Source.MOUSE_MOVE for p in d["positions"]]
+        inputs = [d["id"] for d in incremental if d["source"] == Source.INPUT]
+        custom = {e["data"]["tag"]: e["data"]["payload"] for e in events if e["type"] == EventType.CUSTOM}
+        named = {
+            "click": interactions.get(CLICK) in button,
+            "focus": interactions.get(FOCUS) in box,
+            "move": bool(moves) and all(i in button for i in moves),
+            "input": bool(inputs) and all(i in box for i in inputs),
+            "action": custom.get("veil:action", {}).get("id") in button,
+            "key": custom.get("veil:key", {}).get("id") in box,
+        }
+        assert named == dict.fromkeys(named, True), (named, button, box, interactions, moves, inputs, custom)

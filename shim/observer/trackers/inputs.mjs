@@ -2,8 +2,10 @@
  * trackers/inputs.mjs: form field values: input and change events (also inside shadow roots and
  * iframe documents), and the value setters that change a field without an event.
  *
- * Rules: the raw value goes only to the worker, which masks it by the field's level. Every
- * prototype setter wrapped here is restored by the teardown it returns.
+ * Rules: the raw value goes only to the worker, which masks it by the field's level. The value is
+ * the one at the event; the field's id the one it has when the event joins a hand-over (queue.mjs),
+ * and a field the recording does not have is skipped then. Every prototype setter wrapped here is
+ * restored by the teardown it returns.
  */
 import { EventType, FORM_FIELD_TAGS, Source } from "../../generated/contract.mjs";
 import { listen, runAll, targetOf } from "../listen.mjs";
@@ -29,12 +31,16 @@ export function trackInputs(ctx) {
     if (!el || !el.localName) return;
     if (el.localName === "option") el = /** @type {HTMLInputElement | null} */ (/** @type {unknown} */ (el.closest("select")));
     if (!el || !FORM_FIELD_TAGS.includes(el.localName)) return;
-    const id = ctx.nodeId(el);
-    if (id <= 0) return;
-    ctx.queue.emit({
-      type: EventType.IncrementalSnapshot,
-      data: { source: Source.Input, id, text: el.value, isChecked: !!el.checked, userTriggered },
-      timestamp: Date.now(),
+    const field = el;
+    // A detached field is not recorded, nor outside a walk one without an id (blocked, or its add
+    // not serialized yet, which carries its value): the value setters are hot, so nothing more is done.
+    if (!field.isConnected || (!ctx.walk && ctx.nodeId(field) <= 0)) return;
+    const text = field.value;
+    const isChecked = !!field.checked;
+    const timestamp = Date.now();
+    ctx.queue.emit(() => {
+      const id = ctx.nodeId(field);
+      return id > 0 ? { type: EventType.IncrementalSnapshot, data: { source: Source.Input, id, text, isChecked, userTriggered }, timestamp } : null;
     });
   }
 

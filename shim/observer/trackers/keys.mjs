@@ -9,8 +9,8 @@
  * typing (Monaco's textarea.inputarea, CodeMirror 5, Ace, xterm.js, and editors that draw a
  * highlighted copy under a transparent textarea); or an element the page attached an EditContext
  * to and that is not contenteditable (Monaco's div.native-edit-context on Chromium): its text is
- * empty, typing fires no input event, and the editor's lines render it.
- * Returns its teardown.
+ * empty, typing fires no input event, and the editor's lines render it. The target is named by
+ * the id it has when the event joins a hand-over (queue.mjs). Returns its teardown.
  */
 import { EventType, KEY_TAG } from "../../generated/contract.mjs";
 import { listen, recordedIdOf, targetOf } from "../listen.mjs";
@@ -50,12 +50,12 @@ export function trackKeys(ctx) {
   return listen(ctx, document, "keydown", (/** @type {KeyboardEvent} */ e) => {
     const target = /** @type {Element | null} */ (targetOf(e));
     /** @type {Record<string, unknown>} */
-    const payload = { key: e.key, id: recordedIdOf(ctx, target), alt: e.altKey, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey };
+    const payload = { key: e.key, id: -1, alt: e.altKey, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey };
     if (isHiddenTextarea(target) || takesTypingElsewhere(target)) payload.hidden = true;
-    ctx.queue.emit({
-      type: EventType.Custom,
-      data: { tag: KEY_TAG, payload },
-      timestamp: Date.now(),
+    const timestamp = Date.now();
+    ctx.queue.emit(() => {
+      payload.id = recordedIdOf(ctx, target);
+      return { type: EventType.Custom, data: { tag: KEY_TAG, payload }, timestamp };
     });
   });
 }

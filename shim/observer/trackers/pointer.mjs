@@ -3,9 +3,11 @@
  * pointer's path (mouse and touch moves).
  *
  * Rules: an interaction names the node it happened on (or, inside a blocked element, its nearest
- * recorded ancestor) and where; the path is sampled every MOVE_SAMPLE_MS at most, always keeping
- * the last position (where the gesture ended), and handed over every MOVE_EMIT_MS. Returns
- * {teardown, flush, pending}: flush() hands the sampled path over now (Veil.flush, unload).
+ * recorded ancestor) and where, by the id it has when the event joins a hand-over (queue.mjs:
+ * during a snapshot walk, the one the walk gave it); the path is sampled every MOVE_SAMPLE_MS at
+ * most, always keeping the last position (where the gesture ended), and handed over every
+ * MOVE_EMIT_MS. Returns {teardown, flush, pending}: flush() hands the sampled path over now
+ * (Veil.flush, unload).
  */
 import { EventType, Source } from "../../generated/contract.mjs";
 import { listen, recordedIdOf, runAll, targetOf } from "../listen.mjs";
@@ -16,7 +18,7 @@ const MOVE_SAMPLE_MS = 50;
 const MOVE_EMIT_MS = 500;
 
 /**
- * @typedef {{ source: number, x: number, y: number, id: number, at: number }} Position
+ * @typedef {{ source: number, x: number, y: number, target: EventTarget | null, at: number }} Position
  */
 
 /** @param {import("../types.js").Context} ctx */
@@ -31,11 +33,13 @@ export function trackPointer(ctx) {
 
   /** @param {number} type @param {Event} e @param {number} [x] @param {number} [y] */
   function interaction(type, e, x, y) {
-    ctx.queue.emit({
+    const target = targetOf(e);
+    const timestamp = Date.now();
+    ctx.queue.emit(() => ({
       type: EventType.IncrementalSnapshot,
-      data: { source: Source.MouseInteraction, type, id: recordedIdOf(ctx, targetOf(e)), x, y },
-      timestamp: Date.now(),
-    });
+      data: { source: Source.MouseInteraction, type, id: recordedIdOf(ctx, target), x, y },
+      timestamp,
+    }));
   }
 
   const onTouch = (/** @type {number} */ type) => (/** @type {TouchEvent} */ e) => {
@@ -50,8 +54,12 @@ export function trackPointer(ctx) {
     if (!moves.length) return;
     const timestamp = Date.now();
     for (const source of [Source.MouseMove, Source.TouchMove]) {
-      const positions = moves.filter((p) => p.source === source).map((p) => ({ x: p.x, y: p.y, id: p.id, timeOffset: p.at - timestamp }));
-      if (positions.length) ctx.queue.emit({ type: EventType.IncrementalSnapshot, data: { source, positions }, timestamp });
+      const sampled = moves.filter((p) => p.source === source);
+      if (!sampled.length) continue;
+      ctx.queue.emit(() => {
+        const positions = sampled.map((p) => ({ x: p.x, y: p.y, id: recordedIdOf(ctx, p.target), timeOffset: p.at - timestamp }));
+        return { type: EventType.IncrementalSnapshot, data: { source, positions }, timestamp };
+      });
     }
     moves = [];
   }
@@ -60,7 +68,7 @@ export function trackPointer(ctx) {
   /** @param {number} source @param {Event} e @param {number} x @param {number} y */
   function samplePointer(source, e, x, y) {
     const now = Date.now();
-    const position = { source, x, y, id: recordedIdOf(ctx, targetOf(e)), at: now };
+    const position = { source, x, y, target: targetOf(e), at: now };
     if (now - lastMoveSample < MOVE_SAMPLE_MS) {
       trailingMove = position;
     } else {

@@ -2,7 +2,8 @@
  * trackers/scroll.mjs: scroll positions of the document and of scrolled elements.
  *
  * Rules: at most one position per SCROLL_THROTTLE_MS for each scrolled node, always the last;
- * nodes the recording does not have are skipped. Returns its teardown.
+ * the node is named by the id it has when the event joins a hand-over (queue.mjs), and one the
+ * recording does not have is skipped then. Returns its teardown.
  */
 import { EventType, Source } from "../../generated/contract.mjs";
 import { createThrottle, listen, runAll } from "../listen.mjs";
@@ -18,12 +19,12 @@ export function trackScroll(ctx) {
       throttled(target, SCROLL_THROTTLE_MS, () => {
         const isDoc = target === document || target === document.documentElement;
         const el = /** @type {Element} */ (isDoc ? document.scrollingElement || document.documentElement : target);
-        const id = ctx.nodeId(isDoc ? document : target);
-        if (id <= 0) return;
-        ctx.queue.emit({
-          type: EventType.IncrementalSnapshot,
-          data: { source: Source.Scroll, id, x: el.scrollLeft, y: el.scrollTop },
-          timestamp: Date.now(),
+        const x = el.scrollLeft;
+        const y = el.scrollTop;
+        const timestamp = Date.now();
+        ctx.queue.emit(() => {
+          const id = ctx.nodeId(isDoc ? document : target);
+          return id > 0 ? { type: EventType.IncrementalSnapshot, data: { source: Source.Scroll, id, x, y }, timestamp } : null;
         });
       });
     }),
