@@ -73,6 +73,15 @@ KEYS = {"Enter": "\ue007", "Tab": "\ue004", "ArrowLeft": "\ue012", "ArrowRight":
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 
 
+# What a timed-out wait reports about Veil on the page (status, stats, the shim's own marks).
+VEIL_STATE = """() => window.Veil ? {
+    status: Veil.status,
+    stats: Veil.stats(),
+    marks: performance.getEntries().filter((e) => e.name.startsWith('veil')).map((e) => [e.name, Math.round(e.startTime), Math.round(e.duration)]),
+    now: Math.round(performance.now()),
+} : 'no window.Veil'"""
+
+
 class EngineUnavailable(RuntimeError):
     """The engine's browser or driver is not installed or did not start."""
 
@@ -126,8 +135,16 @@ class Page:
             if value:
                 return value
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.engine}: {fn} stayed falsy for {timeout_s} s (last: {value!r})")
+                raise TimeoutError(f"{self.engine}: {fn} stayed falsy for {timeout_s} s (last: {value!r}); {self.veil_state()}")
             time.sleep(interval_s)
+
+    def veil_state(self) -> str:
+        """Where Veil stood on this page (status, stats, its performance marks): what a timeout reports."""
+        try:
+            state = self.evaluate(VEIL_STATE)
+        except Exception as e:  # noqa: BLE001 -- a diagnosis must not hide the timeout it explains
+            return f"Veil's state unreadable: {e}"
+        return f"Veil: {json.dumps(state)}"
 
     def wait_for_navigation(self, url_part: str, timeout_s: float = 30) -> None:
         """After a click that navigates: wait until the new document at a URL containing

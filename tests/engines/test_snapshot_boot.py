@@ -10,7 +10,7 @@ import base64
 
 import pytest
 
-from tests.browser.test_snapshot_boot import (CONFIG_SECRET, ENDPOINT_SECRET, PAGE_TEXT, TYPED, URL_SECRET, is_stored,
+from tests.browser.test_snapshot_boot import (CONFIG_SECRET, ENDPOINT_SECRET, PAGE_TEXT, TYPED, URL_SECRET,
                                               stored_entries, unpack_pages)
 from tests.engines.conftest import BOOT_TIMEOUT_S, flush, page_errors
 from tests.engines.site import TOKEN, Site
@@ -94,7 +94,10 @@ def test_a_spoilt_snapshot_means_a_plain_boot_that_records_and_it_is_deleted(eng
         stats = open_recording(page, url)
         reason = "missing" if engine.name in SNAPSHOT_NOT_FOUND else "corrupt"
         assert stats["bootKind"] == "plain" and stats["snapshotFallbackReason"] == reason, stats
-        assert not is_stored(page, entry["key"]), "the spoilt snapshot was deleted at once"
+        # Deleted before the plain boot went on; by now a fresh one, made beside that boot, may be
+        # stored under the same key (on a busy machine the view records after it is made).
+        left = [base64.b64decode(e["body"]) for e in stored_entries(page) if e["key"] == entry["key"]]
+        assert seeds["truncated"] not in left, "the spoilt snapshot was deleted at once"
         assert_recorded(page, site)
 
 
