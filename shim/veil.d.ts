@@ -2,7 +2,8 @@
 // tests/unit/test_types.py fails when this file and the code drift apart.
 
 export type PrivacyLevel = "mask" | "mask-user-input" | "allow";
-/** "failed": only the loader snippet's stub (shim/loader.js) says it, when veil.js did not load. */
+/** "failed": veil.js did not load (the loader snippet's stub says it, shim/loader.js), or the worker
+ * stopped answering and was ended (Veil.stats().workerTimeouts). */
 export type VeilStatus = "idle" | "loading" | "recording" | "paused" | "stopped" | "declined" | "failed";
 
 /** An rrweb 2.x event after Veil masked it. */
@@ -139,6 +140,10 @@ export interface VeilStats {
   queuedBatches: number;
   /** Batches dropped by the outbox and not yet reported to the collector. */
   queueDropped: number;
+  /** Times the worker said nothing for its deadline while a call waited (150 s while it boots, 60 s
+   * otherwise, from the last thing it said); the first ends it: the recording stops and status
+   * becomes "failed" (reported with where "worker"). */
+  workerTimeouts: number;
   /** How the worker booted: from the stored memory snapshot, or plain (null until it has). */
   bootKind: "snapshot" | "plain" | null;
   /** The worker's boot, from its start to the core imported, in milliseconds. */

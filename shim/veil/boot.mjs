@@ -7,7 +7,8 @@
  * for JSON (a RegExp or a function cannot travel) and the Python validator judges it; a refusal
  * is a VeilConfigError naming the key. The selector lists are checked by the browser's own parser
  * too. A Worker the page refuses (a CSP's worker-src) rejects the boot; it never throws into the
- * page. A worker that fails later rejects every pending call and is counted once configured. The
+ * page. A worker that fails later rejects every pending call and is counted once configured; one
+ * that lets an answer's deadline pass (rpc.mjs; the boot's included) is ended and its owner told. The
  * site-text list (`allowTextUrl`, resolved here against the page's URL) is fetched by the worker
  * while it boots; one that was not used is counted (siteTextFailures) and reported, where
  * "site-text", and the boot goes on without it.
@@ -110,10 +111,13 @@ function reportSiteText(outcome) {
   countError(new Error("Veil: the site-text list (allowTextUrl) was not used, everything it lists stays masked: " + outcome.reason), "site-text");
 }
 
-/** @param {() => boolean} configured whether the core has accepted the config (a later failure is counted) */
-function startWorker(configured) {
+/**
+ * @param {() => boolean} configured whether the core has accepted the config (a later failure is counted)
+ * @param {(reason: string) => void} hung told when the worker let a deadline pass (rpc.mjs ended it)
+ */
+function startWorker(configured, hung) {
   const worker = new Worker(WORKER_URL, { type: "module", name: "veil" });
-  connect(worker);
+  connect(worker, hung);
   worker.onmessage = onWorkerMessage;
   worker.onerror = (e) => {
     const message = "Veil: the worker failed" + (e && e.message ? ": " + e.message : "");
@@ -135,9 +139,10 @@ function likelyToRecord(rawConfig) {
  * Start the worker after the page's load event and let the core validate the config; resolves
  * with what the core said of it.
  * @param {PageConfig} rawConfig
+ * @param {(reason: string) => void} hung told when the worker lets a deadline pass (it is ended)
  * @returns {Promise<ConfigureAccepted>}
  */
-export function bootRuntime(rawConfig) {
+export function bootRuntime(rawConfig, hung) {
   const described = describe(rawConfig);
   let accepted = false;
   const configured = () => accepted;
@@ -146,10 +151,10 @@ export function bootRuntime(rawConfig) {
   /** @type {Promise<void>} */
   const started = loadEnded()
     ? new Promise((resolve) => {
-        resolve(startWorker(configured));
+        resolve(startWorker(configured, hung));
       })
     : afterLoad().then(() => {
-        startWorker(configured);
+        startWorker(configured, hung);
       });
   return started
     .then(() => call("configure", { config: JSON.stringify(described), siteTextUrl: siteTextUrl(rawConfig), ahead: likelyToRecord(rawConfig) }))

@@ -6,7 +6,8 @@
  * (start, pause on an excluded URL, rotate the session). An observer started before the runtime
  * was ready (early.mjs) hands its buffer to the worker only after the gate said yes and the core
  * started; a "no" discards it unsent. Without one, the observer is loaded after the gate said yes.
- * Start/stop/consent changes run one at a time, in order (serially). It owns the page's status, the
+ * Start/stop/consent changes run one at a time, in order (serially). A worker that stops answering
+ * (rpc.mjs ends it after a deadline) ends the recording: "failed". It owns the page's status, the
  * runtime's config, the recording (recording.mjs), the early observation, the outbox (created with
  * the callbacks it needs), the handover, the flush timer and the navigation hooks; other modules
  * get what they need as arguments and callbacks. Errors are counted with where they happened.
@@ -20,7 +21,7 @@ import { sendStandby, watchPage } from "./keepalive.mjs";
 import { hookNavigation, unhookNavigation } from "./navigation.mjs";
 import { startObserver, stopObserver } from "./observer-options.mjs";
 import { createRecording, workerStats } from "./recording.mjs";
-import { bootStats, call, connected, disconnect } from "./rpc.mjs";
+import { bootStats, call, connected, disconnect, rpcStats } from "./rpc.mjs";
 import { SESSION_KEY, writeStored } from "./storage.mjs";
 import { createOutbox } from "./transport.mjs";
 import { embed } from "./embedded.mjs";
@@ -32,7 +33,7 @@ import { fidelityStats, linkFidelity } from "./fidelity.mjs";
  * @typedef {import("../generated/contract.mjs").Action} Action
  * @typedef {import("./recording.mjs").Recording} Recording
  * @typedef {import("./early.mjs").Early} Early
- * @typedef {"idle" | "loading" | "recording" | "paused" | "stopped" | "declined"} Status
+ * @typedef {"idle" | "loading" | "recording" | "paused" | "stopped" | "declined" | "failed"} Status
  * @typedef {{ recording: boolean, reason?: import("../generated/contract.mjs").GateReason | "stopped" }} StartResult
  */
 
@@ -52,6 +53,7 @@ let flushTimer;
 let queue = Promise.resolve();
 /** @type {(() => void) | null} stops watching the page leave and the network come and go */
 let unwatch = null;
+let hung = false; // the worker stopped answering and was ended (workerHung)
 
 const outbox = createOutbox({ onOverflow: resyncAfterOverflow, onSessionRefused: restartInNewSession });
 const handover = createHandover({
@@ -61,7 +63,7 @@ const handover = createHandover({
   beforeSend: () => (runtime && runtime.core.beforeSend && typeof runtime.config.beforeSend === "function" ? runtime.config.beforeSend : null),
 });
 
-/** The page's Veil: idle, loading, recording, paused, stopped or declined (Veil.status). */
+/** The page's Veil: idle, loading, recording, paused, stopped, declined or failed (Veil.status). */
 export function currentStatus() {
   return status;
 }
@@ -90,13 +92,14 @@ export function serially(fn) {
 
 /**
  * Boot the runtime (Veil.init): the worker starts after the page's load event and the core judges
- * the config. A failure settles the page back in "idle" with nothing left running, and rejects.
+ * the config. A failure settles the page back in "idle" ("failed" when the worker stopped
+ * answering) with nothing left running, and rejects.
  * @param {PageConfig} config
  * @returns {Promise<void>}
  */
 export function boot(config) {
   status = "loading";
-  return bootRuntime(config).then(
+  return bootRuntime(config, workerHung).then(
     (core) => {
       runtime = { config: config, core: core };
       embed(core.parentOrigin, { snapshot: snapshotAndFlush, deliverNow: outbox.onOnline }); // a cross-origin iframe
@@ -105,7 +108,7 @@ export function boot(config) {
       if (status === "loading") status = "idle"; // a Veil.stop() meanwhile stays stopped
     },
     (err) => {
-      status = "idle";
+      status = hung ? "failed" : "idle";
       if (early) discardEarly(early);
       early = null;
       disconnect(String(err && err.message));
@@ -113,6 +116,19 @@ export function boot(config) {
       throw err;
     },
   );
+}
+
+// The worker let an answer's deadline pass and rpc.mjs ended it: nothing more can be masked, so
+// this page view records no more ("failed"). Batches already cut still leave. During the boot,
+// init's rejection (the boot's own failure path) reports it.
+/** @param {string} reason */
+function workerHung(reason) {
+  hung = true;
+  if (status === "loading") return;
+  endRecording();
+  unhookNavigation();
+  status = "failed";
+  countError(new Error(reason), "worker");
 }
 
 /** Start observing now (before the runtime is up), if what JavaScript can read allows it. @param {PageConfig} config @param {"init" | "start"} trigger */
@@ -277,7 +293,8 @@ export function withdraw(next) {
   endRecording();
   unhookNavigation();
   outbox.clear(); // nothing unsent leaves after consent is withdrawn
-  status = next;
+  // A worker that stopped answering stays "failed" when a start that failed with it is undone.
+  status = hung && next === "idle" ? "failed" : next;
   return connected() ? call("stop", null) : undefined;
 }
 
@@ -289,7 +306,17 @@ export function capture(reason) {
 
 /** Counters for Veil.stats(), from each owner. @returns {import("../veil.d.ts").VeilStats} */
 export function stats() {
-  return { ...errorStats(), ...outbox.stats(), ...workerStats(), ...handover.stats(), ...earlyStats(), ...bootStats(), ...siteTextStats(), ...fidelityStats() };
+  return {
+    ...errorStats(),
+    ...outbox.stats(),
+    ...workerStats(),
+    ...handover.stats(),
+    ...earlyStats(),
+    ...bootStats(),
+    ...rpcStats(),
+    ...siteTextStats(),
+    ...fidelityStats(),
+  };
 }
 
 // Canvas frames and iframes' batches go through the recording now (fidelity.mjs); snapshot on a parent's ask.

@@ -6,8 +6,13 @@
  * veil.bridge function and the veil.api Core method. Payloads and answers are typed by the
  * contract's message map (shim/generated/contract.mjs, Messages, generated from
  * sdk/veil/contract.py), so tsc checks both ends. With no worker, a call rejects at once; when
- * the worker fails, every pending call rejects with the reason. This module owns the worker link,
- * the pending requests and the boot stats.
+ * the worker fails, every pending call rejects with the reason. The worker has a deadline while a
+ * call waits (answerTimeoutMs: the longest of the waiting calls'), counted from the last thing it
+ * said, so a backlog it works through is not a hang: a worker silent that long is hung, and is
+ * ended like a failed one (every pending call rejects, the worker is terminated, the link's owner
+ * is told through ``onHung``, Veil.stats() counts it in workerTimeouts); a late answer finds
+ * nothing waiting. This module owns
+ * the worker link, the pending requests and the boot stats.
  */
 import { BOOT_STATS_EMPTY } from "../generated/contract.mjs";
 
@@ -19,17 +24,39 @@ import { BOOT_STATS_EMPTY } from "../generated/contract.mjs";
  * @typedef {{ postMessage: (message: unknown, transfer: Transferable[]) => void, terminate: () => void }} WorkerLike
  */
 
-/** @type {Map<number, { resolve: (value: any) => void, reject: (err: Error) => void }>} */
+// How long the worker may take to answer. "configure" waits for the boot: a plain Pyodide start,
+// 4-5 s here, several times that on a slow phone or a busy machine. Every other message is one
+// step of masking (the largest page measured: 4 s with the CPU slowed 4x) or less.
+export const BOOT_ANSWER_MS = 150000;
+export const ANSWER_MS = 60000;
+
+/** How long the worker has to answer a ``type`` message. @param {string} type */
+export function answerTimeoutMs(type) {
+  return type === "configure" ? BOOT_ANSWER_MS : ANSWER_MS;
+}
+
+/** @type {Map<number, { type: string, resolve: (value: any) => void, reject: (err: Error) => void }>} */
 const requests = new Map();
 let nextRequest = 1;
 /** @type {WorkerLike | null} */
 let worker = null;
+/** @type {((reason: string) => void) | null} */
+let onHung = null;
+let workerTimeouts = 0;
+/** @type {ReturnType<typeof setTimeout> | 0} */
+let deadline = 0;
+let deadlineMs = 0;
 /** @type {BootStats} */
 const boot = { ...BOOT_STATS_EMPTY };
 
-/** Talk to ``link`` from now on (a Worker; a stand-in in Node's tests). @param {WorkerLike} link */
-export function connect(link) {
+/**
+ * Talk to ``link`` from now on (a Worker; a stand-in in Node's tests).
+ * @param {WorkerLike} link
+ * @param {(reason: string) => void} [hung] told when the worker let a deadline pass (and was ended)
+ */
+export function connect(link, hung) {
   worker = link;
+  onHung = hung || null;
 }
 
 /** Whether a worker is connected. */
@@ -41,8 +68,33 @@ export function connected() {
 export function disconnect(reason) {
   const gone = worker;
   worker = null;
+  onHung = null;
   failAll(reason);
   if (gone) gone.terminate();
+}
+
+// (Re)start the worker's deadline from now, as long as a call waits: the longest of theirs.
+function rearm() {
+  clearTimeout(deadline);
+  deadline = 0;
+  deadlineMs = 0;
+  if (!requests.size) return;
+  requests.forEach((p) => {
+    deadlineMs = Math.max(deadlineMs, answerTimeoutMs(p.type));
+  });
+  deadline = setTimeout(expire, deadlineMs);
+}
+
+// The deadline passed: the worker is stuck (a boot that never ends, a step that never returns).
+// It is ended like a failed one, so nothing waits on it for ever; its owner says what follows.
+function expire() {
+  const oldest = requests.values().next().value;
+  if (!oldest) return;
+  workerTimeouts += 1;
+  const reason = "Veil: the worker said nothing for " + deadlineMs / 1000 + " s while " + JSON.stringify(oldest.type) + " waited for its answer";
+  const told = onHung;
+  disconnect(reason);
+  if (told) told(reason);
 }
 
 /**
@@ -56,7 +108,8 @@ export function call(type, payload, transfer) {
   return new Promise((resolve, reject) => {
     if (!worker) return reject(new Error("Veil: the runtime is not running"));
     const id = nextRequest++;
-    requests.set(id, { resolve: resolve, reject: reject });
+    requests.set(id, { type: type, resolve: resolve, reject: reject });
+    if (answerTimeoutMs(type) > deadlineMs) rearm(); // a call behind others does not push the deadline out
     worker.postMessage({ id: id, type: type, payload: payload }, transfer || []);
   });
 }
@@ -65,6 +118,7 @@ export function call(type, payload, transfer) {
 export function onWorkerMessage(e) {
   const msg = e.data;
   if (!msg) return;
+  rearm(); // it is alive: whatever still waits gets a full deadline from now
   if ("stats" in msg) {
     // Unsolicited: how the worker booted, what became of the runtime's snapshot (Veil.stats()).
     const reported = /** @type {Record<string, unknown>} */ (msg.stats);
@@ -75,18 +129,26 @@ export function onWorkerMessage(e) {
     return;
   }
   const pending = requests.get(msg.id);
-  if (!pending) return;
+  if (!pending) return; // answered, or its deadline passed
   requests.delete(msg.id);
+  if (!requests.size) rearm();
   if (msg.ok) pending.resolve(msg.result);
   else pending.reject(new Error("Veil worker: " + msg.error));
 }
 
 /** @param {string} reason */
 export function failAll(reason) {
-  requests.forEach((p) => {
+  const failed = Array.from(requests.values());
+  requests.clear();
+  rearm();
+  failed.forEach((p) => {
     p.reject(new Error(reason));
   });
-  requests.clear();
+}
+
+/** Veil.stats()'s count of worker deadlines passed (each ended the worker). */
+export function rpcStats() {
+  return { workerTimeouts: workerTimeouts };
 }
 
 /** How the worker booted, as it last reported (part of Veil.stats()). @returns {BootStats} */

@@ -97,6 +97,36 @@ def test_a_worker_that_fails_to_load_is_reported_and_spares_the_page(context, pa
     page_still_works(page, capture)
 
 
+def test_a_worker_that_never_answers_is_ended_at_its_deadline_and_the_page_says_failed(context, page, servers, capture):
+    stalled: list = []
+
+    def stall(route) -> None:  # never answered: the worker's boot never ends
+        stalled.append(route)
+
+    context.route("**/pyodide.asm.wasm", stall)
+    try:
+        page.clock.install()  # the page's timers only: the deadline passes without waiting 150 s
+        load(page, servers)
+        page.evaluate("cfg => { Veil.init(cfg).then(() => { window.initOutcome = 'booted'; }, (e) => { window.initOutcome = e.message; }); }",
+                      {"endpoint": servers.endpoint, "consent": "not-required"})
+        page.wait_for_function("() => Veil.status === 'loading'")
+        deadline = time.monotonic() + 30
+        while not stalled and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        assert stalled, "the worker asked for Pyodide's wasm"
+        page.clock.run_for(149_000)
+        assert page.evaluate("[Veil.status, window.initOutcome ?? null]") == ["loading", None], "a slow boot is not a hung one"
+        page.clock.run_for(2_000)
+        page.wait_for_function("() => window.initOutcome !== undefined && Veil.status !== 'loading'")
+        assert page.evaluate("window.initOutcome") == 'Veil: the worker said nothing for 150 s while "configure" waited for its answer'
+        assert page.evaluate("Veil.status") == "failed"
+        assert page.evaluate("Veil.stats().workerTimeouts") == 1
+        assert page.evaluate("window.veilErrors.map(e => e.where)") == ["worker"]
+        page_still_works(page, capture)
+    finally:
+        context.unroute("**/pyodide.asm.wasm")
+
+
 def test_an_unreachable_endpoint_is_reported_and_spares_the_page(page, servers, capture):
     load(page, servers)
     dead = f"http://127.0.0.1:{free_port()}/v1/batches"
