@@ -9,7 +9,7 @@
  * the page's worker stores it once its page view records.
  */
 import { makeSnapshot } from "./worker/maker.mjs";
-import { IMPORT_CORE, VEIL_WHEEL, WHEEL_PATH, here, pyodideModule, pyodideOptions } from "./worker/runtime.mjs";
+import { IMPORT_CORE, VEIL_WHEEL, WHEEL_PATH, here, pyodideOptions, startingPyodide } from "./worker/runtime.mjs";
 import { snapshotKey } from "./worker/store.mjs";
 
 /** The wheel's bytes (from the HTTP cache, where the page's worker fetches it too). */
@@ -20,7 +20,7 @@ async function wheel() {
 }
 
 makeSnapshot({
-  loadPyodide: (options) => pyodideModule().then((mod) => mod.loadPyodide(options)),
+  loadPyodide: (options) => startingPyodide().then((load) => load(options)),
   options: pyodideOptions,
   wheel: wheel,
   wheelPath: WHEEL_PATH,

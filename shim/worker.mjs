@@ -17,7 +17,7 @@ import { bootRuntime } from "./worker/boot.mjs";
 import { encodeFrame, forgetFrames } from "./worker/canvas.mjs";
 import { cssKeeper } from "./worker/csskeeper.mjs";
 import { nextViewsSnapshot } from "./worker/nextviews.mjs";
-import { VEIL_WHEEL, here, pyodideModule, pyodideOptions } from "./worker/runtime.mjs";
+import { VEIL_WHEEL, here, pyodideOptions, startingPyodide } from "./worker/runtime.mjs";
 import { fetchSiteText } from "./worker/sitetext.mjs";
 import { snapshotKey } from "./worker/store.mjs";
 
@@ -64,7 +64,7 @@ function memoryBytes() {
 
 // Started now, not on "configure": the boot needs nothing from the page.
 const booting = bootRuntime({
-  loadPyodide: () => pyodideModule().then((mod) => mod.loadPyodide),
+  loadPyodide: startingPyodide,
   options: pyodideOptions,
   // pyodide.loadPackage installs the wheel from its URL (the Pyodide lock lists no package).
   installWheel: (pyodide) => pyodide.loadPackage(here("./python/" + VEIL_WHEEL), { messageCallback: () => {} }),

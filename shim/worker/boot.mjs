@@ -4,7 +4,9 @@
  *
  * Rules: a boot never fails because of the snapshot: missing, corrupt, mismatched, refused
  * storage, a timeout or a snapshot Pyodide rejects all end in a plain boot, with the reason
- * returned (the page's Veil.stats() reports it). A snapshot Pyodide rejects is deleted. Nothing
+ * returned (the page's Veil.stats() reports it). A snapshot Pyodide rejects is deleted; one whose
+ * start the browser could not instantiate (InstantiationError, instantiation.mjs) is kept, and the
+ * plain boot that follows fails the same way with that reason rather than never ending. Nothing
  * of the page reaches Python here: the boot happens before the first message is read.
  * Pyodide and the storage are passed in, so the rules run under Node's test runner.
  */
@@ -80,9 +82,11 @@ export async function bootRuntime(env) {
     } catch (err) {
       // Pyodide checks the snapshot's magic number and build id ("Snapshot build id mismatch").
       const message = String(err && /** @type {any} */ (err).message);
-      fallback = /build id|magic number/i.test(message) ? "mismatch" : /** @type {any} */ (err).name === "TimeoutError" ? "timeout" : "failed";
-      // A slow machine is not a broken snapshot: only one Pyodide refused is deleted.
-      if (fallback !== "timeout") await deleteSnapshot({ caches: env.caches, key: env.key, timeoutMs: timeoutMs });
+      const name = /** @type {any} */ (err).name;
+      fallback = /build id|magic number/i.test(message) ? "mismatch" : name === "TimeoutError" ? "timeout" : "failed";
+      // A slow machine, or a browser out of memory for WebAssembly (instantiation.mjs), is not a
+      // broken snapshot: only one Pyodide refused is deleted.
+      if (fallback !== "timeout" && name !== "InstantiationError") await deleteSnapshot({ caches: env.caches, key: env.key, timeoutMs: timeoutMs });
     } finally {
       found.bytes = undefined; // copied into Pyodide's memory, or of no use: 31 MB not to keep
       held.target = undefined;

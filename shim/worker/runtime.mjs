@@ -6,8 +6,10 @@
  * contacted. build.py fills in the Pyodide directory, the wheel's name and the lock (Pyodide's
  * own lock with no packages: Veil loads none, so neither the 119 KB lock file nor micropip is
  * fetched). Both workers start Pyodide with the same options, so a snapshot one makes is one the
- * other can load.
+ * other can load, and through startingPyodide, so a start whose WebAssembly cannot be instantiated
+ * fails (instantiation.mjs) instead of never ending.
  */
+import { failingFast } from "./instantiation.mjs";
 
 export const PYODIDE_DIR = "__VEIL_PYODIDE__";
 export const VEIL_WHEEL = "__VEIL_WHEEL__";
@@ -54,4 +56,13 @@ export function pyodideModule() {
 /** loadPyodide's options: the same for a plain boot, a snapshot's making and its loading. @param {object} [extra] */
 export function pyodideOptions(extra) {
   return Object.assign({ indexURL: here("../" + PYODIDE_DIR + "/"), fullStdLib: false, lockFileContents: LOCK }, extra || {});
+}
+
+/**
+ * loadPyodide, as both workers call it: a start whose WebAssembly the browser cannot instantiate
+ * rejects (InstantiationError) where Pyodide would wait for ever.
+ * @returns {Promise<(options: object) => Promise<any>>}
+ */
+export function startingPyodide() {
+  return pyodideModule().then((mod) => (/** @type {object} */ options) => failingFast(() => mod.loadPyodide(options), self.console));
 }

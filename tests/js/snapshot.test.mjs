@@ -170,7 +170,7 @@ test("Pyodide starts loading once an entry is found, before it is read back; a c
   assert.ok(plain.given[0].every((b) => b === 0));
 });
 
-test("a snapshot Pyodide refuses or that hangs means a plain boot with its reason; a refused one is deleted", async () => {
+test("a snapshot Pyodide refuses, that hangs or that the browser cannot instantiate means a plain boot with its reason; only a refused one is deleted", async () => {
   for (const [fromSnapshot, reason, kept] of [
     [
       () => {
@@ -187,6 +187,13 @@ test("a snapshot Pyodide refuses or that hangs means a plain boot with its reaso
       false,
     ],
     [never, "timeout", true],
+    [
+      () => {
+        throw Object.assign(new Error("Pyodide could not instantiate its WebAssembly: InternalError: out of memory"), { name: "InstantiationError" });
+      },
+      "failed",
+      true,
+    ],
   ]) {
     const caches = await stored();
     const py = fakePyodide(fromSnapshot);
