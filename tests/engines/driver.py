@@ -75,6 +75,7 @@ ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 
 # What a timed-out wait reports about Veil on the page (status, stats, the shim's own marks).
 VEIL_STATE = """() => window.Veil ? {
+    href: location.href,
     status: Veil.status,
     stats: Veil.stats(),
     marks: performance.getEntries().filter((e) => e.name.startsWith('veil')).map((e) => [e.name, Math.round(e.startTime), Math.round(e.duration)]),

@@ -7,11 +7,20 @@ starts with /test-errors.js, which keeps the page's uncaught errors, unhandled r
 violations in ``window.__pageErrors``; every request is logged (``requests``), so "not one request
 reached the endpoint" is judged where the request would arrive. ``host`` is "localhost" by default
 (a secure context in every engine, as an HTTPS site is); "127.0.0.1" is not one in WebKitGTK.
+
+With VEIL_TRACE_WORKERS=1 in the environment, every Veil worker (the page's and the snapshot
+maker) is served with WORKER_TRACE first: it reports its start, fetches, WebAssembly
+instantiation, messages, console warnings and errors, and a heartbeat every 5 s, to /trace/, which
+appends them, timed, to /tmp/veil-worker-trace/<port>.log (the port is in a timed-out wait's
+report). A diagnosis tool for boots that never end (docs/browsers.md); it serves the workers
+uncompressed and uncached, so every view boots plain.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -101,6 +110,40 @@ class RequestLog:
         await self.app(scope, receive, send)
 
 
+# A worker's trace (VEIL_TRACE_WORKERS): each line is a GET of /trace/<worker>/<ms since its start>/<what>.
+WORKER_TRACE = """{ const send = self.fetch.bind(self); const started = performance.now();
+  const worker = (self.name || 'worker') + '-' + Math.random().toString(36).slice(2, 6);
+  const trace = (what) => send('/trace/' + worker + '/' + Math.round(performance.now() - started) + '/'
+    + encodeURIComponent(String(what).slice(0, 300))).catch(() => {});
+  self.fetch = (url, options) => { const name = String((url && url.url) || url).split('/').pop(); trace('fetch ' + name);
+    const answer = send(url, options); answer.then((r) => trace('fetched ' + name + ' ' + r.status), (e) => trace('fetch failed ' + name + ' ' + e)); return answer; };
+  const instantiate = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = (source, imports) => { trace('instantiating'); const done = instantiate.call(WebAssembly, source, imports);
+    done.then(() => trace('instantiated'), (e) => trace('instantiation failed ' + e)); return done; };
+  const warn = console.warn; console.warn = (...args) => { trace('warn ' + args.map(String).join(' | ')); warn(...args); };
+  const error = console.error; console.error = (...args) => { trace('error ' + args.map(String).join(' | ')); error(...args); };
+  self.addEventListener('error', (e) => trace('uncaught ' + e.message));
+  self.addEventListener('unhandledrejection', (e) => trace('rejection ' + ((e.reason && e.reason.stack) || e.reason)));
+  const post = self.postMessage.bind(self); self.postMessage = (message, transfer) => { trace('post ' + JSON.stringify(message).slice(0, 120)); return post(message, transfer); };
+  self.addEventListener('message', (e) => trace('got ' + JSON.stringify(e.data).slice(0, 80)));
+  setInterval(() => trace('alive'), 5000);
+  trace('start'); }
+"""
+TRACE_DIR = Path("/tmp/veil-worker-trace")
+
+
+def trace_line(port: int) -> Any:
+    """The /trace/ route of the site on ``port``: each line appended, timed, to its log."""
+
+    def traced(request: Request) -> Response:  # a plain function: Starlette runs it in a thread (file I/O)
+        TRACE_DIR.mkdir(exist_ok=True)
+        with (TRACE_DIR / f"{port}.log").open("a") as log:
+            log.write(f"{time.time():.1f} {request.path_params['line']}\n")
+        return Response(status_code=204)
+
+    return traced
+
+
 class WorkerPrefix:
     """ASGI app in front of dist/: the two workers' files served with ``prefix`` run first in them
     (a worker global taken away, as an engine without it would be), uncompressed."""
@@ -168,6 +211,8 @@ class Site:
             return Response(body, media_type="application/octet-stream") if body is not None else Response(status_code=404)
 
         dist_app: Any = DistFiles(directory=dist)
+        if os.environ.get("VEIL_TRACE_WORKERS") and not worker_prefix:
+            worker_prefix = WORKER_TRACE
         if worker_prefix:
             dist_app = WorkerPrefix(dist_app, dist, worker_prefix)
         app = Starlette(routes=[
@@ -176,6 +221,7 @@ class Site:
             Route("/test-errors.js", errors_js),
             Route("/csp-report", csp_report, methods=["POST"]),
             Route("/seed/{name}", seed),
+            Route("/trace/{line:path}", trace_line(self.port)),
             Mount("/static/veil", dist_app),
             Mount("/", self.collector),
         ])
