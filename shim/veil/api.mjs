@@ -12,21 +12,9 @@ import { VERSION } from "./version.mjs";
 import { forgetConsent, listenToCmp, rememberConsent } from "./consent.mjs";
 import { addErrorListener, configError, countError, debug } from "./errors.mjs";
 import { facts } from "./facts.mjs";
-import {
-  beginRecording,
-  boot,
-  capture,
-  coreSettings,
-  currentStatus,
-  flush,
-  observeEarly,
-  pageConfig,
-  serially,
-  stats,
-  stopObserving,
-  withdraw,
-} from "./lifecycle.mjs";
+import { beginRecording, boot, capture, coreSettings, currentStatus, flush, observeEarly, pageConfig, stats, stopObserving, withdraw } from "./lifecycle.mjs";
 import { loadObserver } from "./observer-options.mjs";
+import { serially } from "./serially.mjs";
 import { preview, previewFromUrl } from "./preview.mjs";
 import { call } from "./rpc.mjs";
 import { loaderStub, takeOver } from "./stub.mjs";

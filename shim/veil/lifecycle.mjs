@@ -6,7 +6,8 @@
  * (start, pause on an excluded URL, rotate the session). An observer started before the runtime
  * was ready (early.mjs) hands its buffer to the worker only after the gate said yes and the core
  * started; a "no" discards it unsent. Without one, the observer is loaded after the gate said yes.
- * Start/stop/consent changes run one at a time, in order (serially). A worker that stops answering
+ * Start/stop/consent changes run one at a time, in order (serially.mjs); the periodic tick is
+ * ticker.mjs's. A worker that stops answering
  * (rpc.mjs ends it after a deadline) ends the recording: "failed". It owns the page's status, the
  * runtime's config, the recording (recording.mjs), the early observation, the outbox (created with
  * the callbacks it needs), the handover, the flush timer and the navigation hooks; other modules
@@ -21,7 +22,9 @@ import { sendStandby, watchPage } from "./keepalive.mjs";
 import { hookNavigation, unhookNavigation } from "./navigation.mjs";
 import { startObserver, stopObserver } from "./observer-options.mjs";
 import { createRecording, workerStats } from "./recording.mjs";
-import { bootStats, call, connected, disconnect, rpcStats } from "./rpc.mjs";
+import { serially } from "./serially.mjs";
+import { createTicker } from "./ticker.mjs";
+import { bootStats, call, connected, disconnect } from "./rpc.mjs";
 import { SESSION_KEY, writeStored } from "./storage.mjs";
 import { createOutbox } from "./transport.mjs";
 import { embed } from "./embedded.mjs";
@@ -49,8 +52,6 @@ let recording = null;
 let early = null;
 /** @type {ReturnType<typeof setInterval> | undefined} */
 let flushTimer;
-/** @type {Promise<unknown>} start/stop/consent changes run one at a time, in order */
-let queue = Promise.resolve();
 /** @type {(() => void) | null} stops watching the page leave and the network come and go */
 let unwatch = null;
 let hung = false; // the worker stopped answering and was ended (workerHung)
@@ -76,18 +77,6 @@ export function coreSettings() {
 /** The config the core accepted (null before boot). */
 export function pageConfig() {
   return runtime ? runtime.config : null;
-}
-
-/**
- * Run fn after every earlier start/stop/consent change has settled.
- * @template T
- * @param {() => T | Promise<T>} fn
- * @returns {Promise<T>}
- */
-export function serially(fn) {
-  const next = queue.then(fn, fn);
-  queue = next.catch(() => {});
-  return next;
 }
 
 /**
@@ -229,36 +218,19 @@ function restartInNewSession(refused) {
     } catch (e) {
       countError(e, "storage");
     }
-    endRecording();
-    status = "idle";
-    return beginRecording();
+    return recordAnew();
   }).catch(countingAs("lifecycle"));
 }
 
-// Every few seconds: send what is new, and let the core keep (or rotate) the session.
-function tick() {
-  const rec = recording;
-  const active = rec !== null && rec.active();
-  if (active) flush().catch(countingAs("transport"));
-  call("tick", { now: Date.now(), active: active })
-    .then((result) => {
-      if (result.session) writeStored("sessionStorage", SESSION_KEY, result.session);
-      (result.actions || []).forEach((action) => {
-        if (action === "snapshot" && rec && rec === recording && !result.rotate) rec.snapshot(); // on error: a fresh start for the buffer
-        if (action === "flush") flush().catch(countingAs("transport")); // frustration signals judged by time
-      });
-      if (result.rotate) {
-        serially(() =>
-          flush().then(() => {
-            endRecording();
-            status = "idle";
-            return beginRecording();
-          }),
-        ).catch(countingAs("lifecycle"));
-      }
-    })
-    .catch(countingAs("lifecycle"));
+// End the recording and begin a new one (a new session, or the core's rotation).
+function recordAnew() {
+  endRecording();
+  status = "idle";
+  return beginRecording();
 }
+
+// Every few seconds: send what is new, and let the core keep (or rotate) the session (ticker.mjs).
+const tick = createTicker({ current: () => recording, flush: flush, rotate: () => serially(() => flush().then(recordAnew)) });
 
 function onPageHide() {
   sendStandby(status === "recording" ? recording : null, outbox, handover, !!runtime && runtime.core.beforeSend);
@@ -306,17 +278,7 @@ export function capture(reason) {
 
 /** Counters for Veil.stats(), from each owner. @returns {import("../veil.d.ts").VeilStats} */
 export function stats() {
-  return {
-    ...errorStats(),
-    ...outbox.stats(),
-    ...workerStats(),
-    ...handover.stats(),
-    ...earlyStats(),
-    ...bootStats(),
-    ...rpcStats(),
-    ...siteTextStats(),
-    ...fidelityStats(),
-  };
+  return { ...errorStats(), ...outbox.stats(), ...workerStats(), ...handover.stats(), ...earlyStats(), ...bootStats(), ...siteTextStats(), ...fidelityStats() };
 }
 
 // Canvas frames and iframes' batches go through the recording now (fidelity.mjs); snapshot on a parent's ask.

@@ -146,12 +146,11 @@ export function failAll(reason) {
   });
 }
 
-/** Veil.stats()'s count of worker deadlines passed (each ended the worker). */
-export function rpcStats() {
-  return { workerTimeouts: workerTimeouts };
-}
-
-/** How the worker booted, as it last reported (part of Veil.stats()). @returns {BootStats} */
+/**
+ * How the worker booted, as it last reported, and the deadlines it let pass (each ended it): part
+ * of Veil.stats().
+ * @returns {BootStats & { workerTimeouts: number }}
+ */
 export function bootStats() {
-  return { ...boot };
+  return { ...boot, workerTimeouts: workerTimeouts };
 }

@@ -4,7 +4,7 @@
 import "./setup.mjs";
 import assert from "node:assert/strict";
 import { mock, test } from "node:test";
-import { ANSWER_MS, BOOT_ANSWER_MS, call, connect, connected, disconnect, onWorkerMessage, rpcStats } from "../../shim/veil/rpc.mjs";
+import { ANSWER_MS, BOOT_ANSWER_MS, call, connect, connected, disconnect, onWorkerMessage, bootStats } from "../../shim/veil/rpc.mjs";
 
 /** A worker that reads every message and answers none (a boot that never ends, a stuck step). */
 function silentWorker() {
@@ -34,7 +34,7 @@ test("a call the worker never answers rejects at its deadline, naming the messag
   const worker = silentWorker();
   const hung = /** @type {string[]} */ ([]);
   connect(/** @type {any} */ (worker), (reason) => hung.push(reason));
-  const before = rpcStats().workerTimeouts;
+  const before = bootStats().workerTimeouts;
   const observe = settled(call("observe", { events: "[]" }));
   t.mock.timers.tick(ANSWER_MS / 2);
   const tick = settled(call("tick", { now: 0, active: false }));
@@ -47,7 +47,7 @@ test("a call the worker never answers rejects at its deadline, naming the messag
   assert.ok(tick.error, "a call made after it on the same stuck worker is not left waiting");
   assert.equal(worker.terminated, 1);
   assert.equal(connected(), false);
-  assert.equal(rpcStats().workerTimeouts - before, 1);
+  assert.equal(bootStats().workerTimeouts - before, 1);
   assert.deepEqual(hung, [observe.error && observe.error.message], "the link's owner is told once");
   await assert.rejects(call("tick", { now: 0, active: false }), /not running/, "later calls reject at once");
 });
@@ -71,14 +71,14 @@ test("an answer in time clears its deadline; a late answer finds nothing waiting
   const worker = silentWorker();
   const hung = /** @type {string[]} */ ([]);
   connect(/** @type {any} */ (worker), (reason) => hung.push(reason));
-  const before = rpcStats().workerTimeouts;
+  const before = bootStats().workerTimeouts;
   const answered = settled(call("gate", { facts: /** @type {any} */ ({}) }));
   onWorkerMessage(/** @type {any} */ ({ data: { id: worker.sent[0].id, ok: true, result: { record: true } } }));
   t.mock.timers.tick(ANSWER_MS * 3);
   await flushMicrotasks();
   assert.deepEqual(answered.value, { record: true });
   assert.deepEqual(hung, [], "an answered call never counts as stuck");
-  assert.equal(rpcStats().workerTimeouts, before);
+  assert.equal(bootStats().workerTimeouts, before);
   assert.equal(connected(), true);
   disconnect("test over");
   const late = settled(call("tick", { now: 0, active: false }));
