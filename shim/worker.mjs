@@ -5,8 +5,8 @@
  * dispatch table (one name per message, end to end), and the answer (JSON, or the gzipped batch
  * bytes) goes back to veil.js. The boot starts as the worker starts, before any message is read,
  * from the runtime's memory snapshot when a usable one is stored (worker/boot.mjs), else plain;
- * beside a plain boot it has a snapshot made for the next page views by a worker of its own
- * (worker/nextviews.mjs, worker/maker.mjs), stored only once this page view records. The stylesheets earlier page views of the visit
+ * beside a plain boot it has a snapshot made for the next page views by a worker the page starts on
+ * its word (worker/nextviews.mjs, worker/maker.mjs), stored only once this page view records. The stylesheets earlier page views of the visit
  * masked are given to the core before it masks this view's (worker/csskeeper.mjs), and those it
  * masks anew are stored for the next views. What happened is posted to veil.js as unsolicited
  * {stats} messages (Veil.stats()); a snapshot's or a stored stylesheet's absence or failure is
@@ -16,6 +16,7 @@ import { BOOT_STATS_EMPTY } from "./generated/contract.mjs";
 import { bootRuntime } from "./worker/boot.mjs";
 import { encodeFrame, forgetFrames } from "./worker/canvas.mjs";
 import { cssKeeper } from "./worker/csskeeper.mjs";
+import { makerThroughPage } from "./worker/maker.mjs";
 import { nextViewsSnapshot } from "./worker/nextviews.mjs";
 import { VEIL_WHEEL, here, pyodideOptions, startingPyodide } from "./worker/runtime.mjs";
 import { fetchSiteText } from "./worker/sitetext.mjs";
@@ -85,8 +86,10 @@ const booting = bootRuntime({
 });
 booting.catch(() => {}); // "configure" reports a failed boot
 
-// The runtime's memory snapshot for the next page views, made beside a plain boot (worker/nextviews.mjs).
-const nextViews = nextViewsSnapshot({ stats, report, caches: storage, workerUrl: import.meta.url });
+// The runtime's memory snapshot for the next page views, made beside a plain boot (worker/nextviews.mjs)
+// by a worker the page starts on this one's word (worker/maker.mjs makerThroughPage).
+const pageMaker = makerThroughPage(scope);
+const nextViews = nextViewsSnapshot({ stats, report, caches: storage, workerUrl: import.meta.url, spawn: pageMaker.spawn });
 
 // The visit's masked stylesheets (worker/csskeeper.mjs): read when a recording starts, given to
 // the core before a hand-over is masked, those masked anew stored after it, deleted by Veil.stop().
@@ -208,6 +211,7 @@ const prepare = {
 let queue = Promise.resolve();
 
 self.onmessage = (/** @type {MessageEvent} */ e) => {
+  if (pageMaker.takes(e.data)) return; // the snapshot maker's outcome, from the page
   const { id, type, payload } = /** @type {{ id: number, type: keyof Messages, payload: unknown }} */ (e.data || {});
   if (Object.hasOwn(prepare, type)) {
     prepare[type](payload).then(

@@ -17,6 +17,8 @@ export const BASE =
 // The runtime's files, beside veil.js: the build fills in the runtime directory's hashed name.
 /** The page's worker (Pyodide + the veil wheel). */
 export const WORKER_URL = new URL("__VEIL_RUNTIME__/veil-worker.mjs", BASE).href;
+/** The runtime's memory snapshot's maker (started by the page on its worker's word: maker-host.mjs). */
+export const MAKER_URL = new URL("__VEIL_RUNTIME__/veil-snapshot-worker.mjs", BASE).href;
 /** The observer, bundled with its trackers. */
 export const OBSERVER_URL = new URL("__VEIL_RUNTIME__/veil-observer.mjs", BASE).href;
 /** The privacy preview (Veil.preview), loaded only when asked. */

@@ -13,7 +13,8 @@
  * while it boots; one that was not used is counted (siteTextFailures) and reported, where
  * "site-text", and the boot goes on without it.
  */
-import { WORKER_URL } from "./base.mjs";
+import { MAKER_URL, WORKER_URL } from "./base.mjs";
+import { hostMaker } from "./maker-host.mjs";
 import { configError, countError, debug, setDebug } from "./errors.mjs";
 import { call, connect, failAll, onWorkerMessage } from "./rpc.mjs";
 import { SESSION_KEY, readStored } from "./storage.mjs";
@@ -117,8 +118,19 @@ function reportSiteText(outcome) {
  */
 function startWorker(configured, hung) {
   const worker = new Worker(WORKER_URL, { type: "module", name: "veil" });
-  connect(worker, hung);
-  worker.onmessage = onWorkerMessage;
+  const maker = hostMaker(worker, MAKER_URL); // the snapshot maker, started on the worker's word
+  // Ending the worker (rpc.mjs disconnect) ends the maker it asked for.
+  const link = {
+    postMessage: (/** @type {unknown} */ message, /** @type {Transferable[]} */ transfer) => worker.postMessage(message, transfer),
+    terminate: () => {
+      maker.end();
+      worker.terminate();
+    },
+  };
+  connect(link, hung);
+  worker.onmessage = (e) => {
+    if (!maker.takes(e.data)) onWorkerMessage(e);
+  };
   worker.onerror = (e) => {
     const message = "Veil: the worker failed" + (e && e.message ? ": " + e.message : "");
     if (configured()) countError(new Error(message), "worker"); // during init, init's rejection reports it

@@ -2,7 +2,9 @@
  * maker.mjs: making the runtime's memory snapshot, and the page worker's side of asking for one.
  *
  * Rules: the snapshot is made in a worker of its own (veil-snapshot-worker.mjs), started by the
- * page's worker after a plain boot is under way: as the boot starts when the page says this view
+ * page on its worker's word (makerThroughPage here, shim/veil/maker-host.mjs there: a worker that
+ * started another, and whose page left while that one was still running, left the next page
+ * view's worker blocked for good in Firefox), after a plain boot is under way: as the boot starts when the page says this view
  * is likely to record (its consent is not needed, or its visit records already), else once it
  * records; it runs beside the page worker's own boot and first snapshot, never on the page's
  * thread. That worker has no message handler: nothing of the page (no config, token, endpoint,
@@ -65,4 +67,47 @@ export function runMaker(env) {
       if (worker) worker.terminate();
     });
   return { done: done, cancel: () => settle({ ok: false, reason: "cancelled" }) };
+}
+
+/**
+ * What the page's worker and the page say of the maker: the worker asks (``maker``), the page
+ * answers with the maker's one outcome or its failure to start.
+ * @typedef {{ maker: "start" | "end" }} MakerNotice
+ * @typedef {{ makerOutcome: unknown } | { makerFailed: true }} MakerReport
+ */
+
+/**
+ * In the page's worker: runMaker's ``spawn``, a stand-in for the snapshot worker that the page
+ * starts (MakerNotice "start") and ends ("end", on terminate); ``takes`` hands the page's
+ * MakerReport to the stand-in still current and says whether a message was one.
+ * @param {{ postMessage: (message: MakerNotice) => void }} scope the worker's global
+ */
+export function makerThroughPage(scope) {
+  /** @type {{ onmessage: ((e: { data: unknown }) => void) | null, onerror: (() => void) | null, terminate: () => void } | null} */
+  let current = null;
+  return {
+    spawn() {
+      /** @type {{ onmessage: ((e: { data: unknown }) => void) | null, onerror: (() => void) | null, terminate: () => void }} */
+      const standIn = {
+        onmessage: null,
+        onerror: null,
+        terminate() {
+          if (current !== standIn) return;
+          current = null;
+          scope.postMessage({ maker: "end" });
+        },
+      };
+      current = standIn;
+      scope.postMessage({ maker: "start" });
+      return standIn;
+    },
+    /** @param {any} data a message from the page @returns {boolean} */
+    takes(data) {
+      if (!data || typeof data !== "object" || !("makerOutcome" in data || "makerFailed" in data)) return false;
+      const standIn = current;
+      if (standIn && "makerOutcome" in data && standIn.onmessage) standIn.onmessage({ data: data.makerOutcome });
+      else if (standIn && standIn.onerror) standIn.onerror();
+      return true;
+    },
+  };
 }

@@ -2,7 +2,7 @@
  * nextviews.mjs: the runtime's memory snapshot for the next page views, made beside a plain boot.
  *
  * Rules: beside a plain boot (storage that refused even to be read is not asked again) a worker of
- * its own makes it (maker.mjs): as the boot starts when the page said this view is likely to
+ * its own makes it (maker.mjs; the page starts it): as the boot starts when the page said this view is likely to
  * record ("configure"'s ``ahead``: short page views then store one too), else once the view
  * records. It is stored only once the core started a recording (consent given, the gate said yes),
  * and Veil.stop() cancels a making not yet stored, discards a made one and deletes a stored one for
@@ -11,12 +11,12 @@
  */
 import { READ_TIMEOUT_MS } from "./boot.mjs";
 import { STORE_TIMEOUT_MS, runMaker } from "./maker.mjs";
-import { here } from "./runtime.mjs";
 import { deleteSnapshot, putPacked, snapshotKey } from "./store.mjs";
 
 /**
- * @param {{ stats: import("../generated/contract.mjs").BootStats, report: () => void, caches: () => any, workerUrl: string }} env
- *   the worker's boot stats and how it reports them, Cache Storage (or null), the worker's own URL (the snapshot's key)
+ * @param {{ stats: import("../generated/contract.mjs").BootStats, report: () => void, caches: () => any, workerUrl: string, spawn: () => any }} env
+ *   the worker's boot stats and how it reports them, Cache Storage (or null), the worker's own URL (the snapshot's key),
+ *   and how the snapshot worker is started (maker.mjs makerThroughPage: by the page)
  */
 export function nextViewsSnapshot(env) {
   const { stats, report } = env;
@@ -34,7 +34,7 @@ export function nextViewsSnapshot(env) {
 
   function makeIfWanted() {
     if (s.maker || s.withdrawn || !s.plain || s.plain === "refused" || !(s.ahead || s.recording)) return;
-    s.maker = runMaker({ spawn: () => new Worker(here("./veil-snapshot-worker.mjs"), { type: "module", name: "veil-snapshot" }) });
+    s.maker = runMaker({ spawn: env.spawn });
     s.maker.done.then((/** @type {any} */ outcome) => {
       if (outcome.reason === "cancelled" || s.withdrawn) return;
       if (outcome.ok && outcome.packed) {
