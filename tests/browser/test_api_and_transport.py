@@ -75,10 +75,11 @@ def test_stop_drops_unsent_data(page, servers, capture):
 def test_batches_are_sent_on_a_timer_without_flush(page, servers, capture):
     page.goto(servers.site_url + "/")
     wait_recording(page)
-    deadline = time.monotonic() + 8
+    # The timer fires every 5 s; the margin is for a machine busy with other tests.
+    deadline = time.monotonic() + 15
     while not capture.bodies and time.monotonic() < deadline:
         page.wait_for_timeout(250)
-    assert capture.bodies, "no batch within 8 s of recording"
+    assert capture.bodies, "no batch within 15 s of recording"
 
 
 def test_batches_carry_the_token_and_gzip_encoding(page, servers, context):
@@ -101,7 +102,7 @@ def test_leaving_the_page_sends_what_was_typed_last(page, servers, capture):
     page.goto(servers.site_url + BLANK)
     session = capture.batches()[0]["session"]
     store = servers.collector_app.state.store
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15  # on a busy machine the keepalive request may take a while
     while store.batch_count(session) <= sent_before and time.monotonic() < deadline:
         time.sleep(0.1)
     assert store.batch_count(session) > sent_before, "nothing was sent on pagehide/visibilitychange"

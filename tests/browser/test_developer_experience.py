@@ -133,7 +133,7 @@ def test_an_unreachable_endpoint_is_reported_and_spares_the_page(page, servers, 
     page.evaluate("cfg => Veil.init(cfg)", {"endpoint": dead, "consent": "not-required"})
     page.wait_for_function("() => Veil.status === 'recording'", timeout=BOOT_TIMEOUT_MS)
     page.evaluate("() => Veil.flush()")
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 15
     while not page.evaluate("window.veilErrors.length") and time.monotonic() < deadline:
         page.wait_for_timeout(100)
     assert "transport" in page.evaluate("window.veilErrors.map(e => e.where)")
