@@ -8,8 +8,8 @@
  * a worker that had started another, and whose page left while that one was still running, left
  * the next page view's worker blocked for good (docs/browsers.md). One maker at a time; "end", a
  * second "start", or the page's worker ending (``end``) terminate the one running. The outcome's
- * packed bytes are transferred, not copied. A maker the page refuses (a CSP's worker-src) is a
- * failure to start, told to the worker; nothing here throws into the page.
+ * packed bytes are transferred, not copied. A maker the page refuses (a CSP's worker-src) is told
+ * to the worker as refused (snapshotStoreReason "refused"); nothing here throws into the page.
  */
 
 /**
@@ -44,7 +44,7 @@ export function hostMaker(worker, makerUrl) {
     try {
       started = new Worker(makerUrl, { type: "module", name: "veil-snapshot" });
     } catch (_err) {
-      tell({ makerFailed: true });
+      tell({ makerOutcome: { ok: false, reason: "refused" } }); // as runMaker says of a Worker it cannot start
       return;
     }
     maker = started;

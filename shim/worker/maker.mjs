@@ -71,9 +71,12 @@ export function runMaker(env) {
 
 /**
  * What the page's worker and the page say of the maker: the worker asks (``maker``), the page
- * answers with the maker's one outcome or its failure to start.
+ * answers with the maker's one outcome (a maker it could not start: reason "refused") or, when the
+ * maker failed with an error, ``makerFailed``.
  * @typedef {{ maker: "start" | "end" }} MakerNotice
  * @typedef {{ makerOutcome: unknown } | { makerFailed: true }} MakerReport
+ * @typedef {{ onmessage: ((e: { data: unknown }) => void) | null, onerror: (() => void) | null, terminate: () => void }} MakerStandIn
+ *   what runMaker is given in place of the Worker the page starts
  */
 
 /**
@@ -83,11 +86,11 @@ export function runMaker(env) {
  * @param {{ postMessage: (message: MakerNotice) => void }} scope the worker's global
  */
 export function makerThroughPage(scope) {
-  /** @type {{ onmessage: ((e: { data: unknown }) => void) | null, onerror: (() => void) | null, terminate: () => void } | null} */
+  /** @type {MakerStandIn | null} */
   let current = null;
   return {
     spawn() {
-      /** @type {{ onmessage: ((e: { data: unknown }) => void) | null, onerror: (() => void) | null, terminate: () => void }} */
+      /** @type {MakerStandIn} */
       const standIn = {
         onmessage: null,
         onerror: null,
@@ -105,8 +108,10 @@ export function makerThroughPage(scope) {
     takes(data) {
       if (!data || typeof data !== "object" || !("makerOutcome" in data || "makerFailed" in data)) return false;
       const standIn = current;
-      if (standIn && "makerOutcome" in data && standIn.onmessage) standIn.onmessage({ data: data.makerOutcome });
-      else if (standIn && standIn.onerror) standIn.onerror();
+      if (!standIn) return true; // ended: its late outcome is nobody's
+      if (!("makerOutcome" in data)) {
+        if (standIn.onerror) standIn.onerror();
+      } else if (standIn.onmessage) standIn.onmessage({ data: data.makerOutcome });
       return true;
     },
   };

@@ -87,7 +87,8 @@ test("a second start ends the first; 'end' and the worker's end terminate the on
   hostMaker(refused, "maker.mjs").takes({ maker: "start" });
   assert.deepEqual(
     refused.got.map((g) => g.message),
-    [{ makerFailed: true }],
+    [{ makerOutcome: { ok: false, reason: "refused" } }],
+    "a maker the page cannot start is refused, as runMaker says of a Worker it cannot start",
   );
 });
 
